@@ -1,0 +1,272 @@
+// Package engine is taripay's payment domain: orders, payments, accounts,
+// claims, credit, settlement and expiry. It has no HTTP and no SQL; it talks
+// to storage, Shopify and time through interfaces it declares itself.
+package engine
+
+import "time"
+
+// MicroTari is an amount of Tari in µT (1 XTR = 1 000 000 µT). Money is never
+// a float anywhere in taripay.
+type MicroTari = int64
+
+// OrderStatus is spelled in PascalCase on the wire and in the database.
+type OrderStatus string
+
+const (
+	OrderUnclaimed OrderStatus = "Unclaimed"
+	OrderNew       OrderStatus = "New"
+	OrderPaid      OrderStatus = "Paid"
+	OrderCancelled OrderStatus = "Cancelled"
+	OrderExpired   OrderStatus = "Expired"
+)
+
+// Open reports whether an order can still be claimed or paid.
+func (s OrderStatus) Open() bool { return s == OrderNew || s == OrderUnclaimed }
+
+// PaymentStatus: Received is pending, Confirmed is spendable and terminal,
+// Cancelled is terminal and never spendable.
+type PaymentStatus string
+
+const (
+	PaymentReceived  PaymentStatus = "Received"
+	PaymentConfirmed PaymentStatus = "Confirmed"
+	PaymentCancelled PaymentStatus = "Cancelled"
+)
+
+// PaymentType distinguishes on-chain transfers from credit notes.
+type PaymentType string
+
+const (
+	PaymentOnChain PaymentType = "OnChain"
+	PaymentManual  PaymentType = "Manual"
+)
+
+// SettlementType is Single when one address covered the whole order.
+type SettlementType string
+
+const (
+	SettlementSingle   SettlementType = "Single"
+	SettlementMultiple SettlementType = "Multiple"
+)
+
+// Order is a storefront order priced in µT.
+type Order struct {
+	ID                int64
+	OrderID           string
+	AltID             *string
+	CustomerID        string
+	Memo              *string
+	TotalPrice        MicroTari
+	OriginalPrice     *string
+	Currency          string
+	CreatedAt         time.Time // the storefront's created_at
+	UpdatedAt         time.Time
+	Status            OrderStatus
+	AmountOutstanding *string
+	// ExchangeRate is the µT-per-unit rate used to price the order (0 when
+	// the order was priced in XTR or imported without one).
+	ExchangeRate MicroTari
+	// RecordedAt is when taripay first stored the order; the unclaimed
+	// expiry clock runs from it (DESIGN.md difference 6).
+	RecordedAt time.Time
+	// ClaimedAt is when the order was first claimed; the unpaid expiry clock
+	// runs from it.
+	ClaimedAt *time.Time
+	// ClaimToken is the unguessable token of the public /pay/{token} page.
+	ClaimToken string
+}
+
+// NewOrder is what a storefront hands the engine.
+type NewOrder struct {
+	OrderID           string
+	AltID             *string
+	CustomerID        string
+	Memo              *string
+	TotalPrice        MicroTari
+	OriginalPrice     *string
+	Currency          string
+	CreatedAt         time.Time
+	AmountOutstanding *string
+	ExchangeRate      MicroTari
+}
+
+// Payment is one incoming transfer or credit note, keyed by txid.
+type Payment struct {
+	TxID        string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Sender      string // base58 address
+	Amount      MicroTari
+	Memo        *string
+	PaymentType PaymentType
+	Status      PaymentStatus
+	OrderID     *string
+}
+
+// NewPayment is a hot wallet's "payment received" notification.
+type NewPayment struct {
+	Sender  string // base58 address
+	Amount  MicroTari
+	TxID    string
+	Memo    *string
+	OrderID *string
+}
+
+// Settlement records an amount of an address's confirmed funds spent on an order.
+type Settlement struct {
+	ID             int64
+	CreatedAt      time.Time
+	OrderID        string
+	PaymentAddress string
+	SettlementType SettlementType
+	Amount         MicroTari
+}
+
+// AddressBalance is the ledger view of one address.
+type AddressBalance struct {
+	Address        string
+	TotalConfirmed MicroTari
+	TotalPaid      MicroTari
+	CurrentBalance MicroTari
+	LastUpdate     time.Time
+}
+
+// CustomerBalance sums the balances of the addresses linked to a customer.
+type CustomerBalance struct {
+	TotalConfirmed MicroTari
+	TotalPaid      MicroTari
+	CurrentBalance MicroTari
+	Addresses      []AddressBalance
+}
+
+// CustomerOrderBalance totals a customer's orders by status group.
+type CustomerOrderBalance struct {
+	CustomerID     string
+	TotalCurrent   MicroTari // New + Unclaimed
+	TotalPaid      MicroTari
+	TotalExpired   MicroTari
+	TotalCancelled MicroTari
+}
+
+// CustomerOrders is one row of the creditors report.
+type CustomerOrders struct {
+	CustomerID  string
+	Status      OrderStatus
+	TotalOrders MicroTari
+}
+
+// AddressHistory is everything the ledger knows about an address.
+type AddressHistory struct {
+	Address     string
+	Balance     AddressBalance
+	Orders      []Order
+	Payments    []Payment
+	Settlements []Settlement
+}
+
+// CustomerHistory is everything the ledger knows about a customer.
+type CustomerHistory struct {
+	CustomerID   string
+	Balance      CustomerBalance
+	OrderBalance CustomerOrderBalance
+	Orders       []Order
+	Settlements  []Settlement
+}
+
+// OrderResult lists the orders of every customer linked to an address.
+type OrderResult struct {
+	Address     string
+	TotalOrders MicroTari
+	Orders      []Order
+}
+
+// PaymentsResult lists an address's payments; TotalPayments counts every status.
+type PaymentsResult struct {
+	Address       string
+	TotalPayments MicroTari
+	Payments      []Payment
+}
+
+// MultiAccountPayment is what a settle or credit note paid.
+type MultiAccountPayment struct {
+	OrdersPaid  []Order
+	Settlements []Settlement
+}
+
+// OrderChanged pairs an order before and after a change.
+type OrderChanged struct {
+	Old Order
+	New Order
+}
+
+// OrderMoved is the result of reassigning an order to another customer.
+type OrderMoved struct {
+	Orders      OrderChanged
+	Settlements []Settlement
+}
+
+// ClaimResult is the order after a claim (New, or Paid when the claimant's
+// credit covered it at once).
+type ClaimResult struct {
+	Order Order
+}
+
+// ExchangeRate is µT per one whole unit of Currency.
+type ExchangeRate struct {
+	Currency  string
+	Rate      MicroTari
+	UpdatedAt time.Time
+}
+
+// Role is an access role; every address implicitly holds RoleUser.
+type Role string
+
+const (
+	RoleUser          Role = "user"
+	RoleReadAll       Role = "read_all"
+	RoleWrite         Role = "write"
+	RolePaymentWallet Role = "payment_wallet"
+	RoleSuperAdmin    Role = "super_admin"
+)
+
+// Wallet is an authorised hot wallet.
+type Wallet struct {
+	Address   string // base58
+	IPAddress string
+	LastNonce int64
+	LastSeen  *time.Time
+}
+
+// WalletCall identifies the hot wallet behind a signed notification. Its
+// nonce is consumed in the same transaction as the notification's effect.
+type WalletCall struct {
+	Address string // base58
+	Nonce   int64
+}
+
+// OrderQuery filters an order search; zero fields do not filter.
+type OrderQuery struct {
+	Memo       string // case-insensitive substring
+	OrderID    string
+	AltID      string
+	CustomerID string
+	Currency   string
+	Since      *time.Time // inclusive, on CreatedAt
+	Until      *time.Time // inclusive, on CreatedAt
+	Statuses   []OrderStatus
+	Offset     int
+	Limit      int // 0 means no limit
+}
+
+// AuditEntry is one recorded change to an order or payment.
+type AuditEntry struct {
+	ID       int64
+	Entity   string // "order" or "payment"
+	EntityID string // order_id or txid
+	Field    string
+	OldValue *string
+	NewValue *string
+	Reason   string
+	Actor    string
+	At       time.Time
+}
