@@ -214,3 +214,25 @@ func ActorFrom(ctx context.Context) string {
 	}
 	return "system"
 }
+
+// --- outbox of storefront side effects ---
+
+// ClaimSideEffects leases up to limit due pending jobs to this process for
+// lease, so two processes never run one job at the same time.
+func (e *Engine) ClaimSideEffects(ctx context.Context, limit int, lease time.Duration) ([]SideEffect, error) {
+	return nil, errTODO
+}
+
+// CompleteSideEffect marks a job done.
+func (e *Engine) CompleteSideEffect(ctx context.Context, id int64) error { return errTODO }
+
+// RetrySideEffect records a failed attempt; the job runs again at retryAt,
+// or is left failed when final.
+func (e *Engine) RetrySideEffect(ctx context.Context, id int64, retryAt time.Time, cause string, final bool) error {
+	return errTODO
+}
+
+// SideEffects lists an order's outbox jobs, for the admin's sync state.
+func (e *Engine) SideEffects(ctx context.Context, orderID string) ([]SideEffect, error) {
+	return nil, errTODO
+}

@@ -270,3 +270,34 @@ type AuditEntry struct {
 	Actor    string
 	At       time.Time
 }
+
+// SideEffectKind names a storefront call the outbox must make exactly once.
+type SideEffectKind string
+
+const (
+	SideEffectMarkPaid SideEffectKind = "mark_paid"
+	SideEffectCancel   SideEffectKind = "cancel"
+)
+
+// SideEffectState is where an outbox job stands.
+type SideEffectState string
+
+const (
+	SideEffectPending SideEffectState = "pending"
+	SideEffectDone    SideEffectState = "done"
+	SideEffectFailed  SideEffectState = "failed"
+)
+
+// SideEffect is one outbox job, written in the same transaction as the
+// change that needs it (an order becoming Paid, or annulled by taripay).
+type SideEffect struct {
+	ID            int64
+	Kind          SideEffectKind
+	OrderID       string
+	State         SideEffectState
+	Attempts      int
+	NextAttemptAt time.Time
+	LastError     string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
