@@ -131,4 +131,3 @@ func FuzzParseMemoSignature(f *testing.F) {
 		}
 	})
 }
-
