@@ -129,6 +129,13 @@ func TestVerifyAccessTokenErrors(t *testing.T) {
 			if !errors.As(err, &te) || te.Kind != tc.kind || !strings.HasPrefix(te.Error(), tc.text) {
 				t.Fatalf("err %v, want kind %d %q", err, tc.kind, tc.text)
 			}
+			verb := "validating"
+			if te.Malformed() {
+				verb = "parsing"
+			}
+			if want := "An error occurred " + verb + " the jwt.\n\t Error: \"" + tc.text; !strings.HasPrefix(te.AccessMessage(), want) {
+				t.Fatalf("access message %q, want prefix %q", te.AccessMessage(), want)
+			}
 		})
 	}
 }
