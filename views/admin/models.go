@@ -118,7 +118,8 @@ type Bar struct {
 
 // OrderFilter is the order search form.
 type OrderFilter struct {
-	Query    string // order id, name or memo
+	ID       string // an order id, or a #name
+	Memo     string
 	Customer string
 	Status   string
 	Since    string
