@@ -13,7 +13,6 @@ import (
 
 type customerService interface {
 	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
-	CustomerBalance(ctx context.Context, customerID string) (engine.CustomerBalance, error)
 	CustomerHistory(ctx context.Context, customerID string) (engine.CustomerHistory, error)
 	CreditNote(ctx context.Context, customerID string, amount engine.MicroTari, reason string) (engine.MultiAccountPayment, error)
 	SettleCustomer(ctx context.Context, customerID string) (engine.MultiAccountPayment, error)

@@ -108,7 +108,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/admin/assets/:name", h.asset)
 	r.Get("/admin/bounce", h.headers, h.bounce)
 
-	g := r.Group("/admin", h.headers, h.authenticate)
+	g := r.Group("/admin", h.headers, h.authenticate, h.errorPage)
 	g.Get("/", h.dashboard)
 	g.Get("/orders", h.orderList)
 	g.Get("/orders/:id", h.orderShow)

@@ -93,3 +93,25 @@ func formDone(c *fiber.Ctx, target string, full, section templ.Component) error 
 	c.Set("HX-Reswap", "outerHTML")
 	return render(c, section)
 }
+
+// errorPage maps an error from a page or action onto a status and an error
+// page, once for the whole admin.
+func (h *Handler) errorPage(c *fiber.Ctx) error {
+	err := c.Next()
+	if err == nil {
+		return nil
+	}
+	status, msg := fiber.StatusInternalServerError, ""
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		status, msg = fe.Code, fe.Message
+	} else {
+		status, msg = errorStatus(err), h.userMessage(c, err)
+	}
+	c.Status(status)
+	if !isDocument(c) && c.Get("HX-Boosted") == "" {
+		// an htmx swap of a whole error page would nest the chrome
+		return render(c, view.ErrorBanner(msg))
+	}
+	return render(c, view.ErrorView(h.layout(c, "Error", ""), msg))
+}
