@@ -97,6 +97,11 @@ func checkText(s string, max int) (string, string) {
 			return s, "Must not contain control characters."
 		}
 	}
+	// Markup has no business in staff-entered text, and rejecting it keeps
+	// it out of Shopify notes and logs as well as pages.
+	if strings.ContainsAny(s, "<>") {
+		return s, "Must not contain < or >."
+	}
 	return s, ""
 }
 
@@ -106,8 +111,8 @@ func checkID(s string) (string, string) {
 	if msg != "" {
 		return s, msg
 	}
-	if strings.ContainsAny(s, " \t\r\n<>\"'`") {
-		return s, "Must not contain spaces, quotes or angle brackets."
+	if strings.ContainsAny(s, " \t\r\n\"'`") {
+		return s, "Must not contain spaces or quotes."
 	}
 	return s, ""
 }
