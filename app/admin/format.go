@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"taripay/engine"
+	"taripay/engine/tari"
 	view "taripay/views/admin"
 )
 
@@ -235,16 +236,19 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-// checkAddress validates a base58 Tari address as typed by staff.
+// checkAddress validates a Tari wallet address typed by staff (base58,
+// emoji or hex) and returns its base58 form.
 func checkAddress(s string) (string, string) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return s, "Required."
 	}
-	if len(s) < 32 || len(s) > 128 || strings.Trim(s, base58Alphabet) != "" {
-		return s, "Enter a Tari wallet address in base58."
+	if len(s) > 512 {
+		return s, "Enter a Tari wallet address."
 	}
-	return s, ""
+	a, err := tari.ParseAddress(s)
+	if err != nil {
+		return s, "Enter a Tari wallet address."
+	}
+	return a.Base58(), ""
 }

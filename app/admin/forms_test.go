@@ -12,7 +12,7 @@ import (
 const (
 	hostileScript = `<script>alert("pwned")</script>`
 	hostileAttr   = `"><img src=x onerror=alert(1)>`
-	testAddress   = "f4bYsv3sEMroDGKMMjhgm7cp1jDShdRWQzmV8wZiD6sJPpAEuezkiHtVhn7akK3YuWUnGHBUCjDVWxdUHb2aeMbbMBv"
+	testAddress   = "14zCiH6ybX18HCm3SfLfHSoT48vfzxWUtbNPMt7k61akqDv"
 )
 
 // unchangingEngine serves an open order and fails the test if anything
