@@ -353,12 +353,16 @@ func (s *store) balances(ctx context.Context, addresses []string, lock bool) (ma
 }
 
 func (s *store) AddConfirmed(ctx context.Context, address string, amount engine.MicroTari, at time.Time) error {
+	// Create the row at zero first: a CHECK is evaluated on an upsert's
+	// proposed row, so a debit cannot go through ON CONFLICT DO UPDATE.
 	_, err := s.idb.ExecContext(ctx, `INSERT INTO address_balances (address, total_confirmed, total_paid, current_balance, last_update)
-		VALUES (?, ?, 0, ?, ?)
-		ON CONFLICT (address) DO UPDATE SET
-			total_confirmed = address_balances.total_confirmed + EXCLUDED.total_confirmed,
-			current_balance = address_balances.current_balance + EXCLUDED.total_confirmed,
-			last_update = EXCLUDED.last_update`, address, amount, amount, utc(at))
+		VALUES (?, 0, 0, 0, ?) ON CONFLICT (address) DO NOTHING`, address, utc(at))
+	if err != nil {
+		return fmt.Errorf("balance row of %s: %w", address, err)
+	}
+	_, err = s.idb.ExecContext(ctx, `UPDATE address_balances
+		SET total_confirmed = total_confirmed + ?, current_balance = current_balance + ?, last_update = ?
+		WHERE address = ?`, amount, amount, utc(at), address)
 	if isCheckViolation(err) {
 		return engine.Errorf(engine.EINVALID, engine.ErrInsufficientFunds, "The balance of %s cannot go below zero", address)
 	}
