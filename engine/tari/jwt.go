@@ -181,7 +181,7 @@ func parseToken(token string) (untrustedToken, error) {
 	if len(parts) != 3 {
 		return untrustedToken{}, &TokenError{Kind: TokenMalformed, Detail: "InvalidTokenStructure"}
 	}
-	header, err := b64.DecodeString(parts[0])
+	header, err := decodeSegment(parts[0])
 	if err != nil {
 		return untrustedToken{}, &TokenError{Kind: TokenMalformed, Detail: "InvalidBase64Encoding"}
 	}
@@ -209,13 +209,22 @@ func parseToken(token string) (untrustedToken, error) {
 	if cty != nil && !strings.EqualFold(*cty, "json") {
 		return untrustedToken{}, &TokenError{Kind: TokenMalformed, Detail: "UnsupportedContentType(" + strconv.Quote(*cty) + ")"}
 	}
-	if t.claims, err = b64.DecodeString(parts[1]); err != nil {
+	if t.claims, err = decodeSegment(parts[1]); err != nil {
 		return untrustedToken{}, &TokenError{Kind: TokenMalformed, Detail: "InvalidBase64Encoding"}
 	}
-	if t.signature, err = b64.DecodeString(parts[2]); err != nil {
+	if t.signature, err = decodeSegment(parts[2]); err != nil {
 		return untrustedToken{}, &TokenError{Kind: TokenMalformed, Detail: "InvalidBase64Encoding"}
 	}
 	return t, nil
+}
+
+// decodeSegment decodes one token part. Go's decoder skips CR and LF even
+// in strict mode; jwt-compact's does not, so they are refused here.
+func decodeSegment(s string) ([]byte, error) {
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, errors.New("newline in base64url")
+	}
+	return b64.DecodeString(s)
 }
 
 func optStringField(v jsontext.Value) error {

@@ -40,6 +40,7 @@ func TestParseLoginTokenErrors(t *testing.T) {
 		{"four parts", good + ".x", TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidTokenStructure"},
 		{"padded header", parts[0] + "=." + parts[1] + "." + parts[2], TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidBase64Encoding"},
 		{"trailing bits", parts[0] + "." + parts[1] + "." + parts[2][:85] + "R", TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidBase64Encoding"},
+		{"newline in signature", parts[0] + "." + parts[1] + "." + parts[2][:40] + "\n" + parts[2][40:], TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidBase64Encoding"},
 		{"std base64", parts[0] + "." + parts[1] + "." + strings.NewReplacer("-", "+", "_", "/").Replace(parts[2]) + "+/", TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidBase64Encoding"},
 		{"header not json", signRaw(t, k, `alg`, claims), TokenMalformed, "Authentication Error. Login token is not in the correct format. MalformedHeader(Error(…"},
 		{"header without alg", signRaw(t, k, `{"typ":"JWT"}`, claims), TokenMalformed, "Authentication Error. Login token is not in the correct format. MalformedHeader(Error(\"missing field `alg`\"…"},
