@@ -187,7 +187,7 @@ func parseToken(token string) (untrustedToken, error) {
 	}
 	t := untrustedToken{signed: parts[0] + "." + parts[1]}
 	var cty *string
-	err = decodeObject(header, "struct CompleteHeader", []objectField{
+	err = decodeFlattened(header, "struct CompleteHeader", []objectField{
 		{name: "alg", required: true, decode: func(v jsontext.Value) (err error) {
 			t.alg, err = stringValue(v)
 			return err
@@ -196,6 +196,7 @@ func parseToken(token string) (untrustedToken, error) {
 			cty, err = optStringValue(v)
 			return err
 		}},
+	}, []objectField{
 		{name: "typ", decode: optStringField},
 		{name: "kid", decode: optStringField},
 		{name: "jku", decode: optStringField},
@@ -299,30 +300,30 @@ func VerifyAccessToken(token string, key PublicKey, now time.Time) (AccessClaims
 
 func decodeLoginClaims(data []byte) (LoginClaims, error) {
 	var c LoginClaims
-	err := decodeObject(data, "struct Claims", append(timestampFields(nil, nil, nil),
-		objectField{name: "address", required: true, decode: claimAddressField(&c.Address)},
-		objectField{name: "nonce", required: true, decode: func(v jsontext.Value) (err error) {
+	err := decodeFlattened(data, "struct Claims", timestampFields(nil, nil, nil), []objectField{
+		{name: "address", required: true, decode: claimAddressField(&c.Address)},
+		{name: "nonce", required: true, decode: func(v jsontext.Value) (err error) {
 			c.Nonce, err = uintValue(v, 64, "u64")
 			return err
 		}},
-		objectField{name: "desired_roles", required: true, decode: func(v jsontext.Value) (err error) {
+		{name: "desired_roles", required: true, decode: func(v jsontext.Value) (err error) {
 			c.DesiredRoles, err = stringArrayValue(v, checkRole)
 			return err
 		}},
-	))
+	})
 	return c, err
 }
 
 func decodeAccessClaims(data []byte) (AccessClaims, bool, error) {
 	var c AccessClaims
 	var hasExp bool
-	err := decodeObject(data, "struct Claims", append(timestampFields(&c.Expires, &c.IssuedAt, &hasExp),
-		objectField{name: "address", required: true, decode: claimAddressField(&c.Address)},
-		objectField{name: "roles", required: true, decode: func(v jsontext.Value) (err error) {
+	err := decodeFlattened(data, "struct Claims", timestampFields(&c.Expires, &c.IssuedAt, &hasExp), []objectField{
+		{name: "address", required: true, decode: claimAddressField(&c.Address)},
+		{name: "roles", required: true, decode: func(v jsontext.Value) (err error) {
 			c.Roles, err = stringArrayValue(v, checkRole)
 			return err
 		}},
-	))
+	})
 	return c, hasExp, err
 }
 
@@ -369,11 +370,11 @@ func claimAddressField(dst *Address) func(jsontext.Value) error {
 }
 
 // serdeDebug renders a decode error as serde_json's Debug form,
-// Error("msg", line: L, column: C). Positions are approximate.
+// Error("msg", line: L, column: C).
 func serdeDebug(err error) string {
 	var se *SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("Error(%s, line: 1, column: %d)", strconv.Quote(se.Msg), se.Offset)
+		return fmt.Sprintf("Error(%s, line: %d, column: %d)", strconv.Quote(se.Msg), se.Line, se.Column)
 	}
-	return fmt.Sprintf("Error(%s, line: 1, column: 0)", strconv.Quote(err.Error()))
+	return fmt.Sprintf("Error(%s, line: 0, column: 0)", strconv.Quote(err.Error()))
 }

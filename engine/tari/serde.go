@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -51,14 +52,21 @@ func appendJSONOptString(dst []byte, s *string) []byte {
 	return appendJSONString(dst, *s)
 }
 
-// A SyntaxError reports JSON that serde would reject, with serde's wording
-// where it matters and the byte offset where the problem was found.
+// A SyntaxError is JSON that serde would reject. Msg follows serde's
+// wording for the cases that matter (missing, duplicate and mistyped
+// fields); Line and Column say where serde_json would report it, as near as
+// this decoder can tell.
 type SyntaxError struct {
-	Msg    string
-	Offset int64
+	Msg          string
+	Offset       int64 // bytes consumed when the error was found
+	Line, Column int
 }
 
-func (e *SyntaxError) Error() string { return e.Msg }
+// Error is serde_json's Display form, "msg at line L column C", which the
+// reference puts after "Json deserialize error: ".
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%s at line %d column %d", e.Msg, e.Line, e.Column)
+}
 
 // objectField decodes one known field's raw value.
 type objectField struct {
@@ -72,22 +80,92 @@ type objectField struct {
 // unknown keys are skipped, a missing required key is an error, invalid
 // UTF-8 and lone surrogates are errors and nothing may follow the object.
 func decodeObject(data []byte, expecting string, fields []objectField) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
-	if err := decodeObjectFrom(dec, expecting, fields); err != nil {
-		return err
+	return locate(data, decodeTopLevel(data, expecting, fields, nil))
+}
+
+// decodeFlattened decodes a struct with a #[serde(flatten)] member, as
+// jwt-compact's Claims and header are: direct fields decode in place, the
+// other keys are buffered and decoded into the flattened fields once the
+// object has been read. Errors in flattened fields therefore carry no
+// position of their own and are reported at the closing brace.
+func decodeFlattened(data []byte, expecting string, direct, flat []objectField) error {
+	type entry struct {
+		name  string
+		value jsontext.Value
 	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return &SyntaxError{Msg: "trailing characters", Offset: dec.InputOffset()}
+	var rest []entry
+	err := decodeTopLevel(data, expecting, direct, func(name string, v jsontext.Value) {
+		rest = append(rest, entry{name, v.Clone()})
+	})
+	if err != nil {
+		return locate(data, err)
+	}
+	end := int64(len(bytes.TrimRight(data, " \t\r\n")))
+	atEnd := func(err error) error {
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			err = errors.New(se.Msg)
+		}
+		return locate(data, &SyntaxError{Msg: err.Error(), Offset: end})
+	}
+	seen := make([]bool, len(flat))
+	for _, e := range rest {
+		i := fieldIndex(flat, e.name)
+		if i < 0 {
+			continue
+		}
+		if seen[i] {
+			return atEnd(errors.New("duplicate field `" + e.name + "`"))
+		}
+		seen[i] = true
+		if err := flat[i].decode(e.value); err != nil {
+			return atEnd(err)
+		}
+	}
+	for i, f := range flat {
+		if f.required && !seen[i] {
+			return atEnd(errors.New("missing field `" + f.name + "`"))
+		}
 	}
 	return nil
 }
 
-// decodeObjectValue is decodeObject for a value nested in another object.
-func decodeObjectValue(v jsontext.Value, expecting string, fields []objectField) error {
-	return decodeObjectFrom(jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true)), expecting, fields)
+func decodeTopLevel(data []byte, expecting string, fields []objectField, other func(string, jsontext.Value)) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
+	if err := decodeObjectFrom(dec, expecting, fields, other); err != nil {
+		return err
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		// serde points at the first character after the value.
+		end := dec.InputOffset()
+		end += int64(len(data[end:]) - len(bytes.TrimLeft(data[end:], " \t\r\n")))
+		return &SyntaxError{Msg: "trailing characters", Offset: end + 1}
+	}
+	return nil
 }
 
-func decodeObjectFrom(dec *jsontext.Decoder, expecting string, fields []objectField) error {
+// locate fills in serde_json's line and column for a SyntaxError.
+func locate(data []byte, err error) error {
+	var se *SyntaxError
+	if !errors.As(err, &se) {
+		return err
+	}
+	off := min(max(se.Offset, 0), int64(len(data)))
+	before := data[:off]
+	se.Line = 1 + bytes.Count(before, []byte{'\n'})
+	se.Column = int(off) - (bytes.LastIndexByte(before, '\n') + 1)
+	return se
+}
+
+// decodeObjectValue decodes a nested object. Offsets in its errors are
+// relative to v; decodeObjectFrom rebases them.
+func decodeObjectValue(v jsontext.Value, expecting string, fields []objectField) error {
+	return decodeObjectFrom(jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true)), expecting, fields, nil)
+}
+
+// decodeObjectFrom reads one object from dec. Unknown keys go to other when
+// it is not nil, and are skipped otherwise.
+func decodeObjectFrom(dec *jsontext.Decoder, expecting string, fields []objectField, other func(string, jsontext.Value)) error {
 	if k := dec.PeekKind(); k != '{' {
 		if k == 0 {
 			_, err := dec.ReadToken()
@@ -111,7 +189,15 @@ func decodeObjectFrom(dec *jsontext.Decoder, expecting string, fields []objectFi
 		name := tok.String()
 		i := fieldIndex(fields, name)
 		if i < 0 {
-			if err := dec.SkipValue(); err != nil {
+			if other == nil {
+				err = dec.SkipValue()
+			} else {
+				var v jsontext.Value
+				if v, err = dec.ReadValue(); err == nil {
+					other(name, v)
+				}
+			}
+			if err != nil {
 				return syntaxError(dec, err)
 			}
 			continue
@@ -127,7 +213,9 @@ func decodeObjectFrom(dec *jsontext.Decoder, expecting string, fields []objectFi
 		if err := fields[i].decode(v); err != nil {
 			var se *SyntaxError
 			if errors.As(err, &se) {
-				return err
+				// A nested object's error: rebase its offset onto ours.
+				start := dec.InputOffset() - int64(len(v))
+				return &SyntaxError{Msg: se.Msg, Offset: start + se.Offset}
 			}
 			return &SyntaxError{Msg: err.Error(), Offset: dec.InputOffset()}
 		}
@@ -172,10 +260,11 @@ func unexpected(v jsontext.Value) string {
 		s, _ := jsontext.AppendUnquote(nil, v)
 		return "string " + strconv.Quote(string(s))
 	case '0':
-		if isJSONInteger(v) {
+		if isJSONInteger(v) && fitsInt64OrUint64(string(v)) {
 			return "integer `" + string(v) + "`"
 		}
-		return "floating point `" + string(v) + "`"
+		f, _ := strconv.ParseFloat(string(v), 64)
+		return "floating point `" + formatFloat(f) + "`"
 	case '[':
 		return "sequence"
 	case '{':
@@ -208,6 +297,30 @@ func optStringValue(v jsontext.Value) (*string, error) {
 	return &s, nil
 }
 
+func fitsInt64OrUint64(s string) bool {
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return true
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+// formatFloat prints f as serde_json's error messages do (ryu): integral
+// values keep a ".0", very large or small ones use an exponent.
+func formatFloat(f float64) string {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	if a := math.Abs(f); a != 0 && (a >= 1e16 || a < 1e-5) {
+		return strings.Replace(strconv.FormatFloat(f, 'e', -1, 64), "e+", "e", 1)
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
 func isJSONInteger(v jsontext.Value) bool {
 	return v.Kind() == '0' && !bytes.ContainsAny(v, ".eE")
 }
@@ -215,7 +328,7 @@ func isJSONInteger(v jsontext.Value) bool {
 // intValue decodes an integer of the given bit size; floats are refused as
 // serde refuses them for integer fields.
 func intValue(v jsontext.Value, bits int, expecting string) (int64, error) {
-	if !isJSONInteger(v) {
+	if !isJSONInteger(v) || !fitsInt64OrUint64(string(v)) {
 		return 0, fmt.Errorf("invalid type: %s, expected %s", unexpected(v), expecting)
 	}
 	n, err := strconv.ParseInt(string(v), 10, bits)
@@ -227,7 +340,7 @@ func intValue(v jsontext.Value, bits int, expecting string) (int64, error) {
 
 // uintValue decodes an unsigned integer of the given bit size.
 func uintValue(v jsontext.Value, bits int, expecting string) (uint64, error) {
-	if !isJSONInteger(v) {
+	if !isJSONInteger(v) || !fitsInt64OrUint64(string(v)) {
 		return 0, fmt.Errorf("invalid type: %s, expected %s", unexpected(v), expecting)
 	}
 	n, err := strconv.ParseUint(string(v), 10, bits)
