@@ -104,8 +104,10 @@ func addressFromJSON(v jsontext.Value) (Address, error) {
 			if err != nil {
 				return err
 			}
-			a.network, err = ParseNetwork(s)
-			return err
+			if a.network, err = ParseNetwork(s); err != nil {
+				return customError{err}
+			}
+			return nil
 		}},
 		{name: "features", required: true, decode: func(v jsontext.Value) error {
 			n, err := uintValue(v, 8, "u8")
@@ -133,7 +135,9 @@ func publicKeyField(dst *PublicKey) func(jsontext.Value) error {
 		if err != nil {
 			return err
 		}
-		*dst, err = ParsePublicKey(s)
-		return err
+		if *dst, err = ParsePublicKey(s); err != nil {
+			return customError{err}
+		}
+		return nil
 	}
 }

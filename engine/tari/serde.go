@@ -132,7 +132,7 @@ func decodeFlattened(data []byte, expecting string, direct, flat []objectField) 
 
 func decodeTopLevel(data []byte, expecting string, fields []objectField, other func(string, jsontext.Value)) error {
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
-	if err := decodeObjectFrom(dec, expecting, fields, other); err != nil {
+	if err := decodeObjectFrom(dec, data, expecting, fields, other); err != nil {
 		return err
 	}
 	if _, err := dec.ReadToken(); err != io.EOF {
@@ -160,12 +160,18 @@ func locate(data []byte, err error) error {
 // decodeObjectValue decodes a nested object. Offsets in its errors are
 // relative to v; decodeObjectFrom rebases them.
 func decodeObjectValue(v jsontext.Value, expecting string, fields []objectField) error {
-	return decodeObjectFrom(jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true)), expecting, fields, nil)
+	return decodeObjectFrom(jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true)), v, expecting, fields, nil)
 }
 
-// decodeObjectFrom reads one object from dec. Unknown keys go to other when
-// it is not nil, and are skipped otherwise.
-func decodeObjectFrom(dec *jsontext.Decoder, expecting string, fields []objectField, other func(string, jsontext.Value)) error {
+// customError marks a failure raised after serde_json had read the value,
+// in a FromStr or deserialize_with (bad address, bad signature). serde gives
+// those the position where the enclosing object stopped reading: after the
+// value, or after the closing brace when the field was the last one.
+type customError struct{ error }
+
+// decodeObjectFrom reads one object from dec, whose input is data. Unknown
+// keys go to other when it is not nil, and are skipped otherwise.
+func decodeObjectFrom(dec *jsontext.Decoder, data []byte, expecting string, fields []objectField, other func(string, jsontext.Value)) error {
 	if k := dec.PeekKind(); k != '{' {
 		if k == 0 {
 			_, err := dec.ReadToken()
@@ -217,7 +223,14 @@ func decodeObjectFrom(dec *jsontext.Decoder, expecting string, fields []objectFi
 				start := dec.InputOffset() - int64(len(v))
 				return &SyntaxError{Msg: se.Msg, Offset: start + se.Offset}
 			}
-			return &SyntaxError{Msg: err.Error(), Offset: dec.InputOffset()}
+			off := dec.InputOffset()
+			if errors.As(err, new(customError)) {
+				rest := bytes.TrimLeft(data[off:], " \t\r\n")
+				if len(rest) > 0 && rest[0] == '}' {
+					off = int64(len(data)-len(rest)) + 1
+				}
+			}
+			return &SyntaxError{Msg: err.Error(), Offset: off}
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil {

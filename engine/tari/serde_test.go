@@ -141,6 +141,8 @@ func TestSyntaxErrorPositions(t *testing.T) {
 		{"multi-line type", "{\n  \"order_id\": 5\n}", "invalid type: integer `5`, expected a string at line 2 column 15", parseMemo},
 		{"duplicate", `{"order_id":"a","order_id":"b"}`, "duplicate field `order_id` at line 1 column 26", parseMemo},
 		{"trailing", memoBody + "  x", "trailing characters at line 1 column " + strconv.Itoa(len(memoBody)+3), parseMemo},
+		{"bad signature, last field", strings.Replace(memoBody, `"6689`, `"66`, 1), "Invalid signature length at line 1 column " + strconv.Itoa(len(memoBody)-2), parseMemo},
+		{"bad address, first field", strings.Replace(memoBody, `145yntp6`, `145yntp7`, 1), "Could not recover TariAddress from string at line 1 column 60", parseMemo},
 		{"nested", payment, "invalid type: floating point `1.5`, expected i64 at line 1 column 83", parsePayment},
 	}
 	for _, tc := range tests {
