@@ -22,16 +22,6 @@ import (
 	"taripay/engine/tari"
 )
 
-// TestMain lets the test binary run as taripay itself, so the start-up test
-// drives the real main in a real subprocess.
-func TestMain(m *testing.M) {
-	if os.Getenv("TARIPAY_TEST_MAIN") == "1" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
 // TestServeFromEmptyDirectory starts `taripay serve` in an empty directory
 // with only TPG_SUPER_ADMIN set (and a free port): the super admin logs in,
 // registers a hot wallet, and that wallet's signed notifications pay a
