@@ -8,6 +8,7 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,6 +48,7 @@ func (c *clock) Add(d time.Duration) {
 type harness struct {
 	t     *testing.T
 	app   *fiber.App
+	addr  string // where app listens, on loopback
 	e     *engine.Engine
 	clock *clock
 	cfg   config.Config
@@ -88,6 +90,13 @@ func newHarness(t *testing.T, env map[string]string) *harness {
 		Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader,
 		Log: slog.New(slog.NewTextHandler(logs, nil)),
 	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.addr = ln.Addr().String()
+	go func() { _ = h.app.Listener(ln) }()
+	t.Cleanup(func() { _ = h.app.Shutdown() })
 	h.super = h.newActor()
 	if err := e.UpdateRoles(ctx, h.super.base58(), []engine.Role{engine.RoleSuperAdmin}, nil); err != nil {
 		t.Fatal(err)
@@ -140,10 +149,12 @@ func (h *harness) grant(a *actor, roles ...engine.Role) {
 	}
 }
 
-// loginToken signs a login token for a with the next nonce.
+// loginToken signs a login token for a with the next nonce, asking for
+// user and roles, as taritools does.
 func (h *harness) loginToken(a *actor, roles ...string) string {
 	h.t.Helper()
 	a.nonce++
+	roles = append([]string{"user"}, roles...)
 	tok, err := tari.SignLoginToken(rand.Reader, a.key, tari.LoginClaims{Address: a.addr, Nonce: uint64(a.nonce), DesiredRoles: roles})
 	if err != nil {
 		h.t.Fatal(err)
@@ -192,7 +203,9 @@ func (h *harness) do(method, path string, body any, headers ...string) response 
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := h.app.Test(req, -1)
+	req.RequestURI = ""
+	req.URL.Scheme, req.URL.Host = "http", h.addr
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -178,7 +178,7 @@ func TestLogin(t *testing.T) {
 	wantError(t, h.do("POST", "/auth", nil, "tpg_auth_token", "made up nonsense"), 400,
 		"Authentication Error. Login token is not in the correct format. InvalidTokenStructure")
 
-	tok := h.loginToken(alice, "user", "write")
+	tok := h.loginToken(alice, "write")
 	tampered := tok[:len(tok)-4] + "AAAA"
 	r := h.do("POST", "/auth", nil, "tpg_auth_token", tampered)
 	if r.status != 401 || !strings.Contains(r.body, "Authentication Error. Login token signature is invalid.") {
