@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -21,6 +23,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/db"
 	"taripay/engine"
@@ -203,6 +206,9 @@ func (h *harness) do(method, path string, body any, headers ...string) response 
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	if req.ContentLength > api.BodyLimit {
+		return h.tooLarge(req)
+	}
 	req.RequestURI = ""
 	req.URL.Scheme, req.URL.Host = "http", h.addr
 	res, err := http.DefaultClient.Do(req)
@@ -367,4 +373,34 @@ func (h *harness) order(id string) struct {
 	return decode[struct {
 		Status engine.OrderStatus `json:"status"`
 	}](h.t, r)
+}
+
+// tooLarge sends req's headers, which announce its whole length, and only
+// the start of its body: the server must refuse it from the headers, and a
+// client still writing would only see the connection reset.
+func (h *harness) tooLarge(req *http.Request) response {
+	h.t.Helper()
+	conn, err := net.Dial("tcp", h.addr)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer conn.Close()
+	head := fmt.Sprintf("%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n", req.Method, req.URL.RequestURI(), h.addr, req.ContentLength)
+	for k, vs := range req.Header {
+		head += k + ": " + vs[0] + "\r\n"
+	}
+	start := make([]byte, 512)
+	if _, err := io.ReadFull(req.Body, start); err != nil {
+		h.t.Fatal(err)
+	}
+	if _, err := conn.Write(append([]byte(head+"\r\n"), start...)); err != nil {
+		h.t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, body: string(data), header: res.Header}
 }

@@ -36,8 +36,10 @@ func TestWalletNotificationAuth(t *testing.T) {
 			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
 		}, []string{"X-Forwarded-For", "1.2.3.4"}, 200},
 		{"bad signature", nil, func(h *harness) []byte {
-			b := h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
-			return []byte(strings.Replace(string(b), `"signature":"`, `"signature":"00`, 1)[:len(b)-4] + `"}}`)
+			// Signed by another key in the hot wallet's name.
+			forger := h.newActor()
+			forger.addr = h.hot.addr
+			return h.paymentBody(forger, customer.addr, 100, "tx1", nil, nil)
 		}, []string{"X-Forwarded-For", hotIP}, 401},
 		{"tampered amount", nil, func(h *harness) []byte {
 			return []byte(strings.Replace(string(h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)), `"amount":100`, `"amount":1000`, 1))
