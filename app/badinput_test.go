@@ -88,7 +88,9 @@ func TestBadInputSweep(t *testing.T) {
 		}
 		wantError(t, r, r.status, "")
 	}
-	wantError(t, h.do("POST", "/auth", nil, "tpg_auth_token", strings.Repeat("a", 5000)), 400, "")
+	if r := h.do("POST", "/auth", nil, "tpg_auth_token", strings.Repeat("a", 10000)); r.status < 400 || r.status >= 500 {
+		t.Errorf("huge login token: %d %s", r.status, r.body)
+	}
 	wantError(t, h.do("POST", "/auth", nil, "tpg_auth_token", "é"), 400, "Auth token signature invalid or not provided")
 
 	if after := h.snapshot(admin); after != before {
