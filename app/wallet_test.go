@@ -97,7 +97,7 @@ type paymentList struct {
 
 func TestWalletPaymentLifecycle(t *testing.T) {
 	h := newHarness(t, nil)
-	alice := h.newActor()
+	alice := keyActor(t, aliceSecret)
 
 	r := h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", ptr("for you"), nil))
 	res := decode[api.JSONResponse](t, r)
