@@ -202,18 +202,6 @@ func TestScenarioAdminOperations(t *testing.T) {
 	wantError(t, h.as(admin, "POST", "/api/fulfill", map[string]any{"order_id": "4", "reason": "twice"}), 400, "forbidden")
 	wantError(t, h.as(admin, "POST", "/api/fulfill", map[string]any{"order_id": "nope", "reason": "x"}), 404, "does not exist")
 
-	// Settle: alice's confirmed funds pay her open orders.
-	h.pay(alice, 65_000_000, "direct", nil, nil)
-	h.addOrder("5", "alice", 60_000_000, nil)
-	h.clock.Add(time.Minute)
-	r = h.as(h.login(alice), "POST", "/api/settle", nil)
-	if r.status != 200 {
-		t.Fatalf("settle: %d %s", r.status, r.body)
-	}
-	golden(t, "settle", r.body, alice.base58(), "<alice>")
-	if r := h.as(admin, "POST", "/api/settle/customer/alice", nil); r.body != "null" {
-		t.Errorf("settling again pays nothing: %s", r.body)
-	}
 	golden(t, "search_orders", h.as(admin, "GET", "/api/search/orders?status=Paid,Cancelled,Bogus&since=2024-03-10T0:0:0Z", nil).body)
 	golden(t, "search_orders_memo", h.as(admin, "GET", "/api/search/orders?memo=GIFT", nil).body)
 	wantError(t, h.as(admin, "GET", "/api/search/orders?colour=red", nil), 400, "Query deserialize error: unknown field `colour`")
@@ -225,6 +213,34 @@ func TestScenarioAdminOperations(t *testing.T) {
 	}
 	golden(t, "exchange_rate", h.as(admin, "GET", "/api/exchange_rate/USD", nil).body)
 	wantError(t, h.as(admin, "GET", "/api/exchange_rate/EUR", nil), 404, "The data was not found.")
+}
+
+// a confirmation pays oldest first and stops at the first order it cannot
+// cover; settle then pays any order the funds cover (settle_accounts.feature).
+func TestScenarioSettle(t *testing.T) {
+	h := newHarness(t, nil)
+	alice := keyActor(t, aliceSecret)
+	for _, o := range []struct {
+		id    string
+		price int64
+	}{{"s1", 100_000_000}, {"s2", 65_000_000}} {
+		h.addOrder(o.id, "alice", o.price, nil)
+		h.clock.Add(time.Minute)
+		h.claim(alice, o.id)
+	}
+	h.pay(alice, 65_000_000, "direct", nil, nil)
+	wantStatus(t, h, "s2", engine.OrderNew)
+	admin := h.login(h.super, "super_admin")
+	wantError(t, h.as(h.login(keyActor(t, bobSecret)), "POST", "/api/settle/address/"+alice.base58(), nil), 403, "Insufficient permissions.")
+	r := h.as(h.login(alice), "POST", "/api/settle", nil)
+	golden(t, "settle", r.body)
+	wantStatus(t, h, "s1", engine.OrderNew)
+	wantStatus(t, h, "s2", engine.OrderPaid)
+	for _, p := range []string{"/api/settle", "/api/settle/address/" + alice.base58(), "/api/settle/customer/alice"} {
+		if r := h.as(admin, "POST", p, nil); r.status != 200 || r.body != "null" {
+			t.Errorf("%s with nothing to pay: %d %s", p, r.status, r.body)
+		}
+	}
 }
 
 // expiry of unclaimed and unpaid orders, seen over HTTP.
