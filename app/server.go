@@ -10,8 +10,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/admin"
 	"taripay/app/api"
 	"taripay/app/config"
+	"taripay/app/pay"
+	"taripay/app/shopify"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -26,13 +29,15 @@ type Deps struct {
 	Now    func() time.Time
 	Rand   io.Reader // nonces for signing access tokens
 
-	// Shopify mounts the webhook routes (behind their HMAC and IP gate) on
-	// the /shopify group; nil leaves /shopify unrouted.
-	Shopify func(r fiber.Router)
+	// Shopify receives the webhooks behind the HMAC and IP gate of
+	// Config.Shopify; nil (no Shopify settings) leaves /shopify unrouted.
+	Shopify *shopify.Handler
 	// RescanOpenOrders serves POST /api/rescan_open_orders; nil answers 501.
 	RescanOpenOrders fiber.Handler
-	// Pages mounts the server-rendered pages (/pay/…) at the root.
-	Pages func(r fiber.Router)
+	// Pay serves the public claim-and-pay pages; nil leaves /pay unrouted.
+	Pay *pay.Handler
+	// Admin serves the embedded admin; nil leaves /admin unrouted.
+	Admin *admin.Handler
 }
 
 // New builds the fiber app with every route registered.
