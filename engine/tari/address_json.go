@@ -1,0 +1,135 @@
+package tari
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// MarshalJSON writes the serde form of the TariAddress type, used in JWT
+// claims and ClaimedOrder.send_to:
+// {"Single":{"network":"mainnet","features":3,"public_spend_key":"<hex>"}} or
+// {"Dual":{"network":…,"features":…,"public_view_key":…,"public_spend_key":…}}.
+// REST JSON elsewhere carries a.Base58() as a plain string instead.
+func (a Address) MarshalJSON() ([]byte, error) { return a.appendJSON(nil), nil }
+
+func (a Address) appendJSON(dst []byte) []byte {
+	if a.dual {
+		dst = append(dst, `{"Dual":{"network":`...)
+	} else {
+		dst = append(dst, `{"Single":{"network":`...)
+	}
+	dst = appendJSONString(dst, a.network.String())
+	dst = append(dst, `,"features":`...)
+	dst = strconv.AppendUint(dst, uint64(a.features), 10)
+	if a.dual {
+		dst = append(dst, `,"public_view_key":"`...)
+		dst = append(dst, a.view.Hex()...)
+		dst = append(dst, '"')
+	}
+	dst = append(dst, `,"public_spend_key":"`...)
+	dst = append(dst, a.spend.Hex()...)
+	return append(dst, `"}}`...)
+}
+
+// UnmarshalJSON reads the serde enum form strictly: one "Single" or "Dual"
+// key; network by name (any case, "esme" allowed); features any u8, as serde
+// does not check the bits; keys through from_hex and a canonical-point check.
+func (a *Address) UnmarshalJSON(data []byte) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
+	v, err := dec.ReadValue()
+	if err != nil {
+		return syntaxError(dec, err)
+	}
+	v = v.Clone() // ReadValue's result dies at the next read
+	if _, err := dec.ReadToken(); err == nil {
+		return &SyntaxError{Msg: "trailing characters", Offset: dec.InputOffset()}
+	}
+	parsed, err := addressFromJSON(v)
+	if err != nil {
+		return err
+	}
+	*a = parsed
+	return nil
+}
+
+var errAddressEnum = errors.New("expected value")
+
+// addressFromJSON decodes an externally tagged enum value.
+func addressFromJSON(v jsontext.Value) (Address, error) {
+	if v.Kind() == '"' {
+		s, _ := stringValue(v)
+		if s == "Single" || s == "Dual" {
+			return Address{}, errors.New("invalid type: unit variant, expected struct variant")
+		}
+		return Address{}, errors.New("unknown variant `" + s + "`, expected `Single` or `Dual`")
+	}
+	if v.Kind() != '{' {
+		return Address{}, errors.New("invalid type: " + unexpected(v) + ", expected enum TariAddress")
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true))
+	dec.ReadToken() // '{', already checked
+	if dec.PeekKind() == '}' {
+		return Address{}, errAddressEnum
+	}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return Address{}, syntaxError(dec, err)
+	}
+	var a Address
+	switch variant := tok.String(); variant {
+	case "Single":
+	case "Dual":
+		a.dual = true
+	default:
+		return Address{}, errors.New("unknown variant `" + variant + "`, expected `Single` or `Dual`")
+	}
+	body, err := dec.ReadValue()
+	if err != nil {
+		return Address{}, syntaxError(dec, err)
+	}
+	body = body.Clone() // ReadValue's result dies at the next read
+	if dec.PeekKind() != '}' {
+		return Address{}, errAddressEnum
+	}
+	fields := []objectField{
+		{name: "network", required: true, decode: func(v jsontext.Value) error {
+			s, err := stringValue(v)
+			if err != nil {
+				return err
+			}
+			a.network, err = ParseNetwork(s)
+			return err
+		}},
+		{name: "features", required: true, decode: func(v jsontext.Value) error {
+			n, err := uintValue(v, 8, "u8")
+			a.features = byte(n)
+			return err
+		}},
+	}
+	if a.dual {
+		fields = append(fields, objectField{name: "public_view_key", required: true, decode: publicKeyField(&a.view)})
+	}
+	fields = append(fields, objectField{name: "public_spend_key", required: true, decode: publicKeyField(&a.spend)})
+	expecting := "struct variant TariAddress::Single"
+	if a.dual {
+		expecting = "struct variant TariAddress::Dual"
+	}
+	if err := decodeObjectValue(body, expecting, fields); err != nil {
+		return Address{}, err
+	}
+	return a, nil
+}
+
+func publicKeyField(dst *PublicKey) func(jsontext.Value) error {
+	return func(v jsontext.Value) error {
+		s, err := stringValue(v)
+		if err != nil {
+			return err
+		}
+		*dst, err = ParsePublicKey(s)
+		return err
+	}
+}
