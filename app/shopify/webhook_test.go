@@ -54,6 +54,8 @@ func (e *fakeEngine) AnnulFromStorefront(_ context.Context, orderID, _ string) (
 }
 
 func (e *fakeEngine) ExchangeRate(_ context.Context, cur string) (engine.ExchangeRate, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if r, ok := e.rates[cur]; ok {
 		return engine.ExchangeRate{Currency: cur, Rate: r}, nil
 	}
