@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"time"
@@ -29,10 +30,20 @@ type Deps struct {
 	// Shopify mounts the webhook routes (behind their HMAC and IP gate) on
 	// the /shopify group; nil leaves /shopify unrouted.
 	Shopify func(r fiber.Router)
+	// ExchangeRates stores the rates of POST /api/exchange_rate; the Shopify
+	// integration wraps the engine so each new rate reaches the storefront.
+	// nil means the engine.
+	ExchangeRates ExchangeRates
 	// RescanOpenOrders serves POST /api/rescan_open_orders; nil answers 501.
 	RescanOpenOrders fiber.Handler
 	// Pages mounts the server-rendered pages (/pay/…) at the root.
 	Pages func(r fiber.Router)
+}
+
+// ExchangeRates reads and stores exchange rates.
+type ExchangeRates interface {
+	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
+	SetExchangeRate(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error)
 }
 
 // New builds the fiber app with every route registered.
