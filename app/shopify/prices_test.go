@@ -94,7 +94,7 @@ func TestPricesSyncProduct(t *testing.T) {
 	}
 	h.fake.FailNext("VariantsByID", 1, http.StatusServiceUnavailable)
 	err := p.SyncProduct(context.Background(), prod)
-	if !temporaryProcessing(err) {
+	if !retryable(err) {
 		t.Errorf("outage error %v is not retried", err)
 	}
 }

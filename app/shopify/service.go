@@ -6,6 +6,7 @@ package shopify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -169,7 +170,7 @@ func (s *Service) EnsureWebhooks(ctx context.Context, publicURL string) ([]Ensur
 }
 
 // ErrNotConfigured is returned by admin actions that need the Admin API.
-var ErrNotConfigured = fmt.Errorf("Shopify is not configured")
+var ErrNotConfigured = errors.New("shopify is not configured")
 
 // runRateSyncs works queued rate syncs, retrying failures with backoff.
 func (s *Service) runRateSyncs(ctx context.Context) error {
