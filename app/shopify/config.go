@@ -39,10 +39,8 @@ type Config struct {
 	Restock         bool // TPG_SHOPIFY_RESTOCK (default true): restock on cancel
 }
 
-// Enabled reports whether outbound Admin API calls can be made.
-func (c Config) Enabled() bool {
-	return c.AccessToken != "" && (c.Shop != "" || c.APIBaseURL != "")
-}
+// reachable reports whether there is a shop to call.
+func (c Config) reachable() bool { return c.Shop != "" || c.APIBaseURL != "" }
 
 var shopPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
 

@@ -41,7 +41,7 @@ func EnsureWebhooks(ctx context.Context, admin SubscriptionAdmin, publicURL stri
 		if strings.HasPrefix(topic, "customers/") || topic == "shop/redact" {
 			continue
 		}
-		enum := strings.ToUpper(strings.ReplaceAll(topic, "/", "_"))
+		enum := topicEnum(topic)
 		url := strings.TrimRight(publicURL, "/") + "/shopify/webhook/" + topic
 		r := EnsureResult{Topic: topic, CallbackURL: url, Action: "present"}
 		switch s, ok := byTopic[enum]; {
@@ -60,3 +60,6 @@ func EnsureWebhooks(ctx context.Context, admin SubscriptionAdmin, publicURL stri
 	}
 	return out, nil
 }
+
+// topicEnum is a topic's GraphQL name: orders/create is ORDERS_CREATE.
+func topicEnum(topic string) string { return strings.ToUpper(strings.ReplaceAll(topic, "/", "_")) }

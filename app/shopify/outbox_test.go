@@ -110,7 +110,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	fake := shopifytest.New(t)
-	admin, err := NewAdmin(Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token},
+	admin, err := NewAdmin(Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token}, nil,
 		&http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

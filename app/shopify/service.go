@@ -36,9 +36,12 @@ type Store interface {
 
 // Deps are the integration's collaborators.
 type Deps struct {
-	Config     Config
-	Engine     ServiceEngine
-	Store      Store
+	Config Config
+	Engine ServiceEngine
+	Store  Store
+	// Tokens supplies the Admin API token (token exchange); nil means the
+	// static Config.AccessToken.
+	Tokens     TokenSource
 	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	Now        func() time.Time
 	Log        *slog.Logger
@@ -69,8 +72,8 @@ func New(d Deps) (*Service, error) {
 	s := &Service{cfg: d.Config, engine: d.Engine, remote: d.RemoteIP, log: d.Log,
 		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
 	var orderAdmin OrderAdmin
-	if d.Config.Enabled() {
-		a, err := NewAdmin(d.Config, d.HTTPClient, d.Log)
+	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
+		a, err := NewAdmin(d.Config, d.Tokens, d.HTTPClient, d.Log)
 		if err != nil {
 			return nil, fmt.Errorf("shopify: %w", err)
 		}
@@ -167,6 +170,27 @@ func (s *Service) EnsureWebhooks(ctx context.Context, publicURL string) ([]Ensur
 		return nil, ErrNotConfigured
 	}
 	return EnsureWebhooks(ctx, s.admin, publicURL)
+}
+
+// Webhooks lists the topics the shop has subscribed taripay to, for the
+// admin's setup checklist.
+func (s *Service) Webhooks(ctx context.Context) ([]string, error) {
+	if s.admin == nil {
+		return nil, ErrNotConfigured
+	}
+	subs, err := s.admin.Subscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var topics []string
+	for _, sub := range subs {
+		for _, t := range Topics {
+			if topicEnum(t) == sub.Topic {
+				topics = append(topics, t)
+			}
+		}
+	}
+	return topics, nil
 }
 
 // ErrNotConfigured is returned by admin actions that need the Admin API.
