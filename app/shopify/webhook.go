@@ -164,9 +164,10 @@ func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
 	if err != nil {
 		return delivery{}, fiber.NewError(fiber.StatusBadRequest, err.Error())
 	}
+	// The shop header is not signed: keep it only if it is a shop domain.
 	// fiber's header strings share its buffers too.
-	shop := strings.Clone(strings.ToLower(c.Get("X-Shopify-Shop-Domain")))
-	if shop == "" {
+	shop, err := ValidateShop(strings.Clone(c.Get("X-Shopify-Shop-Domain")))
+	if err != nil {
 		shop = h.cfg.Shop
 	}
 	webhookID := strings.Clone(c.Get("X-Shopify-Webhook-Id"))
