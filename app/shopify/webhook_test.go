@@ -579,3 +579,13 @@ func TestHealthAndNoOp(t *testing.T) {
 		t.Errorf("no_op = %d", status)
 	}
 }
+
+func TestWebhookShopHeader(t *testing.T) {
+	for header, want := range map[string]string{"Test-Shop.myshopify.com": "test-shop.myshopify.com", "evil.example/?x=myshopify.com": ""} {
+		w := newWebhookHarness(t)
+		w.send(t, "/shopify/webhook/orders/updated", shopifytest.Webhook{Topic: "orders/updated", Shop: header, Secret: secret, Body: fixture(t, "orders_create.json")})
+		if got := w.store.hooks[0].shop; got != want {
+			t.Errorf("shop header %q stored as %q, want %q", header, got, want)
+		}
+	}
+}
