@@ -1,10 +1,15 @@
 package app
 
 import (
+	"net/http"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"taripay/app/api"
+	"taripay/app/pay"
 	"taripay/engine/tari"
+	"taripay/static"
 )
 
 // registerRoutes is the one route table: every path, its method, its
@@ -84,6 +89,16 @@ func registerRoutes(app *fiber.App, d Deps) {
 	if d.Pages != nil {
 		d.Pages(app)
 	}
+
+	// Public claim-and-pay pages: the unguessable claim token in the path is
+	// the only credential, and a claim still needs a wallet signature.
+	pages := pay.New(e, pay.ConfigFrom(cfg), d.Now, log)
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
+	app.Get("/pay/order/:order_id/:mac", pages.EmailLink)
+	app.Get("/pay/:token", pages.Show)
+	app.Get("/pay/:token/status", pages.Status)
+	app.Get("/pay/:token/qr.png", pages.QR)
+	app.Post("/pay/:token/claim", pages.SubmitClaim)
 }
 
 func orUnsupported(h fiber.Handler, why string) fiber.Handler {

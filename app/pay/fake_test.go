@@ -60,10 +60,6 @@ func (f *fakeEngine) ExchangeRate(_ context.Context, currency string) (engine.Ex
 	return f.rate, nil
 }
 
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time { return time.Time(c) }
-
 var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 // key derives a test key from a seed byte, so signatures are reproducible.
@@ -116,7 +112,7 @@ func testHandler(t testing.TB, f *fakeEngine) (*fiber.App, *Handler) {
 		UnclaimedOrderTimeout: 2 * time.Hour,
 		UnpaidOrderTimeout:    48 * time.Hour,
 		LinkSecret:            []byte("link-secret"),
-	}, fixedClock(now), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	app := fiber.New()
 	app.Get("/pay/order/:order_id/:mac", h.EmailLink)
 	app.Get("/pay/:token", h.Show)

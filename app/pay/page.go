@@ -12,7 +12,7 @@ import (
 
 // page builds the view model of an order's pay page.
 func (h *Handler) page(ctx context.Context, o engine.Order) views.PayPage {
-	now := h.clock.Now()
+	now := h.now()
 	p := views.PayPage{
 		Token:           o.ClaimToken,
 		OrderName:       orderName(o),
