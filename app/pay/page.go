@@ -89,7 +89,7 @@ func (h *Handler) status(o engine.Order, now time.Time) views.StatusView {
 		}
 	}
 	if o.Status.Open() {
-		s.PollURL = "/pay/" + o.ClaimToken + "/status"
+		s.PollURL = "/pay/" + o.ClaimToken + "/status?shown=" + string(o.Status)
 		s.Interval = "every " + h.cfg.PollInterval.String()
 	}
 	return s
