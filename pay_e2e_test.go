@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,10 +47,23 @@ func testKey(t *testing.T, seed byte) (tari.SecretKey, tari.Address) {
 	return k, tari.NewAddress(tari.MainNet, k.Public())
 }
 
+// seedOrder is an order written before the server starts: Age sets how long
+// ago taripay recorded it, and Cancel cancels it.
+type seedOrder struct {
+	ID     string
+	Age    time.Duration
+	Cancel bool
+}
+
+// pastClock is the engine's clock shifted into the past.
+type pastClock time.Duration
+
+func (c pastClock) Now() time.Time { return time.Now().Add(-time.Duration(c)) }
+
 // startPayServer seeds the database through the engine, then runs the
 // server on it. The orders are written before the server starts, so the
 // two processes never write at once.
-func startPayServer(t *testing.T, orderIDs ...string) *payServer {
+func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -60,26 +75,32 @@ func startPayServer(t *testing.T, orderIDs ...string) *payServer {
 		skipIfStub(t, err)
 		t.Fatalf("open database: %v", err)
 	}
-	eng := engine.New(engine.Config{UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, database, systemClock{})
+	cfg := engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}
+	eng := engine.New(cfg, database, systemClock{})
 	if err := eng.AuthorizeWallet(ctx, engine.Wallet{Address: hot.Base58(), IPAddress: "127.0.0.1"}); err != nil {
 		database.Close()
 		skipIfStub(t, err)
 		t.Fatalf("authorise hot wallet: %v", err)
 	}
 	s := &payServer{bin: buildTaripay(t), hotSecret: hotKey.Hex(), orders: map[string]engine.Order{}}
-	for _, id := range orderIDs {
-		name := "#" + strings.TrimPrefix(id, "e2e-")
-		o, err := eng.AddOrder(ctx, engine.NewOrder{
-			OrderID: id, AltID: &name, CustomerID: "cust-" + id, TotalPrice: e2ePrice,
+	for _, so := range orders {
+		name := "#" + strings.TrimPrefix(so.ID, "e2e-")
+		o, err := engine.New(cfg, database, pastClock(so.Age)).AddOrder(ctx, engine.NewOrder{
+			OrderID: so.ID, AltID: &name, CustomerID: "cust-" + so.ID, TotalPrice: e2ePrice,
 			OriginalPrice: ptr("190.04"), Currency: "USD", CreatedAt: time.Now(), ExchangeRate: 12_631_578,
 		})
 		if err != nil {
-			t.Fatalf("add order %s: %v", id, err)
+			t.Fatalf("add order %s: %v", so.ID, err)
 		}
 		if o.ClaimToken == "" {
-			t.Fatalf("order %s has no claim token", id)
+			t.Fatalf("order %s has no claim token", so.ID)
 		}
-		s.orders[id] = o
+		if so.Cancel {
+			if o, err = eng.Cancel(ctx, so.ID, "e2e"); err != nil {
+				t.Fatalf("cancel %s: %v", so.ID, err)
+			}
+		}
+		s.orders[so.ID] = o
 	}
 	if err := database.Close(); err != nil {
 		t.Fatal(err)
@@ -93,6 +114,7 @@ func startPayServer(t *testing.T, orderIDs ...string) *payServer {
 		"HOME=" + dir, "PATH=" + os.Getenv("PATH"),
 		"TPG_HOST=127.0.0.1", "TPG_PORT=" + port, "TPG_DATABASE_URL=" + dbURL,
 		"TPG_PAYMENT_WALLET_ADDRESS=" + hot.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret",
+		"TPG_UNCLAIMED_ORDER_TIMEOUT=2", "TPG_UNPAID_ORDER_TIMEOUT=48",
 	}
 	logs := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
@@ -261,7 +283,7 @@ func decodeQRCode(t *testing.T, png []byte) string {
 // from a fresh order to Paid without a reload.
 func TestPayPageInBrowser(t *testing.T) {
 	chromium := chromiumOrSkip(t)
-	s := startPayServer(t, "e2e-1001")
+	s := startPayServer(t, seedOrder{ID: "e2e-1001"})
 	o := s.orders["e2e-1001"]
 	ctx := browser(t, chromium)
 	_, hot := testKey(t, 21)
@@ -348,7 +370,7 @@ func TestPayPageInBrowser(t *testing.T) {
 
 // Acceptance 3: only the taripay CLI pays an order on a live server.
 func TestCLIPaysOrderEndToEnd(t *testing.T) {
-	s := startPayServer(t, "e2e-2002")
+	s := startPayServer(t, seedOrder{ID: "e2e-2002"})
 	o := s.orders["e2e-2002"]
 	custKey, cust := testKey(t, 23)
 	s.run(t, []string{"TPG_SECRET_KEY=" + custKey.Hex()}, "claim", "--order", o.OrderID, "--server", s.url)
@@ -360,3 +382,71 @@ func TestCLIPaysOrderEndToEnd(t *testing.T) {
 		t.Errorf("after payment: %s, want Paid", got)
 	}
 }
+
+// Acceptance 2: bad claims on the live server each get a clear message and
+// change nothing.
+func TestBadClaimsAgainstLiveServer(t *testing.T) {
+	s := startPayServer(t,
+		seedOrder{ID: "e2e-3001"},
+		seedOrder{ID: "e2e-3002"},
+		seedOrder{ID: "e2e-3003", Cancel: true},
+		seedOrder{ID: "e2e-3004", Age: 3 * time.Hour},
+	)
+	custKey, cust := testKey(t, 24)
+	signed := func(orderID string) tari.MemoSignature {
+		m, err := tari.SignMemo(rand.Reader, custKey, cust, orderID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	good := signed("e2e-3001")
+	forged := []byte(good.Signature.Hex())
+	forged[64] ^= 1
+	token := func(id string) string { return s.orders[id].ClaimToken }
+	for _, tc := range []struct {
+		name, token, orderID string // orderID: whose status must not change
+		address, signature   string
+		status               int
+		message              string
+	}{
+		{"unknown token", "AAAAAAAAAAAAAAAAAAAAAAAA", "e2e-3001", cust.Base58(), good.Signature.Hex(), 404, "Payment link not found"},
+		{"forged signature", token("e2e-3001"), "e2e-3001", cust.Base58(), string(forged), 422, "signature is not valid"},
+		{"token of another order", token("e2e-3002"), "e2e-3002", cust.Base58(), good.Signature.Hex(), 422, "signature is not valid"},
+		{"cancelled order", token("e2e-3003"), "e2e-3003", cust.Base58(), signed("e2e-3003").Signature.Hex(), 409, "cancelled"},
+		{"expired order", token("e2e-3004"), "e2e-3004", cust.Base58(), signed("e2e-3004").Signature.Hex(), 409, "expired"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := s.status(t, s.orders[tc.orderID].ClaimToken)
+			resp, err := http.PostForm(s.url+"/pay/"+tc.token+"/claim", url.Values{"address": {tc.address}, "signature": {tc.signature}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.message) {
+				t.Errorf("status %d, want %d with %q:\n%s", resp.StatusCode, tc.status, tc.message, body)
+			}
+			if after := s.status(t, s.orders[tc.orderID].ClaimToken); after != before {
+				t.Errorf("order %s went from %s to %s", tc.orderID, before, after)
+			}
+		})
+	}
+
+	// A claim accepted for one order and then replayed against another.
+	replay := signed("e2e-3001")
+	form := url.Values{"address": {cust.Base58()}, "signature": {replay.Signature.Hex()}}
+	if resp, err := noRedirect.PostForm(s.url+"/pay/"+token("e2e-3001")+"/claim", form); err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("valid claim: %v %v", resp, err)
+	}
+	resp, err := http.PostForm(s.url+"/pay/"+token("e2e-3002")+"/claim", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || s.status(t, token("e2e-3002")) != "Unclaimed" || s.status(t, token("e2e-3001")) != "New" {
+		t.Errorf("replay: status %d; orders %s and %s", resp.StatusCode, s.status(t, token("e2e-3001")), s.status(t, token("e2e-3002")))
+	}
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
