@@ -368,7 +368,8 @@ func TestPayPageInBrowser(t *testing.T) {
 	}
 }
 
-// Acceptance 3: only the taripay CLI pays an order on a live server.
+// Acceptance 3: only the taripay CLI pays an order on a live server: the
+// customer's `taripay claim --server`, then the wallet's notify script.
 func TestCLIPaysOrderEndToEnd(t *testing.T) {
 	s := startPayServer(t, seedOrder{ID: "e2e-2002"})
 	o := s.orders["e2e-2002"]
@@ -377,9 +378,34 @@ func TestCLIPaysOrderEndToEnd(t *testing.T) {
 	if got := s.status(t, o.ClaimToken); got != "New" {
 		t.Fatalf("after the claim: %s, want New", got)
 	}
-	s.pay(t, "tx-e2e-2002", cust, "order e2e-2002")
+
+	// The hot wallet's notify hook runs the script from `taripay wallet
+	// notify-script` with the console wallet's 13 arguments.
+	dir := t.TempDir()
+	script := filepath.Join(dir, "notify.sh")
+	if err := os.WriteFile(script, []byte(s.run(t, nil, "wallet", "notify-script", "--taripay", s.bin)), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, hot := testKey(t, 21)
+	hook := func(event string) {
+		cmd := exec.Command(script, event, fmt.Sprint(e2ePrice), "tx-e2e-2002", "order e2e-2002", "", cust.Hex(), hot.Hex(),
+			"Completed", "00", "00", "00", "1", "Inbound")
+		cmd.Env = append(os.Environ(), "TPG_WALLET_SECRET_KEY="+s.hotSecret, "TPG_SERVER_URL="+s.url, "TPG_NOTIFY_LOG="+filepath.Join(dir, "notify.log"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("notify %s: %v\n%s", event, err, out)
+		}
+	}
+	hook("received")
+	if got := s.status(t, o.ClaimToken); got != "New" {
+		t.Errorf("after the payment was received: %s, want New (only confirmed funds pay)", got)
+	}
+	hook("confirmation")
 	if got := s.status(t, o.ClaimToken); got != "Paid" {
-		t.Errorf("after payment: %s, want Paid", got)
+		t.Errorf("after the confirmation: %s, want Paid", got)
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "notify.log"))
+	if n := strings.Count(string(log), "exit=0"); n != 3 {
+		t.Errorf("notify log has %d successful calls, want 3 (received, received again, confirmed):\n%s", n, log)
 	}
 }
 
