@@ -2,6 +2,7 @@ package pay
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"net/http"
 	"os"
@@ -218,5 +219,18 @@ func TestStatusFragment(t *testing.T) {
 	offer := d.Find(`#offer[hx-swap-oob="true"]`)
 	if offer.Length() != 1 || offer.Find(`[data-testid="qr"]`).Length() != 0 || !strings.Contains(offer.Text(), "This order is paid") {
 		t.Errorf("a status change does not withdraw the payment offer:\n%s", body)
+	}
+}
+
+// An engine failure is an HTML error page, not the API's JSON, and logs the cause.
+func TestShowEngineFailure(t *testing.T) {
+	f := &fakeEngine{fail: errors.New("database is down")}
+	app, _ := testHandler(t, f)
+	resp, body := get(t, app, "/pay/"+tokenA)
+	if resp.StatusCode != http.StatusInternalServerError || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if got := testid(doc(t, body), "message-title").Text(); got != "Something went wrong" || strings.Contains(string(body), "database is down") {
+		t.Errorf("error page %q leaks or lacks its message:\n%s", got, body)
 	}
 }
