@@ -11,8 +11,9 @@ import (
 // TestBrowserAdminInIframe drives the admin inside a cross-site iframe of a
 // fake Shopify admin, through the server-minted session header alone.
 func TestBrowserAdminInIframe(t *testing.T) {
+	assets := staticAssets(t)
 	ctx := browser(t)
-	srv := startAdmin(t, statefulFake(), staticAssets(t))
+	srv := startAdmin(t, statefulFake(), assets)
 	run(t, ctx, "open the fake admin", chromedp.Navigate(srv.adminURL))
 	app := frame(t, ctx, srv.appURL)
 	run(t, app, "dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=received-total]`)))
