@@ -46,6 +46,7 @@ type Result struct {
 	Elapsed           time.Duration
 	P50, P99          time.Duration
 	Ceiling           float64 // ops/s
+	StatementsPerOp   float64 // SQL statements per operation, BEGIN and COMMIT excluded
 }
 
 // OpsPerSec is the achieved rate.
@@ -128,20 +129,32 @@ func runBackend(ctx context.Context, o Options, backend string, verify float64, 
 		if err != nil {
 			return results, c, err
 		}
+		before := s.statements.Load()
 		m := drive(ctx, client, s.URL, reqs, o.Duration)
 		stop()
 		r := Result{Workload: wl, Backend: backend, Ops: m.ops, Errors: m.errors, Elapsed: m.elapsed,
 			P50: m.p50, P99: m.p99, Ceiling: ceiling}
+		if m.ops > 0 {
+			r.StatementsPerOp = float64(s.statements.Load()-before) / float64(m.ops)
+		}
 		results = append(results, r)
 		fmt.Fprintln(out, r.Line())
 		if m.errors > 0 {
 			return results, c, fmt.Errorf("%s: %d of %d requests failed; first: %w", wl, m.errors, m.ops, m.firstErr)
 		}
-		if ops := m.ops; ops == total {
-			o.Log.Warn("workload ran out of prepared requests before the window ended; raise --max-ops", "workload", wl, "requests", ops)
+		if prepared := countRequests(reqs); m.ops == prepared {
+			o.Log.Warn("workload ran out of prepared requests before the window ended; raise --max-ops", "workload", wl, "requests", prepared)
 		}
 	}
 	return results, c, nil
+}
+
+func countRequests(reqs [][]request) int {
+	n := 0
+	for _, r := range reqs {
+		n += len(r)
+	}
+	return n
 }
 
 func startProfile(dir, backend, workload string) (func(), error) {
@@ -172,11 +185,11 @@ func Markdown(w io.Writer, o Options, results []Result, ceilings []Ceiling) erro
 				o.Backends[i], c.VerifyPerSec, c.WriteTxPerSec)
 		}
 	}
-	fmt.Fprintln(bw, "\n| workload | backend | ops/s | p50 ms | p99 ms | ceiling ops/s | ratio |")
-	fmt.Fprintln(bw, "|---|---|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(bw, "\n| workload | backend | ops/s | p50 ms | p99 ms | ceiling ops/s | ratio | SQL statements/op |")
+	fmt.Fprintln(bw, "|---|---|---:|---:|---:|---:|---:|---:|")
 	for _, r := range results {
-		fmt.Fprintf(bw, "| %s | %s | %.0f | %.2f | %.2f | %.0f | %.2f |\n",
-			r.Workload, r.Backend, r.OpsPerSec(), ms(r.P50), ms(r.P99), r.Ceiling, r.Ratio())
+		fmt.Fprintf(bw, "| %s | %s | %.0f | %.2f | %.2f | %.0f | %.2f | %.1f |\n",
+			r.Workload, r.Backend, r.OpsPerSec(), ms(r.P50), ms(r.P99), r.Ceiling, r.Ratio(), r.StatementsPerOp)
 	}
 	return bw.Flush()
 }

@@ -15,9 +15,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
 
 	"taripay/app"
 	"taripay/app/config"
@@ -37,6 +39,9 @@ type Server struct {
 	Backend string
 	Engine  *engine.Engine
 	DB      *db.DB
+
+	// statements counts SQL statements run, for statements per operation.
+	statements atomic.Int64
 
 	app     *fiber.App
 	cancel  context.CancelFunc
@@ -128,6 +133,7 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 		return nil, err
 	}
 	s := &Server{Backend: backend, DB: database, cleanup: func() { database.Close(); drop() }}
+	database.Bun().AddQueryHook(statementCounter{&s.statements})
 	s.Engine = engine.New(cfg.Engine(), database, engine.SystemClock{})
 	jwt, _ := newKey()
 	keys := tari.JWTKeys{Signing: jwt, Verification: jwt.Public()}
@@ -153,7 +159,10 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 	s.workers.Add(3)
 	go func() { defer s.workers.Done(); _ = s.app.Listener(ln) }()
 	go func() { defer s.workers.Done(); _ = svc.Run(wctx) }()
-	go func() { defer s.workers.Done(); s.Engine.RunExpiry(engine.WithActor(wctx, "expiry"), cfg.ExpiryInterval) }()
+	go func() {
+		defer s.workers.Done()
+		s.Engine.RunExpiry(engine.WithActor(wctx, "expiry"), cfg.ExpiryInterval)
+	}()
 	return s, nil
 }
 
@@ -219,6 +228,14 @@ func (w *wallet) confirmationBody(txid string) ([]byte, error) {
 	}
 	return tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
 }
+
+// statementCounter is a bun query hook that counts statements.
+type statementCounter struct{ n *atomic.Int64 }
+
+func (c statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+func (c statementCounter) AfterQuery(context.Context, *bun.QueryEvent) { c.n.Add(1) }
 
 // discardLog keeps request logging out of the measurement's output.
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
