@@ -66,3 +66,20 @@ func TestReferenceMemoSignature(t *testing.T) {
 		t.Fatalf("the comment's secret key is not the address's: %v", err)
 	}
 }
+
+// crypto.md §5.4: the current-format wallet message from e2e
+// wallet_auth.feature, emoji address first.
+func TestReferenceWalletMessage(t *testing.T) {
+	const want = `🐢🌊💰⭐🎷🎨💄🏰🔩📖⭐🏈😈🔬👀🐴🍦🎿🐞🥊🐣🎯👗🎧🍬🏆🐨👢🐙🔋🔦📟🍆🎒🚫:1:{"sender":"14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt","amount":2500000000,"txid":"payment001","memo":null,"order_id":null}`
+	hot, err := ParseAddress("14z3iHvgokZcXmokAYQKveeJ4rMqSGtPahrC2CPvx63UQmG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := ParseAddress("14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(walletMessage(hot, 1, PaymentPayload(sender, 2500000000, "payment001", nil, nil))); got != want {
+		t.Fatalf("message\n got %s\nwant %s", got, want)
+	}
+}
