@@ -83,3 +83,24 @@ func TestReferenceWalletMessage(t *testing.T) {
 		t.Fatalf("message\n got %s\nwant %s", got, want)
 	}
 }
+
+// tari-jwt src/helpers.rs verify: a raw signature valid in the JWT domain
+// and invalid in tari_crypto's default one.
+func TestReferenceJWTDomain(t *testing.T) {
+	sig, err := ParseSignature("bcd62ac684e4a8eece44885579d1525480f74b6766ef32123aa632292f757274" +
+		"b6c727b830fb5cb54d6362a9b6546145645150c6e96e71d280dd9bfd065cb50c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParsePublicKey("9e692110ca71faeb99777ce3fdc035249d232139c9a1f6602671beea5ab62f02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := []byte("attaque at dawn")
+	if !verify(p, domainJWT, msg, sig) {
+		t.Fatal("invalid in the JWT domain")
+	}
+	if verify(p, "com.tari.schnorr_signature.v1.challenge", msg, sig) {
+		t.Fatal("valid in the default domain")
+	}
+}
