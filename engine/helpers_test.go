@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -97,8 +98,15 @@ func backends(t *testing.T, fn func(t *testing.T, backend string)) {
 func newEnv(t *testing.T, backend string, cfg engine.Config) *env {
 	t.Helper()
 	d, u := dbtest.OpenURL(t, backend)
+	return envOn(t, d, u, cfg)
+}
+
+// envOn wraps an open database; the hot wallet is (re)authorised.
+func envOn(t *testing.T, d *db.DB, u string, cfg engine.Config) *env {
+	t.Helper()
 	en := &env{t: t, ctx: context.Background(), db: d, url: u, clock: newClock(), events: &recorder{}, wallet: "wallet-hot"}
 	en.e = engine.New(cfg, d, en.clock)
+	en.e.SetLogger(slog.New(slog.DiscardHandler))
 	en.e.Subscribe(en.events.record)
 	if err := en.e.AuthorizeWallet(en.ctx, engine.Wallet{Address: en.wallet, IPAddress: "192.168.1.100"}); err != nil {
 		t.Fatal(err)
