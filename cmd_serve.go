@@ -1,12 +1,177 @@
 package main
 
 import (
+	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"taripay/app"
+	"taripay/app/config"
+	"taripay/db"
+	"taripay/engine"
+	"taripay/engine/tari"
 )
 
-// CONTRACT STUB: replaced by the helper that owns the serve command.
 func newServeCmd() *cobra.Command {
-	return &cobra.Command{Use: "serve", RunE: func(*cobra.Command, []string) error { return errors.New("not implemented yet") }}
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the payment server",
+		Long: "Run the payment server on TPG_HOST:TPG_PORT. Settings come from TPG_* variables and an optional\n" +
+			".env file in the working directory; the process environment wins over the file.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd.Context(), newLogger())
+		},
+	}
+}
+
+func newLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// loadConfig reads .env and the environment once.
+func loadConfig() (config.Config, error) {
+	lookup, err := config.LookupEnv(".env")
+	if err != nil {
+		return config.Config{}, err
+	}
+	return config.Load(lookup)
+}
+
+// systemClock is the engine's clock outside tests.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// openEngine opens (creating and migrating) the database and builds the
+// engine over it.
+func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB, error) {
+	if path, ok := strings.CutPrefix(cfg.DatabaseURL, "sqlite://"); ok {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, nil, fmt.Errorf("create database directory: %w", err)
+		}
+	}
+	database, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	return engine.New(cfg.Engine(), database, systemClock{}), database, nil
+}
+
+func serve(ctx context.Context, log *slog.Logger) error {
+	cfg, err := loadConfig()
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	keys := jwtKeys(cfg, log)
+	e, database, err := openEngine(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer database.Close()
+
+	for _, a := range cfg.SuperAdmins {
+		if err := e.UpdateRoles(engine.WithActor(ctx, "config:TPG_SUPER_ADMIN"), a.Base58(), []engine.Role{engine.RoleSuperAdmin}, nil); err != nil {
+			return fmt.Errorf("grant super_admin to %s: %w", a.Base58(), err)
+		}
+		log.Info("super_admin granted from TPG_SUPER_ADMIN", "address", a.Base58())
+	}
+
+	server := app.New(app.Deps{
+		Config: cfg,
+		Engine: e,
+		Keys:   keys,
+		Log:    log,
+		Now:    time.Now,
+		Rand:   rand.Reader,
+	})
+	ln, err := net.Listen("tcp", cfg.Addr())
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	expired := make(chan struct{})
+	go func() {
+		defer close(expired)
+		runExpiry(ctx, e, cfg.ExpiryInterval, log)
+	}()
+
+	served := make(chan error, 1)
+	go func() { served <- server.Listener(ln) }()
+	log.Info("taripay serving", "addr", ln.Addr().String(), "database", redactURL(cfg.DatabaseURL),
+		"payment_wallet", cfg.PaymentWallet.Base58(), "strict_mode", cfg.StrictMode)
+
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		log.Info("shutting down")
+		err = server.ShutdownWithTimeout(10 * time.Second)
+	}
+	cancel()
+	<-expired
+	return err
+}
+
+// jwtKeys returns the configured access-token keys, or a random pair for
+// this session with the reference's warnings (api.md §4.3).
+func jwtKeys(cfg config.Config, log *slog.Logger) tari.JWTKeys {
+	if cfg.JWTKeys != nil {
+		return *cfg.JWTKeys
+	}
+	log.Warn(fmt.Sprintf(tari.WarnJWTKeysFromEnv, "Invalid server configuration. environment variable not found [TPG_JWT_SIGNING_KEY]"))
+	keys, path, err := tari.RandomJWTKeys(rand.Reader, "")
+	log.Warn(tari.WarnJWTRandomKey)
+	if err != nil {
+		log.Warn(fmt.Sprintf(tari.WarnJWTKeyNoFile, err))
+	} else {
+		log.Warn(fmt.Sprintf(tari.WarnJWTKeyFile, path))
+	}
+	return keys
+}
+
+// runExpiry annuls overdue orders at once and then every interval, until
+// ctx ends. Failures are logged and the next pass tries again.
+func runExpiry(ctx context.Context, e *engine.Engine, interval time.Duration, log *slog.Logger) {
+	ctx = engine.WithActor(ctx, "expiry")
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		orders, err := e.ExpireOrders(ctx)
+		switch {
+		case err != nil && !errors.Is(err, context.Canceled):
+			log.Error("expiry pass failed", "err", err)
+		default:
+			for _, o := range orders {
+				log.Info("order expired", "order_id", o.OrderID, "status", o.Status)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// redactURL drops the password from a database URL before it is logged.
+func redactURL(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		if j := strings.LastIndex(u, "@"); j > i {
+			if k := strings.Index(u[i+3:j], ":"); k >= 0 {
+				return u[:i+3+k] + ":***" + u[j:]
+			}
+		}
+	}
+	return u
 }

@@ -88,6 +88,23 @@ func (e *TokenError) LoginMessage() string {
 	return "Authentication Error. Login token signature is invalid. " + e.Error()
 }
 
+// Plain-text bodies of the reference's JWT middleware on /api (api.md §3.2,
+// release build). Debug builds, which the reference's e2e tests assert,
+// send AccessMessage instead of MsgAccessTokenInvalid.
+const (
+	MsgNoAccessToken      = "An error occurred, no cookie containing a jwt was found in the request. Please first authenticate with this application."
+	MsgAccessTokenInvalid = "An error occurred, the provided jwt could not be processed."
+)
+
+// AccessMessage is the debug-build middleware text for a rejected access
+// token: 400 when Malformed, 401 otherwise.
+func (e *TokenError) AccessMessage() string {
+	if e.Malformed() {
+		return "An error occurred parsing the jwt.\n\t Error: " + strconv.Quote(e.Error())
+	}
+	return "An error occurred validating the jwt.\n\t Error: " + strconv.Quote(e.Error())
+}
+
 // serdeDisplay turns serde's Debug form Error("msg", line: L, column: C)
 // into its Display form "msg at line L column C".
 func serdeDisplay(debug string) string {

@@ -1,0 +1,85 @@
+package admin
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SessionHeader carries the server-minted app session on htmx requests
+// (shopify.md B.6, pattern 2). htmx sends it through hx-headers, so nothing
+// is sent automatically cross-site and no cookie is needed.
+const SessionHeader = "X-TPS-Session"
+
+// AppSessions mints and checks short-lived app sessions: an HMAC-SHA256
+// signed {shop, sub, exp}. The key is derived from the client secret, so
+// every process of one deployment accepts the others' sessions.
+type AppSessions struct {
+	Key []byte
+	TTL time.Duration
+	Now func() time.Time
+}
+
+type appSession struct {
+	Shop string `json:"shop"`
+	Sub  string `json:"sub"`
+	Exp  int64  `json:"exp"`
+}
+
+// AppSessionKey derives the session key from the client secret.
+func AppSessionKey(clientSecret string) []byte {
+	m := hmac.New(sha256.New, []byte(clientSecret))
+	m.Write([]byte("taripay admin app-session v1"))
+	return m.Sum(nil)
+}
+
+// Mint returns a session for the staff user, valid for TTL.
+func (s AppSessions) Mint(st Staff) string {
+	body, _ := json.Marshal(appSession{Shop: st.Shop, Sub: st.User, Exp: s.now().Add(s.TTL).Unix()})
+	payload := base64.RawURLEncoding.EncodeToString(body)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(s.mac(payload))
+}
+
+// Verify checks the signature and expiry of a minted session.
+func (s AppSessions) Verify(token string) (Staff, error) {
+	payload, sig, ok := strings.Cut(token, ".")
+	if !ok || len(token) > 1024 {
+		return Staff{}, fmt.Errorf("%w: malformed app session", ErrInvalidSession)
+	}
+	got, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || !hmac.Equal(got, s.mac(payload)) {
+		return Staff{}, fmt.Errorf("%w: bad app session signature", ErrInvalidSession)
+	}
+	body, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return Staff{}, fmt.Errorf("%w: malformed app session", ErrInvalidSession)
+	}
+	var as appSession
+	if err := json.Unmarshal(body, &as); err != nil {
+		return Staff{}, fmt.Errorf("%w: malformed app session: %w", ErrInvalidSession, err)
+	}
+	if s.now().Unix() >= as.Exp {
+		return Staff{}, fmt.Errorf("%w: app session expired", ErrInvalidSession)
+	}
+	if !ValidShop(as.Shop) || as.Sub == "" {
+		return Staff{}, fmt.Errorf("%w: app session without shop or user", ErrInvalidSession)
+	}
+	return Staff{Shop: as.Shop, User: as.Sub}, nil
+}
+
+func (s AppSessions) mac(payload string) []byte {
+	m := hmac.New(sha256.New, s.Key)
+	m.Write([]byte(payload))
+	return m.Sum(nil)
+}
+
+func (s AppSessions) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}

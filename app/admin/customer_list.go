@@ -1,0 +1,55 @@
+package admin
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	view "taripay/views/admin"
+)
+
+type customerService interface {
+	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
+	CustomerHistory(ctx context.Context, customerID string) (engine.CustomerHistory, error)
+	CreditNote(ctx context.Context, customerID string, amount engine.MicroTari, reason string) (engine.MultiAccountPayment, error)
+	SettleCustomer(ctx context.Context, customerID string) (engine.MultiAccountPayment, error)
+}
+
+const customersPerPage = 100
+
+// customerList lists customers and opens one by id.
+func (h *Handler) customerList(c *fiber.Ctx) error {
+	p := view.CustomerListPage{Layout: h.layout(c, "Customers", "customers"), Query: clip(c.Query("id"))}
+	if p.Query != "" {
+		id, msg := checkID(p.Query)
+		if msg == "" {
+			return c.Redirect(customerHref(id), fiber.StatusSeeOther)
+		}
+		p.Error = msg
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
+	pageNo, err := strconv.Atoi(c.Query("page", "1"))
+	if err != nil || pageNo < 1 || pageNo > maxPage {
+		pageNo = 1
+	}
+	ids, err := h.deps.Engine.CustomerIDs(c.UserContext(), (pageNo-1)*customersPerPage, customersPerPage+1)
+	if err != nil {
+		return err
+	}
+	if len(ids) > customersPerPage {
+		ids = ids[:customersPerPage]
+		p.NextHref = "/admin/customers?page=" + strconv.Itoa(pageNo+1)
+	}
+	if pageNo > 1 {
+		p.PrevHref = "/admin/customers?page=" + strconv.Itoa(pageNo-1)
+	}
+	for _, id := range ids {
+		p.IDs = append(p.IDs, view.Link{Text: id, Href: customerHref(id)})
+	}
+	return render(c, view.CustomerListView(p))
+}
+
+func customerHref(id string) string { return "/admin/customers/" + url.PathEscape(id) }

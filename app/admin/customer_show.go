@@ -1,0 +1,65 @@
+package admin
+
+import (
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	view "taripay/views/admin"
+)
+
+// customerShow shows a customer's balance, pending orders, history and the
+// credit note and settle forms.
+func (h *Handler) customerShow(c *fiber.Ctx) error {
+	id, msg := checkID(param(c, "id"))
+	if msg != "" {
+		return fiber.NewError(fiber.StatusNotFound, "no such customer")
+	}
+	d, err := h.customerDetail(c, id, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, h.customerPage(c, d))
+}
+
+func (h *Handler) customerPage(c *fiber.Ctx, d view.CustomerDetail) templ.Component {
+	return view.CustomerView(view.CustomerPage{Layout: h.layout(c, "Customer "+d.CustomerID, "customers"), Detail: d})
+}
+
+func (h *Handler) customerDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.CustomerDetail, error) {
+	hist, err := h.deps.Engine.CustomerHistory(c.UserContext(), id)
+	if err != nil {
+		return view.CustomerDetail{}, err
+	}
+	b := hist.Balance
+	d := view.CustomerDetail{
+		Flash:      flash,
+		CustomerID: id,
+		Balance:    xtr(b.CurrentBalance),
+		Confirmed:  xtr(b.TotalConfirmed),
+		Spent:      xtr(b.TotalPaid),
+		Pending:    xtr(hist.OrderBalance.TotalCurrent),
+		Credit:     creditForm(id, nil, nil),
+		Settle:     settleForm(id),
+	}
+	for _, a := range b.Addresses {
+		d.Addresses = append(d.Addresses, view.Fact{Label: a.Address, Value: "balance " + xtr(a.CurrentBalance)})
+	}
+	for _, o := range hist.Orders {
+		d.Orders = append(d.Orders, orderRow(o))
+	}
+	for _, s := range hist.Settlements {
+		d.Settlements = append(d.Settlements, view.SettlementRow{
+			At: when(s.CreatedAt), OrderID: s.OrderID, Address: s.PaymentAddress, Type: string(s.SettlementType), Amount: xtr(s.Amount),
+		})
+	}
+	return d, nil
+}
+
+// customerDone answers a successful customer action with the re-rendered account.
+func (h *Handler) customerDone(c *fiber.Ctx, id, message string) error {
+	d, err := h.customerDetail(c, id, &view.Flash{Text: message, Tone: "success"})
+	if err != nil {
+		return err
+	}
+	return formDone(c, "#customer-detail", h.customerPage(c, d), view.CustomerDetailView(d))
+}

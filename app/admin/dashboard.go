@@ -1,0 +1,83 @@
+package admin
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	view "taripay/views/admin"
+)
+
+type reportService interface {
+	Dashboard(ctx context.Context, now time.Time, days int) (engine.Dashboard, error)
+}
+
+const chartDays = 14
+
+// dashboard shows what was received, orders by status, the latest payments,
+// Shopify sync failures and a chart of payments per day.
+func (h *Handler) dashboard(c *fiber.Ctx) error {
+	d, err := h.deps.Engine.Dashboard(c.UserContext(), h.deps.Now(), chartDays)
+	if err != nil {
+		return err
+	}
+	p := view.DashboardPage{
+		Layout:        h.layout(c, "Dashboard", "dashboard"),
+		ReceivedToday: xtr(d.ReceivedToday),
+		ReceivedWeek:  xtr(d.ReceivedWeek),
+		ReceivedTotal: xtr(d.ReceivedTotal),
+		Chart:         chart(d.PerDay),
+	}
+	for _, s := range d.ByStatus {
+		p.ByStatus = append(p.ByStatus, view.StatusRow{
+			Status: orderBadge(s.Status),
+			Count:  strconv.Itoa(s.Count),
+			Total:  xtr(s.Total),
+			Href:   "/admin/orders?status=" + url.QueryEscape(string(s.Status)),
+		})
+	}
+	for _, pay := range d.Latest {
+		p.Latest = append(p.Latest, paymentRow(pay))
+	}
+	for _, f := range d.Failures {
+		p.Failures = append(p.Failures, syncRow(f))
+	}
+	return render(c, view.DashboardView(p))
+}
+
+// chart lays out one bar per day, scaled to the largest day.
+func chart(days []engine.DayTotal) view.Chart {
+	const width, height, labelSpace = 700, 180, 16
+	ch := view.Chart{Width: width, Height: height}
+	if len(days) == 0 {
+		return ch
+	}
+	var max engine.MicroTari
+	for _, d := range days {
+		if d.Amount > max {
+			max = d.Amount
+		}
+	}
+	ch.Max = xtr(max)
+	slot := width / len(days)
+	for i, d := range days {
+		h := 0
+		if max > 0 {
+			// integer scaling: µT amounts never pass through a float
+			h = int(d.Amount / (max/int64(height-labelSpace-4) + 1))
+		}
+		ch.Bars = append(ch.Bars, view.Bar{
+			X:     i*slot + slot/8,
+			Y:     height - labelSpace - h,
+			W:     slot * 3 / 4,
+			H:     h,
+			Label: d.Day.UTC().Format("02 Jan"),
+			Title: d.Day.UTC().Format(dateLayout) + ": " + xtr(d.Amount) + " in " + plural(d.Count, "payment"),
+		})
+	}
+	return ch
+}

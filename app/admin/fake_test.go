@@ -1,0 +1,184 @@
+package admin
+
+import (
+	"context"
+	"time"
+
+	"taripay/engine"
+)
+
+// fakeEngine is a function-field fake: each test sets the methods it needs;
+// the rest answer empty.
+type fakeEngine struct {
+	order            func(ref string) (engine.Order, error)
+	searchOrders     func(q engine.OrderQuery) ([]engine.Order, error)
+	paymentsForOrder func(orderID string) ([]engine.Payment, error)
+	audit            func(entity, id string) ([]engine.AuditEntry, error)
+	sideEffects      func(orderID string) ([]engine.SideEffect, error)
+	fulfill          func(ctx context.Context, ref, reason string) (engine.Order, error)
+	cancel           func(ctx context.Context, ref, reason string) (engine.Order, error)
+	changePrice      func(ctx context.Context, ref string, price engine.MicroTari, reason string) (engine.Order, error)
+	changeMemo       func(ctx context.Context, ref, memo, reason string) (engine.Order, error)
+	reassign         func(ctx context.Context, ref, customerID, reason string) (engine.OrderMoved, error)
+	reset            func(ctx context.Context, ref, reason string) (engine.Order, error)
+	customerIDs      func(offset, count int) ([]string, error)
+	customerHistory  func(id string) (engine.CustomerHistory, error)
+	creditNote       func(ctx context.Context, id string, amount engine.MicroTari, reason string) (engine.MultiAccountPayment, error)
+	settleCustomer   func(ctx context.Context, id string) (engine.MultiAccountPayment, error)
+	wallets          func() ([]engine.Wallet, error)
+	authorizeWallet  func(ctx context.Context, w engine.Wallet) error
+	revokeWallet     func(ctx context.Context, address string) error
+	exchangeRates    func() ([]engine.ExchangeRate, error)
+	rateHistory      func(currency string, limit int) ([]engine.ExchangeRate, error)
+	setExchangeRate  func(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error)
+	roles            func(address string) ([]engine.Role, error)
+	updateRoles      func(ctx context.Context, address string, grant, revoke []engine.Role) error
+	dashboard        func(now time.Time, days int) (engine.Dashboard, error)
+}
+
+var errNotFaked = engine.Errorf(engine.EINTERNAL, nil, "not faked")
+
+func (f *fakeEngine) Order(_ context.Context, ref string, _ bool) (engine.Order, error) {
+	if f.order == nil {
+		return engine.Order{}, engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "order %s does not exist", ref)
+	}
+	return f.order(ref)
+}
+func (f *fakeEngine) SearchOrders(_ context.Context, q engine.OrderQuery) ([]engine.Order, error) {
+	if f.searchOrders == nil {
+		return nil, nil
+	}
+	return f.searchOrders(q)
+}
+func (f *fakeEngine) PaymentsForOrder(_ context.Context, id string) ([]engine.Payment, error) {
+	if f.paymentsForOrder == nil {
+		return nil, nil
+	}
+	return f.paymentsForOrder(id)
+}
+func (f *fakeEngine) Audit(_ context.Context, entity, id string) ([]engine.AuditEntry, error) {
+	if f.audit == nil {
+		return nil, nil
+	}
+	return f.audit(entity, id)
+}
+func (f *fakeEngine) SideEffects(_ context.Context, id string) ([]engine.SideEffect, error) {
+	if f.sideEffects == nil {
+		return nil, nil
+	}
+	return f.sideEffects(id)
+}
+func (f *fakeEngine) Fulfill(ctx context.Context, ref, reason string) (engine.Order, error) {
+	if f.fulfill == nil {
+		return engine.Order{}, errNotFaked
+	}
+	return f.fulfill(ctx, ref, reason)
+}
+func (f *fakeEngine) Cancel(ctx context.Context, ref, reason string) (engine.Order, error) {
+	if f.cancel == nil {
+		return engine.Order{}, errNotFaked
+	}
+	return f.cancel(ctx, ref, reason)
+}
+func (f *fakeEngine) ChangePrice(ctx context.Context, ref string, p engine.MicroTari, reason string) (engine.Order, error) {
+	if f.changePrice == nil {
+		return engine.Order{}, errNotFaked
+	}
+	return f.changePrice(ctx, ref, p, reason)
+}
+func (f *fakeEngine) ChangeMemo(ctx context.Context, ref, memo, reason string) (engine.Order, error) {
+	if f.changeMemo == nil {
+		return engine.Order{}, errNotFaked
+	}
+	return f.changeMemo(ctx, ref, memo, reason)
+}
+func (f *fakeEngine) Reassign(ctx context.Context, ref, id, reason string) (engine.OrderMoved, error) {
+	if f.reassign == nil {
+		return engine.OrderMoved{}, errNotFaked
+	}
+	return f.reassign(ctx, ref, id, reason)
+}
+func (f *fakeEngine) Reset(ctx context.Context, ref, reason string) (engine.Order, error) {
+	if f.reset == nil {
+		return engine.Order{}, errNotFaked
+	}
+	return f.reset(ctx, ref, reason)
+}
+func (f *fakeEngine) CustomerIDs(_ context.Context, offset, count int) ([]string, error) {
+	if f.customerIDs == nil {
+		return nil, nil
+	}
+	return f.customerIDs(offset, count)
+}
+func (f *fakeEngine) CustomerHistory(_ context.Context, id string) (engine.CustomerHistory, error) {
+	if f.customerHistory == nil {
+		return engine.CustomerHistory{CustomerID: id}, nil
+	}
+	return f.customerHistory(id)
+}
+func (f *fakeEngine) CreditNote(ctx context.Context, id string, amount engine.MicroTari, reason string) (engine.MultiAccountPayment, error) {
+	if f.creditNote == nil {
+		return engine.MultiAccountPayment{}, errNotFaked
+	}
+	return f.creditNote(ctx, id, amount, reason)
+}
+func (f *fakeEngine) SettleCustomer(ctx context.Context, id string) (engine.MultiAccountPayment, error) {
+	if f.settleCustomer == nil {
+		return engine.MultiAccountPayment{}, errNotFaked
+	}
+	return f.settleCustomer(ctx, id)
+}
+func (f *fakeEngine) Wallets(context.Context) ([]engine.Wallet, error) {
+	if f.wallets == nil {
+		return nil, nil
+	}
+	return f.wallets()
+}
+func (f *fakeEngine) AuthorizeWallet(ctx context.Context, w engine.Wallet) error {
+	if f.authorizeWallet == nil {
+		return errNotFaked
+	}
+	return f.authorizeWallet(ctx, w)
+}
+func (f *fakeEngine) RevokeWallet(ctx context.Context, address string) error {
+	if f.revokeWallet == nil {
+		return errNotFaked
+	}
+	return f.revokeWallet(ctx, address)
+}
+func (f *fakeEngine) ExchangeRates(context.Context) ([]engine.ExchangeRate, error) {
+	if f.exchangeRates == nil {
+		return nil, nil
+	}
+	return f.exchangeRates()
+}
+func (f *fakeEngine) ExchangeRateHistory(_ context.Context, currency string, limit int) ([]engine.ExchangeRate, error) {
+	if f.rateHistory == nil {
+		return nil, nil
+	}
+	return f.rateHistory(currency, limit)
+}
+func (f *fakeEngine) SetExchangeRate(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error) {
+	if f.setExchangeRate == nil {
+		return engine.ExchangeRate{}, errNotFaked
+	}
+	return f.setExchangeRate(ctx, currency, rate)
+}
+func (f *fakeEngine) Roles(_ context.Context, address string) ([]engine.Role, error) {
+	if f.roles == nil {
+		return nil, nil
+	}
+	return f.roles(address)
+}
+func (f *fakeEngine) UpdateRoles(ctx context.Context, address string, grant, revoke []engine.Role) error {
+	if f.updateRoles == nil {
+		return errNotFaked
+	}
+	return f.updateRoles(ctx, address, grant, revoke)
+}
+func (f *fakeEngine) Dashboard(_ context.Context, now time.Time, days int) (engine.Dashboard, error) {
+	if f.dashboard == nil {
+		return engine.Dashboard{}, nil
+	}
+	return f.dashboard(now, days)
+}

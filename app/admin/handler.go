@@ -1,0 +1,157 @@
+// Package admin serves the embedded admin inside Shopify admin: install and
+// session-token auth, the app-session header, framing headers, and one file
+// per page or action under /admin.
+package admin
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+)
+
+// Config is the admin's part of the server configuration, parsed once by the caller.
+type Config struct {
+	// ClientID is the app's API key (TPG_SHOPIFY_API_KEY); session tokens
+	// must name it as their audience.
+	ClientID string
+	// ClientSecrets verify session tokens: the current secret
+	// (TPG_SHOPIFY_API_SECRET) first, then an old one during a rotation.
+	ClientSecrets []string
+	// Shop, when set, is the only shop allowed in (TPG_SHOPIFY_SHOP).
+	Shop string
+	// AppBridgeURL is App Bridge's script; empty omits it (tests, offline).
+	AppBridgeURL string
+	// HtmxURL is where the page loads htmx from.
+	HtmxURL string
+	// FrameAncestors are extra origins allowed to frame the admin (tests).
+	FrameAncestors []string
+	// SessionTTL is how long a server-minted app session lasts.
+	SessionTTL time.Duration
+	// PageSize is how many orders one page of the order list shows.
+	PageSize int
+}
+
+// DefaultAppBridgeURL is Shopify's CDN copy of App Bridge.
+const DefaultAppBridgeURL = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
+
+// Deps are the collaborators the admin calls.
+type Deps struct {
+	Engine  Engine
+	Install Installer
+	Shopify ShopifyStatus
+	// Snippet returns the order-email snippet with the claim link.
+	Snippet func() string
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// Installer makes sure a shop has a usable offline Admin API token,
+// exchanging a session token for one when needed.
+type Installer interface {
+	Ensure(ctx context.Context, shop, idToken string) error
+	Status(ctx context.Context, shop string) (Connection, error)
+}
+
+// Connection describes a shop's Admin API token, for the setup checklist.
+type Connection struct {
+	Mode      string // "token exchange", "static token" or "" when none
+	Scope     string
+	ExpiresAt *time.Time
+}
+
+// ShopifyStatus reports the storefront's state for the setup checklist.
+type ShopifyStatus interface {
+	// Webhooks lists the topics registered for this app.
+	Webhooks(ctx context.Context) ([]string, error)
+}
+
+// Handler serves the embedded admin pages.
+type Handler struct {
+	cfg      Config
+	deps     Deps
+	tokens   SessionTokens
+	sessions AppSessions
+}
+
+// New builds the admin handler.
+func New(cfg Config, deps Deps) *Handler {
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 30 * time.Minute
+	}
+	if cfg.PageSize == 0 {
+		cfg.PageSize = 50
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	var key []byte
+	if len(cfg.ClientSecrets) > 0 {
+		key = AppSessionKey(cfg.ClientSecrets[0])
+	}
+	return &Handler{
+		cfg:      cfg,
+		deps:     deps,
+		tokens:   SessionTokens{ClientID: cfg.ClientID, Secrets: cfg.ClientSecrets, Shop: cfg.Shop, Now: deps.Now},
+		sessions: AppSessions{Key: key, TTL: cfg.SessionTTL, Now: deps.Now},
+	}
+}
+
+// Register adds every admin route; the whole admin surface reads here.
+func (h *Handler) Register(r fiber.Router) {
+	r.Get("/admin/assets/:name", h.asset)
+	r.Get("/admin/bounce", h.headers, h.bounce)
+
+	g := r.Group("/admin", h.headers, h.authenticate, h.errorPage)
+	g.Get("/", h.dashboard)
+	g.Get("/orders", h.orderList)
+	g.Get("/orders/:id", h.orderShow)
+	g.Post("/orders/:id/fulfill", h.orderFulfill)
+	g.Post("/orders/:id/cancel", h.orderCancel)
+	g.Post("/orders/:id/price", h.orderPrice)
+	g.Post("/orders/:id/memo", h.orderMemo)
+	g.Post("/orders/:id/reassign", h.orderReassign)
+	g.Post("/orders/:id/reset", h.orderReset)
+	g.Get("/customers", h.customerList)
+	g.Get("/customers/:id", h.customerShow)
+	g.Post("/customers/:id/credit", h.creditIssue)
+	g.Post("/customers/:id/settle", h.customerSettle)
+	g.Get("/wallets", h.walletList)
+	g.Post("/wallets", h.walletAuthorize)
+	g.Post("/wallets/:address/revoke", h.walletRevoke)
+	g.Get("/rates", h.rateList)
+	g.Post("/rates", h.rateSet)
+	g.Get("/roles", h.roleShow)
+	g.Post("/roles", h.roleGrant)
+	g.Get("/setup", h.setupShow)
+}
+
+// Engine is everything the admin asks of the payment engine; each page file
+// declares the slice it uses.
+type Engine interface {
+	orderReader
+	orderActions
+	customerService
+	walletService
+	rateService
+	roleService
+	reportService
+}
+
+type staffKey struct{}
+
+func staffOf(c *fiber.Ctx) Staff {
+	s, _ := c.Locals(staffKey{}).(Staff)
+	return s
+}
+
+// actorCtx is the request context carrying the staff user for the audit trail.
+func actorCtx(c *fiber.Ctx) context.Context {
+	return engine.WithActor(c.UserContext(), staffOf(c).Actor())
+}

@@ -1,0 +1,80 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	view "taripay/views/admin"
+)
+
+// orderShow shows one order with its payments, audit trail, Shopify sync
+// state and the actions staff can take.
+func (h *Handler) orderShow(c *fiber.Ctx) error {
+	d, err := h.orderDetail(c, param(c, "id"), nil)
+	if err != nil {
+		return err
+	}
+	return render(c, view.OrderShowView(view.OrderShowPage{Layout: h.layout(c, "Order "+d.Order.Name, "orders"), Detail: d}))
+}
+
+func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.OrderDetail, error) {
+	ctx := c.UserContext()
+	o, err := h.deps.Engine.Order(ctx, id, false)
+	if err != nil {
+		return view.OrderDetail{}, err
+	}
+	payments, err := h.deps.Engine.PaymentsForOrder(ctx, o.OrderID)
+	if err != nil {
+		return view.OrderDetail{}, err
+	}
+	audit, err := h.deps.Engine.Audit(ctx, "order", o.OrderID)
+	if err != nil {
+		return view.OrderDetail{}, err
+	}
+	effects, err := h.deps.Engine.SideEffects(ctx, o.OrderID)
+	if err != nil {
+		return view.OrderDetail{}, err
+	}
+	d := view.OrderDetail{Flash: flash, Order: orderRow(o), Facts: orderFacts(o)}
+	for _, p := range payments {
+		d.Payments = append(d.Payments, paymentRow(p))
+	}
+	for _, a := range audit {
+		d.Audit = append(d.Audit, view.AuditRow{
+			At: when(a.At), Field: a.Field, Old: deref(a.OldValue), New: deref(a.NewValue), Reason: a.Reason, Actor: a.Actor,
+		})
+	}
+	for _, s := range effects {
+		row := syncRow(s)
+		row.Href = ""
+		d.Sync = append(d.Sync, row)
+	}
+	for _, a := range orderActionsFor(o) {
+		d.Actions = append(d.Actions, a.form(o, nil, nil))
+	}
+	return d, nil
+}
+
+func orderFacts(o engine.Order) []view.Fact {
+	rate := "none"
+	if o.ExchangeRate > 0 {
+		rate = xtr(o.ExchangeRate) + " per " + o.Currency
+	}
+	facts := []view.Fact{
+		{Label: "Order id", Value: o.OrderID},
+		{Label: "Name", Value: deref(o.AltID)},
+		{Label: "Customer", Value: o.CustomerID},
+		{Label: "Total", Value: xtr(o.TotalPrice)},
+		{Label: "Storefront price", Value: deref(o.OriginalPrice) + " " + o.Currency},
+		{Label: "Exchange rate", Value: rate},
+		{Label: "Memo", Value: deref(o.Memo)},
+		{Label: "Created", Value: when(o.CreatedAt)},
+		{Label: "Recorded", Value: when(o.RecordedAt)},
+		{Label: "Claimed", Value: whenPtr(o.ClaimedAt)},
+		{Label: "Updated", Value: when(o.UpdatedAt)},
+	}
+	if o.AmountOutstanding != nil {
+		facts = append(facts, view.Fact{Label: "Outstanding", Value: *o.AmountOutstanding})
+	}
+	return facts
+}

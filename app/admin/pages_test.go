@@ -1,0 +1,198 @@
+package admin
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"taripay/engine"
+)
+
+func parse(t *testing.T, body string) *goquery.Document {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestActionConfirmsThenActsAsTheStaffUser(t *testing.T) {
+	order := engine.Order{OrderID: "1001", CustomerID: "c1", TotalPrice: 5_000_000, Status: engine.OrderNew}
+	var calls []string
+	eng := &fakeEngine{
+		order: func(string) (engine.Order, error) { return order, nil },
+		cancel: func(ctx context.Context, ref, reason string) (engine.Order, error) {
+			calls = append(calls, engine.ActorFrom(ctx)+"|"+ref+"|"+reason)
+			order.Status = engine.OrderCancelled
+			return order, nil
+		},
+	}
+	hs := newHarness(t, eng)
+
+	resp, body := hs.do(t, "POST", "/admin/orders/1001/cancel", url.Values{"reason": {"customer asked"}}, hs.htmx())
+	doc := parse(t, body)
+	if resp.StatusCode != 200 || doc.Find(`[data-testid=confirm-text]`).Text() != "Cancel order 1001, and cancel it in Shopify too?" {
+		t.Fatalf("confirm step: %d %s", resp.StatusCode, body)
+	}
+	if len(calls) != 0 {
+		t.Fatalf("acted before confirming: %v", calls)
+	}
+	if v, _ := doc.Find(`input[name=reason]`).Attr("value"); v != "customer asked" {
+		t.Fatalf("confirm step lost the reason: %q", v)
+	}
+
+	resp, body = hs.do(t, "POST", "/admin/orders/1001/cancel", url.Values{"reason": {"customer asked"}, "confirm": {"yes"}}, hs.htmx())
+	if resp.StatusCode != 200 || resp.Header.Get("HX-Retarget") != "#order-detail" {
+		t.Fatalf("act: %d %v %s", resp.StatusCode, resp.Header, body)
+	}
+	want := "admin:" + testShop + "/42|1001|customer asked"
+	if len(calls) != 1 || calls[0] != want {
+		t.Fatalf("calls = %v, want [%s]", calls, want)
+	}
+	doc = parse(t, body)
+	if got := doc.Find(`#order-detail [data-testid=order-status]`).First().Text(); got != "Cancelled" {
+		t.Fatalf("status shown = %q", got)
+	}
+	if doc.Find(`[data-testid=flash]`).Text() == "" {
+		t.Fatalf("no flash")
+	}
+}
+
+func TestEngineErrorShownInline(t *testing.T) {
+	order := engine.Order{OrderID: "1001", Status: engine.OrderNew}
+	eng := &fakeEngine{
+		order: func(string) (engine.Order, error) { return order, nil },
+		fulfill: func(context.Context, string, string) (engine.Order, error) {
+			return engine.Order{}, engine.Errorf(engine.ECONFLICT, engine.ErrOrderClosed, "order 1001 is closed")
+		},
+		creditNote: func(context.Context, string, engine.MicroTari, string) (engine.MultiAccountPayment, error) {
+			return engine.MultiAccountPayment{}, context.DeadlineExceeded
+		},
+	}
+	hs := newHarness(t, eng)
+	resp, body := hs.do(t, "POST", "/admin/orders/1001/fulfill", url.Values{"reason": {"paid cash"}, "confirm": {"yes"}}, hs.htmx())
+	if resp.StatusCode != 422 || parse(t, body).Find(`[data-testid=form-error]`).Text() != "order 1001 is closed" {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	resp, body = hs.do(t, "POST", "/admin/customers/c1/credit", url.Values{"amount": {"1"}, "reason": {"x"}, "confirm": {"yes"}}, hs.htmx())
+	if resp.StatusCode != 422 || strings.Contains(body, "deadline") || !strings.Contains(body, "nothing was changed") {
+		t.Fatalf("internal error leaked or missing: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestMissingOrderIs404(t *testing.T) {
+	hs := newHarness(t, &fakeEngine{})
+	resp, body := hs.do(t, "GET", "/admin/orders/nope", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+	if resp.StatusCode != 404 || !strings.Contains(body, "order nope does not exist") {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+}
+
+func TestOrderListPaging(t *testing.T) {
+	var got engine.OrderQuery
+	eng := &fakeEngine{searchOrders: func(q engine.OrderQuery) ([]engine.Order, error) {
+		got = q
+		out := make([]engine.Order, q.Limit)
+		for i := range out {
+			out[i] = engine.Order{OrderID: "o" + string(rune('a'+i%26)), Status: engine.OrderPaid}
+		}
+		return out, nil
+	}}
+	hs := newHarness(t, eng)
+	hs.h.cfg.PageSize = 3
+	_, body := hs.do(t, "GET", "/admin/orders?id=%23A1&customer=c9&status=Paid&since=2026-01-01&until=2026-01-31&memo=hi&page=2", nil, hs.htmx())
+	doc := parse(t, body)
+	if n := doc.Find(`[data-testid=order-row]`).Length(); n != 3 {
+		t.Fatalf("rows = %d", n)
+	}
+	if got.AltID != "#A1" || got.CustomerID != "c9" || got.Memo != "hi" || len(got.Statuses) != 1 || got.Offset != 3 || got.Limit != 4 {
+		t.Fatalf("query = %+v", got)
+	}
+	if !got.Since.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) || !got.Until.Equal(time.Date(2026, 2, 1, 0, 0, 0, -1, time.UTC)) {
+		t.Fatalf("dates = %v %v", got.Since, got.Until)
+	}
+	next, _ := doc.Find(`[data-testid=next]`).Attr("href")
+	prev, _ := doc.Find(`[data-testid=prev]`).Attr("href")
+	if !strings.Contains(next, "page=3") || !strings.Contains(prev, "page=1") || !strings.Contains(next, "customer=c9") {
+		t.Fatalf("pager %q %q", prev, next)
+	}
+	// the search form's swap gets only the results
+	if doc.Find(`[data-testid=order-search]`).Length() != 0 {
+		t.Fatalf("an htmx search returned the whole page")
+	}
+}
+
+func TestPagesRender(t *testing.T) {
+	seen := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	memo := "hello"
+	order := engine.Order{OrderID: "1001", CustomerID: "c1", TotalPrice: 5_000_000, Status: engine.OrderPaid, Memo: &memo}
+	eng := &fakeEngine{
+		order:        func(string) (engine.Order, error) { return order, nil },
+		searchOrders: func(engine.OrderQuery) ([]engine.Order, error) { return []engine.Order{order}, nil },
+		paymentsForOrder: func(string) ([]engine.Payment, error) {
+			return []engine.Payment{{TxID: "tx1", Amount: 5_000_000, Status: engine.PaymentConfirmed, Sender: testAddress}}, nil
+		},
+		sideEffects: func(string) ([]engine.SideEffect, error) {
+			return []engine.SideEffect{{OrderID: "1001", Kind: engine.SideEffectMarkPaid, State: engine.SideEffectFailed, LastError: "THROTTLED"}}, nil
+		},
+		customerIDs: func(int, int) ([]string, error) { return []string{"c1"}, nil },
+		customerHistory: func(id string) (engine.CustomerHistory, error) {
+			return engine.CustomerHistory{CustomerID: id, Orders: []engine.Order{order}}, nil
+		},
+		wallets: func() ([]engine.Wallet, error) {
+			return []engine.Wallet{{Address: testAddress, IPAddress: "192.0.2.1", LastNonce: 7, LastSeen: &seen}}, nil
+		},
+		exchangeRates: func() ([]engine.ExchangeRate, error) {
+			return []engine.ExchangeRate{{Currency: "USD", Rate: 2_500_000, UpdatedAt: seen}}, nil
+		},
+		roles: func(string) ([]engine.Role, error) { return []engine.Role{engine.RoleUser, engine.RoleWrite}, nil },
+		dashboard: func(now time.Time, days int) (engine.Dashboard, error) {
+			d := engine.Dashboard{ReceivedToday: 1_500_000, ReceivedTotal: 9_000_000,
+				ByStatus: []engine.StatusCount{{Status: engine.OrderPaid, Count: 3, Total: 9_000_000}}}
+			for i := 0; i < days; i++ {
+				d.PerDay = append(d.PerDay, engine.DayTotal{Day: now.AddDate(0, 0, i-days+1), Amount: int64(i) * 1_000_000, Count: i})
+			}
+			return d, nil
+		},
+	}
+	hs := newHarness(t, eng)
+	hs.h.deps.Snippet = func() string { return `<a href="{{ order.id }}">Pay with Tari</a>` }
+	tests := []struct{ path, testid, text string }{
+		{"/admin", "received-today", "1.500000 XTR"},
+		{"/admin", "chart", ""},
+		{"/admin/orders", "orders", "hello"},
+		{"/admin/orders/1001", "order-sync", "THROTTLED"},
+		{"/admin/orders/1001", "order-payments", "tx1"},
+		{"/admin/customers", "customers", "c1"},
+		{"/admin/customers/c1", "customer-detail", "5.000000 XTR"},
+		{"/admin/wallets", "wallets", "192.0.2.1"},
+		{"/admin/rates", "current-rates", "2.500000 XTR"},
+		{"/admin/roles?address=" + testAddress, "roles", "write"},
+		{"/admin/setup", "snippet", `<a href="{{ order.id }}">Pay with Tari</a>`},
+		{"/admin/setup", "checklist", "1 wallet; last seen 2026-11-23 09:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+"#"+tt.testid, func(t *testing.T) {
+			resp, body := hs.do(t, "GET", tt.path, nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			sel := parse(t, body).Find(`[data-testid="` + tt.testid + `"]`)
+			if sel.Length() == 0 {
+				t.Fatalf("no %s in %s", tt.testid, body)
+			}
+			text := sel.Text()
+			if v, ok := sel.Attr("value"); ok {
+				text = v
+			}
+			if !strings.Contains(text, tt.text) {
+				t.Fatalf("%s = %q, want %q", tt.testid, text, tt.text)
+			}
+		})
+	}
+}

@@ -1,0 +1,117 @@
+package admin
+
+import (
+	"errors"
+	"net/url"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	view "taripay/views/admin"
+)
+
+// render writes a templ component as the HTML response.
+func render(c *fiber.Ctx, comp templ.Component) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return comp.Render(c.UserContext(), c.Response().BodyWriter())
+}
+
+// page renders the full page on a document load or a boosted navigation,
+// and only the fragment when htmx targets an element inside the page.
+func page(c *fiber.Ctx, full, fragment templ.Component) error {
+	if c.Get("HX-Request") != "" && c.Get("HX-Boosted") == "" && fragment != nil {
+		return render(c, fragment)
+	}
+	return render(c, full)
+}
+
+// layout is the chrome of every page, with a fresh app session for htmx.
+func (h *Handler) layout(c *fiber.Ctx, title, nav string) view.Layout {
+	st := staffOf(c)
+	return view.Layout{
+		Title:        title,
+		Nav:          nav,
+		Shop:         st.Shop,
+		ClientID:     h.cfg.ClientID,
+		AppBridgeURL: h.cfg.AppBridgeURL,
+		HtmxURL:      h.cfg.HtmxURL,
+		Session:      h.sessions.Mint(st),
+	}
+}
+
+// userMessage turns an engine error into words for the page. Anything that
+// is not a coded engine error is logged and shown as a generic failure.
+func (h *Handler) userMessage(c *fiber.Ctx, err error) string {
+	var e *engine.Error
+	if errors.As(err, &e) && e.Code != engine.EINTERNAL {
+		return e.Message
+	}
+	h.deps.Log.Error("admin: action failed", "path", c.Path(), "err", err)
+	return "Something went wrong; nothing was changed. Try again, and check the server log if it persists."
+}
+
+// errorStatus maps an engine error onto an HTTP status, once.
+func errorStatus(err error) int {
+	switch engine.ErrorCode(err) {
+	case engine.ENOTFOUND:
+		return fiber.StatusNotFound
+	case engine.EINVALID:
+		return fiber.StatusUnprocessableEntity
+	case engine.ECONFLICT:
+		return fiber.StatusConflict
+	case engine.EFORBIDDEN:
+		return fiber.StatusForbidden
+	case engine.EUNAUTHORIZED:
+		return fiber.StatusUnauthorized
+	}
+	return fiber.StatusInternalServerError
+}
+
+// param reads a path parameter, which fiber leaves escaped.
+func param(c *fiber.Ctx, name string) string {
+	v, err := url.PathUnescape(c.Params(name))
+	if err != nil {
+		return ""
+	}
+	return v
+}
+
+// formFail answers a failed post: 422 with the form re-rendered in place.
+func formFail(c *fiber.Ctx, comp templ.Component) error {
+	c.Status(fiber.StatusUnprocessableEntity)
+	return render(c, comp)
+}
+
+// formDone answers a successful post: the htmx swap replaces target with the
+// re-rendered section; a plain post gets the whole page back.
+func formDone(c *fiber.Ctx, target string, full, section templ.Component) error {
+	if c.Get("HX-Request") == "" {
+		return render(c, full)
+	}
+	c.Set("HX-Retarget", target)
+	c.Set("HX-Reswap", "outerHTML")
+	return render(c, section)
+}
+
+// errorPage maps an error from a page or action onto a status and an error
+// page, once for the whole admin.
+func (h *Handler) errorPage(c *fiber.Ctx) error {
+	err := c.Next()
+	if err == nil {
+		return nil
+	}
+	status, msg := fiber.StatusInternalServerError, ""
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		status, msg = fe.Code, fe.Message
+	} else {
+		status, msg = errorStatus(err), h.userMessage(c, err)
+	}
+	c.Status(status)
+	if !isDocument(c) && c.Get("HX-Boosted") == "" {
+		// an htmx swap of a whole error page would nest the chrome
+		return render(c, view.ErrorBanner(msg))
+	}
+	return render(c, view.ErrorView(h.layout(c, "Error", ""), msg))
+}

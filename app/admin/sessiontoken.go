@@ -1,0 +1,112 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// leeway is the clock tolerance Shopify's own libraries allow on exp and nbf.
+const leeway = 10 * time.Second
+
+// shopPattern is the only shop domain form we accept (shopify.md B.2).
+var shopPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
+
+// ValidShop reports whether shop is a plain "<x>.myshopify.com" domain, safe
+// to put into a URL or a CSP header.
+func ValidShop(shop string) bool { return len(shop) <= 255 && shopPattern.MatchString(shop) }
+
+// ErrInvalidSession is wrapped by every session token failure.
+var ErrInvalidSession = errors.New("invalid session token")
+
+// Staff identifies who is using the admin: a Shopify staff user of a shop.
+type Staff struct {
+	Shop string // <x>.myshopify.com
+	User string // the session token's sub, a staff user id
+}
+
+// Actor names the staff user in the audit trail.
+func (s Staff) Actor() string { return "admin:" + s.Shop + "/" + s.User }
+
+// sessionClaims are the App Bridge session token's claims (shopify.md B.3).
+type sessionClaims struct {
+	Dest string `json:"dest"`
+	jwt.RegisteredClaims
+}
+
+// SessionTokens verifies App Bridge session tokens (ID tokens): HS256 JWTs
+// signed with the app's client secret.
+type SessionTokens struct {
+	ClientID string
+	// Secrets holds the current client secret first; during a rotation the
+	// old one follows it.
+	Secrets []string
+	// Shop, when set, is the only shop accepted (single-store set-ups).
+	Shop string
+	Now  func() time.Time
+}
+
+// Verify checks signature, algorithm, aud, exp and nbf (with leeway), that
+// iss and dest name the same shop, and that the shop is well formed.
+func (v SessionTokens) Verify(token string) (Staff, error) {
+	if token == "" {
+		return Staff{}, fmt.Errorf("%w: missing", ErrInvalidSession)
+	}
+	var lastErr error
+	for _, secret := range v.Secrets {
+		if secret == "" {
+			continue
+		}
+		var claims sessionClaims
+		_, err := jwt.ParseWithClaims(token, &claims,
+			func(*jwt.Token) (any, error) { return []byte(secret), nil },
+			jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+			jwt.WithLeeway(leeway),
+			jwt.WithExpirationRequired(),
+			jwt.WithAudience(v.ClientID),
+			jwt.WithTimeFunc(v.now),
+		)
+		if errors.Is(err, jwt.ErrTokenSignatureInvalid) {
+			lastErr = err
+			continue
+		}
+		if err != nil {
+			return Staff{}, fmt.Errorf("%w: %w", ErrInvalidSession, err)
+		}
+		return v.staff(claims)
+	}
+	if lastErr == nil {
+		lastErr = errors.New("no client secret configured")
+	}
+	return Staff{}, fmt.Errorf("%w: %w", ErrInvalidSession, lastErr)
+}
+
+func (v SessionTokens) staff(c sessionClaims) (Staff, error) {
+	dest, err := url.Parse(c.Dest)
+	if err != nil || dest.Scheme != "https" || !ValidShop(dest.Host) || strings.Trim(dest.Path, "/") != "" {
+		return Staff{}, fmt.Errorf("%w: dest is not a shop", ErrInvalidSession)
+	}
+	iss, err := url.Parse(c.Issuer)
+	if err != nil || iss.Scheme != "https" || iss.Host != dest.Host {
+		return Staff{}, fmt.Errorf("%w: iss and dest name different shops", ErrInvalidSession)
+	}
+	if v.Shop != "" && dest.Host != v.Shop {
+		return Staff{}, fmt.Errorf("%w: shop %s is not this app's shop", ErrInvalidSession, dest.Host)
+	}
+	if c.Subject == "" {
+		return Staff{}, fmt.Errorf("%w: no staff user", ErrInvalidSession)
+	}
+	return Staff{Shop: dest.Host, User: c.Subject}, nil
+}
+
+func (v SessionTokens) now() time.Time {
+	if v.Now == nil {
+		return time.Now()
+	}
+	return v.Now()
+}

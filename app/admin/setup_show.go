@@ -1,0 +1,86 @@
+package admin
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	view "taripay/views/admin"
+)
+
+// requiredWebhooks are the topics taripay needs Shopify to deliver.
+var requiredWebhooks = []string{"orders/create", "orders/updated"}
+
+// setupShow is the setup checklist: the Shopify connection, webhooks, a hot
+// wallet, an exchange rate, and the order-email snippet to copy.
+func (h *Handler) setupShow(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	st := staffOf(c)
+	var checks []view.Check
+
+	conn := view.Check{Label: "Shopify connection", Detail: "No Admin API token yet: open the app from Shopify admin."}
+	if h.deps.Install != nil {
+		if status, err := h.deps.Install.Status(ctx, st.Shop); err != nil {
+			conn.Detail = h.userMessage(c, err)
+		} else if status.Mode != "" {
+			conn.OK = true
+			conn.Detail = status.Mode + " for " + st.Shop
+			if status.Scope != "" {
+				conn.Detail += ", scopes " + status.Scope
+			}
+		}
+	}
+	checks = append(checks, conn)
+
+	hooks := view.Check{Label: "Webhooks registered", Detail: "Shopify is not configured."}
+	if h.deps.Shopify != nil {
+		topics, err := h.deps.Shopify.Webhooks(ctx)
+		switch missing := missingTopics(topics); {
+		case err != nil:
+			hooks.Detail = "Could not ask Shopify: " + h.userMessage(c, err)
+		case len(missing) > 0:
+			hooks.Detail = "Missing: " + strings.Join(missing, ", ")
+		default:
+			hooks.OK, hooks.Detail = true, strings.Join(topics, ", ")
+		}
+	}
+	checks = append(checks, hooks)
+
+	wallets, err := h.deps.Engine.Wallets(ctx)
+	if err != nil {
+		return err
+	}
+	wallet := view.Check{Label: "A hot wallet is authorised", Detail: "Authorise one under Hot wallets."}
+	if len(wallets) > 0 {
+		wallet.OK = true
+		wallet.Detail = plural(len(wallets), "wallet") + "; last seen " + whenPtr(wallets[0].LastSeen)
+	}
+	checks = append(checks, wallet)
+
+	rates, err := h.deps.Engine.ExchangeRates(ctx)
+	if err != nil {
+		return err
+	}
+	rate := view.Check{Label: "An exchange rate is set", Detail: "Set one under Exchange rates."}
+	if len(rates) > 0 {
+		rate.OK = true
+		rate.Detail = rates[0].Currency + " " + xtr(rates[0].Rate)
+	}
+	checks = append(checks, rate)
+
+	p := view.SetupPage{Layout: h.layout(c, "Setup", "setup"), Checks: checks}
+	if h.deps.Snippet != nil {
+		p.Snippet = h.deps.Snippet()
+	}
+	return render(c, view.SetupView(p))
+}
+
+func missingTopics(have []string) []string {
+	var missing []string
+	for _, t := range requiredWebhooks {
+		if !contains(have, t) {
+			missing = append(missing, t)
+		}
+	}
+	return missing
+}

@@ -1,0 +1,28 @@
+package api
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+)
+
+type creditorLister interface {
+	Creditors(ctx context.Context) ([]engine.CustomerOrders, error)
+}
+
+// ListCreditors answers GET /api/creditors: customers with New orders.
+func ListCreditors(e creditorLister) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		rows, err := e.Creditors(c.UserContext())
+		if err != nil {
+			return fromEngine(err, "")
+		}
+		out := make([]CustomerOrders, len(rows))
+		for i, r := range rows {
+			out[i] = CustomerOrders{CustomerID: r.CustomerID, Status: r.Status, TotalOrders: r.TotalOrders}
+		}
+		return render(c, out)
+	}
+}

@@ -1,0 +1,50 @@
+package api
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+)
+
+type historyReader interface {
+	AddressHistory(ctx context.Context, address string) (engine.AddressHistory, error)
+	CustomerHistory(ctx context.Context, customerID string) (engine.CustomerHistory, error)
+}
+
+// ShowAddressHistory answers GET /api/history and /api/history/address/{address}.
+func ShowAddressHistory(e historyReader) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		address, err := account(c)
+		if err != nil {
+			return err
+		}
+		h, err := e.AddressHistory(c.UserContext(), address)
+		if err != nil {
+			return fromEngine(err, "")
+		}
+		return render(c, AddressHistory{
+			Address:     h.Address,
+			Balance:     newAddressBalance(h.Balance),
+			Orders:      newOrders(h.Orders),
+			Payments:    newPayments(h.Payments),
+			Settlements: newSettlements(h.Settlements),
+		})
+	}
+}
+
+// ShowCustomerHistory answers GET /api/history/customer/{id}.
+func ShowCustomerHistory(e historyReader) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := param(c, "id")
+		if err != nil {
+			return err
+		}
+		h, err := e.CustomerHistory(c.UserContext(), id)
+		if err != nil {
+			return fromEngine(err, "")
+		}
+		return render(c, newCustomerHistory(h))
+	}
+}

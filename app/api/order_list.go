@@ -1,0 +1,29 @@
+package api
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+)
+
+type orderLister interface {
+	OrdersForAddress(ctx context.Context, address string, onlyOpen bool) (engine.OrderResult, error)
+}
+
+// ListOrders answers GET /api/orders[/{address}] (every status) and, with
+// onlyOpen, GET /api/unfulfilled_orders[/{address}] (New and Unclaimed).
+func ListOrders(e orderLister, onlyOpen bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		address, err := account(c)
+		if err != nil {
+			return err
+		}
+		r, err := e.OrdersForAddress(c.UserContext(), address, onlyOpen)
+		if err != nil {
+			return fromEngine(err, "")
+		}
+		return render(c, OrderResult{Address: r.Address, TotalOrders: r.TotalOrders, Orders: newOrders(r.Orders)})
+	}
+}

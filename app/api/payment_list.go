@@ -1,0 +1,44 @@
+package api
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+)
+
+type paymentLister interface {
+	PaymentsForAddress(ctx context.Context, address string) (engine.PaymentsResult, error)
+	PaymentsForOrder(ctx context.Context, orderID string) ([]engine.Payment, error)
+}
+
+// ListPayments answers GET /api/payments[/{address}].
+func ListPayments(e paymentLister) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		address, err := account(c)
+		if err != nil {
+			return err
+		}
+		r, err := e.PaymentsForAddress(c.UserContext(), address)
+		if err != nil {
+			return fromEngine(err, "")
+		}
+		return render(c, PaymentsResult{Address: r.Address, TotalPayments: r.TotalPayments, Payments: newPayments(r.Payments)})
+	}
+}
+
+// ListOrderPayments answers GET /api/payments-for-order/{order_id}.
+func ListOrderPayments(e paymentLister) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ref, err := param(c, "order_id")
+		if err != nil {
+			return err
+		}
+		ps, err := e.PaymentsForOrder(c.UserContext(), ref)
+		if err != nil {
+			return fromEngine(err, ref)
+		}
+		return render(c, newPayments(ps))
+	}
+}

@@ -1,0 +1,131 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine/tari"
+)
+
+// BodyLimit caps every request body (the server's fiber BodyLimit).
+const BodyLimit = 256 << 10
+
+// Length limits for identifiers and free text in request bodies and paths;
+// longer values are bad input, never stored.
+const (
+	maxIDLen   = 255
+	maxTextLen = 4096
+)
+
+// decodeBody reads a JSON request body strictly: a JSON content type, one
+// object, no unknown or duplicate members, valid UTF-8, and every named
+// required member present and not null.
+func decodeBody(c *fiber.Ctx, v any, required ...string) error {
+	if err := checkContentType(c); err != nil {
+		return err
+	}
+	return decodeJSON(c.Body(), v, required...)
+}
+
+func decodeJSON(body []byte, v any, required ...string) error {
+	var members map[string]jsontext.Value
+	if err := json.Unmarshal(body, &members); err != nil {
+		return errJSON(jsonMessage(err))
+	}
+	for _, name := range required {
+		if m, ok := members[name]; !ok || m.Kind() == 'n' {
+			return errJSON(fmt.Sprintf("missing field `%s`", name))
+		}
+	}
+	if err := json.Unmarshal(body, v, json.RejectUnknownMembers(true)); err != nil {
+		return errJSON(jsonMessage(err))
+	}
+	return nil
+}
+
+// checkContentType requires application/json or */*+json, as actix's JSON
+// extractor does.
+func checkContentType(c *fiber.Ctx) error {
+	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || (mt != fiber.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
+		return ErrContentType
+	}
+	return nil
+}
+
+// jsonMessage strips the Go package prefix from a decoding error.
+func jsonMessage(err error) string {
+	var se *json.SemanticError
+	if errors.As(err, &se) && se.JSONPointer != "" {
+		return fmt.Sprintf("%v (at %s)", errors.Unwrap(err), se.JSONPointer)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// checkText rejects over-long values of the named fields.
+func checkText(max int, fields ...string) error {
+	for i := 0; i+1 < len(fields); i += 2 {
+		if len(fields[i+1]) > max {
+			return errJSON(fmt.Sprintf("field `%s` is longer than %d bytes", fields[i], max))
+		}
+	}
+	return nil
+}
+
+// param returns a percent-decoded path parameter, which must be valid UTF-8
+// and at most maxIDLen bytes.
+func param(c *fiber.Ctx, name string) (string, error) {
+	v, err := url.PathUnescape(c.Params(name))
+	if err != nil || !utf8.ValidString(v) || len(v) > maxIDLen || v == "" {
+		return "", errInvalidRequestPath(fmt.Sprintf("invalid %s", name))
+	}
+	return v, nil
+}
+
+// addressParam parses an {address} path parameter in any address form.
+func addressParam(c *fiber.Ctx, name string) (tari.Address, error) {
+	v, err := url.PathUnescape(c.Params(name))
+	if err != nil || len(v) > 1024 {
+		return tari.Address{}, ErrBadAddress
+	}
+	a, err := tari.ParseAddress(v)
+	if err != nil {
+		return tari.Address{}, ErrBadAddress
+	}
+	return a, nil
+}
+
+// render sends v as compact JSON with the reference's key order.
+func render(c *fiber.Ctx, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return errBackend(fmt.Errorf("encode response: %w", err))
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(b)
+}
+
+// Render is render for other app packages' JSON answers.
+func Render(c *fiber.Ctx, v any) error { return render(c, v) }
+
+// empty sends the reference's empty 200.
+func empty(c *fiber.Ctx) error {
+	c.Status(fiber.StatusOK)
+	return nil
+}
+
+// decodeJSONArray reads a JSON array body strictly, like decodeJSON.
+func decodeJSONArray(body []byte, v any) error {
+	if err := json.Unmarshal(body, v, json.RejectUnknownMembers(true)); err != nil {
+		return errJSON(jsonMessage(err))
+	}
+	return nil
+}

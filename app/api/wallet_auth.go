@@ -1,0 +1,85 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	"taripay/engine/tari"
+)
+
+type walletFinder interface {
+	Wallet(ctx context.Context, address string) (engine.Wallet, error)
+}
+
+// WalletGuard checks a hot wallet's notification before anything changes:
+// the signature over the canonical payload, then the wallet's registered
+// IP, then the nonce (api.md §3.3). The engine consumes the nonce in the
+// same transaction as the notification's effect.
+type WalletGuard struct {
+	Wallets          walletFinder
+	IP               IPResolver
+	DisableWhitelist bool // TPG_DISABLE_WALLET_WHITELIST
+	Log              *slog.Logger
+}
+
+// check returns the WalletCall to hand the engine, or ErrWalletAuth.
+func (g WalletGuard) check(c *fiber.Ctx, auth tari.WalletAuth, signed bool) (engine.WalletCall, error) {
+	address := auth.Address.Base58()
+	log := g.Log.With("address", address, "nonce", auth.Nonce)
+	ip, ok := g.IP.RemoteIP(c)
+	if !ok && !g.DisableWhitelist {
+		log.Warn("wallet notification refused: no remote IP")
+		return engine.WalletCall{}, ErrWalletAuth
+	}
+	if !signed {
+		log.Warn("wallet notification refused: bad signature", "ip", ip.String())
+		return engine.WalletCall{}, ErrWalletAuth
+	}
+	w, err := g.Wallets.Wallet(c.UserContext(), address)
+	if err != nil {
+		log.Warn("wallet notification refused: wallet not authorised", "ip", ip.String(), "err", err)
+		return engine.WalletCall{}, ErrWalletAuth
+	}
+	if !g.DisableWhitelist {
+		registered, err := netip.ParseAddr(w.IPAddress)
+		if err != nil || registered != ip {
+			log.Warn("wallet notification refused: wrong IP", "ip", ip.String(), "registered", w.IPAddress)
+			return engine.WalletCall{}, ErrWalletAuth
+		}
+	}
+	if auth.Nonce <= w.LastNonce {
+		log.Warn("wallet notification refused: nonce not increasing", "last_nonce", w.LastNonce)
+		return engine.WalletCall{}, ErrWalletAuth
+	}
+	return engine.WalletCall{Address: address, Nonce: auth.Nonce}, nil
+}
+
+type walletAuthShape struct {
+	Address   jsontext.Value `json:"address"`
+	Nonce     jsontext.Value `json:"nonce"`
+	Signature jsontext.Value `json:"signature"`
+}
+
+type confirmationShape struct {
+	Confirmation struct {
+		TxID jsontext.Value `json:"txid"`
+	} `json:"confirmation"`
+	Auth walletAuthShape `json:"auth"`
+}
+
+// parseConfirmation reads a tx_confirmation or tx_cancelled body.
+func parseConfirmation(c *fiber.Ctx) (tari.ConfirmationNotification, error) {
+	if err := decodeBody(c, &confirmationShape{}); err != nil {
+		return tari.ConfirmationNotification{}, err
+	}
+	n, err := tari.ParseConfirmationNotification(c.Body())
+	if err != nil {
+		return n, errJSON(err.Error())
+	}
+	return n, checkText(maxIDLen, "txid", n.TxID)
+}

@@ -1,0 +1,82 @@
+package api
+
+import (
+	"context"
+	"errors"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	"taripay/engine/tari"
+)
+
+type paymentReceiver interface {
+	ReceivePayment(ctx context.Context, by engine.WalletCall, p engine.NewPayment) (engine.Payment, error)
+}
+
+type paymentShape struct {
+	Payment struct {
+		Sender  jsontext.Value `json:"sender"`
+		Amount  jsontext.Value `json:"amount"`
+		TxID    jsontext.Value `json:"txid"`
+		Memo    jsontext.Value `json:"memo"`
+		OrderID jsontext.Value `json:"order_id"`
+	} `json:"payment"`
+	Auth walletAuthShape `json:"auth"`
+}
+
+// IncomingPayment answers POST /wallet/incoming_payment. Once the wallet is
+// authenticated the answer is always 200 with a JsonResponse, as the
+// reference's notifier expects (api.md §1.2 #5).
+func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := decodeBody(c, &paymentShape{}); err != nil {
+			return err
+		}
+		n, err := tari.ParsePaymentNotification(c.Body())
+		if err != nil {
+			return errJSON(err.Error())
+		}
+		p := n.Payment
+		if err := checkText(maxIDLen, "txid", p.TxID, "order_id", deref(p.OrderID)); err != nil {
+			return err
+		}
+		if err := checkText(maxTextLen, "memo", deref(p.Memo)); err != nil {
+			return err
+		}
+		by, err := g.check(c, n.Auth, n.Verify())
+		if err != nil {
+			return err
+		}
+		log := g.Log.With("txid", p.TxID, "address", p.Sender.Base58(), "wallet", by.Address)
+		ctx := engine.WithActor(c.UserContext(), "wallet:"+by.Address)
+		stored, err := e.ReceivePayment(ctx, by, engine.NewPayment{
+			Sender: p.Sender.Base58(), Amount: p.Amount, TxID: p.TxID, Memo: p.Memo, OrderID: p.OrderID,
+		})
+		switch {
+		case errors.Is(err, engine.ErrInvalidNonce):
+			log.Warn("wallet notification refused: nonce not increasing")
+			return ErrWalletAuth
+		case errors.Is(err, engine.ErrPaymentExists):
+			return render(c, JSONResponse{Success: true, Message: "Payment already exists."})
+		case err != nil:
+			log.Error("payment not stored", "err", err)
+			return render(c, JSONResponse{Success: false, Message: "Unexpected error handling payment."})
+		}
+		log.Info("payment received", "amount", stored.Amount, "order_id", deref(stored.OrderID))
+		msg, err := json.Marshal(newPayment(stored))
+		if err != nil {
+			return errBackend(err)
+		}
+		return render(c, JSONResponse{Success: true, Message: string(msg)})
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,297 @@
+// Package config reads taripay's TPG_* settings once, at start, into a typed
+// Config. The variables and their defaults are the reference's (api.md §4.1)
+// plus DESIGN.md's additions; where the reference silently falls back on an
+// unreadable value, Load fails instead, naming the variable and what it expects.
+package config
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/joho/godotenv"
+
+	"taripay/engine"
+	"taripay/engine/tari"
+)
+
+// Defaults, as in the reference unless DESIGN.md says otherwise.
+const (
+	DefaultHost                  = "127.0.0.1"
+	DefaultPort                  = 8360
+	DefaultDatabaseURL           = "sqlite://data/taripay.db"
+	DefaultMaxConnections        = 25
+	DefaultPaymentWalletAddress  = "143UtnSymZykCAm95xAKKKe8nowL6zif8qb1h7yHxgtD9XZ"
+	DefaultUnclaimedOrderTimeout = 2 * time.Hour
+	DefaultUnpaidOrderTimeout    = 48 * time.Hour
+	DefaultExpiryInterval        = time.Minute
+)
+
+// Config is every setting the server reads from the environment.
+type Config struct {
+	Host           string // TPG_HOST
+	Port           uint16 // TPG_PORT
+	DatabaseURL    string // TPG_DATABASE_URL: sqlite://path or postgres://…
+	MaxConnections int    // TPG_MAX_CONNECTIONS
+
+	// JWTKeys signs and verifies access tokens; nil when neither
+	// TPG_JWT_SIGNING_KEY nor TPG_JWT_VERIFICATION_KEY is set, in which case
+	// the server makes a random pair for the session (api.md §4.3).
+	JWTKeys *tari.JWTKeys
+
+	PaymentWallet tari.Address // TPG_PAYMENT_WALLET_ADDRESS: ClaimedOrder.send_to
+
+	StrictMode                bool // TPG_STRICT_MODE
+	UseXForwardedFor          bool // TPG_USE_X_FORWARDED_FOR
+	UseForwarded              bool // TPG_USE_FORWARDED
+	DisableWalletWhitelist    bool // TPG_DISABLE_WALLET_WHITELIST
+	DisableMemoSignatureCheck bool // TPG_DISABLE_MEMO_SIGNATURE_CHECK
+	OrderIDFieldName          bool // TPG_SHOPIFY_ORDER_ID_FIELD=name
+
+	UnclaimedOrderTimeout time.Duration // TPG_UNCLAIMED_ORDER_TIMEOUT
+	UnpaidOrderTimeout    time.Duration // TPG_UNPAID_ORDER_TIMEOUT
+	ExpiryInterval        time.Duration // TPG_EXPIRY_INTERVAL
+
+	// SuperAdmins are granted super_admin at every start (TPG_SUPER_ADMIN).
+	SuperAdmins []tari.Address
+}
+
+// Engine returns the engine's part of the configuration.
+func (c Config) Engine() engine.Config {
+	return engine.Config{
+		StrictMode:            c.StrictMode,
+		DisableMemoSignature:  c.DisableMemoSignatureCheck,
+		OrderIDFieldName:      c.OrderIDFieldName,
+		UnclaimedOrderTimeout: c.UnclaimedOrderTimeout,
+		UnpaidOrderTimeout:    c.UnpaidOrderTimeout,
+	}
+}
+
+// Addr is the listen address, host:port.
+func (c Config) Addr() string {
+	return netJoin(c.Host, c.Port)
+}
+
+func netJoin(host string, port uint16) string {
+	if ip, err := netip.ParseAddr(host); err == nil && ip.Is6() {
+		host = "[" + host + "]"
+	}
+	return host + ":" + strconv.Itoa(int(port))
+}
+
+// An Error names the variable whose value cannot be used and what it takes.
+type Error struct {
+	Var    string
+	Value  string
+	Expect string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s=%q: expected %s", e.Var, e.Value, e.Expect)
+}
+
+// LookupEnv returns the process environment overlaid on the .env file at
+// path: variables already set in the environment win, as with dotenvy in
+// the reference. A missing file is not an error.
+func LookupEnv(path string) (func(string) (string, bool), error) {
+	file, err := godotenv.Read(path)
+	if err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return func(key string) (string, bool) {
+		if v, ok := os.LookupEnv(key); ok {
+			return v, true
+		}
+		v, ok := file[key]
+		return v, ok
+	}, nil
+}
+
+// Load parses the configuration from lookupEnv (os.LookupEnv, LookupEnv's
+// result, or a test map). An unset or empty variable takes its default.
+func Load(lookupEnv func(string) (string, bool)) (Config, error) {
+	p := parser{lookup: lookupEnv}
+	c := Config{
+		Host:                      p.str("TPG_HOST", DefaultHost),
+		Port:                      uint16(p.integer("TPG_PORT", DefaultPort, 1, math.MaxUint16)),
+		DatabaseURL:               p.databaseURL("TPG_DATABASE_URL"),
+		MaxConnections:            int(p.integer("TPG_MAX_CONNECTIONS", DefaultMaxConnections, 1, math.MaxUint32)),
+		JWTKeys:                   p.jwtKeys("TPG_JWT_SIGNING_KEY", "TPG_JWT_VERIFICATION_KEY"),
+		PaymentWallet:             p.address("TPG_PAYMENT_WALLET_ADDRESS", DefaultPaymentWalletAddress),
+		StrictMode:                p.flag("TPG_STRICT_MODE", true),
+		UseXForwardedFor:          p.flag("TPG_USE_X_FORWARDED_FOR", false),
+		UseForwarded:              p.flag("TPG_USE_FORWARDED", false),
+		DisableWalletWhitelist:    p.flag("TPG_DISABLE_WALLET_WHITELIST", false),
+		DisableMemoSignatureCheck: p.flag("TPG_DISABLE_MEMO_SIGNATURE_CHECK", false),
+		OrderIDFieldName:          p.orderIDField("TPG_SHOPIFY_ORDER_ID_FIELD"),
+		UnclaimedOrderTimeout:     p.timeout("TPG_UNCLAIMED_ORDER_TIMEOUT", DefaultUnclaimedOrderTimeout),
+		UnpaidOrderTimeout:        p.timeout("TPG_UNPAID_ORDER_TIMEOUT", DefaultUnpaidOrderTimeout),
+		ExpiryInterval:            p.interval("TPG_EXPIRY_INTERVAL", DefaultExpiryInterval),
+		SuperAdmins:               p.addresses("TPG_SUPER_ADMIN"),
+	}
+	if p.err != nil {
+		return Config{}, p.err
+	}
+	return c, nil
+}
+
+// parser keeps the first error so Load reads as a list of fields.
+type parser struct {
+	lookup func(string) (string, bool)
+	err    error
+}
+
+func (p *parser) get(key string) string {
+	v, _ := p.lookup(key)
+	return strings.TrimSpace(v)
+}
+
+func (p *parser) fail(key, value, expect string) {
+	if p.err == nil {
+		p.err = &Error{Var: key, Value: value, Expect: expect}
+	}
+}
+
+func (p *parser) str(key, def string) string {
+	if v := p.get(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) integer(key string, def, lo, hi int64) int64 {
+	v := p.get(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < lo || n > hi {
+		p.fail(key, v, fmt.Sprintf("an integer from %d to %d", lo, hi))
+		return def
+	}
+	return n
+}
+
+// flag reads the reference's boolean syntax (api.md §4.1).
+func (p *parser) flag(key string, def bool) bool {
+	v := p.get(key)
+	switch strings.ToLower(v) {
+	case "":
+		return def
+	case "1", "true", "yes", "on":
+		return true
+	case "0", "false", "no", "off":
+		return false
+	}
+	p.fail(key, v, "one of 1, true, yes, on, 0, false, no, off")
+	return def
+}
+
+func (p *parser) databaseURL(key string) string {
+	v := p.str(key, DefaultDatabaseURL)
+	switch {
+	case strings.HasPrefix(v, "sqlite://") && len(v) > len("sqlite://"),
+		strings.HasPrefix(v, "postgres://"), strings.HasPrefix(v, "postgresql://"):
+		return v
+	}
+	p.fail(key, v, "sqlite://<path> or postgres://…")
+	return v
+}
+
+func (p *parser) address(key, def string) tari.Address {
+	v := p.str(key, def)
+	a, err := tari.ParseAddress(v)
+	if err != nil {
+		p.fail(key, v, "a Tari address (base58, emoji or hex)")
+	}
+	return a
+}
+
+func (p *parser) addresses(key string) []tari.Address {
+	v := p.get(key)
+	var out []tari.Address
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		a, err := tari.ParseAddress(s)
+		if err != nil {
+			p.fail(key, v, "comma-separated Tari addresses")
+			return nil
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+func (p *parser) orderIDField(key string) bool {
+	v := p.get(key)
+	switch strings.ToLower(v) {
+	case "", "id":
+		return false
+	case "name":
+		return true
+	}
+	p.fail(key, v, "id or name")
+	return false
+}
+
+// timeout reads whole hours, as the reference does, or a Go duration.
+func (p *parser) timeout(key string, def time.Duration) time.Duration {
+	v := p.get(key)
+	if v == "" {
+		return def
+	}
+	if h, err := strconv.ParseInt(v, 10, 64); err == nil && h >= 0 && h <= math.MaxInt64/int64(time.Hour) {
+		return time.Duration(h) * time.Hour
+	}
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		return d
+	}
+	p.fail(key, v, "whole hours (e.g. 48) or a Go duration (e.g. 90s), not negative")
+	return def
+}
+
+func (p *parser) interval(key string, def time.Duration) time.Duration {
+	v := p.get(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		p.fail(key, v, "a positive Go duration (e.g. 1m, 250ms)")
+		return def
+	}
+	return d
+}
+
+// jwtKeys parses the access-token key pair. Both unset means "make a random
+// pair"; one set without the other, or a bad or mismatched pair, fails.
+func (p *parser) jwtKeys(signingKey, verificationKey string) *tari.JWTKeys {
+	s, v := p.get(signingKey), p.get(verificationKey)
+	if s == "" && v == "" {
+		return nil
+	}
+	if s == "" {
+		p.fail(signingKey, s, "a 64-hex secret key, set together with "+verificationKey)
+		return nil
+	}
+	if v == "" {
+		p.fail(verificationKey, v, "the 64-hex public key of "+signingKey)
+		return nil
+	}
+	k, err := tari.ParseJWTKeys(s, v)
+	if err != nil {
+		if _, serr := tari.ParseSecretKey(s); serr != nil {
+			p.fail(signingKey, "(secret)", "a 64-hex canonical Ristretto secret key")
+		} else {
+			p.fail(verificationKey, v, "the 64-hex public key of "+signingKey+" ("+err.Error()+")")
+		}
+		return nil
+	}
+	return &k
+}

@@ -1,0 +1,46 @@
+package app
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/app/api"
+)
+
+// errorHandler is the one place an error becomes an HTTP answer: always
+// {"error": "<message>"} with the status of api's error table. Anything
+// that is not an *api.Error is a bug, logged with its cause and answered
+// with a generic 500.
+func errorHandler(log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		var ae *api.Error
+		var fe *fiber.Error
+		switch {
+		case errors.As(err, &ae):
+		case errors.As(err, &fe):
+			ae = fromFiber(fe)
+		default:
+			ae = &api.Error{Status: http.StatusInternalServerError, Message: "An error occurred on the backend of the server. Internal error.", Cause: err}
+		}
+		if ae.Status >= http.StatusInternalServerError {
+			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", ae.Status, "err", err)
+		}
+		c.Status(ae.Status)
+		return api.Render(c, fiber.Map{"error": ae.Message})
+	}
+}
+
+// fromFiber maps the framework's own errors. A wrong method is a 404 as in
+// the reference, never a 405.
+func fromFiber(fe *fiber.Error) *api.Error {
+	switch fe.Code {
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		return api.ErrRouteMissing
+	case http.StatusRequestEntityTooLarge:
+		return api.ErrBodyTooLarge
+	}
+	return &api.Error{Status: fe.Code, Message: fe.Message}
+}

@@ -1,0 +1,55 @@
+package pay
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"taripay/engine"
+)
+
+func TestEmailLink(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "5714720719169", engine.OrderUnclaimed)}}
+	app, _ := testHandler(t, f)
+	secret := []byte("link-secret")
+
+	resp, _ := get(t, app, "/pay/order/5714720719169/"+LinkMAC(secret, "5714720719169"))
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/pay/"+tokenA {
+		t.Errorf("valid link: status %d, location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, path := range []string{
+		"/pay/order/5714720719169/" + LinkMAC([]byte("other"), "5714720719169"),
+		"/pay/order/5714720719168/" + LinkMAC(secret, "5714720719169"),
+		"/pay/order/5714720719169/x",
+	} {
+		if resp, _ := get(t, app, path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", path, resp.StatusCode)
+		}
+	}
+	// The email can beat the orders/create webhook: wait for the order.
+	resp, body := get(t, app, "/pay/order/42/"+LinkMAC(secret, "42"))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `http-equiv="refresh"`) {
+		t.Errorf("order not yet known: status %d:\n%s", resp.StatusCode, body)
+	}
+}
+
+// LinkMAC must match Liquid's hmac_sha256 (lowercase hex HMAC-SHA256).
+func TestLinkMACVector(t *testing.T) {
+	// RFC 4231 test case 2.
+	if got := LinkMAC([]byte("Jefe"), "what do ya want for nothing?"); got != "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843" {
+		t.Errorf("LinkMAC = %s", got)
+	}
+}
+
+func TestEmailSnippet(t *testing.T) {
+	s := EmailSnippet("https://pay.example.com/", []byte("abc123"))
+	for _, want := range []string{
+		`hmac_sha256: "abc123"`,
+		`href="https://pay.example.com/pay/order/{{ taripay_order_id }}/{{ taripay_mac }}"`,
+		`{{ order_name }}`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("snippet lacks %q:\n%s", want, s)
+		}
+	}
+}

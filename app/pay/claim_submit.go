@@ -1,0 +1,113 @@
+package pay
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	"taripay/engine/tari"
+	"taripay/views"
+)
+
+// SubmitClaim serves POST /pay/{token}/claim. It checks the pasted memo
+// signature exactly as /order/claim does, then claims through the engine;
+// nothing changes unless the signature covers this order.
+func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
+	o, err := h.order(c)
+	if err != nil {
+		return done(err)
+	}
+	ctx := c.UserContext()
+	address := strings.TrimSpace(c.FormValue("address"))
+	signature := strings.TrimSpace(c.FormValue("signature"))
+
+	fail := func(status int, msg string) error {
+		p := h.page(ctx, o)
+		form := views.ClaimForm{Action: "/pay/" + o.ClaimToken + "/claim", OrderID: o.OrderID}
+		if p.Claim != nil {
+			form = *p.Claim
+		}
+		form.Address, form.Signature, form.Error = address, signature, msg
+		p.Claim = &form
+		if p.Payment == nil {
+			// A closed order has no claim section; put the error up top.
+			p.Notice = ""
+			p.Closed = msg + " " + p.Closed
+		}
+		return render(c, status, views.Pay(p))
+	}
+
+	if reason := closedReason(o, h.expired(o, h.clock.Now())); reason != "" {
+		return fail(http.StatusConflict, "This order cannot be claimed.")
+	}
+	claim, msg := h.parseClaim(o, address, signature)
+	if msg != "" {
+		return fail(http.StatusUnprocessableEntity, msg)
+	}
+	claimant := claim.Address.Base58()
+	_, err = h.eng.Claim(engine.WithActor(ctx, "pay:"+claimant), o.OrderID, claimant)
+	switch {
+	case errors.Is(err, engine.ErrClaimedByOther):
+		return fail(http.StatusConflict, "This order is already claimed by another address. Pay from that address, or contact the shop.")
+	case errors.Is(err, engine.ErrOrderClosed):
+		return fail(http.StatusConflict, "This order cannot be claimed.")
+	case errors.Is(err, engine.ErrOrderNotFound):
+		return done(h.notFound(c))
+	case err != nil:
+		h.log.ErrorContext(ctx, "pay page: claim", slog.String("order_id", o.OrderID), slog.String("address", claimant), slog.Any("error", err))
+		return fail(http.StatusInternalServerError, "Something went wrong while recording your claim. Please try again in a minute.")
+	}
+	h.log.InfoContext(ctx, "order claimed from pay page", slog.String("order_id", o.OrderID), slog.String("address", claimant))
+	return c.Redirect("/pay/"+o.ClaimToken+"?claimed=1", http.StatusSeeOther)
+}
+
+// parseClaim reads the pasted address and signature (or the whole JSON that
+// `taripay claim` prints) and verifies it against this order. It returns a
+// message for the customer when the claim is not valid.
+func (h *Handler) parseClaim(o engine.Order, address, signature string) (tari.MemoSignature, string) {
+	if strings.HasPrefix(signature, "{") {
+		m, err := tari.ParseMemoSignature([]byte(signature))
+		if err != nil {
+			return m, "The pasted claim is not valid JSON from taripay claim. Paste its output unchanged, or the address and signature separately."
+		}
+		if address != "" {
+			if a, err := tari.ParseAddress(address); err != nil || a != m.Address {
+				return m, "The address does not match the one in the pasted claim."
+			}
+		}
+		return m, h.checkClaim(o, m)
+	}
+	if address == "" || signature == "" {
+		return tari.MemoSignature{}, "Enter your Tari address and the signature."
+	}
+	a, err := tari.ParseAddress(address)
+	if err != nil {
+		return tari.MemoSignature{}, "That is not a valid Tari address. Paste it in base58 or emoji form."
+	}
+	sig, err := tari.ParseSignature(signature)
+	if err != nil {
+		return tari.MemoSignature{}, "That is not a valid signature: it should be 128 hexadecimal characters."
+	}
+	m := tari.MemoSignature{Address: a, OrderID: o.OrderID, Signature: sig}
+	if !m.Verify() && !h.cfg.StrictMode && o.AltID != nil {
+		m.OrderID = *o.AltID
+	}
+	return m, h.checkClaim(o, m)
+}
+
+// checkClaim accepts a signature over this order's id (or, outside strict
+// mode, its alt_id), so a claim for another order cannot be replayed here.
+func (h *Handler) checkClaim(o engine.Order, m tari.MemoSignature) string {
+	forOrder := m.OrderID == o.OrderID || (!h.cfg.StrictMode && o.AltID != nil && m.OrderID == *o.AltID)
+	if !forOrder {
+		return "This claim was signed for another order (" + m.OrderID + "). Sign this order's id: " + o.OrderID + "."
+	}
+	if !m.Verify() {
+		return "The signature is not valid for this address and order. Sign the order id " + o.OrderID + " with the address you will pay from."
+	}
+	return ""
+}

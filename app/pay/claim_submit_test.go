@@ -1,0 +1,130 @@
+package pay
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"taripay/engine"
+)
+
+func TestSubmitClaim(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
+	app, _ := testHandler(t, f)
+	m := sign(t, 1, "o1")
+	resp, _ := postForm(t, app, "/pay/"+tokenA+"/claim", url.Values{
+		"address": {m.Address.Emoji()}, "signature": {m.Signature.Hex()},
+	})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/pay/"+tokenA+"?claimed=1" {
+		t.Fatalf("status %d, location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if want := "o1 " + m.Address.Base58(); len(f.claims) != 1 || f.claims[0] != want {
+		t.Fatalf("engine claims = %q, want [%q]", f.claims, want)
+	}
+
+	f.orders[tokenA] = testOrder(tokenA, "o1", engine.OrderNew)
+	_, body := get(t, app, "/pay/"+tokenA+"?claimed=1")
+	if got := doc(t, body).Find(".banner-success").Text(); !strings.Contains(got, "Claim accepted") {
+		t.Errorf("notice = %q", got)
+	}
+}
+
+// The whole JSON printed by `taripay claim` may be pasted instead.
+func TestSubmitClaimPastedJSON(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
+	app, _ := testHandler(t, f)
+	m := sign(t, 1, "o1")
+	js, _ := m.MarshalJSON()
+	resp, body := postForm(t, app, "/pay/"+tokenA+"/claim", url.Values{"signature": {string(js)}})
+	if resp.StatusCode != http.StatusSeeOther || len(f.claims) != 1 {
+		t.Fatalf("status %d, claims %q:\n%s", resp.StatusCode, f.claims, body)
+	}
+}
+
+func TestSubmitClaimRejected(t *testing.T) {
+	good := sign(t, 1, "o1")
+	other := sign(t, 2, "o1")
+	forB := sign(t, 1, "o2")
+	forBJSON, _ := forB.MarshalJSON()
+	forged := []byte(good.Signature.Hex())
+	forged[64] ^= 1 // s stays canonical; the signature no longer verifies
+	claimedByOther := func(string, string) (engine.ClaimResult, error) {
+		return engine.ClaimResult{}, engine.Errorf(engine.ECONFLICT, engine.ErrClaimedByOther, "claimed")
+	}
+	for _, tc := range []struct {
+		name       string
+		token      string
+		status     engine.OrderStatus
+		address    string
+		signature  string
+		engineErr  func(string, string) (engine.ClaimResult, error)
+		wantStatus int
+		wantMsg    string
+		wantClaims int
+	}{
+		{"unknown token", "nopeNopeNope0123456789", engine.OrderUnclaimed, good.Address.Base58(), good.Signature.Hex(), nil, 404, "Payment link not found", 0},
+		{"forged signature", tokenA, engine.OrderUnclaimed, good.Address.Base58(), string(forged), nil, 422, "signature is not valid", 0},
+		{"signature of another address", tokenA, engine.OrderUnclaimed, good.Address.Base58(), other.Signature.Hex(), nil, 422, "signature is not valid", 0},
+		{"claim replayed against another order", tokenA, engine.OrderUnclaimed, forB.Address.Base58(), forB.Signature.Hex(), nil, 422, "signature is not valid", 0},
+		{"pasted claim for another order", tokenA, engine.OrderUnclaimed, "", string(forBJSON), nil, 422, "signed for another order (o2)", 0},
+		{"token for another order", tokenB, engine.OrderUnclaimed, good.Address.Base58(), good.Signature.Hex(), nil, 422, "signature is not valid", 0},
+		{"not an address", tokenA, engine.OrderUnclaimed, "hello", good.Signature.Hex(), nil, 422, "not a valid Tari address", 0},
+		{"short signature", tokenA, engine.OrderUnclaimed, good.Address.Base58(), "abcd", nil, 422, "128 hexadecimal", 0},
+		{"empty", tokenA, engine.OrderUnclaimed, "", "", nil, 422, "Enter your Tari address", 0},
+		{"expired", tokenA, engine.OrderExpired, good.Address.Base58(), good.Signature.Hex(), nil, 409, "expired", 0},
+		{"cancelled", tokenA, engine.OrderCancelled, good.Address.Base58(), good.Signature.Hex(), nil, 409, "cancelled", 0},
+		{"paid", tokenA, engine.OrderPaid, good.Address.Base58(), good.Signature.Hex(), nil, 409, "paid", 0},
+		{"claimed by another address", tokenA, engine.OrderNew, good.Address.Base58(), good.Signature.Hex(), claimedByOther, 409, "already claimed by another address", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeEngine{orders: map[string]engine.Order{
+				tokenA: testOrder(tokenA, "o1", tc.status),
+				tokenB: testOrder(tokenB, "o2", engine.OrderUnclaimed),
+			}, claim: tc.engineErr}
+			app, _ := testHandler(t, f)
+			resp, body := postForm(t, app, "/pay/"+tc.token+"/claim", url.Values{"address": {tc.address}, "signature": {tc.signature}})
+			if resp.StatusCode != tc.wantStatus {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.wantStatus)
+			}
+			if !strings.Contains(doc(t, body).Text(), tc.wantMsg) {
+				t.Errorf("page lacks %q:\n%s", tc.wantMsg, body)
+			}
+			if len(f.claims) != tc.wantClaims {
+				t.Errorf("engine claims = %q, want %d", f.claims, tc.wantClaims)
+			}
+		})
+	}
+}
+
+// Outside strict mode a claim may be signed over the order name, as
+// /order/claim accepts alt_id.
+func TestSubmitClaimAltID(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
+	app, h := testHandler(t, f)
+	m := sign(t, 1, "#1001")
+	form := url.Values{"address": {m.Address.Base58()}, "signature": {m.Signature.Hex()}}
+	if resp, _ := postForm(t, app, "/pay/"+tokenA+"/claim", form); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("strict mode: status %d, want 422", resp.StatusCode)
+	}
+	h.cfg.StrictMode = false
+	if resp, _ := postForm(t, app, "/pay/"+tokenA+"/claim", form); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("lenient mode: status %d, want 303", resp.StatusCode)
+	}
+}
+
+func FuzzParseClaim(f *testing.F) {
+	m := sign(f, 1, "o1")
+	js, _ := m.MarshalJSON()
+	f.Add(m.Address.Base58(), m.Signature.Hex())
+	f.Add("", string(js))
+	f.Add("x", "{")
+	h := &Handler{}
+	o := testOrder(tokenA, "o1", engine.OrderUnclaimed)
+	f.Fuzz(func(t *testing.T, address, signature string) {
+		claim, msg := h.parseClaim(o, address, signature)
+		if msg == "" && (!claim.Verify() || claim.OrderID != "o1") {
+			t.Fatalf("accepted a claim that does not verify for o1: %+v", claim)
+		}
+	})
+}

@@ -1,0 +1,173 @@
+package pay
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	"taripay/engine/tari"
+)
+
+// fakeEngine is a function-field fake of the engine methods the pay pages use.
+type fakeEngine struct {
+	orders map[string]engine.Order // by claim token
+	claim  func(orderRef, address string) (engine.ClaimResult, error)
+	claims []string // "orderRef address" of every Claim call
+	rate   engine.ExchangeRate
+	wallet []engine.Wallet
+}
+
+func (f *fakeEngine) OrderByClaimToken(_ context.Context, token string) (engine.Order, error) {
+	if o, ok := f.orders[token]; ok {
+		return o, nil
+	}
+	return engine.Order{}, engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "no order")
+}
+
+func (f *fakeEngine) Order(_ context.Context, ref string, _ bool) (engine.Order, error) {
+	for _, o := range f.orders {
+		if o.OrderID == ref {
+			return o, nil
+		}
+	}
+	return engine.Order{}, engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "no order")
+}
+
+func (f *fakeEngine) Claim(_ context.Context, orderRef, address string) (engine.ClaimResult, error) {
+	f.claims = append(f.claims, orderRef+" "+address)
+	if f.claim != nil {
+		return f.claim(orderRef, address)
+	}
+	return engine.ClaimResult{}, nil
+}
+
+func (f *fakeEngine) Wallets(context.Context) ([]engine.Wallet, error) { return f.wallet, nil }
+
+func (f *fakeEngine) ExchangeRate(_ context.Context, currency string) (engine.ExchangeRate, error) {
+	if f.rate.Currency != currency {
+		return engine.ExchangeRate{}, engine.Errorf(engine.ENOTFOUND, nil, "no rate")
+	}
+	return f.rate, nil
+}
+
+type fixedClock time.Time
+
+func (c fixedClock) Now() time.Time { return time.Time(c) }
+
+var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+// key derives a test key from a seed byte, so signatures are reproducible.
+func key(t testing.TB, seed byte) (tari.SecretKey, tari.Address) {
+	t.Helper()
+	k, err := tari.NewSecretKey(bytes.NewReader(bytes.Repeat([]byte{seed}, 64)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, tari.NewAddress(tari.MainNet, k.Public())
+}
+
+func sign(t testing.TB, seed byte, orderID string) tari.MemoSignature {
+	t.Helper()
+	k, a := key(t, seed)
+	m, err := tari.SignMemo(bytes.NewReader(bytes.Repeat([]byte{seed + 1}, 64)), k, a, orderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+const (
+	tokenA = "tokA0123456789abcdefXYZ"
+	tokenB = "tokB0123456789abcdefXYZ"
+)
+
+func str(s string) *string { return &s }
+
+func testOrder(token, id string, status engine.OrderStatus) engine.Order {
+	claimed := now.Add(-time.Hour)
+	o := engine.Order{
+		ID: 1, OrderID: id, AltID: str("#1001"), CustomerID: "cust1",
+		TotalPrice: 2_400_500_000, OriginalPrice: str("190.04"), Currency: "USD",
+		CreatedAt: now.Add(-2 * time.Hour), UpdatedAt: now.Add(-time.Hour), RecordedAt: now.Add(-30 * time.Minute),
+		Status: status, ExchangeRate: 12_631_578, ClaimToken: token,
+	}
+	if status != engine.OrderUnclaimed {
+		o.ClaimedAt = &claimed
+	}
+	return o
+}
+
+func testHandler(t testing.TB, f *fakeEngine) (*fiber.App, *Handler) {
+	t.Helper()
+	_, hot := key(t, 9)
+	h := New(f, Config{
+		PaymentWallet:         hot,
+		StrictMode:            true,
+		UnclaimedOrderTimeout: 2 * time.Hour,
+		UnpaidOrderTimeout:    48 * time.Hour,
+		LinkSecret:            []byte("link-secret"),
+	}, fixedClock(now), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app := fiber.New()
+	app.Get("/pay/order/:order_id/:mac", h.EmailLink)
+	app.Get("/pay/:token", h.Show)
+	app.Get("/pay/:token/status", h.Status)
+	app.Get("/pay/:token/qr.png", h.QR)
+	app.Post("/pay/:token/claim", h.SubmitClaim)
+	return app, h
+}
+
+func get(t testing.TB, app *fiber.App, path string) (*http.Response, []byte) {
+	t.Helper()
+	return do(t, app, httptestRequest(http.MethodGet, path, nil))
+}
+
+func postForm(t testing.TB, app *fiber.App, path string, form url.Values) (*http.Response, []byte) {
+	t.Helper()
+	req := httptestRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return do(t, app, req)
+}
+
+func httptestRequest(method, path string, body io.Reader) *http.Request {
+	req, err := http.NewRequest(method, "http://pay.test"+path, body)
+	if err != nil {
+		panic(err)
+	}
+	return req
+}
+
+func do(t testing.TB, app *fiber.App, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, body
+}
+
+func doc(t testing.TB, body []byte) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func testid(d *goquery.Document, id string) *goquery.Selection {
+	return d.Find(`[data-testid="` + id + `"]`)
+}

@@ -1,0 +1,124 @@
+package pay
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"taripay/engine"
+	"taripay/engine/tari"
+)
+
+// FormatXTR writes an amount of µT as XTR exactly, with integer math only:
+// thousands separated by commas, and the fraction without trailing zeros,
+// e.g. 2400500000 → "2,400.5 XTR".
+func FormatXTR(mt engine.MicroTari) string {
+	sign := ""
+	u := uint64(mt)
+	if mt < 0 {
+		sign, u = "-", -u // two's complement: correct for MinInt64 too
+	}
+	return sign + groupThousands(strconv.FormatUint(u/1_000_000, 10)) + fraction(u%1_000_000) + " XTR"
+}
+
+func fraction(f uint64) string {
+	if f == 0 {
+		return ""
+	}
+	return "." + strings.TrimRight(fmt.Sprintf("%06d", f), "0")
+}
+
+func groupThousands(digits string) string {
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
+}
+
+// PaymentURI is the deep link in the QR code, in the form Tari wallets
+// (Aurora, Tari Universe) accept per RFC-0154:
+//
+//	tari://<network>/transactions/send?tariAddress=<base58>&amount=<µT>&note=<text>
+//
+// amount is an integer count of microTari. Spaces in the note are %20, since
+// not every wallet decodes '+'.
+func PaymentURI(to tari.Address, amount engine.MicroTari, note string) string {
+	q := "tariAddress=" + url.QueryEscape(to.Base58()) +
+		"&amount=" + strconv.FormatInt(amount, 10)
+	if note != "" {
+		q += "&note=" + strings.ReplaceAll(url.QueryEscape(note), "+", "%20")
+	}
+	return "tari://" + to.Network().String() + "/transactions/send?" + q
+}
+
+// paymentNote is the message suggested for the payment. It names the order
+// the way the memo parser of api.md §6.6 reads it when memo signatures are
+// off; with them on, the claim (not the note) links the payment.
+func (h *Handler) paymentNote(o engine.Order) string {
+	if h.cfg.NoteByName && o.AltID != nil && *o.AltID != "" {
+		return "order " + *o.AltID
+	}
+	return "order " + o.OrderID
+}
+
+// orderName is what the customer knows the order as: the shop's name for it
+// (e.g. "#1001"), else its id.
+func orderName(o engine.Order) string {
+	if o.AltID != nil && *o.AltID != "" {
+		return *o.AltID
+	}
+	return o.OrderID
+}
+
+// deadline is when an open order expires, following DESIGN.md difference 6:
+// the unclaimed clock runs from when taripay recorded the order, the unpaid
+// clock from its claim. ok is false for closed orders.
+func (h *Handler) deadline(o engine.Order) (t time.Time, ok bool) {
+	switch o.Status {
+	case engine.OrderUnclaimed:
+		from := o.RecordedAt
+		if from.IsZero() {
+			from = o.UpdatedAt
+		}
+		return from.Add(h.cfg.UnclaimedOrderTimeout), h.cfg.UnclaimedOrderTimeout > 0
+	case engine.OrderNew:
+		from := o.UpdatedAt
+		if o.ClaimedAt != nil {
+			from = *o.ClaimedAt
+		}
+		return from.Add(h.cfg.UnpaidOrderTimeout), h.cfg.UnpaidOrderTimeout > 0
+	}
+	return time.Time{}, false
+}
+
+// formatLeft says how long is left, in whole minutes rounded down.
+func formatLeft(d time.Duration) string {
+	m := int64(d / time.Minute)
+	switch {
+	case m < 1:
+		return "less than a minute"
+	case m < 60:
+		return plural(m, "minute")
+	case m%60 == 0:
+		return plural(m/60, "hour")
+	}
+	return plural(m/60, "hour") + " " + plural(m%60, "minute")
+}
+
+func plural(n int64, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.FormatInt(n, 10) + " " + unit + "s"
+}
+
+// formatRate writes µT per currency unit as "1 USD = 12.5 XTR".
+func formatRate(currency string, rate engine.MicroTari) string {
+	return "1 " + currency + " = " + FormatXTR(rate)
+}

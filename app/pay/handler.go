@@ -1,0 +1,125 @@
+// Package pay serves the public claim-and-pay page: /pay/{token}, its live
+// status fragment, its QR code, the claim form, and the order-email link.
+package pay
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	"taripay/engine/tari"
+	"taripay/views"
+)
+
+// Engine is what the pay pages need from the payment engine.
+type Engine interface {
+	OrderByClaimToken(ctx context.Context, token string) (engine.Order, error)
+	Order(ctx context.Context, ref string, allowAlt bool) (engine.Order, error)
+	Claim(ctx context.Context, orderRef, address string) (engine.ClaimResult, error)
+	Wallets(ctx context.Context) ([]engine.Wallet, error)
+	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
+}
+
+// Config is the part of taripay's configuration the pay pages use.
+type Config struct {
+	// PaymentWallet is TPG_PAYMENT_WALLET_ADDRESS; when zero, the first
+	// authorised hot wallet is shown instead.
+	PaymentWallet tari.Address
+	// StrictMode (TPG_STRICT_MODE) off also accepts claims signed over the
+	// order's alt_id, as /order/claim does.
+	StrictMode bool
+	// NoteByName (TPG_SHOPIFY_ORDER_ID_FIELD=name) puts the order name
+	// rather than its id in the suggested payment message.
+	NoteByName            bool
+	UnclaimedOrderTimeout time.Duration
+	UnpaidOrderTimeout    time.Duration
+	// PollInterval is how often the page polls its status; 3 s when zero.
+	PollInterval time.Duration
+	// LinkSecret keys the order-email links (/pay/order/{id}/{mac}); empty
+	// disables them. See docs/claim-link.md.
+	LinkSecret []byte
+}
+
+// Handler serves the pay pages. Build it with New.
+type Handler struct {
+	eng   Engine
+	cfg   Config
+	clock engine.Clock
+	log   *slog.Logger
+}
+
+// New builds the pay-page handlers.
+func New(eng Engine, cfg Config, clock engine.Clock, log *slog.Logger) *Handler {
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 3 * time.Second
+	}
+	return &Handler{eng: eng, cfg: cfg, clock: clock, log: log}
+}
+
+// tokenPattern bounds what is worth a database lookup; anything else is the
+// same 404 as an unknown token.
+var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,128}$`)
+
+var notFoundPage = views.Message{
+	Title: "Payment link not found",
+	Text:  "This payment link is not valid. Check that you opened the whole link from your order email, or contact the shop.",
+}
+
+// errNotFound means the page answered 404 already.
+var errNotFound = errors.New("pay: order not found")
+
+// order loads the order behind the {token} path parameter, answering the
+// 404 page itself when there is none.
+func (h *Handler) order(c *fiber.Ctx) (engine.Order, error) {
+	token := c.Params("token")
+	if !tokenPattern.MatchString(token) {
+		return engine.Order{}, h.notFound(c)
+	}
+	o, err := h.eng.OrderByClaimToken(c.UserContext(), token)
+	switch {
+	case errors.Is(err, engine.ErrOrderNotFound):
+		return engine.Order{}, h.notFound(c)
+	case err != nil:
+		return engine.Order{}, err
+	}
+	return o, nil
+}
+
+func (h *Handler) notFound(c *fiber.Ctx) error {
+	if err := render(c, http.StatusNotFound, views.MessagePage(notFoundPage)); err != nil {
+		return err
+	}
+	return errNotFound
+}
+
+// done turns the already-answered 404 back into success for fiber.
+func done(err error) error {
+	if errors.Is(err, errNotFound) {
+		return nil
+	}
+	return err
+}
+
+// render writes a templ component as the whole HTML response. Pages carry
+// the token in their URL, so they are never cached or sent as a referrer.
+func render(c *fiber.Ctx, status int, comp templ.Component) error {
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentSecurityPolicy, csp)
+	return comp.Render(c.UserContext(), c.Response().BodyWriter())
+}
+
+// csp allows only taripay's own scripts, styles and images: the pages have
+// no inline script.
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"

@@ -1,0 +1,134 @@
+package pay
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"taripay/engine"
+	"taripay/engine/tari"
+	"taripay/views"
+)
+
+// page builds the view model of an order's pay page.
+func (h *Handler) page(ctx context.Context, o engine.Order) views.PayPage {
+	now := h.clock.Now()
+	p := views.PayPage{
+		Token:           o.ClaimToken,
+		OrderName:       orderName(o),
+		Amount:          FormatXTR(o.TotalPrice),
+		AmountMicroTari: o.TotalPrice,
+		Status:          h.status(o, now),
+	}
+	p.Fiat, p.Rate = h.fiat(ctx, o)
+
+	if reason := closedReason(o, h.expired(o, now)); reason != "" {
+		p.Closed = reason
+		return p
+	}
+	to, ok := h.hotWallet(ctx)
+	if !ok {
+		p.Closed = "The shop has not set up its Tari wallet yet, so this order cannot be paid right now. Please try again later or contact the shop."
+		return p
+	}
+	note := h.paymentNote(o)
+	p.Payment = &views.PaymentDetails{
+		Address:    to.Base58(),
+		Emoji:      to.Emoji(),
+		PaymentURI: PaymentURI(to, o.TotalPrice, note),
+		QRURL:      "/pay/" + o.ClaimToken + "/qr.png",
+		Note:       note,
+	}
+	if o.Status == engine.OrderUnclaimed {
+		p.Claim = &views.ClaimForm{Action: "/pay/" + o.ClaimToken + "/claim", OrderID: o.OrderID}
+	}
+	return p
+}
+
+// expired reports an open order past its deadline, which the expiry worker
+// has not yet closed; it is no longer offered for payment.
+func (h *Handler) expired(o engine.Order, now time.Time) bool {
+	t, ok := h.deadline(o)
+	return ok && !now.Before(t)
+}
+
+// closedReason says why an order must not be paid, or "" when it may be.
+func closedReason(o engine.Order, expired bool) string {
+	switch {
+	case o.Status == engine.OrderPaid:
+		return "This order is paid. Thank you! Please do not send another payment."
+	case o.Status == engine.OrderCancelled:
+		return "This order was cancelled, so it can no longer be paid. Please do not send a payment; contact the shop if you think this is a mistake."
+	case o.Status == engine.OrderExpired, expired:
+		return "This order expired before it was paid, so it can no longer be paid. Please do not send a payment; contact the shop to order again."
+	}
+	return ""
+}
+
+func (h *Handler) status(o engine.Order, now time.Time) views.StatusView {
+	s := views.StatusView{Status: string(o.Status)}
+	switch o.Status {
+	case engine.OrderUnclaimed:
+		s.Label, s.Detail = "Waiting for your claim", "Claim the order with your Tari address, then pay."
+	case engine.OrderNew:
+		s.Label, s.Detail = "Claimed, waiting for payment", "Your claim is recorded. The order is marked paid once your payment is confirmed."
+	case engine.OrderPaid:
+		s.Label, s.Detail = "Paid", "Your payment is confirmed. The shop will process your order."
+	case engine.OrderExpired:
+		s.Label, s.Detail = "Expired", "The time to pay this order ran out."
+	case engine.OrderCancelled:
+		s.Label, s.Detail = "Cancelled", "This order was cancelled."
+	default:
+		s.Label = string(o.Status)
+	}
+	if t, ok := h.deadline(o); ok {
+		if left := t.Sub(now); left > 0 {
+			s.TimeLeft = "Time left: " + formatLeft(left) + "."
+		} else {
+			s.TimeLeft = "The time to pay has run out."
+		}
+	}
+	if o.Status.Open() {
+		s.PollURL = "/pay/" + o.ClaimToken + "/status"
+		s.Interval = "every " + h.cfg.PollInterval.String()
+	}
+	return s
+}
+
+// fiat describes the storefront price and the rate that priced the order.
+// Without a stored rate it shows today's rate, labelled as such.
+func (h *Handler) fiat(ctx context.Context, o engine.Order) (fiat, rate string) {
+	if o.Currency == "" || o.Currency == "XTR" {
+		return "", ""
+	}
+	if o.OriginalPrice != nil {
+		fiat = *o.OriginalPrice + " " + o.Currency
+	}
+	if o.ExchangeRate > 0 {
+		return fiat, "Rate used: " + formatRate(o.Currency, o.ExchangeRate)
+	}
+	r, err := h.eng.ExchangeRate(ctx, o.Currency)
+	if err != nil || r.Rate <= 0 {
+		return fiat, ""
+	}
+	return fiat, "Today's rate: " + formatRate(o.Currency, r.Rate)
+}
+
+// hotWallet is the address customers pay: TPG_PAYMENT_WALLET_ADDRESS, or
+// the first authorised wallet.
+func (h *Handler) hotWallet(ctx context.Context) (tari.Address, bool) {
+	if !h.cfg.PaymentWallet.IsZero() {
+		return h.cfg.PaymentWallet, true
+	}
+	ws, err := h.eng.Wallets(ctx)
+	if err != nil {
+		h.log.ErrorContext(ctx, "pay page: list hot wallets", slog.Any("error", err))
+		return tari.Address{}, false
+	}
+	for _, w := range ws {
+		if a, err := tari.ParseAddress(w.Address); err == nil {
+			return a, true
+		}
+	}
+	return tari.Address{}, false
+}

@@ -1,0 +1,37 @@
+package pay
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// QR serves GET /pay/{token}/qr.png: the payment URI as a PNG QR code. Its
+// ETag is the URI's hash, so a price or wallet change is a new image.
+func (h *Handler) QR(c *fiber.Ctx) error {
+	o, err := h.order(c)
+	if err != nil {
+		return done(err)
+	}
+	p := h.page(c.UserContext(), o)
+	if p.Payment == nil {
+		return done(h.notFound(c))
+	}
+	sum := sha256.Sum256([]byte(p.Payment.PaymentURI))
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(http.StatusNotModified)
+	}
+	png, err := qrcode.Encode(p.Payment.PaymentURI, qrcode.Medium, 320)
+	if err != nil {
+		return fmt.Errorf("pay: QR code for order %s: %w", o.OrderID, err)
+	}
+	c.Set(fiber.HeaderContentType, "image/png")
+	return c.Send(png)
+}

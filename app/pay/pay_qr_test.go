@@ -1,0 +1,72 @@
+package pay
+
+import (
+	"bytes"
+	"image"
+	_ "image/png"
+	"net/http"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"taripay/engine"
+)
+
+// decodeQR reads the text of a QR code PNG.
+func decodeQR(t testing.TB, png []byte) string {
+	t.Helper()
+	img, _, err := image.Decode(bytes.NewReader(png))
+	if err != nil {
+		t.Fatalf("decode PNG: %v", err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("decode QR: %v", err)
+	}
+	return res.GetText()
+}
+
+func TestQR(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
+	app, _ := testHandler(t, f)
+	resp, png := get(t, app, "/pay/"+tokenA+"/qr.png")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	_, hot := key(t, 9)
+	want := "tari://mainnet/transactions/send?tariAddress=" + hot.Base58() + "&amount=2400500000&note=order%20o1"
+	if got := decodeQR(t, png); got != want {
+		t.Errorf("QR text = %q, want %q", got, want)
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=3600" {
+		t.Errorf("Cache-Control = %q", cc)
+	}
+	req := httptestRequest(http.MethodGet, "/pay/"+tokenA+"/qr.png", nil)
+	req.Header.Set("If-None-Match", resp.Header.Get("ETag"))
+	if resp, _ := do(t, app, req); resp.StatusCode != http.StatusNotModified {
+		t.Errorf("revalidation: status %d, want 304", resp.StatusCode)
+	}
+
+	// A price change is a new image.
+	o := f.orders[tokenA]
+	o.TotalPrice = 1
+	f.orders[tokenA] = o
+	if resp, _ := do(t, app, req); resp.StatusCode != http.StatusOK {
+		t.Errorf("after a price change: status %d, want 200", resp.StatusCode)
+	}
+}
+
+func TestQRClosedOrder(t *testing.T) {
+	for _, s := range []engine.OrderStatus{engine.OrderPaid, engine.OrderExpired, engine.OrderCancelled} {
+		f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", s)}}
+		app, _ := testHandler(t, f)
+		if resp, _ := get(t, app, "/pay/"+tokenA+"/qr.png"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", s, resp.StatusCode)
+		}
+	}
+}

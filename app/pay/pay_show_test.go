@@ -1,0 +1,210 @@
+package pay
+
+import (
+	"bytes"
+	"flag"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"taripay/engine"
+	"taripay/engine/tari"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestShowGolden(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "5714720719169", engine.OrderUnclaimed)}}
+	app, _ := testHandler(t, f)
+	resp, body := get(t, app, "/pay/"+tokenA)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	golden := filepath.Join("testdata", "pay_show.golden.html")
+	if *update {
+		if err := os.WriteFile(golden, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(body, want) {
+		t.Errorf("pay page differs from %s (go test ./app/pay -run Golden -update to accept):\n%s", golden, body)
+	}
+}
+
+func TestShowByStatus(t *testing.T) {
+	_, hot := key(t, 9)
+	for _, tc := range []struct {
+		status             engine.OrderStatus
+		label, closed      string
+		payment, claimForm bool
+		poll               bool
+		timeLeft           string
+	}{
+		{engine.OrderUnclaimed, "Waiting for your claim", "", true, true, true, "Time left: 1 hour 30 minutes."},
+		{engine.OrderNew, "Claimed, waiting for payment", "", true, false, true, "Time left: 47 hours."},
+		{engine.OrderPaid, "Paid", "This order is paid.", false, false, false, ""},
+		{engine.OrderExpired, "Expired", "This order expired", false, false, false, ""},
+		{engine.OrderCancelled, "Cancelled", "This order was cancelled", false, false, false, ""},
+	} {
+		t.Run(string(tc.status), func(t *testing.T) {
+			f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "5714720719169", tc.status)}}
+			app, _ := testHandler(t, f)
+			resp, body := get(t, app, "/pay/"+tokenA)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			d := doc(t, body)
+			if got := d.Find("html").AttrOr("lang", ""); got != "en" {
+				t.Errorf("html lang = %q", got)
+			}
+			if got := testid(d, "order-name").Text(); got != "#1001" {
+				t.Errorf("order name = %q", got)
+			}
+			if got := testid(d, "amount").Text(); got != "2,400.5 XTR" {
+				t.Errorf("amount = %q", got)
+			}
+			if got := testid(d, "amount").AttrOr("data-microtari", ""); got != "2400500000" {
+				t.Errorf("data-microtari = %q", got)
+			}
+			if got := testid(d, "fiat").Text(); got != "190.04 USD" {
+				t.Errorf("fiat = %q", got)
+			}
+			if got := testid(d, "rate").Text(); got != "Rate used: 1 USD = 12.631578 XTR" {
+				t.Errorf("rate = %q", got)
+			}
+			st := testid(d, "status")
+			if got := st.AttrOr("data-status", ""); got != string(tc.status) {
+				t.Errorf("data-status = %q", got)
+			}
+			if got := testid(d, "status-label").Text(); got != tc.label {
+				t.Errorf("status label = %q, want %q", got, tc.label)
+			}
+			if _, ok := st.Attr("hx-get"); ok != tc.poll {
+				t.Errorf("polling = %v, want %v", ok, tc.poll)
+			}
+			if got := testid(d, "time-left").Text(); got != tc.timeLeft {
+				t.Errorf("time left = %q, want %q", got, tc.timeLeft)
+			}
+			if got := testid(d, "address").Length() == 1; got != tc.payment {
+				t.Errorf("payment shown = %v, want %v", got, tc.payment)
+			}
+			if tc.payment {
+				if got := testid(d, "address").Text(); got != hot.Base58() {
+					t.Errorf("address = %q", got)
+				}
+				if got := testid(d, "address-emoji").Text(); got != hot.Emoji() {
+					t.Errorf("emoji = %q", got)
+				}
+				if alt := testid(d, "qr").AttrOr("alt", ""); !strings.Contains(alt, "QR code") {
+					t.Errorf("QR alt = %q", alt)
+				}
+			}
+			if got := testid(d, "claim-form").Length() == 1; got != tc.claimForm {
+				t.Errorf("claim form shown = %v, want %v", got, tc.claimForm)
+			}
+			if got := testid(d, "closed-reason").Text(); !strings.Contains(got, tc.closed) || (tc.closed == "") != (got == "") {
+				t.Errorf("closed reason = %q, want it to contain %q", got, tc.closed)
+			}
+			d.Find("input, textarea").Each(func(_ int, s *goquery.Selection) {
+				id := s.AttrOr("id", "")
+				if id == "" || d.Find(`label[for="`+id+`"]`).Length() != 1 {
+					t.Errorf("input %q has no label", id)
+				}
+			})
+		})
+	}
+}
+
+func TestShowPastDeadlineIsClosed(t *testing.T) {
+	o := testOrder(tokenA, "o1", engine.OrderUnclaimed)
+	o.RecordedAt = now.Add(-3 * time.Hour)
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: o}}
+	app, _ := testHandler(t, f)
+	_, body := get(t, app, "/pay/"+tokenA)
+	d := doc(t, body)
+	if !strings.Contains(testid(d, "closed-reason").Text(), "expired") || testid(d, "qr").Length() != 0 {
+		t.Errorf("an order past its deadline is still offered for payment:\n%s", body)
+	}
+}
+
+func TestShowWithoutStoredRateUsesTodaysRate(t *testing.T) {
+	o := testOrder(tokenA, "o1", engine.OrderUnclaimed)
+	o.ExchangeRate = 0
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: o}, rate: engine.ExchangeRate{Currency: "USD", Rate: 2_000_000}}
+	app, _ := testHandler(t, f)
+	_, body := get(t, app, "/pay/"+tokenA)
+	if got := testid(doc(t, body), "rate").Text(); got != "Today's rate: 1 USD = 2 XTR" {
+		t.Errorf("rate = %q", got)
+	}
+}
+
+func TestShowFallsBackToFirstAuthorisedWallet(t *testing.T) {
+	_, w := key(t, 7)
+	f := &fakeEngine{
+		orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)},
+		wallet: []engine.Wallet{{Address: w.Base58()}},
+	}
+	app, h := testHandler(t, f)
+	h.cfg.PaymentWallet = tari.Address{}
+	_, body := get(t, app, "/pay/"+tokenA)
+	if got := testid(doc(t, body), "address").Text(); got != w.Base58() {
+		t.Errorf("address = %q, want the authorised wallet %q", got, w.Base58())
+	}
+
+	f.wallet = nil
+	_, body = get(t, app, "/pay/"+tokenA)
+	d := doc(t, body)
+	if testid(d, "qr").Length() != 0 || !strings.Contains(testid(d, "closed-reason").Text(), "not set up") {
+		t.Errorf("no wallet: payment still offered:\n%s", body)
+	}
+}
+
+// Unknown and malformed tokens get the same 404, so responses reveal nothing.
+func TestUnknownToken(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
+	app, _ := testHandler(t, f)
+	_, first := get(t, app, "/pay/unknownToken0123456789")
+	for _, path := range []string{
+		"/pay/unknownToken0123456789", "/pay/short", "/pay/" + strings.Repeat("a", 200), "/pay/bad%20token%3Cx%3E0123456",
+		"/pay/unknownToken0123456789/status", "/pay/unknownToken0123456789/qr.png",
+	} {
+		resp, body := get(t, app, path)
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", path, resp.StatusCode)
+		}
+		if !bytes.Equal(body, first) {
+			t.Errorf("%s: the 404 page differs between unknown tokens", path)
+		}
+	}
+	if got := testid(doc(t, first), "message-title").Text(); got != "Payment link not found" {
+		t.Errorf("404 title = %q", got)
+	}
+}
+
+func TestStatusFragment(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderNew)}}
+	app, _ := testHandler(t, f)
+	_, body := get(t, app, "/pay/"+tokenA+"/status")
+	if !bytes.HasPrefix(bytes.TrimSpace(body), []byte(`<section id="status"`)) || bytes.Contains(body, []byte("<html")) {
+		t.Fatalf("status fragment is not just the status section:\n%s", body)
+	}
+	if got := testid(doc(t, body), "status").AttrOr("hx-trigger", ""); got != "every 3s" {
+		t.Errorf("hx-trigger = %q", got)
+	}
+
+	f.orders[tokenA] = testOrder(tokenA, "o1", engine.OrderPaid)
+	_, body = get(t, app, "/pay/"+tokenA+"/status")
+	s := testid(doc(t, body), "status")
+	if s.AttrOr("data-status", "") != "Paid" || s.AttrOr("hx-get", "") != "" {
+		t.Errorf("paid fragment: status %q, still polling %q", s.AttrOr("data-status", ""), s.AttrOr("hx-get", ""))
+	}
+}

@@ -1,0 +1,38 @@
+package pay
+
+import (
+	"strings"
+)
+
+// EmailSnippet is the Liquid to paste into Shopify's order confirmation
+// email (Settings → Notifications → Order confirmation). It links to
+// EmailLink on baseURL (the server's public https URL). The admin setup
+// checklist shows it with the shop's values filled in.
+func EmailSnippet(baseURL string, linkSecret []byte) string {
+	r := strings.NewReplacer(
+		"{BASE}", strings.TrimSuffix(baseURL, "/"),
+		"{SECRET}", liquidString(string(linkSecret)),
+	)
+	return r.Replace(emailSnippet)
+}
+
+const emailSnippet = `{%- comment -%} taripay: link to the Tari claim-and-pay page {%- endcomment -%}
+{%- capture taripay_order_id -%}{{ id }}{%- endcapture -%}
+{%- assign taripay_mac = taripay_order_id | hmac_sha256: {SECRET} -%}
+<p style="margin:16px 0">
+  <a href="{BASE}/pay/order/{{ taripay_order_id }}/{{ taripay_mac }}"
+     style="display:inline-block;padding:12px 20px;border-radius:8px;background:#303030;color:#ffffff;text-decoration:none">
+    Pay for order {{ order_name }} with Tari
+  </a>
+</p>
+<p style="margin:0 0 16px;color:#616161">The page shows the amount in XTR, the shop's Tari address and a QR code, and how to claim your order.</p>
+`
+
+// liquidString quotes s for Liquid. Liquid strings have no escapes, so the
+// quote that s does not contain is used; link secrets are hex in practice.
+func liquidString(s string) string {
+	if strings.Contains(s, `"`) {
+		return "'" + s + "'"
+	}
+	return `"` + s + `"`
+}

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/app/api"
+	"taripay/engine/tari"
+)
+
+// registerRoutes is the one route table: every path, its method, its
+// guards and its handler (api.md §1.1), so the whole attack surface reads
+// on one screen.
+func registerRoutes(app *fiber.App, d Deps) {
+	e, cfg, log := d.Engine, d.Config, d.Log
+	ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded}
+	wallet := api.WalletGuard{Wallets: e, IP: ip, DisableWhitelist: cfg.DisableWalletWhitelist, Log: log}
+
+	app.Use(accessLog(log, d.Now))
+
+	// Root: no token.
+	app.Get("/health", api.Health)
+	app.Post("/auth", api.Login(e, d.Keys.Signing, d.Now, d.Rand, log))
+	app.Post("/order/claim", api.ClaimOrder(e, cfg.PaymentWallet, log))
+
+	// Hot wallet: signed bodies, registered IP, increasing nonce.
+	app.Get("/wallet/send_to", api.SendTo(e))
+	app.Post("/wallet/incoming_payment", api.IncomingPayment(e, wallet))
+	app.Post("/wallet/tx_confirmation", api.ConfirmTransaction(e, wallet))
+	app.Post("/wallet/tx_cancelled", api.CancelTransaction(e, wallet))
+
+	// Shopify webhooks: the Shopify package mounts its routes behind its
+	// HMAC and IP-whitelist gate.
+	if d.Shopify != nil {
+		d.Shopify(app.Group("/shopify"))
+	}
+
+	// /api: an access token, then the route's role.
+	r := app.Group("/api", authenticate(d.Keys.Verification, d.Now))
+	user := require(tari.RoleUser)
+	readAll := require(tari.RoleReadAll)
+	write := require(tari.RoleWrite)
+	superAdmin := require(tari.RoleSuperAdmin)
+
+	r.Get("/balance", api.ShowBalance(e))
+	r.Get("/history", api.ShowAddressHistory(e))
+	r.Get("/orders", api.ListOrders(e, false))
+	r.Get("/unfulfilled_orders", api.ListOrders(e, true))
+	r.Get("/payments", api.ListPayments(e))
+	r.Post("/settle", api.SettleAddress(e, log))
+
+	r.Get("/order/id/:order_id", user, api.ShowOrder(e))
+	r.Get("/check_token", user, api.CheckToken)
+
+	r.Get("/balance/:address", readAll, api.ShowBalance(e))
+	r.Get("/history/address/:address", readAll, api.ShowAddressHistory(e))
+	r.Get("/history/customer/:id", readAll, api.ShowCustomerHistory(e))
+	r.Get("/orders/:address", readAll, api.ListOrders(e, false))
+	r.Get("/unfulfilled_orders/:address", readAll, api.ListOrders(e, true))
+	r.Get("/payments/:address", readAll, api.ListPayments(e))
+	r.Get("/payments-for-order/:order_id", readAll, api.ListOrderPayments(e))
+	r.Get("/search/orders", readAll, api.SearchOrders(e))
+	r.Get("/creditors", readAll, api.ListCreditors(e))
+	r.Get("/customer_ids", readAll, api.ListIDs(e.CustomerIDs))
+	r.Get("/addresses", readAll, api.ListIDs(e.Addresses))
+	r.Get("/exchange_rate/:currency", readAll, api.ShowExchangeRate(e))
+	r.Get("/wallets", readAll, api.ListWallets(e))
+
+	r.Post("/settle/address/:address", write, api.SettleAddress(e, log))
+	r.Post("/settle/customer/:customer_id", write, api.SettleCustomer(e, log))
+	r.Post("/credit", write, api.IssueCredit(e, log))
+	r.Post("/fulfill", write, api.FulfillOrder(e, log))
+	r.Post("/cancel", write, api.CancelOrder(e, log))
+	r.Patch("/order_memo", write, api.ChangeOrderMemo(e, log))
+	r.Patch("/order_price", write, api.ChangeOrderPrice(e, log))
+	r.Patch("/reassign_order", write, api.ReassignOrder(e, log))
+	r.Patch("/reset_order/:order_id", write, api.ResetOrder(e, cfg.StrictMode, log))
+	r.Post("/exchange_rate", write, api.SetExchangeRate(e, log))
+	r.Post("/rescan_open_orders", write, orUnsupported(d.RescanOpenOrders, "Shopify is not configured"))
+
+	r.Post("/roles", superAdmin, api.UpdateRoles(e, log))
+	r.Post("/wallets", superAdmin, api.AddWallet(e, log))
+	r.Delete("/wallets/:address", superAdmin, api.RemoveWallet(e, log))
+
+	if d.Pages != nil {
+		d.Pages(app)
+	}
+}
+
+func orUnsupported(h fiber.Handler, why string) fiber.Handler {
+	if h != nil {
+		return h
+	}
+	return func(*fiber.Ctx) error { return api.Unsupported(why) }
+}

@@ -1,0 +1,139 @@
+package shopify
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+)
+
+// DefaultAPIVersion is the Admin API version used for outbound calls and
+// declared in shopify.app.toml; keep the two in step.
+const DefaultAPIVersion = "2026-10"
+
+// PriceField selects which order total is converted to µT (TPG_SHOPIFY_PRICE_FIELD).
+type PriceField string
+
+const (
+	PriceTotal     PriceField = "total"
+	PriceSubtotal  PriceField = "subtotal"
+	PriceLineItems PriceField = "line_items"
+)
+
+// Config is the Shopify part of taripay's configuration, parsed once at start.
+type Config struct {
+	Shop        string // validated myshopify domain, or "" when unset
+	APIBaseURL  string // TPG_SHOPIFY_API_BASE_URL: replaces https://{Shop}
+	APIVersion  string
+	AccessToken string // static X-Shopify-Access-Token (TPG_SHOPIFY_ADMIN_ACCESS_TOKEN)
+
+	HMACSecret string // TPG_SHOPIFY_HMAC_SECRET, else TPG_SHOPIFY_API_SECRET
+	HMACChecks bool   // TPG_SHOPIFY_HMAC_CHECKS (api.md §3.5)
+	// IPWhitelist is nil when the check is off; an empty, non-nil list
+	// refuses every caller (api.md §3.6).
+	IPWhitelist []netip.Addr
+
+	OrderIDByName   bool // TPG_SHOPIFY_ORDER_ID_FIELD=name
+	PriceField      PriceField
+	CapturePayments bool // TPG_SHOPIFY_CAPTURE_PAYMENTS
+	Restock         bool // TPG_SHOPIFY_RESTOCK (default true): restock on cancel
+}
+
+// Enabled reports whether outbound Admin API calls can be made.
+func (c Config) Enabled() bool {
+	return c.AccessToken != "" && (c.Shop != "" || c.APIBaseURL != "")
+}
+
+var shopPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
+
+// ErrShopDomain is returned for a shop that is not a plain myshopify domain.
+var ErrShopDomain = errors.New("shop must be <name>.myshopify.com")
+
+// ValidateShop accepts only "<name>.myshopify.com": go-shopify would send
+// requests (and secrets) to any host it is given (shopify.md C.2).
+func ValidateShop(shop string) (string, error) {
+	s := strings.ToLower(strings.TrimSpace(shop))
+	if !shopPattern.MatchString(s) {
+		return "", fmt.Errorf("%w: %q", ErrShopDomain, shop)
+	}
+	return s, nil
+}
+
+// LoadConfig reads the TPG_SHOPIFY_* variables with the reference's
+// semantics (api.md §4.1), plus TPG_SHOPIFY_API_BASE_URL and
+// TPG_SHOPIFY_RESTOCK. lookupEnv is os.LookupEnv or a test map: an empty
+// IP whitelist differs from an unset one.
+func LoadConfig(lookupEnv func(string) (string, bool)) (Config, error) {
+	getenv := func(k string) string { v, _ := lookupEnv(k); return v }
+	c := Config{
+		APIBaseURL:  strings.TrimRight(strings.TrimSpace(getenv("TPG_SHOPIFY_API_BASE_URL")), "/"),
+		APIVersion:  strings.TrimSpace(getenv("TPG_SHOPIFY_API_VERSION")),
+		AccessToken: strings.TrimSpace(getenv("TPG_SHOPIFY_ADMIN_ACCESS_TOKEN")),
+		HMACSecret:  getenv("TPG_SHOPIFY_HMAC_SECRET"),
+		PriceField:  PriceTotal,
+		Restock:     true,
+	}
+	if c.APIVersion == "" {
+		c.APIVersion = DefaultAPIVersion
+	}
+	if c.HMACSecret == "" {
+		c.HMACSecret = getenv("TPG_SHOPIFY_API_SECRET")
+	}
+	if shop := getenv("TPG_SHOPIFY_SHOP"); shop != "" {
+		s, err := ValidateShop(shop)
+		if err != nil {
+			return Config{}, fmt.Errorf("TPG_SHOPIFY_SHOP: %w", err)
+		}
+		c.Shop = s
+	}
+	// Only unset, "1" or "true" turn HMAC checks on (api.md §3.5).
+	switch v, set := lookupEnv("TPG_SHOPIFY_HMAC_CHECKS"); {
+	case !set, v == "1", v == "true":
+		c.HMACChecks = true
+	}
+	if v, ok := lookupEnv("TPG_SHOPIFY_IP_WHITELIST"); ok {
+		c.IPWhitelist = ParseIPWhitelist(v)
+	}
+	c.OrderIDByName = strings.EqualFold(strings.TrimSpace(getenv("TPG_SHOPIFY_ORDER_ID_FIELD")), "name")
+	switch strings.ToLower(strings.TrimSpace(getenv("TPG_SHOPIFY_PRICE_FIELD"))) {
+	case "subtotal":
+		c.PriceField = PriceSubtotal
+	case "line_items", "line":
+		c.PriceField = PriceLineItems
+	}
+	c.CapturePayments = flag(getenv("TPG_SHOPIFY_CAPTURE_PAYMENTS"), false)
+	c.Restock = flag(getenv("TPG_SHOPIFY_RESTOCK"), true)
+	if c.HMACChecks && c.HMACSecret == "" {
+		return Config{}, errors.New("TPG_SHOPIFY_HMAC_SECRET (or TPG_SHOPIFY_API_SECRET) is empty: anyone could forge webhooks; set it or TPG_SHOPIFY_HMAC_CHECKS=0")
+	}
+	return c, nil
+}
+
+// ParseIPWhitelist parses TPG_SHOPIFY_IP_WHITELIST: "none", "false" or "0"
+// turn the check off (nil); otherwise a comma list of IP literals, untrimmed
+// as in the reference, with unparseable entries dropped.
+func ParseIPWhitelist(v string) []netip.Addr {
+	switch strings.ToLower(v) {
+	case "none", "false", "0":
+		return nil
+	}
+	ips := []netip.Addr{}
+	for _, s := range strings.Split(v, ",") {
+		if ip, err := netip.ParseAddr(s); err == nil {
+			ips = append(ips, ip.Unmap())
+		}
+	}
+	return ips
+}
+
+// flag parses the boolean syntax of api.md §4.1.
+func flag(v string, def bool) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true
+	case "0", "false", "no", "off":
+		return false
+	}
+	return def
+}

@@ -1,0 +1,93 @@
+package shopify
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+
+	"taripay/engine"
+)
+
+// microTariPerXTR is the parity rate used when an order is priced in XTR.
+const microTariPerXTR engine.MicroTari = 1_000_000
+
+// ErrAmount is returned for a money string that is not a non-negative decimal
+// representable in its currency.
+var ErrAmount = errors.New("invalid amount")
+
+// exponents lists the ISO 4217 minor-unit exponents that are not 2.
+var exponents = map[string]int{
+	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
+	"RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+	"CLF": 4, "UYW": 4,
+	"XTR": 6, // Tari: one minor unit is one µT
+}
+
+// Exponent returns the number of minor-unit digits of an ISO 4217 currency.
+func Exponent(currency string) int {
+	if e, ok := exponents[strings.ToUpper(currency)]; ok {
+		return e
+	}
+	return 2
+}
+
+// MinorUnits parses a decimal money string ("10.5", "1500", "12.345") into
+// minor units of currency. Digits beyond the currency's exponent must be
+// zeros, so nothing is ever rounded away; signs, exponents and spaces are
+// refused.
+func MinorUnits(amount, currency string) (*big.Int, error) {
+	whole, frac, hasDot := strings.Cut(amount, ".")
+	if whole == "" && (!hasDot || frac == "") || !digits(whole) || !digits(frac) {
+		return nil, fmt.Errorf("%w: %q", ErrAmount, amount)
+	}
+	exp := Exponent(currency)
+	if len(frac) > exp {
+		if strings.Trim(frac[exp:], "0") != "" {
+			return nil, fmt.Errorf("%w: %q has more than %d decimals for %s", ErrAmount, amount, exp, currency)
+		}
+		frac = frac[:exp]
+	}
+	frac += strings.Repeat("0", exp-len(frac))
+	n, ok := new(big.Int).SetString("0"+whole+frac, 10)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrAmount, amount)
+	}
+	return n, nil
+}
+
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ToMicroTari converts a fiat amount at rate (µT per one whole unit of
+// currency) with integer arithmetic only, truncating toward zero as the
+// reference does. XTR amounts convert at parity whatever rate is given.
+func ToMicroTari(amount, currency string, rate engine.MicroTari) (engine.MicroTari, error) {
+	if strings.EqualFold(currency, "XTR") {
+		rate = microTariPerXTR
+	}
+	if rate <= 0 {
+		return 0, fmt.Errorf("%w: rate %d for %s", ErrAmount, rate, currency)
+	}
+	minor, err := MinorUnits(amount, currency)
+	if err != nil {
+		return 0, err
+	}
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(Exponent(currency))), nil)
+	mt := new(big.Int).Mul(minor, big.NewInt(rate))
+	mt.Quo(mt, scale)
+	if !mt.IsInt64() {
+		return 0, fmt.Errorf("%w: %s %s overflows µT", ErrAmount, amount, currency)
+	}
+	return mt.Int64(), nil
+}
+
+// FormatMicroTari renders µT as a decimal string, as metafields store it.
+func FormatMicroTari(v engine.MicroTari) string { return fmt.Sprint(v) }

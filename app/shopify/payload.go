@@ -1,0 +1,160 @@
+package shopify
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Webhook payloads are decoded into these tolerant structs rather than
+// goshopify's types, which fail on real orders (shopify.md C.3). Only the
+// fields taripay reads are declared; everything but the ids is optional.
+
+// ID is a Shopify numeric id kept as its decimal digits: ids exceed 2^53, so
+// they must never pass through a float64. It accepts a JSON number or string.
+type ID string
+
+func (id *ID) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		*id = ""
+		return nil
+	}
+	var s string
+	if len(b) > 0 && b[0] == '"' {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+	} else {
+		s = string(b)
+	}
+	if s == "" {
+		*id = ""
+		return nil
+	}
+	if !digits(s) {
+		return fmt.Errorf("shopify id %q is not a whole number", s)
+	}
+	*id = ID(s)
+	return nil
+}
+
+// Money is one amount of a MoneySet.
+type Money struct {
+	Amount       string `json:"amount"`
+	CurrencyCode string `json:"currency_code"`
+}
+
+// MoneySet carries an amount in the shop's and the customer's currency.
+type MoneySet struct {
+	ShopMoney        Money `json:"shop_money"`
+	PresentmentMoney Money `json:"presentment_money"`
+}
+
+// NoteAttribute is one cart attribute ("additional details") of an order.
+type NoteAttribute struct {
+	Name  string          `json:"name"`
+	Value json.RawMessage `json:"value"`
+}
+
+// Customer is the part of an order's customer that taripay links accounts by.
+type Customer struct {
+	ID ID `json:"id"`
+}
+
+// Order is an orders/create, orders/updated or orders/cancelled payload.
+type Order struct {
+	ID                  ID              `json:"id"`
+	Name                string          `json:"name"`
+	CreatedAt           string          `json:"created_at"`
+	CancelledAt         *string         `json:"cancelled_at"`
+	Currency            string          `json:"currency"`
+	PresentmentCurrency string          `json:"presentment_currency"`
+	Note                *string         `json:"note"`
+	NoteAttributes      []NoteAttribute `json:"note_attributes"`
+	TotalPrice          string          `json:"total_price"`
+	SubtotalPrice       string          `json:"subtotal_price"`
+	TotalLineItemsPrice string          `json:"total_line_items_price"`
+	TotalOutstanding    *string         `json:"total_outstanding"`
+	TotalPriceSet       *MoneySet       `json:"total_price_set"`
+	SubtotalPriceSet    *MoneySet       `json:"subtotal_price_set"`
+	TotalLineItemsSet   *MoneySet       `json:"total_line_items_price_set"`
+	FinancialStatus     string          `json:"financial_status"`
+	PaymentGatewayNames []string        `json:"payment_gateway_names"`
+	Customer            *Customer       `json:"customer"`
+	Test                bool            `json:"test"`
+}
+
+// Transaction is an order_transactions/create payload.
+type Transaction struct {
+	ID       ID     `json:"id"`
+	OrderID  ID     `json:"order_id"`
+	Kind     string `json:"kind"`
+	Status   string `json:"status"`
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+	Gateway  string `json:"gateway"`
+	Test     bool   `json:"test"`
+}
+
+// Variant is one variant of a products/update payload.
+type Variant struct {
+	ID    ID     `json:"id"`
+	Price string `json:"price"`
+}
+
+// Product is a products/update payload.
+type Product struct {
+	ID       ID        `json:"id"`
+	Title    string    `json:"title"`
+	Variants []Variant `json:"variants"`
+}
+
+// CustomerRef names the customer of a compliance request.
+type CustomerRef struct {
+	ID    ID     `json:"id"`
+	Email string `json:"email"`
+}
+
+// Redaction is a customers/redact or customers/data_request payload.
+type Redaction struct {
+	ShopID          ID          `json:"shop_id"`
+	ShopDomain      string      `json:"shop_domain"`
+	Customer        CustomerRef `json:"customer"`
+	OrdersToRedact  []ID        `json:"orders_to_redact"`
+	OrdersRequested []ID        `json:"orders_requested"`
+}
+
+// ShopRedaction is a shop/redact payload.
+type ShopRedaction struct {
+	ShopID     ID     `json:"shop_id"`
+	ShopDomain string `json:"shop_domain"`
+}
+
+var errNoID = errors.New("payload has no id")
+
+// decode parses a webhook body into v, which must carry a non-empty id for
+// the payloads that need one.
+func decode(body []byte, v any) error {
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("decode webhook: %w", err)
+	}
+	var id ID
+	switch p := v.(type) {
+	case *Order:
+		id = p.ID
+	case *Transaction:
+		id = p.ID
+		if id != "" && p.OrderID == "" {
+			return fmt.Errorf("decode transaction %s: %w", id, errNoID)
+		}
+	case *Product:
+		id = p.ID
+	default:
+		return nil
+	}
+	if id == "" {
+		return fmt.Errorf("decode webhook: %w", errNoID)
+	}
+	return nil
+}

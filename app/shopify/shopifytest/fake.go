@@ -1,0 +1,476 @@
+// Package shopifytest is a recording fake of the Shopify GraphQL Admin API on
+// loopback, plus helpers that sign webhooks the way Shopify does. Tests in
+// any package may use it.
+package shopifytest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Token is the access token the fake accepts unless told otherwise.
+const Token = "shpat_test_token"
+
+// Call is one recorded GraphQL operation.
+type Call struct {
+	Op        string // the operation name, e.g. "MarkAsPaid"
+	Version   string // the API version in the path
+	Query     string
+	Variables map[string]any
+	Status    int // what the fake answered
+}
+
+// Transaction is a payment transaction of a fake order.
+type Transaction struct {
+	ID                 string
+	Kind               string // AUTHORIZATION, CAPTURE, SALE
+	Status             string // SUCCESS, PENDING
+	Amount             string
+	Currency           string
+	ManuallyCapturable bool
+	ParentID           string
+}
+
+// Order is a fake order: just the state taripay's re-checks read.
+type Order struct {
+	ID              string
+	Name            string
+	Cancelled       bool
+	Restocked       bool
+	FinancialStatus string // PENDING, AUTHORIZED, PARTIALLY_PAID, PAID
+	Transactions    []Transaction
+}
+
+// Variant is a fake product variant with its Tari price metafield.
+type Variant struct {
+	ID        string
+	Price     string
+	TariPrice *string
+}
+
+type fault struct {
+	status     int
+	retryAfter string
+	hold       chan struct{} // when set, the call is applied, then held open
+}
+
+// Fake is the recording Admin API server.
+type Fake struct {
+	*httptest.Server
+	Token    string
+	Currency string // the shop currency
+
+	mu            sync.Mutex
+	calls         []Call
+	faults        map[string][]fault
+	orders        map[string]*Order
+	variants      []*Variant
+	rates         map[string]string
+	subscriptions []map[string]string
+	nextID        int
+	arrived       chan string
+}
+
+// New starts a fake on 127.0.0.1, closed when the test ends.
+func New(t testing.TB) *Fake {
+	f := &Fake{
+		Token: Token, Currency: "USD",
+		faults: map[string][]fault{}, orders: map[string]*Order{}, rates: map[string]string{},
+		nextID: 9_000_000, arrived: make(chan string, 1024),
+	}
+	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.Close)
+	return f
+}
+
+// AddOrder puts an order in the fake store.
+func (f *Fake) AddOrder(o Order) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if o.FinancialStatus == "" {
+		o.FinancialStatus = "PENDING"
+	}
+	f.orders[o.ID] = &o
+}
+
+// Order returns a copy of a stored order.
+func (f *Fake) Order(id string) (Order, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o, ok := f.orders[id]
+	if !ok {
+		return Order{}, false
+	}
+	c := *o
+	c.Transactions = slices.Clone(o.Transactions)
+	return c, true
+}
+
+// AddVariant puts a product variant in the fake store.
+func (f *Fake) AddVariant(v Variant) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.variants = append(f.variants, &v)
+}
+
+// Variant returns a copy of a stored variant.
+func (f *Fake) Variant(id string) (Variant, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, v := range f.variants {
+		if v.ID == id {
+			return *v, true
+		}
+	}
+	return Variant{}, false
+}
+
+// Rates returns the fields of the tari-price-global metaobject.
+func (f *Fake) Rates() map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]string{}
+	for k, v := range f.rates {
+		out[k] = v
+	}
+	return out
+}
+
+// Subscriptions returns the webhook subscriptions as topic → callback URL.
+func (f *Fake) Subscriptions() map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]string{}
+	for _, s := range f.subscriptions {
+		out[s["topic"]] = s["callbackUrl"]
+	}
+	return out
+}
+
+// FailNext makes the next n calls of op answer HTTP status.
+func (f *Fake) FailNext(op string, n, status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for range n {
+		f.faults[op] = append(f.faults[op], fault{status: status})
+	}
+}
+
+// ThrottleNext makes the next call of op answer 429 with Retry-After.
+func (f *Fake) ThrottleNext(op, retryAfter string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults[op] = append(f.faults[op], fault{status: http.StatusTooManyRequests, retryAfter: retryAfter})
+}
+
+// HoldNext makes the next call of op take effect and then hang until the
+// returned function is called (or the client gives up): Shopify acted, but
+// the caller never heard back.
+func (f *Fake) HoldNext(op string) (release func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ch := make(chan struct{})
+	f.faults[op] = append(f.faults[op], fault{hold: ch})
+	var once sync.Once
+	return func() { once.Do(func() { close(ch) }) }
+}
+
+// Arrived returns a channel that receives each operation name as it arrives.
+func (f *Fake) Arrived() <-chan string { return f.arrived }
+
+// Calls returns the recorded calls, of op only when op is not "".
+func (f *Fake) Calls(op string) []Call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Call
+	for _, c := range f.calls {
+		if op == "" || c.Op == op {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Succeeded counts the calls of op that were answered 200.
+func (f *Fake) Succeeded(op string) int {
+	n := 0
+	for _, c := range f.Calls(op) {
+		if c.Status == http.StatusOK {
+			n++
+		}
+	}
+	return n
+}
+
+var (
+	pathPattern = regexp.MustCompile(`^/admin/api/([0-9]{4}-[0-9]{2}|unstable)/graphql\.json$`)
+	opPattern   = regexp.MustCompile(`^\s*(?:query|mutation)\s+([A-Za-z_][A-Za-z0-9_]*)`)
+)
+
+func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
+	m := pathPattern.FindStringSubmatch(r.URL.Path)
+	if r.Method != http.MethodPost || m == nil {
+		http.Error(w, `{"errors":"Not Found"}`, http.StatusNotFound)
+		return
+	}
+	if r.Header.Get("X-Shopify-Access-Token") != f.Token {
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"}`)
+		return
+	}
+	var req struct {
+		Query     string         `json:"query"`
+		Variables map[string]any `json:"variables"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		http.Error(w, `{"errors":"bad json"}`, http.StatusBadRequest)
+		return
+	}
+	op := ""
+	if om := opPattern.FindStringSubmatch(req.Query); om != nil {
+		op = om[1]
+	}
+	call := Call{Op: op, Version: m[1], Query: req.Query, Variables: req.Variables}
+
+	f.mu.Lock()
+	var ft fault
+	if q := f.faults[op]; len(q) > 0 {
+		ft, f.faults[op] = q[0], q[1:]
+	}
+	if ft.status != 0 {
+		call.Status = ft.status
+		f.calls = append(f.calls, call)
+		f.mu.Unlock()
+		f.arrive(op)
+		if ft.retryAfter != "" {
+			w.Header().Set("Retry-After", ft.retryAfter)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(ft.status)
+		fmt.Fprintf(w, `{"errors":"scripted %d"}`, ft.status)
+		return
+	}
+	data, err := f.apply(op, req.Variables)
+	call.Status = http.StatusOK
+	if err != nil {
+		call.Status = http.StatusBadRequest
+	}
+	f.calls = append(f.calls, call)
+	f.mu.Unlock()
+	f.arrive(op)
+	if ft.hold != nil {
+		select {
+		case <-ft.hold:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Shopify-API-Version", m[1])
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]any{"errors": err.Error()})
+		return
+	}
+	json.NewEncoder(w).Encode(map[string]any{"data": data})
+}
+
+func (f *Fake) arrive(op string) {
+	select {
+	case f.arrived <- op:
+	default:
+	}
+}
+
+// apply runs one operation against the store; f.mu is held.
+func (f *Fake) apply(op string, vars map[string]any) (any, error) {
+	switch op {
+	case "GetOrder":
+		o := f.orders[idOf(vars["id"])]
+		if o == nil {
+			return map[string]any{"order": nil}, nil
+		}
+		return map[string]any{"order": orderJSON(o)}, nil
+	case "MarkAsPaid":
+		input, _ := vars["input"].(map[string]any)
+		o := f.orders[idOf(input["id"])]
+		switch {
+		case o == nil:
+			return mutation("orderMarkAsPaid", "userErrors", "Order does not exist"), nil
+		case o.Cancelled || o.FinancialStatus == "PAID":
+			return mutation("orderMarkAsPaid", "userErrors", "Order cannot be marked as paid"), nil
+		}
+		o.FinancialStatus = "PAID"
+		o.Transactions = append(o.Transactions, Transaction{ID: f.newID(), Kind: "SALE", Status: "SUCCESS"})
+		return mutation("orderMarkAsPaid", "userErrors", ""), nil
+	case "Capture":
+		input, _ := vars["input"].(map[string]any)
+		o := f.orders[idOf(input["id"])]
+		parent := idOf(input["parentTransactionId"])
+		if o == nil {
+			return mutation("orderCapture", "userErrors", "Order does not exist"), nil
+		}
+		i := slices.IndexFunc(o.Transactions, func(t Transaction) bool { return t.ID == parent })
+		if i < 0 || !o.Transactions[i].ManuallyCapturable {
+			return mutation("orderCapture", "userErrors", "Transaction is not capturable"), nil
+		}
+		o.Transactions[i].ManuallyCapturable = false
+		amount, _ := input["amount"].(string)
+		o.Transactions = append(o.Transactions, Transaction{ID: f.newID(), Kind: "CAPTURE", Status: "SUCCESS", Amount: amount, ParentID: parent})
+		return mutation("orderCapture", "userErrors", ""), nil
+	case "CancelOrder":
+		o := f.orders[idOf(vars["orderId"])]
+		switch {
+		case o == nil:
+			return mutation("orderCancel", "orderCancelUserErrors", "Order does not exist"), nil
+		case o.Cancelled:
+			return mutation("orderCancel", "orderCancelUserErrors", "Order has already been cancelled"), nil
+		}
+		o.Cancelled = true
+		o.Restocked, _ = vars["restock"].(bool)
+		return mutation("orderCancel", "orderCancelUserErrors", ""), nil
+	case "ShopCurrency":
+		return map[string]any{"shop": map[string]any{"currencyCode": f.Currency}}, nil
+	case "Variants":
+		return f.variantPage(vars), nil
+	case "VariantsByID":
+		var nodes []any
+		ids, _ := vars["ids"].([]any)
+		for _, id := range ids {
+			var node any = nil
+			for _, v := range f.variants {
+				if v.ID == idOf(id) {
+					node = variantJSON(v)
+				}
+			}
+			nodes = append(nodes, node)
+		}
+		return map[string]any{"nodes": nodes}, nil
+	case "SetTariPrices":
+		fields, _ := vars["metafields"].([]any)
+		if len(fields) > 25 {
+			return nil, fmt.Errorf("metafields: at most 25, got %d", len(fields))
+		}
+		for _, mf := range fields {
+			m, _ := mf.(map[string]any)
+			value, _ := m["value"].(string)
+			for _, v := range f.variants {
+				if v.ID == idOf(m["ownerId"]) {
+					v.TariPrice = &value
+				}
+			}
+		}
+		return mutation("metafieldsSet", "userErrors", ""), nil
+	case "UpsertRates":
+		mo, _ := vars["metaobject"].(map[string]any)
+		fields, _ := mo["fields"].([]any)
+		for _, fl := range fields {
+			m, _ := fl.(map[string]any)
+			k, _ := m["key"].(string)
+			v, _ := m["value"].(string)
+			f.rates[k] = v
+		}
+		return mutation("metaobjectUpsert", "userErrors", ""), nil
+	case "WebhookSubscriptions":
+		var nodes []any
+		for _, s := range f.subscriptions {
+			nodes = append(nodes, map[string]any{"id": s["id"], "topic": s["topic"],
+				"endpoint": map[string]any{"__typename": "WebhookHttpEndpoint", "callbackUrl": s["callbackUrl"]}})
+		}
+		return map[string]any{"webhookSubscriptions": map[string]any{"nodes": nodes,
+			"pageInfo": map[string]any{"hasNextPage": false, "endCursor": nil}}}, nil
+	case "CreateWebhook":
+		sub, _ := vars["sub"].(map[string]any)
+		topic, _ := vars["topic"].(string)
+		url, _ := sub["callbackUrl"].(string)
+		f.subscriptions = append(f.subscriptions, map[string]string{
+			"id": "gid://shopify/WebhookSubscription/" + f.newID(), "topic": topic, "callbackUrl": url})
+		return mutation("webhookSubscriptionCreate", "userErrors", ""), nil
+	case "UpdateWebhook":
+		sub, _ := vars["sub"].(map[string]any)
+		for _, s := range f.subscriptions {
+			if s["id"] == vars["id"] {
+				s["callbackUrl"], _ = sub["callbackUrl"].(string)
+			}
+		}
+		return mutation("webhookSubscriptionUpdate", "userErrors", ""), nil
+	}
+	return nil, fmt.Errorf("fake Shopify does not know operation %q", op)
+}
+
+func (f *Fake) newID() string {
+	f.nextID++
+	return strconv.Itoa(f.nextID)
+}
+
+func (f *Fake) variantPage(vars map[string]any) any {
+	const size = 250
+	start := 0
+	if after, ok := vars["after"].(string); ok {
+		start, _ = strconv.Atoi(after)
+	}
+	end := min(start+size, len(f.variants))
+	var nodes []any
+	for _, v := range f.variants[start:end] {
+		nodes = append(nodes, variantJSON(v))
+	}
+	return map[string]any{"productVariants": map[string]any{"nodes": nodes,
+		"pageInfo": map[string]any{"hasNextPage": end < len(f.variants), "endCursor": strconv.Itoa(end)}}}
+}
+
+func variantJSON(v *Variant) any {
+	var mf any
+	if v.TariPrice != nil {
+		mf = map[string]any{"value": *v.TariPrice}
+	}
+	return map[string]any{"id": "gid://shopify/ProductVariant/" + v.ID, "price": v.Price, "metafield": mf}
+}
+
+func orderJSON(o *Order) any {
+	var txs []any
+	for _, t := range o.Transactions {
+		var parent any
+		if t.ParentID != "" {
+			parent = map[string]any{"id": "gid://shopify/OrderTransaction/" + t.ParentID}
+		}
+		txs = append(txs, map[string]any{
+			"id": "gid://shopify/OrderTransaction/" + t.ID, "kind": t.Kind, "status": t.Status,
+			"manuallyCapturable": t.ManuallyCapturable, "parentTransaction": parent,
+			"amountSet": map[string]any{"presentmentMoney": map[string]any{"amount": t.Amount, "currencyCode": t.Currency}},
+		})
+	}
+	var cancelledAt any
+	if o.Cancelled {
+		cancelledAt = "2026-01-01T00:00:00Z"
+	}
+	return map[string]any{
+		"id": "gid://shopify/Order/" + o.ID, "name": o.Name, "cancelledAt": cancelledAt,
+		"displayFinancialStatus": o.FinancialStatus,
+		"canMarkAsPaid":          !o.Cancelled && o.FinancialStatus != "PAID",
+		"transactions":           txs,
+	}
+}
+
+// mutation builds a payload with an empty or one-message error list.
+func mutation(field, errorsField, message string) any {
+	errs := []any{}
+	if message != "" {
+		errs = append(errs, map[string]any{"field": []string{"id"}, "message": message})
+	}
+	return map[string]any{field: map[string]any{errorsField: errs}}
+}
+
+// idOf returns the numeric tail of a gid.
+func idOf(v any) string {
+	s, _ := v.(string)
+	return s[strings.LastIndexByte(s, '/')+1:]
+}

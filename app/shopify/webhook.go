@@ -1,0 +1,504 @@
+package shopify
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+)
+
+// Engine is what webhook processing asks of the payment engine.
+type Engine interface {
+	AddOrder(ctx context.Context, o engine.NewOrder) (engine.Order, error)
+	AnnulFromStorefront(ctx context.Context, orderID, reason string) (engine.Order, error)
+	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
+	SearchOrders(ctx context.Context, q engine.OrderQuery) ([]engine.Order, error)
+}
+
+// Inbox keeps verified deliveries until they are processed, so none is lost
+// to a crash between the 200 and the work.
+type Inbox interface {
+	SaveWebhook(ctx context.Context, eventID, webhookID, topic, shop string, body []byte, at time.Time, lease time.Duration) (int64, bool, error)
+	TagWebhook(ctx context.Context, id int64, orderID, customerID string) error
+	ClaimWebhooks(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]int64, error)
+	Webhook(ctx context.Context, id int64) (topic, shop string, body []byte, err error)
+	FinishWebhook(ctx context.Context, id int64, cause string, final bool, now time.Time) error
+}
+
+// Records keeps card authorisations, installs and compliance data.
+type Records interface {
+	SaveAuthorization(ctx context.Context, txID, orderID, amount, currency string, test bool, at time.Time) error
+	SetUninstalled(ctx context.Context, shop string, at time.Time) error
+	RedactCustomer(ctx context.Context, shop, customerID string, orderIDs []string, at time.Time) (int64, error)
+	RedactShop(ctx context.Context, shop string, at time.Time) (int64, error)
+	CustomerPayloads(ctx context.Context, shop, customerID string, orderIDs []string) ([][]byte, error)
+	SaveDataReport(ctx context.Context, shop, customerID string, report []byte, at time.Time) error
+}
+
+// ProductSync brings a product's variant Tari prices up to date.
+type ProductSync interface {
+	SyncProduct(ctx context.Context, p Product) error
+}
+
+// Topics are the webhook topics taripay handles, each served at
+// /shopify/webhook/{topic}.
+var Topics = []string{
+	"orders/create", "orders/updated", "orders/cancelled", "order_transactions/create", "products/update",
+	"app/uninstalled", "customers/data_request", "customers/redact", "shop/redact",
+}
+
+// webhookLease is how long a delivery belongs to the process working it;
+// a failed attempt is retried when it lapses.
+const webhookLease = time.Minute
+
+// Handler receives Shopify webhooks: verified by Gate, stored, answered,
+// then processed.
+type Handler struct {
+	cfg     Config
+	engine  Engine
+	inbox   Inbox
+	records Records
+	prices  ProductSync // nil without Shopify settings
+	now     func() time.Time
+	log     *slog.Logger
+	queue   chan int64
+}
+
+// NewHandler builds the webhook handler; prices may be nil.
+func NewHandler(cfg Config, eng Engine, inbox Inbox, records Records, prices ProductSync, now func() time.Time, log *slog.Logger) *Handler {
+	return &Handler{cfg: cfg, engine: eng, inbox: inbox, records: records, prices: prices, now: now, log: log,
+		queue: make(chan int64, 256)}
+}
+
+// Health answers GET /shopify/health like GET /health.
+func (h *Handler) Health(c *fiber.Ctx) error { return c.SendString("👍️\n") }
+
+// NoOp answers POST /shopify/webhook/no_op, where the reference points orders/updated.
+func (h *Handler) NoOp(c *fiber.Ctx) error {
+	if !json.Valid(c.BodyRaw()) {
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "body is not JSON"})
+	}
+	return c.SendStatus(fiber.StatusOK)
+}
+
+// ProductUpdated answers the reference's /shopify/webhook/product_updated.
+func (h *Handler) ProductUpdated(c *fiber.Ctx) error { return h.receive(c, "products/update") }
+
+// TransactionCreate answers the reference's /shopify/webhook/transaction_create.
+func (h *Handler) TransactionCreate(c *fiber.Ctx) error {
+	return h.receive(c, "order_transactions/create")
+}
+
+// Topic answers /shopify/webhook/:resource/:event, e.g. orders/cancelled.
+func (h *Handler) Topic(c *fiber.Ctx) error {
+	topic := c.Params("resource") + "/" + c.Params("event")
+	if !slices.Contains(Topics, topic) {
+		return c.Status(fiber.StatusNotFound).JSON(fiber.Map{"error": "unknown webhook topic " + topic})
+	}
+	return h.receive(c, topic)
+}
+
+// webhookReply is the reference's JsonResponse.
+type webhookReply struct {
+	Success bool   `json:"success"`
+	Message string `json:"message"`
+}
+
+// CheckoutCreate answers /shopify/webhook/checkout_create (topic
+// orders/create) as the reference does: the order is stored and processed
+// before the reply, which says how it went (api.md §1.2 #7).
+func (h *Handler) CheckoutCreate(c *fiber.Ctx) error {
+	const topic = "orders/create"
+	d, refused := h.accept(c, topic)
+	if refused != nil {
+		return c.Status(refused.Code).JSON(fiber.Map{"error": refused.Message})
+	}
+	if !d.fresh {
+		return c.JSON(webhookReply{true, "Order already exists."})
+	}
+	msg, err := h.process(c.UserContext(), d.id, topic, d.shop, d.body)
+	if err != nil {
+		return c.JSON(webhookReply{false, replyMessage(err)})
+	}
+	return c.JSON(webhookReply{true, msg})
+}
+
+// receive stores a delivery, answers 200, and queues it for processing.
+func (h *Handler) receive(c *fiber.Ctx, topic string) error {
+	d, refused := h.accept(c, topic)
+	if refused != nil {
+		return c.Status(refused.Code).JSON(fiber.Map{"error": refused.Message})
+	}
+	if d.fresh {
+		select {
+		case h.queue <- d.id:
+		default: // Run picks it up when the lease lapses
+		}
+	}
+	return c.SendStatus(fiber.StatusOK)
+}
+
+type delivery struct {
+	id    int64
+	fresh bool
+	shop  string
+	body  []byte
+}
+
+// accept checks a delivery's body and stores it once per event id. A
+// refusal is the HTTP answer to give.
+func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
+	// fiber reuses its buffers after the handler returns; the body outlives it.
+	body := slices.Clone(c.BodyRaw())
+	orderID, customerID, err := subject(topic, body)
+	if err != nil {
+		return delivery{}, fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	// fiber's header strings share its buffers too.
+	shop := strings.Clone(strings.ToLower(c.Get("X-Shopify-Shop-Domain")))
+	if shop == "" {
+		shop = h.cfg.Shop
+	}
+	webhookID := strings.Clone(c.Get("X-Shopify-Webhook-Id"))
+	eventID := strings.Clone(c.Get("X-Shopify-Event-Id"))
+	if eventID == "" {
+		eventID = webhookID
+	}
+	if eventID == "" {
+		sum := sha256.Sum256(append([]byte(topic+"\n"), body...))
+		eventID = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	log := h.log.With("topic", topic, "shop", shop, "event_id", eventID, "order_id", orderID)
+	id, fresh, err := h.inbox.SaveWebhook(c.UserContext(), eventID, webhookID, topic, shop, body, h.now(), webhookLease)
+	if err != nil {
+		log.Error("store webhook", "err", err)
+		return delivery{}, fiber.NewError(fiber.StatusServiceUnavailable, "could not store the webhook; retry later")
+	}
+	if !fresh {
+		log.Info("duplicate webhook ignored")
+		return delivery{id: id, shop: shop}, nil
+	}
+	if orderID != "" || customerID != "" {
+		if err := h.inbox.TagWebhook(c.UserContext(), id, orderID, customerID); err != nil {
+			log.Error("tag webhook", "err", err)
+		}
+	}
+	log.Info("webhook stored")
+	return delivery{id: id, fresh: true, shop: shop, body: body}, nil
+}
+
+// subject checks that a body has its topic's shape and returns the order
+// and customer it concerns.
+func subject(topic string, body []byte) (orderID, customerID string, err error) {
+	switch {
+	case strings.HasPrefix(topic, "orders/"):
+		var o Order
+		if err := decode(body, &o); err != nil {
+			return "", "", err
+		}
+		if o.Customer != nil {
+			customerID = string(o.Customer.ID)
+		}
+		return string(o.ID), customerID, nil
+	case topic == "order_transactions/create":
+		var t Transaction
+		if err := decode(body, &t); err != nil {
+			return "", "", err
+		}
+		return string(t.OrderID), "", nil
+	case topic == "products/update":
+		return "", "", decode(body, &Product{})
+	case strings.HasPrefix(topic, "customers/"):
+		// Tagged so that a later redaction also blanks the request itself.
+		var r Redaction
+		if err := decode(body, &r); err != nil {
+			return "", "", err
+		}
+		return "", string(r.Customer.ID), nil
+	}
+	var v map[string]json.RawMessage
+	if err := json.Unmarshal(body, &v); err != nil {
+		return "", "", fmt.Errorf("decode webhook: %w", err)
+	}
+	return "", "", nil
+}
+
+// Run processes queued deliveries, and those left behind by a crash or a
+// failed attempt, until ctx ends.
+func (h *Handler) Run(ctx context.Context) error {
+	tick := time.NewTicker(webhookLease / 4)
+	defer tick.Stop()
+	for {
+		if err := h.ProcessDue(ctx); err != nil && ctx.Err() == nil {
+			h.log.Error("process stored webhooks", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case id := <-h.queue:
+			h.processStored(ctx, id)
+		case <-tick.C:
+		}
+	}
+}
+
+// ProcessDue processes every stored delivery whose lease has lapsed.
+func (h *Handler) ProcessDue(ctx context.Context) error {
+	for {
+		ids, err := h.inbox.ClaimWebhooks(ctx, 20, webhookLease, h.now())
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		for _, id := range ids {
+			h.processStored(ctx, id)
+		}
+	}
+}
+
+func (h *Handler) processStored(ctx context.Context, id int64) {
+	topic, shop, body, err := h.inbox.Webhook(ctx, id)
+	if err != nil {
+		h.log.Error("load webhook", "id", id, "err", err)
+		return
+	}
+	h.process(ctx, id, topic, shop, body)
+}
+
+// process handles one leased delivery and records the outcome.
+func (h *Handler) process(ctx context.Context, id int64, topic, shop string, body []byte) (string, error) {
+	msg, err := h.handle(ctx, topic, shop, body)
+	log := h.log.With("topic", topic, "shop", shop, "webhook", id)
+	final := err != nil && !temporaryProcessing(err)
+	switch {
+	case err == nil:
+		log.Info("webhook processed", "result", msg)
+	case final:
+		log.Warn("webhook failed", "err", err)
+	default:
+		log.Error("webhook processing will be retried", "err", err)
+	}
+	cause := ""
+	if err != nil {
+		cause = err.Error()
+	}
+	if ferr := h.inbox.FinishWebhook(ctx, id, cause, final, h.now()); ferr != nil {
+		log.Error("record webhook outcome", "err", ferr)
+	}
+	return msg, err
+}
+
+func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (string, error) {
+	now := h.now()
+	switch topic {
+	case "orders/create":
+		var o Order
+		if err := decode(body, &o); err != nil {
+			return "", permanent(err)
+		}
+		return h.createOrder(ctx, o)
+	case "orders/updated":
+		return "Order updates are not tracked.", nil
+	case "orders/cancelled":
+		var o Order
+		if err := decode(body, &o); err != nil {
+			return "", permanent(err)
+		}
+		return h.cancelOrder(ctx, o)
+	case "order_transactions/create":
+		var t Transaction
+		if err := decode(body, &t); err != nil {
+			return "", permanent(err)
+		}
+		if !strings.EqualFold(t.Kind, "authorization") || !strings.EqualFold(t.Status, "success") {
+			return "Transaction ignored.", nil
+		}
+		if err := h.records.SaveAuthorization(ctx, string(t.ID), string(t.OrderID), t.Amount, t.Currency, t.Test, now); err != nil {
+			return "", err
+		}
+		return "Authorisation recorded.", nil
+	case "products/update":
+		var p Product
+		if err := decode(body, &p); err != nil {
+			return "", permanent(err)
+		}
+		if h.prices == nil {
+			return "Price sync skipped: Shopify is not configured.", nil
+		}
+		return "Prices checked.", h.prices.SyncProduct(ctx, p)
+	case "app/uninstalled":
+		return "Uninstall recorded.", h.records.SetUninstalled(ctx, shop, now)
+	case "customers/data_request":
+		return h.dataRequest(ctx, shop, body)
+	case "customers/redact":
+		var r Redaction
+		if err := decode(body, &r); err != nil {
+			return "", permanent(err)
+		}
+		n, err := h.records.RedactCustomer(ctx, shopOf(r.ShopDomain, shop), string(r.Customer.ID), ids(r.OrdersToRedact), now)
+		return fmt.Sprintf("%d stored payloads redacted; financial records kept.", n), err
+	case "shop/redact":
+		var r ShopRedaction
+		if err := decode(body, &r); err != nil {
+			return "", permanent(err)
+		}
+		n, err := h.records.RedactShop(ctx, shopOf(r.ShopDomain, shop), now)
+		return fmt.Sprintf("%d stored payloads redacted; financial records kept.", n), err
+	}
+	return "", permanent(fmt.Errorf("unknown topic %q", topic))
+}
+
+// errUnsupportedCurrency carries the reference's reply text.
+var errUnsupportedCurrency = errors.New("Unsupported currency: The requested exchange rate does not exist")
+
+func (h *Handler) createOrder(ctx context.Context, o Order) (string, error) {
+	cur := OrderCurrency(o)
+	var rate engine.MicroTari
+	if cur != "XTR" {
+		r, err := h.engine.ExchangeRate(ctx, cur)
+		switch {
+		case errors.Is(err, engine.ErrUnsupportedCurrency), err != nil && engine.ErrorCode(err) == engine.ENOTFOUND:
+			return "", permanent(fmt.Errorf("%w: %s", errUnsupportedCurrency, cur))
+		case err != nil:
+			return "", fmt.Errorf("exchange rate %s: %w", cur, err)
+		}
+		rate = r.Rate
+	}
+	n, err := h.cfg.NewOrder(o, rate)
+	if err != nil {
+		return "", permanent(err)
+	}
+	if _, err := h.engine.AddOrder(engine.WithActor(ctx, "shopify"), n); err != nil {
+		if errors.Is(err, engine.ErrOrderExists) {
+			return "Order already exists.", nil
+		}
+		return "", err
+	}
+	return "Order processed successfully.", nil
+}
+
+// cancelOrder annuls an order cancelled in Shopify. The engine marks the
+// annulment as coming from the storefront, so nothing is sent back.
+func (h *Handler) cancelOrder(ctx context.Context, o Order) (string, error) {
+	_, err := h.engine.AnnulFromStorefront(engine.WithActor(ctx, "shopify"), string(o.ID), "cancelled in Shopify")
+	switch {
+	case err == nil:
+		return "Order annulled.", nil
+	case errors.Is(err, engine.ErrOrderNotFound):
+		return "Order not known here.", nil
+	case errors.Is(err, engine.ErrOrderClosed), errors.Is(err, engine.ErrOrderForbidden), errors.Is(err, engine.ErrOrderNoOp):
+		return "Order already closed here: " + err.Error(), nil
+	}
+	return "", err
+}
+
+// dataReport is what taripay holds about a customer, for the merchant to
+// pass on.
+type dataReport struct {
+	Shop       string            `json:"shop"`
+	CustomerID string            `json:"customer_id"`
+	Orders     []dataReportOrder `json:"orders"`
+	Payloads   []json.RawMessage `json:"payloads"`
+}
+
+type dataReportOrder struct {
+	OrderID    string `json:"order_id"`
+	AltID      string `json:"alt_id,omitempty"`
+	Status     string `json:"status"`
+	TotalPrice int64  `json:"total_price"`
+	Memo       string `json:"memo,omitempty"`
+	CreatedAt  string `json:"created_at"`
+}
+
+func (h *Handler) dataRequest(ctx context.Context, shop string, body []byte) (string, error) {
+	var r Redaction
+	if err := decode(body, &r); err != nil {
+		return "", permanent(err)
+	}
+	shop = shopOf(r.ShopDomain, shop)
+	customer := string(r.Customer.ID)
+	orders, err := h.engine.SearchOrders(ctx, engine.OrderQuery{CustomerID: customer})
+	if err != nil {
+		return "", err
+	}
+	payloads, err := h.records.CustomerPayloads(ctx, shop, customer, ids(r.OrdersRequested))
+	if err != nil {
+		return "", err
+	}
+	rep := dataReport{Shop: shop, CustomerID: customer, Orders: []dataReportOrder{}, Payloads: []json.RawMessage{}}
+	for _, o := range orders {
+		ro := dataReportOrder{OrderID: o.OrderID, Status: string(o.Status), TotalPrice: o.TotalPrice, CreatedAt: o.CreatedAt.Format(time.RFC3339)}
+		if o.AltID != nil {
+			ro.AltID = *o.AltID
+		}
+		if o.Memo != nil {
+			ro.Memo = *o.Memo
+		}
+		rep.Orders = append(rep.Orders, ro)
+	}
+	for _, p := range payloads {
+		if json.Valid(p) {
+			rep.Payloads = append(rep.Payloads, p)
+		}
+	}
+	b, err := json.Marshal(rep)
+	if err != nil {
+		return "", err
+	}
+	if err := h.records.SaveDataReport(ctx, shop, customer, b, h.now()); err != nil {
+		return "", err
+	}
+	h.log.Info("customer data request recorded for the merchant", "shop", shop, "customer_id", customer, "orders", len(rep.Orders))
+	return fmt.Sprintf("Data report with %d orders recorded.", len(rep.Orders)), nil
+}
+
+func shopOf(payload, header string) string {
+	if payload != "" {
+		return strings.ToLower(payload)
+	}
+	return header
+}
+
+func ids(in []ID) []string {
+	out := make([]string, len(in))
+	for i, id := range in {
+		out[i] = string(id)
+	}
+	return out
+}
+
+// temporaryProcessing reports whether a failed delivery should be retried:
+// storage or Shopify outages are; bad payloads and refusals are not.
+func temporaryProcessing(err error) bool {
+	var pe permanentError
+	if errors.As(err, &pe) {
+		return false
+	}
+	var ce *CallError
+	if errors.As(err, &ce) {
+		return ce.Temporary
+	}
+	var ee *engine.Error
+	if errors.As(err, &ee) {
+		return ee.Code == engine.EINTERNAL || errors.Is(err, engine.ErrUnavailable)
+	}
+	return true
+}
+
+// replyMessage is the checkout_create reply for a failure.
+func replyMessage(err error) string {
+	var pe permanentError
+	if errors.As(err, &pe) {
+		return pe.Error()
+	}
+	return "Unexpected error handling order."
+}

@@ -1,0 +1,206 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite"
+)
+
+// shopifyDBs opens a fresh SQLite file and, when reachable (or required by
+// TPG_TEST_REQUIRE_POSTGRES), a fresh PostgreSQL schema, each carrying the
+// Shopify migration.
+func shopifyDBs(t *testing.T) map[string]*bun.DB {
+	t.Helper()
+	dbs := map[string]*bun.DB{}
+	sqldb, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "t.db")+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbs["sqlite"] = bun.NewDB(sqldb, sqlitedialect.New())
+
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:5432", time.Second); err == nil {
+		c.Close()
+		schema := fmt.Sprintf("shopify_%d", time.Now().UnixNano())
+		admin, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() })
+		pg, err := sql.Open("pgx", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable&search_path="+schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dbs["postgres"] = bun.NewDB(pg, pgdialect.New())
+	} else if os.Getenv("TPG_TEST_REQUIRE_POSTGRES") != "" {
+		t.Fatalf("PostgreSQL unreachable: %v", err)
+	}
+	for name, db := range dbs {
+		t.Cleanup(func() { db.Close() })
+		sqlText, err := os.ReadFile(filepath.Join("..", "migrations", "0100_shopify."+name+".sql"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(string(sqlText)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	return dbs
+}
+
+func eachShopifyStore(t *testing.T, fn func(t *testing.T, s *ShopifyStore)) {
+	for name, db := range shopifyDBs(t) {
+		t.Run(name, func(t *testing.T) { fn(t, NewShopifyStore(db)) })
+	}
+}
+
+var t0 = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+func TestShopifyWebhookInbox(t *testing.T) {
+	eachShopifyStore(t, func(t *testing.T, s *ShopifyStore) {
+		ctx := context.Background()
+		body := []byte(`{"id":820982911946154508}`)
+		id, fresh, err := s.SaveWebhook(ctx, "ev-1", "wh-1", "orders/create", "a.myshopify.com", body, t0, time.Minute)
+		if err != nil || !fresh || id == 0 {
+			t.Fatalf("save = %d, %v, %v", id, fresh, err)
+		}
+		id2, fresh, err := s.SaveWebhook(ctx, "ev-1", "wh-2", "orders/create", "a.myshopify.com", []byte(`{}`), t0, time.Minute)
+		if err != nil || fresh || id2 != id {
+			t.Fatalf("duplicate save = %d, %v, %v; want %d, false", id2, fresh, err, id)
+		}
+		topic, shop, got, err := s.Webhook(ctx, id)
+		if err != nil || topic != "orders/create" || shop != "a.myshopify.com" || string(got) != string(body) {
+			t.Fatalf("webhook = %s %s %s %v", topic, shop, got, err)
+		}
+
+		// Leased to the receiver: not claimable until the lease lapses.
+		if ids, err := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(59*time.Second)); err != nil || len(ids) != 0 {
+			t.Fatalf("claimed %v, %v during the receiver's lease", ids, err)
+		}
+		ids, err := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(time.Minute))
+		if err != nil || !slices.Equal(ids, []int64{id}) {
+			t.Fatalf("claim = %v, %v", ids, err)
+		}
+		if again, _ := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(time.Minute)); len(again) != 0 {
+			t.Fatalf("claimed twice: %v", again)
+		}
+		if err := s.FinishWebhook(ctx, id, "db down", false, t0.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if ids, _ := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(2*time.Minute)); len(ids) != 1 {
+			t.Fatalf("failed attempt not retried: %v", ids)
+		}
+		if err := s.FinishWebhook(ctx, id, "", false, t0.Add(2*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		state, attempts, _, err := s.WebhookState(ctx, "ev-1")
+		if err != nil || state != "done" || attempts != 2 {
+			t.Fatalf("state = %s after %d, %v", state, attempts, err)
+		}
+		if ids, _ := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(time.Hour)); len(ids) != 0 {
+			t.Fatalf("done delivery claimed: %v", ids)
+		}
+
+		id3, _, _ := s.SaveWebhook(ctx, "ev-3", "", "orders/create", "a.myshopify.com", body, t0, 0)
+		if err := s.FinishWebhook(ctx, id3, "bad payload", true, t0); err != nil {
+			t.Fatal(err)
+		}
+		if state, _, cause, _ := s.WebhookState(ctx, "ev-3"); state != "failed" || cause != "bad payload" {
+			t.Fatalf("state = %s (%s)", state, cause)
+		}
+	})
+}
+
+func TestShopifyAuthorizations(t *testing.T) {
+	eachShopifyStore(t, func(t *testing.T, s *ShopifyStore) {
+		ctx := context.Background()
+		for range 2 {
+			if err := s.SaveAuthorization(ctx, "7084112355540", "5796499259604", "6.90", "USD", true, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.MarkCaptured(ctx, "7084112355540", t0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkCaptured(ctx, "unknown", t0); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Authorizations(ctx, "5796499259604")
+		if err != nil || len(got) != 1 || !got["7084112355540"] {
+			t.Fatalf("authorisations = %v, %v", got, err)
+		}
+	})
+}
+
+func TestShopifyRedaction(t *testing.T) {
+	eachShopifyStore(t, func(t *testing.T, s *ShopifyStore) {
+		ctx := context.Background()
+		save := func(ev, shop, order, customer string) int64 {
+			id, _, err := s.SaveWebhook(ctx, ev, "", "orders/create", shop, []byte(`{"email":"alice@example.com"}`), t0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.TagWebhook(ctx, id, order, customer); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		save("a1", "a.myshopify.com", "1", "alice")
+		save("a2", "a.myshopify.com", "2", "")      // customerless, named by the request
+		save("b1", "a.myshopify.com", "3", "bob")   // another customer
+		save("c1", "c.myshopify.com", "4", "alice") // another shop
+
+		if p, err := s.CustomerPayloads(ctx, "a.myshopify.com", "alice", []string{"2"}); err != nil || len(p) != 2 {
+			t.Fatalf("payloads = %d, %v", len(p), err)
+		}
+		n, err := s.RedactCustomer(ctx, "a.myshopify.com", "alice", []string{"2"}, t0)
+		if err != nil || n != 2 {
+			t.Fatalf("redacted %d, %v; want 2", n, err)
+		}
+		if p, _ := s.CustomerPayloads(ctx, "a.myshopify.com", "alice", []string{"2"}); len(p) != 0 {
+			t.Fatalf("%d payloads left", len(p))
+		}
+		if p, _ := s.CustomerPayloads(ctx, "a.myshopify.com", "bob", nil); len(p) != 1 {
+			t.Fatal("bob's payload was redacted")
+		}
+		if _, _, body, _ := s.Webhook(ctx, 1); string(body) != string(redactedBody) {
+			t.Fatalf("body = %s", body)
+		}
+		if n, err := s.RedactShop(ctx, "a.myshopify.com", t0); err != nil || n != 1 {
+			t.Fatalf("shop redaction = %d, %v; want 1 (bob)", n, err)
+		}
+		if p, _ := s.CustomerPayloads(ctx, "c.myshopify.com", "alice", nil); len(p) != 1 {
+			t.Fatal("another shop's payload was redacted")
+		}
+
+		if err := s.SetUninstalled(ctx, "a.myshopify.com", t0); err != nil {
+			t.Fatal(err)
+		}
+		if gone, err := s.Uninstalled(ctx, "a.myshopify.com"); err != nil || !gone {
+			t.Fatalf("uninstalled = %v, %v", gone, err)
+		}
+		if gone, _ := s.Uninstalled(ctx, "c.myshopify.com"); gone {
+			t.Fatal("c uninstalled")
+		}
+		if err := s.SaveDataReport(ctx, "a.myshopify.com", "alice", []byte(`{"orders":[]}`), t0); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := s.DataReports(ctx, "a.myshopify.com", "alice"); err != nil || len(r) != 1 {
+			t.Fatalf("reports = %v, %v", r, err)
+		}
+	})
+}

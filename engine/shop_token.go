@@ -1,0 +1,21 @@
+package engine
+
+import (
+	"errors"
+	"time"
+)
+
+// ShopToken is a shop's offline Admin API access token, obtained by token
+// exchange and rotated by refresh (shopify.md B.1, B.4).
+type ShopToken struct {
+	Shop             string // <x>.myshopify.com
+	AccessToken      string
+	Scope            string
+	ExpiresAt        *time.Time // nil for a token that does not expire
+	RefreshToken     string
+	RefreshExpiresAt *time.Time
+	UpdatedAt        time.Time
+}
+
+// ErrShopTokenNotFound is returned for a shop with no stored token.
+var ErrShopTokenNotFound = errors.New("no access token stored for the shop")

@@ -1,0 +1,128 @@
+package tari
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAppendJSONStringMatchesSerde(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"payment001", `"payment001"`},
+		{`a"b\c`, `"a\"b\\c"`},
+		{"\b\t\n\f\r", `"\b\t\n\f\r"`},
+		{"\x00\x01\x1f", `"\u0000\u0001\u001f"`},
+		{"\x7f", "\"\x7f\""},
+		{"</script>&", `"</script>&"`},
+		{"\u2028\u2029", "\"\u2028\u2029\""},
+		{"ünïcode 🐢", `"ünïcode 🐢"`},
+	}
+	for _, tc := range tests {
+		if got := string(appendJSONString(nil, tc.in)); got != tc.want {
+			t.Errorf("appendJSONString(%q) = %s, want %s", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestPaymentPayloadIsSerdeOutput(t *testing.T) {
+	sender, err := ParseAddress("14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	memo, oid := "hi\n<you>", "1234"
+	tests := []struct {
+		memo, oid *string
+		want      string
+	}{
+		{nil, nil, `{"sender":"14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt","amount":2500000000,"txid":"payment001","memo":null,"order_id":null}`},
+		{&memo, &oid, `{"sender":"14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt","amount":2500000000,"txid":"payment001","memo":"hi\n<you>","order_id":"1234"}`},
+	}
+	for _, tc := range tests {
+		if got := string(PaymentPayload(sender, 2500000000, "payment001", tc.memo, tc.oid)); got != tc.want {
+			t.Errorf("got  %s\nwant %s", got, tc.want)
+		}
+	}
+	if got := string(ConfirmationPayload("12375671662993302800")); got != `{"txid":"12375671662993302800"}` {
+		t.Errorf("confirmation payload %s", got)
+	}
+}
+
+// A valid memo body, varied one way at a time.
+const memoBody = `{"address":"145yntp6GHTuDuTVPtbyPdo8rVjRppjdfyoxZeY958kh1Mn","order_id":"order10256","signature":"6689435195fda30c9c3805b844b45adadac2d5b5ca647dca342531e50bd5ff658b0aa458d184e720a6fcd5c7be4efec65e7e7e78e1c86003bf00147962cb540d"}`
+
+func TestParseMemoSignatureStrict(t *testing.T) {
+	sig := "6689435195fda30c9c3805b844b45adadac2d5b5ca647dca342531e50bd5ff658b0aa458d184e720a6fcd5c7be4efec65e7e7e78e1c86003bf00147962cb540d"
+	tests := []struct {
+		name    string
+		body    string
+		wantErr string // substring; "" means it parses and verifies
+	}{
+		{"valid", memoBody, ""},
+		{"unknown fields ignored", strings.Replace(memoBody, `{`, `{"extra":[1,{"a":null}],"extra":2,`, 1), ""},
+		{"whitespace", " \n" + strings.ReplaceAll(memoBody, `,`, " ,\t") + "\n", ""},
+		{"upper-case signature", strings.Replace(memoBody, sig, strings.ToUpper(sig), 1), ""},
+		{"key case", strings.Replace(memoBody, `"order_id"`, `"Order_ID"`, 1), "missing field `order_id`"},
+		{"duplicate key", strings.Replace(memoBody, `{`, `{"order_id":"x",`, 1), "duplicate field `order_id`"},
+		{"missing signature", `{"address":"145yntp6GHTuDuTVPtbyPdo8rVjRppjdfyoxZeY958kh1Mn","order_id":"o"}`, "missing field `signature`"},
+		{"null order id", strings.Replace(memoBody, `"order10256"`, `null`, 1), "invalid type: null"},
+		{"number order id", strings.Replace(memoBody, `"order10256"`, `10256`, 1), "invalid type: integer `10256`"},
+		{"invalid utf-8", strings.Replace(memoBody, `order10256`, "order\xff", 1), "invalid UTF-8"},
+		{"lone surrogate", strings.Replace(memoBody, `order10256`, `order\ud800`, 1), "surrogate"},
+		{"trailing characters", memoBody + "x", "trailing characters"},
+		{"two objects", memoBody + memoBody, "trailing characters"},
+		{"not an object", `[1,2]`, "invalid type: sequence, expected struct MemoSignature"},
+		{"empty", ``, "EOF"},
+		{"short signature", strings.Replace(memoBody, sig, sig[:126], 1), "Invalid signature length"},
+		{"non-hex signature", strings.Replace(memoBody, sig, "zz"+sig[2:], 1), "invalid public nonce"},
+		{"non-canonical s", strings.Replace(memoBody, sig, sig[:64]+strings.Repeat("f", 64), 1), "invalid signature key"},
+		{"bad address", strings.Replace(memoBody, `145yntp6`, `145yntp7`, 1), "Could not recover TariAddress from string"},
+		{"wrapped claim", `{"claim":` + memoBody + `}`, "missing field `address`"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := ParseMemoSignature([]byte(tc.body))
+			if tc.wantErr == "" {
+				if err != nil || !m.Verify() {
+					t.Fatalf("err %v, verify %v", err, err == nil && m.Verify())
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err %v, want %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestParsePaymentNotificationStrict(t *testing.T) {
+	const body = `{"payment":{"sender":"14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt","amount":2500000000,"txid":"payment001"},"auth":{"address":"14z3iHvgokZcXmokAYQKveeJ4rMqSGtPahrC2CPvx63UQmG","nonce":1,"signature":"5ed91d58e589bea2f2291155b78005b48a789c3018fdf528f6f4052b2428e532953aa065e08ef91575a610b2ebcf88e63fbf2e21bfd0e8b90b778c16ffc2740e"}}`
+	tests := []struct {
+		name, body, wantErr string
+	}{
+		{"valid", body, ""},
+		{"explicit nulls", strings.Replace(body, `"txid":"payment001"`, `"txid":"payment001","memo":null,"order_id":null,"extra":true`, 1), ""},
+		{"float amount", strings.Replace(body, `2500000000`, `2500000000.0`, 1), "invalid type: floating point"},
+		{"exponent amount", strings.Replace(body, `2500000000`, `25e8`, 1), "invalid type: floating point"},
+		{"string amount", strings.Replace(body, `2500000000`, `"2500000000"`, 1), "invalid type: string"},
+		{"amount overflow", strings.Replace(body, `2500000000`, `9223372036854775808`, 1), "invalid value"},
+		{"float nonce", strings.Replace(body, `"nonce":1`, `"nonce":1.0`, 1), "invalid type: floating point"},
+		{"missing auth", `{"payment":{"sender":"14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt","amount":1,"txid":"t"}}`, "missing field `auth`"},
+		{"missing txid", strings.Replace(body, `,"txid":"payment001"`, ``, 1), "missing field `txid`"},
+		{"duplicate amount", strings.Replace(body, `"amount":2500000000`, `"amount":1,"amount":2500000000`, 1), "duplicate field `amount`"},
+		{"Amount key", strings.Replace(body, `"amount"`, `"Amount"`, 1), "missing field `amount`"},
+		{"bad sender", strings.Replace(body, `14wqR3`, `14wqR4`, 1), "Could not recover TariAddress"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := ParsePaymentNotification([]byte(tc.body))
+			if tc.wantErr == "" {
+				if err != nil || !n.Verify() {
+					t.Fatalf("err %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err %v, want %q", err, tc.wantErr)
+			}
+		})
+	}
+}

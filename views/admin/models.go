@@ -1,0 +1,301 @@
+// Package admin holds the templ components of the embedded admin. Each page
+// takes a view model that mirrors the screen; components never call services.
+package admin
+
+// Layout is what every admin page shares.
+type Layout struct {
+	Title        string
+	Nav          string // the active tab: dashboard, orders, customers, wallets, rates, roles, setup
+	Shop         string
+	ClientID     string
+	AppBridgeURL string // empty omits App Bridge
+	HtmxURL      string
+	// Session is the server-minted app session, sent by htmx on every request.
+	Session string
+}
+
+// BounceModel is the page that lets App Bridge reload with a fresh session token.
+type BounceModel struct {
+	ClientID     string
+	AppBridgeURL string
+}
+
+// Field is one form input, with its value kept and its error shown inline.
+type Field struct {
+	Name    string
+	Label   string
+	Type    string // text (default), textarea, select, hidden
+	Value   string
+	Error   string
+	Hint    string
+	Options []string // for select
+}
+
+// Form is one server-validated form. Once its values validate, a form that
+// needs confirming comes back with Confirm set, and only the confirmed post acts.
+type Form struct {
+	ID      string
+	Action  string
+	Title   string
+	Submit  string
+	Danger  bool
+	Fields  []Field
+	Error   string // an error not tied to one field
+	Confirm string // what the action will do, shown before it runs
+	Target  string // the element an htmx success re-renders; empty: the form itself
+}
+
+// Badge is a status pill: tone is success, attention, critical, info or empty.
+type Badge struct {
+	Text string
+	Tone string
+}
+
+// Flash is a banner shown after an action.
+type Flash struct {
+	Text string
+	Tone string // success or critical
+}
+
+// OrderRow is one line of an order table.
+type OrderRow struct {
+	OrderID  string
+	Name     string
+	Href     string
+	Created  string
+	Customer string
+	Fiat     string
+	Total    string
+	Status   Badge
+	Memo     string
+}
+
+// PaymentRow is one payment.
+type PaymentRow struct {
+	TxID    string
+	Created string
+	Sender  string
+	Amount  string
+	Type    string
+	Status  Badge
+	OrderID string
+}
+
+// DashboardPage is the landing page.
+type DashboardPage struct {
+	Layout
+	ReceivedToday string
+	ReceivedWeek  string
+	ReceivedTotal string
+	ByStatus      []StatusRow
+	Latest        []PaymentRow
+	Failures      []SyncRow
+	Chart         Chart
+}
+
+// StatusRow counts the orders in one status.
+type StatusRow struct {
+	Status Badge
+	Count  string
+	Total  string
+	Href   string
+}
+
+// Chart is a bar chart of received XTR per day, drawn as SVG.
+type Chart struct {
+	Width  int
+	Height int
+	Bars   []Bar
+	Max    string
+}
+
+// Bar is one day of the chart, already laid out.
+type Bar struct {
+	X, Y, W, H int
+	Label      string
+	Title      string
+}
+
+// OrderFilter is the order search form.
+type OrderFilter struct {
+	ID       string // an order id, or a #name
+	Memo     string
+	Customer string
+	Status   string
+	Since    string
+	Until    string
+	Errors   map[string]string
+	Statuses []string
+}
+
+// OrderListPage is the searchable, paged order list.
+type OrderListPage struct {
+	Layout
+	Filter   OrderFilter
+	Rows     []OrderRow
+	Page     int
+	PrevHref string
+	NextHref string
+}
+
+// OrderShowPage is one order with its payments, audit trail, sync state and actions.
+type OrderShowPage struct {
+	Layout
+	Detail OrderDetail
+}
+
+// OrderDetail is the part of the order page that actions re-render.
+type OrderDetail struct {
+	Flash    *Flash
+	Order    OrderRow
+	Facts    []Fact
+	Payments []PaymentRow
+	Audit    []AuditRow
+	Sync     []SyncRow
+	Actions  []Form
+}
+
+// Fact is a label and its value.
+type Fact struct {
+	Label string
+	Value string
+}
+
+// AuditRow is one recorded change.
+type AuditRow struct {
+	At     string
+	Field  string
+	Old    string
+	New    string
+	Reason string
+	Actor  string
+}
+
+// SyncRow is one outbox job: a Shopify call and how it went.
+type SyncRow struct {
+	OrderID  string
+	Href     string
+	Kind     string
+	State    Badge
+	Attempts string
+	Next     string
+	Error    string
+}
+
+// CustomerListPage lists customer ids and looks one up.
+type CustomerListPage struct {
+	Layout
+	Query    string
+	Error    string
+	IDs      []Link
+	NextHref string
+	PrevHref string
+}
+
+// Link is a labelled href.
+type Link struct {
+	Text string
+	Href string
+}
+
+// CustomerPage is one customer's account.
+type CustomerPage struct {
+	Layout
+	Detail CustomerDetail
+}
+
+// CustomerDetail is the part of the customer page that actions re-render.
+type CustomerDetail struct {
+	Flash       *Flash
+	CustomerID  string
+	Balance     string
+	Confirmed   string
+	Spent       string
+	Pending     string
+	Addresses   []Fact
+	Orders      []OrderRow
+	Settlements []SettlementRow
+	Credit      Form
+	Settle      Form
+}
+
+// SettlementRow is an amount of an address's funds spent on an order.
+type SettlementRow struct {
+	At      string
+	OrderID string
+	Address string
+	Type    string
+	Amount  string
+}
+
+// WalletsPage lists and authorises hot wallets.
+type WalletsPage struct {
+	Layout
+	Section WalletsSection
+}
+
+// WalletsSection is the part of the wallets page that actions re-render.
+type WalletsSection struct {
+	Flash     *Flash
+	Wallets   []WalletRow
+	Authorize Form
+}
+
+// WalletRow is one authorised hot wallet.
+type WalletRow struct {
+	Address   string
+	IP        string
+	LastNonce string
+	LastSeen  string
+	Revoke    Form
+}
+
+// RatesPage shows exchange rates and sets one.
+type RatesPage struct {
+	Layout
+	Section RatesSection
+}
+
+// RatesSection is the part of the rates page that the set-rate form re-renders.
+type RatesSection struct {
+	Flash   *Flash
+	Current []RateRow
+	History []RateRow
+	Set     Form
+}
+
+// RateRow is one exchange rate.
+type RateRow struct {
+	Currency string
+	Rate     string
+	Updated  string
+}
+
+// RolesPage shows and changes an address's roles.
+type RolesPage struct {
+	Layout
+	Section RolesSection
+}
+
+// RolesSection is the part of the roles page that the form re-renders.
+type RolesSection struct {
+	Flash   *Flash
+	Address string
+	Roles   []string
+	Lookup  Form
+	Change  Form
+}
+
+// SetupPage is the setup checklist.
+type SetupPage struct {
+	Layout
+	Checks  []Check
+	Snippet string
+}
+
+// Check is one line of the setup checklist.
+type Check struct {
+	Label  string
+	OK     bool
+	Detail string
+}

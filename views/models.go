@@ -1,0 +1,74 @@
+// Package views holds taripay's templ components. Components take view
+// models that mirror the screen; they never call services or reshape data.
+package views
+
+// PayPage is the public claim-and-pay page of one order.
+type PayPage struct {
+	Token     string
+	OrderName string
+	// Amount is the order total in XTR, formatted exactly ("2,400.5 XTR");
+	// AmountMicroTari is the same value in µT for wallets that want it.
+	Amount          string
+	AmountMicroTari int64
+	// Fiat and Rate are empty when the order was priced in XTR.
+	Fiat string
+	Rate string
+
+	// Payment is nil when the page must not offer payment (closed order, or
+	// no hot wallet configured); Closed explains why.
+	Payment *PaymentDetails
+	Closed  string
+
+	Status StatusView
+	Claim  *ClaimForm // nil once the order no longer needs a claim
+	Notice string     // a one-off confirmation, e.g. after a claim
+}
+
+// PaymentDetails tells the customer where and how to pay.
+type PaymentDetails struct {
+	Address    string // base58
+	Emoji      string
+	PaymentURI string // tari://… deep link, also in the QR code
+	QRURL      string
+	Note       string // what to put in the payment's message
+}
+
+// StatusView is the live status region, polled by htmx while it can change.
+type StatusView struct {
+	Status   string // Unclaimed, New, Paid, Expired, Cancelled
+	Label    string
+	Detail   string
+	TimeLeft string // empty when no deadline applies
+	PollURL  string // empty when the status is final
+	Interval string // htmx trigger, e.g. "every 2s"
+}
+
+// Tone is the StatusView's banner colour class.
+func (s StatusView) Tone() string {
+	switch s.Status {
+	case "Paid":
+		return "success"
+	case "Expired", "Cancelled":
+		return "critical"
+	case "New":
+		return "info"
+	}
+	return "attention"
+}
+
+// ClaimForm is the "claim this order" form and its inline error.
+type ClaimForm struct {
+	Action    string
+	OrderID   string // the id the claim signature must cover
+	Address   string
+	Signature string
+	Error     string
+}
+
+// Message is a simple page with a heading and one paragraph: not found,
+// still processing, or a generic error.
+type Message struct {
+	Title   string
+	Text    string
+	Refresh int // seconds until the page reloads itself; 0 for never
+}
