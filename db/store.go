@@ -134,14 +134,8 @@ func (s *store) SearchOrders(ctx context.Context, f engine.OrderQuery) ([]engine
 		q = q.Where("status IN (?)", bun.In(f.Statuses))
 	}
 	q = q.Order("created_at", "id")
-	if f.Limit > 0 {
-		q = q.Limit(int64(f.Limit))
-	}
-	if f.Offset > 0 {
-		if f.Limit <= 0 && s.dialect == SQLite {
-			q = q.Limit(-1)
-		}
-		q = q.Offset(int64(f.Offset))
+	if f.Limit > 0 || f.Offset > 0 {
+		q = paged(q, f.Offset, f.Limit)
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("search orders: %w", err)
@@ -222,7 +216,7 @@ func (s *store) CustomerIDs(ctx context.Context, offset, count int) ([]string, e
 
 func paged(q *bun.SelectQuery, offset, count int) *bun.SelectQuery {
 	if count <= 0 {
-		count = 1 << 30
+		count = 1 << 30 // SQLite needs a LIMIT before an OFFSET
 	}
 	return q.Limit(int64(count)).Offset(int64(max(offset, 0)))
 }
