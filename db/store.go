@@ -426,6 +426,17 @@ func (s *store) Audit(ctx context.Context, entity, entityID string) ([]engine.Au
 	return es, nil
 }
 
+func (s *store) TryLock(ctx context.Context, key string) (bool, error) {
+	if s.dialect != Postgres {
+		return true, nil // the immediate transaction already holds the database write lock
+	}
+	var ok bool
+	if err := s.idb.NewRaw("SELECT pg_try_advisory_xact_lock(hashtext(?))", key).Scan(ctx, &ok); err != nil {
+		return false, fmt.Errorf("try lock %s: %w", key, err)
+	}
+	return ok, nil
+}
+
 func (s *store) InsertEvent(ctx context.Context, typ engine.EventType, payload []byte, at time.Time) (int64, error) {
 	var seq int64
 	err := s.idb.NewRaw("INSERT INTO events (type, payload, at) VALUES (?, ?, ?) RETURNING seq",
