@@ -569,8 +569,11 @@ func (s *store) RevokeRoles(ctx context.Context, address string, roles []engine.
 }
 
 func (s *store) UpsertWallet(ctx context.Context, w engine.Wallet) error {
-	_, err := s.idb.NewInsert().Model(&w).On("CONFLICT (address) DO UPDATE").
-		Set("ip_address = EXCLUDED.ip_address").Set("last_nonce = EXCLUDED.last_nonce").Exec(ctx)
+	// Re-authorising never rewinds the nonce, so old notifications cannot be replayed.
+	_, err := s.idb.ExecContext(ctx, `INSERT INTO wallets (address, ip_address, last_nonce) VALUES (?, ?, ?)
+		ON CONFLICT (address) DO UPDATE SET ip_address = EXCLUDED.ip_address,
+			last_nonce = CASE WHEN EXCLUDED.last_nonce > wallets.last_nonce THEN EXCLUDED.last_nonce ELSE wallets.last_nonce END`,
+		w.Address, w.IPAddress, w.LastNonce)
 	if err != nil {
 		return fmt.Errorf("authorise wallet %s: %w", w.Address, err)
 	}

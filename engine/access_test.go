@@ -72,6 +72,13 @@ func TestWallets(t *testing.T) {
 		if err != nil || w.LastNonce != 7 || w.LastSeen == nil || !w.LastSeen.Equal(en.clock.Now()) || w.IPAddress != "10.0.0.2" {
 			t.Fatalf("wallet = %+v, %v", w, err)
 		}
+		// Re-authorising changes the IP but never rewinds the nonce.
+		if err := en.e.AuthorizeWallet(en.ctx, engine.Wallet{Address: "w2", IPAddress: "10.0.0.3", LastNonce: 1}); err != nil {
+			t.Fatal(err)
+		}
+		if w, err := en.e.Wallet(en.ctx, "w2"); err != nil || w.LastNonce != 7 || w.IPAddress != "10.0.0.3" {
+			t.Fatalf("re-authorised wallet = %+v, %v", w, err)
+		}
 		ws, err := en.e.Wallets(en.ctx)
 		if err != nil || len(ws) != 2 {
 			t.Fatalf("wallets = %+v, %v", ws, err)
