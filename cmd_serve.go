@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 	"taripay/app"
 	"taripay/app/config"
 	"taripay/app/pay"
+	"taripay/app/shopify"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -69,6 +71,7 @@ func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB,
 }
 
 func serve(ctx context.Context, log *slog.Logger) error {
+	slog.SetDefault(log) // the engine logs through the default logger
 	cfg, err := loadConfig()
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
@@ -87,6 +90,10 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		log.Info("super_admin granted from TPG_SUPER_ADMIN", "address", a.Base58())
 	}
 
+	hooks, background, err := storefront(cfg, e, database, log)
+	if err != nil {
+		return err
+	}
 	server := app.New(app.Deps{
 		Config: cfg,
 		Engine: e,
@@ -101,6 +108,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 			UnclaimedOrderTimeout: cfg.UnclaimedOrderTimeout,
 			UnpaidOrderTimeout:    cfg.UnpaidOrderTimeout,
 		}, systemClock{}, log),
+		Shopify: hooks,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
@@ -109,11 +117,15 @@ func serve(ctx context.Context, log *slog.Logger) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	expired := make(chan struct{})
-	go func() {
-		defer close(expired)
-		runExpiry(ctx, e, cfg.ExpiryInterval, log)
-	}()
+	var workers sync.WaitGroup
+	workers.Go(func() { e.RunExpiry(engine.WithActor(ctx, "expiry"), cfg.ExpiryInterval) })
+	for _, run := range background {
+		workers.Go(func() {
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("background worker stopped", "err", err)
+			}
+		})
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
@@ -127,8 +139,34 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		err = server.ShutdownWithTimeout(10 * time.Second)
 	}
 	cancel()
-	<-expired
+	workers.Wait()
 	return err
+}
+
+// storefront builds the Shopify side: the webhook handler (nil without
+// Shopify settings) and the workers that process stored webhooks and the
+// outbox of side effects. Without an Admin API the outbox worker logs the
+// side effects as skipped and keeps them for later.
+func storefront(cfg config.Config, e *engine.Engine, database *db.DB, log *slog.Logger) (*shopify.Handler, []func(context.Context) error, error) {
+	store := db.NewShopifyStore(database.Bun())
+	var admin shopify.OrderAdmin
+	if cfg.ShopifyEnabled && cfg.Shopify.Enabled() {
+		a, err := shopify.NewAdmin(cfg.Shopify, &http.Client{Timeout: 30 * time.Second}, log)
+		if err != nil {
+			return nil, nil, fmt.Errorf("shopify admin API: %w", err)
+		}
+		admin = a
+	}
+	worker := shopify.NewWorker(shopify.WorkerConfig{CapturePayments: cfg.Shopify.CapturePayments, Restock: cfg.Shopify.Restock},
+		e, admin, store, time.Now, log)
+	e.Subscribe(worker.Notify)
+	background := []func(context.Context) error{worker.Run}
+	if !cfg.ShopifyEnabled {
+		log.Info("no TPG_SHOPIFY_* settings: Shopify webhooks are off and side effects are skipped")
+		return nil, background, nil
+	}
+	hooks := shopify.NewHandler(cfg.Shopify, e, store, store, nil, time.Now, log)
+	return hooks, append(background, hooks.Run), nil
 }
 
 // jwtKeys returns the configured access-token keys, or a random pair for
@@ -146,30 +184,6 @@ func jwtKeys(cfg config.Config, log *slog.Logger) tari.JWTKeys {
 		log.Warn(fmt.Sprintf(tari.WarnJWTKeyFile, path))
 	}
 	return keys
-}
-
-// runExpiry annuls overdue orders at once and then every interval, until
-// ctx ends. Failures are logged and the next pass tries again.
-func runExpiry(ctx context.Context, e *engine.Engine, interval time.Duration, log *slog.Logger) {
-	ctx = engine.WithActor(ctx, "expiry")
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		orders, err := e.ExpireOrders(ctx)
-		switch {
-		case err != nil && !errors.Is(err, context.Canceled):
-			log.Error("expiry pass failed", "err", err)
-		default:
-			for _, o := range orders {
-				log.Info("order expired", "order_id", o.OrderID, "status", o.Status)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // redactURL drops the password from a database URL before it is logged.

@@ -96,49 +96,51 @@ type paymentList struct {
 }
 
 func TestWalletPaymentLifecycle(t *testing.T) {
-	h := newHarness(t, nil)
-	alice := keyActor(t, aliceSecret)
+	forBackends(t, func(t *testing.T, backend string) {
+		h := newHarnessOn(t, backend, nil)
+		alice := keyActor(t, aliceSecret)
 
-	r := h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", ptr("for you"), nil))
-	res := decode[api.JSONResponse](t, r)
-	if r.status != 200 || !res.Success {
-		t.Fatalf("incoming: %d %s", r.status, r.body)
-	}
-	golden(t, "incoming_payment_message", res.Message)
+		r := h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", ptr("for you"), nil))
+		res := decode[api.JSONResponse](t, r)
+		if r.status != 200 || !res.Success {
+			t.Fatalf("incoming: %d %s", r.status, r.body)
+		}
+		golden(t, "incoming_payment_message", res.Message)
 
-	r = h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", nil, nil))
-	golden(t, "incoming_payment_duplicate", r.body)
+		r = h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", nil, nil))
+		golden(t, "incoming_payment_duplicate", r.body)
 
-	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
-	golden(t, "tx_confirmation", r.body)
-	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
-	golden(t, "tx_confirmation_duplicate", r.body)
-	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "nope"))
-	golden(t, "tx_confirmation_unknown", r.body)
+		r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
+		golden(t, "tx_confirmation", r.body)
+		r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
+		golden(t, "tx_confirmation_duplicate", r.body)
+		r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "nope"))
+		golden(t, "tx_confirmation_unknown", r.body)
 
-	// tx_cancelled: a confirmed payment is final.
-	wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment001")), 409, "already confirmed")
-	wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "nope")), 404, "nope")
-	h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 7, "payment002", nil, nil))
-	r = h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment002"))
-	golden(t, "tx_cancelled", r.body)
-	// A cancelled payment can never be confirmed.
-	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment002"))
-	if !strings.Contains(r.body, `"success":false`) {
-		t.Errorf("confirming a cancelled payment: %s", r.body)
-	}
-	// tx_cancelled has the same guards as tx_confirmation.
-	b := h.confirmationBody(h.hot, "payment003")
-	wantError(t, h.do("POST", "/wallet/tx_cancelled", b, "X-Forwarded-For", "1.2.3.4"), 401, "")
-	wantError(t, h.wallet("/wallet/tx_cancelled", []byte(strings.Replace(string(b), "payment003", "payment004", 1))), 401, "")
+		// tx_cancelled: a confirmed payment is final.
+		wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment001")), 409, "already confirmed")
+		wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "nope")), 404, "nope")
+		h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 7, "payment002", nil, nil))
+		r = h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment002"))
+		golden(t, "tx_cancelled", r.body)
+		// A cancelled payment can never be confirmed.
+		r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment002"))
+		if !strings.Contains(r.body, `"success":false`) {
+			t.Errorf("confirming a cancelled payment: %s", r.body)
+		}
+		// tx_cancelled has the same guards as tx_confirmation.
+		b := h.confirmationBody(h.hot, "payment003")
+		wantError(t, h.do("POST", "/wallet/tx_cancelled", b, "X-Forwarded-For", "1.2.3.4"), 401, "")
+		wantError(t, h.wallet("/wallet/tx_cancelled", []byte(strings.Replace(string(b), "payment003", "payment004", 1))), 401, "")
 
-	bal := decode[struct {
-		TotalConfirmed int64 `json:"total_confirmed"`
-	}](t, h.as(h.login(alice), "GET", "/api/balance", nil))
-	if bal.TotalConfirmed != 2_500_000_000 {
-		t.Errorf("confirmed balance %d", bal.TotalConfirmed)
-	}
+		bal := decode[struct {
+			TotalConfirmed int64 `json:"total_confirmed"`
+		}](t, h.as(h.login(alice), "GET", "/api/balance", nil))
+		if bal.TotalConfirmed != 2_500_000_000 {
+			t.Errorf("confirmed balance %d", bal.TotalConfirmed)
+		}
 
-	r = h.do("GET", "/wallet/send_to", nil)
-	golden(t, "send_to", r.body)
+		r = h.do("GET", "/wallet/send_to", nil)
+		golden(t, "send_to", r.body)
+	})
 }
