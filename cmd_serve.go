@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -58,14 +57,13 @@ func (systemClock) Now() time.Time { return time.Now() }
 // openEngine opens (creating and migrating) the database and builds the
 // engine over it.
 func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB, error) {
-	if path, ok := strings.CutPrefix(cfg.DatabaseURL, "sqlite://"); ok {
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, nil, fmt.Errorf("create database directory: %w", err)
-		}
-	}
 	database, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	// SQLite keeps the pool db.Open chose: it has one writer whatever the size.
+	if database.Dialect() == db.Postgres {
+		database.Bun().SetMaxOpenConns(cfg.MaxConnections)
 	}
 	return engine.New(cfg.Engine(), database, systemClock{}), database, nil
 }
