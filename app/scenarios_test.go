@@ -174,12 +174,26 @@ func TestScenarioAdminOperations(t *testing.T) {
 
 		golden(t, "creditors", h.as(admin, "GET", "/api/creditors", nil).body)
 		golden(t, "customer_ids", h.as(admin, "GET", "/api/customer_ids", nil).body)
+		// count without offset starts at 0, offset without count skips (the reference 500s or ignores).
+		for q, want := range map[string]string{"count=1": `["alice"]`, "offset=1": `["bob"]`, "offset=1&count=5": `["bob"]`} {
+			if r := h.as(admin, "GET", "/api/customer_ids?"+q, nil); r.body != want {
+				t.Errorf("customer_ids?%s: %d %s, want %s", q, r.status, r.body, want)
+			}
+		}
+		wantError(t, h.as(admin, "GET", "/api/customer_ids?count=-1", nil), 400, "Query deserialize error")
 
 		r := h.as(admin, "POST", "/api/credit", map[string]any{"customer_id": "bob", "amount": 200_000_000})
 		golden(t, "credit_note", r.body)
 		wantStatus(t, h, "2", engine.OrderPaid)
 		wantStatus(t, h, "4", engine.OrderNew)
 		golden(t, "addresses", h.as(admin, "GET", "/api/addresses", nil).body, bob.base58(), "<bob>", alice.base58(), "<alice>")
+		// The same note again in the same second is a new note, or a 4xx, never a 500.
+		if r := h.as(admin, "POST", "/api/credit", map[string]any{"customer_id": "carol", "amount": 1}); r.status != 200 {
+			t.Fatalf("credit: %d %s", r.status, r.body)
+		}
+		if r := h.as(admin, "POST", "/api/credit", map[string]any{"customer_id": "carol", "amount": 1}); r.status >= 500 {
+			t.Errorf("repeated credit note: %d %s", r.status, r.body)
+		}
 
 		r = h.as(admin, "PATCH", "/api/order_price", map[string]any{"order_id": "1", "new_price": 50_000_000, "reason": "discount"})
 		golden(t, "order_price", r.body)
