@@ -144,3 +144,45 @@ func TestWalletPaymentLifecycle(t *testing.T) {
 		golden(t, "send_to", r.body)
 	})
 }
+
+// TestWalletRoutesAuth runs every wallet-signed route through each of its
+// authentication failures, then its success.
+func TestWalletRoutesAuth(t *testing.T) {
+	customer := keyActor(t, aliceSecret)
+	routes := []struct {
+		path string
+		body func(h *harness, w *actor) []byte
+	}{
+		{"/wallet/incoming_payment", func(h *harness, w *actor) []byte {
+			return h.paymentBody(w, customer.addr, 100, "tx-new", nil, nil)
+		}},
+		{"/wallet/tx_confirmation", func(h *harness, w *actor) []byte { return h.confirmationBody(w, "tx1") }},
+		{"/wallet/tx_cancelled", func(h *harness, w *actor) []byte { return h.confirmationBody(w, "tx1") }},
+	}
+	for _, rt := range routes {
+		t.Run(rt.path, func(t *testing.T) {
+			h := newHarness(t, nil)
+			if r := h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)); r.status != 200 {
+				t.Fatalf("fixture: %d %s", r.status, r.body)
+			}
+			forger := h.newActor()
+			forger.addr, forger.nonce = h.hot.addr, h.hot.nonce
+			stranger := h.newActor()
+			for name, r := range map[string]response{
+				"wrong IP":            h.do("POST", rt.path, rt.body(h, h.hot), "X-Forwarded-For", "10.9.9.9"),
+				"no forwarded IP":     h.do("POST", rt.path, rt.body(h, h.hot)),
+				"bad signature":       h.wallet(rt.path, rt.body(h, forger)),
+				"unregistered wallet": h.wallet(rt.path, rt.body(h, stranger)),
+			} {
+				if r.status != 401 {
+					t.Errorf("%s: %d %s, want 401", name, r.status, r.body)
+				}
+			}
+			body := rt.body(h, h.hot)
+			if r := h.wallet(rt.path, body); r.status != 200 || !strings.Contains(r.body, `"success":true`) {
+				t.Fatalf("signed: %d %s", r.status, r.body)
+			}
+			wantError(t, h.wallet(rt.path, body), 401, "not authorised") // replayed nonce
+		})
+	}
+}
