@@ -93,19 +93,13 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	server := app.New(app.Deps{
-		Config: cfg,
-		Engine: e,
-		Keys:   keys,
-		Log:    log,
-		Now:    time.Now,
-		Rand:   rand.Reader,
-		Pay: pay.New(e, pay.Config{
-			PaymentWallet:         cfg.PaymentWallet,
-			StrictMode:            cfg.StrictMode,
-			NoteByName:            cfg.OrderIDFieldName,
-			UnclaimedOrderTimeout: cfg.UnclaimedOrderTimeout,
-			UnpaidOrderTimeout:    cfg.UnpaidOrderTimeout,
-		}, systemClock{}, log),
+		Config:  cfg,
+		Engine:  e,
+		Keys:    keys,
+		Log:     log,
+		Now:     time.Now,
+		Rand:    rand.Reader,
+		Pay:     pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
 		Shopify: hooks,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr())
@@ -148,8 +142,9 @@ func serve(ctx context.Context, log *slog.Logger) error {
 func storefront(cfg config.Config, e *engine.Engine, database *db.DB, log *slog.Logger) (*shopify.Handler, []func(context.Context) error, error) {
 	store := db.NewShopifyStore(database.Bun())
 	var admin shopify.OrderAdmin
-	if cfg.ShopifyEnabled && cfg.Shopify.Enabled() {
-		a, err := shopify.NewAdmin(cfg.Shopify, &http.Client{Timeout: 30 * time.Second}, log)
+	// Static-token mode; the embedded admin's token exchange is not wired yet.
+	if cfg.ShopifyEnabled && cfg.Shopify.AccessToken != "" && (cfg.Shopify.Shop != "" || cfg.Shopify.APIBaseURL != "") {
+		a, err := shopify.NewAdmin(cfg.Shopify, nil, &http.Client{Timeout: 30 * time.Second}, log)
 		if err != nil {
 			return nil, nil, fmt.Errorf("shopify admin API: %w", err)
 		}
