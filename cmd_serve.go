@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +17,7 @@ import (
 	"taripay/app"
 	"taripay/app/config"
 	"taripay/app/pay"
+	"taripay/app/shopify"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -56,19 +57,19 @@ func (systemClock) Now() time.Time { return time.Now() }
 // openEngine opens (creating and migrating) the database and builds the
 // engine over it.
 func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB, error) {
-	if path, ok := strings.CutPrefix(cfg.DatabaseURL, "sqlite://"); ok {
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, nil, fmt.Errorf("create database directory: %w", err)
-		}
-	}
 	database, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	// SQLite keeps the pool db.Open chose: it has one writer whatever the size.
+	if database.Dialect() == db.Postgres {
+		database.Bun().SetMaxOpenConns(cfg.MaxConnections)
 	}
 	return engine.New(cfg.Engine(), database, systemClock{}), database, nil
 }
 
 func serve(ctx context.Context, log *slog.Logger) error {
+	slog.SetDefault(log) // the engine logs through the default logger
 	cfg, err := loadConfig()
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
@@ -87,14 +88,19 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		log.Info("super_admin granted from TPG_SUPER_ADMIN", "address", a.Base58())
 	}
 
+	hooks, background, err := storefront(cfg, e, database, log)
+	if err != nil {
+		return err
+	}
 	server := app.New(app.Deps{
-		Config: cfg,
-		Engine: e,
-		Keys:   keys,
-		Log:    log,
-		Now:    time.Now,
-		Rand:   rand.Reader,
-		Pay:    pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
+		Config:  cfg,
+		Engine:  e,
+		Keys:    keys,
+		Log:     log,
+		Now:     time.Now,
+		Rand:    rand.Reader,
+		Pay:     pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
+		Shopify: hooks,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
@@ -103,11 +109,15 @@ func serve(ctx context.Context, log *slog.Logger) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	expired := make(chan struct{})
-	go func() {
-		defer close(expired)
-		runExpiry(ctx, e, cfg.ExpiryInterval, log)
-	}()
+	var workers sync.WaitGroup
+	workers.Go(func() { e.RunExpiry(engine.WithActor(ctx, "expiry"), cfg.ExpiryInterval) })
+	for _, run := range background {
+		workers.Go(func() {
+			if err := run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("background worker stopped", "err", err)
+			}
+		})
+	}
 
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
@@ -121,8 +131,35 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		err = server.ShutdownWithTimeout(10 * time.Second)
 	}
 	cancel()
-	<-expired
+	workers.Wait()
 	return err
+}
+
+// storefront builds the Shopify side: the webhook handler (nil without
+// Shopify settings) and the workers that process stored webhooks and the
+// outbox of side effects. Without an Admin API the outbox worker logs the
+// side effects as skipped and keeps them for later.
+func storefront(cfg config.Config, e *engine.Engine, database *db.DB, log *slog.Logger) (*shopify.Handler, []func(context.Context) error, error) {
+	store := db.NewShopifyStore(database.Bun())
+	var admin shopify.OrderAdmin
+	// Static-token mode; the embedded admin's token exchange is not wired yet.
+	if cfg.ShopifyEnabled && cfg.Shopify.AccessToken != "" && (cfg.Shopify.Shop != "" || cfg.Shopify.APIBaseURL != "") {
+		a, err := shopify.NewAdmin(cfg.Shopify, nil, &http.Client{Timeout: 30 * time.Second}, log)
+		if err != nil {
+			return nil, nil, fmt.Errorf("shopify admin API: %w", err)
+		}
+		admin = a
+	}
+	worker := shopify.NewWorker(shopify.WorkerConfig{CapturePayments: cfg.Shopify.CapturePayments, Restock: cfg.Shopify.Restock},
+		e, admin, store, time.Now, log)
+	e.Subscribe(worker.Notify)
+	background := []func(context.Context) error{worker.Run}
+	if !cfg.ShopifyEnabled {
+		log.Info("no TPG_SHOPIFY_* settings: Shopify webhooks are off and side effects are skipped")
+		return nil, background, nil
+	}
+	hooks := shopify.NewHandler(cfg.Shopify, e, store, store, nil, time.Now, log)
+	return hooks, append(background, hooks.Run), nil
 }
 
 // jwtKeys returns the configured access-token keys, or a random pair for
@@ -140,30 +177,6 @@ func jwtKeys(cfg config.Config, log *slog.Logger) tari.JWTKeys {
 		log.Warn(fmt.Sprintf(tari.WarnJWTKeyFile, path))
 	}
 	return keys
-}
-
-// runExpiry annuls overdue orders at once and then every interval, until
-// ctx ends. Failures are logged and the next pass tries again.
-func runExpiry(ctx context.Context, e *engine.Engine, interval time.Duration, log *slog.Logger) {
-	ctx = engine.WithActor(ctx, "expiry")
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		orders, err := e.ExpireOrders(ctx)
-		switch {
-		case err != nil && !errors.Is(err, context.Canceled):
-			log.Error("expiry pass failed", "err", err)
-		default:
-			for _, o := range orders {
-				log.Info("order expired", "order_id", o.OrderID, "status", o.Status)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // redactURL drops the password from a database URL before it is logged.
