@@ -87,7 +87,13 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		log.Info("super_admin granted from TPG_SUPER_ADMIN", "address", a.Base58())
 	}
 
-	server := app.New(app.Deps{
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	shop, shopDone, err := startShopify(ctx, cfg, e, database, log)
+	if err != nil {
+		return err
+	}
+	deps := app.Deps{
 		Config: cfg,
 		Engine: e,
 		Keys:   keys,
@@ -95,14 +101,18 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		Now:    time.Now,
 		Rand:   rand.Reader,
 		Pay:    pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
-	})
+		// POST /api/exchange_rate pushes each new rate to the storefront.
+		ExchangeRates: shop,
+	}
+	if cfg.ShopifyEnabled {
+		deps.Shopify = shop.Handler()
+	}
+	server := app.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	expired := make(chan struct{})
 	go func() {
 		defer close(expired)
@@ -122,6 +132,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	}
 	cancel()
 	<-expired
+	<-shopDone
 	return err
 }
 

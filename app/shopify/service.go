@@ -10,11 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"sync"
 	"time"
-
-	"github.com/gofiber/fiber/v2"
 
 	"taripay/engine"
 )
@@ -45,20 +42,15 @@ type Deps struct {
 	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	Now        func() time.Time
 	Log        *slog.Logger
-	// RemoteIP resolves the caller's IP for the whitelist with the server's
-	// forwarding rules; nil means the TCP peer.
-	RemoteIP func(*fiber.Ctx) (netip.Addr, bool)
 }
 
 // Service is the running Shopify integration.
 type Service struct {
-	cfg     Config
 	engine  ServiceEngine
 	admin   *Admin // nil without Shopify settings
 	prices  *Prices
 	handler *Handler
 	worker  *Worker
-	remote  func(*fiber.Ctx) (netip.Addr, bool)
 	log     *slog.Logger
 
 	mu      sync.Mutex
@@ -69,7 +61,7 @@ type Service struct {
 // New builds the integration. Without Shopify settings it still receives
 // webhooks, and logs its side effects as skipped.
 func New(d Deps) (*Service, error) {
-	s := &Service{cfg: d.Config, engine: d.Engine, remote: d.RemoteIP, log: d.Log,
+	s := &Service{engine: d.Engine, log: d.Log,
 		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
 	var orderAdmin OrderAdmin
 	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
@@ -93,18 +85,8 @@ func New(d Deps) (*Service, error) {
 	return s, nil
 }
 
-// Mount registers the /shopify routes on r (the /shopify group), all behind
-// the HMAC and IP-whitelist gate.
-func (s *Service) Mount(r fiber.Router) {
-	h := s.handler
-	r.Use(Gate(s.cfg, s.remote, s.log))
-	r.Get("/health", h.Health)
-	r.Post("/webhook/checkout_create", h.CheckoutCreate)
-	r.Post("/webhook/product_updated", h.ProductUpdated)
-	r.Post("/webhook/transaction_create", h.TransactionCreate)
-	r.Post("/webhook/no_op", h.NoOp)
-	r.Post("/webhook/:resource/:event", h.Topic)
-}
+// Handler is the webhook handler that app/routes.go mounts behind Gate.
+func (s *Service) Handler() *Handler { return s.handler }
 
 // Run processes webhooks, outbox jobs and rate syncs until ctx ends.
 func (s *Service) Run(ctx context.Context) error {
