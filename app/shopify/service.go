@@ -195,7 +195,12 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 		s.mu.Unlock()
 		failed := false
 		for _, cur := range todo {
-			if _, err := s.prices.Sync(ctx, cur); err != nil {
+			_, err := s.prices.Sync(ctx, cur)
+			switch {
+			case err == nil:
+			case !retryable(err):
+				s.log.Error("shopify price sync failed", "currency", cur, "err", err)
+			default:
 				s.log.Error("shopify price sync failed; will retry", "currency", cur, "err", err)
 				s.mu.Lock()
 				s.pending[cur] = true
@@ -203,9 +208,10 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 				failed = true
 			}
 		}
-		wait := time.Duration(1<<62 - 1)
+		var retry <-chan time.Time // nil: wait for the next rate change
 		if failed {
-			wait, delay = delay, min(2*delay, 30*time.Minute)
+			retry = time.After(delay)
+			delay = min(2*delay, 30*time.Minute)
 		} else {
 			delay = 5 * time.Second
 		}
@@ -213,7 +219,7 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-s.wake:
-		case <-time.After(wait):
+		case <-retry:
 		}
 	}
 }
