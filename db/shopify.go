@@ -10,11 +10,12 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// The Shopify store keeps what Shopify sends taripay: verified webhook
-// deliveries (the inbox), card authorisations, shop installs and compliance
-// reports. Its methods take plain values so package shopify can declare the
-// small interfaces it needs without importing db.
+// This file is the Shopify store: what Shopify sends taripay, namely
+// verified webhook deliveries (the inbox), card authorisations, shop
+// installs and compliance reports. Its methods take plain values so package
+// shopify can declare the small interfaces it needs without importing db.
 
+// shopifyWebhook is one verified delivery.
 type shopifyWebhook struct {
 	bun.BaseModel `bun:"table:shopify_webhooks"`
 
