@@ -50,10 +50,16 @@ func (d *DB) SaveWebhook(ctx context.Context, eventID, webhookID, topic, shop st
 		ExcludeColumn("id", "processed_at", "redacted_at").
 		On("CONFLICT (event_id) DO NOTHING").
 		Returning("id").Exec(ctx)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	inserted := err == nil
+	switch {
+	case errors.Is(err, sql.ErrNoRows): // the conflict returned no id
+	case err != nil:
 		return 0, false, fmt.Errorf("save webhook %s: %w", eventID, err)
+	default:
+		n, _ := res.RowsAffected()
+		inserted = n == 1
 	}
-	if n, _ := res.RowsAffected(); err != nil || n == 0 {
+	if !inserted {
 		var old shopifyWebhook
 		if err := d.bun.NewSelect().Model(&old).Column("id").Where("event_id = ?", eventID).Scan(ctx); err != nil {
 			return 0, false, fmt.Errorf("find webhook %s: %w", eventID, err)
