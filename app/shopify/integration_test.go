@@ -464,3 +464,32 @@ func startChild(t *testing.T, dbURL, shopifyURL string) *exec.Cmd {
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	return cmd
 }
+
+func TestIntegrationConcurrentDuplicates(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		var wg sync.WaitGroup
+		statuses := make([]int, 8)
+		for i := range statuses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				hook := shopifytest.Webhook{Topic: "orders/create", EventID: "same", Shop: shopDom, Secret: secret, Body: fixture(t, "orders_create.json")}
+				resp, err := s.app.Test(hook.Request("http://taripay.test/shopify/webhook/checkout_create"), -1)
+				if err == nil {
+					statuses[i] = resp.StatusCode
+				}
+			}()
+		}
+		wg.Wait()
+		for i, st := range statuses {
+			if st != 200 {
+				t.Errorf("delivery %d: status %d", i, st)
+			}
+		}
+		orders, err := s.eng.SearchOrders(context.Background(), engine.OrderQuery{CustomerID: "7221372846292"})
+		if err != nil || len(orders) != 1 {
+			t.Fatalf("%d orders, %v", len(orders), err)
+		}
+	})
+}
