@@ -59,7 +59,7 @@ func rolesSubcommand(name, short string, grant bool) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("%s roles: %w", name, err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %sed %v\n", a.Base58(), name, roles)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %v for %s\n", name, roles, a.Base58())
 			return nil
 		},
 	}

@@ -16,6 +16,7 @@ import (
 
 	"taripay/app"
 	"taripay/app/config"
+	"taripay/app/pay"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -93,6 +94,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		Log:    log,
 		Now:    time.Now,
 		Rand:   rand.Reader,
+		Pay:    pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
 	})
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
@@ -110,7 +112,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
 	log.Info("taripay serving", "addr", ln.Addr().String(), "database", redactURL(cfg.DatabaseURL),
-		"payment_wallet", cfg.PaymentWallet.Base58(), "strict_mode", cfg.StrictMode)
+		"send_to", cfg.SendTo().Base58(), "strict_mode", cfg.StrictMode, "shopify", cfg.ShopifyEnabled)
 
 	select {
 	case err = <-served:

@@ -9,12 +9,12 @@ import (
 	"image"
 	_ "image/png"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,7 +107,7 @@ func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 		t.Fatal(err)
 	}
 
-	port := freePort(t)
+	port := strconv.Itoa(freePort(t))
 	s.url = "http://127.0.0.1:" + port
 	cmd := exec.Command(s.bin, "serve")
 	cmd.Dir = dir
@@ -156,17 +156,6 @@ func skipIfStub(t *testing.T, err error) {
 }
 
 func ptr(s string) *string { return &s }
-
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	return port
-}
 
 // run runs the taripay binary with extra environment and returns stdout.
 func (s *payServer) run(t *testing.T, env []string, args ...string) string {

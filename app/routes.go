@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"taripay/app/api"
-	"taripay/app/pay"
+	"taripay/app/shopify"
 	"taripay/engine/tari"
 	"taripay/static"
 )
@@ -19,13 +19,17 @@ func registerRoutes(app *fiber.App, d Deps) {
 	e, cfg, log := d.Engine, d.Config, d.Log
 	ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded}
 	wallet := api.WalletGuard{Wallets: e, IP: ip, DisableWhitelist: cfg.DisableWalletWhitelist, Log: log}
+	var rates ExchangeRates = e
+	if d.ExchangeRates != nil {
+		rates = d.ExchangeRates
+	}
 
 	app.Use(accessLog(log, d.Now))
 
 	// Root: no token.
 	app.Get("/health", api.Health)
 	app.Post("/auth", api.Login(e, d.Keys.Signing, d.Now, d.Rand, log))
-	app.Post("/order/claim", api.ClaimOrder(e, cfg.PaymentWallet, log))
+	app.Post("/order/claim", api.ClaimOrder(e, cfg.SendTo(), log))
 
 	// Hot wallet: signed bodies, registered IP, increasing nonce.
 	app.Get("/wallet/send_to", api.SendTo(e))
@@ -33,10 +37,28 @@ func registerRoutes(app *fiber.App, d Deps) {
 	app.Post("/wallet/tx_confirmation", api.ConfirmTransaction(e, wallet))
 	app.Post("/wallet/tx_cancelled", api.CancelTransaction(e, wallet))
 
-	// Shopify webhooks: the Shopify package mounts its routes behind its
-	// HMAC and IP-whitelist gate.
-	if d.Shopify != nil {
-		d.Shopify(app.Group("/shopify"))
+	// Shopify webhooks: the HMAC over the raw body, then the IP whitelist.
+	if s := d.Shopify; s != nil {
+		g := app.Group("/shopify", shopify.Gate(cfg.Shopify, ip.RemoteIP, log))
+		g.Get("/health", s.Health)
+		g.Post("/webhook/checkout_create", s.CheckoutCreate)
+		g.Post("/webhook/product_updated", s.ProductUpdated)
+		g.Post("/webhook/transaction_create", s.TransactionCreate)
+		g.Post("/webhook/no_op", s.NoOp)
+		g.Post("/webhook/:resource/:event", s.Topic)
+	}
+
+	// Public pages and their assets.
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
+	if p := d.Pay; p != nil {
+		app.Get("/pay/order/:order_id/:mac", p.EmailLink)
+		app.Get("/pay/:token", p.Show)
+		app.Get("/pay/:token/status", p.Status)
+		app.Get("/pay/:token/qr.png", p.QR)
+		app.Post("/pay/:token/claim", p.SubmitClaim)
+	}
+	if d.Admin != nil {
+		d.Admin.Register(app)
 	}
 
 	// /api: an access token, then the route's role.
@@ -79,26 +101,12 @@ func registerRoutes(app *fiber.App, d Deps) {
 	r.Patch("/order_price", write, api.ChangeOrderPrice(e, log))
 	r.Patch("/reassign_order", write, api.ReassignOrder(e, log))
 	r.Patch("/reset_order/:order_id", write, api.ResetOrder(e, cfg.StrictMode, log))
-	r.Post("/exchange_rate", write, api.SetExchangeRate(e, log))
+	r.Post("/exchange_rate", write, api.SetExchangeRate(rates, log))
 	r.Post("/rescan_open_orders", write, orUnsupported(d.RescanOpenOrders, "Shopify is not configured"))
 
 	r.Post("/roles", superAdmin, api.UpdateRoles(e, log))
 	r.Post("/wallets", superAdmin, api.AddWallet(e, log))
 	r.Delete("/wallets/:address", superAdmin, api.RemoveWallet(e, log))
-
-	if d.Pages != nil {
-		d.Pages(app)
-	}
-
-	// Public claim-and-pay pages: the unguessable claim token in the path is
-	// the only credential, and a claim still needs a wallet signature.
-	pages := pay.New(e, pay.ConfigFrom(cfg), d.Now, log)
-	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS), MaxAge: 3600}))
-	app.Get("/pay/order/:order_id/:mac", pages.EmailLink)
-	app.Get("/pay/:token", pages.Show)
-	app.Get("/pay/:token/status", pages.Status)
-	app.Get("/pay/:token/qr.png", pages.QR)
-	app.Post("/pay/:token/claim", pages.SubmitClaim)
 }
 
 func orUnsupported(h fiber.Handler, why string) fiber.Handler {

@@ -4,14 +4,18 @@
 package app
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/admin"
 	"taripay/app/api"
 	"taripay/app/config"
+	"taripay/app/pay"
+	"taripay/app/shopify"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -26,13 +30,25 @@ type Deps struct {
 	Now    func() time.Time
 	Rand   io.Reader // nonces for signing access tokens
 
-	// Shopify mounts the webhook routes (behind their HMAC and IP gate) on
-	// the /shopify group; nil leaves /shopify unrouted.
-	Shopify func(r fiber.Router)
+	// Shopify receives the webhooks behind the HMAC and IP gate of
+	// Config.Shopify; nil (no Shopify settings) leaves /shopify unrouted.
+	Shopify *shopify.Handler
+	// ExchangeRates stores the rates of POST /api/exchange_rate; the Shopify
+	// integration wraps the engine so each new rate reaches the storefront.
+	// nil means the engine.
+	ExchangeRates ExchangeRates
 	// RescanOpenOrders serves POST /api/rescan_open_orders; nil answers 501.
 	RescanOpenOrders fiber.Handler
-	// Pages mounts the server-rendered pages (/pay/…) at the root.
-	Pages func(r fiber.Router)
+	// Pay serves the public claim-and-pay pages; nil leaves /pay unrouted.
+	Pay *pay.Handler
+	// Admin serves the embedded admin; nil leaves /admin unrouted.
+	Admin *admin.Handler
+}
+
+// ExchangeRates reads and stores exchange rates.
+type ExchangeRates interface {
+	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
+	SetExchangeRate(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error)
 }
 
 // New builds the fiber app with every route registered.

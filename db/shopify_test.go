@@ -51,7 +51,7 @@ func shopifyDBs(t *testing.T) map[string]*bun.DB {
 	}
 	for name, db := range dbs {
 		t.Cleanup(func() { db.Close() })
-		sqlText, err := os.ReadFile(filepath.Join("..", "migrations", "0100_shopify."+name+".sql"))
+		sqlText, err := os.ReadFile(filepath.Join("..", "migrations", name, "0100_shopify.up.sql"))
 		if err != nil {
 			t.Fatal(err)
 		}

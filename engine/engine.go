@@ -2,15 +2,15 @@ package engine
 
 import (
 	"context"
-	"errors"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
 	"time"
 )
-
-// CONTRACT STUB: the engine helper replaces every body below with the real
-// implementation, keeping these exported signatures (the API, Shopify and
-// page layers code against them). Nothing here survives to main.
-
-var errTODO = errors.New("engine: not implemented yet")
 
 // Config holds the engine's rules, parsed once from TPG_* by the caller.
 type Config struct {
@@ -24,179 +24,128 @@ type Config struct {
 // Clock is injected so expiry and timestamps are exact in tests.
 type Clock interface{ Now() time.Time }
 
-// Store is the engine's persistence port (CONTRACT STUB: the engine helper
-// defines its real methods; package db implements them).
-type Store interface{}
+// SystemClock reads the wall clock.
+type SystemClock struct{}
+
+func (SystemClock) Now() time.Time { return time.Now() }
 
 // New builds an engine over a store and a clock.
-func New(cfg Config, store Store, clock Clock) *Engine { return &Engine{cfg: cfg} }
+func New(cfg Config, store Store, clock Clock) *Engine {
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	return &Engine{cfg: cfg, store: store, clock: clock, owner: randomHex(8), log: slog.Default()}
+}
 
 // Engine is the payment engine. It is safe for concurrent use, and several
 // processes may run one each over a shared PostgreSQL database.
 type Engine struct {
-	cfg Config
+	cfg   Config
+	store Store
+	clock Clock
+	owner string // this process's side-effect lease owner
+	log   *slog.Logger
+
+	mu   sync.Mutex // serialises publication, so subscribers see one change's events in order
+	subs []func(context.Context, Envelope)
 }
 
-// Subscribe registers fn to receive every event after its transaction commits.
-func (e *Engine) Subscribe(fn func(context.Context, Envelope)) {}
-
-// --- orders ---
-
-// AddOrder stores a storefront order, claims it from a memo signature in its
-// note, auto-claims it, and pays it from linked credit (engine.md §2.2).
-// An order_id already stored returns the stored order and ErrOrderExists.
-func (e *Engine) AddOrder(ctx context.Context, o NewOrder) (Order, error) { return Order{}, errTODO }
-
-// Claim links an order to the claimant address: Unclaimed→New, New stays
-// New, and a closed order is refused with ErrOrderClosed. It then pays the
-// order from that address's credit.
-func (e *Engine) Claim(ctx context.Context, orderRef, address string) (ClaimResult, error) {
-	return ClaimResult{}, errTODO
+// Subscribe registers fn to receive every event after its transaction
+// commits. Subscribers run synchronously, in registration order, and should
+// hand slow work to a goroutine; the durable record is the events table.
+func (e *Engine) Subscribe(fn func(context.Context, Envelope)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.subs = append(e.subs, fn)
 }
 
-// Order finds an order by order_id, or by alt_id when allowAlt (an order_id
-// match wins). A missing order returns ErrOrderNotFound.
-func (e *Engine) Order(ctx context.Context, ref string, allowAlt bool) (Order, error) {
-	return Order{}, errTODO
+// now is the one timestamp of an operation, at the stores' precision.
+func (e *Engine) now() time.Time { return e.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// txn is one attempt of one engine operation: the store transaction, its
+// timestamp and actor, and the events it has written.
+type txn struct {
+	Tx
+	ctx   context.Context
+	now   time.Time
+	actor string
+	envs  []Envelope
 }
 
-// OrderByClaimToken finds the order behind a /pay/{token} link.
-func (e *Engine) OrderByClaimToken(ctx context.Context, token string) (Order, error) {
-	return Order{}, errTODO
+// update runs fn in one store transaction and publishes its events after
+// the commit. fn may run several times when the store retries.
+func (e *Engine) update(ctx context.Context, fn func(t *txn) error) error {
+	var envs []Envelope
+	err := e.store.Update(ctx, func(tx Tx) error {
+		t := &txn{Tx: tx, ctx: ctx, now: e.now(), actor: ActorFrom(ctx)}
+		if err := fn(t); err != nil {
+			return err
+		}
+		envs = t.envs
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	e.publish(ctx, envs)
+	return nil
 }
 
-func (e *Engine) Fulfill(ctx context.Context, orderRef, reason string) (Order, error) {
-	return Order{}, errTODO
-}
-func (e *Engine) Cancel(ctx context.Context, orderRef, reason string) (Order, error) {
-	return Order{}, errTODO
-}
-
-// AnnulFromStorefront cancels an order that the storefront cancelled; its
-// OrderAnnulledEvent is marked as coming from the storefront so no side
-// effect is sent back.
-func (e *Engine) AnnulFromStorefront(ctx context.Context, orderID, reason string) (Order, error) {
-	return Order{}, errTODO
-}
-func (e *Engine) ChangePrice(ctx context.Context, orderRef string, price MicroTari, reason string) (Order, error) {
-	return Order{}, errTODO
-}
-func (e *Engine) ChangeMemo(ctx context.Context, orderRef, memo, reason string) (Order, error) {
-	return Order{}, errTODO
-}
-func (e *Engine) Reassign(ctx context.Context, orderRef, customerID, reason string) (OrderMoved, error) {
-	return OrderMoved{}, errTODO
+func (e *Engine) view(ctx context.Context, fn func(t *txn) error) error {
+	return e.store.View(ctx, func(tx Tx) error {
+		return fn(&txn{Tx: tx, ctx: ctx, now: e.now(), actor: ActorFrom(ctx)})
+	})
 }
 
-// Reset restores an Expired or Cancelled order to Unclaimed.
-func (e *Engine) Reset(ctx context.Context, orderRef, reason string) (Order, error) {
-	return Order{}, errTODO
+func (e *Engine) publish(ctx context.Context, envs []Envelope) {
+	if len(envs) == 0 {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, env := range envs {
+		for _, fn := range e.subs {
+			fn(ctx, env)
+		}
+	}
 }
 
-// ExpireOrders annuls orders past their deadlines; exactly one process
-// expires each order.
-func (e *Engine) ExpireOrders(ctx context.Context) ([]Order, error) { return nil, errTODO }
-
-// --- payments ---
-
-// ReceivePayment stores a pending payment, consuming the wallet nonce in the
-// same transaction. A duplicate txid is ErrPaymentExists and changes nothing
-// but the nonce.
-func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment) (Payment, error) {
-	return Payment{}, errTODO
+// emit writes an event to the outbox in this transaction.
+func (t *txn) emit(ev Event) error {
+	payload, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("encode %s event: %w", ev.Type(), err)
+	}
+	seq, err := t.InsertEvent(t.ctx, ev.Type(), payload, t.now)
+	if err != nil {
+		return err
+	}
+	t.envs = append(t.envs, Envelope{Seq: seq, At: t.now, Event: ev})
+	return nil
 }
 
-// ConfirmPayment confirms a pending payment and pays the payable orders of
-// the sender's customers, oldest first. ErrPaymentConfirmed for a duplicate.
-func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string) (Payment, []Order, error) {
-	return Payment{}, nil, errTODO
+// audit records one changed field of an order or payment.
+func (t *txn) audit(entity, id, field string, old, new *string, reason string) error {
+	return t.InsertAudit(t.ctx, AuditEntry{
+		Entity: entity, EntityID: id, Field: field, OldValue: old, NewValue: new,
+		Reason: reason, Actor: t.actor, At: t.now,
+	})
 }
 
-// CancelPayment moves a Received payment to Cancelled; a Confirmed one is ErrPaymentConfirmed.
-func (e *Engine) CancelPayment(ctx context.Context, by WalletCall, txid string) (Payment, error) {
-	return Payment{}, errTODO
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
-func (e *Engine) CreditNote(ctx context.Context, customerID string, amount MicroTari, reason string) (MultiAccountPayment, error) {
-	return MultiAccountPayment{}, errTODO
-}
-func (e *Engine) SettleAddress(ctx context.Context, address string) (MultiAccountPayment, error) {
-	return MultiAccountPayment{}, errTODO
-}
-func (e *Engine) SettleCustomer(ctx context.Context, customerID string) (MultiAccountPayment, error) {
-	return MultiAccountPayment{}, errTODO
+// newClaimToken makes the unguessable /pay/{token} token: 144 random bits.
+func newClaimToken() string {
+	b := make([]byte, 18)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// --- ledger reads ---
-
-func (e *Engine) AddressBalance(ctx context.Context, address string) (AddressBalance, error) {
-	return AddressBalance{}, errTODO
-}
-func (e *Engine) CustomerBalance(ctx context.Context, customerID string) (CustomerBalance, error) {
-	return CustomerBalance{}, errTODO
-}
-func (e *Engine) AddressHistory(ctx context.Context, address string) (AddressHistory, error) {
-	return AddressHistory{}, errTODO
-}
-func (e *Engine) CustomerHistory(ctx context.Context, customerID string) (CustomerHistory, error) {
-	return CustomerHistory{}, errTODO
-}
-func (e *Engine) OrdersForAddress(ctx context.Context, address string, onlyOpen bool) (OrderResult, error) {
-	return OrderResult{}, errTODO
-}
-func (e *Engine) PaymentsForAddress(ctx context.Context, address string) (PaymentsResult, error) {
-	return PaymentsResult{}, errTODO
-}
-func (e *Engine) PaymentsForOrder(ctx context.Context, orderID string) ([]Payment, error) {
-	return nil, errTODO
-}
-func (e *Engine) SearchOrders(ctx context.Context, q OrderQuery) ([]Order, error) {
-	return nil, errTODO
-}
-func (e *Engine) Creditors(ctx context.Context) ([]CustomerOrders, error) { return nil, errTODO }
-func (e *Engine) CustomerIDs(ctx context.Context, offset, count int) ([]string, error) {
-	return nil, errTODO
-}
-func (e *Engine) Addresses(ctx context.Context, offset, count int) ([]string, error) {
-	return nil, errTODO
-}
-func (e *Engine) Audit(ctx context.Context, entity, entityID string) ([]AuditEntry, error) {
-	return nil, errTODO
-}
-
-// --- exchange rates ---
-
-func (e *Engine) SetExchangeRate(ctx context.Context, currency string, rate MicroTari) (ExchangeRate, error) {
-	return ExchangeRate{}, errTODO
-}
-func (e *Engine) ExchangeRate(ctx context.Context, currency string) (ExchangeRate, error) {
-	return ExchangeRate{}, errTODO
-}
-func (e *Engine) ExchangeRateHistory(ctx context.Context, currency string, limit int) ([]ExchangeRate, error) {
-	return nil, errTODO
-}
-
-// --- access: logins, roles, wallets ---
-
-// Login consumes a login nonce (strictly increasing per address; an unseen
-// address is created) and checks that every requested role is held.
-func (e *Engine) Login(ctx context.Context, address string, nonce int64, roles []Role) error {
-	return errTODO
-}
-func (e *Engine) Roles(ctx context.Context, address string) ([]Role, error) { return nil, errTODO }
-func (e *Engine) UpdateRoles(ctx context.Context, address string, grant, revoke []Role) error {
-	return errTODO
-}
-func (e *Engine) AuthorizeWallet(ctx context.Context, w Wallet) error { return errTODO }
-func (e *Engine) RevokeWallet(ctx context.Context, address string) error {
-	return errTODO
-}
-func (e *Engine) Wallets(ctx context.Context) ([]Wallet, error) { return nil, errTODO }
-
-// Wallet returns an authorised wallet, or ErrWalletNotFound.
-func (e *Engine) Wallet(ctx context.Context, address string) (Wallet, error) {
-	return Wallet{}, errTODO
-}
+func strPtr(s string) *string { return &s }
 
 // actor context: who made a change, for the audit trail.
 type actorKey struct{}
@@ -213,26 +162,4 @@ func ActorFrom(ctx context.Context) string {
 		return a
 	}
 	return "system"
-}
-
-// --- outbox of storefront side effects ---
-
-// ClaimSideEffects leases up to limit due pending jobs to this process for
-// lease, so two processes never run one job at the same time.
-func (e *Engine) ClaimSideEffects(ctx context.Context, limit int, lease time.Duration) ([]SideEffect, error) {
-	return nil, errTODO
-}
-
-// CompleteSideEffect marks a job done.
-func (e *Engine) CompleteSideEffect(ctx context.Context, id int64) error { return errTODO }
-
-// RetrySideEffect records a failed attempt; the job runs again at retryAt,
-// or is left failed when final.
-func (e *Engine) RetrySideEffect(ctx context.Context, id int64, retryAt time.Time, cause string, final bool) error {
-	return errTODO
-}
-
-// SideEffects lists an order's outbox jobs, for the admin's sync state.
-func (e *Engine) SideEffects(ctx context.Context, orderID string) ([]SideEffect, error) {
-	return nil, errTODO
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"mime"
@@ -36,6 +37,9 @@ func decodeBody(c *fiber.Ctx, v any, required ...string) error {
 }
 
 func decodeJSON(body []byte, v any, required ...string) error {
+	if err := wantKind(body, '{', "a JSON object"); err != nil {
+		return err
+	}
 	var members map[string]jsontext.Value
 	if err := json.Unmarshal(body, &members); err != nil {
 		return errJSON(jsonMessage(err))
@@ -124,8 +128,20 @@ func empty(c *fiber.Ctx) error {
 
 // decodeJSONArray reads a JSON array body strictly, like decodeJSON.
 func decodeJSONArray(body []byte, v any) error {
+	if err := wantKind(body, '[', "a JSON array"); err != nil {
+		return err
+	}
 	if err := json.Unmarshal(body, v, json.RejectUnknownMembers(true)); err != nil {
 		return errJSON(jsonMessage(err))
+	}
+	return nil
+}
+
+// wantKind refuses a body that is not the JSON kind a route takes (null
+// included), before it is decoded.
+func wantKind(body []byte, kind jsontext.Kind, what string) error {
+	if jsontext.Value(bytes.TrimSpace(body)).Kind() != kind {
+		return errJSON("invalid type: expected " + what)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/joho/godotenv"
 
+	"taripay/app/shopify"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -43,7 +44,9 @@ type Config struct {
 	// the server makes a random pair for the session (api.md §4.3).
 	JWTKeys *tari.JWTKeys
 
-	PaymentWallet tari.Address // TPG_PAYMENT_WALLET_ADDRESS: ClaimedOrder.send_to
+	// PaymentWallet is TPG_PAYMENT_WALLET_ADDRESS, or the zero Address when
+	// unset; see SendTo.
+	PaymentWallet tari.Address
 
 	StrictMode                bool // TPG_STRICT_MODE
 	UseXForwardedFor          bool // TPG_USE_X_FORWARDED_FOR
@@ -59,6 +62,11 @@ type Config struct {
 
 	// SuperAdmins are granted super_admin at every start (TPG_SUPER_ADMIN).
 	SuperAdmins []tari.Address
+
+	// Shopify holds the TPG_SHOPIFY_* settings; ShopifyEnabled is false when
+	// none is set, and the server then runs without Shopify.
+	Shopify        shopify.Config
+	ShopifyEnabled bool
 }
 
 // Engine returns the engine's part of the configuration.
@@ -70,6 +78,17 @@ func (c Config) Engine() engine.Config {
 		UnclaimedOrderTimeout: c.UnclaimedOrderTimeout,
 		UnpaidOrderTimeout:    c.UnpaidOrderTimeout,
 	}
+}
+
+// SendTo is the address ClaimedOrder.send_to names: TPG_PAYMENT_WALLET_ADDRESS,
+// or the reference's default when it is unset. (The pay page instead shows
+// the first authorised hot wallet when it is unset.)
+func (c Config) SendTo() tari.Address {
+	if c.PaymentWallet.IsZero() {
+		a, _ := tari.ParseAddress(DefaultPaymentWalletAddress)
+		return a
+	}
+	return c.PaymentWallet
 }
 
 // Addr is the listen address, host:port.
@@ -122,7 +141,7 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 		DatabaseURL:               p.databaseURL("TPG_DATABASE_URL"),
 		MaxConnections:            int(p.integer("TPG_MAX_CONNECTIONS", DefaultMaxConnections, 1, math.MaxUint32)),
 		JWTKeys:                   p.jwtKeys("TPG_JWT_SIGNING_KEY", "TPG_JWT_VERIFICATION_KEY"),
-		PaymentWallet:             p.address("TPG_PAYMENT_WALLET_ADDRESS", DefaultPaymentWalletAddress),
+		PaymentWallet:             p.address("TPG_PAYMENT_WALLET_ADDRESS"),
 		StrictMode:                p.flag("TPG_STRICT_MODE", true),
 		UseXForwardedFor:          p.flag("TPG_USE_X_FORWARDED_FOR", false),
 		UseForwarded:              p.flag("TPG_USE_FORWARDED", false),
@@ -138,7 +157,30 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 	if p.err != nil {
 		return Config{}, p.err
 	}
+	if shopifySet(lookupEnv) {
+		sc, err := shopify.LoadConfig(lookupEnv)
+		if err != nil {
+			return Config{}, err
+		}
+		c.Shopify, c.ShopifyEnabled = sc, true
+	}
 	return c, nil
+}
+
+// shopifySet reports whether any TPG_SHOPIFY_* variable is set.
+func shopifySet(lookupEnv func(string) (string, bool)) bool {
+	for _, k := range shopifyVars {
+		if _, ok := lookupEnv(k); ok {
+			return true
+		}
+	}
+	return false
+}
+
+var shopifyVars = []string{
+	"TPG_SHOPIFY_SHOP", "TPG_SHOPIFY_API_VERSION", "TPG_SHOPIFY_API_BASE_URL", "TPG_SHOPIFY_ADMIN_ACCESS_TOKEN",
+	"TPG_SHOPIFY_API_KEY", "TPG_SHOPIFY_API_SECRET", "TPG_SHOPIFY_HMAC_SECRET", "TPG_SHOPIFY_HMAC_CHECKS",
+	"TPG_SHOPIFY_IP_WHITELIST", "TPG_SHOPIFY_PRICE_FIELD", "TPG_SHOPIFY_CAPTURE_PAYMENTS", "TPG_SHOPIFY_RESTOCK",
 }
 
 // parser keeps the first error so Load reads as a list of fields.
@@ -204,8 +246,11 @@ func (p *parser) databaseURL(key string) string {
 	return v
 }
 
-func (p *parser) address(key, def string) tari.Address {
-	v := p.str(key, def)
+func (p *parser) address(key string) tari.Address {
+	v := p.get(key)
+	if v == "" {
+		return tari.Address{}
+	}
 	a, err := tari.ParseAddress(v)
 	if err != nil {
 		p.fail(key, v, "a Tari address (base58, emoji or hex)")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -28,7 +29,7 @@ func TestLoadDefaults(t *testing.T) {
 	if c.Host != "127.0.0.1" || c.Port != 8360 || c.DatabaseURL != "sqlite://data/taripay.db" || c.MaxConnections != 25 {
 		t.Errorf("listen/db defaults: %+v", c)
 	}
-	if c.JWTKeys != nil || c.PaymentWallet.Base58() != DefaultPaymentWalletAddress || !c.StrictMode {
+	if c.JWTKeys != nil || !c.PaymentWallet.IsZero() || c.SendTo().Base58() != DefaultPaymentWalletAddress || !c.StrictMode {
 		t.Errorf("keys/wallet/strict defaults: %+v", c)
 	}
 	if c.UseXForwardedFor || c.UseForwarded || c.DisableWalletWhitelist || c.DisableMemoSignatureCheck || c.OrderIDFieldName {
@@ -67,7 +68,10 @@ func TestLoadValues(t *testing.T) {
 		{"super admins", map[string]string{"TPG_SUPER_ADMIN": " " + alice + " ,," + hot}, func(c Config) bool {
 			return len(c.SuperAdmins) == 2 && c.SuperAdmins[0].Base58() == alice && c.SuperAdmins[1].Base58() == hot
 		}},
-		{"wallet", map[string]string{"TPG_PAYMENT_WALLET_ADDRESS": hot}, func(c Config) bool { return c.PaymentWallet.Base58() == hot }},
+		{"wallet", map[string]string{"TPG_PAYMENT_WALLET_ADDRESS": hot}, func(c Config) bool { return c.PaymentWallet.Base58() == hot && c.SendTo().Base58() == hot }},
+		{"no shopify settings", map[string]string{"TPG_SHOPIFY_ORDER_ID_FIELD": "name"}, func(c Config) bool { return !c.ShopifyEnabled }},
+		{"shopify", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s", "TPG_SHOPIFY_SHOP": "a.myshopify.com"},
+			func(c Config) bool { return c.ShopifyEnabled && c.Shopify.HMACSecret == "s" && c.Shopify.HMACChecks }},
 		{"jwt keys", map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK, "TPG_JWT_VERIFICATION_KEY": jwtPK},
 			func(c Config) bool { return c.JWTKeys != nil && c.JWTKeys.Verification.Hex() == jwtPK }},
 	}
@@ -108,6 +112,7 @@ func TestLoadRejects(t *testing.T) {
 		{"TPG_JWT_SIGNING_KEY", "zz", map[string]string{"TPG_JWT_VERIFICATION_KEY": jwtPK}},
 		{"TPG_JWT_VERIFICATION_KEY", otherPK, map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK}},
 		{"TPG_JWT_VERIFICATION_KEY", "", map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK}},
+		{"TPG_SHOPIFY_SHOP", "evil.example.com", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.value, func(t *testing.T) {
@@ -117,7 +122,9 @@ func TestLoadRejects(t *testing.T) {
 			}
 			_, err := Load(env(m))
 			var cerr *Error
-			if !errors.As(err, &cerr) || cerr.Var != tt.key {
+			named := errors.As(err, &cerr) && cerr.Var == tt.key
+			// app/shopify's own errors start with the variable's name.
+			if !named && (err == nil || !strings.HasPrefix(err.Error(), tt.key+":")) {
 				t.Fatalf("Load = %v, want an error naming %s", err, tt.key)
 			}
 		})

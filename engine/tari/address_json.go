@@ -55,9 +55,12 @@ func (a *Address) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-var errAddressEnum = errors.New("expected value")
+var errAddressEnum = errors.New("invalid value: map, expected map with a single key")
 
-// addressFromJSON decodes an externally tagged enum value.
+// addressFromJSON decodes an externally tagged enum value. The reference
+// only reads this form inside JWT claims, where jwt-compact's
+// #[serde(flatten)] routes it through serde's buffered Content, so the
+// errors are the ones serde gives there.
 func addressFromJSON(v jsontext.Value) (Address, error) {
 	if v.Kind() == '"' {
 		s, _ := stringValue(v)
@@ -67,7 +70,7 @@ func addressFromJSON(v jsontext.Value) (Address, error) {
 		return Address{}, errors.New("unknown variant `" + s + "`, expected `Single` or `Dual`")
 	}
 	if v.Kind() != '{' {
-		return Address{}, errors.New("invalid type: " + unexpected(v) + ", expected enum TariAddress")
+		return Address{}, errors.New("invalid type: " + unexpected(v) + ", expected string or map")
 	}
 	dec := jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true))
 	dec.ReadToken() // '{', already checked
@@ -78,14 +81,7 @@ func addressFromJSON(v jsontext.Value) (Address, error) {
 	if err != nil {
 		return Address{}, syntaxError(dec, err)
 	}
-	var a Address
-	switch variant := tok.String(); variant {
-	case "Single":
-	case "Dual":
-		a.dual = true
-	default:
-		return Address{}, errors.New("unknown variant `" + variant + "`, expected `Single` or `Dual`")
-	}
+	variant := tok.String()
 	body, err := dec.ReadValue()
 	if err != nil {
 		return Address{}, syntaxError(dec, err)
@@ -94,14 +90,24 @@ func addressFromJSON(v jsontext.Value) (Address, error) {
 	if dec.PeekKind() != '}' {
 		return Address{}, errAddressEnum
 	}
+	var a Address
+	switch variant {
+	case "Single":
+	case "Dual":
+		a.dual = true
+	default:
+		return Address{}, errors.New("unknown variant `" + variant + "`, expected `Single` or `Dual`")
+	}
 	fields := []objectField{
 		{name: "network", required: true, decode: func(v jsontext.Value) error {
 			s, err := stringValue(v)
 			if err != nil {
 				return err
 			}
-			a.network, err = ParseNetwork(s)
-			return err
+			if a.network, err = ParseNetwork(s); err != nil {
+				return customError{err}
+			}
+			return nil
 		}},
 		{name: "features", required: true, decode: func(v jsontext.Value) error {
 			n, err := uintValue(v, 8, "u8")
@@ -129,7 +135,9 @@ func publicKeyField(dst *PublicKey) func(jsontext.Value) error {
 		if err != nil {
 			return err
 		}
-		*dst, err = ParsePublicKey(s)
-		return err
+		if *dst, err = ParsePublicKey(s); err != nil {
+			return customError{err}
+		}
+		return nil
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +28,8 @@ func TestParseLoginTokenErrors(t *testing.T) {
 	claims := `{"address":` + string(addr) + `,"nonce":7,"desired_roles":["user"]}`
 	hdr := `{"alg":"Ristretto256","typ":"JWT"}`
 	good := signRaw(t, k, hdr, claims)
+	legacyClaims := `{"address":{"network":"mainnet","public_key":"` + k.Public().Hex() + `"},"nonce":1,"desired_roles":["user"]}`
+	noNonce := strings.Replace(claims, `"nonce":7,`, ``, 1)
 	parts := strings.Split(good, ".")
 	otherKey := mustKey(t, strings.NewReader(strings.Repeat("x", 64)))
 
@@ -40,12 +43,16 @@ func TestParseLoginTokenErrors(t *testing.T) {
 		{"four parts", good + ".x", TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidTokenStructure"},
 		{"padded header", parts[0] + "=." + parts[1] + "." + parts[2], TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidBase64Encoding"},
 		{"trailing bits", parts[0] + "." + parts[1] + "." + parts[2][:85] + "R", TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidBase64Encoding"},
+		{"newline in signature", parts[0] + "." + parts[1] + "." + parts[2][:40] + "\n" + parts[2][40:], TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidBase64Encoding"},
 		{"std base64", parts[0] + "." + parts[1] + "." + strings.NewReplacer("-", "+", "_", "/").Replace(parts[2]) + "+/", TokenMalformed, "Authentication Error. Login token is not in the correct format. InvalidBase64Encoding"},
 		{"header not json", signRaw(t, k, `alg`, claims), TokenMalformed, "Authentication Error. Login token is not in the correct format. MalformedHeader(Error(…"},
 		{"header without alg", signRaw(t, k, `{"typ":"JWT"}`, claims), TokenMalformed, "Authentication Error. Login token is not in the correct format. MalformedHeader(Error(\"missing field `alg`\"…"},
 		{"cty xml", signRaw(t, k, `{"alg":"Ristretto256","cty":"xml"}`, claims), TokenMalformed, `Authentication Error. Login token is not in the correct format. UnsupportedContentType("xml")`},
 		{"claims not json", signRaw(t, k, hdr, `nope`), TokenClaims, "Authentication Error. Login token signature is invalid. MalformedClaims(Error(…"},
-		{"legacy claims", signRaw(t, k, hdr, `{"address":{"network":"mainnet","public_key":"`+k.Public().Hex()+`"},"nonce":1,"desired_roles":["user"]}`), TokenClaims, "Authentication Error. Login token signature is invalid. MalformedClaims(Error(\"unknown variant `network`, expected `Single` or `Dual`\"…"},
+		{"legacy claims", signRaw(t, k, hdr, legacyClaims), TokenClaims, "Authentication Error. Login token signature is invalid. MalformedClaims(Error(\"invalid value: map, expected map with a single key\", line: 1, column: " + strconv.Itoa(len(legacyClaims)) + "))"},
+		{"missing nonce", signRaw(t, k, hdr, noNonce), TokenClaims, "Authentication Error. Login token signature is invalid. MalformedClaims(Error(\"missing field `nonce`\", line: 1, column: " + strconv.Itoa(len(noNonce)) + "))"},
+		{"float nonce", signRaw(t, k, hdr, strings.Replace(claims, `"nonce":7`, `"nonce":7.0`, 1)), TokenClaims, "Authentication Error. Login token signature is invalid. MalformedClaims(Error(\"invalid type: floating point `7.0`, expected u64\"…"},
+		{"string exp", signRaw(t, k, hdr, `{"exp":"soon",`+claims[1:]), TokenClaims, "Authentication Error. Login token signature is invalid. MalformedClaims(Error(\"invalid type: string \\\"soon\\\", expected UTC timestamp\", line: 1, column: 13))"},
 		{"unknown role", signRaw(t, k, hdr, strings.Replace(claims, `"user"`, `"admin"`, 1)), TokenClaims, "Authentication Error. Login token signature is invalid. MalformedClaims(Error(\"unknown variant `admin`…"},
 		{"negative nonce", signRaw(t, k, hdr, strings.Replace(claims, `"nonce":7`, `"nonce":-7`, 1)), TokenClaims, "Authentication Error. Login token signature is invalid. MalformedClaims(Error(\"invalid value: integer `-7`, expected u64\"…"},
 		{"alg HS256", signRaw(t, k, `{"alg":"HS256"}`, claims), TokenAlgorithm, "Authentication Error. Login token signature is invalid. token algorithm (HS256) differs from expected (Ristretto256)"},

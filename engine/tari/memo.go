@@ -73,8 +73,10 @@ func addressField(dst *Address) func(jsontext.Value) error {
 		if err != nil {
 			return err
 		}
-		*dst, err = ParseAddress(s)
-		return err
+		if *dst, err = ParseAddress(s); err != nil {
+			return customError{err}
+		}
+		return nil
 	}
 }
 
@@ -84,7 +86,9 @@ func signatureField(dst *Signature) func(jsontext.Value) error {
 		if err != nil {
 			return err
 		}
-		*dst, err = ParseSignature(s)
-		return err
+		if *dst, err = ParseSignature(s); err != nil {
+			return customError{err}
+		}
+		return nil
 	}
 }

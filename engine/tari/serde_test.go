@@ -1,6 +1,7 @@
 package tari
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -125,4 +126,41 @@ func TestParsePaymentNotificationStrict(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Positions follow serde_json: after the offending value or key, at the
+// closing brace for a missing field, at the first trailing character.
+func TestSyntaxErrorPositions(t *testing.T) {
+	const addr = "145yntp6GHTuDuTVPtbyPdo8rVjRppjdfyoxZeY958kh1Mn"
+	payment := `{"payment":{"sender":"` + addr + `","amount":1.5,"txid":"t"},"auth":{}}`
+	tests := []struct {
+		name, body, want string
+		parse            func([]byte) error
+	}{
+		{"missing field", `{"address":"` + addr + `","order_id":"o"}`, "missing field `signature` at line 1 column 76", parseMemo},
+		{"multi-line type", "{\n  \"order_id\": 5\n}", "invalid type: integer `5`, expected a string at line 2 column 15", parseMemo},
+		{"duplicate", `{"order_id":"a","order_id":"b"}`, "duplicate field `order_id` at line 1 column 26", parseMemo},
+		{"trailing", memoBody + "  x", "trailing characters at line 1 column " + strconv.Itoa(len(memoBody)+3), parseMemo},
+		{"bad signature, last field", strings.Replace(memoBody, `"6689`, `"66`, 1), "Invalid signature length at line 1 column " + strconv.Itoa(len(memoBody)-2), parseMemo},
+		{"bad address, first field", strings.Replace(memoBody, `145yntp6`, `145yntp7`, 1), "Could not recover TariAddress from string at line 1 column 60", parseMemo},
+		{"nested", payment, "invalid type: floating point `1.5`, expected i64 at line 1 column 83", parsePayment},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.parse([]byte(tc.body))
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("err %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func parseMemo(b []byte) error {
+	_, err := ParseMemoSignature(b)
+	return err
+}
+
+func parsePayment(b []byte) error {
+	_, err := ParsePaymentNotification(b)
+	return err
 }

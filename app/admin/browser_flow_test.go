@@ -1,0 +1,95 @@
+package admin
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserAdminInIframe drives the admin inside a cross-site iframe of a
+// fake Shopify admin, through the server-minted session header alone.
+func TestBrowserAdminInIframe(t *testing.T) {
+	assets := staticAssets(t)
+	ctx := browser(t)
+	srv := startAdmin(t, statefulFake(), assets)
+	run(t, ctx, "open the fake admin", chromedp.Navigate(srv.adminURL))
+	app := frame(t, ctx, srv.appURL)
+	run(t, app, "dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=received-total]`)))
+	screenshot(t, ctx, "iframe-dashboard")
+
+	pages := []struct{ nav, testid string }{
+		{"orders", "order-results"},
+		{"customers", "customer-search"},
+		{"wallets", "wallets-section"},
+		{"rates", "rates-section"},
+		{"roles", "roles-section"},
+		{"setup", "checklist"},
+		{"dashboard", "received-total"},
+	}
+	for _, p := range pages {
+		run(t, app, "open "+p.nav,
+			click(`[data-testid=nav-`+p.nav+`]`),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid=`+p.testid+`]`)),
+		)
+		screenshot(t, ctx, "iframe-"+p.nav)
+	}
+
+	// search orders by memo
+	run(t, app, "search",
+		click(`[data-testid=nav-orders]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=order-search]`)),
+		chromedp.SetValue(chromedp.CSS(`#memo`), "alice"),
+		click(`[data-testid=search]`),
+		chromedp.WaitNotPresent(chromedp.CSS(`[data-order-id="1001"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-order-id="1002"]`)),
+	)
+	screenshot(t, ctx, "iframe-order-search")
+
+	// a credit note pays alice's open order, without a full reload
+	run(t, app, "open alice",
+		click(`[data-testid=nav-customers]`),
+		click(`a[href="/admin/customers/alice"]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-order-id="1001"] .badge-info`)),
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := chromedp.Evaluate[string](`window.noReload = "still here"`)(ctx, tg)
+			return err
+		}),
+	)
+	submitConfirmed(t, app, "credit", map[string]string{"amount": "5", "reason": "goodwill"})
+	run(t, app, "order turns Paid", chromedp.WaitVisible(chromedp.CSS(`#customer-detail [data-order-id="1001"] .badge-success`)))
+	marker := value(t, app, "read marker", chromedp.Evaluate[string](`window.noReload`))
+	if marker != "still here" {
+		t.Fatalf("the page reloaded: marker %q", marker)
+	}
+	if got := text(t, app, `[data-testid=flash]`); !strings.Contains(got, "1 order paid") {
+		t.Fatalf("flash = %q", got)
+	}
+	screenshot(t, ctx, "iframe-credit-note")
+
+	// authorise a wallet, then revoke it
+	run(t, app, "wallets", click(`[data-testid=nav-wallets]`), chromedp.WaitVisible(chromedp.CSS(`#authorize`)))
+	submitConfirmed(t, app, "authorize", map[string]string{"address": testAddress, "ip": "192.0.2.7"})
+	run(t, app, "wallet listed", chromedp.WaitVisible(chromedp.CSS(`[data-testid=wallet-row]`)))
+	if got := text(t, app, `[data-testid=wallet-row]`); !strings.Contains(got, "192.0.2.7") {
+		t.Fatalf("wallet row = %q", got)
+	}
+	screenshot(t, ctx, "iframe-wallet-authorised")
+	run(t, app, "revoke",
+		click(`[data-testid=wallet-row] [data-testid=submit]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=wallet-row] [data-testid=confirm]`)),
+		click(`[data-testid=wallet-row] [data-testid=confirm]`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=no-wallets]`)),
+	)
+	screenshot(t, ctx, "iframe-wallet-revoked")
+
+	// set a rate
+	run(t, app, "rates", click(`[data-testid=nav-rates]`), chromedp.WaitVisible(chromedp.CSS(`#set-rate`)))
+	submitConfirmed(t, app, "set-rate", map[string]string{"currency": "USD", "rate": "2.5"})
+	run(t, app, "rate shown", chromedp.WaitVisible(chromedp.CSS(`table[data-testid=current-rates]`)))
+	if got := text(t, app, `[data-testid=current-rates]`); !strings.Contains(got, "2.500000 XTR") {
+		t.Fatalf("current rates = %q", got)
+	}
+	screenshot(t, ctx, "iframe-rate-set")
+}

@@ -1,0 +1,144 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"taripay/app/api"
+)
+
+func TestWalletNotificationAuth(t *testing.T) {
+	customer := keyActor(t, "bf9da371add03729f9df1ab8f6356a7104868fe75de9d5235d33af28cfcae701")
+	tests := []struct {
+		name    string
+		env     map[string]string
+		body    func(h *harness) []byte
+		headers []string
+		want    int
+	}{
+		{"registered IP via X-Forwarded-For", nil, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP}, 200},
+		{"registered IP via Forwarded", map[string]string{"TPG_USE_X_FORWARDED_FOR": "false", "TPG_USE_FORWARDED": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"Forwarded", "for=" + hotIP}, 200},
+		{"wrong IP", nil, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "1.2.3.4"}, 401},
+		{"X-Forwarded-For ignored unless enabled", map[string]string{"TPG_USE_X_FORWARDED_FOR": "false"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP}, 401},
+		{"a comma list is not an IP", nil, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP + ", 10.0.0.1"}, 401},
+		{"wrong IP with the whitelist disabled", map[string]string{"TPG_DISABLE_WALLET_WHITELIST": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "1.2.3.4"}, 200},
+		{"bad signature", nil, func(h *harness) []byte {
+			// Signed by another key in the hot wallet's name.
+			forger := h.newActor()
+			forger.addr = h.hot.addr
+			return h.paymentBody(forger, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP}, 401},
+		{"tampered amount", nil, func(h *harness) []byte {
+			return []byte(strings.Replace(string(h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)), `"amount":100`, `"amount":1000`, 1))
+		}, []string{"X-Forwarded-For", hotIP}, 401},
+		{"unregistered wallet", nil, func(h *harness) []byte {
+			return h.paymentBody(h.newActor(), customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP}, 401},
+		{"replayed nonce", nil, func(h *harness) []byte {
+			b := h.paymentBody(h.hot, customer.addr, 100, "tx0", nil, nil)
+			if r := h.wallet("/wallet/incoming_payment", b); r.status != 200 {
+				t.Fatalf("first: %d %s", r.status, r.body)
+			}
+			return b
+		}, []string{"X-Forwarded-For", hotIP}, 401},
+		{"stale nonce", nil, func(h *harness) []byte {
+			h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, customer.addr, 100, "tx0", nil, nil))
+			h.hot.nonce -= 2
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP}, 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, tt.env)
+			r := h.do("POST", "/wallet/incoming_payment", tt.body(h), tt.headers...)
+			if tt.want != 200 {
+				wantError(t, r, tt.want, "not authorised")
+				if got := h.paymentCount(); got > 1 {
+					t.Errorf("a refused notification stored a payment (%d payments)", got)
+				}
+				return
+			}
+			if r.status != 200 || !strings.Contains(r.body, `"success":true`) {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+		})
+	}
+}
+
+// paymentCount counts stored payments through the admin API.
+func (h *harness) paymentCount() int {
+	h.t.Helper()
+	r := h.as(h.login(h.super, "super_admin"), "GET", "/api/addresses", nil)
+	addrs := decode[[]string](h.t, r)
+	n := 0
+	for _, a := range addrs {
+		n += len(decode[paymentList](h.t, h.as(h.login(h.super, "super_admin"), "GET", "/api/payments/"+a, nil)).Payments)
+	}
+	return n
+}
+
+// paymentList is the part of a PaymentsResult the tests count.
+type paymentList struct {
+	Payments []json.RawMessage `json:"payments"`
+}
+
+func TestWalletPaymentLifecycle(t *testing.T) {
+	h := newHarness(t, nil)
+	alice := keyActor(t, aliceSecret)
+
+	r := h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", ptr("for you"), nil))
+	res := decode[api.JSONResponse](t, r)
+	if r.status != 200 || !res.Success {
+		t.Fatalf("incoming: %d %s", r.status, r.body)
+	}
+	golden(t, "incoming_payment_message", res.Message)
+
+	r = h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", nil, nil))
+	golden(t, "incoming_payment_duplicate", r.body)
+
+	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
+	golden(t, "tx_confirmation", r.body)
+	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
+	golden(t, "tx_confirmation_duplicate", r.body)
+	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "nope"))
+	golden(t, "tx_confirmation_unknown", r.body)
+
+	// tx_cancelled: a confirmed payment is final.
+	wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment001")), 409, "already confirmed")
+	wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "nope")), 404, "nope")
+	h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 7, "payment002", nil, nil))
+	r = h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment002"))
+	golden(t, "tx_cancelled", r.body)
+	// A cancelled payment can never be confirmed.
+	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment002"))
+	if !strings.Contains(r.body, `"success":false`) {
+		t.Errorf("confirming a cancelled payment: %s", r.body)
+	}
+	// tx_cancelled has the same guards as tx_confirmation.
+	b := h.confirmationBody(h.hot, "payment003")
+	wantError(t, h.do("POST", "/wallet/tx_cancelled", b, "X-Forwarded-For", "1.2.3.4"), 401, "")
+	wantError(t, h.wallet("/wallet/tx_cancelled", []byte(strings.Replace(string(b), "payment003", "payment004", 1))), 401, "")
+
+	bal := decode[struct {
+		TotalConfirmed int64 `json:"total_confirmed"`
+	}](t, h.as(h.login(alice), "GET", "/api/balance", nil))
+	if bal.TotalConfirmed != 2_500_000_000 {
+		t.Errorf("confirmed balance %d", bal.TotalConfirmed)
+	}
+
+	r = h.do("GET", "/wallet/send_to", nil)
+	golden(t, "send_to", r.body)
+}

@@ -1,0 +1,634 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"taripay/engine"
+)
+
+// store implements engine.Tx over a bun transaction (or the pool, for reads).
+// Engine types map to tables by bun's naming: Order → orders, Payment →
+// payments, Settlement → settlements, AddressBalance → address_balances,
+// AuditEntry → audit_entries, SideEffect → side_effects, Wallet → wallets,
+// ExchangeRate → exchange_rates.
+type store struct {
+	idb     bun.IDB
+	dialect Dialect
+}
+
+var _ engine.Tx = (*store)(nil)
+
+// forUpdate is the row-lock suffix; SQLite's immediate transactions
+// already hold the database write lock.
+func (s *store) forUpdate(q *bun.SelectQuery) *bun.SelectQuery {
+	if s.dialect == Postgres {
+		return q.For("UPDATE")
+	}
+	return q
+}
+
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// --- orders ---
+
+func (s *store) InsertOrder(ctx context.Context, o *engine.Order) (bool, error) {
+	o.ID = 0
+	_, err := s.idb.NewInsert().Model(o).ExcludeColumn("id").On("CONFLICT DO NOTHING").Returning("id").Exec(ctx, &o.ID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("insert order %s: %w", o.OrderID, err)
+	}
+	return o.ID != 0, nil
+}
+
+func (s *store) OrderByRef(ctx context.Context, ref string, byAlt bool) (engine.Order, bool, error) {
+	col := "order_id"
+	if byAlt {
+		col = "alt_id"
+	}
+	return s.oneOrder(ctx, col, ref)
+}
+
+func (s *store) OrderByClaimToken(ctx context.Context, token string) (engine.Order, bool, error) {
+	return s.oneOrder(ctx, "claim_token", token)
+}
+
+func (s *store) oneOrder(ctx context.Context, col, v string) (engine.Order, bool, error) {
+	var o engine.Order
+	err := s.idb.NewSelect().Model(&o).Where("? = ?", bun.Ident(col), v).Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, false, nil
+	}
+	if err != nil {
+		return o, false, fmt.Errorf("select order by %s: %w", col, err)
+	}
+	return o, true, nil
+}
+
+func (s *store) LockOrder(ctx context.Context, id int64) (engine.Order, error) {
+	var o engine.Order
+	if err := s.forUpdate(s.idb.NewSelect().Model(&o).Where("id = ?", id)).Scan(ctx); err != nil {
+		return o, fmt.Errorf("lock order %d: %w", id, err)
+	}
+	return o, nil
+}
+
+func (s *store) UpdateOrder(ctx context.Context, o engine.Order, columns []string, statuses []engine.OrderStatus) (bool, error) {
+	o.UpdatedAt, o.RecordedAt = utc(o.UpdatedAt), utc(o.RecordedAt)
+	res, err := s.idb.NewUpdate().Model(&o).Column(columns...).
+		Where("id = ?", o.ID).Where("status IN (?)", bun.In(statuses)).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("update order %s: %w", o.OrderID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (s *store) OrdersOfCustomers(ctx context.Context, customerIDs []string, statuses []engine.OrderStatus) ([]engine.Order, error) {
+	orders := []engine.Order{}
+	if len(customerIDs) == 0 {
+		return orders, nil
+	}
+	q := s.idb.NewSelect().Model(&orders).Where("customer_id IN (?)", bun.In(customerIDs))
+	if len(statuses) > 0 {
+		q = q.Where("status IN (?)", bun.In(statuses))
+	}
+	if err := q.Order("created_at", "id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("select orders of customers: %w", err)
+	}
+	return orders, nil
+}
+
+func (s *store) SearchOrders(ctx context.Context, f engine.OrderQuery) ([]engine.Order, error) {
+	orders := []engine.Order{}
+	q := s.idb.NewSelect().Model(&orders)
+	if f.Memo != "" {
+		q = q.Where("lower(memo) LIKE ?", "%"+strings.ToLower(likeEscape(f.Memo))+"%")
+	}
+	if f.OrderID != "" {
+		q = q.Where("order_id = ?", f.OrderID)
+	}
+	if f.AltID != "" {
+		q = q.Where("alt_id = ?", f.AltID)
+	}
+	if f.CustomerID != "" {
+		q = q.Where("customer_id = ?", f.CustomerID)
+	}
+	if f.Currency != "" {
+		q = q.Where("currency = ?", f.Currency)
+	}
+	if f.Since != nil {
+		q = q.Where("created_at >= ?", utc(*f.Since))
+	}
+	if f.Until != nil {
+		q = q.Where("created_at <= ?", utc(*f.Until))
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN (?)", bun.In(f.Statuses))
+	}
+	q = q.Order("created_at", "id")
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit))
+	}
+	if f.Offset > 0 {
+		if f.Limit <= 0 && s.dialect == SQLite {
+			q = q.Limit(-1)
+		}
+		q = q.Offset(int64(f.Offset))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("search orders: %w", err)
+	}
+	return orders, nil
+}
+
+// likeEscape drops LIKE wildcards from user input so a search is a plain substring match.
+func likeEscape(s string) string {
+	return strings.NewReplacer("%", "", "_", "").Replace(s)
+}
+
+func (s *store) ExpirableOrders(ctx context.Context, unclaimedBefore, unpaidBefore time.Time) ([]engine.Order, error) {
+	orders := []engine.Order{}
+	err := s.idb.NewSelect().Model(&orders).
+		WhereGroup(" OR ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("status = ? AND recorded_at < ?", engine.OrderUnclaimed, utc(unclaimedBefore))
+		}).
+		WhereGroup(" OR ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("status = ? AND COALESCE(claimed_at, recorded_at) < ?", engine.OrderNew, utc(unpaidBefore))
+		}).
+		Order("id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("select expirable orders: %w", err)
+	}
+	return orders, nil
+}
+
+func (s *store) CustomerOrderBalance(ctx context.Context, customerID string) (engine.CustomerOrderBalance, error) {
+	var rows []struct {
+		Status engine.OrderStatus
+		Total  int64
+	}
+	err := s.idb.NewSelect().Table("orders").ColumnExpr("status, SUM(total_price) AS total").
+		Where("customer_id = ?", customerID).Group("status").Scan(ctx, &rows)
+	if err != nil {
+		return engine.CustomerOrderBalance{}, fmt.Errorf("customer order balance: %w", err)
+	}
+	b := engine.CustomerOrderBalance{}
+	if len(rows) > 0 {
+		b.CustomerID = customerID
+	}
+	for _, r := range rows {
+		switch r.Status {
+		case engine.OrderNew, engine.OrderUnclaimed:
+			b.TotalCurrent += r.Total
+		case engine.OrderPaid:
+			b.TotalPaid += r.Total
+		case engine.OrderExpired:
+			b.TotalExpired += r.Total
+		case engine.OrderCancelled:
+			b.TotalCancelled += r.Total
+		}
+	}
+	return b, nil
+}
+
+func (s *store) Creditors(ctx context.Context) ([]engine.CustomerOrders, error) {
+	rows := []engine.CustomerOrders{}
+	err := s.idb.NewSelect().Table("orders").
+		ColumnExpr("customer_id, status, SUM(total_price) AS total_orders").
+		Where("status = ?", engine.OrderNew).Group("customer_id", "status").
+		Having("SUM(total_price) > 0").Order("customer_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("creditors: %w", err)
+	}
+	return rows, nil
+}
+
+func (s *store) CustomerIDs(ctx context.Context, offset, count int) ([]string, error) {
+	ids := []string{}
+	q := s.idb.NewSelect().Table("orders").Distinct().Column("customer_id").Order("customer_id")
+	if err := paged(q, offset, count).Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("customer ids: %w", err)
+	}
+	return ids, nil
+}
+
+func paged(q *bun.SelectQuery, offset, count int) *bun.SelectQuery {
+	if count <= 0 {
+		count = 1 << 30
+	}
+	return q.Limit(int64(count)).Offset(int64(max(offset, 0)))
+}
+
+// --- links ---
+
+func (s *store) Link(ctx context.Context, address, customerID string, at time.Time) error {
+	_, err := s.idb.ExecContext(ctx, `INSERT INTO address_customer_links (address, customer_id, created_at)
+		VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, address, customerID, utc(at))
+	if err != nil {
+		return fmt.Errorf("link %s to %s: %w", address, customerID, err)
+	}
+	return nil
+}
+
+func (s *store) CustomersOf(ctx context.Context, address string) ([]string, error) {
+	ids := []string{}
+	err := s.idb.NewSelect().Table("address_customer_links").Column("customer_id").
+		Where("address = ?", address).Order("customer_id").Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("customers of %s: %w", address, err)
+	}
+	return ids, nil
+}
+
+func (s *store) AddressesOf(ctx context.Context, customerID string) ([]string, error) {
+	addrs := []string{}
+	err := s.idb.NewSelect().Table("address_customer_links").Column("address").
+		Where("customer_id = ?", customerID).Order("address").Scan(ctx, &addrs)
+	if err != nil {
+		return nil, fmt.Errorf("addresses of %s: %w", customerID, err)
+	}
+	return addrs, nil
+}
+
+func (s *store) Addresses(ctx context.Context, offset, count int) ([]string, error) {
+	addrs := []string{}
+	q := s.idb.NewSelect().Table("address_customer_links").Distinct().Column("address").Order("address")
+	if err := paged(q, offset, count).Scan(ctx, &addrs); err != nil {
+		return nil, fmt.Errorf("addresses: %w", err)
+	}
+	return addrs, nil
+}
+
+// --- payments ---
+
+func (s *store) InsertPayment(ctx context.Context, p engine.Payment) (bool, error) {
+	p.CreatedAt, p.UpdatedAt = utc(p.CreatedAt), utc(p.UpdatedAt)
+	res, err := s.idb.NewInsert().Model(&p).On("CONFLICT DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("insert payment %s: %w", p.TxID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (s *store) Payment(ctx context.Context, txid string) (engine.Payment, bool, error) {
+	var p engine.Payment
+	err := s.idb.NewSelect().Model(&p).Where("tx_id = ?", txid).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, fmt.Errorf("select payment %s: %w", txid, err)
+	}
+	return p, true, nil
+}
+
+func (s *store) SetPaymentStatus(ctx context.Context, txid string, from, to engine.PaymentStatus, at time.Time) (bool, error) {
+	res, err := s.idb.NewUpdate().Table("payments").Set("status = ?", to).Set("updated_at = ?", utc(at)).
+		Where("tx_id = ? AND status = ?", txid, from).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("update payment %s: %w", txid, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (s *store) PaymentsBySender(ctx context.Context, address string) ([]engine.Payment, error) {
+	ps := []engine.Payment{}
+	if err := s.idb.NewSelect().Model(&ps).Where("sender = ?", address).Order("created_at", "tx_id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("payments of %s: %w", address, err)
+	}
+	return ps, nil
+}
+
+func (s *store) PaymentsForOrderRefs(ctx context.Context, refs []string) ([]engine.Payment, error) {
+	ps := []engine.Payment{}
+	if len(refs) == 0 {
+		return ps, nil
+	}
+	if err := s.idb.NewSelect().Model(&ps).Where("order_id IN (?)", bun.In(refs)).Order("created_at", "tx_id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("payments for orders: %w", err)
+	}
+	return ps, nil
+}
+
+// --- balances and settlements ---
+
+func (s *store) LockBalances(ctx context.Context, addresses []string) (map[string]engine.AddressBalance, error) {
+	return s.balances(ctx, addresses, true)
+}
+
+func (s *store) Balances(ctx context.Context, addresses []string) (map[string]engine.AddressBalance, error) {
+	return s.balances(ctx, addresses, false)
+}
+
+func (s *store) balances(ctx context.Context, addresses []string, lock bool) (map[string]engine.AddressBalance, error) {
+	out := map[string]engine.AddressBalance{}
+	if len(addresses) == 0 {
+		return out, nil
+	}
+	sorted := slices.Clone(addresses)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	var rows []engine.AddressBalance
+	q := s.idb.NewSelect().Model(&rows).Where("address IN (?)", bun.In(sorted)).Order("address")
+	if lock {
+		q = s.forUpdate(q)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("select balances: %w", err)
+	}
+	for _, r := range rows {
+		out[r.Address] = r
+	}
+	return out, nil
+}
+
+func (s *store) AddConfirmed(ctx context.Context, address string, amount engine.MicroTari, at time.Time) error {
+	// Create the row at zero first: a CHECK is evaluated on an upsert's
+	// proposed row, so a debit cannot go through ON CONFLICT DO UPDATE.
+	_, err := s.idb.ExecContext(ctx, `INSERT INTO address_balances (address, total_confirmed, total_paid, current_balance, last_update)
+		VALUES (?, 0, 0, 0, ?) ON CONFLICT (address) DO NOTHING`, address, utc(at))
+	if err != nil {
+		return fmt.Errorf("balance row of %s: %w", address, err)
+	}
+	_, err = s.idb.ExecContext(ctx, `UPDATE address_balances
+		SET total_confirmed = total_confirmed + ?, current_balance = current_balance + ?, last_update = ?
+		WHERE address = ?`, amount, amount, utc(at), address)
+	if isCheckViolation(err) {
+		return engine.Errorf(engine.EINVALID, engine.ErrInsufficientFunds, "The balance of %s cannot go below zero", address)
+	}
+	if err != nil {
+		return fmt.Errorf("credit %s: %w", address, err)
+	}
+	return nil
+}
+
+func (s *store) InsertSettlement(ctx context.Context, st *engine.Settlement) error {
+	st.CreatedAt = utc(st.CreatedAt)
+	if _, err := s.idb.NewInsert().Model(st).ExcludeColumn("id").Returning("id").Exec(ctx, &st.ID); err != nil {
+		return fmt.Errorf("insert settlement for %s: %w", st.OrderID, err)
+	}
+	if st.Amount == 0 {
+		return nil
+	}
+	res, err := s.idb.NewUpdate().Table("address_balances").
+		Set("total_paid = total_paid + ?", st.Amount).Set("current_balance = current_balance - ?", st.Amount).
+		Set("last_update = ?", st.CreatedAt).Where("address = ?", st.PaymentAddress).Exec(ctx)
+	if isCheckViolation(err) {
+		return engine.Errorf(engine.EINVALID, engine.ErrInsufficientFunds, "The balance of %s cannot go below zero", st.PaymentAddress)
+	}
+	if err != nil {
+		return fmt.Errorf("debit %s: %w", st.PaymentAddress, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("debit %s: no balance row", st.PaymentAddress)
+	}
+	return nil
+}
+
+func (s *store) SettlementsByAddress(ctx context.Context, address string) ([]engine.Settlement, error) {
+	ss := []engine.Settlement{}
+	if err := s.idb.NewSelect().Model(&ss).Where("payment_address = ?", address).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("settlements of %s: %w", address, err)
+	}
+	return ss, nil
+}
+
+func (s *store) SettlementsByOrders(ctx context.Context, orderIDs []string) ([]engine.Settlement, error) {
+	ss := []engine.Settlement{}
+	if len(orderIDs) == 0 {
+		return ss, nil
+	}
+	if err := s.idb.NewSelect().Model(&ss).Where("order_id IN (?)", bun.In(orderIDs)).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("settlements of orders: %w", err)
+	}
+	return ss, nil
+}
+
+// --- audit and outbox ---
+
+func (s *store) InsertAudit(ctx context.Context, a engine.AuditEntry) error {
+	a.At = utc(a.At)
+	if _, err := s.idb.NewInsert().Model(&a).ExcludeColumn("id").Exec(ctx); err != nil {
+		return fmt.Errorf("insert audit entry: %w", err)
+	}
+	return nil
+}
+
+func (s *store) Audit(ctx context.Context, entity, entityID string) ([]engine.AuditEntry, error) {
+	es := []engine.AuditEntry{}
+	if err := s.idb.NewSelect().Model(&es).Where("entity = ? AND entity_id = ?", entity, entityID).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("audit of %s %s: %w", entity, entityID, err)
+	}
+	return es, nil
+}
+
+func (s *store) InsertEvent(ctx context.Context, typ engine.EventType, payload []byte, at time.Time) (int64, error) {
+	var seq int64
+	err := s.idb.NewRaw("INSERT INTO events (type, payload, at) VALUES (?, ?, ?) RETURNING seq",
+		string(typ), string(payload), utc(at)).Scan(ctx, &seq)
+	if err != nil {
+		return 0, fmt.Errorf("insert event %s: %w", typ, err)
+	}
+	return seq, nil
+}
+
+func (s *store) InsertSideEffect(ctx context.Context, kind engine.SideEffectKind, orderID string, at time.Time) error {
+	at = utc(at)
+	se := engine.SideEffect{Kind: kind, OrderID: orderID, State: engine.SideEffectPending, NextAttemptAt: at, CreatedAt: at, UpdatedAt: at}
+	if _, err := s.idb.NewInsert().Model(&se).ExcludeColumn("id").On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("queue %s for %s: %w", kind, orderID, err)
+	}
+	return nil
+}
+
+func (s *store) LeaseSideEffects(ctx context.Context, owner string, now time.Time, limit int, until time.Time) ([]engine.SideEffect, error) {
+	now = utc(now)
+	var ids []int64
+	q := s.idb.NewSelect().Table("side_effects").Column("id").
+		Where("state = ? AND next_attempt_at <= ?", engine.SideEffectPending, now).
+		Where("(lease_until IS NULL OR lease_until < ?)", now).Order("id").Limit(int64(limit))
+	if s.dialect == Postgres {
+		q = q.For("UPDATE SKIP LOCKED")
+	}
+	if err := q.Scan(ctx, &ids); err != nil {
+		return nil, fmt.Errorf("select due side effects: %w", err)
+	}
+	jobs := []engine.SideEffect{}
+	if len(ids) == 0 {
+		return jobs, nil
+	}
+	_, err := s.idb.NewUpdate().Table("side_effects").Set("lease_owner = ?", owner).Set("lease_until = ?", utc(until)).
+		Set("attempts = attempts + 1").Set("updated_at = ?", now).Where("id IN (?)", bun.In(ids)).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lease side effects: %w", err)
+	}
+	if err := s.idb.NewSelect().Model(&jobs).Where("id IN (?)", bun.In(ids)).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("select leased side effects: %w", err)
+	}
+	return jobs, nil
+}
+
+func (s *store) UpdateSideEffect(ctx context.Context, se engine.SideEffect) error {
+	se.NextAttemptAt, se.UpdatedAt = utc(se.NextAttemptAt), utc(se.UpdatedAt)
+	_, err := s.idb.NewUpdate().Model(&se).Column("state", "next_attempt_at", "last_error", "updated_at").
+		Set("lease_owner = NULL").Set("lease_until = NULL").Where("id = ?", se.ID).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("update side effect %d: %w", se.ID, err)
+	}
+	return nil
+}
+
+func (s *store) SideEffect(ctx context.Context, id int64) (engine.SideEffect, bool, error) {
+	var se engine.SideEffect
+	err := s.idb.NewSelect().Model(&se).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return se, false, nil
+	}
+	if err != nil {
+		return se, false, fmt.Errorf("select side effect %d: %w", id, err)
+	}
+	return se, true, nil
+}
+
+func (s *store) SideEffectsForOrder(ctx context.Context, orderID string) ([]engine.SideEffect, error) {
+	ses := []engine.SideEffect{}
+	if err := s.idb.NewSelect().Model(&ses).Where("order_id = ?", orderID).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("side effects of %s: %w", orderID, err)
+	}
+	return ses, nil
+}
+
+// --- access ---
+
+func (s *store) LoginNonce(ctx context.Context, address string) (int64, bool, error) {
+	var n int64
+	err := s.idb.NewSelect().Table("login_nonces").Column("last_nonce").Where("address = ?", address).Scan(ctx, &n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("login nonce of %s: %w", address, err)
+	}
+	return n, true, nil
+}
+
+func (s *store) SetLoginNonce(ctx context.Context, address string, nonce int64, at time.Time) (bool, error) {
+	res, err := s.idb.ExecContext(ctx, `INSERT INTO login_nonces (address, last_nonce, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (address) DO UPDATE SET last_nonce = EXCLUDED.last_nonce, updated_at = EXCLUDED.updated_at
+		WHERE login_nonces.last_nonce < EXCLUDED.last_nonce`, address, nonce, utc(at))
+	if err != nil {
+		return false, fmt.Errorf("set login nonce of %s: %w", address, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (s *store) Roles(ctx context.Context, address string) ([]engine.Role, error) {
+	roles := []engine.Role{}
+	err := s.idb.NewSelect().Table("role_assignments").Column("role").Where("address = ?", address).Order("role").Scan(ctx, &roles)
+	if err != nil {
+		return nil, fmt.Errorf("roles of %s: %w", address, err)
+	}
+	return roles, nil
+}
+
+func (s *store) GrantRoles(ctx context.Context, address string, roles []engine.Role) error {
+	for _, r := range roles {
+		_, err := s.idb.ExecContext(ctx, "INSERT INTO role_assignments (address, role) VALUES (?, ?) ON CONFLICT DO NOTHING", address, string(r))
+		if err != nil {
+			return fmt.Errorf("grant %s to %s: %w", r, address, err)
+		}
+	}
+	return nil
+}
+
+func (s *store) RevokeRoles(ctx context.Context, address string, roles []engine.Role) error {
+	if len(roles) == 0 {
+		return nil
+	}
+	_, err := s.idb.NewDelete().Table("role_assignments").Where("address = ? AND role IN (?)", address, bun.In(roles)).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("revoke roles of %s: %w", address, err)
+	}
+	return nil
+}
+
+func (s *store) UpsertWallet(ctx context.Context, w engine.Wallet) error {
+	_, err := s.idb.NewInsert().Model(&w).On("CONFLICT (address) DO UPDATE").
+		Set("ip_address = EXCLUDED.ip_address").Set("last_nonce = EXCLUDED.last_nonce").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("authorise wallet %s: %w", w.Address, err)
+	}
+	return nil
+}
+
+func (s *store) DeleteWallet(ctx context.Context, address string) (bool, error) {
+	res, err := s.idb.NewDelete().Table("wallets").Where("address = ?", address).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("revoke wallet %s: %w", address, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (s *store) Wallets(ctx context.Context) ([]engine.Wallet, error) {
+	ws := []engine.Wallet{}
+	if err := s.idb.NewSelect().Model(&ws).Order("address").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("wallets: %w", err)
+	}
+	return ws, nil
+}
+
+func (s *store) Wallet(ctx context.Context, address string) (engine.Wallet, bool, error) {
+	var w engine.Wallet
+	err := s.idb.NewSelect().Model(&w).Where("address = ?", address).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return w, false, nil
+	}
+	if err != nil {
+		return w, false, fmt.Errorf("wallet %s: %w", address, err)
+	}
+	return w, true, nil
+}
+
+func (s *store) SetWalletNonce(ctx context.Context, address string, nonce int64, at time.Time) (bool, error) {
+	res, err := s.idb.NewUpdate().Table("wallets").Set("last_nonce = ?", nonce).Set("last_seen = ?", utc(at)).
+		Where("address = ? AND last_nonce < ?", address, nonce).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("wallet nonce of %s: %w", address, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// --- exchange rates ---
+
+func (s *store) InsertExchangeRate(ctx context.Context, r engine.ExchangeRate) error {
+	r.UpdatedAt = utc(r.UpdatedAt)
+	if _, err := s.idb.NewInsert().Model(&r).Exec(ctx); err != nil {
+		return fmt.Errorf("insert rate for %s: %w", r.Currency, err)
+	}
+	return nil
+}
+
+func (s *store) ExchangeRates(ctx context.Context, currency string, limit int) ([]engine.ExchangeRate, error) {
+	rs := []engine.ExchangeRate{}
+	q := s.idb.NewSelect().Model(&rs).Where("currency = ?", currency).OrderExpr("id DESC")
+	if limit > 0 {
+		q = q.Limit(int64(limit))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("rates for %s: %w", currency, err)
+	}
+	return rs, nil
+}

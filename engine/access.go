@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"context"
+	"slices"
+)
+
+var knownRoles = []Role{RoleUser, RoleReadAll, RoleWrite, RolePaymentWallet, RoleSuperAdmin}
+
+func checkRoles(roles []Role) error {
+	for _, r := range roles {
+		if !slices.Contains(knownRoles, r) {
+			return Errorf(EINVALID, ErrRoleNotAllowed, "Unknown role %q", r)
+		}
+	}
+	return nil
+}
+
+// Login consumes a login nonce (strictly increasing per address; an unseen
+// address is created) and checks that every requested role is held. The
+// nonce is burned even when the role check then fails.
+func (e *Engine) Login(ctx context.Context, address string, nonce int64, roles []Role) error {
+	if address == "" {
+		return Errorf(EINVALID, ErrInvalidNonce, "A login needs an address")
+	}
+	var missing int
+	err := e.update(ctx, func(t *txn) error {
+		ok, err := t.SetLoginNonce(t.ctx, address, nonce, t.now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "Nonce is not strictly increasing.")
+		}
+		held, err := t.Roles(t.ctx, address)
+		if err != nil {
+			return err
+		}
+		// As the reference counts it: requested non-user roles minus the
+		// distinct held ones among them (duplicates inflate the count).
+		requested, matched := 0, 0
+		for _, r := range roles {
+			if r != RoleUser {
+				requested++
+			}
+		}
+		for _, h := range held {
+			if slices.Contains(roles, h) {
+				matched++
+			}
+		}
+		missing = requested - matched
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if missing > 0 {
+		return Errorf(EFORBIDDEN, ErrRoleNotAllowed, "Insufficient Permissions. User requested at least %d roles that are not allowed", missing)
+	}
+	return nil
+}
+
+// Roles returns the address's roles, user first (every address holds it).
+func (e *Engine) Roles(ctx context.Context, address string) ([]Role, error) {
+	var out []Role
+	err := e.view(ctx, func(t *txn) error {
+		held, err := t.Roles(t.ctx, address)
+		out = append([]Role{RoleUser}, held...)
+		return err
+	})
+	return out, err
+}
+
+// UpdateRoles grants, then revokes; the implicit user role is never stored.
+func (e *Engine) UpdateRoles(ctx context.Context, address string, grant, revoke []Role) error {
+	if address == "" {
+		return Errorf(EINVALID, ErrRoleNotAllowed, "A role update needs an address")
+	}
+	if err := checkRoles(grant); err != nil {
+		return err
+	}
+	if err := checkRoles(revoke); err != nil {
+		return err
+	}
+	notUser := func(r Role) bool { return r == RoleUser }
+	grant = slices.DeleteFunc(slices.Clone(grant), notUser)
+	revoke = slices.DeleteFunc(slices.Clone(revoke), notUser)
+	return e.update(ctx, func(t *txn) error {
+		if err := t.GrantRoles(t.ctx, address, grant); err != nil {
+			return err
+		}
+		if err := t.RevokeRoles(t.ctx, address, revoke); err != nil {
+			return err
+		}
+		return t.audit("roles", address, "roles", nil, strPtr(rolesString(grant, revoke)), "roles updated")
+	})
+}
+
+func rolesString(grant, revoke []Role) string {
+	s := "grant:"
+	for _, r := range grant {
+		s += " " + string(r)
+	}
+	s += "; revoke:"
+	for _, r := range revoke {
+		s += " " + string(r)
+	}
+	return s
+}
+
+// AuthorizeWallet adds or replaces a hot wallet (its IP and starting nonce).
+func (e *Engine) AuthorizeWallet(ctx context.Context, w Wallet) error {
+	if w.Address == "" {
+		return Errorf(EINVALID, ErrWalletNotFound, "A wallet needs an address")
+	}
+	w.LastSeen = nil
+	return e.update(ctx, func(t *txn) error {
+		if err := t.UpsertWallet(t.ctx, w); err != nil {
+			return err
+		}
+		return t.audit("wallet", w.Address, "ip_address", nil, &w.IPAddress, "wallet authorised")
+	})
+}
+
+// RevokeWallet removes a hot wallet; an unknown one is ErrWalletNotFound.
+func (e *Engine) RevokeWallet(ctx context.Context, address string) error {
+	return e.update(ctx, func(t *txn) error {
+		ok, err := t.DeleteWallet(t.ctx, address)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(ENOTFOUND, ErrWalletNotFound, "Wallet %s is not authorised", address)
+		}
+		return t.audit("wallet", address, "ip_address", nil, nil, "wallet revoked")
+	})
+}
+
+// Wallets lists the authorised hot wallets by address.
+func (e *Engine) Wallets(ctx context.Context) ([]Wallet, error) {
+	var out []Wallet
+	err := e.view(ctx, func(t *txn) (err error) {
+		out, err = t.Wallets(t.ctx)
+		return err
+	})
+	return out, err
+}
+
+// Wallet returns an authorised wallet, or ErrWalletNotFound.
+func (e *Engine) Wallet(ctx context.Context, address string) (Wallet, error) {
+	var out Wallet
+	err := e.view(ctx, func(t *txn) error {
+		w, ok, err := t.Wallet(t.ctx, address)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(ENOTFOUND, ErrWalletNotFound, "Wallet %s is not authorised", address)
+		}
+		out = w
+		return nil
+	})
+	return out, err
+}

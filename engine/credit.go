@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"taripay/engine/tari"
+)
+
+// creditAddress is a customer's deterministic credit-note address.
+func creditAddress(customerID string) string { return tari.DummyAddress(customerID).Base58() }
+
+// creditNoteTxID adds random entropy to the reference's
+// "credit_note_<customer>:<µT>:<unix>" so two identical notes in one second
+// no longer collide (engine.md §7.3 #9).
+func creditNoteTxID(customerID string, amount MicroTari, t *txn) string {
+	return fmt.Sprintf("credit_note_%s:%d:%d:%s", customerID, amount, t.now.Unix(), randomHex(8))
+}
+
+// addCreditNote stores a confirmed Manual payment from the customer's
+// credit address, links that address and credits its balance. A negative
+// note may only bring the balance down to zero (ErrInsufficientFunds
+// otherwise): the schema forbids negative balances (DESIGN.md difference 2),
+// where the reference let them go below zero.
+func (e *Engine) addCreditNote(t *txn, customerID string, amount MicroTari, memo string) (Payment, error) {
+	addr := creditAddress(customerID)
+	if _, err := t.LockBalances(t.ctx, []string{addr}); err != nil {
+		return Payment{}, err
+	}
+	p := Payment{
+		TxID: creditNoteTxID(customerID, amount, t), CreatedAt: t.now, UpdatedAt: t.now, Sender: addr,
+		Amount: amount, Memo: &memo, PaymentType: PaymentManual, Status: PaymentConfirmed,
+	}
+	if ok, err := t.InsertPayment(t.ctx, p); err != nil {
+		return p, err
+	} else if !ok {
+		return p, fmt.Errorf("credit note txid %s collided", p.TxID)
+	}
+	if err := t.audit("payment", p.TxID, "status", nil, strPtr(string(p.Status)), memo); err != nil {
+		return p, err
+	}
+	if err := t.Link(t.ctx, addr, customerID, t.now); err != nil {
+		return p, err
+	}
+	return p, t.AddConfirmed(t.ctx, addr, amount, t.now)
+}
+
+// CreditNote credits a customer (negative amounts debit, down to zero) and
+// pays the open orders of the customers linked to its credit address, each
+// from any of their addresses (algorithm B), in one transaction.
+func (e *Engine) CreditNote(ctx context.Context, customerID string, amount MicroTari, reason string) (MultiAccountPayment, error) {
+	if customerID == "" {
+		return MultiAccountPayment{}, Errorf(EINVALID, ErrInvalidAmount, "A credit note needs a customer id")
+	}
+	if reason == "" {
+		reason = "No reason given"
+	}
+	var out MultiAccountPayment
+	err := e.update(ctx, func(t *txn) error {
+		out = MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
+		p, err := e.addCreditNote(t, customerID, amount, "Credit note: "+reason)
+		if err != nil {
+			return err
+		}
+		if err := t.emit(PaymentReceivedEvent{Payment: p}); err != nil {
+			return err
+		}
+		customers, err := t.CustomersOf(t.ctx, p.Sender)
+		if err != nil {
+			return err
+		}
+		orders, err := t.OrdersOfCustomers(t.ctx, customers, openStatuses)
+		if err != nil {
+			return err
+		}
+		if err := e.settleOrders(t, orders, &out); err != nil {
+			return err
+		}
+		return t.emit(ConfirmationEvent{Payment: p})
+	})
+	return out, err
+}
+
+// Fulfill marks an open order paid by the merchant: in one transaction, a
+// credit note for exactly its price, a claim for the credit address when
+// Unclaimed, and payment from that address. Only OrderPaid is emitted.
+func (e *Engine) Fulfill(ctx context.Context, orderRef, reason string) (Order, error) {
+	var out Order
+	err := e.update(ctx, func(t *txn) error {
+		found, err := t.findOrder(orderRef, !e.cfg.StrictMode)
+		if err != nil {
+			return err
+		}
+		addr := creditAddress(found.CustomerID)
+		if _, err := t.LockBalances(t.ctx, []string{addr}); err != nil {
+			return err
+		}
+		cur, err := t.LockOrder(t.ctx, found.ID)
+		if err != nil {
+			return err
+		}
+		if !cur.Status.Open() {
+			return forbidden()
+		}
+		memo := fmt.Sprintf("Credit note: Admin credit overrode for order %s. Reason: %s", cur.OrderID, reason)
+		if _, err := e.addCreditNote(t, cur.CustomerID, cur.TotalPrice, memo); err != nil {
+			return err
+		}
+		if cur, err = t.claim(cur, addr, "fulfilled by the merchant"); err != nil {
+			return err
+		}
+		paid, _, err := e.payFromAddress(t, addr, []Order{cur})
+		if err != nil {
+			return err
+		}
+		if len(paid) != 1 {
+			return fmt.Errorf("fulfil %s: the credit note did not cover the order", cur.OrderID)
+		}
+		out = paid[0]
+		return nil
+	})
+	return out, err
+}

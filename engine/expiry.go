@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// ExpireOrders annuls open orders past their deadlines: Unclaimed orders
+// UnclaimedOrderTimeout after taripay recorded them, New orders
+// UnpaidOrderTimeout after their first claim (DESIGN.md difference 6; later
+// writes do not restart the clocks). Each order is expired by a conditional
+// update under its row lock, so with several processes exactly one of them
+// annuls it, emits OrderAnnulled and queues the storefront cancellation.
+func (e *Engine) ExpireOrders(ctx context.Context) ([]Order, error) {
+	ctx = WithActor(ctx, "expiry")
+	var out []Order
+	err := e.update(ctx, func(t *txn) error {
+		out = []Order{}
+		due, err := t.ExpirableOrders(t.ctx, t.now.Add(-e.cfg.UnclaimedOrderTimeout), t.now.Add(-e.cfg.UnpaidOrderTimeout))
+		if err != nil {
+			return err
+		}
+		for _, o := range due {
+			cur, err := t.LockOrder(t.ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			if cur.Status != o.Status {
+				continue
+			}
+			next := cur
+			next.Status, next.UpdatedAt = OrderExpired, t.now
+			ok, err := t.saveOrder(cur, next, "expired: "+string(cur.Status)+" for too long")
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			if err := t.emit(OrderAnnulledEvent{Order: next}); err != nil {
+				return err
+			}
+			if err := t.InsertSideEffect(t.ctx, SideEffectCancel, next.OrderID, t.now); err != nil {
+				return err
+			}
+			out = append(out, next)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RunExpiry runs ExpireOrders now and then every interval until ctx ends.
+// Errors are logged and the loop goes on.
+func (e *Engine) RunExpiry(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = time.Minute
+	}
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	for {
+		expired, err := e.ExpireOrders(ctx)
+		if err != nil && ctx.Err() == nil {
+			e.log.Error("expiry pass failed", "err", err)
+		}
+		for _, o := range expired {
+			e.log.Info("order expired", "order_id", o.OrderID, "customer_id", o.CustomerID)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}

@@ -1,0 +1,240 @@
+package engine_test
+
+import (
+	"testing"
+
+	"taripay/engine"
+)
+
+// Order, then claim, then payment, then confirmation (engine.md §9
+// order_payment_matching 4).
+func TestOrderClaimPayConfirm(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		alice := newUser(t)
+		o := en.order("alice001", "1", xtr(2400), nil)
+		if o.Status != engine.OrderUnclaimed || o.ClaimToken == "" || o.ID == 0 {
+			t.Fatalf("new order = %+v", o)
+		}
+		en.wantTypes(engine.EventNewOrder)
+
+		res, err := en.e.Claim(en.ctx, "alice001", alice.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Order.Status != engine.OrderNew || res.Order.ClaimedAt == nil {
+			t.Fatalf("claimed order = %+v", res.Order)
+		}
+		evs := en.wantTypes(engine.EventOrderClaimed)
+		if c := evs[0].(engine.OrderClaimedEvent); c.Address != alice.String() || c.Order.Status != engine.OrderNew {
+			t.Fatalf("OrderClaimed = %+v", c)
+		}
+
+		en.receive("tx1", alice.String(), xtr(2500), nil, nil)
+		en.wantStatus("alice001", engine.OrderNew)
+		en.wantBalance(alice.String(), 0)
+		evs = en.wantTypes(engine.EventPaymentReceived)
+		if p := evs[0].(engine.PaymentReceivedEvent).Payment; p.Status != engine.PaymentReceived || p.Amount != xtr(2500) {
+			t.Fatalf("PaymentReceived = %+v", p)
+		}
+
+		paid := en.confirm("tx1")
+		if len(paid) != 1 || paid[0].OrderID != "alice001" || paid[0].Status != engine.OrderPaid {
+			t.Fatalf("paid = %+v", paid)
+		}
+		en.wantStatus("alice001", engine.OrderPaid)
+		en.wantBalance(alice.String(), xtr(100))
+		evs = en.wantTypes(engine.EventOrderPaid, engine.EventConfirmation)
+		if o := evs[0].(engine.OrderPaidEvent).Order; o.OrderID != "alice001" || o.Status != engine.OrderPaid || o.TotalPrice != xtr(2400) {
+			t.Fatalf("OrderPaid = %+v", o)
+		}
+		if p := evs[1].(engine.ConfirmationEvent).Payment; p.Status != engine.PaymentConfirmed {
+			t.Fatalf("Confirmation = %+v", p)
+		}
+		ses, err := en.e.SideEffects(en.ctx, "alice001")
+		if err != nil || len(ses) != 1 || ses[0].Kind != engine.SideEffectMarkPaid {
+			t.Fatalf("side effects = %+v, %v", ses, err)
+		}
+		hist, err := en.e.AddressHistory(en.ctx, alice.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hist.Settlements) != 1 || hist.Settlements[0].Amount != xtr(2400) || hist.Settlements[0].SettlementType != engine.SettlementSingle {
+			t.Fatalf("settlements = %+v", hist.Settlements)
+		}
+		audit, err := en.e.Audit(en.ctx, "order", "alice001")
+		if err != nil || len(audit) != 3 {
+			t.Fatalf("audit = %+v, %v", audit, err)
+		}
+
+		// Replays are no-ops.
+		_, err = en.e.ReceivePayment(en.ctx, en.call(), engine.NewPayment{Sender: alice.String(), Amount: 1, TxID: "tx1"})
+		wantErr(t, err, engine.ErrPaymentExists)
+		_, _, err = en.e.ConfirmPayment(en.ctx, en.call(), "tx1")
+		wantErr(t, err, engine.ErrPaymentConfirmed)
+		en.wantTypes()
+		en.wantBalance(alice.String(), xtr(100))
+	})
+}
+
+// A payment names an order that does not exist yet (engine.md §9
+// order_payment_matching 8, and DESIGN.md difference 5 for a pending one).
+func TestPaymentFirstOrderLater(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		alice, bob := newUser(t), newUser(t)
+
+		// Confirmed before the order arrives: the order is claimed and paid at once.
+		en.receive("tx1", alice.String(), xtr(2500), nil, ptr("alice001"))
+		en.confirm("tx1")
+		en.wantBalance(alice.String(), xtr(2500))
+		en.events.take()
+		o := en.order("alice001", "1", xtr(2400), nil)
+		if o.Status != engine.OrderPaid {
+			t.Fatalf("late order = %s, want Paid", o.Status)
+		}
+		en.wantTypes(engine.EventNewOrder, engine.EventOrderPaid)
+		en.wantBalance(alice.String(), xtr(100))
+
+		// Still pending when the order arrives: the reference left the order
+		// Unclaimed and unlinked, so the confirmation paid nothing.
+		en.receive("tx2", bob.String(), xtr(700), ptr("for bob700"), ptr("bob700"))
+		o = en.order("bob700", "2", xtr(700), nil)
+		if o.Status != engine.OrderNew {
+			t.Fatalf("late order with a pending payment = %s, want New", o.Status)
+		}
+		en.wantBalance(bob.String(), 0)
+		paid := en.confirm("tx2")
+		if len(paid) != 1 || paid[0].OrderID != "bob700" {
+			t.Fatalf("confirmation paid %+v, want bob700", paid)
+		}
+		en.wantStatus("bob700", engine.OrderPaid)
+		en.wantBalance(bob.String(), 0)
+	})
+}
+
+// Overpayment stays as credit and pays the next order (§9
+// order_payment_matching 3).
+func TestOverpaymentIsCredit(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		anon := newUser(t)
+		en.receive("tx1", anon.String(), xtr(85), nil, nil)
+		if paid := en.confirm("tx1"); len(paid) != 0 {
+			t.Fatalf("paid %+v", paid)
+		}
+		en.wantBalance(anon.String(), xtr(85))
+		o := en.order("anon84", "3", xtr(84), anon.memo(t, "anon84"))
+		if o.Status != engine.OrderPaid {
+			t.Fatalf("memo-signed order = %s, want Paid from credit", o.Status)
+		}
+		en.wantBalance(anon.String(), xtr(1))
+		// Another order of the same customer is paid from the linked credit
+		// when credit covers it (auto-claim through the link).
+		en.receive("tx2", anon.String(), xtr(10), nil, nil)
+		en.confirm("tx2")
+		o = en.order("anon10", "3", xtr(10), nil)
+		if o.Status != engine.OrderPaid {
+			t.Fatalf("second order = %s, want Paid", o.Status)
+		}
+		en.wantBalance(anon.String(), xtr(1))
+	})
+}
+
+// Underpayment leaves the order New and the funds as credit; no partial
+// settlement (§9 other_prices 2).
+func TestUnderpayment(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		alice := newUser(t)
+		en.order("o1", "1", xtr(2600), alice.memo(t, "o1"))
+		en.wantStatus("o1", engine.OrderNew)
+		en.receive("tx1", alice.String(), xtr(2500), nil, nil)
+		if paid := en.confirm("tx1"); len(paid) != 0 {
+			t.Fatalf("paid %+v", paid)
+		}
+		en.wantStatus("o1", engine.OrderNew)
+		en.wantBalance(alice.String(), xtr(2500))
+		h, err := en.e.AddressHistory(en.ctx, alice.String())
+		if err != nil || len(h.Settlements) != 0 {
+			t.Fatalf("settlements = %+v, %v", h.Settlements, err)
+		}
+		// Topping up pays it.
+		en.receive("tx2", alice.String(), xtr(100), nil, nil)
+		en.confirm("tx2")
+		en.wantStatus("o1", engine.OrderPaid)
+		en.wantBalance(alice.String(), 0)
+	})
+}
+
+// Received (pending) and cancelled payments never pay anything.
+func TestUnconfirmedNeverPays(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		alice := newUser(t)
+		en.order("o1", "1", xtr(100), alice.memo(t, "o1"))
+		en.receive("tx1", alice.String(), xtr(500), nil, ptr("o1"))
+		en.receive("tx2", alice.String(), xtr(500), nil, nil)
+		en.wantStatus("o1", engine.OrderNew)
+		en.wantBalance(alice.String(), 0)
+		if res, err := en.e.SettleAddress(en.ctx, alice.String()); err != nil || len(res.OrdersPaid) != 0 {
+			t.Fatalf("settle = %+v, %v", res, err)
+		}
+		if _, err := en.e.Claim(en.ctx, "o1", alice.String()); err != nil {
+			t.Fatal(err)
+		}
+		en.wantStatus("o1", engine.OrderNew)
+		p, err := en.e.CancelPayment(en.ctx, en.call(), "tx1")
+		if err != nil || p.Status != engine.PaymentCancelled {
+			t.Fatalf("cancel = %+v, %v", p, err)
+		}
+		_, _, err = en.e.ConfirmPayment(en.ctx, en.call(), "tx1")
+		wantErr(t, err, engine.ErrPaymentStatus)
+		en.wantStatus("o1", engine.OrderNew)
+		en.wantBalance(alice.String(), 0)
+		pr, err := en.e.PaymentsForAddress(en.ctx, alice.String())
+		if err != nil || pr.TotalPayments != xtr(1000) || len(pr.Payments) != 2 {
+			t.Fatalf("payments = %+v, %v", pr, err)
+		}
+	})
+}
+
+// Strict mode decides whether payments may name an order by its alt_id (§2.5).
+func TestStrictMode(t *testing.T) {
+	for _, strict := range []bool{true, false} {
+		t.Run(map[bool]string{true: "on", false: "off"}[strict], func(t *testing.T) {
+			backends(t, func(t *testing.T, backend string) {
+				cfg := defaultConfig
+				cfg.StrictMode, cfg.DisableMemoSignature, cfg.OrderIDFieldName = strict, true, true
+				en := newEnv(t, backend, cfg)
+				alice := newUser(t)
+				_, err := en.e.AddOrder(en.ctx, engine.NewOrder{OrderID: "id-1000", AltID: ptr("#1000"), CustomerID: "1", TotalPrice: xtr(2400), Currency: "USD"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				p := en.receive("tx1", alice.String(), xtr(2500), ptr("order 1000"), nil)
+				if p.OrderID == nil || *p.OrderID != "#1000" {
+					t.Fatalf("payment order_id = %v, want #1000", p.OrderID)
+				}
+				en.confirm("tx1")
+				want, balance := engine.OrderUnclaimed, xtr(2500)
+				if !strict {
+					want, balance = engine.OrderPaid, xtr(100)
+				}
+				en.wantStatus("id-1000", want)
+				en.wantBalance(alice.String(), balance)
+				_, err = en.e.Order(en.ctx, "#1000", false)
+				wantErr(t, err, engine.ErrOrderNotFound)
+				if o, err := en.e.Order(en.ctx, "#1000", true); err != nil || o.OrderID != "id-1000" {
+					t.Fatalf("Order by alt = %+v, %v", o, err)
+				}
+				_, err = en.e.Claim(en.ctx, "#1000", alice.String())
+				if strict {
+					wantErr(t, err, engine.ErrOrderNotFound)
+				} else {
+					wantErr(t, err, engine.ErrOrderClosed)
+				}
+			})
+		})
+	}
+}

@@ -1,0 +1,244 @@
+package engine
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"taripay/engine/tari"
+)
+
+// ReceivePayment stores a pending payment, consuming the wallet nonce in the
+// same transaction. When the payment names an open order, the order is
+// claimed for the sender (Unclaimed→New) and the sender linked to its
+// customer; a closed order is left alone and the funds stay as credit. A
+// duplicate txid is ErrPaymentExists and changes nothing but the nonce.
+func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment) (Payment, error) {
+	if p.TxID == "" || p.Sender == "" {
+		return Payment{}, Errorf(EINVALID, ErrInvalidAmount, "A payment needs a txid and a sender")
+	}
+	if p.Amount <= 0 {
+		return Payment{}, Errorf(EINVALID, ErrInvalidAmount, "A payment amount must be positive")
+	}
+	var out Payment
+	var dup bool
+	err := e.update(ctx, func(t *txn) error {
+		dup = false
+		if err := t.useWalletNonce(by); err != nil {
+			return err
+		}
+		pay := Payment{
+			TxID: p.TxID, CreatedAt: t.now, UpdatedAt: t.now, Sender: p.Sender, Amount: p.Amount, Memo: p.Memo,
+			PaymentType: PaymentOnChain, Status: PaymentReceived, OrderID: e.paymentOrderRef(p),
+		}
+		ok, err := t.InsertPayment(t.ctx, pay)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			dup = true
+			out, _, err = t.Payment(t.ctx, p.TxID)
+			return err
+		}
+		if err := t.audit("payment", pay.TxID, "status", nil, strPtr(string(pay.Status)), "payment received"); err != nil {
+			return err
+		}
+		if pay.OrderID != nil {
+			if err := e.claimForPayment(t, pay); err != nil {
+				return err
+			}
+		}
+		out = pay
+		return t.emit(PaymentReceivedEvent{Payment: pay})
+	})
+	if err == nil && dup {
+		return out, Errorf(ECONFLICT, ErrPaymentExists, "Payment %s already exists", p.TxID)
+	}
+	return out, err
+}
+
+// claimForPayment claims the order a payment names for its sender. An
+// unknown order is matched when it arrives (AddOrder).
+func (e *Engine) claimForPayment(t *txn, p Payment) error {
+	o, err := t.findOrder(*p.OrderID, !e.cfg.StrictMode)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	cur, err := t.LockOrder(t.ctx, o.ID)
+	if err != nil || !cur.Status.Open() {
+		return err
+	}
+	_, err = t.claim(cur, p.Sender, "payment "+p.TxID+" names the order; claimed")
+	return err
+}
+
+// useWalletNonce checks the wallet is authorised and burns its nonce.
+func (t *txn) useWalletNonce(by WalletCall) error {
+	if _, ok, err := t.Wallet(t.ctx, by.Address); err != nil {
+		return err
+	} else if !ok {
+		return Errorf(EUNAUTHORIZED, ErrWalletNotFound, "Wallet %s is not authorised", by.Address)
+	}
+	ok, err := t.SetWalletNonce(t.ctx, by.Address, by.Nonce, t.now)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "Nonce is not strictly increasing")
+	}
+	return nil
+}
+
+var memoDigits = regexp.MustCompile(`#?(\d+)`)
+
+// paymentOrderRef finds the order a payment names (api.md §6.6): a verified
+// memo signature's order_id; else, with signature checks disabled, the
+// first run of digits in the memo ('#'-prefixed in name mode); else the
+// order_id the wallet supplied.
+func (e *Engine) paymentOrderRef(p NewPayment) *string {
+	ref := p.OrderID
+	if p.Memo == nil {
+		return ref
+	}
+	memo := strings.TrimSpace(*p.Memo)
+	if strings.HasPrefix(memo, "{") {
+		if sig, err := tari.ParseMemoSignature([]byte(memo)); err == nil {
+			if sig.Verify() {
+				return &sig.OrderID
+			}
+			return ref
+		}
+	}
+	if e.cfg.DisableMemoSignature {
+		if m := memoDigits.FindStringSubmatch(memo); m != nil {
+			id := m[1]
+			if e.cfg.OrderIDFieldName {
+				id = "#" + id
+			}
+			return &id
+		}
+	}
+	return ref
+}
+
+// ConfirmPayment confirms a pending payment and, in the same transaction,
+// pays the open orders of the sender's customers oldest first (algorithm A).
+// A repeat is ErrPaymentConfirmed and changes nothing but the nonce.
+func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string) (Payment, []Order, error) {
+	var out Payment
+	var paid []Order
+	var result error
+	err := e.update(ctx, func(t *txn) error {
+		result, paid = nil, nil
+		if err := t.useWalletNonce(by); err != nil {
+			return err
+		}
+		p, ok, err := t.Payment(t.ctx, txid)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(ENOTFOUND, ErrPaymentNotFound, "Payment %s does not exist", txid)
+		}
+		out = p
+		switch p.Status {
+		case PaymentConfirmed:
+			result = Errorf(ECONFLICT, ErrPaymentConfirmed, "Payment %s is already confirmed", txid)
+			return nil
+		case PaymentCancelled:
+			return Errorf(ECONFLICT, ErrPaymentStatus, "Payment %s is cancelled and cannot be confirmed", txid)
+		}
+		// The conditional update takes the payment row first, so of two
+		// concurrent confirmations exactly one moves the money.
+		if ok, err := t.SetPaymentStatus(t.ctx, txid, PaymentReceived, PaymentConfirmed, t.now); err != nil {
+			return err
+		} else if !ok {
+			result = Errorf(ECONFLICT, ErrPaymentConfirmed, "Payment %s is already confirmed", txid)
+			return nil
+		}
+		if err := t.AddConfirmed(t.ctx, p.Sender, p.Amount, t.now); err != nil {
+			return err
+		}
+		if err := t.audit("payment", txid, "status", strPtr(string(PaymentReceived)), strPtr(string(PaymentConfirmed)), "confirmed by wallet"); err != nil {
+			return err
+		}
+		out.Status, out.UpdatedAt = PaymentConfirmed, t.now
+		customers, err := t.CustomersOf(t.ctx, p.Sender)
+		if err != nil {
+			return err
+		}
+		orders, err := t.OrdersOfCustomers(t.ctx, customers, openStatuses)
+		if err != nil {
+			return err
+		}
+		if paid, _, err = e.payFromAddress(t, p.Sender, orders); err != nil {
+			return err
+		}
+		return t.emit(ConfirmationEvent{Payment: out})
+	})
+	if err != nil {
+		return out, nil, err
+	}
+	if paid == nil {
+		paid = []Order{}
+	}
+	return out, paid, result
+}
+
+// CancelPayment moves a Received payment to Cancelled; a Confirmed one is ErrPaymentConfirmed.
+func (e *Engine) CancelPayment(ctx context.Context, by WalletCall, txid string) (Payment, error) {
+	var out Payment
+	var result error
+	err := e.update(ctx, func(t *txn) error {
+		result = nil
+		if err := t.useWalletNonce(by); err != nil {
+			return err
+		}
+		p, ok, err := t.Payment(t.ctx, txid)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(ENOTFOUND, ErrPaymentNotFound, "Payment %s does not exist", txid)
+		}
+		out = p
+		switch p.Status {
+		case PaymentConfirmed:
+			result = Errorf(ECONFLICT, ErrPaymentConfirmed, "Payment %s is already confirmed", txid)
+			return nil
+		case PaymentCancelled:
+			result = Errorf(ECONFLICT, ErrPaymentStatus, "Payment %s is already cancelled", txid)
+			return nil
+		}
+		if ok, err := t.SetPaymentStatus(t.ctx, txid, PaymentReceived, PaymentCancelled, t.now); err != nil || !ok {
+			return err
+		}
+		out.Status, out.UpdatedAt = PaymentCancelled, t.now
+		return t.audit("payment", txid, "status", strPtr(string(PaymentReceived)), strPtr(string(PaymentCancelled)), "cancelled by wallet")
+	})
+	if err != nil {
+		return out, err
+	}
+	return out, result
+}
+
+// PaymentsForOrder lists the payments that name an order (by order_id, and
+// by alt_id when strict mode is off), oldest first.
+func (e *Engine) PaymentsForOrder(ctx context.Context, orderID string) ([]Payment, error) {
+	var out []Payment
+	err := e.view(ctx, func(t *txn) error {
+		refs := []string{orderID}
+		if o, ok, err := t.OrderByRef(t.ctx, orderID, false); err != nil {
+			return err
+		} else if ok {
+			refs = e.orderRefs(o)
+		}
+		var err error
+		out, err = t.PaymentsForOrderRefs(t.ctx, refs)
+		return err
+	})
+	return out, err
+}

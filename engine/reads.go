@@ -1,0 +1,192 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// AddressBalance is an address's ledger balance; an address without
+// confirmed funds reads as zeros, updated now.
+func (e *Engine) AddressBalance(ctx context.Context, address string) (AddressBalance, error) {
+	var out AddressBalance
+	err := e.view(ctx, func(t *txn) (err error) {
+		out, err = t.addressBalance(address)
+		return err
+	})
+	return out, err
+}
+
+func (t *txn) addressBalance(address string) (AddressBalance, error) {
+	bals, err := t.Balances(t.ctx, []string{address})
+	if err != nil {
+		return AddressBalance{}, err
+	}
+	if b, ok := bals[address]; ok {
+		return b, nil
+	}
+	return AddressBalance{Address: address, LastUpdate: t.now}, nil
+}
+
+// CustomerBalance sums the balances of the customer's linked addresses
+// that hold confirmed funds, most recently updated first.
+func (e *Engine) CustomerBalance(ctx context.Context, customerID string) (CustomerBalance, error) {
+	var out CustomerBalance
+	err := e.view(ctx, func(t *txn) (err error) {
+		out, err = t.customerBalance(customerID)
+		return err
+	})
+	return out, err
+}
+
+func (t *txn) customerBalance(customerID string) (CustomerBalance, error) {
+	out := CustomerBalance{Addresses: []AddressBalance{}}
+	addrs, err := t.AddressesOf(t.ctx, customerID)
+	if err != nil {
+		return out, err
+	}
+	bals, err := t.Balances(t.ctx, addrs)
+	if err != nil {
+		return out, err
+	}
+	for _, b := range bals {
+		out.Addresses = append(out.Addresses, b)
+		out.TotalConfirmed += b.TotalConfirmed
+		out.TotalPaid += b.TotalPaid
+		out.CurrentBalance += b.CurrentBalance
+	}
+	slices.SortFunc(out.Addresses, func(a, b AddressBalance) int {
+		if c := b.LastUpdate.Compare(a.LastUpdate); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Address, b.Address)
+	})
+	return out, nil
+}
+
+// AddressHistory is everything the ledger knows about an address.
+func (e *Engine) AddressHistory(ctx context.Context, address string) (AddressHistory, error) {
+	out := AddressHistory{Address: address}
+	err := e.view(ctx, func(t *txn) (err error) {
+		if out.Balance, err = t.addressBalance(address); err != nil {
+			return err
+		}
+		if out.Orders, err = t.ordersOfAddress(address, false); err != nil {
+			return err
+		}
+		if out.Payments, err = t.PaymentsBySender(t.ctx, address); err != nil {
+			return err
+		}
+		out.Settlements, err = t.SettlementsByAddress(t.ctx, address)
+		return err
+	})
+	return out, err
+}
+
+func (t *txn) ordersOfAddress(address string, onlyOpen bool) ([]Order, error) {
+	customers, err := t.CustomersOf(t.ctx, address)
+	if err != nil {
+		return nil, err
+	}
+	var statuses []OrderStatus
+	if onlyOpen {
+		statuses = openStatuses
+	}
+	return t.OrdersOfCustomers(t.ctx, customers, statuses)
+}
+
+// CustomerHistory is everything the ledger knows about a customer.
+func (e *Engine) CustomerHistory(ctx context.Context, customerID string) (CustomerHistory, error) {
+	out := CustomerHistory{CustomerID: customerID}
+	err := e.view(ctx, func(t *txn) (err error) {
+		if out.Balance, err = t.customerBalance(customerID); err != nil {
+			return err
+		}
+		if out.OrderBalance, err = t.CustomerOrderBalance(t.ctx, customerID); err != nil {
+			return err
+		}
+		if out.Orders, err = t.OrdersOfCustomers(t.ctx, []string{customerID}, nil); err != nil {
+			return err
+		}
+		var paid []string
+		for _, o := range out.Orders {
+			if o.Status == OrderPaid {
+				paid = append(paid, o.OrderID)
+			}
+		}
+		out.Settlements, err = t.SettlementsByOrders(t.ctx, paid)
+		return err
+	})
+	return out, err
+}
+
+// OrdersForAddress lists the orders of every customer linked to address.
+func (e *Engine) OrdersForAddress(ctx context.Context, address string, onlyOpen bool) (OrderResult, error) {
+	out := OrderResult{Address: address}
+	err := e.view(ctx, func(t *txn) (err error) {
+		if out.Orders, err = t.ordersOfAddress(address, onlyOpen); err != nil {
+			return err
+		}
+		for _, o := range out.Orders {
+			out.TotalOrders += o.TotalPrice
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PaymentsForAddress lists an address's payments; the total counts every status.
+func (e *Engine) PaymentsForAddress(ctx context.Context, address string) (PaymentsResult, error) {
+	out := PaymentsResult{Address: address}
+	err := e.view(ctx, func(t *txn) (err error) {
+		if out.Payments, err = t.PaymentsBySender(t.ctx, address); err != nil {
+			return err
+		}
+		for _, p := range out.Payments {
+			out.TotalPayments += p.Amount
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Creditors lists customers with unpaid New orders, by customer id.
+func (e *Engine) Creditors(ctx context.Context) ([]CustomerOrders, error) {
+	var out []CustomerOrders
+	err := e.view(ctx, func(t *txn) (err error) {
+		out, err = t.Creditors(t.ctx)
+		return err
+	})
+	return out, err
+}
+
+// CustomerIDs pages through the customer ids that have orders, sorted.
+func (e *Engine) CustomerIDs(ctx context.Context, offset, count int) ([]string, error) {
+	var out []string
+	err := e.view(ctx, func(t *txn) (err error) {
+		out, err = t.CustomerIDs(t.ctx, offset, count)
+		return err
+	})
+	return out, err
+}
+
+// Addresses pages through the addresses linked to any customer, sorted.
+func (e *Engine) Addresses(ctx context.Context, offset, count int) ([]string, error) {
+	var out []string
+	err := e.view(ctx, func(t *txn) (err error) {
+		out, err = t.Addresses(t.ctx, offset, count)
+		return err
+	})
+	return out, err
+}
+
+// Audit lists the recorded changes to one order ("order", order_id) or
+// payment ("payment", txid), oldest first.
+func (e *Engine) Audit(ctx context.Context, entity, entityID string) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := e.view(ctx, func(t *txn) (err error) {
+		out, err = t.Audit(t.ctx, entity, entityID)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,188 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// Both payment algorithms run inside the caller's transaction while holding
+// the balance rows they draw on (LockBalances), re-read every order under
+// its lock, and pay it only with a conditional status update, so no order
+// is paid twice and no balance is spent twice (DESIGN.md differences 2, 3).
+
+// payFromAddress is algorithm A: pay the orders in the given order from
+// one address's balance, stopping at the first one it cannot cover in full.
+func (e *Engine) payFromAddress(t *txn, address string, orders []Order) ([]Order, []Settlement, error) {
+	bals, err := t.LockBalances(t.ctx, []string{address})
+	if err != nil {
+		return nil, nil, err
+	}
+	remaining := bals[address].CurrentBalance
+	var paid []Order
+	var settlements []Settlement
+	for _, o := range orders {
+		cur, err := t.LockOrder(t.ctx, o.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !cur.Status.Open() {
+			continue
+		}
+		if cur.TotalPrice > remaining {
+			break
+		}
+		s := Settlement{CreatedAt: t.now, OrderID: cur.OrderID, PaymentAddress: address, SettlementType: SettlementSingle, Amount: cur.TotalPrice}
+		next, err := t.markPaid(cur, []Settlement{s})
+		if err != nil {
+			return nil, nil, err
+		}
+		remaining -= cur.TotalPrice
+		paid = append(paid, next)
+		settlements = append(settlements, s)
+	}
+	return paid, settlements, nil
+}
+
+// payOrder is algorithm B: pay one order from any address that named it in
+// a payment or is linked to its customer. Candidates are de-duplicated and
+// each draws at most its real balance (fixing the reference's double count).
+func (e *Engine) payOrder(t *txn, o Order) (bool, []Settlement, error) {
+	payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
+	if err != nil {
+		return false, nil, err
+	}
+	var candidates []string
+	for _, p := range payments {
+		candidates = append(candidates, p.Sender)
+	}
+	linked, err := t.AddressesOf(t.ctx, o.CustomerID)
+	if err != nil {
+		return false, nil, err
+	}
+	candidates = append(candidates, linked...)
+	bals, err := t.LockBalances(t.ctx, candidates)
+	if err != nil {
+		return false, nil, err
+	}
+	cur, err := t.LockOrder(t.ctx, o.ID)
+	if err != nil || !cur.Status.Open() || len(bals) == 0 {
+		return false, []Settlement{}, err
+	}
+	funded := make([]AddressBalance, 0, len(bals))
+	var total MicroTari
+	for _, b := range bals {
+		funded = append(funded, b)
+		total += b.CurrentBalance
+	}
+	if total < cur.TotalPrice {
+		return false, []Settlement{}, nil
+	}
+	slices.SortFunc(funded, func(a, b AddressBalance) int {
+		if a.CurrentBalance != b.CurrentBalance {
+			if a.CurrentBalance > b.CurrentBalance {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Address, b.Address)
+	})
+	typ := SettlementMultiple
+	if funded[0].CurrentBalance >= cur.TotalPrice {
+		typ = SettlementSingle
+	}
+	var settlements []Settlement
+	remaining := cur.TotalPrice
+	for _, b := range funded {
+		take := min(b.CurrentBalance, remaining)
+		if take == 0 && len(settlements) > 0 {
+			break
+		}
+		settlements = append(settlements, Settlement{CreatedAt: t.now, OrderID: cur.OrderID, PaymentAddress: b.Address, SettlementType: typ, Amount: take})
+		remaining -= take
+		if remaining == 0 {
+			break
+		}
+	}
+	if _, err := t.markPaid(cur, settlements); err != nil {
+		return false, nil, err
+	}
+	return true, settlements, nil
+}
+
+// markPaid moves a locked open order to Paid with its settlements, emits
+// OrderPaid and queues the storefront's mark-paid job, all in this
+// transaction. The settlements' IDs are filled in.
+func (t *txn) markPaid(cur Order, settlements []Settlement) (Order, error) {
+	next := cur
+	next.Status, next.UpdatedAt = OrderPaid, t.now
+	ok, err := t.saveOrder(cur, next, "paid")
+	if err != nil {
+		return cur, err
+	}
+	if !ok {
+		return cur, Errorf(ECONFLICT, ErrOrderClosed, "Order %s changed while it was being paid", cur.OrderID)
+	}
+	for i := range settlements {
+		if err := t.InsertSettlement(t.ctx, &settlements[i]); err != nil {
+			return cur, err
+		}
+	}
+	if err := t.emit(OrderPaidEvent{Order: next}); err != nil {
+		return cur, err
+	}
+	return next, t.InsertSideEffect(t.ctx, SideEffectMarkPaid, next.OrderID, t.now)
+}
+
+// settleOrders runs algorithm B over each order, with no early stop.
+func (e *Engine) settleOrders(t *txn, orders []Order, into *MultiAccountPayment) error {
+	for _, o := range orders {
+		paid, settlements, err := e.payOrder(t, o)
+		if err != nil {
+			return err
+		}
+		if paid {
+			latest, err := t.LockOrder(t.ctx, o.ID)
+			if err != nil {
+				return err
+			}
+			into.OrdersPaid = append(into.OrdersPaid, latest)
+			into.Settlements = append(into.Settlements, settlements...)
+		}
+	}
+	return nil
+}
+
+// SettleAddress pays, from any of their addresses, the open orders of every
+// customer linked to address.
+func (e *Engine) SettleAddress(ctx context.Context, address string) (MultiAccountPayment, error) {
+	out := MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
+	err := e.update(ctx, func(t *txn) error {
+		out = MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
+		customers, err := t.CustomersOf(t.ctx, address)
+		if err != nil {
+			return err
+		}
+		orders, err := t.OrdersOfCustomers(t.ctx, customers, openStatuses)
+		if err != nil {
+			return err
+		}
+		return e.settleOrders(t, orders, &out)
+	})
+	return out, err
+}
+
+// SettleCustomer pays the customer's open orders, oldest first, each from
+// any of the customer's addresses.
+func (e *Engine) SettleCustomer(ctx context.Context, customerID string) (MultiAccountPayment, error) {
+	out := MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
+	err := e.update(ctx, func(t *txn) error {
+		out = MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
+		orders, err := t.OrdersOfCustomers(t.ctx, []string{customerID}, openStatuses)
+		if err != nil {
+			return err
+		}
+		return e.settleOrders(t, orders, &out)
+	})
+	return out, err
+}

@@ -1,0 +1,106 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the engine's persistence port; package db implements it for
+// SQLite and PostgreSQL.
+type Store interface {
+	// Update runs fn in one write transaction. The store retries the whole
+	// transaction on a serialisation failure or deadlock, so fn must not
+	// keep state between attempts.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn for reads only.
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is what one transaction can read and write. Status changes are
+// conditional: Update* methods report whether a row matched.
+type Tx interface {
+	// InsertOrder stores o and sets o.ID. It reports false, changing
+	// nothing, when o.OrderID or o.AltID is already stored.
+	InsertOrder(ctx context.Context, o *Order) (bool, error)
+	// OrderByID finds an order by order_id (byAlt=false) or alt_id.
+	OrderByRef(ctx context.Context, ref string, byAlt bool) (Order, bool, error)
+	OrderByClaimToken(ctx context.Context, token string) (Order, bool, error)
+	// LockOrder re-reads an order by id and locks it for the rest of the
+	// transaction.
+	LockOrder(ctx context.Context, id int64) (Order, error)
+	// UpdateOrder writes the named columns of o when the stored row still
+	// has one of the expected statuses.
+	UpdateOrder(ctx context.Context, o Order, columns []string, statuses []OrderStatus) (bool, error)
+	// OrdersOfCustomers lists the orders of the customers, oldest
+	// (created_at, id) first; no statuses means every status.
+	OrdersOfCustomers(ctx context.Context, customerIDs []string, statuses []OrderStatus) ([]Order, error)
+	SearchOrders(ctx context.Context, q OrderQuery) ([]Order, error)
+	// ExpirableOrders lists open orders whose clocks have run out: Unclaimed
+	// recorded before unclaimedBefore, New claimed before unpaidBefore.
+	ExpirableOrders(ctx context.Context, unclaimedBefore, unpaidBefore time.Time) ([]Order, error)
+	CustomerOrderBalance(ctx context.Context, customerID string) (CustomerOrderBalance, error)
+	Creditors(ctx context.Context) ([]CustomerOrders, error)
+	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
+
+	// Link records address ↔ customer, idempotently.
+	Link(ctx context.Context, address, customerID string, at time.Time) error
+	CustomersOf(ctx context.Context, address string) ([]string, error)
+	AddressesOf(ctx context.Context, customerID string) ([]string, error)
+	Addresses(ctx context.Context, offset, count int) ([]string, error)
+
+	// InsertPayment stores p; false when the txid exists.
+	InsertPayment(ctx context.Context, p Payment) (bool, error)
+	Payment(ctx context.Context, txid string) (Payment, bool, error)
+	// SetPaymentStatus moves a payment from one status to another.
+	SetPaymentStatus(ctx context.Context, txid string, from, to PaymentStatus, at time.Time) (bool, error)
+	PaymentsBySender(ctx context.Context, address string) ([]Payment, error)
+	// PaymentsForOrderRefs lists payments whose order_id is one of refs,
+	// oldest first.
+	PaymentsForOrderRefs(ctx context.Context, refs []string) ([]Payment, error)
+
+	// LockBalances returns the stored balance rows of the addresses,
+	// locked for the rest of the transaction (taken in sorted order).
+	// Addresses without a row (no confirmed funds) are absent.
+	LockBalances(ctx context.Context, addresses []string) (map[string]AddressBalance, error)
+	Balances(ctx context.Context, addresses []string) (map[string]AddressBalance, error)
+	// AddConfirmed adds a confirmed amount (negative for a debit note) to
+	// an address's balance row, creating it. The schema refuses a
+	// negative balance.
+	AddConfirmed(ctx context.Context, address string, amount MicroTari, at time.Time) error
+	// InsertSettlement journals a settlement and debits its address.
+	InsertSettlement(ctx context.Context, s *Settlement) error
+	SettlementsByAddress(ctx context.Context, address string) ([]Settlement, error)
+	SettlementsByOrders(ctx context.Context, orderIDs []string) ([]Settlement, error)
+
+	InsertAudit(ctx context.Context, a AuditEntry) error
+	Audit(ctx context.Context, entity, entityID string) ([]AuditEntry, error)
+	// InsertEvent appends to the outbox and returns its sequence number.
+	InsertEvent(ctx context.Context, typ EventType, payload []byte, at time.Time) (int64, error)
+
+	// InsertSideEffect queues a storefront job; a second job of the same
+	// kind for the same order is ignored.
+	InsertSideEffect(ctx context.Context, kind SideEffectKind, orderID string, at time.Time) error
+	LeaseSideEffects(ctx context.Context, owner string, now time.Time, limit int, until time.Time) ([]SideEffect, error)
+	UpdateSideEffect(ctx context.Context, se SideEffect) error
+	SideEffect(ctx context.Context, id int64) (SideEffect, bool, error)
+	SideEffectsForOrder(ctx context.Context, orderID string) ([]SideEffect, error)
+
+	// LoginNonce returns the last login nonce of an address.
+	LoginNonce(ctx context.Context, address string) (int64, bool, error)
+	// SetLoginNonce stores nonce if it is greater than the stored one (or
+	// none is stored); false otherwise.
+	SetLoginNonce(ctx context.Context, address string, nonce int64, at time.Time) (bool, error)
+	Roles(ctx context.Context, address string) ([]Role, error)
+	GrantRoles(ctx context.Context, address string, roles []Role) error
+	RevokeRoles(ctx context.Context, address string, roles []Role) error
+
+	UpsertWallet(ctx context.Context, w Wallet) error
+	DeleteWallet(ctx context.Context, address string) (bool, error)
+	Wallets(ctx context.Context) ([]Wallet, error)
+	Wallet(ctx context.Context, address string) (Wallet, bool, error)
+	// SetWalletNonce records a strictly greater nonce and the time seen.
+	SetWalletNonce(ctx context.Context, address string, nonce int64, at time.Time) (bool, error)
+
+	InsertExchangeRate(ctx context.Context, r ExchangeRate) error
+	ExchangeRates(ctx context.Context, currency string, limit int) ([]ExchangeRate, error)
+}

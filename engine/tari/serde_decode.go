@@ -1,0 +1,352 @@
+package tari
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// A SyntaxError is JSON that serde would reject. Msg follows serde's
+// wording for the cases that matter (missing, duplicate and mistyped
+// fields); Line and Column say where serde_json would report it, as near as
+// this decoder can tell.
+type SyntaxError struct {
+	Msg          string
+	Offset       int64 // bytes consumed when the error was found
+	Line, Column int
+}
+
+// Error is serde_json's Display form, "msg at line L column C", which the
+// reference puts after "Json deserialize error: ".
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("%s at line %d column %d", e.Msg, e.Line, e.Column)
+}
+
+// objectField decodes one known field's raw value.
+type objectField struct {
+	name     string
+	required bool
+	decode   func(v jsontext.Value) error
+}
+
+// decodeObject reads data as exactly one JSON object, serde-derive style:
+// keys match exactly, a repeated known key is an error ("duplicate field"),
+// unknown keys are skipped, a missing required key is an error, invalid
+// UTF-8 and lone surrogates are errors and nothing may follow the object.
+func decodeObject(data []byte, expecting string, fields []objectField) error {
+	return locate(data, decodeTopLevel(data, expecting, fields, nil))
+}
+
+// decodeFlattened decodes a struct with a #[serde(flatten)] member, as
+// jwt-compact's Claims and header are: direct fields decode in place, the
+// other keys are buffered and decoded into the flattened fields once the
+// object has been read. Errors in flattened fields therefore carry no
+// position of their own and are reported at the closing brace.
+func decodeFlattened(data []byte, expecting string, direct, flat []objectField) error {
+	type entry struct {
+		name  string
+		value jsontext.Value
+	}
+	var rest []entry
+	err := decodeTopLevel(data, expecting, direct, func(name string, v jsontext.Value) {
+		rest = append(rest, entry{name, v.Clone()})
+	})
+	if err != nil {
+		return locate(data, err)
+	}
+	end := int64(len(bytes.TrimRight(data, " \t\r\n")))
+	atEnd := func(err error) error {
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			err = errors.New(se.Msg)
+		}
+		return locate(data, &SyntaxError{Msg: err.Error(), Offset: end})
+	}
+	seen := make([]bool, len(flat))
+	for _, e := range rest {
+		i := fieldIndex(flat, e.name)
+		if i < 0 {
+			continue
+		}
+		if seen[i] {
+			return atEnd(errors.New("duplicate field `" + e.name + "`"))
+		}
+		seen[i] = true
+		if err := flat[i].decode(e.value); err != nil {
+			return atEnd(err)
+		}
+	}
+	for i, f := range flat {
+		if f.required && !seen[i] {
+			return atEnd(errors.New("missing field `" + f.name + "`"))
+		}
+	}
+	return nil
+}
+
+func decodeTopLevel(data []byte, expecting string, fields []objectField, other func(string, jsontext.Value)) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
+	if err := decodeObjectFrom(dec, data, expecting, fields, other); err != nil {
+		return err
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		// serde points at the first character after the value.
+		end := dec.InputOffset()
+		end += int64(len(data[end:]) - len(bytes.TrimLeft(data[end:], " \t\r\n")))
+		return &SyntaxError{Msg: "trailing characters", Offset: end + 1}
+	}
+	return nil
+}
+
+// locate fills in serde_json's line and column for a SyntaxError.
+func locate(data []byte, err error) error {
+	var se *SyntaxError
+	if !errors.As(err, &se) {
+		return err
+	}
+	off := min(max(se.Offset, 0), int64(len(data)))
+	before := data[:off]
+	se.Line = 1 + bytes.Count(before, []byte{'\n'})
+	se.Column = int(off) - (bytes.LastIndexByte(before, '\n') + 1)
+	return se
+}
+
+// decodeObjectValue decodes a nested object. Offsets in its errors are
+// relative to v; decodeObjectFrom rebases them.
+func decodeObjectValue(v jsontext.Value, expecting string, fields []objectField) error {
+	return decodeObjectFrom(jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true)), v, expecting, fields, nil)
+}
+
+// customError marks a failure raised after serde_json had read the value,
+// in a FromStr or deserialize_with (bad address, bad signature). serde gives
+// those the position where the enclosing object stopped reading: after the
+// value, or after the closing brace when the field was the last one.
+type customError struct{ error }
+
+// decodeObjectFrom reads one object from dec, whose input is data. Unknown
+// keys go to other when it is not nil, and are skipped otherwise.
+func decodeObjectFrom(dec *jsontext.Decoder, data []byte, expecting string, fields []objectField, other func(string, jsontext.Value)) error {
+	if k := dec.PeekKind(); k != '{' {
+		if k == 0 {
+			_, err := dec.ReadToken()
+			return syntaxError(dec, err)
+		}
+		v, err := dec.ReadValue()
+		if err != nil {
+			return syntaxError(dec, err)
+		}
+		return &SyntaxError{Msg: "invalid type: " + unexpected(v) + ", expected " + expecting, Offset: dec.InputOffset()}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return syntaxError(dec, err)
+	}
+	seen := make([]bool, len(fields))
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return syntaxError(dec, err)
+		}
+		name := tok.String()
+		i := fieldIndex(fields, name)
+		if i < 0 {
+			if other == nil {
+				err = dec.SkipValue()
+			} else {
+				var v jsontext.Value
+				if v, err = dec.ReadValue(); err == nil {
+					other(name, v)
+				}
+			}
+			if err != nil {
+				return syntaxError(dec, err)
+			}
+			continue
+		}
+		if seen[i] {
+			return &SyntaxError{Msg: "duplicate field `" + name + "`", Offset: dec.InputOffset()}
+		}
+		seen[i] = true
+		v, err := dec.ReadValue()
+		if err != nil {
+			return syntaxError(dec, err)
+		}
+		if err := fields[i].decode(v); err != nil {
+			var se *SyntaxError
+			if errors.As(err, &se) {
+				// A nested object's error: rebase its offset onto ours.
+				start := dec.InputOffset() - int64(len(v))
+				return &SyntaxError{Msg: se.Msg, Offset: start + se.Offset}
+			}
+			off := dec.InputOffset()
+			if errors.As(err, new(customError)) {
+				rest := bytes.TrimLeft(data[off:], " \t\r\n")
+				if len(rest) > 0 && rest[0] == '}' {
+					off = int64(len(data)-len(rest)) + 1
+				}
+			}
+			return &SyntaxError{Msg: err.Error(), Offset: off}
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return syntaxError(dec, err)
+	}
+	for i, f := range fields {
+		if f.required && !seen[i] {
+			return &SyntaxError{Msg: "missing field `" + f.name + "`", Offset: dec.InputOffset()}
+		}
+	}
+	return nil
+}
+
+func fieldIndex(fields []objectField, name string) int {
+	for i, f := range fields {
+		if f.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func syntaxError(dec *jsontext.Decoder, err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return &SyntaxError{Msg: "EOF while parsing a value", Offset: dec.InputOffset()}
+	}
+	return &SyntaxError{Msg: strings.TrimPrefix(err.Error(), "jsontext: "), Offset: dec.InputOffset()}
+}
+
+// unexpected describes a value as serde's "invalid type" errors do.
+func unexpected(v jsontext.Value) string {
+	switch v.Kind() {
+	case 'n':
+		return "null"
+	case 't':
+		return "boolean `true`"
+	case 'f':
+		return "boolean `false`"
+	case '"':
+		s, _ := jsontext.AppendUnquote(nil, v)
+		return "string " + strconv.Quote(string(s))
+	case '0':
+		if isJSONInteger(v) && fitsInt64OrUint64(string(v)) {
+			return "integer `" + string(v) + "`"
+		}
+		f, _ := strconv.ParseFloat(string(v), 64)
+		return "floating point `" + formatFloat(f) + "`"
+	case '[':
+		return "sequence"
+	case '{':
+		return "map"
+	}
+	return "value"
+}
+
+// stringValue decodes a JSON string (serde String).
+func stringValue(v jsontext.Value) (string, error) {
+	if v.Kind() != '"' {
+		return "", fmt.Errorf("invalid type: %s, expected a string", unexpected(v))
+	}
+	s, err := jsontext.AppendUnquote(nil, v)
+	if err != nil || !utf8.Valid(s) {
+		return "", errors.New("invalid unicode code point")
+	}
+	return string(s), nil
+}
+
+// optStringValue decodes Option<String>: null or a string.
+func optStringValue(v jsontext.Value) (*string, error) {
+	if v.Kind() == 'n' {
+		return nil, nil
+	}
+	s, err := stringValue(v)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func fitsInt64OrUint64(s string) bool {
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return true
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+// formatFloat prints f as serde_json's error messages do (ryu): integral
+// values keep a ".0", very large or small ones use an exponent.
+func formatFloat(f float64) string {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	if a := math.Abs(f); a != 0 && (a >= 1e16 || a < 1e-5) {
+		return strings.Replace(strconv.FormatFloat(f, 'e', -1, 64), "e+", "e", 1)
+	}
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
+
+func isJSONInteger(v jsontext.Value) bool {
+	return v.Kind() == '0' && !bytes.ContainsAny(v, ".eE")
+}
+
+// intValue decodes an integer of the given bit size; floats are refused as
+// serde refuses them for integer fields.
+func intValue(v jsontext.Value, bits int, expecting string) (int64, error) {
+	if !isJSONInteger(v) || !fitsInt64OrUint64(string(v)) {
+		return 0, fmt.Errorf("invalid type: %s, expected %s", unexpected(v), expecting)
+	}
+	n, err := strconv.ParseInt(string(v), 10, bits)
+	if err != nil {
+		return 0, fmt.Errorf("invalid value: integer `%s`, expected %s", v, expecting)
+	}
+	return n, nil
+}
+
+// uintValue decodes an unsigned integer of the given bit size.
+func uintValue(v jsontext.Value, bits int, expecting string) (uint64, error) {
+	if !isJSONInteger(v) || !fitsInt64OrUint64(string(v)) {
+		return 0, fmt.Errorf("invalid type: %s, expected %s", unexpected(v), expecting)
+	}
+	n, err := strconv.ParseUint(string(v), 10, bits)
+	if err != nil {
+		return 0, fmt.Errorf("invalid value: integer `%s`, expected %s", v, expecting)
+	}
+	return n, nil
+}
+
+// stringArrayValue decodes a JSON array of strings, each passed to check.
+func stringArrayValue(v jsontext.Value, check func(string) error) ([]string, error) {
+	if v.Kind() != '[' {
+		return nil, fmt.Errorf("invalid type: %s, expected a sequence", unexpected(v))
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(v))
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for dec.PeekKind() != ']' {
+		e, err := dec.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		s, err := stringValue(e)
+		if err != nil {
+			return nil, err
+		}
+		if err := check(s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
