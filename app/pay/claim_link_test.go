@@ -53,3 +53,10 @@ func TestEmailSnippet(t *testing.T) {
 		}
 	}
 }
+
+func TestEmailSnippetWithoutSecret(t *testing.T) {
+	s := EmailSnippet("https://pay.example.com", nil)
+	if strings.Contains(s, "href") || !strings.Contains(s, "TPG_CLAIM_LINK_SECRET") {
+		t.Errorf("snippet without a secret: %s", s)
+	}
+}
