@@ -155,3 +155,5 @@ func staffOf(c *fiber.Ctx) Staff {
 func actorCtx(c *fiber.Ctx) context.Context {
 	return engine.WithActor(c.UserContext(), staffOf(c).Actor())
 }
+
+var _ Engine = (*engine.Engine)(nil)

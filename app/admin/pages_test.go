@@ -151,7 +151,8 @@ func TestPagesRender(t *testing.T) {
 			return []engine.ExchangeRate{{Currency: "USD", Rate: 2_500_000, UpdatedAt: seen}}, nil
 		},
 		roles: func(string) ([]engine.Role, error) { return []engine.Role{engine.RoleUser, engine.RoleWrite}, nil },
-		dashboard: func(now time.Time, days int) (engine.Dashboard, error) {
+		dashboard: func(days int) (engine.Dashboard, error) {
+			now := testNow
 			d := engine.Dashboard{ReceivedToday: 1_500_000, ReceivedTotal: 9_000_000,
 				ByStatus: []engine.StatusCount{{Status: engine.OrderPaid, Count: 3, Total: 9_000_000}}}
 			for i := 0; i < days; i++ {
