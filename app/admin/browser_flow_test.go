@@ -4,16 +4,37 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"taripay/db/dbtest"
+	"taripay/engine"
 )
+
+// seededEngine is the real engine on a fresh SQLite database, with an open
+// order for alice and a paid-for-nothing order for bob that mentions alice.
+func seededEngine(t *testing.T) *engine.Engine {
+	t.Helper()
+	e := engine.New(engine.Config{DisableMemoSignature: true}, dbtest.Open(t, "sqlite"), nil)
+	memo := "gift for alice"
+	for _, o := range []engine.NewOrder{
+		{OrderID: "1001", CustomerID: "alice", TotalPrice: 5_000_000, Currency: "XTR", CreatedAt: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)},
+		{OrderID: "1002", CustomerID: "bob", TotalPrice: 7_000_000, Currency: "XTR", CreatedAt: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), Memo: &memo},
+	} {
+		if _, err := e.AddOrder(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
 
 // TestBrowserAdminInIframe drives the admin inside a cross-site iframe of a
 // fake Shopify admin, through the server-minted session header alone.
 func TestBrowserAdminInIframe(t *testing.T) {
 	assets := staticAssets(t)
 	ctx := browser(t)
-	srv := startAdmin(t, statefulFake(), assets)
+	srv := startAdmin(t, seededEngine(t), assets)
 	run(t, ctx, "open the fake admin", chromedp.Navigate(srv.adminURL))
 	app := frame(t, ctx, srv.appURL)
 	run(t, app, "dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=received-total]`)))
@@ -51,7 +72,7 @@ func TestBrowserAdminInIframe(t *testing.T) {
 	run(t, app, "open alice",
 		click(`[data-testid=nav-customers]`),
 		click(`a[href="/admin/customers/alice"]`),
-		chromedp.WaitVisible(chromedp.CSS(`[data-order-id="1001"] .badge-info`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-order-id="1001"] .badge-attention`)),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Evaluate[string](`window.noReload = "still here"`)(ctx, tg)
 			return err
