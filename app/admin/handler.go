@@ -109,7 +109,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/admin/bounce", h.headers, h.bounce)
 
 	g := r.Group("/admin", h.headers, h.authenticate, h.errorPage)
-	g.Get("/", h.dashboard)
+	g.Get("", h.dashboard) // "/admin" itself: the app routes strictly
 	g.Get("/orders", h.orderList)
 	g.Get("/orders/:id", h.orderShow)
 	g.Post("/orders/:id/fulfill", h.orderFulfill)

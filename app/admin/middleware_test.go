@@ -32,7 +32,7 @@ func newHarness(t *testing.T, eng *fakeEngine) *harness {
 		Now:    func() time.Time { return testNow },
 		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	app := fiber.New()
+	app := fiber.New(fiber.Config{StrictRouting: true, CaseSensitive: true, Immutable: true})
 	h.Register(app)
 	return &harness{app: app, h: h, session: h.sessions.Mint(Staff{Shop: testShop, User: "42"})}
 }
