@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify"
 	"taripay/engine"
 )
 
@@ -65,8 +66,7 @@ type Connection struct {
 
 // ShopifyStatus reports the storefront's state for the setup checklist.
 type ShopifyStatus interface {
-	// Webhooks lists the topics registered for this app.
-	Webhooks(ctx context.Context) ([]string, error)
+	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
 }
 
 // Handler serves the embedded admin pages.

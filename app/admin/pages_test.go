@@ -9,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"taripay/app/shopify"
 	"taripay/engine"
 )
 
@@ -193,6 +194,34 @@ func TestPagesRender(t *testing.T) {
 			}
 			if !strings.Contains(text, tt.text) {
 				t.Fatalf("%s = %q, want %q", tt.testid, text, tt.text)
+			}
+		})
+	}
+}
+
+type fakeShopify []shopify.Subscription
+
+func (f fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) { return f, nil }
+
+func TestSetupWebhookCheck(t *testing.T) {
+	all := fakeShopify{}
+	for _, topic := range []string{"ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED", "ORDER_TRANSACTIONS_CREATE", "PRODUCTS_UPDATE", "APP_UNINSTALLED"} {
+		all = append(all, shopify.Subscription{Topic: topic})
+	}
+	for name, tc := range map[string]struct {
+		subs fakeShopify
+		want string
+	}{
+		"all registered": {all, "Done Webhooks registered 6 subscriptions"},
+		"one missing":    {all[1:], "To do Webhooks registered Missing: orders/create"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			hs := newHarness(t, &fakeEngine{})
+			hs.h.deps.Shopify = tc.subs
+			_, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+			got := strings.Join(strings.Fields(parse(t, body).Find(`[data-testid=check]`).Eq(1).Text()), " ")
+			if got != tc.want {
+				t.Fatalf("webhook check = %q, want %q", got, tc.want)
 			}
 		})
 	}
