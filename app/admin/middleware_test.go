@@ -21,7 +21,7 @@ type harness struct {
 	session string // a valid X-TPS-Session
 }
 
-func newHarness(t *testing.T, eng *fakeEngine) *harness {
+func newHarness(t testing.TB, eng Engine) *harness {
 	t.Helper()
 	h := New(Config{
 		ClientID:      testClientID,
@@ -38,7 +38,7 @@ func newHarness(t *testing.T, eng *fakeEngine) *harness {
 }
 
 // do sends a request; an htmx request carries the app session unless hdr overrides it.
-func (hs *harness) do(t *testing.T, method, target string, form url.Values, hdr map[string]string) (*http.Response, string) {
+func (hs *harness) do(t testing.TB, method, target string, form url.Values, hdr map[string]string) (*http.Response, string) {
 	t.Helper()
 	var body io.Reader
 	if form != nil {

@@ -13,3 +13,5 @@ CREATE TABLE shop_tokens (
 
 CREATE INDEX payments_status_updated ON payments (status, updated_at);
 CREATE INDEX payments_created ON payments (created_at);
+-- the admin's order list filtered by status, in created order
+CREATE INDEX orders_status_created ON orders (status, created_at, id);
