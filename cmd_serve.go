@@ -94,13 +94,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		Log:    log,
 		Now:    time.Now,
 		Rand:   rand.Reader,
-		Pay: pay.New(e, pay.Config{
-			PaymentWallet:         cfg.PaymentWallet,
-			StrictMode:            cfg.StrictMode,
-			NoteByName:            cfg.OrderIDFieldName,
-			UnclaimedOrderTimeout: cfg.UnclaimedOrderTimeout,
-			UnpaidOrderTimeout:    cfg.UnpaidOrderTimeout,
-		}, systemClock{}, log),
+		Pay:    pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
 	})
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {

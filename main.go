@@ -36,6 +36,7 @@ func newRootCmd() *cobra.Command {
 		newClaimCmd(),
 		newWalletCmd(),
 		newRolesCmd(),
+		newBenchCmd(),
 	)
 	return root
 }

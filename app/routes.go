@@ -19,6 +19,10 @@ func registerRoutes(app *fiber.App, d Deps) {
 	e, cfg, log := d.Engine, d.Config, d.Log
 	ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded}
 	wallet := api.WalletGuard{Wallets: e, IP: ip, DisableWhitelist: cfg.DisableWalletWhitelist, Log: log}
+	var rates ExchangeRates = e
+	if d.ExchangeRates != nil {
+		rates = d.ExchangeRates
+	}
 
 	app.Use(accessLog(log, d.Now))
 
@@ -97,7 +101,7 @@ func registerRoutes(app *fiber.App, d Deps) {
 	r.Patch("/order_price", write, api.ChangeOrderPrice(e, log))
 	r.Patch("/reassign_order", write, api.ReassignOrder(e, log))
 	r.Patch("/reset_order/:order_id", write, api.ResetOrder(e, cfg.StrictMode, log))
-	r.Post("/exchange_rate", write, api.SetExchangeRate(e, log))
+	r.Post("/exchange_rate", write, api.SetExchangeRate(rates, log))
 	r.Post("/rescan_open_orders", write, orUnsupported(d.RescanOpenOrders, "Shopify is not configured"))
 
 	r.Post("/roles", superAdmin, api.UpdateRoles(e, log))

@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"time"
@@ -32,12 +33,22 @@ type Deps struct {
 	// Shopify receives the webhooks behind the HMAC and IP gate of
 	// Config.Shopify; nil (no Shopify settings) leaves /shopify unrouted.
 	Shopify *shopify.Handler
+	// ExchangeRates stores the rates of POST /api/exchange_rate; the Shopify
+	// integration wraps the engine so each new rate reaches the storefront.
+	// nil means the engine.
+	ExchangeRates ExchangeRates
 	// RescanOpenOrders serves POST /api/rescan_open_orders; nil answers 501.
 	RescanOpenOrders fiber.Handler
 	// Pay serves the public claim-and-pay pages; nil leaves /pay unrouted.
 	Pay *pay.Handler
 	// Admin serves the embedded admin; nil leaves /admin unrouted.
 	Admin *admin.Handler
+}
+
+// ExchangeRates reads and stores exchange rates.
+type ExchangeRates interface {
+	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
+	SetExchangeRate(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error)
 }
 
 // New builds the fiber app with every route registered.

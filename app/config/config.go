@@ -58,6 +58,7 @@ type Config struct {
 	UnclaimedOrderTimeout time.Duration // TPG_UNCLAIMED_ORDER_TIMEOUT
 	UnpaidOrderTimeout    time.Duration // TPG_UNPAID_ORDER_TIMEOUT
 	ExpiryInterval        time.Duration // TPG_EXPIRY_INTERVAL
+	ClaimLinkSecret       string        // TPG_CLAIM_LINK_SECRET: keys the order-email pay links (docs/claim-link.md)
 
 	// SuperAdmins are granted super_admin at every start (TPG_SUPER_ADMIN).
 	SuperAdmins []tari.Address
@@ -151,6 +152,7 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 		UnpaidOrderTimeout:        p.timeout("TPG_UNPAID_ORDER_TIMEOUT", DefaultUnpaidOrderTimeout),
 		ExpiryInterval:            p.interval("TPG_EXPIRY_INTERVAL", DefaultExpiryInterval),
 		SuperAdmins:               p.addresses("TPG_SUPER_ADMIN"),
+		ClaimLinkSecret:           p.str("TPG_CLAIM_LINK_SECRET", ""),
 	}
 	if p.err != nil {
 		return Config{}, p.err

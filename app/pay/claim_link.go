@@ -34,7 +34,7 @@ func (h *Handler) EmailLink(c *fiber.Ctx) error {
 			Refresh: 5,
 		}))
 	case err != nil:
-		return err
+		return done(h.internal(c, "load order for email link", err))
 	}
 	return c.Redirect("/pay/"+o.ClaimToken, http.StatusSeeOther)
 }

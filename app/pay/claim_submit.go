@@ -41,7 +41,7 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 		return render(c, status, views.Pay(p))
 	}
 
-	if reason := closedReason(o, h.expired(o, h.clock.Now())); reason != "" {
+	if reason := closedReason(o, h.expired(o, h.now())); reason != "" {
 		return fail(http.StatusConflict, "This order cannot be claimed.")
 	}
 	claim, msg := h.parseClaim(o, address, signature)
@@ -59,7 +59,7 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 		return done(h.notFound(c))
 	case err != nil:
 		h.log.ErrorContext(ctx, "pay page: claim", slog.String("order_id", o.OrderID), slog.String("address", claimant), slog.Any("error", err))
-		return fail(http.StatusInternalServerError, "Something went wrong while recording your claim. Please try again in a minute.")
+		return fail(http.StatusInternalServerError, "Something went wrong while recording your claim. Nothing was changed; please try again in a minute.")
 	}
 	h.log.InfoContext(ctx, "order claimed from pay page", slog.String("order_id", o.OrderID), slog.String("address", claimant))
 	return c.Redirect("/pay/"+o.ClaimToken+"?claimed=1", http.StatusSeeOther)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,14 +21,31 @@ import (
 
 // fakeEngine is a function-field fake of the engine methods the pay pages use.
 type fakeEngine struct {
+	mu     sync.Mutex
 	orders map[string]engine.Order // by claim token
 	claim  func(orderRef, address string) (engine.ClaimResult, error)
 	claims []string // "orderRef address" of every Claim call
 	rate   engine.ExchangeRate
 	wallet []engine.Wallet
+	fail   error // returned by OrderByClaimToken when set
+}
+
+// setStatus changes an order's status as the engine would, safely while the
+// server runs.
+func (f *fakeEngine) setStatus(token string, s engine.OrderStatus) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	o := f.orders[token]
+	o.Status = s
+	f.orders[token] = o
 }
 
 func (f *fakeEngine) OrderByClaimToken(_ context.Context, token string) (engine.Order, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return engine.Order{}, f.fail
+	}
 	if o, ok := f.orders[token]; ok {
 		return o, nil
 	}
@@ -35,6 +53,8 @@ func (f *fakeEngine) OrderByClaimToken(_ context.Context, token string) (engine.
 }
 
 func (f *fakeEngine) Order(_ context.Context, ref string, _ bool) (engine.Order, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	for _, o := range f.orders {
 		if o.OrderID == ref {
 			return o, nil
@@ -44,6 +64,8 @@ func (f *fakeEngine) Order(_ context.Context, ref string, _ bool) (engine.Order,
 }
 
 func (f *fakeEngine) Claim(_ context.Context, orderRef, address string) (engine.ClaimResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.claims = append(f.claims, orderRef+" "+address)
 	if f.claim != nil {
 		return f.claim(orderRef, address)
@@ -59,10 +81,6 @@ func (f *fakeEngine) ExchangeRate(_ context.Context, currency string) (engine.Ex
 	}
 	return f.rate, nil
 }
-
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time { return time.Time(c) }
 
 var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
@@ -116,8 +134,8 @@ func testHandler(t testing.TB, f *fakeEngine) (*fiber.App, *Handler) {
 		UnclaimedOrderTimeout: 2 * time.Hour,
 		UnpaidOrderTimeout:    48 * time.Hour,
 		LinkSecret:            []byte("link-secret"),
-	}, fixedClock(now), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	app := fiber.New()
+	}, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Get("/pay/order/:order_id/:mac", h.EmailLink)
 	app.Get("/pay/:token", h.Show)
 	app.Get("/pay/:token/status", h.Status)

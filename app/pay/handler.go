@@ -49,18 +49,19 @@ type Config struct {
 
 // Handler serves the pay pages. Build it with New.
 type Handler struct {
-	eng   Engine
-	cfg   Config
-	clock engine.Clock
-	log   *slog.Logger
+	eng Engine
+	cfg Config
+	now func() time.Time
+	log *slog.Logger
 }
 
-// New builds the pay-page handlers.
-func New(eng Engine, cfg Config, clock engine.Clock, log *slog.Logger) *Handler {
+// New builds the pay-page handlers; now is the clock that deadlines are
+// measured against.
+func New(eng Engine, cfg Config, now func() time.Time, log *slog.Logger) *Handler {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 3 * time.Second
 	}
-	return &Handler{eng: eng, cfg: cfg, clock: clock, log: log}
+	return &Handler{eng: eng, cfg: cfg, now: now, log: log}
 }
 
 // tokenPattern bounds what is worth a database lookup; anything else is the
@@ -72,8 +73,8 @@ var notFoundPage = views.Message{
 	Text:  "This payment link is not valid. Check that you opened the whole link from your order email, or contact the shop.",
 }
 
-// errNotFound means the page answered 404 already.
-var errNotFound = errors.New("pay: order not found")
+// errAnswered means the handler already wrote its error page.
+var errAnswered = errors.New("pay: error page sent")
 
 // order loads the order behind the {token} path parameter, answering the
 // 404 page itself when there is none.
@@ -87,7 +88,7 @@ func (h *Handler) order(c *fiber.Ctx) (engine.Order, error) {
 	case errors.Is(err, engine.ErrOrderNotFound):
 		return engine.Order{}, h.notFound(c)
 	case err != nil:
-		return engine.Order{}, err
+		return engine.Order{}, h.internal(c, "load order by claim token", err)
 	}
 	return o, nil
 }
@@ -96,12 +97,25 @@ func (h *Handler) notFound(c *fiber.Ctx) error {
 	if err := render(c, http.StatusNotFound, views.MessagePage(notFoundPage)); err != nil {
 		return err
 	}
-	return errNotFound
+	return errAnswered
 }
 
-// done turns the already-answered 404 back into success for fiber.
+// internal logs an unexpected error with its cause and answers a generic
+// error page: pages get HTML, not the API's JSON.
+func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
+	h.log.ErrorContext(c.UserContext(), "pay page: "+what, slog.String("path", c.Route().Path), slog.Any("error", err))
+	if rerr := render(c, http.StatusInternalServerError, views.MessagePage(views.Message{
+		Title: "Something went wrong",
+		Text:  "The payment page is unavailable right now. Please try again in a minute.",
+	})); rerr != nil {
+		return rerr
+	}
+	return errAnswered
+}
+
+// done turns an already-answered error back into success for fiber.
 func done(err error) error {
-	if errors.Is(err, errNotFound) {
+	if errors.Is(err, errAnswered) {
 		return nil
 	}
 	return err

@@ -12,7 +12,7 @@ import (
 
 // page builds the view model of an order's pay page.
 func (h *Handler) page(ctx context.Context, o engine.Order) views.PayPage {
-	now := h.clock.Now()
+	now := h.now()
 	p := views.PayPage{
 		Token:           o.ClaimToken,
 		OrderName:       orderName(o),
@@ -89,7 +89,7 @@ func (h *Handler) status(o engine.Order, now time.Time) views.StatusView {
 		}
 	}
 	if o.Status.Open() {
-		s.PollURL = "/pay/" + o.ClaimToken + "/status"
+		s.PollURL = "/pay/" + o.ClaimToken + "/status?shown=" + string(o.Status)
 		s.Interval = "every " + h.cfg.PollInterval.String()
 	}
 	return s

@@ -3,7 +3,6 @@ package pay
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,7 +29,7 @@ func (h *Handler) QR(c *fiber.Ctx) error {
 	}
 	png, err := qrcode.Encode(p.Payment.PaymentURI, qrcode.Medium, 320)
 	if err != nil {
-		return fmt.Errorf("pay: QR code for order %s: %w", o.OrderID, err)
+		return done(h.internal(c, "QR code for order "+o.OrderID, err))
 	}
 	c.Set(fiber.HeaderContentType, "image/png")
 	return c.Send(png)

@@ -2,6 +2,7 @@ package pay
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"net/http"
 	"os"
@@ -201,10 +202,35 @@ func TestStatusFragment(t *testing.T) {
 		t.Errorf("hx-trigger = %q", got)
 	}
 
+	if testid(doc(t, body), "status").AttrOr("hx-get", "") != "/pay/"+tokenA+"/status?shown=New" {
+		t.Errorf("poll URL does not carry the shown status:\n%s", body)
+	}
+	if bytes.Contains(body, []byte(`id="offer"`)) {
+		t.Errorf("unchanged status replaced the claim-and-pay part:\n%s", body)
+	}
+
 	f.orders[tokenA] = testOrder(tokenA, "o1", engine.OrderPaid)
-	_, body = get(t, app, "/pay/"+tokenA+"/status")
-	s := testid(doc(t, body), "status")
+	_, body = get(t, app, "/pay/"+tokenA+"/status?shown=New")
+	d := doc(t, body)
+	s := testid(d, "status")
 	if s.AttrOr("data-status", "") != "Paid" || s.AttrOr("hx-get", "") != "" {
 		t.Errorf("paid fragment: status %q, still polling %q", s.AttrOr("data-status", ""), s.AttrOr("hx-get", ""))
+	}
+	offer := d.Find(`#offer[hx-swap-oob="true"]`)
+	if offer.Length() != 1 || offer.Find(`[data-testid="qr"]`).Length() != 0 || !strings.Contains(offer.Text(), "This order is paid") {
+		t.Errorf("a status change does not withdraw the payment offer:\n%s", body)
+	}
+}
+
+// An engine failure is an HTML error page, not the API's JSON, and logs the cause.
+func TestShowEngineFailure(t *testing.T) {
+	f := &fakeEngine{fail: errors.New("database is down")}
+	app, _ := testHandler(t, f)
+	resp, body := get(t, app, "/pay/"+tokenA)
+	if resp.StatusCode != http.StatusInternalServerError || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if got := testid(doc(t, body), "message-title").Text(); got != "Something went wrong" || strings.Contains(string(body), "database is down") {
+		t.Errorf("error page %q leaks or lacks its message:\n%s", got, body)
 	}
 }

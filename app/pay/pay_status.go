@@ -11,8 +11,9 @@ import (
 	"taripay/views"
 )
 
-// Status serves GET /pay/{token}/status: the page's "status" fragment, which
-// htmx polls and swaps in place.
+// Status serves GET /pay/{token}/status?shown={status}: the page's "status"
+// fragment, which htmx polls and swaps in place. When the status differs
+// from the one the page shows, the claim-and-pay part is replaced too.
 func (h *Handler) Status(c *fiber.Ctx) error {
 	o, err := h.order(c)
 	if err != nil {
@@ -20,6 +21,12 @@ func (h *Handler) Status(c *fiber.Ctx) error {
 	}
 	p := h.page(c.UserContext(), o)
 	return render(c, http.StatusOK, templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		return templ.RenderFragments(ctx, w, views.Pay(p), "status")
+		if err := templ.RenderFragments(ctx, w, views.Pay(p), "status"); err != nil {
+			return err
+		}
+		if shown := c.Query("shown"); shown != "" && shown != string(o.Status) {
+			return views.Offer(p, true).Render(ctx, w)
+		}
+		return nil
 	}))
 }

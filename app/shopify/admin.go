@@ -21,15 +21,27 @@ import (
 // call builds its own (which is cheap).
 type Admin struct {
 	cfg    Config
+	tokens TokenSource
 	base   *url.URL // nil: https://{shop}
 	client *http.Client
 	log    *slog.Logger
 }
 
+// TokenSource supplies a shop's offline access token, e.g. one obtained by
+// token exchange and refreshed as it expires.
+type TokenSource interface {
+	AccessToken(ctx context.Context, shop string) (string, error)
+}
+
+// staticToken is TPG_SHOPIFY_ADMIN_ACCESS_TOKEN.
+type staticToken string
+
+func (t staticToken) AccessToken(context.Context, string) (string, error) { return string(t), nil }
+
 // NewAdmin returns an Admin API client, or an error when the configuration
-// cannot reach a shop safely.
-func NewAdmin(cfg Config, client *http.Client, log *slog.Logger) (*Admin, error) {
-	a := &Admin{cfg: cfg, client: client, log: log}
+// cannot reach a shop safely. A nil tokens uses cfg.AccessToken.
+func NewAdmin(cfg Config, tokens TokenSource, client *http.Client, log *slog.Logger) (*Admin, error) {
+	a := &Admin{cfg: cfg, tokens: tokens, client: client, log: log}
 	if a.client == nil {
 		a.client = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -42,8 +54,11 @@ func NewAdmin(cfg Config, client *http.Client, log *slog.Logger) (*Admin, error)
 	} else if _, err := ValidateShop(cfg.Shop); err != nil {
 		return nil, err
 	}
-	if cfg.AccessToken == "" {
-		return nil, errors.New("no Shopify access token")
+	if a.tokens == nil {
+		if cfg.AccessToken == "" {
+			return nil, errors.New("no Shopify access token")
+		}
+		a.tokens = staticToken(cfg.AccessToken)
 	}
 	return a, nil
 }
@@ -108,7 +123,12 @@ func (a *Admin) query(ctx context.Context, op, q string, vars map[string]any, ou
 	if shop == "" {
 		shop = "unset.myshopify.com" // only reached with APIBaseURL, which replaces the host
 	}
-	c, err := goshopify.NewClient(goshopify.App{}, shop, a.cfg.AccessToken,
+	token, err := a.tokens.AccessToken(ctx, a.cfg.Shop)
+	if err != nil {
+		// A lapsed token comes back when the merchant next opens the app.
+		return &CallError{Op: op, Temporary: true, Err: fmt.Errorf("access token: %w", err)}
+	}
+	c, err := goshopify.NewClient(goshopify.App{}, shop, token,
 		goshopify.WithVersion(a.cfg.APIVersion),
 		goshopify.WithHTTPClient(&http.Client{Transport: rt, Timeout: a.client.Timeout}))
 	if err != nil {

@@ -34,16 +34,13 @@ type Config struct {
 	// refuses every caller (api.md §3.6).
 	IPWhitelist []netip.Addr
 
-	OrderIDByName   bool // TPG_SHOPIFY_ORDER_ID_FIELD=name
 	PriceField      PriceField
 	CapturePayments bool // TPG_SHOPIFY_CAPTURE_PAYMENTS
 	Restock         bool // TPG_SHOPIFY_RESTOCK (default true): restock on cancel
 }
 
-// Enabled reports whether outbound Admin API calls can be made.
-func (c Config) Enabled() bool {
-	return c.AccessToken != "" && (c.Shop != "" || c.APIBaseURL != "")
-}
+// reachable reports whether there is a shop to call.
+func (c Config) reachable() bool { return c.Shop != "" || c.APIBaseURL != "" }
 
 var shopPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
 
@@ -62,8 +59,9 @@ func ValidateShop(shop string) (string, error) {
 
 // LoadConfig reads the TPG_SHOPIFY_* variables with the reference's
 // semantics (api.md §4.1), plus TPG_SHOPIFY_API_BASE_URL and
-// TPG_SHOPIFY_RESTOCK. lookupEnv is os.LookupEnv or a test map: an empty
-// IP whitelist differs from an unset one.
+// TPG_SHOPIFY_RESTOCK; TPG_SHOPIFY_ORDER_ID_FIELD is an engine rule, read
+// by app/config. lookupEnv is os.LookupEnv or a test map: an empty IP
+// whitelist differs from an unset one.
 func LoadConfig(lookupEnv func(string) (string, bool)) (Config, error) {
 	getenv := func(k string) string { v, _ := lookupEnv(k); return v }
 	c := Config{
@@ -95,7 +93,6 @@ func LoadConfig(lookupEnv func(string) (string, bool)) (Config, error) {
 	if v, ok := lookupEnv("TPG_SHOPIFY_IP_WHITELIST"); ok {
 		c.IPWhitelist = ParseIPWhitelist(v)
 	}
-	c.OrderIDByName = strings.EqualFold(strings.TrimSpace(getenv("TPG_SHOPIFY_ORDER_ID_FIELD")), "name")
 	switch strings.ToLower(strings.TrimSpace(getenv("TPG_SHOPIFY_PRICE_FIELD"))) {
 	case "subtotal":
 		c.PriceField = PriceSubtotal

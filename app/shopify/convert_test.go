@@ -179,3 +179,26 @@ func FuzzDecodeRedaction(f *testing.F) {
 		}
 	})
 }
+
+func FuzzSubject(f *testing.F) {
+	for _, name := range []string{"orders_create.json", "order_transactions_create.json", "products_update.json", "customers_redact.json", "shop_redact.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, topic := range Topics {
+			f.Add(topic, b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, topic string, body []byte) {
+		orderID, customerID, err := subject(topic, body)
+		if err != nil {
+			return
+		}
+		for _, id := range []string{orderID, customerID} {
+			if !digits(id) {
+				t.Fatalf("%s: non-numeric id %q accepted", topic, id)
+			}
+		}
+	})
+}

@@ -42,9 +42,16 @@ func Gate(cfg Config, remoteIP func(*fiber.Ctx) (netip.Addr, bool), log *slog.Lo
 	}
 	return func(c *fiber.Ctx) error {
 		// BodyRaw, not Body: Body would decompress and change the signed bytes.
-		if cfg.HMACChecks && !VerifyWebhook(c.BodyRaw(), c.Get("X-Shopify-Hmac-Sha256"), cfg.HMACSecret) {
-			log.Warn("shopify webhook refused: bad or missing HMAC", "path", c.Path(), "shop", c.Get("X-Shopify-Shop-Domain"))
-			return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": "Invalid HMAC signature."})
+		if cfg.HMACChecks {
+			sig := c.Get("X-Shopify-Hmac-Sha256")
+			if !VerifyWebhook(c.BodyRaw(), sig, cfg.HMACSecret) {
+				log.Warn("shopify webhook refused: bad or missing HMAC", "path", c.Path(), "shop", c.Get("X-Shopify-Shop-Domain"))
+				msg := "Invalid HMAC signature."
+				if sig == "" {
+					msg = "No HMAC signature found."
+				}
+				return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"error": msg})
+			}
 		}
 		if cfg.IPWhitelist != nil {
 			ip, ok := remoteIP(c)

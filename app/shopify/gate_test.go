@@ -108,13 +108,13 @@ func TestLoadConfig(t *testing.T) {
 	c, err := LoadConfig(env(map[string]string{
 		"TPG_SHOPIFY_SHOP": "Test-Shop.myshopify.com", "TPG_SHOPIFY_API_SECRET": "s",
 		"TPG_SHOPIFY_PRICE_FIELD": "LINE", "TPG_SHOPIFY_IP_WHITELIST": "1.2.3.4, 5.6.7.8",
-		"TPG_SHOPIFY_ORDER_ID_FIELD": "Name", "TPG_SHOPIFY_CAPTURE_PAYMENTS": "yes", "TPG_SHOPIFY_RESTOCK": "off",
+		"TPG_SHOPIFY_CAPTURE_PAYMENTS": "yes", "TPG_SHOPIFY_RESTOCK": "off",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Shop != "test-shop.myshopify.com" || c.HMACSecret != "s" || !c.HMACChecks || c.PriceField != PriceLineItems ||
-		len(c.IPWhitelist) != 1 || !c.OrderIDByName || !c.CapturePayments || c.Restock || c.APIVersion != DefaultAPIVersion {
+		len(c.IPWhitelist) != 1 || !c.CapturePayments || c.Restock || c.APIVersion != DefaultAPIVersion {
 		t.Errorf("config = %+v", c)
 	}
 	for _, shop := range []string{"evil.example/?x=myshopify.com", "a.myshopify.com.evil.io", "-a.myshopify.com", "a_b.myshopify.com"} {

@@ -167,7 +167,7 @@ func (w *Worker) perform(ctx context.Context, job engine.SideEffect) error {
 	if ctx.Err() != nil {
 		return ctx.Err() // shutting down: the lease lapses and the job runs again
 	}
-	final := !temporary(err) || job.Attempts+1 >= w.cfg.MaxAttempts
+	final := !retryable(err) || job.Attempts+1 >= w.cfg.MaxAttempts
 	retryAt := w.now().Add(w.backoff(job.Attempts, err))
 	if final {
 		log.Error("shopify side effect failed", "err", err)
@@ -272,13 +272,21 @@ func (e permanentError) Unwrap() error { return e.error }
 
 func permanent(err error) error { return permanentError{err} }
 
-// temporary reports whether a failed job should be tried again: Shopify
-// outages, throttling and network failures are; refusals are not.
-func temporary(err error) bool {
+// retryable reports whether failed work should be tried again: Shopify
+// outages, throttling, network failures and storage outages are; refusals
+// and bad payloads are not.
+func retryable(err error) bool {
+	var pe permanentError
+	if errors.As(err, &pe) {
+		return false
+	}
 	var ce *CallError
 	if errors.As(err, &ce) {
 		return ce.Temporary
 	}
-	var pe permanentError
-	return !errors.As(err, &pe)
+	var ee *engine.Error
+	if errors.As(err, &ee) {
+		return ee.Code == engine.EINTERNAL
+	}
+	return true
 }

@@ -110,7 +110,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	fake := shopifytest.New(t)
-	admin, err := NewAdmin(Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token},
+	admin, err := NewAdmin(Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token}, nil,
 		&http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -152,6 +152,7 @@ func TestWorkerMarksPaidOnce(t *testing.T) {
 		{"500 three times", func(f *shopifytest.Fake) { f.FailNext("MarkAsPaid", 3, http.StatusInternalServerError) }},
 		{"re-check fails with 503", func(f *shopifytest.Fake) { f.FailNext("GetOrder", 2, http.StatusServiceUnavailable) }},
 		{"429 Retry-After", func(f *shopifytest.Fake) { f.ThrottleNext("MarkAsPaid", "2.5") }},
+		{"GraphQL THROTTLED", func(f *shopifytest.Fake) { f.ThrottleGraphQLNext("MarkAsPaid") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

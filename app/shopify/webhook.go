@@ -164,9 +164,10 @@ func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
 	if err != nil {
 		return delivery{}, fiber.NewError(fiber.StatusBadRequest, err.Error())
 	}
+	// The shop header is not signed: keep it only if it is a shop domain.
 	// fiber's header strings share its buffers too.
-	shop := strings.Clone(strings.ToLower(c.Get("X-Shopify-Shop-Domain")))
-	if shop == "" {
+	shop, err := ValidateShop(strings.Clone(c.Get("X-Shopify-Shop-Domain")))
+	if err != nil {
 		shop = h.cfg.Shop
 	}
 	webhookID := strings.Clone(c.Get("X-Shopify-Webhook-Id"))
@@ -278,7 +279,7 @@ func (h *Handler) processStored(ctx context.Context, id int64) {
 func (h *Handler) process(ctx context.Context, id int64, topic, shop string, body []byte) (string, error) {
 	msg, err := h.handle(ctx, topic, shop, body)
 	log := h.log.With("topic", topic, "shop", shop, "webhook", id)
-	final := err != nil && !temporaryProcessing(err)
+	final := err != nil && !retryable(err)
 	switch {
 	case err == nil:
 		log.Info("webhook processed", "result", msg)
@@ -474,24 +475,6 @@ func ids(in []ID) []string {
 		out[i] = string(id)
 	}
 	return out
-}
-
-// temporaryProcessing reports whether a failed delivery should be retried:
-// storage or Shopify outages are; bad payloads and refusals are not.
-func temporaryProcessing(err error) bool {
-	var pe permanentError
-	if errors.As(err, &pe) {
-		return false
-	}
-	var ce *CallError
-	if errors.As(err, &ce) {
-		return ce.Temporary
-	}
-	var ee *engine.Error
-	if errors.As(err, &ee) {
-		return ee.Code == engine.EINTERNAL || errors.Is(err, engine.ErrUnavailable)
-	}
-	return true
 }
 
 // replyMessage is the checkout_create reply for a failure.

@@ -54,6 +54,8 @@ func (e *fakeEngine) AnnulFromStorefront(_ context.Context, orderID, _ string) (
 }
 
 func (e *fakeEngine) ExchangeRate(_ context.Context, cur string) (engine.ExchangeRate, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if r, ok := e.rates[cur]; ok {
 		return engine.ExchangeRate{Currency: cur, Rate: r}, nil
 	}
@@ -575,5 +577,15 @@ func TestHealthAndNoOp(t *testing.T) {
 	}
 	if status, _ := w.send(t, "/shopify/webhook/no_op", shopifytest.Webhook{Topic: "orders/updated", Secret: secret, Body: fixture(t, "orders_create.json")}); status != 200 || len(w.store.hooks) != 0 {
 		t.Errorf("no_op = %d", status)
+	}
+}
+
+func TestWebhookShopHeader(t *testing.T) {
+	for header, want := range map[string]string{"Test-Shop.myshopify.com": "test-shop.myshopify.com", "evil.example/?x=myshopify.com": ""} {
+		w := newWebhookHarness(t)
+		w.send(t, "/shopify/webhook/orders/updated", shopifytest.Webhook{Topic: "orders/updated", Shop: header, Secret: secret, Body: fixture(t, "orders_create.json")})
+		if got := w.store.hooks[0].shop; got != want {
+			t.Errorf("shop header %q stored as %q, want %q", header, got, want)
+		}
 	}
 }

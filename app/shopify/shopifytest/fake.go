@@ -59,6 +59,7 @@ type Variant struct {
 
 type fault struct {
 	status     int
+	throttled  bool // HTTP 200 with a THROTTLED GraphQL error
 	retryAfter string
 	hold       chan struct{} // when set, the call is applied, then held open
 }
@@ -172,6 +173,15 @@ func (f *Fake) ThrottleNext(op, retryAfter string) {
 	f.faults[op] = append(f.faults[op], fault{status: http.StatusTooManyRequests, retryAfter: retryAfter})
 }
 
+// ThrottleGraphQLNext makes the next call of op fail as Shopify's GraphQL
+// cost limit does: HTTP 200, a THROTTLED error, and a bucket 10 points short
+// restoring 50 a second.
+func (f *Fake) ThrottleGraphQLNext(op string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults[op] = append(f.faults[op], fault{throttled: true})
+}
+
 // HoldNext makes the next call of op take effect and then hang until the
 // returned function is called (or the client gives up): Shopify acted, but
 // the caller never heard back.
@@ -245,6 +255,17 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	var ft fault
 	if q := f.faults[op]; len(q) > 0 {
 		ft, f.faults[op] = q[0], q[1:]
+	}
+	if ft.throttled {
+		call.Status = http.StatusTooManyRequests // recorded as refused, though sent as 200
+		f.calls = append(f.calls, call)
+		f.mu.Unlock()
+		f.arrive(op)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED"}}],`+
+			`"extensions":{"cost":{"requestedQueryCost":10,"actualQueryCost":null,`+
+			`"throttleStatus":{"maximumAvailable":1000,"currentlyAvailable":0,"restoreRate":50}}}}`)
+		return
 	}
 	if ft.status != 0 {
 		call.Status = ft.status

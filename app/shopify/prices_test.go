@@ -1,0 +1,100 @@
+package shopify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"testing"
+
+	"taripay/app/shopify/shopifytest"
+	"taripay/engine"
+)
+
+type rateTable map[string]engine.MicroTari
+
+func (r rateTable) ExchangeRate(_ context.Context, cur string) (engine.ExchangeRate, error) {
+	if v, ok := r[cur]; ok {
+		return engine.ExchangeRate{Currency: cur, Rate: v}, nil
+	}
+	return engine.ExchangeRate{}, engine.Errorf(engine.ENOTFOUND, engine.ErrUnsupportedCurrency, "no rate for %s", cur)
+}
+
+func TestPricesSync(t *testing.T) {
+	h := newHarness(t)
+	current := "105000000"
+	for i := range 260 {
+		price := "10.5"
+		v := shopifytest.Variant{ID: fmt.Sprint(44021397602516 + i), Price: price}
+		if i < 10 {
+			v.TariPrice = &current // already right: not rewritten
+		}
+		h.fake.AddVariant(v)
+	}
+	h.fake.AddVariant(shopifytest.Variant{ID: "1", Price: "not a price"})
+	p := NewPrices(h.admin, rateTable{"USD": 10_000_000, "EUR": 11_000_000}, slog.New(slog.DiscardHandler))
+
+	res, err := p.Sync(context.Background(), "usd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Checked != 261 || res.Updated != 250 || res.Skipped != 1 {
+		t.Errorf("result = %+v", res)
+	}
+	if n := len(h.fake.Calls("SetTariPrices")); n != 10 {
+		t.Errorf("%d metafieldsSet calls, want 10 batches of 25", n)
+	}
+	if len(h.fake.Calls("Variants")) != 2 {
+		t.Errorf("variant pages = %d, want 2", len(h.fake.Calls("Variants")))
+	}
+	if v, _ := h.fake.Variant("44021397602775"); v.TariPrice == nil || *v.TariPrice != "105000000" {
+		t.Errorf("last variant = %+v", v)
+	}
+	if r := h.fake.Rates(); r["usd"] != "10000000" {
+		t.Errorf("metaobject = %v", r)
+	}
+
+	// A non-shop currency only updates the metaobject.
+	before := len(h.fake.Calls("Variants"))
+	if _, err := p.Sync(context.Background(), "EUR"); err != nil {
+		t.Fatal(err)
+	}
+	if r := h.fake.Rates(); r["eur"] != "11000000" || len(h.fake.Calls("Variants")) != before {
+		t.Errorf("EUR sync: rates %v, variant reads %d", r, len(h.fake.Calls("Variants"))-before)
+	}
+	if _, err := p.Sync(context.Background(), "GBP"); err == nil {
+		t.Error("synced a currency without a rate")
+	}
+}
+
+func TestPricesSyncProduct(t *testing.T) {
+	h := newHarness(t)
+	stale := "1"
+	h.fake.AddVariant(shopifytest.Variant{ID: "44021397602516", Price: "17.00", TariPrice: &stale})
+	h.fake.AddVariant(shopifytest.Variant{ID: "44021397602517", Price: "18.50"})
+	p := NewPrices(h.admin, rateTable{"USD": 10_000_000}, slog.New(slog.DiscardHandler))
+	var prod Product
+	if err := decode(fixture(t, "products_update.json"), &prod); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SyncProduct(context.Background(), prod); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := h.fake.Variant("44021397602516")
+	b, _ := h.fake.Variant("44021397602517")
+	if *a.TariPrice != "170000000" || *b.TariPrice != "185000000" {
+		t.Errorf("prices = %s, %s", *a.TariPrice, *b.TariPrice)
+	}
+	if n := len(h.fake.Calls("VariantsByID")); n != 1 {
+		t.Errorf("%d variant reads, want 1", n)
+	}
+	// Already in step: nothing written; and a Shopify outage is an error to retry.
+	if err := p.SyncProduct(context.Background(), prod); err != nil || len(h.fake.Calls("SetTariPrices")) != 1 {
+		t.Errorf("resync wrote again: %v", err)
+	}
+	h.fake.FailNext("VariantsByID", 1, http.StatusServiceUnavailable)
+	err := p.SyncProduct(context.Background(), prod)
+	if !retryable(err) {
+		t.Errorf("outage error %v is not retried", err)
+	}
+}

@@ -1,0 +1,237 @@
+// Package shopify is taripay's Shopify integration: verified webhooks in
+// (orders, transactions, products, compliance), order conversion to µT,
+// exactly-once side effects out through the engine's outbox (mark paid,
+// capture, cancel), and storefront Tari prices kept in step with the rates.
+package shopify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+)
+
+// ServiceEngine is what the integration needs from the payment engine.
+type ServiceEngine interface {
+	Engine
+	Outbox
+	SetExchangeRate(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error)
+	Subscribe(fn func(context.Context, engine.Envelope))
+}
+
+// Store is taripay's record of what Shopify sent.
+type Store interface {
+	Inbox
+	Records
+	CaptureLog
+}
+
+// Deps are the integration's collaborators.
+type Deps struct {
+	Config Config
+	Engine ServiceEngine
+	Store  Store
+	// Tokens supplies the Admin API token (token exchange); nil means the
+	// static Config.AccessToken.
+	Tokens     TokenSource
+	HTTPClient *http.Client // nil: a client with a 30 s timeout
+	Now        func() time.Time
+	Log        *slog.Logger
+	// RemoteIP resolves the caller's IP for the whitelist with the server's
+	// forwarding rules; nil means the TCP peer.
+	RemoteIP func(*fiber.Ctx) (netip.Addr, bool)
+}
+
+// Service is the running Shopify integration.
+type Service struct {
+	cfg     Config
+	engine  ServiceEngine
+	admin   *Admin // nil without Shopify settings
+	prices  *Prices
+	handler *Handler
+	worker  *Worker
+	remote  func(*fiber.Ctx) (netip.Addr, bool)
+	log     *slog.Logger
+
+	mu      sync.Mutex
+	pending map[string]bool // currencies whose rate awaits a storefront sync
+	wake    chan struct{}
+}
+
+// New builds the integration. Without Shopify settings it still receives
+// webhooks, and logs its side effects as skipped.
+func New(d Deps) (*Service, error) {
+	s := &Service{cfg: d.Config, engine: d.Engine, remote: d.RemoteIP, log: d.Log,
+		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
+	var orderAdmin OrderAdmin
+	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
+		a, err := NewAdmin(d.Config, d.Tokens, d.HTTPClient, d.Log)
+		if err != nil {
+			return nil, fmt.Errorf("shopify: %w", err)
+		}
+		s.admin, orderAdmin = a, a
+		s.prices = NewPrices(a, d.Engine, d.Log)
+	} else {
+		d.Log.Warn("Shopify is not configured (TPG_SHOPIFY_SHOP or TPG_SHOPIFY_API_BASE_URL, and TPG_SHOPIFY_ADMIN_ACCESS_TOKEN): storefront side effects are skipped")
+	}
+	var prices ProductSync
+	if s.prices != nil {
+		prices = s.prices
+	}
+	s.handler = NewHandler(d.Config, d.Engine, d.Store, d.Store, prices, d.Now, d.Log)
+	s.worker = NewWorker(WorkerConfig{CapturePayments: d.Config.CapturePayments, Restock: d.Config.Restock},
+		d.Engine, orderAdmin, d.Store, d.Now, d.Log)
+	d.Engine.Subscribe(s.worker.Notify)
+	return s, nil
+}
+
+// Mount registers the /shopify routes on r (the /shopify group), all behind
+// the HMAC and IP-whitelist gate.
+func (s *Service) Mount(r fiber.Router) {
+	h := s.handler
+	r.Use(Gate(s.cfg, s.remote, s.log))
+	r.Get("/health", h.Health)
+	r.Post("/webhook/checkout_create", h.CheckoutCreate)
+	r.Post("/webhook/product_updated", h.ProductUpdated)
+	r.Post("/webhook/transaction_create", h.TransactionCreate)
+	r.Post("/webhook/no_op", h.NoOp)
+	r.Post("/webhook/:resource/:event", h.Topic)
+}
+
+// Run processes webhooks, outbox jobs and rate syncs until ctx ends.
+func (s *Service) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, run := range []func(context.Context) error{s.handler.Run, s.worker.Run, s.runRateSyncs} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(ctx); err != nil {
+				s.log.Error("shopify worker stopped", "err", err)
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// SetExchangeRate stores a rate through the engine, then queues the
+// storefront sync of product prices and the rate metaobject; Shopify being
+// slow or down never fails the rate change. POST /api/exchange_rate uses it
+// in place of the engine's.
+func (s *Service) SetExchangeRate(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error) {
+	r, err := s.engine.SetExchangeRate(ctx, currency, rate)
+	if err != nil {
+		return r, err
+	}
+	s.RateChanged(currency)
+	return r, nil
+}
+
+// ExchangeRate reads a stored rate.
+func (s *Service) ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error) {
+	return s.engine.ExchangeRate(ctx, currency)
+}
+
+// RateChanged queues a storefront sync for currency.
+func (s *Service) RateChanged(currency string) {
+	if s.prices == nil {
+		s.log.Info("shopify price sync skipped: Shopify is not configured", "currency", currency)
+		return
+	}
+	s.mu.Lock()
+	s.pending[currency] = true
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Sync pushes currency's rate to the storefront now, for the admin page.
+func (s *Service) Sync(ctx context.Context, currency string) (SyncResult, error) {
+	if s.prices == nil {
+		return SyncResult{Currency: currency}, ErrNotConfigured
+	}
+	return s.prices.Sync(ctx, currency)
+}
+
+// EnsureWebhooks subscribes the shop to taripay's topics at publicURL, for
+// the admin page.
+func (s *Service) EnsureWebhooks(ctx context.Context, publicURL string) ([]EnsureResult, error) {
+	if s.admin == nil {
+		return nil, ErrNotConfigured
+	}
+	return EnsureWebhooks(ctx, s.admin, publicURL)
+}
+
+// Webhooks lists the topics the shop has subscribed taripay to, for the
+// admin's setup checklist.
+func (s *Service) Webhooks(ctx context.Context) ([]string, error) {
+	if s.admin == nil {
+		return nil, ErrNotConfigured
+	}
+	subs, err := s.admin.Subscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var topics []string
+	for _, sub := range subs {
+		for _, t := range Topics {
+			if topicEnum(t) == sub.Topic {
+				topics = append(topics, t)
+			}
+		}
+	}
+	return topics, nil
+}
+
+// ErrNotConfigured is returned by admin actions that need the Admin API.
+var ErrNotConfigured = errors.New("shopify is not configured")
+
+// runRateSyncs works queued rate syncs, retrying failures with backoff.
+func (s *Service) runRateSyncs(ctx context.Context) error {
+	if s.prices == nil {
+		<-ctx.Done()
+		return nil
+	}
+	delay := 5 * time.Second
+	for {
+		s.mu.Lock()
+		var todo []string
+		for cur := range s.pending {
+			todo = append(todo, cur)
+		}
+		s.pending = map[string]bool{}
+		s.mu.Unlock()
+		failed := false
+		for _, cur := range todo {
+			if _, err := s.prices.Sync(ctx, cur); err != nil {
+				s.log.Error("shopify price sync failed; will retry", "currency", cur, "err", err)
+				s.mu.Lock()
+				s.pending[cur] = true
+				s.mu.Unlock()
+				failed = true
+			}
+		}
+		wait := time.Duration(1<<62 - 1)
+		if failed {
+			wait, delay = delay, min(2*delay, 30*time.Minute)
+		} else {
+			delay = 5 * time.Second
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.wake:
+		case <-time.After(wait):
+		}
+	}
+}
