@@ -68,6 +68,19 @@ func TestBrowserAdminInIframe(t *testing.T) {
 	)
 	screenshot(t, ctx, "iframe-order-search")
 
+	// the order's page shows its payments, sync state and history, and
+	// edits its memo after confirming
+	run(t, app, "open order 1002",
+		click(`[data-order-id="1002"] a`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=order-detail]`)),
+	)
+	submitConfirmed(t, app, "order-memo", map[string]string{"memo": "gift for alice, wrapped", "reason": "customer asked"})
+	run(t, app, "memo changed", chromedp.WaitVisible(chromedp.CSS(`table[data-testid=audit]`)))
+	if got := text(t, app, `[data-testid=audit]`); !strings.Contains(got, "gift for alice, wrapped") || !strings.Contains(got, "admin:"+testShop+"/42") {
+		t.Fatalf("audit = %q", got)
+	}
+	screenshot(t, ctx, "iframe-order-detail")
+
 	// a credit note pays alice's open order, without a full reload
 	run(t, app, "open alice",
 		click(`[data-testid=nav-customers]`),
