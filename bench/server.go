@@ -138,15 +138,15 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 	jwt, _ := newKey()
 	keys := tari.JWTKeys{Signing: jwt, Verification: jwt.Public()}
 	svc, err := shopify.New(shopify.Deps{
-		Config: cfg.Shopify, Engine: s.Engine, Store: db.NewShopifyStore(database.Bun()),
+		Config: cfg.Shopify, Engine: s.Engine, Store: database,
 		Now: time.Now, Log: log,
 	})
 	if err != nil {
 		s.cleanup()
 		return nil, err
 	}
-	s.app = app.New(app.Deps{Config: cfg, Engine: s.Engine, Keys: keys, Log: log, Now: time.Now, Rand: rand.Reader})
-	svc.Mount(s.app.Group("/shopify"))
+	s.app = app.New(app.Deps{Config: cfg, Engine: s.Engine, Keys: keys, Log: log, Now: time.Now, Rand: rand.Reader,
+		Shopify: svc.Handler(), ExchangeRates: svc})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
