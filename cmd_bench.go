@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,6 +73,14 @@ func newBenchCmd() *cobra.Command {
 	f.StringVar(&o.ProfileDir, "cpuprofile-dir", "", "write a CPU profile of each timed window into this directory")
 	var workloads string
 	f.StringVar(&workloads, "workloads", strings.Join(bench.Workloads, ","), "comma-separated workloads to run")
-	cmd.PreRun = func(*cobra.Command, []string) { o.Workloads = strings.Split(workloads, ",") }
+	cmd.PreRunE = func(*cobra.Command, []string) error {
+		o.Workloads = strings.Split(workloads, ",")
+		for _, w := range o.Workloads {
+			if !slices.Contains(bench.Workloads, w) {
+				return fmt.Errorf("--workloads: unknown workload %q (want some of %s)", w, strings.Join(bench.Workloads, ","))
+			}
+		}
+		return nil
+	}
 	return cmd
 }
