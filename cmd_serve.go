@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"taripay/app"
+	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/pay"
 	"taripay/app/shopify"
@@ -88,20 +88,24 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		log.Info("super_admin granted from TPG_SUPER_ADMIN", "address", a.Base58())
 	}
 
-	hooks, background, err := storefront(cfg, e, database, log)
+	shop, err := storefront(cfg, e, database, log)
 	if err != nil {
 		return err
 	}
-	server := app.New(app.Deps{
-		Config:  cfg,
-		Engine:  e,
-		Keys:    keys,
-		Log:     log,
-		Now:     time.Now,
-		Rand:    rand.Reader,
-		Pay:     pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
-		Shopify: hooks,
-	})
+	deps := app.Deps{
+		Config:        cfg,
+		Engine:        e,
+		Keys:          keys,
+		Log:           log,
+		Now:           time.Now,
+		Rand:          rand.Reader,
+		ExchangeRates: shop,
+		Pay:           pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
+	}
+	if cfg.ShopifyEnabled {
+		deps.Shopify = shop
+	}
+	server := app.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -111,13 +115,11 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	defer cancel()
 	var workers sync.WaitGroup
 	workers.Go(func() { e.RunExpiry(engine.WithActor(ctx, "expiry"), cfg.ExpiryInterval) })
-	for _, run := range background {
-		workers.Go(func() {
-			if err := run(ctx); err != nil && ctx.Err() == nil {
-				log.Error("background worker stopped", "err", err)
-			}
-		})
-	}
+	workers.Go(func() {
+		if err := shop.Run(ctx); err != nil && ctx.Err() == nil {
+			log.Error("shopify integration stopped", "err", err)
+		}
+	})
 
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
@@ -135,31 +137,26 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	return err
 }
 
-// storefront builds the Shopify side: the webhook handler (nil without
-// Shopify settings) and the workers that process stored webhooks and the
-// outbox of side effects. Without an Admin API the outbox worker logs the
-// side effects as skipped and keeps them for later.
-func storefront(cfg config.Config, e *engine.Engine, database *db.DB, log *slog.Logger) (*shopify.Handler, []func(context.Context) error, error) {
-	store := db.NewShopifyStore(database.Bun())
-	var admin shopify.OrderAdmin
-	// Static-token mode; the embedded admin's token exchange is not wired yet.
-	if cfg.ShopifyEnabled && cfg.Shopify.AccessToken != "" && (cfg.Shopify.Shop != "" || cfg.Shopify.APIBaseURL != "") {
-		a, err := shopify.NewAdmin(cfg.Shopify, nil, &http.Client{Timeout: 30 * time.Second}, log)
-		if err != nil {
-			return nil, nil, fmt.Errorf("shopify admin API: %w", err)
-		}
-		admin = a
+// storefront builds the Shopify integration. It always runs, so the outbox
+// worker reports side effects it cannot make yet; the webhooks are served
+// only when TPG_SHOPIFY_* settings exist (the zero settings check no HMAC).
+func storefront(cfg config.Config, e *engine.Engine, database *db.DB, log *slog.Logger) (*shopify.Service, error) {
+	ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded}
+	svc, err := shopify.New(shopify.Deps{
+		Config:   cfg.Shopify,
+		Engine:   e,
+		Store:    db.NewShopifyStore(database.Bun()),
+		Now:      time.Now,
+		Log:      log,
+		RemoteIP: ip.RemoteIP,
+	})
+	if err != nil {
+		return nil, err
 	}
-	worker := shopify.NewWorker(shopify.WorkerConfig{CapturePayments: cfg.Shopify.CapturePayments, Restock: cfg.Shopify.Restock},
-		e, admin, store, time.Now, log)
-	e.Subscribe(worker.Notify)
-	background := []func(context.Context) error{worker.Run}
 	if !cfg.ShopifyEnabled {
-		log.Info("no TPG_SHOPIFY_* settings: Shopify webhooks are off and side effects are skipped")
-		return nil, background, nil
+		log.Info("no TPG_SHOPIFY_* settings: /shopify webhooks are not served")
 	}
-	hooks := shopify.NewHandler(cfg.Shopify, e, store, store, nil, time.Now, log)
-	return hooks, append(background, hooks.Run), nil
+	return svc, nil
 }
 
 // jwtKeys returns the configured access-token keys, or a random pair for

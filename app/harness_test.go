@@ -103,8 +103,13 @@ func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness 
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log}
 	if cfg.ShopifyEnabled {
-		shop := db.NewShopifyStore(store.Bun())
-		deps.Shopify = shopify.NewHandler(cfg.Shopify, e, shop, shop, nil, clk.Now, log)
+		ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded}
+		svc, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: db.NewShopifyStore(store.Bun()),
+			Now: clk.Now, Log: log, RemoteIP: ip.RemoteIP})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps.Shopify = svc
 	}
 	h.app = New(deps)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

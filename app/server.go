@@ -15,7 +15,6 @@ import (
 	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/pay"
-	"taripay/app/shopify"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -30,9 +29,9 @@ type Deps struct {
 	Now    func() time.Time
 	Rand   io.Reader // nonces for signing access tokens
 
-	// Shopify receives the webhooks behind the HMAC and IP gate of
-	// Config.Shopify; nil (no Shopify settings) leaves /shopify unrouted.
-	Shopify *shopify.Handler
+	// Shopify mounts the webhook routes, behind their HMAC and IP gate, on
+	// the /shopify group; nil (no Shopify settings) leaves /shopify unrouted.
+	Shopify interface{ Mount(r fiber.Router) }
 	// ExchangeRates stores the rates of POST /api/exchange_rate; the Shopify
 	// integration wraps the engine so each new rate reaches the storefront.
 	// nil means the engine.
