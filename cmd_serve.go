@@ -14,10 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"taripay/app"
-	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/pay"
-	"taripay/app/shopify"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -88,22 +86,25 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		log.Info("super_admin granted from TPG_SUPER_ADMIN", "address", a.Base58())
 	}
 
-	shop, err := storefront(cfg, e, database, log)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	shop, shopDone, err := startShopify(ctx, cfg, e, database, log)
 	if err != nil {
 		return err
 	}
 	deps := app.Deps{
-		Config:        cfg,
-		Engine:        e,
-		Keys:          keys,
-		Log:           log,
-		Now:           time.Now,
-		Rand:          rand.Reader,
+		Config: cfg,
+		Engine: e,
+		Keys:   keys,
+		Log:    log,
+		Now:    time.Now,
+		Rand:   rand.Reader,
+		Pay:    pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
+		// POST /api/exchange_rate pushes each new rate to the storefront.
 		ExchangeRates: shop,
-		Pay:           pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
 	}
 	if cfg.ShopifyEnabled {
-		deps.Shopify = shop
+		deps.Shopify = shop.Handler()
 	}
 	server := app.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr())
@@ -111,15 +112,8 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var workers sync.WaitGroup
 	workers.Go(func() { e.RunExpiry(engine.WithActor(ctx, "expiry"), cfg.ExpiryInterval) })
-	workers.Go(func() {
-		if err := shop.Run(ctx); err != nil && ctx.Err() == nil {
-			log.Error("shopify integration stopped", "err", err)
-		}
-	})
 
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
@@ -134,29 +128,8 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	}
 	cancel()
 	workers.Wait()
+	<-shopDone
 	return err
-}
-
-// storefront builds the Shopify integration. It always runs, so the outbox
-// worker reports side effects it cannot make yet; the webhooks are served
-// only when TPG_SHOPIFY_* settings exist (the zero settings check no HMAC).
-func storefront(cfg config.Config, e *engine.Engine, database *db.DB, log *slog.Logger) (*shopify.Service, error) {
-	ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded}
-	svc, err := shopify.New(shopify.Deps{
-		Config:   cfg.Shopify,
-		Engine:   e,
-		Store:    db.NewShopifyStore(database.Bun()),
-		Now:      time.Now,
-		Log:      log,
-		RemoteIP: ip.RemoteIP,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !cfg.ShopifyEnabled {
-		log.Info("no TPG_SHOPIFY_* settings: /shopify webhooks are not served")
-	}
-	return svc, nil
 }
 
 // jwtKeys returns the configured access-token keys, or a random pair for
@@ -168,9 +141,12 @@ func jwtKeys(cfg config.Config, log *slog.Logger) tari.JWTKeys {
 	log.Warn(fmt.Sprintf(tari.WarnJWTKeysFromEnv, "Invalid server configuration. environment variable not found [TPG_JWT_SIGNING_KEY]"))
 	keys, path, err := tari.RandomJWTKeys(rand.Reader, "")
 	log.Warn(tari.WarnJWTRandomKey)
-	if err != nil {
+	switch {
+	case err != nil && path == "":
+		log.Warn(tari.WarnJWTKeyNoTemp, "err", err)
+	case err != nil:
 		log.Warn(fmt.Sprintf(tari.WarnJWTKeyNoFile, err))
-	} else {
+	default:
 		log.Warn(fmt.Sprintf(tari.WarnJWTKeyFile, path))
 	}
 	return keys

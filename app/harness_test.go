@@ -26,7 +26,6 @@ import (
 	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/shopify"
-	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -103,13 +102,11 @@ func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness 
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log}
 	if cfg.ShopifyEnabled {
-		ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded}
-		svc, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: db.NewShopifyStore(store.Bun()),
-			Now: clk.Now, Log: log, RemoteIP: ip.RemoteIP})
+		shop, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: store, Now: clk.Now, Log: log})
 		if err != nil {
 			t.Fatal(err)
 		}
-		deps.Shopify = svc
+		deps.Shopify = shop.Handler()
 	}
 	h.app = New(deps)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

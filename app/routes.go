@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"taripay/app/api"
+	"taripay/app/shopify"
 	"taripay/engine/tari"
 	"taripay/static"
 )
@@ -36,10 +37,15 @@ func registerRoutes(app *fiber.App, d Deps) {
 	app.Post("/wallet/tx_confirmation", api.ConfirmTransaction(e, wallet))
 	app.Post("/wallet/tx_cancelled", api.CancelTransaction(e, wallet))
 
-	// Shopify webhooks (/shopify/health and /shopify/webhook/…): the
-	// Shopify package checks the HMAC over the raw body, then the IP whitelist.
-	if d.Shopify != nil {
-		d.Shopify.Mount(app.Group("/shopify"))
+	// Shopify webhooks: the HMAC over the raw body, then the IP whitelist.
+	if s := d.Shopify; s != nil {
+		g := app.Group("/shopify", shopify.Gate(cfg.Shopify, ip.RemoteIP, log))
+		g.Get("/health", s.Health)
+		g.Post("/webhook/checkout_create", s.CheckoutCreate)
+		g.Post("/webhook/product_updated", s.ProductUpdated)
+		g.Post("/webhook/transaction_create", s.TransactionCreate)
+		g.Post("/webhook/no_op", s.NoOp)
+		g.Post("/webhook/:resource/:event", s.Topic)
 	}
 
 	// Public pages and their assets.

@@ -15,6 +15,7 @@ import (
 	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/pay"
+	"taripay/app/shopify"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -29,9 +30,9 @@ type Deps struct {
 	Now    func() time.Time
 	Rand   io.Reader // nonces for signing access tokens
 
-	// Shopify mounts the webhook routes, behind their HMAC and IP gate, on
-	// the /shopify group; nil (no Shopify settings) leaves /shopify unrouted.
-	Shopify interface{ Mount(r fiber.Router) }
+	// Shopify receives the webhooks behind the HMAC and IP gate of
+	// Config.Shopify; nil (no Shopify settings) leaves /shopify unrouted.
+	Shopify *shopify.Handler
 	// ExchangeRates stores the rates of POST /api/exchange_rate; the Shopify
 	// integration wraps the engine so each new rate reaches the storefront.
 	// nil means the engine.
