@@ -338,3 +338,23 @@ func TestScenarioWalletManagement(t *testing.T) {
 			"Could not read request path: Could not recover TariAddress from string")
 	})
 }
+
+// a claim pays at once from the claimant's existing credit (claim_order.feature 3).
+func TestScenarioClaimPaysFromCredit(t *testing.T) {
+	forBackends(t, func(t *testing.T, backend string) {
+		h := newHarnessOn(t, backend, nil)
+		x := keyActor(t, bobSecret)
+		h.pay(x, 100_000_000, "early", nil, nil)
+		h.addOrder("999-1", "999", 60_000_000, nil)
+		wantStatus(t, h, "999-1", engine.OrderUnclaimed)
+		r := h.claim(x, "999-1")
+		if r.status != 200 {
+			t.Fatalf("claim: %d %s", r.status, r.body)
+		}
+		golden(t, "claimed_order_paid", r.body)
+		wantStatus(t, h, "999-1", engine.OrderPaid)
+		if b := h.balance(x); b.CurrentBalance != 40_000_000 {
+			t.Errorf("balance %+v", b)
+		}
+	})
+}
