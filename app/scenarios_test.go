@@ -64,6 +64,14 @@ func TestScenarioClaimThenPay(t *testing.T) {
 		golden(t, "customer_history", h.as(admin, "GET", "/api/history/customer/1", nil).body)
 		golden(t, "payments_for_order", h.as(admin, "GET", "/api/payments-for-order/alice001", nil).body)
 		golden(t, "order_by_id", h.as(tok, "GET", "/api/order/id/alice001", nil).body)
+		// Another user, or an unknown id, gets 200 null: orders cannot be enumerated.
+		other := h.login(keyActor(t, bobSecret))
+		for _, p := range []string{"/api/order/id/alice001", "/api/order/id/nope"} {
+			if r := h.as(other, "GET", p, nil); r.status != 200 || r.body != "null" {
+				t.Errorf("%s as another user: %d %s", p, r.status, r.body)
+			}
+		}
+		wantError(t, h.as(other, "GET", "/api/orders/"+alice.base58(), nil), 403, "Insufficient permissions.")
 	})
 }
 
