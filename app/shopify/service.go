@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"taripay/engine"
 )
 
@@ -173,6 +175,38 @@ func (s *Service) Webhooks(ctx context.Context) ([]string, error) {
 		}
 	}
 	return topics, nil
+}
+
+// RescanOpenOrders answers POST /api/rescan_open_orders: every open
+// Shopify order goes through the orders/create logic, and the reply lists a
+// JsonResponse per order (api.md §1.2 #43). It is nil without the Admin API.
+func (s *Service) RescanOpenOrders() fiber.Handler {
+	if s.admin == nil {
+		return nil
+	}
+	return func(c *fiber.Ctx) error {
+		ctx := c.UserContext()
+		replies := []webhookReply{}
+		for after := ""; ; {
+			orders, next, err := s.admin.OpenOrders(ctx, after)
+			if err != nil {
+				s.log.Error("rescan open orders", "err", err)
+				return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "Cannot complete this request. " + err.Error()})
+			}
+			for _, o := range orders {
+				msg, err := s.handler.createOrder(ctx, o)
+				if err != nil {
+					s.log.Warn("rescanned order not stored", "order_id", string(o.ID), "err", err)
+					replies = append(replies, webhookReply{false, replyMessage(err)})
+					continue
+				}
+				replies = append(replies, webhookReply{true, msg})
+			}
+			if after = next; after == "" {
+				return c.JSON(replies)
+			}
+		}
+	}
 }
 
 // ErrNotConfigured is returned by admin actions that need the Admin API.

@@ -40,7 +40,8 @@ type Transaction struct {
 	ParentID           string
 }
 
-// Order is a fake order: just the state taripay's re-checks read.
+// Order is a fake order: the state taripay's re-checks read, and what a
+// rescan of open orders returns.
 type Order struct {
 	ID              string
 	Name            string
@@ -48,6 +49,12 @@ type Order struct {
 	Restocked       bool
 	FinancialStatus string // PENDING, AUTHORIZED, PARTIALLY_PAID, PAID
 	Transactions    []Transaction
+
+	CreatedAt  string // RFC 3339
+	Currency   string // shop currency
+	TotalPrice string
+	CustomerID string
+	Note       string
 }
 
 // Variant is a fake product variant with its Tari price metafield.
@@ -359,6 +366,8 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		o.Cancelled = true
 		o.Restocked, _ = vars["restock"].(bool)
 		return mutation("orderCancel", "orderCancelUserErrors", ""), nil
+	case "OpenOrders":
+		return f.openOrders(vars), nil
 	case "ShopCurrency":
 		return map[string]any{"shop": map[string]any{"currencyCode": f.Currency}}, nil
 	case "Variants":
@@ -445,6 +454,43 @@ func (f *Fake) variantPage(vars map[string]any) any {
 	}
 	return map[string]any{"productVariants": map[string]any{"nodes": nodes,
 		"pageInfo": map[string]any{"hasNextPage": end < len(f.variants), "endCursor": strconv.Itoa(end)}}}
+}
+
+// openOrders pages the uncancelled orders, 25 at a time, by id.
+func (f *Fake) openOrders(vars map[string]any) any {
+	var open []*Order
+	for _, o := range f.orders {
+		if !o.Cancelled {
+			open = append(open, o)
+		}
+	}
+	slices.SortFunc(open, func(a, b *Order) int { return strings.Compare(a.ID, b.ID) })
+	start := 0
+	if after, ok := vars["after"].(string); ok {
+		start, _ = strconv.Atoi(after)
+	}
+	end := min(start+25, len(open))
+	nodes := []any{}
+	for _, o := range open[start:end] {
+		money := func(amount string) any {
+			return map[string]any{"shopMoney": map[string]any{"amount": amount, "currencyCode": o.Currency}}
+		}
+		var customer, note any
+		if o.CustomerID != "" {
+			customer = map[string]any{"id": "gid://shopify/Customer/" + o.CustomerID}
+		}
+		if o.Note != "" {
+			note = o.Note
+		}
+		nodes = append(nodes, map[string]any{
+			"legacyResourceId": o.ID, "name": o.Name, "createdAt": o.CreatedAt, "note": note,
+			"currencyCode": o.Currency, "presentmentCurrencyCode": o.Currency, "customAttributes": []any{},
+			"customer": customer, "totalPriceSet": money(o.TotalPrice), "subtotalPriceSet": money(o.TotalPrice),
+			"totalOutstandingSet": money(o.TotalPrice),
+		})
+	}
+	return map[string]any{"orders": map[string]any{"nodes": nodes,
+		"pageInfo": map[string]any{"hasNextPage": end < len(open), "endCursor": strconv.Itoa(end)}}}
 }
 
 func variantJSON(v *Variant) any {
