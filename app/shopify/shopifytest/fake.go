@@ -83,6 +83,8 @@ type Fake struct {
 	orders        map[string]*Order
 	variants      []*Variant
 	rates         map[string]string
+	rateDef       map[string]bool // the tari_price metaobject definition's fields; nil until created
+	priceDefined  bool            // the custom.tari_price metafield definition exists
 	subscriptions []map[string]string
 	nextID        int
 	arrived       chan string
@@ -151,6 +153,18 @@ func (f *Fake) Rates() map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// Definitions reports the tari_price metaobject definition's fields (nil
+// when it does not exist) and whether custom.tari_price is defined.
+func (f *Fake) Definitions() (rateFields []string, priceDefined bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k := range f.rateDef {
+		rateFields = append(rateFields, k)
+	}
+	slices.Sort(rateFields)
+	return rateFields, f.priceDefined
 }
 
 // Subscriptions returns the webhook subscriptions as topic → URI.
@@ -406,10 +420,59 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		for _, fl := range fields {
 			m, _ := fl.(map[string]any)
 			k, _ := m["key"].(string)
-			v, _ := m["value"].(string)
-			f.rates[k] = v
+			if !f.rateDef[k] {
+				return mutation("metaobjectUpsert", "userErrors", "Field definition \""+k+"\" does not exist"), nil
+			}
+		}
+		for _, fl := range fields {
+			m, _ := fl.(map[string]any)
+			k, _ := m["key"].(string)
+			f.rates[k], _ = m["value"].(string)
 		}
 		return mutation("metaobjectUpsert", "userErrors", ""), nil
+	case "RateDefinition":
+		if f.rateDef == nil {
+			return map[string]any{"metaobjectDefinitionByType": nil}, nil
+		}
+		var defs []any
+		for k := range f.rateDef {
+			defs = append(defs, map[string]any{"key": k})
+		}
+		return map[string]any{"metaobjectDefinitionByType": map[string]any{
+			"id": "gid://shopify/MetaobjectDefinition/1", "fieldDefinitions": defs}}, nil
+	case "CreateRateDefinition":
+		if f.rateDef != nil {
+			return mutation("metaobjectDefinitionCreate", "userErrors", "Type has already been taken"), nil
+		}
+		def, _ := vars["definition"].(map[string]any)
+		f.rateDef = map[string]bool{}
+		fields, _ := def["fieldDefinitions"].([]any)
+		for _, fd := range fields {
+			m, _ := fd.(map[string]any)
+			k, _ := m["key"].(string)
+			f.rateDef[k] = true
+		}
+		return mutation("metaobjectDefinitionCreate", "userErrors", ""), nil
+	case "AddRateField":
+		def, _ := vars["definition"].(map[string]any)
+		ops, _ := def["fieldDefinitions"].([]any)
+		for _, op := range ops {
+			m, _ := op.(map[string]any)
+			c, _ := m["create"].(map[string]any)
+			k, _ := c["key"].(string)
+			if f.rateDef == nil || f.rateDef[k] {
+				return mutation("metaobjectDefinitionUpdate", "userErrors", "Key \""+k+"\" is in use"), nil
+			}
+			f.rateDef[k] = true
+		}
+		return mutation("metaobjectDefinitionUpdate", "userErrors", ""), nil
+	case "CreateTariPriceDefinition":
+		if f.priceDefined {
+			return map[string]any{"metafieldDefinitionCreate": map[string]any{"userErrors": []any{
+				map[string]any{"field": []string{"definition", "key"}, "message": "Key is in use", "code": "TAKEN"}}}}, nil
+		}
+		f.priceDefined = true
+		return mutation("metafieldDefinitionCreate", "userErrors", ""), nil
 	case "WebhookSubscriptions":
 		var nodes []any
 		for _, s := range f.subscriptions {
