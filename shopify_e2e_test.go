@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,7 +36,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN=" + shopifytest.Token,
 		"TPG_SHOPIFY_HMAC_SECRET=" + secret,
 	}
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -97,7 +96,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 }
 
 // waitFor waits until the fake has answered op successfully.
-func waitFor(t *testing.T, fake *shopifytest.Fake, op string, stderr *bytes.Buffer) {
+func waitFor(t *testing.T, fake *shopifytest.Fake, op string, stderr *syncBuffer) {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for fake.Succeeded(op) == 0 {

@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Dashboard is the admin's overview of money received and orders.
 type Dashboard struct {
@@ -32,4 +35,95 @@ type DayTotal struct {
 	Day    time.Time
 	Count  int
 	Amount MicroTari
+}
+
+// reportTx is what the admin's reports read. Package db implements it
+// beside engine.Tx (db/reports.go); it is separate so the core Tx stays the
+// engine's own.
+type reportTx interface {
+	// ConfirmedTotal sums confirmed payments confirmed at or after since
+	// (zero: ever).
+	ConfirmedTotal(ctx context.Context, since time.Time) (MicroTari, error)
+	// ConfirmedSince lists payments confirmed at or after since.
+	ConfirmedSince(ctx context.Context, since time.Time) ([]Payment, error)
+	OrderStatusCounts(ctx context.Context) ([]StatusCount, error)
+	LatestPayments(ctx context.Context, limit int) ([]Payment, error)
+	FailedSideEffects(ctx context.Context, limit int) ([]SideEffect, error)
+	// LatestExchangeRates is the newest rate of each currency.
+	LatestExchangeRates(ctx context.Context) ([]ExchangeRate, error)
+}
+
+func (t *txn) reports() (reportTx, error) {
+	r, ok := t.Tx.(reportTx)
+	if !ok {
+		return nil, Errorf(EINTERNAL, nil, "this store keeps no reports")
+	}
+	return r, nil
+}
+
+const (
+	day           = 24 * time.Hour
+	latestPayment = 10
+	latestFailure = 20
+)
+
+// Dashboard sums what was received today, over the last 7 days and ever,
+// and per UTC day over the last days (at least 7).
+func (e *Engine) Dashboard(ctx context.Context, days int) (Dashboard, error) {
+	days = max(days, 7)
+	var d Dashboard
+	err := e.view(ctx, func(t *txn) error {
+		r, err := t.reports()
+		if err != nil {
+			return err
+		}
+		today := t.now.Truncate(day)
+		start := today.AddDate(0, 0, -(days - 1))
+		recent, err := r.ConfirmedSince(t.ctx, start)
+		if err != nil {
+			return err
+		}
+		d.PerDay = make([]DayTotal, days)
+		for i := range d.PerDay {
+			d.PerDay[i].Day = start.AddDate(0, 0, i)
+		}
+		for _, p := range recent {
+			i := int(p.UpdatedAt.UTC().Sub(start) / day)
+			if i < 0 || i >= days {
+				continue
+			}
+			d.PerDay[i].Count++
+			d.PerDay[i].Amount += p.Amount
+		}
+		for _, dt := range d.PerDay[days-7:] {
+			d.ReceivedWeek += dt.Amount
+		}
+		d.ReceivedToday = d.PerDay[days-1].Amount
+		if d.ReceivedTotal, err = r.ConfirmedTotal(t.ctx, time.Time{}); err != nil {
+			return err
+		}
+		if d.ByStatus, err = r.OrderStatusCounts(t.ctx); err != nil {
+			return err
+		}
+		if d.Latest, err = r.LatestPayments(t.ctx, latestPayment); err != nil {
+			return err
+		}
+		d.Failures, err = r.FailedSideEffects(t.ctx, latestFailure)
+		return err
+	})
+	return d, err
+}
+
+// ExchangeRates is the current rate of every currency that has one.
+func (e *Engine) ExchangeRates(ctx context.Context) ([]ExchangeRate, error) {
+	var out []ExchangeRate
+	err := e.view(ctx, func(t *txn) error {
+		r, err := t.reports()
+		if err != nil {
+			return err
+		}
+		out, err = r.LatestExchangeRates(t.ctx)
+		return err
+	})
+	return out, err
 }

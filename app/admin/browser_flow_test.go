@@ -4,16 +4,37 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"taripay/db/dbtest"
+	"taripay/engine"
 )
+
+// seededEngine is the real engine on a fresh SQLite database, with an open
+// order for alice and a paid-for-nothing order for bob that mentions alice.
+func seededEngine(t *testing.T) *engine.Engine {
+	t.Helper()
+	e := engine.New(engine.Config{DisableMemoSignature: true}, dbtest.Open(t, "sqlite"), nil)
+	memo := "gift for alice"
+	for _, o := range []engine.NewOrder{
+		{OrderID: "1001", CustomerID: "alice", TotalPrice: 5_000_000, Currency: "XTR", CreatedAt: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)},
+		{OrderID: "1002", CustomerID: "bob", TotalPrice: 7_000_000, Currency: "XTR", CreatedAt: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC), Memo: &memo},
+	} {
+		if _, err := e.AddOrder(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
 
 // TestBrowserAdminInIframe drives the admin inside a cross-site iframe of a
 // fake Shopify admin, through the server-minted session header alone.
 func TestBrowserAdminInIframe(t *testing.T) {
 	assets := staticAssets(t)
 	ctx := browser(t)
-	srv := startAdmin(t, statefulFake(), assets)
+	srv := startAdmin(t, seededEngine(t), assets)
 	run(t, ctx, "open the fake admin", chromedp.Navigate(srv.adminURL))
 	app := frame(t, ctx, srv.appURL)
 	run(t, app, "dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=received-total]`)))
@@ -47,11 +68,24 @@ func TestBrowserAdminInIframe(t *testing.T) {
 	)
 	screenshot(t, ctx, "iframe-order-search")
 
+	// the order's page shows its payments, sync state and history, and
+	// edits its memo after confirming
+	run(t, app, "open order 1002",
+		click(`[data-order-id="1002"] a`),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=order-detail]`)),
+	)
+	submitConfirmed(t, app, "order-memo", map[string]string{"memo": "gift for alice, wrapped", "reason": "customer asked"})
+	run(t, app, "memo changed", chromedp.WaitVisible(chromedp.CSS(`table[data-testid=audit]`)))
+	if got := text(t, app, `[data-testid=audit]`); !strings.Contains(got, "gift for alice, wrapped") || !strings.Contains(got, "admin:"+testShop+"/42") {
+		t.Fatalf("audit = %q", got)
+	}
+	screenshot(t, ctx, "iframe-order-detail")
+
 	// a credit note pays alice's open order, without a full reload
 	run(t, app, "open alice",
 		click(`[data-testid=nav-customers]`),
 		click(`a[href="/admin/customers/alice"]`),
-		chromedp.WaitVisible(chromedp.CSS(`[data-order-id="1001"] .badge-info`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-order-id="1001"] .badge-attention`)),
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 			_, err := chromedp.Evaluate[string](`window.noReload = "still here"`)(ctx, tg)
 			return err

@@ -99,7 +99,7 @@ func startAdmin(t *testing.T, eng Engine, staticFS http.FileSystem) *adminServer
 		HtmxURL:        "/static/htmx.min.js",
 		FrameAncestors: []string{adminURL},
 	}, Deps{Engine: eng, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, StrictRouting: true, CaseSensitive: true, Immutable: true})
 	h.Register(app)
 	app.Use("/static", func(c *fiber.Ctx) error {
 		f, err := staticFS.Open(strings.TrimPrefix(c.Path(), "/static/"))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,7 +12,7 @@ import (
 )
 
 type reportService interface {
-	Dashboard(ctx context.Context, now time.Time, days int) (engine.Dashboard, error)
+	Dashboard(ctx context.Context, days int) (engine.Dashboard, error)
 }
 
 const chartDays = 14
@@ -21,7 +20,7 @@ const chartDays = 14
 // dashboard shows what was received, orders by status, the latest payments,
 // Shopify sync failures and a chart of payments per day.
 func (h *Handler) dashboard(c *fiber.Ctx) error {
-	d, err := h.deps.Engine.Dashboard(c.UserContext(), h.deps.Now(), chartDays)
+	d, err := h.deps.Engine.Dashboard(c.UserContext(), chartDays)
 	if err != nil {
 		return err
 	}

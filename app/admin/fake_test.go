@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"time"
 
 	"taripay/engine"
 )
@@ -33,7 +32,7 @@ type fakeEngine struct {
 	setExchangeRate  func(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error)
 	roles            func(address string) ([]engine.Role, error)
 	updateRoles      func(ctx context.Context, address string, grant, revoke []engine.Role) error
-	dashboard        func(now time.Time, days int) (engine.Dashboard, error)
+	dashboard        func(days int) (engine.Dashboard, error)
 }
 
 var errNotFaked = engine.Errorf(engine.EINTERNAL, nil, "not faked")
@@ -176,9 +175,9 @@ func (f *fakeEngine) UpdateRoles(ctx context.Context, address string, grant, rev
 	}
 	return f.updateRoles(ctx, address, grant, revoke)
 }
-func (f *fakeEngine) Dashboard(_ context.Context, now time.Time, days int) (engine.Dashboard, error) {
+func (f *fakeEngine) Dashboard(_ context.Context, days int) (engine.Dashboard, error) {
 	if f.dashboard == nil {
 		return engine.Dashboard{}, nil
 	}
-	return f.dashboard(now, days)
+	return f.dashboard(days)
 }

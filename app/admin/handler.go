@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify"
 	"taripay/engine"
 )
 
@@ -65,8 +66,7 @@ type Connection struct {
 
 // ShopifyStatus reports the storefront's state for the setup checklist.
 type ShopifyStatus interface {
-	// Webhooks lists the topics registered for this app.
-	Webhooks(ctx context.Context) ([]string, error)
+	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
 }
 
 // Handler serves the embedded admin pages.
@@ -109,7 +109,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/admin/bounce", h.headers, h.bounce)
 
 	g := r.Group("/admin", h.headers, h.authenticate, h.errorPage)
-	g.Get("/", h.dashboard)
+	g.Get("", h.dashboard) // "/admin" itself: the app routes strictly
 	g.Get("/orders", h.orderList)
 	g.Get("/orders/:id", h.orderShow)
 	g.Post("/orders/:id/fulfill", h.orderFulfill)
@@ -155,3 +155,5 @@ func staffOf(c *fiber.Ctx) Staff {
 func actorCtx(c *fiber.Ctx) context.Context {
 	return engine.WithActor(c.UserContext(), staffOf(c).Actor())
 }
+
+var _ Engine = (*engine.Engine)(nil)

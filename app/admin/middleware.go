@@ -61,7 +61,9 @@ func (h *Handler) authenticate(c *fiber.Ctx) error {
 		c.Set(RetryHeader, "1")
 		return c.Status(fiber.StatusUnauthorized).SendString("invalid session")
 	}
-	if c.Query("embedded") == "1" || c.Query("id_token") != "" {
+	// Inside Shopify admin (an iframe, or a launch URL) App Bridge can
+	// hand the page a fresh session token.
+	if c.Query("embedded") == "1" || c.Query("id_token") != "" || c.Get("Sec-Fetch-Dest") == "iframe" {
 		return c.Redirect(h.bounceURL(c), fiber.StatusFound)
 	}
 	if host, ok := adminHost(c.Query("host")); ok && h.cfg.ClientID != "" {

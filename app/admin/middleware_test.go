@@ -21,7 +21,7 @@ type harness struct {
 	session string // a valid X-TPS-Session
 }
 
-func newHarness(t *testing.T, eng *fakeEngine) *harness {
+func newHarness(t testing.TB, eng Engine) *harness {
 	t.Helper()
 	h := New(Config{
 		ClientID:      testClientID,
@@ -32,13 +32,13 @@ func newHarness(t *testing.T, eng *fakeEngine) *harness {
 		Now:    func() time.Time { return testNow },
 		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
-	app := fiber.New()
+	app := fiber.New(fiber.Config{StrictRouting: true, CaseSensitive: true, Immutable: true})
 	h.Register(app)
 	return &harness{app: app, h: h, session: h.sessions.Mint(Staff{Shop: testShop, User: "42"})}
 }
 
 // do sends a request; an htmx request carries the app session unless hdr overrides it.
-func (hs *harness) do(t *testing.T, method, target string, form url.Values, hdr map[string]string) (*http.Response, string) {
+func (hs *harness) do(t testing.TB, method, target string, form url.Values, hdr map[string]string) (*http.Response, string) {
 	t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -120,6 +120,7 @@ func TestUnauthenticatedRequests(t *testing.T) {
 		{name: "post with an id_token in the query only", method: "POST", target: "/admin/rates?id_token=" + mintIDToken(t, validIDToken(testNow)), hdr: map[string]string{"HX-Request": "true"}, wantStatus: 401, wantRetry: true},
 		{name: "embedded document without id_token bounces", method: "GET", target: "/admin/orders?embedded=1&shop=" + testShop, wantStatus: 302, wantLoc: "/admin/bounce?"},
 		{name: "document with an expired id_token bounces", method: "GET", target: "/admin?embedded=1&shop=" + testShop + "&id_token=" + expiredTok, wantStatus: 302, wantLoc: "/admin/bounce?"},
+		{name: "an iframe load without id_token bounces", method: "GET", target: "/admin/orders", hdr: map[string]string{"Sec-Fetch-Dest": "iframe"}, wantStatus: 302, wantLoc: "/admin/bounce?"},
 		{name: "not embedded goes into the admin", method: "GET", target: "/admin?shop=" + testShop + "&host=" + host, wantStatus: 302, wantLoc: "https://admin.shopify.com/store/test-shop/apps/" + testClientID},
 		{name: "a foreign host is not followed", method: "GET", target: "/admin?host=" + base64.RawStdEncoding.EncodeToString([]byte("evil.example.com")), wantStatus: 401},
 		{name: "plain visit", method: "GET", target: "/admin", wantStatus: 401},

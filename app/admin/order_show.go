@@ -65,13 +65,15 @@ func orderFacts(o engine.Order) []view.Fact {
 		{Label: "Name", Value: deref(o.AltID)},
 		{Label: "Customer", Value: o.CustomerID},
 		{Label: "Total", Value: xtr(o.TotalPrice)},
-		{Label: "Storefront price", Value: deref(o.OriginalPrice) + " " + o.Currency},
 		{Label: "Exchange rate", Value: rate},
 		{Label: "Memo", Value: deref(o.Memo)},
 		{Label: "Created", Value: when(o.CreatedAt)},
 		{Label: "Recorded", Value: when(o.RecordedAt)},
 		{Label: "Claimed", Value: whenPtr(o.ClaimedAt)},
 		{Label: "Updated", Value: when(o.UpdatedAt)},
+	}
+	if o.OriginalPrice != nil {
+		facts = append(facts, view.Fact{Label: "Storefront price", Value: *o.OriginalPrice + " " + o.Currency})
 	}
 	if o.AmountOutstanding != nil {
 		facts = append(facts, view.Fact{Label: "Outstanding", Value: *o.AmountOutstanding})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"taripay/app/shopify"
 	"taripay/engine"
 )
 
@@ -151,7 +152,8 @@ func TestPagesRender(t *testing.T) {
 			return []engine.ExchangeRate{{Currency: "USD", Rate: 2_500_000, UpdatedAt: seen}}, nil
 		},
 		roles: func(string) ([]engine.Role, error) { return []engine.Role{engine.RoleUser, engine.RoleWrite}, nil },
-		dashboard: func(now time.Time, days int) (engine.Dashboard, error) {
+		dashboard: func(days int) (engine.Dashboard, error) {
+			now := testNow
 			d := engine.Dashboard{ReceivedToday: 1_500_000, ReceivedTotal: 9_000_000,
 				ByStatus: []engine.StatusCount{{Status: engine.OrderPaid, Count: 3, Total: 9_000_000}}}
 			for i := 0; i < days; i++ {
@@ -192,6 +194,34 @@ func TestPagesRender(t *testing.T) {
 			}
 			if !strings.Contains(text, tt.text) {
 				t.Fatalf("%s = %q, want %q", tt.testid, text, tt.text)
+			}
+		})
+	}
+}
+
+type fakeShopify []shopify.Subscription
+
+func (f fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) { return f, nil }
+
+func TestSetupWebhookCheck(t *testing.T) {
+	all := fakeShopify{}
+	for _, topic := range []string{"ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED", "ORDER_TRANSACTIONS_CREATE", "PRODUCTS_UPDATE", "APP_UNINSTALLED"} {
+		all = append(all, shopify.Subscription{Topic: topic})
+	}
+	for name, tc := range map[string]struct {
+		subs fakeShopify
+		want string
+	}{
+		"all registered": {all, "Done Webhooks registered 6 subscriptions"},
+		"one missing":    {all[1:], "To do Webhooks registered Missing: orders/create"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			hs := newHarness(t, &fakeEngine{})
+			hs.h.deps.Shopify = tc.subs
+			_, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+			got := strings.Join(strings.Fields(parse(t, body).Find(`[data-testid=check]`).Eq(1).Text()), " ")
+			if got != tc.want {
+				t.Fatalf("webhook check = %q, want %q", got, tc.want)
 			}
 		})
 	}
