@@ -156,25 +156,13 @@ func (s *Service) EnsureWebhooks(ctx context.Context, publicURL string) ([]Ensur
 	return EnsureWebhooks(ctx, s.admin, publicURL)
 }
 
-// Webhooks lists the topics the shop has subscribed taripay to, for the
-// admin's setup checklist.
-func (s *Service) Webhooks(ctx context.Context) ([]string, error) {
+// Subscriptions lists the shop's webhook subscriptions, for the admin's
+// setup checklist.
+func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	if s.admin == nil {
 		return nil, ErrNotConfigured
 	}
-	subs, err := s.admin.Subscriptions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var topics []string
-	for _, sub := range subs {
-		for _, t := range Topics {
-			if topicEnum(t) == sub.Topic {
-				topics = append(topics, t)
-			}
-		}
-	}
-	return topics, nil
+	return s.admin.Subscriptions(ctx)
 }
 
 // RescanOpenOrders answers POST /api/rescan_open_orders: every open
