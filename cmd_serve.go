@@ -105,6 +105,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	}
 	if cfg.ShopifyEnabled {
 		deps.Shopify = shop.Handler()
+		deps.RescanOpenOrders = shop.RescanOpenOrders()
 	}
 	server := app.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr())
