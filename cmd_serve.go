@@ -141,9 +141,12 @@ func jwtKeys(cfg config.Config, log *slog.Logger) tari.JWTKeys {
 	log.Warn(fmt.Sprintf(tari.WarnJWTKeysFromEnv, "Invalid server configuration. environment variable not found [TPG_JWT_SIGNING_KEY]"))
 	keys, path, err := tari.RandomJWTKeys(rand.Reader, "")
 	log.Warn(tari.WarnJWTRandomKey)
-	if err != nil {
+	switch {
+	case err != nil && path == "":
+		log.Warn(tari.WarnJWTKeyNoTemp, "err", err)
+	case err != nil:
 		log.Warn(fmt.Sprintf(tari.WarnJWTKeyNoFile, err))
-	} else {
+	default:
 		log.Warn(fmt.Sprintf(tari.WarnJWTKeyFile, path))
 	}
 	return keys
