@@ -3,10 +3,12 @@ package admin
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/gofiber/fiber/v2"
 
 	"taripay/db/dbtest"
 	"taripay/engine"
@@ -34,7 +36,7 @@ func seededEngine(t *testing.T) *engine.Engine {
 func TestBrowserAdminInIframe(t *testing.T) {
 	assets := staticAssets(t)
 	ctx := browser(t)
-	srv := startAdmin(t, seededEngine(t), assets)
+	srv := startAdmin(t, seededEngine(t), assets, nil)
 	run(t, ctx, "open the fake admin", chromedp.Navigate(srv.adminURL))
 	app := frame(t, ctx, srv.appURL)
 	run(t, app, "dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=received-total]`)))
@@ -126,4 +128,60 @@ func TestBrowserAdminInIframe(t *testing.T) {
 		t.Fatalf("current rates = %q", got)
 	}
 	screenshot(t, ctx, "iframe-rate-set")
+}
+
+// appBridgeStub stands in for App Bridge, which cannot load offline: its
+// idToken() fetches a freshly minted session token, and its toasts are kept.
+const appBridgeStub = `window.shopify = {
+	idToken: () => fetch("/test/id-token").then(r => r.text()),
+	toast: { show: (m) => { window.toasts = (window.toasts || []).concat([m]); } },
+};`
+
+// TestBrowserAppBridgePath runs the page with App Bridge present: htmx
+// requests then carry a fresh Shopify session token, which alone
+// authenticates them, and flash messages become toasts.
+func TestBrowserAppBridgePath(t *testing.T) {
+	assets := staticAssets(t)
+	ctx := browser(t)
+	var mu sync.Mutex
+	var bearers int
+	srv := startAdmin(t, seededEngine(t), assets, func(cfg *Config, app *fiber.App) {
+		cfg.AppBridgeURL = "/test/app-bridge.js"
+		app.Get("/test/app-bridge.js", func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderContentType, "text/javascript")
+			return c.SendString(appBridgeStub)
+		})
+		app.Get("/test/id-token", func(c *fiber.Ctx) error {
+			return c.SendString(mintIDToken(t, validIDToken(time.Now())))
+		})
+		// a request with a Bearer token loses its app session: the token
+		// alone must authenticate it
+		app.Use("/admin", func(c *fiber.Ctx) error {
+			if strings.HasPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ") {
+				c.Request().Header.Del(SessionHeader)
+				mu.Lock()
+				bearers++
+				mu.Unlock()
+			}
+			return c.Next()
+		})
+	})
+	run(t, ctx, "open the fake admin on the rates page", chromedp.Navigate(srv.adminURL+"?path=/admin/rates"))
+	app := frame(t, ctx, srv.appURL)
+	run(t, app, "rates", chromedp.WaitVisible(chromedp.CSS(`#set-rate`)))
+	if hidden := value(t, app, "tabs hidden", chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("nav.tabs")).display === "none"`)); !hidden {
+		t.Errorf("the in-page tabs show although App Bridge is present")
+	}
+	submitConfirmed(t, app, "set-rate", map[string]string{"currency": "EUR", "rate": "3"})
+	run(t, app, "rate shown", chromedp.WaitVisible(chromedp.CSS(`table[data-testid=current-rates]`)))
+	toasts := value(t, app, "toasts", chromedp.Evaluate[[]string](`window.toasts || []`))
+	if len(toasts) == 0 || toasts[len(toasts)-1] != "The EUR rate is set." {
+		t.Errorf("toasts = %q", toasts)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if bearers < 2 {
+		t.Fatalf("%d requests carried a Bearer token, want the submit and the confirm", bearers)
+	}
+	screenshot(t, ctx, "iframe-app-bridge")
 }
