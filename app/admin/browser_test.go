@@ -240,6 +240,14 @@ func value[T any](t *testing.T, ctx context.Context, step string, a chromedp.Act
 	return v
 }
 
+// waitText waits until an element's text contains want.
+func waitText(sel, want string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](`(document.querySelector(` + strconv.Quote(sel) + `)?.textContent || "").includes(` + strconv.Quote(want) + `)`)(ctx, tg)
+		return err
+	})
+}
+
 // text reads an element's text.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
