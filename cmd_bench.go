@@ -1,12 +1,77 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"taripay/bench"
 )
 
-// CONTRACT STUB: replaced by the helper that owns the bench command.
 func newBenchCmd() *cobra.Command {
-	return &cobra.Command{Use: "bench", RunE: func(*cobra.Command, []string) error { return errors.New("not implemented yet") }}
+	var (
+		o       bench.Options
+		backend string
+		out     string
+	)
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure throughput and latency against the machine's ceiling",
+		Long: "Start a real taripay server on loopback over a fresh database, drive it with concurrent signed\n" +
+			"traffic (Shopify order webhooks, claims, wallet payments, confirmations that pay orders, and a\n" +
+			"flash-sale mix), and print one line per workload with the ceiling measured in the same run:\n" +
+			"Schnorr verifications per second on all cores and write transactions per second on the database.\n" +
+			"PostgreSQL runs on TPG_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) in a\n" +
+			"schema of its own that is dropped afterwards.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			switch backend {
+			case "all":
+				o.Backends = []string{"sqlite"}
+				if err := bench.PostgresReachable(ctx); err != nil {
+					log.Warn("PostgreSQL unreachable; measuring SQLite only", "err", err)
+				} else {
+					o.Backends = append(o.Backends, "postgres")
+				}
+			case "sqlite", "postgres":
+				o.Backends = []string{backend}
+			default:
+				return fmt.Errorf("--backend %q: want sqlite, postgres or all", backend)
+			}
+			if o.Concurrency < 1 || o.Duration <= 0 || o.MaxOps < o.Concurrency {
+				return fmt.Errorf("--concurrency and --duration must be positive and --max-ops at least --concurrency")
+			}
+			o.Log = log
+			results, ceilings, err := bench.Run(ctx, o, cmd.OutOrStdout())
+			if out != "" && len(results) > 0 {
+				f, ferr := os.Create(out)
+				if ferr != nil {
+					return ferr
+				}
+				defer f.Close()
+				if ferr := bench.Markdown(f, o, results, ceilings); ferr != nil {
+					return ferr
+				}
+			}
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.DurationVar(&o.Duration, "duration", 5*time.Second, "timed window per workload")
+	f.IntVar(&o.Concurrency, "concurrency", 4*runtime.GOMAXPROCS(0), "concurrent workers, each with its own hot wallet")
+	f.StringVar(&backend, "backend", "all", "sqlite, postgres, or all (every reachable database)")
+	f.StringVar(&out, "out", "", "write the results as a markdown table to this file")
+	f.IntVar(&o.MaxOps, "max-ops", 20000, "most requests prepared per workload")
+	f.StringVar(&o.ProfileDir, "cpuprofile-dir", "", "write a CPU profile of each timed window into this directory")
+	var workloads string
+	f.StringVar(&workloads, "workloads", strings.Join(bench.Workloads, ","), "comma-separated workloads to run")
+	cmd.PreRun = func(*cobra.Command, []string) { o.Workloads = strings.Split(workloads, ",") }
+	return cmd
 }

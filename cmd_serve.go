@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,19 +55,19 @@ func (systemClock) Now() time.Time { return time.Now() }
 // openEngine opens (creating and migrating) the database and builds the
 // engine over it.
 func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB, error) {
-	if path, ok := strings.CutPrefix(cfg.DatabaseURL, "sqlite://"); ok {
-		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, nil, fmt.Errorf("create database directory: %w", err)
-		}
-	}
 	database, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	// SQLite keeps the pool db.Open chose: it has one writer whatever the size.
+	if database.Dialect() == db.Postgres {
+		database.Bun().SetMaxOpenConns(cfg.MaxConnections)
 	}
 	return engine.New(cfg.Engine(), database, systemClock{}), database, nil
 }
 
 func serve(ctx context.Context, log *slog.Logger) error {
+	slog.SetDefault(log) // the engine logs through the default logger
 	cfg, err := loadConfig()
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
@@ -87,7 +86,13 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		log.Info("super_admin granted from TPG_SUPER_ADMIN", "address", a.Base58())
 	}
 
-	server := app.New(app.Deps{
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	shop, shopDone, err := startShopify(ctx, cfg, e, database, log)
+	if err != nil {
+		return err
+	}
+	deps := app.Deps{
 		Config: cfg,
 		Engine: e,
 		Keys:   keys,
@@ -95,19 +100,20 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		Now:    time.Now,
 		Rand:   rand.Reader,
 		Pay:    pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
-	})
+		// POST /api/exchange_rate pushes each new rate to the storefront.
+		ExchangeRates: shop,
+	}
+	if cfg.ShopifyEnabled {
+		deps.Shopify = shop.Handler()
+	}
+	server := app.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	expired := make(chan struct{})
-	go func() {
-		defer close(expired)
-		runExpiry(ctx, e, cfg.ExpiryInterval, log)
-	}()
+	var workers sync.WaitGroup
+	workers.Go(func() { e.RunExpiry(engine.WithActor(ctx, "expiry"), cfg.ExpiryInterval) })
 
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
@@ -121,7 +127,8 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		err = server.ShutdownWithTimeout(10 * time.Second)
 	}
 	cancel()
-	<-expired
+	workers.Wait()
+	<-shopDone
 	return err
 }
 
@@ -134,36 +141,15 @@ func jwtKeys(cfg config.Config, log *slog.Logger) tari.JWTKeys {
 	log.Warn(fmt.Sprintf(tari.WarnJWTKeysFromEnv, "Invalid server configuration. environment variable not found [TPG_JWT_SIGNING_KEY]"))
 	keys, path, err := tari.RandomJWTKeys(rand.Reader, "")
 	log.Warn(tari.WarnJWTRandomKey)
-	if err != nil {
+	switch {
+	case err != nil && path == "":
+		log.Warn(tari.WarnJWTKeyNoTemp, "err", err)
+	case err != nil:
 		log.Warn(fmt.Sprintf(tari.WarnJWTKeyNoFile, err))
-	} else {
+	default:
 		log.Warn(fmt.Sprintf(tari.WarnJWTKeyFile, path))
 	}
 	return keys
-}
-
-// runExpiry annuls overdue orders at once and then every interval, until
-// ctx ends. Failures are logged and the next pass tries again.
-func runExpiry(ctx context.Context, e *engine.Engine, interval time.Duration, log *slog.Logger) {
-	ctx = engine.WithActor(ctx, "expiry")
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		orders, err := e.ExpireOrders(ctx)
-		switch {
-		case err != nil && !errors.Is(err, context.Canceled):
-			log.Error("expiry pass failed", "err", err)
-		default:
-			for _, o := range orders {
-				log.Info("order expired", "order_id", o.OrderID, "status", o.Status)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // redactURL drops the password from a database URL before it is logged.

@@ -242,3 +242,43 @@ func TestNotifyScript(t *testing.T) {
 		}
 	}
 }
+
+// The notify script maps the console wallet's events to taripay commands.
+func TestNotifyScriptEvents(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	dir := t.TempDir()
+	calls := filepath.Join(dir, "calls")
+	fake := filepath.Join(dir, "taripay")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho \"$*\" >>"+calls+"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	script, err := runWallet(t, "notify-script", "--taripay", fake)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook13 := []string{"1000", "tx9", "memo", "", "src", "dst", "Completed", "e", "n", "s", "1", "Inbound"}
+	for _, args := range [][]string{
+		append([]string{"received"}, hook13...),
+		append([]string{"confirmation"}, hook13...),
+		{"cancelled", "1000", "tx9", "memo", "dst", "Pending", "Outbound"},
+		append([]string{"mined"}, hook13...),
+		{"received", "too", "few"},
+	} {
+		cmd := exec.Command(sh, append([]string{"-c", script, "notify"}, args...)...)
+		cmd.Env = append(os.Environ(), "TPG_NOTIFY_LOG="+filepath.Join(dir, "log"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	got, _ := os.ReadFile(calls)
+	want := "wallet received received 1000 tx9 memo  src dst Completed e n s 1 Inbound\n" +
+		"wallet received confirmation 1000 tx9 memo  src dst Completed e n s 1 Inbound\n" +
+		"wallet confirmed confirmation 1000 tx9 memo  src dst Completed e n s 1 Inbound\n" +
+		"wallet cancelled cancelled 1000 tx9 memo dst Pending Outbound\n"
+	if string(got) != want {
+		t.Errorf("calls:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"taripay/app/pay"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -417,7 +418,12 @@ func TestBadClaimsAgainstLiveServer(t *testing.T) {
 	}
 	good := signed("e2e-3001")
 	forged := []byte(good.Signature.Hex())
-	forged[64] ^= 1
+	// Change one hex digit of s (its low byte): still well-formed, no longer valid.
+	if forged[64] == '0' {
+		forged[64] = '1'
+	} else {
+		forged[64] = '0'
+	}
 	token := func(id string) string { return s.orders[id].ClaimToken }
 	for _, tc := range []struct {
 		name, token, orderID string // orderID: whose status must not change
@@ -448,13 +454,23 @@ func TestBadClaimsAgainstLiveServer(t *testing.T) {
 		})
 	}
 
+	// The order email's link finds the order's page.
+	resp, err := noRedirect.Get(s.url + "/pay/order/e2e-3001/" + pay.LinkMAC([]byte("e2e-secret"), "e2e-3001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/pay/"+token("e2e-3001") {
+		t.Errorf("email link: status %d, location %q", resp.StatusCode, loc)
+	}
+
 	// A claim accepted for one order and then replayed against another.
 	replay := signed("e2e-3001")
 	form := url.Values{"address": {cust.Base58()}, "signature": {replay.Signature.Hex()}}
 	if resp, err := noRedirect.PostForm(s.url+"/pay/"+token("e2e-3001")+"/claim", form); err != nil || resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("valid claim: %v %v", resp, err)
 	}
-	resp, err := http.PostForm(s.url+"/pay/"+token("e2e-3002")+"/claim", form)
+	resp, err = http.PostForm(s.url+"/pay/"+token("e2e-3002")+"/claim", form)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 		"TPG_SUPER_ADMIN=" + super.addr.Base58(),
 		"TPG_PORT=" + strconv.Itoa(port),
 	}
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -150,7 +151,7 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-func waitHealthy(t *testing.T, base string, exited <-chan error, stderr *bytes.Buffer) {
+func waitHealthy(t *testing.T, base string, exited <-chan error, stderr *syncBuffer) {
 	t.Helper()
 	deadline := time.After(60 * time.Second)
 	for {
@@ -212,4 +213,22 @@ func send(t *testing.T, req *http.Request, want []string, status int, headers ..
 		}
 	}
 	return string(b)
+}
+
+// syncBuffer collects a subprocess's output while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

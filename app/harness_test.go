@@ -3,11 +3,11 @@ package app
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -25,7 +25,8 @@ import (
 
 	"taripay/app/api"
 	"taripay/app/config"
-	"taripay/db"
+	"taripay/app/shopify"
+	"taripay/db/dbtest"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -63,9 +64,22 @@ type harness struct {
 const hotIP = "192.168.1.100"
 
 // newHarness starts a server configured by env (TPG_* overrides) on a new
-// SQLite database. The hot wallet is registered at hotIP and wallet calls
+// SQLite database (newHarnessOn picks the backend). The hot wallet is registered at hotIP and wallet calls
 // carry it in X-Forwarded-For, as the reference's e2e suite does.
 func newHarness(t *testing.T, env map[string]string) *harness {
+	t.Helper()
+	return newHarnessOn(t, "sqlite", env)
+}
+
+// forBackends runs f as a subtest on each database backend of dbtest.
+func forBackends(t *testing.T, f func(t *testing.T, backend string)) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b, func(t *testing.T) { f(t, b) })
+	}
+}
+
+// newHarnessOn is newHarness on the given dbtest backend.
+func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness {
 	t.Helper()
 	vars := map[string]string{"TPG_USE_X_FORWARDED_FOR": "true"}
 	for k, v := range env {
@@ -76,11 +90,7 @@ func newHarness(t *testing.T, env map[string]string) *harness {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	store, err := db.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "taripay.db"))
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := dbtest.Open(t, backend)
 	clk := &clock{now: start}
 	e := engine.New(cfg.Engine(), store, clk)
 	keys, err := tari.ParseJWTKeys(serverSecret, serverPublic)
@@ -89,10 +99,16 @@ func newHarness(t *testing.T, env map[string]string) *harness {
 	}
 	logs := &bytes.Buffer{}
 	h := &harness{t: t, e: e, clock: clk, cfg: cfg, log: logs}
-	h.app = New(Deps{
-		Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader,
-		Log: slog.New(slog.NewTextHandler(logs, nil)),
-	})
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log}
+	if cfg.ShopifyEnabled {
+		shop, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: store, Now: clk.Now, Log: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps.Shopify = shop.Handler()
+	}
+	h.app = New(deps)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -104,3 +104,12 @@ func require(role string) fiber.Handler {
 		return c.Next()
 	}
 }
+
+// refuseHead answers HEAD with 404, as the reference does: fiber would
+// otherwise serve every GET route for HEAD too.
+func refuseHead(c *fiber.Ctx) error {
+	if c.Method() == fiber.MethodHead {
+		return api.ErrRouteMissing
+	}
+	return c.Next()
+}

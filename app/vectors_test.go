@@ -110,59 +110,63 @@ func TestReferenceWalletVectors(t *testing.T) {
 
 func TestReferenceClaimVectors(t *testing.T) {
 	v := loadVectors(t)
-	h := newHarness(t, nil)
-	h.addOrder("order10256", "142", 2_400_000_000, nil)
-	h.addOrder("anon100", "143", 100, nil)
+	forBackends(t, func(t *testing.T, backend string) {
+		h := newHarnessOn(t, backend, nil)
+		h.addOrder("order10256", "142", 2_400_000_000, nil)
+		h.addOrder("anon100", "143", 100, nil)
 
-	r := h.do("POST", "/order/claim", findVector(t, v.MemoClaims, "claim_order.feature:28"))
-	if r.status != 200 || !strings.Contains(r.body, `"order_id":"order10256","total_price":2400000000,`) || !strings.Contains(r.body, `"status":"New"`) {
-		t.Errorf("valid claim: %d %s", r.status, r.body)
-	}
-	wantError(t, h.do("POST", "/order/claim", findVector(t, v.MemoClaims, "claim_order.feature:53")), 401,
-		"Authentication Error. Login token signature is invalid. Cannot claim order because the signature is invalid.")
-	wantError(t, h.do("POST", "/order/claim", findVector(t, v.MemoClaims, "claim_order.feature:107")), 404,
-		"The data was not found. The requested order does-not-exist does not exist")
-	if r := h.do("POST", "/order/claim", findVector(t, v.MemoClaims, "claim_order.feature:59")); r.status != 200 {
-		t.Errorf("anon100: %d %s", r.status, r.body)
-	}
+		r := h.do("POST", "/order/claim", findVector(t, v.MemoClaims, "claim_order.feature:28"))
+		if r.status != 200 || !strings.Contains(r.body, `"order_id":"order10256","total_price":2400000000,`) || !strings.Contains(r.body, `"status":"New"`) {
+			t.Errorf("valid claim: %d %s", r.status, r.body)
+		}
+		wantError(t, h.do("POST", "/order/claim", findVector(t, v.MemoClaims, "claim_order.feature:53")), 401,
+			"Authentication Error. Login token signature is invalid. Cannot claim order because the signature is invalid.")
+		wantError(t, h.do("POST", "/order/claim", findVector(t, v.MemoClaims, "claim_order.feature:107")), 404,
+			"The data was not found. The requested order does-not-exist does not exist")
+		if r := h.do("POST", "/order/claim", findVector(t, v.MemoClaims, "claim_order.feature:59")); r.status != 200 {
+			t.Errorf("anon100: %d %s", r.status, r.body)
+		}
+	})
 }
 
 func TestReferenceLoginVectors(t *testing.T) {
 	v := loadVectors(t)
-	h := newHarness(t, nil)
-	writer := "14zCiH6ybX18HCm3SfLfHSoT48vfzxWUtbNPMt7k61akqDv"
-	if err := h.e.UpdateRoles(t.Context(), writer, []engine.Role{engine.RoleWrite}, nil); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		source string
-		want   int
-		msg    string
-	}{
-		{"login_with_valid_token", 200, ""},
-		{"login_with_disallowed_roles", 403, "Insufficient Permissions. User requested at least 1 roles that are not allowed"},
-		{"login_with_invalid_signature", 401, "Authentication Error. Login token signature is invalid."},
-		{"login_with_invalid_header", 400, "Authentication Error. Login token is not in the correct format. InvalidTokenStructure"},
-		{"generated from crypto.md", 403, "Insufficient Permissions. User requested at least 1 roles"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.source, func(t *testing.T) {
-			var token string
-			for _, l := range v.LoginTokens {
-				if strings.HasSuffix(l.Source, tt.source) {
-					token = l.Token
+	forBackends(t, func(t *testing.T, backend string) {
+		h := newHarnessOn(t, backend, nil)
+		writer := "14zCiH6ybX18HCm3SfLfHSoT48vfzxWUtbNPMt7k61akqDv"
+		if err := h.e.UpdateRoles(t.Context(), writer, []engine.Role{engine.RoleWrite}, nil); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			source string
+			want   int
+			msg    string
+		}{
+			{"login_with_valid_token", 200, ""},
+			{"login_with_disallowed_roles", 403, "Insufficient Permissions. User requested at least 1 roles that are not allowed"},
+			{"login_with_invalid_signature", 401, "Authentication Error. Login token signature is invalid."},
+			{"login_with_invalid_header", 400, "Authentication Error. Login token is not in the correct format. InvalidTokenStructure"},
+			{"generated from crypto.md", 403, "Insufficient Permissions. User requested at least 1 roles"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.source, func(t *testing.T) {
+				var token string
+				for _, l := range v.LoginTokens {
+					if strings.HasSuffix(l.Source, tt.source) {
+						token = l.Token
+					}
 				}
-			}
-			r := h.do("POST", "/auth", nil, "tpg_auth_token", token)
-			if tt.want == 200 {
-				if r.status != 200 || !strings.HasPrefix(r.body, "eyJhbGciOiJSaXN0cmV0dG8yNTYiLCJ0eXAiOiJKV1QifQ.") {
-					t.Errorf("%d %s", r.status, r.body)
+				r := h.do("POST", "/auth", nil, "tpg_auth_token", token)
+				if tt.want == 200 {
+					if r.status != 200 || !strings.HasPrefix(r.body, "eyJhbGciOiJSaXN0cmV0dG8yNTYiLCJ0eXAiOiJKV1QifQ.") {
+						t.Errorf("%d %s", r.status, r.body)
+					}
+					return
 				}
-				return
-			}
-			wantError(t, r, tt.want, tt.msg)
-		})
-	}
-	// The valid token again: its nonce is spent.
-	wantError(t, h.do("POST", "/auth", nil, "tpg_auth_token", v.LoginTokens[0].Token), 401, "Nonce is not strictly increasing.")
+				wantError(t, r, tt.want, tt.msg)
+			})
+		}
+		// The valid token again: its nonce is spent.
+		wantError(t, h.do("POST", "/auth", nil, "tpg_auth_token", v.LoginTokens[0].Token), 401, "Nonce is not strictly increasing.")
+	})
 }

@@ -96,49 +96,93 @@ type paymentList struct {
 }
 
 func TestWalletPaymentLifecycle(t *testing.T) {
-	h := newHarness(t, nil)
-	alice := keyActor(t, aliceSecret)
+	forBackends(t, func(t *testing.T, backend string) {
+		h := newHarnessOn(t, backend, nil)
+		alice := keyActor(t, aliceSecret)
 
-	r := h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", ptr("for you"), nil))
-	res := decode[api.JSONResponse](t, r)
-	if r.status != 200 || !res.Success {
-		t.Fatalf("incoming: %d %s", r.status, r.body)
+		r := h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", ptr("for you"), nil))
+		res := decode[api.JSONResponse](t, r)
+		if r.status != 200 || !res.Success {
+			t.Fatalf("incoming: %d %s", r.status, r.body)
+		}
+		golden(t, "incoming_payment_message", res.Message)
+
+		r = h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", nil, nil))
+		golden(t, "incoming_payment_duplicate", r.body)
+
+		r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
+		golden(t, "tx_confirmation", r.body)
+		r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
+		golden(t, "tx_confirmation_duplicate", r.body)
+		r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "nope"))
+		golden(t, "tx_confirmation_unknown", r.body)
+
+		// tx_cancelled: a confirmed payment is final.
+		wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment001")), 409, "already confirmed")
+		wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "nope")), 404, "nope")
+		h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 7, "payment002", nil, nil))
+		r = h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment002"))
+		golden(t, "tx_cancelled", r.body)
+		// A cancelled payment can never be confirmed.
+		r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment002"))
+		if !strings.Contains(r.body, `"success":false`) {
+			t.Errorf("confirming a cancelled payment: %s", r.body)
+		}
+		// tx_cancelled has the same guards as tx_confirmation.
+		b := h.confirmationBody(h.hot, "payment003")
+		wantError(t, h.do("POST", "/wallet/tx_cancelled", b, "X-Forwarded-For", "1.2.3.4"), 401, "")
+		wantError(t, h.wallet("/wallet/tx_cancelled", []byte(strings.Replace(string(b), "payment003", "payment004", 1))), 401, "")
+
+		bal := decode[struct {
+			TotalConfirmed int64 `json:"total_confirmed"`
+		}](t, h.as(h.login(alice), "GET", "/api/balance", nil))
+		if bal.TotalConfirmed != 2_500_000_000 {
+			t.Errorf("confirmed balance %d", bal.TotalConfirmed)
+		}
+
+		r = h.do("GET", "/wallet/send_to", nil)
+		golden(t, "send_to", r.body)
+	})
+}
+
+// TestWalletRoutesAuth runs every wallet-signed route through each of its
+// authentication failures, then its success.
+func TestWalletRoutesAuth(t *testing.T) {
+	customer := keyActor(t, aliceSecret)
+	routes := []struct {
+		path string
+		body func(h *harness, w *actor) []byte
+	}{
+		{"/wallet/incoming_payment", func(h *harness, w *actor) []byte {
+			return h.paymentBody(w, customer.addr, 100, "tx-new", nil, nil)
+		}},
+		{"/wallet/tx_confirmation", func(h *harness, w *actor) []byte { return h.confirmationBody(w, "tx1") }},
+		{"/wallet/tx_cancelled", func(h *harness, w *actor) []byte { return h.confirmationBody(w, "tx1") }},
 	}
-	golden(t, "incoming_payment_message", res.Message)
-
-	r = h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 2_500_000_000, "payment001", nil, nil))
-	golden(t, "incoming_payment_duplicate", r.body)
-
-	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
-	golden(t, "tx_confirmation", r.body)
-	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment001"))
-	golden(t, "tx_confirmation_duplicate", r.body)
-	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "nope"))
-	golden(t, "tx_confirmation_unknown", r.body)
-
-	// tx_cancelled: a confirmed payment is final.
-	wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment001")), 409, "already confirmed")
-	wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "nope")), 404, "nope")
-	h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 7, "payment002", nil, nil))
-	r = h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment002"))
-	golden(t, "tx_cancelled", r.body)
-	// A cancelled payment can never be confirmed.
-	r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment002"))
-	if !strings.Contains(r.body, `"success":false`) {
-		t.Errorf("confirming a cancelled payment: %s", r.body)
+	for _, rt := range routes {
+		t.Run(rt.path, func(t *testing.T) {
+			h := newHarness(t, nil)
+			if r := h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)); r.status != 200 {
+				t.Fatalf("fixture: %d %s", r.status, r.body)
+			}
+			forger := h.newActor()
+			forger.addr, forger.nonce = h.hot.addr, h.hot.nonce
+			stranger := h.newActor()
+			for name, r := range map[string]response{
+				"wrong IP":            h.do("POST", rt.path, rt.body(h, h.hot), "X-Forwarded-For", "10.9.9.9"),
+				"no forwarded IP":     h.do("POST", rt.path, rt.body(h, h.hot)),
+				"bad signature":       h.wallet(rt.path, rt.body(h, forger)),
+				"unregistered wallet": h.wallet(rt.path, rt.body(h, stranger)),
+			} {
+				if r.status != 401 {
+					t.Errorf("%s: %d %s, want 401", name, r.status, r.body)
+				}
+			}
+			body := rt.body(h, h.hot)
+			if r := h.wallet(rt.path, body); r.status != 200 || !strings.Contains(r.body, `"success":true`) {
+				t.Fatalf("signed: %d %s", r.status, r.body)
+			}
+			wantError(t, h.wallet(rt.path, body), 401, "not authorised") // replayed nonce
+		})
 	}
-	// tx_cancelled has the same guards as tx_confirmation.
-	b := h.confirmationBody(h.hot, "payment003")
-	wantError(t, h.do("POST", "/wallet/tx_cancelled", b, "X-Forwarded-For", "1.2.3.4"), 401, "")
-	wantError(t, h.wallet("/wallet/tx_cancelled", []byte(strings.Replace(string(b), "payment003", "payment004", 1))), 401, "")
-
-	bal := decode[struct {
-		TotalConfirmed int64 `json:"total_confirmed"`
-	}](t, h.as(h.login(alice), "GET", "/api/balance", nil))
-	if bal.TotalConfirmed != 2_500_000_000 {
-		t.Errorf("confirmed balance %d", bal.TotalConfirmed)
-	}
-
-	r = h.do("GET", "/wallet/send_to", nil)
-	golden(t, "send_to", r.body)
 }

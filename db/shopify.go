@@ -10,17 +10,12 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// ShopifyStore keeps what Shopify sends taripay: verified webhook deliveries
-// (the inbox), card authorisations, shop installs and compliance reports.
-// Its methods take plain values so package shopify can declare the small
-// interfaces it needs without importing db.
-type ShopifyStore struct {
-	db bun.IDB
-}
+// This file is the Shopify store: what Shopify sends taripay, namely
+// verified webhook deliveries (the inbox), card authorisations, shop
+// installs and compliance reports. Its methods take plain values so package
+// shopify can declare the small interfaces it needs without importing db.
 
-// NewShopifyStore returns the Shopify store over an open, migrated database.
-func NewShopifyStore(db bun.IDB) *ShopifyStore { return &ShopifyStore{db: db} }
-
+// shopifyWebhook is one verified delivery.
 type shopifyWebhook struct {
 	bun.BaseModel `bun:"table:shopify_webhooks"`
 
@@ -46,21 +41,27 @@ var redactedBody = []byte(`{"redacted":true}`)
 
 // SaveWebhook stores a verified delivery, leased to the receiver until
 // at+lease. fresh is false, and nothing changes, when eventID was seen before.
-func (s *ShopifyStore) SaveWebhook(ctx context.Context, eventID, webhookID, topic, shop string, body []byte, at time.Time, lease time.Duration) (id int64, fresh bool, err error) {
+func (d *DB) SaveWebhook(ctx context.Context, eventID, webhookID, topic, shop string, body []byte, at time.Time, lease time.Duration) (id int64, fresh bool, err error) {
 	w := &shopifyWebhook{
 		EventID: eventID, WebhookID: webhookID, Topic: topic, Shop: shop, Body: body,
 		State: "pending", DueAt: at.Add(lease).UTC(), ReceivedAt: at.UTC(),
 	}
-	res, err := s.db.NewInsert().Model(w).
+	res, err := d.bun.NewInsert().Model(w).
 		ExcludeColumn("id", "processed_at", "redacted_at").
 		On("CONFLICT (event_id) DO NOTHING").
 		Returning("id").Exec(ctx)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	inserted := err == nil
+	switch {
+	case errors.Is(err, sql.ErrNoRows): // the conflict returned no id
+	case err != nil:
 		return 0, false, fmt.Errorf("save webhook %s: %w", eventID, err)
+	default:
+		n, _ := res.RowsAffected()
+		inserted = n == 1
 	}
-	if n, _ := res.RowsAffected(); err != nil || n == 0 {
+	if !inserted {
 		var old shopifyWebhook
-		if err := s.db.NewSelect().Model(&old).Column("id").Where("event_id = ?", eventID).Scan(ctx); err != nil {
+		if err := d.bun.NewSelect().Model(&old).Column("id").Where("event_id = ?", eventID).Scan(ctx); err != nil {
 			return 0, false, fmt.Errorf("find webhook %s: %w", eventID, err)
 		}
 		return old.ID, false, nil
@@ -70,8 +71,8 @@ func (s *ShopifyStore) SaveWebhook(ctx context.Context, eventID, webhookID, topi
 
 // TagWebhook records which order and customer a delivery concerns, so a
 // redaction can find it.
-func (s *ShopifyStore) TagWebhook(ctx context.Context, id int64, orderID, customerID string) error {
-	_, err := s.db.NewUpdate().Model((*shopifyWebhook)(nil)).
+func (d *DB) TagWebhook(ctx context.Context, id int64, orderID, customerID string) error {
+	_, err := d.bun.NewUpdate().Model((*shopifyWebhook)(nil)).
 		Set("order_id = ?", orderID).Set("customer_id = ?", customerID).
 		Where("id = ?", id).Exec(ctx)
 	if err != nil {
@@ -83,9 +84,9 @@ func (s *ShopifyStore) TagWebhook(ctx context.Context, id int64, orderID, custom
 // ClaimWebhooks leases up to limit pending deliveries that are due at now:
 // their receiver died, or an earlier attempt failed. Each lease is a
 // conditional update, so two processes never take the same delivery.
-func (s *ShopifyStore) ClaimWebhooks(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]int64, error) {
+func (d *DB) ClaimWebhooks(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]int64, error) {
 	var due []int64
-	err := s.db.NewSelect().Model((*shopifyWebhook)(nil)).Column("id").
+	err := d.bun.NewSelect().Model((*shopifyWebhook)(nil)).Column("id").
 		Where("state = 'pending'").Where("due_at <= ?", now.UTC()).
 		OrderExpr("id").Limit(int64(limit)).Scan(ctx, &due)
 	if err != nil {
@@ -93,7 +94,7 @@ func (s *ShopifyStore) ClaimWebhooks(ctx context.Context, limit int, lease time.
 	}
 	var claimed []int64
 	for _, id := range due {
-		res, err := s.db.NewUpdate().Model((*shopifyWebhook)(nil)).
+		res, err := d.bun.NewUpdate().Model((*shopifyWebhook)(nil)).
 			Set("due_at = ?", now.Add(lease).UTC()).
 			Where("id = ?", id).Where("state = 'pending'").Where("due_at <= ?", now.UTC()).
 			Exec(ctx)
@@ -108,9 +109,9 @@ func (s *ShopifyStore) ClaimWebhooks(ctx context.Context, limit int, lease time.
 }
 
 // Webhook returns a stored delivery.
-func (s *ShopifyStore) Webhook(ctx context.Context, id int64) (topic, shop string, body []byte, err error) {
+func (d *DB) Webhook(ctx context.Context, id int64) (topic, shop string, body []byte, err error) {
 	var w shopifyWebhook
-	if err := s.db.NewSelect().Model(&w).Where("id = ?", id).Scan(ctx); err != nil {
+	if err := d.bun.NewSelect().Model(&w).Where("id = ?", id).Scan(ctx); err != nil {
 		return "", "", nil, fmt.Errorf("load webhook %d: %w", id, err)
 	}
 	return w.Topic, w.Shop, w.Body, nil
@@ -118,8 +119,8 @@ func (s *ShopifyStore) Webhook(ctx context.Context, id int64) (topic, shop strin
 
 // FinishWebhook records an attempt: done when cause is "", else failed for
 // good when final, else left pending until its lease lapses.
-func (s *ShopifyStore) FinishWebhook(ctx context.Context, id int64, cause string, final bool, now time.Time) error {
-	q := s.db.NewUpdate().Model((*shopifyWebhook)(nil)).
+func (d *DB) FinishWebhook(ctx context.Context, id int64, cause string, final bool, now time.Time) error {
+	q := d.bun.NewUpdate().Model((*shopifyWebhook)(nil)).
 		Set("attempts = attempts + 1").Set("last_error = ?", cause).Where("id = ?", id)
 	switch {
 	case cause == "":
@@ -134,9 +135,9 @@ func (s *ShopifyStore) FinishWebhook(ctx context.Context, id int64, cause string
 }
 
 // WebhookState returns a delivery's state, attempts and last error.
-func (s *ShopifyStore) WebhookState(ctx context.Context, eventID string) (state string, attempts int, lastError string, err error) {
+func (d *DB) WebhookState(ctx context.Context, eventID string) (state string, attempts int, lastError string, err error) {
 	var w shopifyWebhook
-	if err := s.db.NewSelect().Model(&w).Where("event_id = ?", eventID).Scan(ctx); err != nil {
+	if err := d.bun.NewSelect().Model(&w).Where("event_id = ?", eventID).Scan(ctx); err != nil {
 		return "", 0, "", fmt.Errorf("load webhook %s: %w", eventID, err)
 	}
 	return w.State, w.Attempts, w.LastError, nil
@@ -155,9 +156,9 @@ type shopifyAuthorization struct {
 }
 
 // SaveAuthorization records a successful card authorisation; a repeat is a no-op.
-func (s *ShopifyStore) SaveAuthorization(ctx context.Context, txID, orderID, amount, currency string, test bool, at time.Time) error {
+func (d *DB) SaveAuthorization(ctx context.Context, txID, orderID, amount, currency string, test bool, at time.Time) error {
 	a := &shopifyAuthorization{ID: txID, OrderID: orderID, Amount: amount, Currency: currency, Test: test, CreatedAt: at.UTC()}
-	if _, err := s.db.NewInsert().Model(a).On("CONFLICT (id) DO NOTHING").Exec(ctx); err != nil {
+	if _, err := d.bun.NewInsert().Model(a).On("CONFLICT (id) DO NOTHING").Exec(ctx); err != nil {
 		return fmt.Errorf("save authorisation %s of order %s: %w", txID, orderID, err)
 	}
 	return nil
@@ -165,8 +166,8 @@ func (s *ShopifyStore) SaveAuthorization(ctx context.Context, txID, orderID, amo
 
 // MarkCaptured records that an authorisation was captured (once: the first
 // time is kept). An authorisation never stored is recorded by its id alone.
-func (s *ShopifyStore) MarkCaptured(ctx context.Context, txID string, at time.Time) error {
-	_, err := s.db.NewUpdate().Model((*shopifyAuthorization)(nil)).
+func (d *DB) MarkCaptured(ctx context.Context, txID string, at time.Time) error {
+	_, err := d.bun.NewUpdate().Model((*shopifyAuthorization)(nil)).
 		Set("captured_at = ?", at.UTC()).Where("id = ?", txID).Where("captured_at IS NULL").Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("mark authorisation %s captured: %w", txID, err)
@@ -176,9 +177,9 @@ func (s *ShopifyStore) MarkCaptured(ctx context.Context, txID string, at time.Ti
 
 // Authorizations lists an order's stored authorisations as transaction id →
 // captured, for display.
-func (s *ShopifyStore) Authorizations(ctx context.Context, orderID string) (map[string]bool, error) {
+func (d *DB) Authorizations(ctx context.Context, orderID string) (map[string]bool, error) {
 	var rows []shopifyAuthorization
-	if err := s.db.NewSelect().Model(&rows).Where("order_id = ?", orderID).Scan(ctx); err != nil {
+	if err := d.bun.NewSelect().Model(&rows).Where("order_id = ?", orderID).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list authorisations of order %s: %w", orderID, err)
 	}
 	out := make(map[string]bool, len(rows))
@@ -198,9 +199,9 @@ type shopifyShop struct {
 }
 
 // SetUninstalled records that the app was removed from a shop.
-func (s *ShopifyStore) SetUninstalled(ctx context.Context, shop string, at time.Time) error {
+func (d *DB) SetUninstalled(ctx context.Context, shop string, at time.Time) error {
 	at = at.UTC()
-	_, err := s.db.NewInsert().Model(&shopifyShop{Shop: shop, UninstalledAt: &at, UpdatedAt: at}).
+	_, err := d.bun.NewInsert().Model(&shopifyShop{Shop: shop, UninstalledAt: &at, UpdatedAt: at}).
 		ExcludeColumn("redacted_at").
 		On("CONFLICT (shop) DO UPDATE").Set("uninstalled_at = EXCLUDED.uninstalled_at").Set("updated_at = EXCLUDED.updated_at").
 		Exec(ctx)
@@ -211,8 +212,8 @@ func (s *ShopifyStore) SetUninstalled(ctx context.Context, shop string, at time.
 }
 
 // Uninstalled reports whether the app was removed from a shop.
-func (s *ShopifyStore) Uninstalled(ctx context.Context, shop string) (bool, error) {
-	n, err := s.db.NewSelect().Model((*shopifyShop)(nil)).
+func (d *DB) Uninstalled(ctx context.Context, shop string) (bool, error) {
+	n, err := d.bun.NewSelect().Model((*shopifyShop)(nil)).
 		Where("shop = ?", shop).Where("uninstalled_at IS NOT NULL").Count(ctx)
 	if err != nil {
 		return false, fmt.Errorf("load shop %s: %w", shop, err)
@@ -223,8 +224,8 @@ func (s *ShopifyStore) Uninstalled(ctx context.Context, shop string) (bool, erro
 // RedactCustomer blanks the stored payloads about a customer, or about the
 // listed orders, and returns how many it blanked. Orders, payments and
 // authorisations (the financial records) are kept.
-func (s *ShopifyStore) RedactCustomer(ctx context.Context, shop, customerID string, orderIDs []string, at time.Time) (int64, error) {
-	q := s.db.NewUpdate().Model((*shopifyWebhook)(nil)).
+func (d *DB) RedactCustomer(ctx context.Context, shop, customerID string, orderIDs []string, at time.Time) (int64, error) {
+	q := d.bun.NewUpdate().Model((*shopifyWebhook)(nil)).
 		Set("body = ?", redactedBody).Set("redacted_at = ?", at.UTC()).
 		Where("shop = ?", shop).Where("redacted_at IS NULL").
 		WhereGroup(" AND ", func(q *bun.UpdateQuery) *bun.UpdateQuery {
@@ -239,9 +240,9 @@ func (s *ShopifyStore) RedactCustomer(ctx context.Context, shop, customerID stri
 
 // RedactShop blanks every stored payload of a shop, 48 hours after it
 // uninstalled the app, and marks the shop redacted.
-func (s *ShopifyStore) RedactShop(ctx context.Context, shop string, at time.Time) (int64, error) {
+func (d *DB) RedactShop(ctx context.Context, shop string, at time.Time) (int64, error) {
 	var n int64
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := d.InTx(ctx, func(tx bun.Tx) error {
 		var err error
 		n, err = rowsChanged(tx.NewUpdate().Model((*shopifyWebhook)(nil)).
 			Set("body = ?", redactedBody).Set("redacted_at = ?", at.UTC()).
@@ -264,9 +265,9 @@ func (s *ShopifyStore) RedactShop(ctx context.Context, shop string, at time.Time
 
 // CustomerPayloads returns the unredacted stored payloads about a customer
 // or the listed orders, oldest first, for a data request.
-func (s *ShopifyStore) CustomerPayloads(ctx context.Context, shop, customerID string, orderIDs []string) ([][]byte, error) {
+func (d *DB) CustomerPayloads(ctx context.Context, shop, customerID string, orderIDs []string) ([][]byte, error) {
 	var rows []shopifyWebhook
-	q := s.db.NewSelect().Model(&rows).Column("body").
+	q := d.bun.NewSelect().Model(&rows).Column("body").
 		Where("shop = ?", shop).Where("redacted_at IS NULL").
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			q = q.Where("customer_id = ?", customerID)
@@ -296,18 +297,18 @@ type shopifyDataRequest struct {
 }
 
 // SaveDataReport keeps the report of a customers/data_request for the merchant.
-func (s *ShopifyStore) SaveDataReport(ctx context.Context, shop, customerID string, report []byte, at time.Time) error {
+func (d *DB) SaveDataReport(ctx context.Context, shop, customerID string, report []byte, at time.Time) error {
 	r := &shopifyDataRequest{Shop: shop, CustomerID: customerID, Report: string(report), CreatedAt: at.UTC()}
-	if _, err := s.db.NewInsert().Model(r).ExcludeColumn("id").Exec(ctx); err != nil {
+	if _, err := d.bun.NewInsert().Model(r).ExcludeColumn("id").Exec(ctx); err != nil {
 		return fmt.Errorf("save data report for customer %s: %w", customerID, err)
 	}
 	return nil
 }
 
 // DataReports returns the data-request reports about a customer, oldest first.
-func (s *ShopifyStore) DataReports(ctx context.Context, shop, customerID string) ([][]byte, error) {
+func (d *DB) DataReports(ctx context.Context, shop, customerID string) ([][]byte, error) {
 	var rows []shopifyDataRequest
-	if err := s.db.NewSelect().Model(&rows).Where("shop = ?", shop).Where("customer_id = ?", customerID).
+	if err := d.bun.NewSelect().Model(&rows).Where("shop = ?", shop).Where("customer_id = ?", customerID).
 		OrderExpr("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list data reports of customer %s: %w", customerID, err)
 	}

@@ -134,14 +134,8 @@ func (s *store) SearchOrders(ctx context.Context, f engine.OrderQuery) ([]engine
 		q = q.Where("status IN (?)", bun.In(f.Statuses))
 	}
 	q = q.Order("created_at", "id")
-	if f.Limit > 0 {
-		q = q.Limit(int64(f.Limit))
-	}
-	if f.Offset > 0 {
-		if f.Limit <= 0 && s.dialect == SQLite {
-			q = q.Limit(-1)
-		}
-		q = q.Offset(int64(f.Offset))
+	if f.Limit > 0 || f.Offset > 0 {
+		q = paged(q, f.Offset, f.Limit)
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("search orders: %w", err)
@@ -222,7 +216,7 @@ func (s *store) CustomerIDs(ctx context.Context, offset, count int) ([]string, e
 
 func paged(q *bun.SelectQuery, offset, count int) *bun.SelectQuery {
 	if count <= 0 {
-		count = 1 << 30
+		count = 1 << 30 // SQLite needs a LIMIT before an OFFSET
 	}
 	return q.Limit(int64(count)).Offset(int64(max(offset, 0)))
 }
@@ -432,6 +426,17 @@ func (s *store) Audit(ctx context.Context, entity, entityID string) ([]engine.Au
 	return es, nil
 }
 
+func (s *store) TryLock(ctx context.Context, key string) (bool, error) {
+	if s.dialect != Postgres {
+		return true, nil // the immediate transaction already holds the database write lock
+	}
+	var ok bool
+	if err := s.idb.NewRaw("SELECT pg_try_advisory_xact_lock(hashtext(?))", key).Scan(ctx, &ok); err != nil {
+		return false, fmt.Errorf("try lock %s: %w", key, err)
+	}
+	return ok, nil
+}
+
 func (s *store) InsertEvent(ctx context.Context, typ engine.EventType, payload []byte, at time.Time) (int64, error) {
 	var seq int64
 	err := s.idb.NewRaw("INSERT INTO events (type, payload, at) VALUES (?, ?, ?) RETURNING seq",
@@ -564,8 +569,11 @@ func (s *store) RevokeRoles(ctx context.Context, address string, roles []engine.
 }
 
 func (s *store) UpsertWallet(ctx context.Context, w engine.Wallet) error {
-	_, err := s.idb.NewInsert().Model(&w).On("CONFLICT (address) DO UPDATE").
-		Set("ip_address = EXCLUDED.ip_address").Set("last_nonce = EXCLUDED.last_nonce").Exec(ctx)
+	// Re-authorising never rewinds the nonce, so old notifications cannot be replayed.
+	_, err := s.idb.ExecContext(ctx, `INSERT INTO wallets (address, ip_address, last_nonce) VALUES (?, ?, ?)
+		ON CONFLICT (address) DO UPDATE SET ip_address = EXCLUDED.ip_address,
+			last_nonce = CASE WHEN EXCLUDED.last_nonce > wallets.last_nonce THEN EXCLUDED.last_nonce ELSE wallets.last_nonce END`,
+		w.Address, w.IPAddress, w.LastNonce)
 	if err != nil {
 		return fmt.Errorf("authorise wallet %s: %w", w.Address, err)
 	}

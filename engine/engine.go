@@ -50,6 +50,9 @@ type Engine struct {
 	subs []func(context.Context, Envelope)
 }
 
+// SetLogger replaces the logger (slog.Default) used by background work.
+func (e *Engine) SetLogger(l *slog.Logger) { e.log = l }
+
 // Subscribe registers fn to receive every event after its transaction
 // commits. Subscribers run synchronously, in registration order, and should
 // hand slow work to a goroutine; the durable record is the events table.

@@ -8,14 +8,18 @@ import (
 // ExpireOrders annuls open orders past their deadlines: Unclaimed orders
 // UnclaimedOrderTimeout after taripay recorded them, New orders
 // UnpaidOrderTimeout after their first claim (DESIGN.md difference 6; later
-// writes do not restart the clocks). Each order is expired by a conditional
-// update under its row lock, so with several processes exactly one of them
-// annuls it, emits OrderAnnulled and queues the storefront cancellation.
+// writes do not restart the clocks). One process runs a pass at a time (a
+// lock that others skip rather than wait for), and each order is expired by
+// a conditional update under its row lock, so exactly one process annuls
+// it, emits OrderAnnulled and queues the storefront cancellation.
 func (e *Engine) ExpireOrders(ctx context.Context) ([]Order, error) {
 	ctx = WithActor(ctx, "expiry")
 	var out []Order
 	err := e.update(ctx, func(t *txn) error {
 		out = []Order{}
+		if ok, err := t.TryLock(t.ctx, "taripay:expiry"); err != nil || !ok {
+			return err
+		}
 		due, err := t.ExpirableOrders(t.ctx, t.now.Add(-e.cfg.UnclaimedOrderTimeout), t.now.Add(-e.cfg.UnpaidOrderTimeout))
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func (r *recorder) all() []engine.Envelope {
 }
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	db     *db.DB
 	url    string
@@ -94,11 +95,18 @@ func backends(t *testing.T, fn func(t *testing.T, backend string)) {
 	}
 }
 
-func newEnv(t *testing.T, backend string, cfg engine.Config) *env {
+func newEnv(t testing.TB, backend string, cfg engine.Config) *env {
 	t.Helper()
 	d, u := dbtest.OpenURL(t, backend)
+	return envOn(t, d, u, cfg)
+}
+
+// envOn wraps an open database; the hot wallet is (re)authorised.
+func envOn(t testing.TB, d *db.DB, u string, cfg engine.Config) *env {
+	t.Helper()
 	en := &env{t: t, ctx: context.Background(), db: d, url: u, clock: newClock(), events: &recorder{}, wallet: "wallet-hot"}
 	en.e = engine.New(cfg, d, en.clock)
+	en.e.SetLogger(slog.New(slog.DiscardHandler))
 	en.e.Subscribe(en.events.record)
 	if err := en.e.AuthorizeWallet(en.ctx, engine.Wallet{Address: en.wallet, IPAddress: "192.168.1.100"}); err != nil {
 		t.Fatal(err)

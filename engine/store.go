@@ -74,6 +74,9 @@ type Tx interface {
 
 	InsertAudit(ctx context.Context, a AuditEntry) error
 	Audit(ctx context.Context, entity, entityID string) ([]AuditEntry, error)
+	// TryLock takes a transaction-scoped lock named key without waiting,
+	// reporting false when another transaction holds it.
+	TryLock(ctx context.Context, key string) (bool, error)
 	// InsertEvent appends to the outbox and returns its sequence number.
 	InsertEvent(ctx context.Context, typ EventType, payload []byte, at time.Time) (int64, error)
 

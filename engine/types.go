@@ -1,6 +1,3 @@
-// Package engine is taripay's payment domain: orders, payments, accounts,
-// claims, credit, settlement and expiry. It has no HTTP and no SQL; it talks
-// to storage, Shopify and time through interfaces it declares itself.
 package engine
 
 import "time"

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -44,10 +43,7 @@ func ClaimOrder(e claimer, sendTo tari.Address, log *slog.Logger) fiber.Handler 
 		address := m.Address.Base58()
 		res, err := e.Claim(engine.WithActor(c.UserContext(), "claim:"+address), m.OrderID, address)
 		if err != nil {
-			if errors.Is(err, engine.ErrOrderClosed) || errors.Is(err, engine.ErrClaimedByOther) {
-				return errConflict(sentence(err.Error()))
-			}
-			return fromEngine(err, m.OrderID)
+			return fromEngine(err, m.OrderID) // a closed order is a 409 (DESIGN.md difference 1)
 		}
 		o := res.Order
 		log.Info("order claimed", "order_id", o.OrderID, "address", address, "status", o.Status)

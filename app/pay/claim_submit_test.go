@@ -48,7 +48,12 @@ func TestSubmitClaimRejected(t *testing.T) {
 	forB := sign(t, 1, "o2")
 	forBJSON, _ := forB.MarshalJSON()
 	forged := []byte(good.Signature.Hex())
-	forged[64] ^= 1 // s stays canonical; the signature no longer verifies
+	// Change one hex digit of s (its low byte): still well-formed, no longer valid.
+	if forged[64] == '0' {
+		forged[64] = '1'
+	} else {
+		forged[64] = '0'
+	}
 	claimedByOther := func(string, string) (engine.ClaimResult, error) {
 		return engine.ClaimResult{}, engine.Errorf(engine.ECONFLICT, engine.ErrClaimedByOther, "claimed")
 	}

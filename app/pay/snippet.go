@@ -7,8 +7,12 @@ import (
 // EmailSnippet is the Liquid to paste into Shopify's order confirmation
 // email (Settings → Notifications → Order confirmation). It links to
 // EmailLink on baseURL (the server's public https URL). The admin setup
-// checklist shows it with the shop's values filled in.
+// checklist shows it with the shop's values filled in. Without a link
+// secret the links cannot work, so the snippet says what to set instead.
 func EmailSnippet(baseURL string, linkSecret []byte) string {
+	if len(linkSecret) == 0 {
+		return "{% comment %} taripay: set TPG_CLAIM_LINK_SECRET on the server first; the payment link is signed with it. {% endcomment %}\n"
+	}
 	r := strings.NewReplacer(
 		"{BASE}", strings.TrimSuffix(baseURL, "/"),
 		"{SECRET}", liquidString(string(linkSecret)),

@@ -158,7 +158,8 @@ func (a *Admin) UpsertRate(ctx context.Context, currency, microTari string) erro
 	return checkUserErrors("UpsertRates", resp.MetaobjectUpsert.UserErrors)
 }
 
-// Subscription is a webhook subscription of the shop.
+// Subscription is a webhook subscription of the shop. Its uri field and
+// input replaced callbackUrl in API version 2025-10.
 type Subscription struct {
 	ID          string
 	Topic       string // GraphQL enum, e.g. ORDERS_CREATE
@@ -167,7 +168,7 @@ type Subscription struct {
 
 const subscriptionsQuery = `query WebhookSubscriptions($after: String) {
   webhookSubscriptions(first: 100, after: $after) {
-    nodes { id topic endpoint { __typename ... on WebhookHttpEndpoint { callbackUrl } } }
+    nodes { id topic uri }
     pageInfo { hasNextPage endCursor }
   }
 }`
@@ -180,11 +181,9 @@ func (a *Admin) Subscriptions(ctx context.Context) ([]Subscription, error) {
 		var resp struct {
 			WebhookSubscriptions struct {
 				Nodes []struct {
-					ID       string `json:"id"`
-					Topic    string `json:"topic"`
-					Endpoint struct {
-						CallbackURL string `json:"callbackUrl"`
-					} `json:"endpoint"`
+					ID    string `json:"id"`
+					Topic string `json:"topic"`
+					URI   string `json:"uri"`
 				} `json:"nodes"`
 				PageInfo struct {
 					HasNextPage bool   `json:"hasNextPage"`
@@ -196,7 +195,7 @@ func (a *Admin) Subscriptions(ctx context.Context) ([]Subscription, error) {
 			return nil, err
 		}
 		for _, n := range resp.WebhookSubscriptions.Nodes {
-			out = append(out, Subscription{ID: n.ID, Topic: n.Topic, CallbackURL: n.Endpoint.CallbackURL})
+			out = append(out, Subscription{ID: n.ID, Topic: n.Topic, CallbackURL: n.URI})
 		}
 		if !resp.WebhookSubscriptions.PageInfo.HasNextPage {
 			return out, nil
@@ -216,7 +215,7 @@ func (a *Admin) CreateSubscription(ctx context.Context, topic, callbackURL strin
 			UserErrors []userError `json:"userErrors"`
 		} `json:"webhookSubscriptionCreate"`
 	}
-	vars := map[string]any{"topic": topic, "sub": map[string]any{"callbackUrl": callbackURL, "format": "JSON"}}
+	vars := map[string]any{"topic": topic, "sub": map[string]any{"uri": callbackURL, "format": "JSON"}}
 	if err := a.query(ctx, "CreateWebhook", createSubscriptionMutation, vars, &resp); err != nil {
 		return err
 	}
@@ -234,7 +233,7 @@ func (a *Admin) UpdateSubscription(ctx context.Context, id, callbackURL string) 
 			UserErrors []userError `json:"userErrors"`
 		} `json:"webhookSubscriptionUpdate"`
 	}
-	vars := map[string]any{"id": id, "sub": map[string]any{"callbackUrl": callbackURL}}
+	vars := map[string]any{"id": id, "sub": map[string]any{"uri": callbackURL}}
 	if err := a.query(ctx, "UpdateWebhook", updateSubscriptionMutation, vars, &resp); err != nil {
 		return err
 	}

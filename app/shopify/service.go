@@ -10,11 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"sync"
 	"time"
-
-	"github.com/gofiber/fiber/v2"
 
 	"taripay/engine"
 )
@@ -45,20 +42,15 @@ type Deps struct {
 	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	Now        func() time.Time
 	Log        *slog.Logger
-	// RemoteIP resolves the caller's IP for the whitelist with the server's
-	// forwarding rules; nil means the TCP peer.
-	RemoteIP func(*fiber.Ctx) (netip.Addr, bool)
 }
 
 // Service is the running Shopify integration.
 type Service struct {
-	cfg     Config
 	engine  ServiceEngine
 	admin   *Admin // nil without Shopify settings
 	prices  *Prices
 	handler *Handler
 	worker  *Worker
-	remote  func(*fiber.Ctx) (netip.Addr, bool)
 	log     *slog.Logger
 
 	mu      sync.Mutex
@@ -69,7 +61,7 @@ type Service struct {
 // New builds the integration. Without Shopify settings it still receives
 // webhooks, and logs its side effects as skipped.
 func New(d Deps) (*Service, error) {
-	s := &Service{cfg: d.Config, engine: d.Engine, remote: d.RemoteIP, log: d.Log,
+	s := &Service{engine: d.Engine, log: d.Log,
 		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
 	var orderAdmin OrderAdmin
 	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
@@ -93,18 +85,8 @@ func New(d Deps) (*Service, error) {
 	return s, nil
 }
 
-// Mount registers the /shopify routes on r (the /shopify group), all behind
-// the HMAC and IP-whitelist gate.
-func (s *Service) Mount(r fiber.Router) {
-	h := s.handler
-	r.Use(Gate(s.cfg, s.remote, s.log))
-	r.Get("/health", h.Health)
-	r.Post("/webhook/checkout_create", h.CheckoutCreate)
-	r.Post("/webhook/product_updated", h.ProductUpdated)
-	r.Post("/webhook/transaction_create", h.TransactionCreate)
-	r.Post("/webhook/no_op", h.NoOp)
-	r.Post("/webhook/:resource/:event", h.Topic)
-}
+// Handler is the webhook handler that app/routes.go mounts behind Gate.
+func (s *Service) Handler() *Handler { return s.handler }
 
 // Run processes webhooks, outbox jobs and rate syncs until ctx ends.
 func (s *Service) Run(ctx context.Context) error {
@@ -213,7 +195,12 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 		s.mu.Unlock()
 		failed := false
 		for _, cur := range todo {
-			if _, err := s.prices.Sync(ctx, cur); err != nil {
+			_, err := s.prices.Sync(ctx, cur)
+			switch {
+			case err == nil:
+			case !retryable(err):
+				s.log.Error("shopify price sync failed", "currency", cur, "err", err)
+			default:
 				s.log.Error("shopify price sync failed; will retry", "currency", cur, "err", err)
 				s.mu.Lock()
 				s.pending[cur] = true
@@ -221,9 +208,10 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 				failed = true
 			}
 		}
-		wait := time.Duration(1<<62 - 1)
+		var retry <-chan time.Time // nil: wait for the next rate change
 		if failed {
-			wait, delay = delay, min(2*delay, 30*time.Minute)
+			retry = time.After(delay)
+			delay = min(2*delay, 30*time.Minute)
 		} else {
 			delay = 5 * time.Second
 		}
@@ -231,7 +219,7 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-s.wake:
-		case <-time.After(wait):
+		case <-retry:
 		}
 	}
 }

@@ -3,6 +3,7 @@ package tari
 import (
 	"bytes"
 	"errors"
+	"io"
 	"strconv"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -41,11 +42,11 @@ func (a *Address) UnmarshalJSON(data []byte) error {
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
 	v, err := dec.ReadValue()
 	if err != nil {
-		return syntaxError(dec, err)
+		return locate(data, syntaxError(dec, err))
 	}
 	v = v.Clone() // ReadValue's result dies at the next read
-	if _, err := dec.ReadToken(); err == nil {
-		return &SyntaxError{Msg: "trailing characters", Offset: dec.InputOffset()}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return locate(data, &SyntaxError{Msg: "trailing characters", Offset: dec.InputOffset() + 1})
 	}
 	parsed, err := addressFromJSON(v)
 	if err != nil {

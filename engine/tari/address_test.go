@@ -215,6 +215,7 @@ func TestAddressUnmarshalJSON(t *testing.T) {
 		{`{}`, "expected map with a single key", ""},
 		{`{"Triple":{}}`, "unknown variant `Triple`, expected `Single` or `Dual`", ""},
 		{`null`, "invalid type: null, expected string or map", ""},
+		{`{"Single":{"network":"mainnet","features":3,"public_spend_key":"` + key + `"}} x`, "trailing characters", ""},
 		{`[1]`, "invalid type: sequence, expected string or map", ""},
 		{`"Single"`, "unit variant", ""},
 		{`"14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt"`, "unknown variant", ""},

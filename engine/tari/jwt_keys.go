@@ -18,6 +18,7 @@ const (
 	WarnJWTRandomKey   = "🚨️🚨️🚨️ The JWT signing key has not been set. I'm using a random value for this session.DO NOT operate on production like this since you may lose access to data. 🚨️🚨️🚨️"
 	WarnJWTKeyFile     = "🚨️🚨️🚨️ The JWT signing key for this session was written to %s. If this is a production instance, you are doing it wrong! Set the TPG_JWT_SIGNING_KEY and TPG_JWT_VERIFICATION_KEY environment variables instead. 🚨️🚨️🚨️"
 	WarnJWTKeyNoFile   = "🪛️ Could not write the JWT signing key to the temporary file. %s"
+	WarnJWTKeyNoTemp   = "🪛️ Could not create a temporary file to store the JWT signing key. "
 )
 
 // JWTKeys is the server's access-token key pair.
@@ -54,9 +55,10 @@ func ParseJWTKeys(signingHex, verificationHex string) (JWTKeys, error) {
 // RandomJWTKeys makes a fresh pair from rand and writes it to a new file in
 // dir (os.TempDir() when empty) as one JSON line
 // {"jwt_signing_key":"<hex>","jwt_verification_key":"<hex>"}, so an
-// operator can recover tokens issued this session. It returns the path; on
-// a write error the keys are still usable and the caller logs
-// WarnJWTKeyNoFile.
+// operator can recover tokens issued this session. It returns the path. On
+// an error the keys are still usable: the caller logs WarnJWTKeyNoTemp when
+// the path is empty (the file could not be created) and WarnJWTKeyNoFile
+// otherwise.
 func RandomJWTKeys(rand io.Reader, dir string) (JWTKeys, string, error) {
 	sk, err := NewSecretKey(rand)
 	if err != nil {

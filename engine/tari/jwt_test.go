@@ -221,7 +221,7 @@ func TestRandomJWTKeys(t *testing.T) {
 	if err != nil || again != keys {
 		t.Fatalf("written keys do not load back: %v", err)
 	}
-	if _, _, err := RandomJWTKeys(testRand(), dir+"/missing"); err == nil {
-		t.Fatal("no error for an unwritable directory")
+	if _, path, err := RandomJWTKeys(testRand(), dir+"/missing"); err == nil || path != "" {
+		t.Fatalf("missing directory: path %q, err %v", path, err)
 	}
 }

@@ -1,8 +1,10 @@
 package tari
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -251,4 +253,38 @@ func TestVectorGeneratedTokensReproduce(t *testing.T) {
 func decodeAccessClaimsJSON(data []byte) (AccessClaims, error) {
 	c, _, err := decodeAccessClaims(data)
 	return c, err
+}
+
+// With the generator's nonce, every signature kind must carry the public
+// nonce R of the generated tokens. Since s is then fixed by s·G = R + e·P,
+// "same R and verifies" pins every byte of the signature.
+func TestVectorFixedNonceSignatures(t *testing.T) {
+	v := loadVectors(t)
+	tok := v.LoginTokens[4].Token
+	wantR, err := b64.DecodeString(tok[strings.LastIndexByte(tok, '.')+1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantR = wantR[:32]
+	k, err := ParseSecretKey(v.Keys[0].SecretKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := NewAddress(MainNet, k.Public())
+	m, err := SignMemo(fixedNonce(t, generatorNonce), k, a, "order10256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := SignWallet(fixedNonce(t, generatorNonce), k, a, 1, ConfirmationPayload("payment001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, sig := range map[string]Signature{"memo": m.Signature, "wallet": w} {
+		if !bytes.Equal(sig.Bytes()[:32], wantR) {
+			t.Errorf("%s: R = %x, want %x", name, sig.Bytes()[:32], wantR)
+		}
+	}
+	if !m.Verify() || !VerifyWallet(a, 1, ConfirmationPayload("payment001"), w) {
+		t.Fatal("fixed-nonce signatures do not verify")
+	}
 }

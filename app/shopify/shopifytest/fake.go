@@ -146,13 +146,13 @@ func (f *Fake) Rates() map[string]string {
 	return out
 }
 
-// Subscriptions returns the webhook subscriptions as topic → callback URL.
+// Subscriptions returns the webhook subscriptions as topic → URI.
 func (f *Fake) Subscriptions() map[string]string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := map[string]string{}
 	for _, s := range f.subscriptions {
-		out[s["topic"]] = s["callbackUrl"]
+		out[s["topic"]] = s["uri"]
 	}
 	return out
 }
@@ -404,23 +404,22 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 	case "WebhookSubscriptions":
 		var nodes []any
 		for _, s := range f.subscriptions {
-			nodes = append(nodes, map[string]any{"id": s["id"], "topic": s["topic"],
-				"endpoint": map[string]any{"__typename": "WebhookHttpEndpoint", "callbackUrl": s["callbackUrl"]}})
+			nodes = append(nodes, map[string]any{"id": s["id"], "topic": s["topic"], "uri": s["uri"]})
 		}
 		return map[string]any{"webhookSubscriptions": map[string]any{"nodes": nodes,
 			"pageInfo": map[string]any{"hasNextPage": false, "endCursor": nil}}}, nil
 	case "CreateWebhook":
 		sub, _ := vars["sub"].(map[string]any)
 		topic, _ := vars["topic"].(string)
-		url, _ := sub["callbackUrl"].(string)
+		uri, _ := sub["uri"].(string)
 		f.subscriptions = append(f.subscriptions, map[string]string{
-			"id": "gid://shopify/WebhookSubscription/" + f.newID(), "topic": topic, "callbackUrl": url})
+			"id": "gid://shopify/WebhookSubscription/" + f.newID(), "topic": topic, "uri": uri})
 		return mutation("webhookSubscriptionCreate", "userErrors", ""), nil
 	case "UpdateWebhook":
 		sub, _ := vars["sub"].(map[string]any)
 		for _, s := range f.subscriptions {
 			if s["id"] == vars["id"] {
-				s["callbackUrl"], _ = sub["callbackUrl"].(string)
+				s["uri"], _ = sub["uri"].(string)
 			}
 		}
 		return mutation("webhookSubscriptionUpdate", "userErrors", ""), nil

@@ -1,0 +1,495 @@
+package shopify_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/app/shopify"
+	"taripay/app/shopify/shopifytest"
+	"taripay/db"
+	"taripay/db/dbtest"
+	"taripay/engine"
+	"taripay/engine/tari"
+)
+
+const (
+	secret  = "integration-secret"
+	orderID = "5796499259604"
+	shopDom = "test-shop.myshopify.com"
+)
+
+var quiet = slog.New(slog.DiscardHandler)
+
+// clock is the engine's and the worker's hand-advanced clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// stack is taripay's Shopify path over a real database and engine, with
+// the fake Admin API in place of Shopify.
+type stack struct {
+	db      *db.DB
+	eng     *engine.Engine
+	clock   *clock
+	fake    *shopifytest.Fake
+	cfg     shopify.Config
+	app     *fiber.App
+	handler *shopify.Handler
+	admin   *shopify.Admin
+}
+
+// each runs fn on a fresh database of every backend.
+func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b, func(t *testing.T) { fn(t, dbtest.Open(t, b)) })
+	}
+}
+
+func newStack(t *testing.T, d *db.DB, capture bool) *stack {
+	t.Helper()
+	var err error
+	s := &stack{db: d, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}, fake: shopifytest.New(t)}
+	s.eng = engine.New(engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, d, s.clock)
+	s.cfg = shopify.Config{APIBaseURL: s.fake.URL, APIVersion: shopify.DefaultAPIVersion, AccessToken: shopifytest.Token,
+		HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceTotal, CapturePayments: capture, Restock: true}
+	s.admin, err = shopify.NewAdmin(s.cfg, nil, &http.Client{Timeout: 5 * time.Second}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.handler = shopify.NewHandler(s.cfg, s.eng, d, d, shopify.NewPrices(s.admin, s.eng, quiet), s.clock.Now, quiet)
+	s.app = fiber.New()
+	g := s.app.Group("/shopify", shopify.Gate(s.cfg, nil, quiet))
+	g.Post("/webhook/checkout_create", s.handler.CheckoutCreate)
+	g.Post("/webhook/:resource/:event", s.handler.Topic)
+	ctx := engine.WithActor(context.Background(), "test")
+	if _, err := s.eng.SetExchangeRate(ctx, "USD", 10_000_000); err != nil {
+		t.Fatal(err)
+	}
+	s.fake.AddOrder(shopifytest.Order{ID: orderID, Name: "#1140"})
+	return s
+}
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// send delivers a webhook and processes what it queued, as Run would.
+func (s *stack) send(t *testing.T, path string, hook shopifytest.Webhook) (int, string) {
+	t.Helper()
+	if hook.Shop == "" {
+		hook.Shop = shopDom
+	}
+	resp, err := s.app.Test(hook.Request("http://taripay.test" + path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	s.clock.Add(2 * time.Minute) // past the receiver's lease
+	if err := s.handler.ProcessDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func (s *stack) createOrder(t *testing.T) {
+	t.Helper()
+	status, reply := s.send(t, "/shopify/webhook/checkout_create", shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: fixture(t, "orders_create.json")})
+	if status != 200 || reply != `{"success":true,"message":"Order processed successfully."}` {
+		t.Fatalf("create = %d %s", status, reply)
+	}
+}
+
+func (s *stack) worker() *shopify.Worker {
+	return shopify.NewWorker(shopify.WorkerConfig{CapturePayments: s.cfg.CapturePayments, Restock: true, BaseBackoff: time.Second},
+		s.eng, s.admin, s.db, s.clock.Now, quiet)
+}
+
+// drain works the outbox, jumping the clock past each retry, until idle.
+func (s *stack) drain(t *testing.T) {
+	t.Helper()
+	w := s.worker()
+	for range 50 {
+		n, err := w.RunOnce(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			s.clock.Add(time.Hour)
+			if n, _ = w.RunOnce(context.Background()); n == 0 {
+				return
+			}
+		}
+	}
+	t.Fatal("outbox never drained")
+}
+
+func (s *stack) pay(t *testing.T, amount engine.MicroTari) {
+	t.Helper()
+	ctx := engine.WithActor(context.Background(), "test")
+	if _, err := s.eng.CreditNote(ctx, "7221372846292", amount, "paid in Tari"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *stack) effects(t *testing.T) []engine.SideEffect {
+	t.Helper()
+	jobs, err := s.eng.SideEffects(context.Background(), orderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs
+}
+
+func TestIntegrationWebhookHMAC(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		ctx := context.Background()
+		for _, bad := range []string{"", "wrong"} {
+			status, reply := s.send(t, "/shopify/webhook/orders/create", shopifytest.Webhook{Topic: "orders/create", EventID: "e1", Secret: bad, Body: fixture(t, "orders_create.json")})
+			if status != 401 || !strings.Contains(reply, "error") {
+				t.Fatalf("secret %q: %d %s", bad, status, reply)
+			}
+		}
+		if _, err := s.eng.Order(ctx, orderID, false); err == nil {
+			t.Fatal("an unsigned webhook stored an order")
+		}
+		if _, _, _, err := s.db.WebhookState(ctx, "e1"); err == nil {
+			t.Fatal("an unsigned webhook was stored")
+		}
+		for range 2 {
+			if status, _ := s.send(t, "/shopify/webhook/orders/create", shopifytest.Webhook{Topic: "orders/create", EventID: "e1", Secret: secret, Body: fixture(t, "orders_create.json")}); status != 200 {
+				t.Fatal(status)
+			}
+		}
+		o, err := s.eng.Order(ctx, orderID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.TotalPrice != 239_000_000 || o.ExchangeRate != 10_000_000 || o.Currency != "USD" || *o.OriginalPrice != "23.90" {
+			t.Errorf("order = %+v", o)
+		}
+		orders, err := s.eng.SearchOrders(ctx, engine.OrderQuery{CustomerID: "7221372846292"})
+		if err != nil || len(orders) != 1 {
+			t.Fatalf("%d orders, %v", len(orders), err)
+		}
+		if state, attempts, _, _ := s.db.WebhookState(ctx, "e1"); state != "done" || attempts != 1 {
+			t.Errorf("delivery %s after %d attempts", state, attempts)
+		}
+	})
+}
+
+func TestIntegrationMarkPaidOnce(t *testing.T) {
+	tests := []struct {
+		name   string
+		script func(*shopifytest.Fake)
+	}{
+		{"first try", func(*shopifytest.Fake) {}},
+		{"500 three times", func(f *shopifytest.Fake) { f.FailNext("MarkAsPaid", 3, http.StatusInternalServerError) }},
+		{"429 Retry-After", func(f *shopifytest.Fake) { f.ThrottleNext("MarkAsPaid", "1") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			each(t, func(t *testing.T, d *db.DB) {
+				s := newStack(t, d, false)
+				s.createOrder(t)
+				tt.script(s.fake)
+				s.pay(t, 239_000_000)
+				s.drain(t)
+				if n := s.fake.Succeeded("MarkAsPaid"); n != 1 {
+					t.Fatalf("orderMarkAsPaid succeeded %d times", n)
+				}
+				jobs := s.effects(t)
+				if len(jobs) != 1 || jobs[0].Kind != engine.SideEffectMarkPaid || jobs[0].State != engine.SideEffectDone {
+					t.Errorf("side effects = %+v", jobs)
+				}
+			})
+		})
+	}
+}
+
+func TestIntegrationPriceChangeMarksPaidOnce(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		s.createOrder(t)
+		ctx := engine.WithActor(context.Background(), "test")
+		if _, err := s.eng.Claim(ctx, orderID, tari.DummyAddress("alice").Base58()); err != nil {
+			t.Fatal(err)
+		}
+		s.pay(t, 200_000_000) // not enough for 239 XTR
+		s.drain(t)
+		if n := len(s.fake.Calls("MarkAsPaid")); n != 0 {
+			t.Fatalf("marked paid before it was: %d", n)
+		}
+		if _, err := s.eng.ChangePrice(ctx, orderID, 200_000_000, "discount"); err != nil {
+			t.Fatal(err)
+		}
+		s.drain(t)
+		if n := len(s.fake.Calls("MarkAsPaid")); n != 1 {
+			t.Fatalf("orderMarkAsPaid sent %d times, want 1", n)
+		}
+	})
+}
+
+func TestIntegrationExpiryCancelsOnce(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		s.createOrder(t)
+		s.clock.Add(3 * time.Hour)
+		ctx := engine.WithActor(context.Background(), "expiry")
+		for range 2 {
+			if _, err := s.eng.ExpireOrders(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.fake.FailNext("CancelOrder", 1, http.StatusBadGateway)
+		s.drain(t)
+		if n := s.fake.Succeeded("CancelOrder"); n != 1 {
+			t.Fatalf("orderCancel succeeded %d times", n)
+		}
+		if o, _ := s.fake.Order(orderID); !o.Cancelled || !o.Restocked {
+			t.Errorf("Shopify order = %+v", o)
+		}
+	})
+}
+
+func TestIntegrationShopifyCancelAnnulsWithoutCallback(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		s.createOrder(t)
+		if status, _ := s.send(t, "/shopify/webhook/orders/cancelled", shopifytest.Webhook{Topic: "orders/cancelled", Secret: secret, Body: fixture(t, "orders_cancelled.json")}); status != 200 {
+			t.Fatal(status)
+		}
+		o, err := s.eng.Order(context.Background(), orderID, false)
+		if err != nil || o.Status != engine.OrderCancelled {
+			t.Fatalf("order = %s, %v", o.Status, err)
+		}
+		s.drain(t)
+		if n := len(s.fake.Calls("")); n != 0 {
+			t.Errorf("Shopify was called %d times", n)
+		}
+	})
+}
+
+func TestIntegrationCaptureMode(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, true)
+		s.fake.AddOrder(shopifytest.Order{ID: orderID, FinancialStatus: "PARTIALLY_PAID", Transactions: []shopifytest.Transaction{
+			{ID: "7084112355540", Kind: "AUTHORIZATION", Status: "SUCCESS", Amount: "6.90", Currency: "USD", ManuallyCapturable: true},
+		}})
+		s.createOrder(t)
+		if status, _ := s.send(t, "/shopify/webhook/order_transactions/create", shopifytest.Webhook{Topic: "order_transactions/create", Secret: secret, Body: fixture(t, "order_transactions_create.json")}); status != 200 {
+			t.Fatal(status)
+		}
+		s.drain(t)
+		if n := len(s.fake.Calls("Capture")); n != 0 {
+			t.Fatalf("captured %d times before the Tari part was paid", n)
+		}
+		s.pay(t, 239_000_000)
+		s.drain(t)
+		if n := s.fake.Succeeded("Capture"); n != 1 {
+			t.Fatalf("orderCapture succeeded %d times", n)
+		}
+		if n := s.fake.Succeeded("MarkAsPaid"); n != 1 {
+			t.Fatalf("orderMarkAsPaid succeeded %d times", n)
+		}
+		auths, err := s.db.Authorizations(context.Background(), orderID)
+		if err != nil || !auths["7084112355540"] {
+			t.Errorf("authorisations = %v, %v", auths, err)
+		}
+	})
+}
+
+func TestIntegrationCustomerRedact(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		s.createOrder(t)
+		ctx := context.Background()
+		if status, _ := s.send(t, "/shopify/webhook/customers/redact", shopifytest.Webhook{Topic: "customers/redact", Secret: secret, Body: fixture(t, "customers_redact.json")}); status != 200 {
+			t.Fatal(status)
+		}
+		left, err := s.db.CustomerPayloads(ctx, shopDom, "7221372846292", []string{orderID})
+		if err != nil || len(left) != 0 {
+			t.Fatalf("%d payloads left, %v", len(left), err)
+		}
+		if o, err := s.eng.Order(ctx, orderID, false); err != nil || o.TotalPrice != 239_000_000 {
+			t.Errorf("financial record lost: %+v, %v", o, err)
+		}
+	})
+}
+
+// The restart tests run the outbox worker in a child process and kill it.
+
+const childEnv = "TARIPAY_SHOPIFY_TEST_CHILD"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(runChild())
+	}
+	os.Exit(m.Run())
+}
+
+// runChild is a worker process: the outbox worker over the database and
+// fake Shopify named in its environment, until it is killed.
+func runChild() int {
+	ctx := context.Background()
+	d, err := db.Open(ctx, os.Getenv(childEnv))
+	if err != nil {
+		return 2
+	}
+	e := engine.New(engine.Config{StrictMode: true}, d, sysClock{})
+	admin, err := shopify.NewAdmin(shopify.Config{APIBaseURL: os.Getenv(childEnv + "_SHOPIFY"), APIVersion: shopify.DefaultAPIVersion,
+		AccessToken: shopifytest.Token}, nil, &http.Client{Timeout: time.Minute}, quiet)
+	if err != nil {
+		return 2
+	}
+	w := shopify.NewWorker(shopify.WorkerConfig{Lease: 2 * time.Second, Poll: 20 * time.Millisecond}, e, admin, d, time.Now, quiet)
+	w.Run(ctx)
+	return 0
+}
+
+type sysClock struct{}
+
+func (sysClock) Now() time.Time { return time.Now() }
+
+func TestIntegrationKilledWorker(t *testing.T) {
+	tests := []struct {
+		name string
+		hold string // the call in flight when the worker is killed
+	}{
+		{"killed before the call", "GetOrder"},
+		{"killed after Shopify acted", "MarkAsPaid"},
+	}
+	for _, tt := range tests {
+		for _, backend := range dbtest.Backends(t) {
+			t.Run(tt.name+"/"+backend, func(t *testing.T) {
+				d, url := dbtest.OpenURL(t, backend)
+				e := engine.New(engine.Config{StrictMode: true}, d, sysClock{})
+				fake := shopifytest.New(t)
+				fake.AddOrder(shopifytest.Order{ID: orderID})
+				ctx := engine.WithActor(context.Background(), "test")
+				if _, err := e.SetExchangeRate(ctx, "USD", 10_000_000); err != nil {
+					t.Fatal(err)
+				}
+				cfg := shopify.Config{PriceField: shopify.PriceTotal}
+				var o shopify.Order
+				if err := json.Unmarshal(fixture(t, "orders_create.json"), &o); err != nil {
+					t.Fatal(err)
+				}
+				n, err := cfg.NewOrder(o, 10_000_000)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := e.AddOrder(ctx, n); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := e.CreditNote(ctx, "7221372846292", 239_000_000, "paid"); err != nil {
+					t.Fatal(err)
+				}
+				release := fake.HoldNext(tt.hold)
+				defer release()
+
+				child := startChild(t, url, fake.URL)
+				for op := range fake.Arrived() {
+					if op == tt.hold {
+						break
+					}
+				}
+				child.Process.Kill() // SIGKILL: no cleanup, the lease stays taken
+				child.Wait()
+				release()
+
+				startChild(t, url, fake.URL) // the restarted process
+				deadline := time.After(30 * time.Second)
+				for {
+					jobs, err := e.SideEffects(context.Background(), orderID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(jobs) == 1 && jobs[0].State == engine.SideEffectDone {
+						break
+					}
+					if len(jobs) != 1 || jobs[0].State == engine.SideEffectFailed {
+						t.Fatalf("side effects = %+v", jobs)
+					}
+					select {
+					case <-deadline:
+						t.Fatalf("side effect never done: %+v", jobs)
+					case <-time.After(50 * time.Millisecond):
+					}
+				}
+				if n := fake.Succeeded("MarkAsPaid"); n != 1 {
+					t.Fatalf("orderMarkAsPaid took effect %d times, want 1", n)
+				}
+				if n := len(fake.Calls("MarkAsPaid")); n != 1 {
+					t.Fatalf("orderMarkAsPaid sent %d times, want 1", n)
+				}
+			})
+		}
+	}
+}
+
+func startChild(t *testing.T, dbURL, shopifyURL string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+dbURL, childEnv+"_SHOPIFY="+shopifyURL)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	return cmd
+}
+
+func TestIntegrationConcurrentDuplicates(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		var wg sync.WaitGroup
+		statuses := make([]int, 8)
+		for i := range statuses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				hook := shopifytest.Webhook{Topic: "orders/create", EventID: "same", Shop: shopDom, Secret: secret, Body: fixture(t, "orders_create.json")}
+				resp, err := s.app.Test(hook.Request("http://taripay.test/shopify/webhook/checkout_create"), -1)
+				if err == nil {
+					statuses[i] = resp.StatusCode
+				}
+			}()
+		}
+		wg.Wait()
+		for i, st := range statuses {
+			if st != 200 {
+				t.Errorf("delivery %d: status %d", i, st)
+			}
+		}
+		orders, err := s.eng.SearchOrders(context.Background(), engine.OrderQuery{CustomerID: "7221372846292"})
+		if err != nil || len(orders) != 1 {
+			t.Fatalf("%d orders, %v", len(orders), err)
+		}
+	})
+}

@@ -1,0 +1,543 @@
+package chaos
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"taripay/app/config"
+	"taripay/db"
+	"taripay/engine"
+	"taripay/engine/tari"
+)
+
+// binary is the taripay executable built once for the package's tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "taripay-chaos-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "taripay")
+	build := exec.Command("go", "build", "-o", binary, "taripay")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build taripay:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// syncBuffer collects a process's stderr while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String is the last 4 KiB of the log, enough to see why a server failed.
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.b.Bytes()
+	return string(b[max(0, len(b)-4096):])
+}
+
+// server is one running `taripay serve` process.
+type server struct {
+	cmd    *exec.Cmd
+	base   string
+	exited chan error
+	stderr *syncBuffer
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// startServe runs `taripay serve` in a fresh directory with env and waits
+// for GET /health.
+func startServe(t *testing.T, env map[string]string) *server {
+	t.Helper()
+	dir := t.TempDir()
+	port := freePort(t)
+	cmd := exec.Command(binary, "serve")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir, "TPG_PORT=" + strconv.Itoa(port)}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	s := &server{cmd: cmd, base: "http://127.0.0.1:" + strconv.Itoa(port), exited: make(chan error, 1), stderr: &syncBuffer{}}
+	cmd.Stderr = s.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.exited <- cmd.Wait() }()
+	t.Cleanup(s.kill)
+	deadline := time.After(60 * time.Second)
+	for {
+		res, err := http.Get(s.base + "/health")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		select {
+		case err := <-s.exited:
+			s.exited <- err
+			t.Fatalf("taripay serve exited: %v\n%s", err, s.stderr.String())
+		case <-deadline:
+			t.Fatalf("taripay serve never became healthy\n%s", s.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// kill sends SIGKILL and waits for the process; it is idempotent.
+func (s *server) kill() {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.exited
+}
+
+// stop asks for a clean shutdown (SIGTERM) and waits for it.
+func (s *server) stop(t *testing.T) {
+	t.Helper()
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.exited:
+	case <-time.After(20 * time.Second):
+		s.kill()
+		t.Errorf("taripay serve ignored SIGTERM\n%s", s.stderr.String())
+	}
+}
+
+// key is a Tari key and its mainnet address.
+type key struct {
+	secret tari.SecretKey
+	addr   tari.Address
+}
+
+func newKey(t *testing.T) key {
+	k, err := tari.NewSecretKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key{k, tari.NewAddress(tari.MainNet, k.Public())}
+}
+
+// fixture is the state seeded before the first server starts: a hot wallet
+// per load worker, the payers, and open storefront orders.
+type fixture struct {
+	wallets []key
+	payers  []key
+	orders  []string
+	prices  map[string]engine.MicroTari
+}
+
+// seed stores the fixture through the engine, as the storefront and an
+// admin would have.
+func seed(t *testing.T, dbURL string, env map[string]string, wallets, payers, orders int) fixture {
+	t.Helper()
+	ctx := engine.WithActor(context.Background(), "chaos-seed")
+	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	e := engine.New(cfg.Engine(), d, engine.SystemClock{})
+	fx := fixture{prices: map[string]engine.MicroTari{}}
+	for range wallets {
+		w := newKey(t)
+		if err := e.AuthorizeWallet(ctx, engine.Wallet{Address: w.addr.Base58(), IPAddress: "127.0.0.1"}); err != nil {
+			t.Fatal(err)
+		}
+		fx.wallets = append(fx.wallets, w)
+	}
+	for range payers {
+		fx.payers = append(fx.payers, newKey(t))
+	}
+	for i := range orders {
+		id := fmt.Sprintf("ord-%05d", i)
+		price := engine.MicroTari(1+i%20) * 1_000_000
+		if _, err := e.AddOrder(ctx, engine.NewOrder{OrderID: id, CustomerID: fmt.Sprintf("cust-%d", i%(2*payers)),
+			TotalPrice: price, Currency: "XTR", CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		fx.orders = append(fx.orders, id)
+		fx.prices[id] = price
+	}
+	return fx
+}
+
+// load is concurrent signed traffic against whichever servers are up:
+// claims, payments (half naming an order) and confirmations. It remembers
+// what each server acknowledged, to check nothing acknowledged is lost.
+type load struct {
+	fx     fixture
+	bases  atomic.Pointer[[]string]
+	client *http.Client
+
+	mu        sync.Mutex
+	received  map[string]bool // txids whose incoming_payment was acknowledged
+	confirmed map[string]bool // txids whose confirmation was acknowledged
+	pending   [][]string      // per worker: received, not yet confirmed
+	failures  []string        // 5xx replies: bugs
+	acks      atomic.Int64
+	txSeq     atomic.Int64
+}
+
+func newLoad(fx fixture) *load {
+	l := &load{fx: fx, received: map[string]bool{}, confirmed: map[string]bool{}, pending: make([][]string, len(fx.wallets)),
+		client: &http.Client{Timeout: 10 * time.Second}}
+	l.bases.Store(&[]string{})
+	return l
+}
+
+// serve points the load at these servers (none pauses it).
+func (l *load) serve(bases ...string) { l.bases.Store(&bases) }
+
+// run drives worker w's traffic until ctx ends.
+func (l *load) run(ctx context.Context, w int) {
+	rng := mrand.New(mrand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
+	wallet := l.fx.wallets[w]
+	nonce := time.Now().UnixMilli() * 1000
+	for i := 0; ctx.Err() == nil; i++ {
+		bases := *l.bases.Load()
+		if len(bases) == 0 {
+			time.Sleep(5 * time.Millisecond)
+			continue
+		}
+		base := bases[(w+i)%len(bases)]
+		payer := l.fx.payers[rng.IntN(len(l.fx.payers))]
+		order := l.fx.orders[rng.IntN(len(l.fx.orders))]
+		var err error
+		switch r := rng.Float64(); {
+		case r < 0.3:
+			err = l.claim(ctx, base, payer, order)
+		case r < 0.65:
+			nonce++
+			err = l.pay(ctx, base, w, wallet, nonce, payer, order, rng)
+		default:
+			nonce++
+			err = l.confirmNext(ctx, base, w, wallet, nonce)
+		}
+		if err != nil {
+			time.Sleep(5 * time.Millisecond) // the server is down or restarting
+		}
+	}
+}
+
+func (l *load) claim(ctx context.Context, base string, payer key, order string) error {
+	m, err := tari.SignMemo(rand.Reader, payer.secret, payer.addr, order)
+	if err != nil {
+		return err
+	}
+	body, _ := m.MarshalJSON()
+	_, _, err = l.post(ctx, base, "/order/claim", body)
+	return err
+}
+
+func (l *load) pay(ctx context.Context, base string, w int, wallet key, nonce int64, payer key, order string, rng *mrand.Rand) error {
+	price := l.fx.prices[order]
+	p := tari.Payment{Sender: payer.addr, Amount: int64(price/2 + engine.MicroTari(rng.Int64N(int64(price)))),
+		TxID: fmt.Sprintf("tx-%d-%d-%d", w, time.Now().UnixNano(), l.txSeq.Add(1))}
+	if rng.IntN(2) == 0 {
+		p.OrderID = &order
+	}
+	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, p.Payload())
+	if err != nil {
+		return err
+	}
+	body, _ := tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
+	status, reply, err := l.post(ctx, base, "/wallet/incoming_payment", body)
+	if err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`)) {
+		l.mu.Lock()
+		l.received[p.TxID] = true
+		l.pending[w] = append(l.pending[w], p.TxID)
+		l.mu.Unlock()
+	}
+	return err
+}
+
+// confirmNext confirms worker w's oldest acknowledged payment; one whose
+// confirmation got no answer is sent again, as a wallet would.
+func (l *load) confirmNext(ctx context.Context, base string, w int, wallet key, nonce int64) error {
+	l.mu.Lock()
+	if len(l.pending[w]) == 0 {
+		l.mu.Unlock()
+		return nil
+	}
+	txid := l.pending[w][0]
+	l.mu.Unlock()
+	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, tari.ConfirmationPayload(txid))
+	if err != nil {
+		return err
+	}
+	body, _ := tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
+	status, reply, err := l.post(ctx, base, "/wallet/tx_confirmation", body)
+	if err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`)) {
+		l.mu.Lock()
+		l.confirmed[txid] = true
+		l.pending[w] = l.pending[w][1:]
+		l.mu.Unlock()
+	}
+	return err
+}
+
+func (l *load) post(ctx context.Context, base, path string, body []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := l.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	reply, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, nil, err
+	}
+	if res.StatusCode >= 500 {
+		l.mu.Lock()
+		l.failures = append(l.failures, fmt.Sprintf("POST %s: %d %s", path, res.StatusCode, reply))
+		l.mu.Unlock()
+		return res.StatusCode, reply, errors.New("server error")
+	}
+	l.acks.Add(1)
+	return res.StatusCode, reply, nil
+}
+
+// drain confirms every acknowledged payment still pending, through base.
+func (l *load) drain(t *testing.T, base string) {
+	t.Helper()
+	ctx := context.Background()
+	nonce := time.Now().UnixMilli()*1000 + 1_000_000_000
+	for w := range l.pending {
+		for tries := 0; len(l.pending[w]) > 0; tries++ {
+			if tries > 10*len(l.received)+10 {
+				t.Fatalf("worker %d: confirmations keep failing", w)
+			}
+			nonce++
+			_ = l.confirmNext(ctx, base, w, l.fx.wallets[w], nonce)
+		}
+	}
+}
+
+var orderIDInPayload = regexp.MustCompile(`"OrderID":"([^"]+)"`)
+
+// checkInvariants checks engine.md §8.1 on the database (no server needs to
+// be running) and that nothing a server acknowledged was lost. It returns
+// how many orders are Paid and Expired, so callers can insist the run
+// exercised both.
+func checkInvariants(t *testing.T, dbURL string, l *load, when string) (paid, expired int) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatalf("%s: %v", when, err)
+	}
+	defer d.Close()
+	b := d.Bun()
+	fail := func(format string, args ...any) { t.Errorf(when+": "+format, args...) }
+	sums := func(q string) map[string]int64 {
+		rows, err := b.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %s: %v", when, q, err)
+		}
+		defer rows.Close()
+		out := map[string]int64{}
+		for rows.Next() {
+			var k string
+			var v int64
+			if err := rows.Scan(&k, &v); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = v
+		}
+		return out
+	}
+
+	// I3/I4: per address, confirmed = settled + balance, and the balance
+	// row agrees with both.
+	confirmed := sums(`SELECT sender, SUM(amount) FROM payments WHERE status = 'Confirmed' GROUP BY sender`)
+	settled := sums(`SELECT payment_address, SUM(amount) FROM settlements GROUP BY payment_address`)
+	balance := sums(`SELECT address, current_balance FROM address_balances`)
+	totalConfirmed := sums(`SELECT address, total_confirmed FROM address_balances`)
+	for _, m := range []map[string]int64{settled, balance} {
+		for a := range m {
+			if _, ok := confirmed[a]; !ok {
+				confirmed[a] = 0
+			}
+		}
+	}
+	for a, c := range confirmed {
+		if c != settled[a]+balance[a] {
+			fail("address %s: confirmed %d ≠ settled %d + balance %d", a, c, settled[a], balance[a])
+		}
+		if c != totalConfirmed[a] {
+			fail("address %s: confirmed payments %d ≠ address_balances.total_confirmed %d", a, c, totalConfirmed[a])
+		}
+		if balance[a] < 0 {
+			fail("address %s: negative balance %d", a, balance[a])
+		}
+	}
+
+	// I1: Paid ⇔ settled in full; nothing else has settlements.
+	orderSettled := sums(`SELECT order_id, SUM(amount) FROM settlements GROUP BY order_id`)
+	rows, err := b.QueryContext(ctx, `SELECT order_id, status, total_price FROM orders`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for rows.Next() {
+		var id, st string
+		var price int64
+		if err := rows.Scan(&id, &st, &price); err != nil {
+			t.Fatal(err)
+		}
+		status[id] = st
+		s, has := orderSettled[id]
+		switch {
+		case st == "Paid" && (!has || s != price):
+			fail("order %s is Paid with settlements %d (has=%v), price %d", id, s, has, price)
+		case st != "Paid" && has:
+			fail("order %s is %s but has settlements %d", id, st, s)
+		}
+		switch st {
+		case "Paid":
+			paid++
+		case "Expired":
+			expired++
+		}
+	}
+	rows.Close()
+
+	// Exactly-once side effects: one outbox job and one event per Paid or
+	// annulled order, none for the others.
+	jobs := map[string]int{}
+	rows, err = b.QueryContext(ctx, `SELECT kind, order_id, state FROM side_effects`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var kind, id, state string
+		if err := rows.Scan(&kind, &id, &state); err != nil {
+			t.Fatal(err)
+		}
+		jobs[kind+" "+id]++
+		if state != "pending" && state != "done" {
+			fail("outbox job %s %s is %s", kind, id, state)
+		}
+	}
+	rows.Close()
+	events := map[string]int{}
+	rows, err = b.QueryContext(ctx, `SELECT type, payload FROM events WHERE type IN ('OrderPaid', 'OrderAnnulled')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var typ, payload string
+		if err := rows.Scan(&typ, &payload); err != nil {
+			t.Fatal(err)
+		}
+		m := orderIDInPayload.FindStringSubmatch(payload)
+		if m == nil {
+			fail("%s event without an order_id: %s", typ, payload)
+			continue
+		}
+		events[typ+" "+m[1]]++
+	}
+	rows.Close()
+	for id, st := range status {
+		wantPaid, wantAnnul := 0, 0
+		switch st {
+		case "Paid":
+			wantPaid = 1
+		case "Expired", "Cancelled":
+			wantAnnul = 1
+		}
+		if jobs["mark_paid "+id] != wantPaid || events["OrderPaid "+id] != wantPaid {
+			fail("order %s (%s): %d mark_paid jobs and %d OrderPaid events, want %d", id, st, jobs["mark_paid "+id], events["OrderPaid "+id], wantPaid)
+		}
+		if jobs["cancel "+id] != wantAnnul || events["OrderAnnulled "+id] != wantAnnul {
+			fail("order %s (%s): %d cancel jobs and %d OrderAnnulled events, want %d", id, st, jobs["cancel "+id], events["OrderAnnulled "+id], wantAnnul)
+		}
+	}
+
+	// Nothing acknowledged is lost: every acknowledged payment is stored,
+	// and every acknowledged confirmation is Confirmed.
+	stored := map[string]string{}
+	rows, err = b.QueryContext(ctx, `SELECT tx_id, status FROM payments`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id, st string
+		if err := rows.Scan(&id, &st); err != nil {
+			t.Fatal(err)
+		}
+		stored[id] = st
+	}
+	rows.Close()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for id := range l.received {
+		if _, ok := stored[id]; !ok {
+			fail("acknowledged payment %s is lost", id)
+		}
+	}
+	for id := range l.confirmed {
+		if stored[id] != "Confirmed" {
+			fail("acknowledged confirmation of %s is lost: status %q", id, stored[id])
+		}
+	}
+	if len(l.failures) > 0 {
+		fail("%d server errors, first: %s", len(l.failures), strings.Join(l.failures[:1], ""))
+	}
+	return paid, expired
+}

@@ -1,0 +1,179 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"taripay/engine"
+)
+
+// ledger recomputes balances from the journal (payments and settlements)
+// and checks the invariants of engine.md §8.1 against it and against the
+// stored balance rows.
+func checkLedger(t *testing.T, en *env) (paidOrders map[string]bool) {
+	t.Helper()
+	ctx := context.Background()
+	b := en.db.Bun()
+	var confirmed []struct {
+		Sender string
+		Total  int64
+	}
+	if err := b.NewRaw("SELECT sender, SUM(amount) AS total FROM payments WHERE status = 'Confirmed' GROUP BY sender").Scan(ctx, &confirmed); err != nil {
+		t.Fatal(err)
+	}
+	var settled []struct {
+		PaymentAddress string
+		Total          int64
+	}
+	if err := b.NewRaw("SELECT payment_address, SUM(amount) AS total FROM settlements GROUP BY payment_address").Scan(ctx, &settled); err != nil {
+		t.Fatal(err)
+	}
+	spent := map[string]int64{}
+	for _, s := range settled {
+		spent[s.PaymentAddress] = s.Total
+	}
+	var sumConfirmed, sumBalance, sumPaid int64
+	for _, c := range confirmed {
+		bal := en.balance(c.Sender)
+		if c.Total != spent[c.Sender]+bal {
+			t.Errorf("address %s: confirmed %d != settled %d + balance %d", c.Sender, c.Total, spent[c.Sender], bal)
+		}
+		if bal < 0 {
+			t.Errorf("address %s: negative balance %d", c.Sender, bal)
+		}
+		sumConfirmed += c.Total
+		sumBalance += bal
+	}
+	var orders []engine.Order
+	if err := b.NewSelect().Model(&orders).Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var perOrder []struct {
+		OrderID string
+		Total   int64
+		N       int
+	}
+	if err := b.NewRaw("SELECT order_id, SUM(amount) AS total, COUNT(*) AS n FROM settlements GROUP BY order_id").Scan(ctx, &perOrder); err != nil {
+		t.Fatal(err)
+	}
+	settledOrder := map[string]int64{}
+	for _, p := range perOrder {
+		settledOrder[p.OrderID] = p.Total
+	}
+	paidOrders = map[string]bool{}
+	for _, o := range orders {
+		s, has := settledOrder[o.OrderID]
+		switch {
+		case o.Status == engine.OrderPaid && (!has || s != o.TotalPrice):
+			t.Errorf("order %s is Paid with settlements %d, price %d", o.OrderID, s, o.TotalPrice)
+		case o.Status != engine.OrderPaid && has:
+			t.Errorf("order %s is %s but has settlements %d", o.OrderID, o.Status, s)
+		}
+		if o.Status == engine.OrderPaid {
+			paidOrders[o.OrderID] = true
+			sumPaid += o.TotalPrice
+		}
+	}
+	if sumConfirmed != sumPaid+sumBalance {
+		t.Errorf("conservation: confirmed %d != paid %d + balances %d", sumConfirmed, sumPaid, sumBalance)
+	}
+	return paidOrders
+}
+
+// checkOrderPaidOnce checks OrderPaid fired exactly once per paid order.
+func checkOrderPaidOnce(t *testing.T, envs []engine.Envelope, paid map[string]bool) {
+	t.Helper()
+	count := map[string]int{}
+	for _, env := range envs {
+		if ev, ok := env.Event.(engine.OrderPaidEvent); ok {
+			count[ev.Order.OrderID]++
+		}
+	}
+	for id := range paid {
+		if count[id] != 1 {
+			t.Errorf("order %s: OrderPaid fired %d times", id, count[id])
+		}
+	}
+	for id, n := range count {
+		if !paid[id] {
+			t.Errorf("order %s: OrderPaid fired %d times but it is not Paid", id, n)
+		}
+	}
+}
+
+// 200 concurrent confirmations and claims over 20 accounts and 100 orders
+// (issue 2, acceptance 2). Some claims link an account to another
+// account's customer, so balances race across customers too.
+func TestConcurrentConfirmationsAndClaims(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		rng := rand.New(rand.NewPCG(1, 2))
+		const accounts, orders = 20, 100
+		addr := func(i int) string { return fmt.Sprintf("addr-%02d", i) }
+		for i := range orders {
+			en.order(fmt.Sprintf("o%03d", i), fmt.Sprintf("c%02d", i%accounts), xtr(int64(1+rng.IntN(20))), nil)
+		}
+		type op struct {
+			claim   bool
+			ref     string
+			address string
+		}
+		var ops []op
+		for i := range orders {
+			owner := i % accounts
+			if rng.IntN(5) == 0 {
+				owner = rng.IntN(accounts)
+			}
+			ops = append(ops, op{claim: true, ref: fmt.Sprintf("o%03d", i), address: addr(owner)})
+		}
+		for i := range 100 {
+			txid := fmt.Sprintf("tx%03d", i)
+			en.receive(txid, addr(i%accounts), xtr(int64(5+rng.IntN(40))), nil, nil)
+			ops = append(ops, op{ref: txid})
+		}
+		rng.Shuffle(len(ops), func(i, j int) { ops[i], ops[j] = ops[j], ops[i] })
+		wallets := make([]string, len(ops))
+		for i := range ops {
+			wallets[i] = fmt.Sprintf("wallet-%03d", i)
+			if err := en.e.AuthorizeWallet(en.ctx, engine.Wallet{Address: wallets[i], IPAddress: "10.0.0.1"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		en.events.take()
+
+		var wg sync.WaitGroup
+		errs := make(chan error, len(ops))
+		for i, o := range ops {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var err error
+				if o.claim {
+					_, err = en.e.Claim(en.ctx, o.ref, o.address)
+					if engine.ErrorCode(err) == engine.ECONFLICT {
+						err = nil // already paid by a confirmation: refused, as it should be
+					}
+				} else {
+					_, _, err = en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: wallets[i], Nonce: 1}, o.ref)
+				}
+				if err != nil {
+					errs <- fmt.Errorf("%+v: %w", o, err)
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		paid := checkLedger(t, en)
+		if len(paid) == 0 {
+			t.Fatal("no order was paid; the test exercises nothing")
+		}
+		checkOrderPaidOnce(t, en.events.all(), paid)
+		t.Logf("%s: %d of %d orders paid", backend, len(paid), orders)
+	})
+}

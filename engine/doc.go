@@ -1,0 +1,28 @@
+// Package engine is taripay's payment domain: orders, payments, accounts,
+// claims, credit, settlement and expiry. It has no HTTP and no SQL; it talks
+// to storage (Store, Tx) and time (Clock) through interfaces it declares
+// itself, and to Shopify through the side-effect outbox.
+//
+// Every operation is one store transaction, follow-up matching included
+// (confirm+pay, claim+pay, credit+pay, price+pay, reassign+pay). Its events
+// and side-effect jobs are written in that transaction and published to
+// subscribers after it commits.
+//
+// Where the reference (engine.md) has a bug, the engine decides:
+//   - A claim of a Paid, Cancelled or Expired order is ErrOrderClosed and
+//     changes nothing. A claim of a New order by another address only links
+//     that address to the customer (the order stays New, its unpaid clock
+//     unchanged); ErrClaimedByOther is not used by the engine.
+//   - The multi-address payer counts each address once and draws at most
+//     its balance. Balances live in address_balances rows whose CHECK
+//     forbids a negative balance, so a negative credit note may bring a
+//     balance down to zero but not below (ErrInsufficientFunds).
+//   - A payment naming an order that does not exist yet, pending or
+//     confirmed, links its sender and claims the order when it arrives.
+//   - Unclaimed orders expire UnclaimedOrderTimeout after RecordedAt, New
+//     orders UnpaidOrderTimeout after ClaimedAt; no other write restarts
+//     the clocks. Reset restarts the unclaimed clock.
+//   - Credit-note txids carry random entropy; OrderPaid fires once per order.
+//   - Payment memos and the multi-address payer use the alt_id only when
+//     strict mode is off (the reference inverted the latter).
+package engine

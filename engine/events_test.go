@@ -1,0 +1,76 @@
+package engine_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"taripay/engine"
+)
+
+// Every published event is the outbox row written in its transaction, with
+// the same sequence and a JSON payload that carries the typed event.
+func TestEventsAreWrittenToTheOutbox(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		alice := newUser(t)
+		en.order("o1", "c1", xtr(10), nil)
+		if _, err := en.e.Claim(en.ctx, "o1", alice.String()); err != nil {
+			t.Fatal(err)
+		}
+		en.receive("tx1", alice.String(), xtr(15), nil, nil)
+		en.confirm("tx1")
+		en.order("o2", "c2", xtr(10), nil)
+		if _, err := en.e.Cancel(en.ctx, "o2", "dup"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := en.e.ChangeMemo(en.ctx, "o1", "m", ""); err != nil {
+			t.Fatal(err)
+		}
+		// A refused change writes nothing.
+		if _, err := en.e.Cancel(en.ctx, "o2", "again"); err == nil {
+			t.Fatal("second cancel accepted")
+		}
+
+		var rows []struct {
+			Seq     int64
+			Type    string
+			Payload string
+		}
+		if err := en.db.Bun().NewRaw("SELECT seq, type, payload FROM events ORDER BY seq").Scan(en.ctx, &rows); err != nil {
+			t.Fatal(err)
+		}
+		published := en.events.all()
+		if len(rows) != len(published) || len(rows) != 8 {
+			t.Fatalf("outbox has %d rows, %d published, want 8", len(rows), len(published))
+		}
+		want := []engine.EventType{
+			engine.EventNewOrder, engine.EventOrderClaimed, engine.EventPaymentReceived, engine.EventOrderPaid,
+			engine.EventConfirmation, engine.EventNewOrder, engine.EventOrderAnnulled, engine.EventOrderModified,
+		}
+		for i, r := range rows {
+			if r.Seq != published[i].Seq || r.Type != string(published[i].Event.Type()) || r.Type != string(want[i]) {
+				t.Errorf("row %d = %d %s, published %d %s, want %s", i, r.Seq, r.Type, published[i].Seq, published[i].Event.Type(), want[i])
+			}
+		}
+		var paid engine.OrderPaidEvent
+		if err := json.Unmarshal([]byte(rows[3].Payload), &paid); err != nil || paid.Order.OrderID != "o1" || paid.Order.Status != engine.OrderPaid || paid.Order.TotalPrice != xtr(10) {
+			t.Fatalf("OrderPaid payload = %s (%v)", rows[3].Payload, err)
+		}
+		var claimed engine.OrderClaimedEvent
+		if err := json.Unmarshal([]byte(rows[1].Payload), &claimed); err != nil || claimed.Address != alice.String() || claimed.Order.Status != engine.OrderNew {
+			t.Fatalf("OrderClaimed payload = %s (%v)", rows[1].Payload, err)
+		}
+		var annulled engine.OrderAnnulledEvent
+		if err := json.Unmarshal([]byte(rows[6].Payload), &annulled); err != nil || annulled.Order.Status != engine.OrderCancelled || annulled.FromStorefront {
+			t.Fatalf("OrderAnnulled payload = %s (%v)", rows[6].Payload, err)
+		}
+		var modified engine.OrderModifiedEvent
+		if err := json.Unmarshal([]byte(rows[7].Payload), &modified); err != nil || modified.Field != "memo" || modified.Old.Memo != nil || *modified.New.Memo != "m" {
+			t.Fatalf("OrderModified payload = %s (%v)", rows[7].Payload, err)
+		}
+		var conf engine.ConfirmationEvent
+		if err := json.Unmarshal([]byte(rows[4].Payload), &conf); err != nil || conf.Payment.TxID != "tx1" || conf.Payment.Status != engine.PaymentConfirmed {
+			t.Fatalf("Confirmation payload = %s (%v)", rows[4].Payload, err)
+		}
+	})
+}

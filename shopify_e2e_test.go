@@ -1,0 +1,105 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"taripay/app/shopify/shopifytest"
+)
+
+// TestShopifyEndToEnd runs `taripay serve` against the fake Admin API: a
+// rate set through the API reaches the storefront's prices, a signed
+// orders/create webhook becomes an order, an unsigned one is refused, and
+// paying the order marks it paid in Shopify exactly once.
+func TestShopifyEndToEnd(t *testing.T) {
+	const secret = "e2e-webhook-secret"
+	fake := shopifytest.New(t)
+	fake.AddOrder(shopifytest.Order{ID: "5796499259604", Name: "#1140"})
+	fake.AddVariant(shopifytest.Variant{ID: "44021397602516", Price: "17.00"})
+
+	dir := t.TempDir()
+	super := newKey(t)
+	port := freePort(t)
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	cmd := exec.Command(os.Args[0], "serve")
+	cmd.Dir = dir
+	cmd.Env = []string{
+		"TARIPAY_TEST_MAIN=1", "PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir,
+		"TPG_SUPER_ADMIN=" + super.addr.Base58(),
+		"TPG_PORT=" + strconv.Itoa(port),
+		"TPG_SHOPIFY_API_BASE_URL=" + fake.URL,
+		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN=" + shopifytest.Token,
+		"TPG_SHOPIFY_HMAC_SECRET=" + secret,
+	}
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	waitHealthy(t, base, exited, &stderr)
+	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
+
+	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
+	waitFor(t, fake, "SetTariPrices", &stderr)
+	if v, _ := fake.Variant("44021397602516"); v.TariPrice == nil || *v.TariPrice != "170000000" || fake.Rates()["usd"] != "10000000" {
+		t.Errorf("storefront after the rate change: variant %v, rates %v", v.TariPrice, fake.Rates())
+	}
+
+	body, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unsigned := shopifytest.Webhook{Topic: "orders/create", Body: body}
+	send(t, unsigned.Request(base+"/shopify/webhook/orders/create"), []string{"error"}, 401)
+	signed := shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: body}
+	send(t, signed.Request(base+"/shopify/webhook/checkout_create"), []string{`"success":true`}, 200)
+	get(t, base+"/api/order/id/5796499259604", "tpg_access_token", token)
+
+	post(t, base+"/api/credit", `{"customer_id":"7221372846292","amount":239000000,"reason":"paid in Tari"}`,
+		[]string{`"orders_paid":[{`}, 200, "tpg_access_token", token)
+	waitFor(t, fake, "MarkAsPaid", &stderr)
+	if o, _ := fake.Order("5796499259604"); o.FinancialStatus != "PAID" || fake.Succeeded("MarkAsPaid") != 1 {
+		t.Errorf("Shopify order %+v after %d mark-paid calls", o, fake.Succeeded("MarkAsPaid"))
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no exit after SIGTERM\n%s", stderr.String())
+	}
+	if n := fake.Succeeded("MarkAsPaid"); n != 1 {
+		t.Errorf("orderMarkAsPaid took effect %d times", n)
+	}
+}
+
+// waitFor waits until the fake has answered op successfully.
+func waitFor(t *testing.T, fake *shopifytest.Fake, op string, stderr *syncBuffer) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for fake.Succeeded(op) == 0 {
+		select {
+		case <-fake.Arrived():
+		case <-deadline:
+			t.Fatalf("Shopify never received %s\n%s", op, stderr.String())
+		}
+	}
+}
