@@ -243,7 +243,7 @@ func value[T any](t *testing.T, ctx context.Context, step string, a chromedp.Act
 // waitText waits until an element's text contains want.
 func waitText(sel, want string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](`(document.querySelector(` + strconv.Quote(sel) + `)?.textContent || "").includes(` + strconv.Quote(want) + `)`)(ctx, tg)
+		_, err := chromedp.Poll[bool](`(document.querySelector(`+strconv.Quote(sel)+`)?.textContent || "").includes(`+strconv.Quote(want)+`)`)(ctx, tg)
 		return err
 	})
 }
