@@ -107,6 +107,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		deps.Shopify = shop.Handler()
 		deps.RescanOpenOrders = shop.RescanOpenOrders()
 	}
+	deps.Admin = newAdmin(cfg, e, database, shop, log)
 	server := app.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
