@@ -44,8 +44,12 @@ type Deps struct {
 	Engine  Engine
 	Install Installer
 	Shopify ShopifyStatus
-	// Snippet returns the order-email snippet with the claim link.
-	Snippet func() string
+	// Rates sets exchange rates; nil uses Engine. The Shopify integration
+	// passes itself, so a rate set here also reaches storefront prices.
+	Rates RateSetter
+	// Snippet returns the order-email snippet with the claim link, for the
+	// server at baseURL.
+	Snippet func(baseURL string) string
 	Now     func() time.Time
 	Log     *slog.Logger
 }
@@ -87,6 +91,9 @@ func New(cfg Config, deps Deps) *Handler {
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.Rates == nil {
+		deps.Rates = deps.Engine
 	}
 	if deps.Log == nil {
 		deps.Log = slog.Default()

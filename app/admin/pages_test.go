@@ -163,7 +163,7 @@ func TestPagesRender(t *testing.T) {
 		},
 	}
 	hs := newHarness(t, eng)
-	hs.h.deps.Snippet = func() string { return `<a href="{{ order.id }}">Pay with Tari</a>` }
+	hs.h.deps.Snippet = func(base string) string { return `<a href="` + base + `/{{ order.id }}">Pay with Tari</a>` }
 	tests := []struct{ path, testid, text string }{
 		{"/admin", "received-today", "1.500000 XTR"},
 		{"/admin", "chart", ""},
@@ -175,7 +175,7 @@ func TestPagesRender(t *testing.T) {
 		{"/admin/wallets", "wallets", "192.0.2.1"},
 		{"/admin/rates", "current-rates", "2.500000 XTR"},
 		{"/admin/roles?address=" + testAddress, "roles", "write"},
-		{"/admin/setup", "snippet", `<a href="{{ order.id }}">Pay with Tari</a>`},
+		{"/admin/setup", "snippet", `<a href="http://example.com/{{ order.id }}">Pay with Tari</a>`},
 		{"/admin/setup", "checklist", "1 wallet; last seen 2026-11-23 09:00"},
 	}
 	for _, tt := range tests {

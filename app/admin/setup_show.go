@@ -30,7 +30,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	}
 	checks = append(checks, conn)
 
-	hooks := view.Check{Label: "Webhooks registered", Detail: "Shopify is not configured."}
+	hooks := view.Check{Label: "Webhooks registered", Detail: "Not checked: no Admin API client is configured."}
 	if h.deps.Shopify != nil {
 		subs, err := h.deps.Shopify.Subscriptions(ctx)
 		switch missing := missingTopics(subs); {
@@ -68,7 +68,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 
 	p := view.SetupPage{Layout: h.layout(c, "Setup", "setup"), Checks: checks}
 	if h.deps.Snippet != nil {
-		p.Snippet = h.deps.Snippet()
+		p.Snippet = h.deps.Snippet(c.BaseURL())
 	}
 	return render(c, view.SetupView(p))
 }
