@@ -105,6 +105,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	}
 	if cfg.ShopifyEnabled {
 		deps.Shopify = shop.Handler()
+		deps.RescanOpenOrders = shop.RescanOpenOrders()
 	}
 	deps.Admin = newAdmin(cfg, e, database, shop, log)
 	server := app.New(deps)

@@ -91,7 +91,10 @@ func newMatchFixture(tb testing.TB, backend string, orders int) *matchFixture {
 
 // match stores a new order and a received payment naming it, then confirms
 // the payment, which pays the order; only the confirmation is timed.
-func (f *matchFixture) match(tb testing.TB, timer interface{ StartTimer(); StopTimer() }) {
+func (f *matchFixture) match(tb testing.TB, timer interface {
+	StartTimer()
+	StopTimer()
+}) {
 	ctx := context.Background()
 	timer.StopTimer()
 	txid, err := f.b.seedReceived(ctx, f.wallet)
@@ -115,10 +118,13 @@ func (f *matchFixture) match(tb testing.TB, timer interface{ StartTimer(); StopT
 func BenchmarkMatchPayment(b *testing.B) {
 	for _, backend := range dbtest.Backends(b) {
 		for _, n := range []int{10, 10_000, 1_000_000} {
+			// Seeded once, outside the sub-benchmark, which runs again for
+			// each b.N; it lives until the whole benchmark ends.
 			var once sync.Once
 			var f *matchFixture
+			outer := b
 			b.Run(fmt.Sprintf("%s/orders=%d", backend, n), func(b *testing.B) {
-				once.Do(func() { f = newMatchFixture(b, backend, n) })
+				once.Do(func() { f = newMatchFixture(outer, backend, n) })
 				b.ReportAllocs()
 				b.ResetTimer()
 				for range b.N {

@@ -34,8 +34,7 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 		form.Address, form.Signature, form.Error = address, signature, msg
 		p.Claim = &form
 		if p.Payment == nil {
-			// A closed order has no claim section; put the error up top.
-			p.Notice = ""
+			// A closed order has no claim section: the error joins the reason.
 			p.Closed = msg + " " + p.Closed
 		}
 		return render(c, status, views.Pay(p))
@@ -54,6 +53,10 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 	case errors.Is(err, engine.ErrClaimedByOther):
 		return fail(http.StatusConflict, "This order is already claimed by another address. Pay from that address, or contact the shop.")
 	case errors.Is(err, engine.ErrOrderClosed):
+		// It closed since we loaded it: show why.
+		if fresh, err := h.eng.OrderByClaimToken(ctx, o.ClaimToken); err == nil {
+			o = fresh
+		}
 		return fail(http.StatusConflict, "This order cannot be claimed.")
 	case errors.Is(err, engine.ErrOrderNotFound):
 		return done(h.notFound(c))

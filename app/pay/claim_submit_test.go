@@ -118,6 +118,24 @@ func TestSubmitClaimAltID(t *testing.T) {
 	}
 }
 
+// An order that closes between loading and claiming shows why, without payment.
+func TestSubmitClaimRacesClose(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
+	f.claim = func(string, string) (engine.ClaimResult, error) {
+		o := f.orders[tokenA] // the fake's lock is held by Claim
+		o.Status = engine.OrderExpired
+		f.orders[tokenA] = o
+		return engine.ClaimResult{}, engine.Errorf(engine.ECONFLICT, engine.ErrOrderClosed, "closed")
+	}
+	app, _ := testHandler(t, f)
+	m := sign(t, 1, "o1")
+	resp, body := postForm(t, app, "/pay/"+tokenA+"/claim", url.Values{"address": {m.Address.Base58()}, "signature": {m.Signature.Hex()}})
+	d := doc(t, body)
+	if resp.StatusCode != http.StatusConflict || testid(d, "qr").Length() != 0 || !strings.Contains(testid(d, "closed-reason").Text(), "expired") {
+		t.Errorf("status %d:\n%s", resp.StatusCode, body)
+	}
+}
+
 func FuzzParseClaim(f *testing.F) {
 	m := sign(f, 1, "o1")
 	js, _ := m.MarshalJSON()
