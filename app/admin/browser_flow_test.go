@@ -177,3 +177,22 @@ func TestBrowserAppBridgePath(t *testing.T) {
 	}
 	screenshot(t, ctx, "iframe-app-bridge")
 }
+
+// TestBrowserAppBridgeUnavailable points App Bridge at an address that
+// refuses connections, as when Shopify's CDN cannot be reached: the page
+// still works, with its own tabs.
+func TestBrowserAppBridgeUnavailable(t *testing.T) {
+	assets := staticAssets(t)
+	ctx := browser(t)
+	srv := startAdmin(t, seededEngine(t), assets, func(cfg *Config, _ *fiber.App) {
+		cfg.AppBridgeURL = "http://127.0.0.1:9/app-bridge.js"
+	})
+	run(t, ctx, "open the fake admin", chromedp.Navigate(srv.adminURL))
+	app := frame(t, ctx, srv.appURL)
+	run(t, app, "navigate with the in-page tabs",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=nav-orders]`)),
+		click(`[data-testid=nav-orders]`),
+		waitText(`[data-testid=orders]`, "1001"),
+	)
+	screenshot(t, ctx, "iframe-no-app-bridge")
+}

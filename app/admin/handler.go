@@ -125,6 +125,7 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Post("/orders/:id/memo", h.orderMemo)
 	g.Post("/orders/:id/reassign", h.orderReassign)
 	g.Post("/orders/:id/reset", h.orderReset)
+	g.Post("/orders/:id/sync/:job/retry", h.syncRetry)
 	g.Get("/customers", h.customerList)
 	g.Get("/customers/:id", h.customerShow)
 	g.Post("/customers/:id/credit", h.creditIssue)
@@ -144,6 +145,7 @@ func (h *Handler) Register(r fiber.Router) {
 type Engine interface {
 	orderReader
 	orderActions
+	syncService
 	customerService
 	walletService
 	rateService

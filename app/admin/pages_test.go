@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -224,5 +225,42 @@ func TestSetupWebhookCheck(t *testing.T) {
 				t.Fatalf("webhook check = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestSyncRetry(t *testing.T) {
+	var retried []string
+	eng := &fakeEngine{
+		order: func(string) (engine.Order, error) { return engine.Order{OrderID: "1001", Status: engine.OrderPaid}, nil },
+		sideEffects: func(string) ([]engine.SideEffect, error) {
+			return []engine.SideEffect{
+				{ID: 7, OrderID: "1001", Kind: engine.SideEffectMarkPaid, State: engine.SideEffectFailed, LastError: "THROTTLED"},
+				{ID: 8, OrderID: "1001", Kind: engine.SideEffectCancel, State: engine.SideEffectDone},
+			}, nil
+		},
+		retrySideEffect: func(_ context.Context, id int64, at time.Time, cause string, final bool) error {
+			retried = append(retried, fmt.Sprintf("%d %v %s %v", id, at.Equal(testNow), cause, final))
+			return nil
+		},
+	}
+	hs := newHarness(t, eng)
+	_, body := hs.do(t, "GET", "/admin/orders/1001", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+	doc := parse(t, body)
+	if doc.Find(`#retry-7`).Length() != 1 || doc.Find(`#retry-8`).Length() != 0 {
+		t.Fatalf("retry forms: %s", body)
+	}
+	if resp, _ := hs.do(t, "POST", "/admin/orders/1001/sync/8/retry", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 422 {
+		t.Fatalf("retrying a done call: %d", resp.StatusCode)
+	}
+	if resp, _ := hs.do(t, "POST", "/admin/orders/1001/sync/99/retry", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 404 {
+		t.Fatalf("retrying another order's call: %d", resp.StatusCode)
+	}
+	if _, body := hs.do(t, "POST", "/admin/orders/1001/sync/7/retry", url.Values{}, hs.htmx()); !strings.Contains(body, "again now?") || len(retried) != 0 {
+		t.Fatalf("no confirm step: %v %s", retried, body)
+	}
+	resp, _ := hs.do(t, "POST", "/admin/orders/1001/sync/7/retry", url.Values{"confirm": {"yes"}}, hs.htmx())
+	want := "7 true retry requested by admin:" + testShop + "/42 false"
+	if resp.StatusCode != 200 || len(retried) != 1 || retried[0] != want {
+		t.Fatalf("retry: %d %v, want [%s]", resp.StatusCode, retried, want)
 	}
 }

@@ -180,6 +180,7 @@ type SyncRow struct {
 	Attempts string
 	Next     string
 	Error    string
+	Retry    *Form // for a failed job on the order's page
 }
 
 // CustomerListPage lists customer ids and looks one up.
