@@ -49,9 +49,9 @@ func exchangedTokens(install admin.Installer) shopify.TokenSource {
 }
 
 // newAdmin builds the embedded admin, or nil (leaving /admin unrouted) when
-// it is off. Rates sets exchange rates in place of the engine: the Shopify
-// integration, which also pushes them to the storefront.
-func newAdmin(cfg config.Config, e *engine.Engine, install admin.Installer, rates admin.RateSetter, log *slog.Logger) *admin.Handler {
+// it is off. Exchange rates go through the Shopify integration, which also
+// pushes them to the storefront; it also checks and registers webhooks.
+func newAdmin(cfg config.Config, e *engine.Engine, install admin.Installer, shop *shopify.Service, log *slog.Logger) *admin.Handler {
 	if install == nil {
 		return nil
 	}
@@ -65,7 +65,8 @@ func newAdmin(cfg config.Config, e *engine.Engine, install admin.Installer, rate
 	}, admin.Deps{
 		Engine:  e,
 		Install: install,
-		Rates:   rates,
+		Rates:   shop,
+		Shopify: shop,
 		Snippet: func(baseURL string) string { return pay.EmailSnippet(baseURL, linkSecret) },
 		Now:     time.Now,
 		Log:     log,

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,6 +35,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	if h.deps.Shopify != nil {
 		subs, err := h.deps.Shopify.Subscriptions(ctx)
 		switch missing := missingTopics(subs); {
+		case errors.Is(err, shopify.ErrNotConfigured):
 		case err != nil:
 			hooks.Detail = "Could not ask Shopify: " + h.userMessage(c, err)
 		case len(missing) > 0:
@@ -67,6 +69,10 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	checks = append(checks, rate)
 
 	p := view.SetupPage{Layout: h.layout(c, "Setup", "setup"), Checks: checks}
+	if h.deps.Shopify != nil && !hooks.OK {
+		f := webhooksForm()
+		p.Register = &f
+	}
 	if h.deps.Snippet != nil {
 		p.Snippet = h.deps.Snippet(c.BaseURL())
 	}
