@@ -32,6 +32,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	checks = append(checks, conn)
 
 	hooks := view.Check{Label: "Webhooks registered", Detail: "Not checked: no Admin API client is configured."}
+	canRegister := false
 	if h.deps.Shopify != nil {
 		subs, err := h.deps.Shopify.Subscriptions(ctx)
 		switch missing := missingTopics(subs); {
@@ -40,6 +41,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 			hooks.Detail = "Could not ask Shopify: " + h.userMessage(c, err)
 		case len(missing) > 0:
 			hooks.Detail = "Missing: " + strings.Join(missing, ", ")
+			canRegister = true
 		default:
 			hooks.OK, hooks.Detail = true, plural(len(subs), "subscription")
 		}
@@ -69,7 +71,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	checks = append(checks, rate)
 
 	p := view.SetupPage{Layout: h.layout(c, "Setup", "setup"), Checks: checks}
-	if h.deps.Shopify != nil && !hooks.OK {
+	if canRegister {
 		f := webhooksForm()
 		p.Register = &f
 	}

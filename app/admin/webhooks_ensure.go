@@ -1,10 +1,12 @@
 package admin
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify"
 	view "taripay/views/admin"
 )
 
@@ -34,6 +36,10 @@ func (h *Handler) webhooksEnsure(c *fiber.Ctx) error {
 		return render(c, view.FormView(f))
 	}
 	results, err := h.deps.Shopify.EnsureWebhooks(c.UserContext(), base)
+	if errors.Is(err, shopify.ErrNotConfigured) {
+		f.Error = "Shopify is not configured: set TPG_SHOPIFY_SHOP and open the app from Shopify admin, or set TPG_SHOPIFY_ADMIN_ACCESS_TOKEN."
+		return formFail(c, view.FormView(f))
+	}
 	if err != nil {
 		f.Error = h.userMessage(c, err)
 		return formFail(c, view.FormView(f))
