@@ -58,6 +58,10 @@ func TestBrowserAdminInIframe(t *testing.T) {
 		)
 		screenshot(t, ctx, "iframe-"+p.nav)
 	}
+	run(t, app, "setup", click(`[data-testid=nav-setup]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid=snippet]`)))
+	if snippet := value(t, app, "snippet", chromedp.Value(chromedp.CSS(`[data-testid=snippet]`))); !strings.Contains(snippet, srv.appURL+"/pay/order/") {
+		t.Errorf("the email snippet does not link to this server's pay page:\n%s", snippet)
+	}
 
 	// search orders by memo
 	run(t, app, "search",

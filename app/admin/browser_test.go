@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/gofiber/fiber/v2"
+
+	"taripay/app/pay"
 )
 
 // artifacts is where browser tests leave their screenshots (gitignored).
@@ -104,7 +106,11 @@ func startAdmin(t *testing.T, eng Engine, staticFS http.FileSystem, setup func(*
 	if setup != nil {
 		setup(&cfg, app)
 	}
-	h := New(cfg, Deps{Engine: eng, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	h := New(cfg, Deps{
+		Engine:  eng,
+		Snippet: func(base string) string { return pay.EmailSnippet(base, []byte("test-link-secret")) },
+		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
 	h.Register(app)
 	app.Use("/static", func(c *fiber.Ctx) error {
 		f, err := staticFS.Open(strings.TrimPrefix(c.Path(), "/static/"))

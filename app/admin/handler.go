@@ -43,7 +43,7 @@ const DefaultAppBridgeURL = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
 type Deps struct {
 	Engine  Engine
 	Install Installer
-	Shopify ShopifyStatus
+	Shopify Shopify
 	// Rates sets exchange rates; nil uses Engine. The Shopify integration
 	// passes itself, so a rate set here also reaches storefront prices.
 	Rates RateSetter
@@ -68,9 +68,11 @@ type Connection struct {
 	ExpiresAt *time.Time
 }
 
-// ShopifyStatus reports the storefront's state for the setup checklist.
-type ShopifyStatus interface {
+// Shopify is the storefront's webhook set-up, for the setup checklist; its
+// methods return shopify.ErrNotConfigured without an Admin API client.
+type Shopify interface {
 	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
+	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
 }
 
 // Handler serves the embedded admin pages.
@@ -138,6 +140,7 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Get("/roles", h.roleShow)
 	g.Post("/roles", h.roleGrant)
 	g.Get("/setup", h.setupShow)
+	g.Post("/setup/webhooks", h.webhooksEnsure)
 }
 
 // Engine is everything the admin asks of the payment engine; each page file

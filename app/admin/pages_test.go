@@ -200,17 +200,27 @@ func TestPagesRender(t *testing.T) {
 	}
 }
 
-type fakeShopify []shopify.Subscription
+type fakeShopify struct {
+	subs    []shopify.Subscription
+	ensured []string // the public URLs EnsureWebhooks was called with
+}
 
-func (f fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) { return f, nil }
+func (f *fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) {
+	return f.subs, nil
+}
+
+func (f *fakeShopify) EnsureWebhooks(_ context.Context, publicURL string) ([]shopify.EnsureResult, error) {
+	f.ensured = append(f.ensured, publicURL)
+	return []shopify.EnsureResult{{Topic: "orders/create", Action: "created"}, {Topic: "orders/updated", Action: "present"}}, nil
+}
 
 func TestSetupWebhookCheck(t *testing.T) {
-	all := fakeShopify{}
+	var all []shopify.Subscription
 	for _, topic := range []string{"ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED", "ORDER_TRANSACTIONS_CREATE", "PRODUCTS_UPDATE", "APP_UNINSTALLED"} {
 		all = append(all, shopify.Subscription{Topic: topic})
 	}
 	for name, tc := range map[string]struct {
-		subs fakeShopify
+		subs []shopify.Subscription
 		want string
 	}{
 		"all registered": {all, "Done Webhooks registered 6 subscriptions"},
@@ -218,7 +228,7 @@ func TestSetupWebhookCheck(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			hs := newHarness(t, &fakeEngine{})
-			hs.h.deps.Shopify = tc.subs
+			hs.h.deps.Shopify = &fakeShopify{subs: tc.subs}
 			_, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
 			got := strings.Join(strings.Fields(parse(t, body).Find(`[data-testid=check]`).Eq(1).Text()), " ")
 			if got != tc.want {
@@ -231,7 +241,9 @@ func TestSetupWebhookCheck(t *testing.T) {
 func TestSyncRetry(t *testing.T) {
 	var retried []string
 	eng := &fakeEngine{
-		order: func(string) (engine.Order, error) { return engine.Order{OrderID: "1001", Status: engine.OrderPaid}, nil },
+		order: func(string) (engine.Order, error) {
+			return engine.Order{OrderID: "1001", Status: engine.OrderPaid}, nil
+		},
 		sideEffects: func(string) ([]engine.SideEffect, error) {
 			return []engine.SideEffect{
 				{ID: 7, OrderID: "1001", Kind: engine.SideEffectMarkPaid, State: engine.SideEffectFailed, LastError: "THROTTLED"},
@@ -262,5 +274,23 @@ func TestSyncRetry(t *testing.T) {
 	want := "7 true retry requested by admin:" + testShop + "/42 false"
 	if resp.StatusCode != 200 || len(retried) != 1 || retried[0] != want {
 		t.Fatalf("retry: %d %v, want [%s]", resp.StatusCode, retried, want)
+	}
+}
+
+func TestWebhooksEnsure(t *testing.T) {
+	hs := newHarness(t, &fakeEngine{})
+	fake := &fakeShopify{}
+	hs.h.deps.Shopify = fake
+	_, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+	if parse(t, body).Find(`#webhooks`).Length() != 1 {
+		t.Fatalf("no register form while webhooks are missing")
+	}
+	_, body = hs.do(t, "POST", "/admin/setup/webhooks", url.Values{}, hs.htmx())
+	if !strings.Contains(body, "at http://example.com/shopify/webhook/") || len(fake.ensured) != 0 {
+		t.Fatalf("confirm step: %v %s", fake.ensured, body)
+	}
+	resp, body := hs.do(t, "POST", "/admin/setup/webhooks", url.Values{"confirm": {"yes"}}, hs.htmx())
+	if resp.StatusCode != 200 || len(fake.ensured) != 1 || fake.ensured[0] != "http://example.com" || !strings.Contains(body, "Webhooks: orders/create created.") {
+		t.Fatalf("ensure: %d %v %s", resp.StatusCode, fake.ensured, body)
 	}
 }

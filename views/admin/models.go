@@ -290,8 +290,9 @@ type RolesSection struct {
 // SetupPage is the setup checklist.
 type SetupPage struct {
 	Layout
-	Checks  []Check
-	Snippet string
+	Checks   []Check
+	Register *Form // subscribes the shop to taripay's webhooks, when some are missing
+	Snippet  string
 }
 
 // Check is one line of the setup checklist.
