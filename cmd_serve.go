@@ -88,7 +88,8 @@ func serve(ctx context.Context, log *slog.Logger) error {
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	shop, shopDone, err := startShopify(ctx, cfg, e, database, log)
+	install := adminInstall(cfg, database, log)
+	shop, shopDone, err := startShopify(ctx, cfg, e, database, exchangedTokens(install), log)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,9 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	}
 	if cfg.ShopifyEnabled {
 		deps.Shopify = shop.Handler()
+		deps.RescanOpenOrders = shop.RescanOpenOrders()
 	}
+	deps.Admin = newAdmin(cfg, e, install, shop, log)
 	server := app.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {

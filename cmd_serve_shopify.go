@@ -15,8 +15,10 @@ import (
 // webhook inbox, the outbox of mark-paid and cancel calls, price syncs)
 // until ctx ends; the returned channel closes when they have stopped.
 // Without Shopify settings it still runs, logging side effects as skipped.
-func startShopify(ctx context.Context, cfg config.Config, e *engine.Engine, database *db.DB, log *slog.Logger) (*shopify.Service, <-chan struct{}, error) {
-	s, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: database, Now: time.Now, Log: log})
+// tokens, when not nil, supplies exchanged Admin API tokens (the embedded
+// admin's install) in place of the static one.
+func startShopify(ctx context.Context, cfg config.Config, e *engine.Engine, database *db.DB, tokens shopify.TokenSource, log *slog.Logger) (*shopify.Service, <-chan struct{}, error) {
+	s, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: database, Tokens: tokens, Now: time.Now, Log: log})
 	if err != nil {
 		return nil, nil, err
 	}

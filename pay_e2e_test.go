@@ -73,14 +73,12 @@ func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 
 	database, err := db.Open(ctx, dbURL)
 	if err != nil {
-		skipIfStub(t, err)
 		t.Fatalf("open database: %v", err)
 	}
 	cfg := engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}
 	eng := engine.New(cfg, database, systemClock{})
 	if err := eng.AuthorizeWallet(ctx, engine.Wallet{Address: hot.Base58(), IPAddress: "127.0.0.1"}); err != nil {
 		database.Close()
-		skipIfStub(t, err)
 		t.Fatalf("authorise hot wallet: %v", err)
 	}
 	s := &payServer{bin: buildTaripay(t), hotSecret: hotKey.Hex(), orders: map[string]engine.Order{}}
@@ -142,16 +140,6 @@ func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 			t.Fatalf("server did not become healthy:\n%s", logs)
 		}
 		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// skipIfStub skips while this branch still has the contract stubs of the
-// engine or db (their "not implemented yet" errors); once they are real,
-// every failure fails the test.
-func skipIfStub(t *testing.T, err error) {
-	t.Helper()
-	if strings.Contains(err.Error(), "not implemented yet") {
-		t.Skipf("engine/db are still contract stubs here: %v", err)
 	}
 }
 

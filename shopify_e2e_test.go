@@ -75,6 +75,10 @@ func TestShopifyEndToEnd(t *testing.T) {
 		t.Errorf("Shopify order %+v after %d mark-paid calls", o, fake.Succeeded("MarkAsPaid"))
 	}
 
+	fake.AddOrder(shopifytest.Order{ID: "6300000000003", Name: "#1141", CreatedAt: "2026-11-21T09:00:00Z", Currency: "USD", TotalPrice: "5.00", CustomerID: "42"})
+	post(t, base+"/api/rescan_open_orders", "", []string{`"message":"Order processed successfully."`}, 200, "tpg_access_token", token)
+	get(t, base+"/api/order/id/6300000000003", "tpg_access_token", token)
+
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

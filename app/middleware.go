@@ -14,8 +14,9 @@ import (
 )
 
 // accessLog writes one line per request in the reference's access-log
-// format (api.md §4.4), except for /health. Headers are the only request
-// data it records, so no token or body ever reaches the log.
+// format (api.md §4.4), except for /health. It records headers and the
+// request URI with its credentials cut short (redactURI), never a token or
+// a body.
 func accessLog(log *slog.Logger, now func() time.Time) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := now()
@@ -33,7 +34,7 @@ func accessLog(log *slog.Logger, now func() time.Time) fiber.Handler {
 			c.Context().RemoteIP(),
 			headerOrDash(c, fiber.HeaderXForwardedFor),
 			headerOrDash(c, fiber.HeaderForwarded),
-			c.Method(), c.OriginalURL(),
+			c.Method(), redactURI(c.OriginalURL()),
 			c.Response().StatusCode(),
 			headerOrDash(c, fiber.HeaderUserAgent),
 			float64(time.Since(began).Nanoseconds())/1e6,

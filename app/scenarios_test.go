@@ -64,6 +64,14 @@ func TestScenarioClaimThenPay(t *testing.T) {
 		golden(t, "customer_history", h.as(admin, "GET", "/api/history/customer/1", nil).body)
 		golden(t, "payments_for_order", h.as(admin, "GET", "/api/payments-for-order/alice001", nil).body)
 		golden(t, "order_by_id", h.as(tok, "GET", "/api/order/id/alice001", nil).body)
+		// Another user, or an unknown id, gets 200 null: orders cannot be enumerated.
+		other := h.login(keyActor(t, bobSecret))
+		for _, p := range []string{"/api/order/id/alice001", "/api/order/id/nope"} {
+			if r := h.as(other, "GET", p, nil); r.status != 200 || r.body != "null" {
+				t.Errorf("%s as another user: %d %s", p, r.status, r.body)
+			}
+		}
+		wantError(t, h.as(other, "GET", "/api/orders/"+alice.base58(), nil), 403, "Insufficient permissions.")
 	})
 }
 
@@ -336,5 +344,25 @@ func TestScenarioWalletManagement(t *testing.T) {
 		wantError(t, h.as(admin, "POST", "/api/roles", []map[string]any{{"address": spare.base58(), "apply": []string{"emperor"}}}), 400, "unknown variant `emperor`")
 		wantError(t, h.as(admin, "POST", "/api/roles", []map[string]any{{"address": "nobody"}}), 400,
 			"Could not read request path: Could not recover TariAddress from string")
+	})
+}
+
+// a claim pays at once from the claimant's existing credit (claim_order.feature 3).
+func TestScenarioClaimPaysFromCredit(t *testing.T) {
+	forBackends(t, func(t *testing.T, backend string) {
+		h := newHarnessOn(t, backend, nil)
+		x := keyActor(t, bobSecret)
+		h.pay(x, 100_000_000, "early", nil, nil)
+		h.addOrder("999-1", "999", 60_000_000, nil)
+		wantStatus(t, h, "999-1", engine.OrderUnclaimed)
+		r := h.claim(x, "999-1")
+		if r.status != 200 {
+			t.Fatalf("claim: %d %s", r.status, r.body)
+		}
+		golden(t, "claimed_order_paid", r.body)
+		wantStatus(t, h, "999-1", engine.OrderPaid)
+		if b := h.balance(x); b.CurrentBalance != 40_000_000 {
+			t.Errorf("balance %+v", b)
+		}
 	})
 }

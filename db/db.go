@@ -173,19 +173,6 @@ func retryable(err error) bool {
 	return false
 }
 
-// isUniqueViolation reports a unique or primary-key conflict.
-func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code == "23505"
-	}
-	var sqlErr *sqlite.Error
-	if errors.As(err, &sqlErr) {
-		return sqlErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqlErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
-}
-
 // isCheckViolation reports a CHECK constraint failure (a balance going negative).
 func isCheckViolation(err error) bool {
 	var pgErr *pgconn.PgError

@@ -2,7 +2,9 @@ package db_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,6 +59,40 @@ func TestMigrationsAndGuards(t *testing.T) {
 			}
 			if _, err := db.Open(ctx, url); err == nil || !strings.Contains(err.Error(), "newer schema") {
 				t.Fatalf("open of a newer schema: %v", err)
+			}
+		})
+	}
+}
+
+// Several processes starting at once on one database migrate it once.
+func TestConcurrentOpen(t *testing.T) {
+	for _, backend := range dbtest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			var url string
+			if backend == "postgres" {
+				url = dbtest.NewPostgresSchema(t)
+			} else {
+				url = "sqlite://" + filepath.Join(t.TempDir(), "x.db")
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 4)
+			for range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					d, err := db.Open(context.Background(), url)
+					if err == nil {
+						d.Close()
+					}
+					errs <- err
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Error(err)
+				}
 			}
 		})
 	}

@@ -63,10 +63,6 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	create := `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`
-	if _, err := d.bun.ExecContext(ctx, create); err != nil {
-		return nil, fmt.Errorf("db: create schema_migrations: %w", err)
-	}
 	known := map[int]bool{}
 	for _, m := range ms {
 		known[m.version] = true
@@ -79,6 +75,10 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 				if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7261707179)"); err != nil {
 					return err
 				}
+			}
+			create := `CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`
+			if _, err := tx.ExecContext(ctx, create); err != nil {
+				return fmt.Errorf("db: create schema_migrations: %w", err)
 			}
 			var versions []int
 			if err := tx.NewSelect().Table("schema_migrations").Column("version").Scan(ctx, &versions); err != nil {

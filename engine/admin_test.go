@@ -252,9 +252,16 @@ func TestCancelAndFulfil(t *testing.T) {
 	backends(t, func(t *testing.T, backend string) {
 		en := newEnv(t, backend, defaultConfig)
 		alice, _ := seed(t, en)
-		o, err := en.e.Cancel(en.ctx, "1", "customer asked")
+		o, err := en.e.Cancel(engine.WithActor(en.ctx, "admin:keith"), "1", "customer asked")
 		if err != nil || o.Status != engine.OrderCancelled {
 			t.Fatalf("cancel = %+v, %v", o, err)
+		}
+		audit, err := en.e.Audit(en.ctx, "order", "1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := audit[len(audit)-1]; a.Actor != "admin:keith" || a.Reason != "customer asked" || a.Field != "status" || *a.OldValue != "New" || *a.NewValue != "Cancelled" || !a.At.Equal(en.clock.Now()) {
+			t.Fatalf("audit = %+v", a)
 		}
 		evs := en.wantTypes(engine.EventOrderAnnulled)
 		if a := evs[0].(engine.OrderAnnulledEvent); a.FromStorefront || a.Order.Status != engine.OrderCancelled {
@@ -308,7 +315,7 @@ func TestCancelAndFulfil(t *testing.T) {
 		if err != nil || *o.Memo != "new memo" {
 			t.Fatalf("memo = %+v, %v", o, err)
 		}
-		audit, _ := en.e.Audit(en.ctx, "order", "3")
+		audit, _ = en.e.Audit(en.ctx, "order", "3")
 		last := audit[len(audit)-1]
 		if last.Field != "memo" || *last.NewValue != "new memo" || last.Reason != "typo" {
 			t.Fatalf("audit = %+v", last)

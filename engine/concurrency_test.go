@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+	"time"
 
 	"taripay/engine"
 )
@@ -175,5 +176,77 @@ func TestConcurrentConfirmationsAndClaims(t *testing.T) {
 		}
 		checkOrderPaidOnce(t, en.events.all(), paid)
 		t.Logf("%s: %d of %d orders paid", backend, len(paid), orders)
+	})
+}
+
+// Every money path at once — confirmations, claims, credit notes, settles,
+// price changes, reassigns, fulfils, cancels and expiry — keeps the ledger
+// invariants (DESIGN.md differences 2 and 3).
+func TestConcurrentMoneyPaths(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		cfg := defaultConfig
+		cfg.UnclaimedOrderTimeout = 20 * time.Second // the older half of the orders is expirable
+		en := newEnv(t, backend, cfg)
+		rng := rand.New(rand.NewPCG(3, 4))
+		const accounts, orders = 8, 40
+		addr := func(i int) string { return fmt.Sprintf("addr-%d", i) }
+		cust := func(i int) string { return fmt.Sprintf("c%d", i) }
+		for i := range orders {
+			en.order(fmt.Sprintf("o%02d", i), cust(i%accounts), xtr(int64(1+rng.IntN(10))), nil)
+		}
+		for i := range 40 {
+			en.receive(fmt.Sprintf("tx%02d", i), addr(i%accounts), xtr(int64(1+rng.IntN(12))), nil, nil)
+		}
+		var ops []func(wallet string) error
+		order := func() string { return fmt.Sprintf("o%02d", rng.IntN(orders)) }
+		for i := range 40 {
+			txid := fmt.Sprintf("tx%02d", i)
+			ops = append(ops, func(w string) error {
+				_, _, err := en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: w, Nonce: 1}, txid)
+				return err
+			})
+		}
+		for range 40 {
+			ref, a := order(), addr(rng.IntN(accounts))
+			ops = append(ops, func(string) error { _, err := en.e.Claim(en.ctx, ref, a); return err })
+		}
+		for range 10 {
+			c, amount := cust(rng.IntN(accounts)), xtr(int64(1+rng.IntN(8)))
+			ops = append(ops, func(string) error { _, err := en.e.CreditNote(en.ctx, c, amount, ""); return err })
+			ops = append(ops, func(string) error { _, err := en.e.SettleCustomer(en.ctx, c); return err })
+			a := addr(rng.IntN(accounts))
+			ops = append(ops, func(string) error { _, err := en.e.SettleAddress(en.ctx, a); return err })
+			ref, price := order(), xtr(int64(rng.IntN(6)))
+			ops = append(ops, func(string) error { _, err := en.e.ChangePrice(en.ctx, ref, price, ""); return err })
+			ref2, c2 := order(), cust(rng.IntN(accounts))
+			ops = append(ops, func(string) error { _, err := en.e.Reassign(en.ctx, ref2, c2, ""); return err })
+			ref3 := order()
+			ops = append(ops, func(string) error { _, err := en.e.Fulfill(en.ctx, ref3, ""); return err })
+			ref4 := order()
+			ops = append(ops, func(string) error { _, err := en.e.Cancel(en.ctx, ref4, ""); return err })
+			ops = append(ops, func(string) error { _, err := en.e.ExpireOrders(en.ctx); return err })
+		}
+		rng.Shuffle(len(ops), func(i, j int) { ops[i], ops[j] = ops[j], ops[i] })
+		var wg sync.WaitGroup
+		for i, op := range ops {
+			w := fmt.Sprintf("wallet-%03d", i)
+			if err := en.e.AuthorizeWallet(en.ctx, engine.Wallet{Address: w, IPAddress: "10.0.0.1"}); err != nil {
+				t.Fatal(err)
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				// Refusals (closed order, no-op, forbidden) are expected; anything else is a bug.
+				if err := op(w); err != nil && engine.ErrorCode(err) != engine.EINVALID && engine.ErrorCode(err) != engine.ECONFLICT {
+					t.Errorf("op %d: %v", i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		paid := checkLedger(t, en)
+		checkOrderPaidOnce(t, en.events.all(), paid)
+		if len(paid) == 0 {
+			t.Fatal("no order was paid")
+		}
 	})
 }

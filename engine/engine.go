@@ -54,8 +54,11 @@ type Engine struct {
 func (e *Engine) SetLogger(l *slog.Logger) { e.log = l }
 
 // Subscribe registers fn to receive every event after its transaction
-// commits. Subscribers run synchronously, in registration order, and should
-// hand slow work to a goroutine; the durable record is the events table.
+// commits, exactly once, in the order the operation wrote them. Delivery is
+// serialised, so subscribers run synchronously and one at a time: they must
+// be quick and must not call the engine's write methods themselves (hand such
+// work to a goroutine). The durable record is the events table; durable
+// storefront work is the side-effect outbox.
 func (e *Engine) Subscribe(fn func(context.Context, Envelope)) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -304,7 +304,14 @@ func (e *Engine) ChangePrice(ctx context.Context, orderRef string, price MicroTa
 	}
 	var out Order
 	err := e.update(ctx, func(t *txn) error {
-		cur, err := t.lockOrder(orderRef, !e.cfg.StrictMode)
+		found, err := t.findOrder(orderRef, !e.cfg.StrictMode)
+		if err != nil {
+			return err
+		}
+		if _, err := e.lockPayers(t, found); err != nil {
+			return err
+		}
+		cur, err := t.LockOrder(t.ctx, found.ID)
 		if err != nil {
 			return err
 		}
@@ -358,7 +365,16 @@ func (e *Engine) Reassign(ctx context.Context, orderRef, customerID, reason stri
 	}
 	var out OrderMoved
 	err := e.update(ctx, func(t *txn) error {
-		cur, err := t.lockOrder(orderRef, !e.cfg.StrictMode)
+		found, err := t.findOrder(orderRef, !e.cfg.StrictMode)
+		if err != nil {
+			return err
+		}
+		moved := found
+		moved.CustomerID = customerID
+		if _, err := e.lockPayers(t, moved); err != nil {
+			return err
+		}
+		cur, err := t.LockOrder(t.ctx, found.ID)
 		if err != nil {
 			return err
 		}
@@ -397,7 +413,14 @@ func (e *Engine) Reassign(ctx context.Context, orderRef, customerID, reason stri
 func (e *Engine) Reset(ctx context.Context, orderRef, reason string) (Order, error) {
 	var out Order
 	err := e.update(ctx, func(t *txn) error {
-		cur, err := t.lockOrder(orderRef, false)
+		found, err := t.findOrder(orderRef, false)
+		if err != nil {
+			return err
+		}
+		if _, err := e.lockPayers(t, found); err != nil {
+			return err
+		}
+		cur, err := t.LockOrder(t.ctx, found.ID)
 		if err != nil {
 			return err
 		}

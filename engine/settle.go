@@ -48,20 +48,7 @@ func (e *Engine) payFromAddress(t *txn, address string, orders []Order) ([]Order
 // a payment or is linked to its customer. Candidates are de-duplicated and
 // each draws at most its real balance (fixing the reference's double count).
 func (e *Engine) payOrder(t *txn, o Order) (bool, []Settlement, error) {
-	payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
-	if err != nil {
-		return false, nil, err
-	}
-	var candidates []string
-	for _, p := range payments {
-		candidates = append(candidates, p.Sender)
-	}
-	linked, err := t.AddressesOf(t.ctx, o.CustomerID)
-	if err != nil {
-		return false, nil, err
-	}
-	candidates = append(candidates, linked...)
-	bals, err := t.LockBalances(t.ctx, candidates)
+	bals, err := e.lockPayers(t, o)
 	if err != nil {
 		return false, nil, err
 	}
@@ -108,6 +95,26 @@ func (e *Engine) payOrder(t *txn, o Order) (bool, []Settlement, error) {
 		return false, nil, err
 	}
 	return true, settlements, nil
+}
+
+// lockPayers locks the balances algorithm B may draw on for o: those of the
+// addresses that named it in a payment and of its customer's addresses.
+// Balances before orders is the lock order of every money path, so callers
+// that change an order and then pay it call this before locking the order.
+func (e *Engine) lockPayers(t *txn, o Order) (map[string]AddressBalance, error) {
+	payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
+	if err != nil {
+		return nil, err
+	}
+	var candidates []string
+	for _, p := range payments {
+		candidates = append(candidates, p.Sender)
+	}
+	linked, err := t.AddressesOf(t.ctx, o.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	return t.LockBalances(t.ctx, append(candidates, linked...))
 }
 
 // markPaid moves a locked open order to Paid with its settlements, emits

@@ -3,10 +3,12 @@ package admin
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/gofiber/fiber/v2"
 
 	"taripay/db/dbtest"
 	"taripay/engine"
@@ -34,7 +36,7 @@ func seededEngine(t *testing.T) *engine.Engine {
 func TestBrowserAdminInIframe(t *testing.T) {
 	assets := staticAssets(t)
 	ctx := browser(t)
-	srv := startAdmin(t, seededEngine(t), assets)
+	srv := startAdmin(t, seededEngine(t), assets, nil)
 	run(t, ctx, "open the fake admin", chromedp.Navigate(srv.adminURL))
 	app := frame(t, ctx, srv.appURL)
 	run(t, app, "dashboard", chromedp.WaitVisible(chromedp.CSS(`[data-testid=received-total]`)))
@@ -56,6 +58,10 @@ func TestBrowserAdminInIframe(t *testing.T) {
 		)
 		screenshot(t, ctx, "iframe-"+p.nav)
 	}
+	run(t, app, "setup", click(`[data-testid=nav-setup]`), chromedp.WaitVisible(chromedp.CSS(`[data-testid=snippet]`)))
+	if snippet := value(t, app, "snippet", chromedp.Value(chromedp.CSS(`[data-testid=snippet]`))); !strings.Contains(snippet, srv.appURL+"/pay/order/") {
+		t.Errorf("the email snippet does not link to this server's pay page:\n%s", snippet)
+	}
 
 	// search orders by memo
 	run(t, app, "search",
@@ -75,7 +81,7 @@ func TestBrowserAdminInIframe(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=order-detail]`)),
 	)
 	submitConfirmed(t, app, "order-memo", map[string]string{"memo": "gift for alice, wrapped", "reason": "customer asked"})
-	run(t, app, "memo changed", chromedp.WaitVisible(chromedp.CSS(`table[data-testid=audit]`)))
+	run(t, app, "memo changed", waitText(`[data-testid=audit]`, "gift for alice, wrapped"))
 	if got := text(t, app, `[data-testid=audit]`); !strings.Contains(got, "gift for alice, wrapped") || !strings.Contains(got, "admin:"+testShop+"/42") {
 		t.Fatalf("audit = %q", got)
 	}
@@ -97,18 +103,13 @@ func TestBrowserAdminInIframe(t *testing.T) {
 	if marker != "still here" {
 		t.Fatalf("the page reloaded: marker %q", marker)
 	}
-	if got := text(t, app, `[data-testid=flash]`); !strings.Contains(got, "1 order paid") {
-		t.Fatalf("flash = %q", got)
-	}
+	run(t, app, "flash", waitText(`[data-testid=flash]`, "1 order paid"))
 	screenshot(t, ctx, "iframe-credit-note")
 
 	// authorise a wallet, then revoke it
 	run(t, app, "wallets", click(`[data-testid=nav-wallets]`), chromedp.WaitVisible(chromedp.CSS(`#authorize`)))
 	submitConfirmed(t, app, "authorize", map[string]string{"address": testAddress, "ip": "192.0.2.7"})
-	run(t, app, "wallet listed", chromedp.WaitVisible(chromedp.CSS(`[data-testid=wallet-row]`)))
-	if got := text(t, app, `[data-testid=wallet-row]`); !strings.Contains(got, "192.0.2.7") {
-		t.Fatalf("wallet row = %q", got)
-	}
+	run(t, app, "wallet listed", waitText(`[data-testid=wallet-row]`, "192.0.2.7"))
 	screenshot(t, ctx, "iframe-wallet-authorised")
 	run(t, app, "revoke",
 		click(`[data-testid=wallet-row] [data-testid=submit]`),
@@ -121,9 +122,81 @@ func TestBrowserAdminInIframe(t *testing.T) {
 	// set a rate
 	run(t, app, "rates", click(`[data-testid=nav-rates]`), chromedp.WaitVisible(chromedp.CSS(`#set-rate`)))
 	submitConfirmed(t, app, "set-rate", map[string]string{"currency": "USD", "rate": "2.5"})
-	run(t, app, "rate shown", chromedp.WaitVisible(chromedp.CSS(`table[data-testid=current-rates]`)))
-	if got := text(t, app, `[data-testid=current-rates]`); !strings.Contains(got, "2.500000 XTR") {
-		t.Fatalf("current rates = %q", got)
-	}
+	run(t, app, "rate shown", waitText(`[data-testid=current-rates]`, "2.500000 XTR"))
 	screenshot(t, ctx, "iframe-rate-set")
+}
+
+// appBridgeStub stands in for App Bridge, which cannot load offline: its
+// idToken() fetches a freshly minted session token, and its toasts are kept.
+const appBridgeStub = `window.shopify = {
+	idToken: () => fetch("/test/id-token").then(r => r.text()),
+	toast: { show: (m) => { window.toasts = (window.toasts || []).concat([m]); } },
+};`
+
+// TestBrowserAppBridgePath runs the page with App Bridge present: htmx
+// requests then carry a fresh Shopify session token, which alone
+// authenticates them, and flash messages become toasts.
+func TestBrowserAppBridgePath(t *testing.T) {
+	assets := staticAssets(t)
+	ctx := browser(t)
+	var mu sync.Mutex
+	var bearers int
+	srv := startAdmin(t, seededEngine(t), assets, func(cfg *Config, app *fiber.App) {
+		cfg.AppBridgeURL = "/test/app-bridge.js"
+		app.Get("/test/app-bridge.js", func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderContentType, "text/javascript")
+			return c.SendString(appBridgeStub)
+		})
+		app.Get("/test/id-token", func(c *fiber.Ctx) error {
+			return c.SendString(mintIDToken(t, validIDToken(time.Now())))
+		})
+		// a request with a Bearer token loses its app session: the token
+		// alone must authenticate it
+		app.Use("/admin", func(c *fiber.Ctx) error {
+			if strings.HasPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ") {
+				c.Request().Header.Del(SessionHeader)
+				mu.Lock()
+				bearers++
+				mu.Unlock()
+			}
+			return c.Next()
+		})
+	})
+	run(t, ctx, "open the fake admin on the rates page", chromedp.Navigate(srv.adminURL+"?path=/admin/rates"))
+	app := frame(t, ctx, srv.appURL)
+	run(t, app, "rates", chromedp.WaitVisible(chromedp.CSS(`#set-rate`)))
+	if hidden := value(t, app, "tabs hidden", chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("nav.tabs")).display === "none"`)); !hidden {
+		t.Errorf("the in-page tabs show although App Bridge is present")
+	}
+	submitConfirmed(t, app, "set-rate", map[string]string{"currency": "EUR", "rate": "3"})
+	run(t, app, "rate shown", waitText(`[data-testid=current-rates]`, "3.000000 XTR"))
+	toasts := value(t, app, "toasts", chromedp.Evaluate[[]string](`window.toasts || []`))
+	if len(toasts) == 0 || toasts[len(toasts)-1] != "The EUR rate is set." {
+		t.Errorf("toasts = %q", toasts)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if bearers < 2 {
+		t.Fatalf("%d requests carried a Bearer token, want the submit and the confirm", bearers)
+	}
+	screenshot(t, ctx, "iframe-app-bridge")
+}
+
+// TestBrowserAppBridgeUnavailable points App Bridge at an address that
+// refuses connections, as when Shopify's CDN cannot be reached: the page
+// still works, with its own tabs.
+func TestBrowserAppBridgeUnavailable(t *testing.T) {
+	assets := staticAssets(t)
+	ctx := browser(t)
+	srv := startAdmin(t, seededEngine(t), assets, func(cfg *Config, _ *fiber.App) {
+		cfg.AppBridgeURL = "http://127.0.0.1:9/app-bridge.js"
+	})
+	run(t, ctx, "open the fake admin", chromedp.Navigate(srv.adminURL))
+	app := frame(t, ctx, srv.appURL)
+	run(t, app, "navigate with the in-page tabs",
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=nav-orders]`)),
+		click(`[data-testid=nav-orders]`),
+		waitText(`[data-testid=orders]`, "1001"),
+	)
+	screenshot(t, ctx, "iframe-no-app-bridge")
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/gofiber/fiber/v2"
+
+	"taripay/app/pay"
 )
 
 // artifacts is where browser tests leave their screenshots (gitignored).
@@ -78,7 +80,8 @@ type adminServer struct {
 	adminURL string // http://localhost:Q, the fake Shopify admin
 }
 
-func startAdmin(t *testing.T, eng Engine, staticFS http.FileSystem) *adminServer {
+// setup, when not nil, adjusts the config and adds test routes first.
+func startAdmin(t *testing.T, eng Engine, staticFS http.FileSystem, setup func(*Config, *fiber.App)) *adminServer {
 	t.Helper()
 	fake := httptest.NewUnstartedServer(nil)
 	fakeLn, err := net.Listen("tcp", "localhost:0")
@@ -93,13 +96,21 @@ func startAdmin(t *testing.T, eng Engine, staticFS http.FileSystem) *adminServer
 		t.Fatal(err)
 	}
 	appURL := "http://127.0.0.1:" + portOf(ln.Addr())
-	h := New(Config{
+	cfg := Config{
 		ClientID:       testClientID,
 		ClientSecrets:  []string{testSecret},
 		HtmxURL:        "/static/htmx.min.js",
 		FrameAncestors: []string{adminURL},
-	}, Deps{Engine: eng, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true, StrictRouting: true, CaseSensitive: true, Immutable: true})
+	if setup != nil {
+		setup(&cfg, app)
+	}
+	h := New(cfg, Deps{
+		Engine:  eng,
+		Snippet: func(base string) string { return pay.EmailSnippet(base, []byte("test-link-secret")) },
+		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
 	h.Register(app)
 	app.Use("/static", func(c *fiber.Ctx) error {
 		f, err := staticFS.Open(strings.TrimPrefix(c.Path(), "/static/"))
@@ -233,6 +244,14 @@ func value[T any](t *testing.T, ctx context.Context, step string, a chromedp.Act
 		t.Fatalf("%s: %v", step, err)
 	}
 	return v
+}
+
+// waitText waits until an element's text contains want.
+func waitText(sel, want string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](`(document.querySelector(`+strconv.Quote(sel)+`)?.textContent || "").includes(`+strconv.Quote(want)+`)`)(ctx, tg)
+		return err
+	})
 }
 
 // text reads an element's text.

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"time"
 
 	"taripay/engine"
 )
@@ -33,6 +34,7 @@ type fakeEngine struct {
 	roles            func(address string) ([]engine.Role, error)
 	updateRoles      func(ctx context.Context, address string, grant, revoke []engine.Role) error
 	dashboard        func(days int) (engine.Dashboard, error)
+	retrySideEffect  func(ctx context.Context, id int64, retryAt time.Time, cause string, final bool) error
 }
 
 var errNotFaked = engine.Errorf(engine.EINTERNAL, nil, "not faked")
@@ -180,4 +182,10 @@ func (f *fakeEngine) Dashboard(_ context.Context, days int) (engine.Dashboard, e
 		return engine.Dashboard{}, nil
 	}
 	return f.dashboard(days)
+}
+func (f *fakeEngine) RetrySideEffect(ctx context.Context, id int64, retryAt time.Time, cause string, final bool) error {
+	if f.retrySideEffect == nil {
+		return errNotFaked
+	}
+	return f.retrySideEffect(ctx, id, retryAt, cause, final)
 }

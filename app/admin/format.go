@@ -54,8 +54,8 @@ func parseXTR(s string) (engine.MicroTari, error) {
 	if s == "" || len(s) > 24 {
 		return 0, errAmount
 	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 6 || !digits(whole) || (frac != "" && !digits(frac)) {
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || (dot && frac == "") || len(frac) > 6 || !digits(whole) || !digits(frac) {
 		return 0, errAmount
 	}
 	w, err := strconv.ParseInt(whole, 10, 64)

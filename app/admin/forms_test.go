@@ -141,6 +141,20 @@ func TestFormsRejectBadInput(t *testing.T) {
 	}
 }
 
+// TestHostilePathNotReflected asks for an order whose id is markup.
+func TestHostilePathNotReflected(t *testing.T) {
+	hs := newHarness(t, unchangingEngine(t))
+	for _, path := range []string{"/admin/orders/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/admin/customers/%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"} {
+		resp, body := hs.do(t, "GET", path, nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+		if resp.StatusCode != 404 {
+			t.Errorf("%s: status %d", path, resp.StatusCode)
+		}
+		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Errorf("%s: reflected unescaped: %s", path, body)
+		}
+	}
+}
+
 // TestFormsKeepValues checks that a rejected form shows what was typed, escaped.
 func TestFormsKeepValues(t *testing.T) {
 	hs := newHarness(t, unchangingEngine(t))

@@ -43,9 +43,13 @@ const DefaultAppBridgeURL = "https://cdn.shopify.com/shopifycloud/app-bridge.js"
 type Deps struct {
 	Engine  Engine
 	Install Installer
-	Shopify ShopifyStatus
-	// Snippet returns the order-email snippet with the claim link.
-	Snippet func() string
+	Shopify Shopify
+	// Rates sets exchange rates; nil uses Engine. The Shopify integration
+	// passes itself, so a rate set here also reaches storefront prices.
+	Rates RateSetter
+	// Snippet returns the order-email snippet with the claim link, for the
+	// server at baseURL.
+	Snippet func(baseURL string) string
 	Now     func() time.Time
 	Log     *slog.Logger
 }
@@ -64,9 +68,11 @@ type Connection struct {
 	ExpiresAt *time.Time
 }
 
-// ShopifyStatus reports the storefront's state for the setup checklist.
-type ShopifyStatus interface {
+// Shopify is the storefront's webhook set-up, for the setup checklist; its
+// methods return shopify.ErrNotConfigured without an Admin API client.
+type Shopify interface {
 	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
+	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
 }
 
 // Handler serves the embedded admin pages.
@@ -87,6 +93,9 @@ func New(cfg Config, deps Deps) *Handler {
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
+	}
+	if deps.Rates == nil {
+		deps.Rates = deps.Engine
 	}
 	if deps.Log == nil {
 		deps.Log = slog.Default()
@@ -118,6 +127,7 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Post("/orders/:id/memo", h.orderMemo)
 	g.Post("/orders/:id/reassign", h.orderReassign)
 	g.Post("/orders/:id/reset", h.orderReset)
+	g.Post("/orders/:id/sync/:job/retry", h.syncRetry)
 	g.Get("/customers", h.customerList)
 	g.Get("/customers/:id", h.customerShow)
 	g.Post("/customers/:id/credit", h.creditIssue)
@@ -130,6 +140,7 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Get("/roles", h.roleShow)
 	g.Post("/roles", h.roleGrant)
 	g.Get("/setup", h.setupShow)
+	g.Post("/setup/webhooks", h.webhooksEnsure)
 }
 
 // Engine is everything the admin asks of the payment engine; each page file
@@ -137,6 +148,7 @@ func (h *Handler) Register(r fiber.Router) {
 type Engine interface {
 	orderReader
 	orderActions
+	syncService
 	customerService
 	walletService
 	rateService

@@ -47,6 +47,10 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 	for _, s := range effects {
 		row := syncRow(s)
 		row.Href = ""
+		if s.State == engine.SideEffectFailed {
+			f := retryForm(o.OrderID, s.ID)
+			row.Retry = &f
+		}
 		d.Sync = append(d.Sync, row)
 	}
 	for _, a := range orderActionsFor(o) {

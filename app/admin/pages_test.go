@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -163,7 +164,7 @@ func TestPagesRender(t *testing.T) {
 		},
 	}
 	hs := newHarness(t, eng)
-	hs.h.deps.Snippet = func() string { return `<a href="{{ order.id }}">Pay with Tari</a>` }
+	hs.h.deps.Snippet = func(base string) string { return `<a href="` + base + `/{{ order.id }}">Pay with Tari</a>` }
 	tests := []struct{ path, testid, text string }{
 		{"/admin", "received-today", "1.500000 XTR"},
 		{"/admin", "chart", ""},
@@ -175,7 +176,7 @@ func TestPagesRender(t *testing.T) {
 		{"/admin/wallets", "wallets", "192.0.2.1"},
 		{"/admin/rates", "current-rates", "2.500000 XTR"},
 		{"/admin/roles?address=" + testAddress, "roles", "write"},
-		{"/admin/setup", "snippet", `<a href="{{ order.id }}">Pay with Tari</a>`},
+		{"/admin/setup", "snippet", `<a href="http://example.com/{{ order.id }}">Pay with Tari</a>`},
 		{"/admin/setup", "checklist", "1 wallet; last seen 2026-11-23 09:00"},
 	}
 	for _, tt := range tests {
@@ -199,17 +200,27 @@ func TestPagesRender(t *testing.T) {
 	}
 }
 
-type fakeShopify []shopify.Subscription
+type fakeShopify struct {
+	subs    []shopify.Subscription
+	ensured []string // the public URLs EnsureWebhooks was called with
+}
 
-func (f fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) { return f, nil }
+func (f *fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) {
+	return f.subs, nil
+}
+
+func (f *fakeShopify) EnsureWebhooks(_ context.Context, publicURL string) ([]shopify.EnsureResult, error) {
+	f.ensured = append(f.ensured, publicURL)
+	return []shopify.EnsureResult{{Topic: "orders/create", Action: "created"}, {Topic: "orders/updated", Action: "present"}}, nil
+}
 
 func TestSetupWebhookCheck(t *testing.T) {
-	all := fakeShopify{}
+	var all []shopify.Subscription
 	for _, topic := range []string{"ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED", "ORDER_TRANSACTIONS_CREATE", "PRODUCTS_UPDATE", "APP_UNINSTALLED"} {
 		all = append(all, shopify.Subscription{Topic: topic})
 	}
 	for name, tc := range map[string]struct {
-		subs fakeShopify
+		subs []shopify.Subscription
 		want string
 	}{
 		"all registered": {all, "Done Webhooks registered 6 subscriptions"},
@@ -217,12 +228,69 @@ func TestSetupWebhookCheck(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			hs := newHarness(t, &fakeEngine{})
-			hs.h.deps.Shopify = tc.subs
+			hs.h.deps.Shopify = &fakeShopify{subs: tc.subs}
 			_, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
 			got := strings.Join(strings.Fields(parse(t, body).Find(`[data-testid=check]`).Eq(1).Text()), " ")
 			if got != tc.want {
 				t.Fatalf("webhook check = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestSyncRetry(t *testing.T) {
+	var retried []string
+	eng := &fakeEngine{
+		order: func(string) (engine.Order, error) {
+			return engine.Order{OrderID: "1001", Status: engine.OrderPaid}, nil
+		},
+		sideEffects: func(string) ([]engine.SideEffect, error) {
+			return []engine.SideEffect{
+				{ID: 7, OrderID: "1001", Kind: engine.SideEffectMarkPaid, State: engine.SideEffectFailed, LastError: "THROTTLED"},
+				{ID: 8, OrderID: "1001", Kind: engine.SideEffectCancel, State: engine.SideEffectDone},
+			}, nil
+		},
+		retrySideEffect: func(_ context.Context, id int64, at time.Time, cause string, final bool) error {
+			retried = append(retried, fmt.Sprintf("%d %v %s %v", id, at.Equal(testNow), cause, final))
+			return nil
+		},
+	}
+	hs := newHarness(t, eng)
+	_, body := hs.do(t, "GET", "/admin/orders/1001", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+	doc := parse(t, body)
+	if doc.Find(`#retry-7`).Length() != 1 || doc.Find(`#retry-8`).Length() != 0 {
+		t.Fatalf("retry forms: %s", body)
+	}
+	if resp, _ := hs.do(t, "POST", "/admin/orders/1001/sync/8/retry", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 422 {
+		t.Fatalf("retrying a done call: %d", resp.StatusCode)
+	}
+	if resp, _ := hs.do(t, "POST", "/admin/orders/1001/sync/99/retry", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 404 {
+		t.Fatalf("retrying another order's call: %d", resp.StatusCode)
+	}
+	if _, body := hs.do(t, "POST", "/admin/orders/1001/sync/7/retry", url.Values{}, hs.htmx()); !strings.Contains(body, "again now?") || len(retried) != 0 {
+		t.Fatalf("no confirm step: %v %s", retried, body)
+	}
+	resp, _ := hs.do(t, "POST", "/admin/orders/1001/sync/7/retry", url.Values{"confirm": {"yes"}}, hs.htmx())
+	want := "7 true retry requested by admin:" + testShop + "/42 false"
+	if resp.StatusCode != 200 || len(retried) != 1 || retried[0] != want {
+		t.Fatalf("retry: %d %v, want [%s]", resp.StatusCode, retried, want)
+	}
+}
+
+func TestWebhooksEnsure(t *testing.T) {
+	hs := newHarness(t, &fakeEngine{})
+	fake := &fakeShopify{}
+	hs.h.deps.Shopify = fake
+	_, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+	if parse(t, body).Find(`#webhooks`).Length() != 1 {
+		t.Fatalf("no register form while webhooks are missing")
+	}
+	_, body = hs.do(t, "POST", "/admin/setup/webhooks", url.Values{}, hs.htmx())
+	if !strings.Contains(body, "at http://example.com/shopify/webhook/") || len(fake.ensured) != 0 {
+		t.Fatalf("confirm step: %v %s", fake.ensured, body)
+	}
+	resp, body := hs.do(t, "POST", "/admin/setup/webhooks", url.Values{"confirm": {"yes"}}, hs.htmx())
+	if resp.StatusCode != 200 || len(fake.ensured) != 1 || fake.ensured[0] != "http://example.com" || !strings.Contains(body, "Webhooks: orders/create created.") {
+		t.Fatalf("ensure: %d %v %s", resp.StatusCode, fake.ensured, body)
 	}
 }

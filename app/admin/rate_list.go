@@ -12,6 +12,11 @@ import (
 type rateService interface {
 	ExchangeRates(ctx context.Context) ([]engine.ExchangeRate, error)
 	ExchangeRateHistory(ctx context.Context, currency string, limit int) ([]engine.ExchangeRate, error)
+	RateSetter
+}
+
+// RateSetter records a new exchange rate.
+type RateSetter interface {
 	SetExchangeRate(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error)
 }
 

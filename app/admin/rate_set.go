@@ -48,7 +48,7 @@ func (h *Handler) rateSet(c *fiber.Ctx) error {
 		f.Confirm = "Price new " + currency + " orders at " + xtr(rate) + " per " + currency + "?"
 		return render(c, view.FormView(f))
 	}
-	if _, err := h.deps.Engine.SetExchangeRate(actorCtx(c), currency, rate); err != nil {
+	if _, err := h.deps.Rates.SetExchangeRate(actorCtx(c), currency, rate); err != nil {
 		f := rateForm(vals, nil)
 		f.Error = h.userMessage(c, err)
 		return formFail(c, view.FormView(f))

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,14 +31,17 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	}
 	checks = append(checks, conn)
 
-	hooks := view.Check{Label: "Webhooks registered", Detail: "Shopify is not configured."}
+	hooks := view.Check{Label: "Webhooks registered", Detail: "Not checked: no Admin API client is configured."}
+	canRegister := false
 	if h.deps.Shopify != nil {
 		subs, err := h.deps.Shopify.Subscriptions(ctx)
 		switch missing := missingTopics(subs); {
+		case errors.Is(err, shopify.ErrNotConfigured):
 		case err != nil:
 			hooks.Detail = "Could not ask Shopify: " + h.userMessage(c, err)
 		case len(missing) > 0:
 			hooks.Detail = "Missing: " + strings.Join(missing, ", ")
+			canRegister = true
 		default:
 			hooks.OK, hooks.Detail = true, plural(len(subs), "subscription")
 		}
@@ -67,8 +71,12 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	checks = append(checks, rate)
 
 	p := view.SetupPage{Layout: h.layout(c, "Setup", "setup"), Checks: checks}
+	if canRegister {
+		f := webhooksForm()
+		p.Register = &f
+	}
 	if h.deps.Snippet != nil {
-		p.Snippet = h.deps.Snippet()
+		p.Snippet = h.deps.Snippet(c.BaseURL())
 	}
 	return render(c, view.SetupView(p))
 }

@@ -48,10 +48,6 @@ func errAuthValidation(s string) *Error {
 	return &Error{Status: http.StatusUnauthorized, Message: "Authentication Error. Login token signature is invalid. " + s}
 }
 
-func errForbiddenPeer() *Error {
-	return &Error{Status: http.StatusForbidden, Message: "Authentication Error. Request was made from a forbidden peer"}
-}
-
 func errInsufficientPermissions(s string) *Error {
 	return &Error{Status: http.StatusForbidden, Message: "Insufficient Permissions. " + s}
 }

@@ -63,6 +63,12 @@ type Config struct {
 	// SuperAdmins are granted super_admin at every start (TPG_SUPER_ADMIN).
 	SuperAdmins []tari.Address
 
+	// ShopifyAPIKey and ShopifyAPISecret are the app's client id and secret
+	// (TPG_SHOPIFY_API_KEY, TPG_SHOPIFY_API_SECRET); the embedded admin
+	// verifies session tokens with them and is off without them.
+	ShopifyAPIKey    string
+	ShopifyAPISecret string
+
 	// Shopify holds the TPG_SHOPIFY_* settings; ShopifyEnabled is false when
 	// none is set, and the server then runs without Shopify.
 	Shopify        shopify.Config
@@ -153,6 +159,8 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 		ExpiryInterval:            p.interval("TPG_EXPIRY_INTERVAL", DefaultExpiryInterval),
 		SuperAdmins:               p.addresses("TPG_SUPER_ADMIN"),
 		ClaimLinkSecret:           p.str("TPG_CLAIM_LINK_SECRET", ""),
+		ShopifyAPIKey:             p.str("TPG_SHOPIFY_API_KEY", ""),
+		ShopifyAPISecret:          p.str("TPG_SHOPIFY_API_SECRET", ""),
 	}
 	if p.err != nil {
 		return Config{}, p.err

@@ -92,7 +92,7 @@ func TestPageInChromium(t *testing.T) {
 	})`))
 	must(err)
 	shot(t, ctx, "pay-page-360.png")
-	if r.Lang != "en" || r.InnerWidth != 360 || r.ScrollWidth > r.ClientWidth || r.ImagesNoAlt != 0 || r.QRLoaded != 1 || r.Unlabelled != 0 {
+	if r.Lang != "en" || r.InnerWidth != 360 || r.ScrollWidth > r.ClientWidth || r.ImagesNoAlt != 0 || r.QRLoaded != 1 || r.Unlabelled != 0 || r.CopyButtons != 3 {
 		t.Errorf("page at 360 px: %+v", r)
 	}
 

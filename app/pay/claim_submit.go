@@ -34,8 +34,7 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 		form.Address, form.Signature, form.Error = address, signature, msg
 		p.Claim = &form
 		if p.Payment == nil {
-			// A closed order has no claim section; put the error up top.
-			p.Notice = ""
+			// A closed order has no claim section: the error joins the reason.
 			p.Closed = msg + " " + p.Closed
 		}
 		return render(c, status, views.Pay(p))
@@ -54,6 +53,10 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 	case errors.Is(err, engine.ErrClaimedByOther):
 		return fail(http.StatusConflict, "This order is already claimed by another address. Pay from that address, or contact the shop.")
 	case errors.Is(err, engine.ErrOrderClosed):
+		// It closed since we loaded it: show why.
+		if fresh, err := h.eng.OrderByClaimToken(ctx, o.ClaimToken); err == nil {
+			o = fresh
+		}
 		return fail(http.StatusConflict, "This order cannot be claimed.")
 	case errors.Is(err, engine.ErrOrderNotFound):
 		return done(h.notFound(c))
@@ -62,7 +65,10 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 		return fail(http.StatusInternalServerError, "Something went wrong while recording your claim. Nothing was changed; please try again in a minute.")
 	}
 	h.log.InfoContext(ctx, "order claimed from pay page", slog.String("order_id", o.OrderID), slog.String("address", claimant))
-	return c.Redirect("/pay/"+o.ClaimToken+"?claimed=1", http.StatusSeeOther)
+	if err := h.flash.add(c, "Claim accepted: this order is linked to your address."); err != nil {
+		h.log.WarnContext(ctx, "pay page: claim notice", slog.String("order_id", o.OrderID), slog.Any("error", err))
+	}
+	return c.Redirect("/pay/"+o.ClaimToken, http.StatusSeeOther)
 }
 
 // parseClaim reads the pasted address and signature (or the whole JSON that

@@ -239,3 +239,97 @@ func (a *Admin) UpdateSubscription(ctx context.Context, id, callbackURL string) 
 	}
 	return checkUserErrors("UpdateWebhook", resp.WebhookSubscriptionUpdate.UserErrors)
 }
+
+const rateDefinitionQuery = `query RateDefinition {
+  metaobjectDefinitionByType(type: "tari_price") { id fieldDefinitions { key } }
+}`
+
+const createRateDefinitionMutation = `mutation CreateRateDefinition($definition: MetaobjectDefinitionCreateInput!) {
+  metaobjectDefinitionCreate(definition: $definition) { metaobjectDefinition { id } userErrors { field message } }
+}`
+
+const addRateFieldMutation = `mutation AddRateField($id: ID!, $definition: MetaobjectDefinitionUpdateInput!) {
+  metaobjectDefinitionUpdate(id: $id, definition: $definition) { metaobjectDefinition { id } userErrors { field message } }
+}`
+
+// EnsureRateField makes sure the tari_price metaobject definition exists,
+// readable by the storefront, with a field for currency: the reference left
+// creating it to the merchant, and an upsert to a missing field fails.
+func (a *Admin) EnsureRateField(ctx context.Context, currency string) error {
+	key := strings.ToLower(currency)
+	field := map[string]any{"key": key, "name": strings.ToUpper(currency) + " rate (µT per unit)", "type": "number_integer"}
+	var def struct {
+		Definition *struct {
+			ID               string `json:"id"`
+			FieldDefinitions []struct {
+				Key string `json:"key"`
+			} `json:"fieldDefinitions"`
+		} `json:"metaobjectDefinitionByType"`
+	}
+	if err := a.query(ctx, "RateDefinition", rateDefinitionQuery, nil, &def); err != nil {
+		return err
+	}
+	var resp struct {
+		Create struct {
+			UserErrors []userError `json:"userErrors"`
+		} `json:"metaobjectDefinitionCreate"`
+		Update struct {
+			UserErrors []userError `json:"userErrors"`
+		} `json:"metaobjectDefinitionUpdate"`
+	}
+	if def.Definition == nil {
+		vars := map[string]any{"definition": map[string]any{
+			"type": "tari_price", "name": "Tari price", "access": map[string]any{"storefront": "PUBLIC_READ"},
+			"fieldDefinitions": []any{field},
+		}}
+		if err := a.query(ctx, "CreateRateDefinition", createRateDefinitionMutation, vars, &resp); err != nil {
+			return err
+		}
+		return checkUserErrors("CreateRateDefinition", resp.Create.UserErrors)
+	}
+	for _, f := range def.Definition.FieldDefinitions {
+		if f.Key == key {
+			return nil
+		}
+	}
+	vars := map[string]any{"id": def.Definition.ID, "definition": map[string]any{
+		"fieldDefinitions": []any{map[string]any{"create": field}},
+	}}
+	if err := a.query(ctx, "AddRateField", addRateFieldMutation, vars, &resp); err != nil {
+		return err
+	}
+	return checkUserErrors("AddRateField", resp.Update.UserErrors)
+}
+
+const createPriceDefinitionMutation = `mutation CreateTariPriceDefinition($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) { createdDefinition { id } userErrors { field message code } }
+}`
+
+// EnsureTariPriceDefinition makes sure the variants' custom.tari_price
+// metafield is defined and readable by the storefront; "already taken" is
+// success.
+func (a *Admin) EnsureTariPriceDefinition(ctx context.Context) error {
+	var resp struct {
+		Create struct {
+			UserErrors []struct {
+				userError
+				Code string `json:"code"`
+			} `json:"userErrors"`
+		} `json:"metafieldDefinitionCreate"`
+	}
+	vars := map[string]any{"definition": map[string]any{
+		"name": "Tari price", "namespace": "custom", "key": "tari_price", "type": "number_integer",
+		"ownerType": "PRODUCTVARIANT", "description": "Price in µT, kept in step with the exchange rate by taripay",
+		"access": map[string]any{"storefront": "PUBLIC_READ"},
+	}}
+	if err := a.query(ctx, "CreateTariPriceDefinition", createPriceDefinitionMutation, vars, &resp); err != nil {
+		return err
+	}
+	var errs []userError
+	for _, e := range resp.Create.UserErrors {
+		if e.Code != "TAKEN" {
+			errs = append(errs, e.userError)
+		}
+	}
+	return checkUserErrors("CreateTariPriceDefinition", errs)
+}

@@ -76,14 +76,16 @@ func TestAdminUnreachableIsTemporary(t *testing.T) {
 	}
 }
 
-func TestServiceWebhooks(t *testing.T) {
+func TestServiceSubscriptions(t *testing.T) {
 	h := newHarness(t)
 	if _, err := EnsureWebhooks(context.Background(), h.admin, "https://x.example"); err != nil {
 		t.Fatal(err)
 	}
-	s := &Service{admin: h.admin}
-	topics, err := s.Webhooks(context.Background())
-	if err != nil || len(topics) != 6 || topics[0] != "orders/create" {
-		t.Errorf("topics = %v, %v", topics, err)
+	subs, err := (&Service{admin: h.admin}).Subscriptions(context.Background())
+	if err != nil || len(subs) != 6 || subs[0].Topic != "ORDERS_CREATE" || subs[0].CallbackURL != "https://x.example/shopify/webhook/orders/create" {
+		t.Errorf("subscriptions = %v, %v", subs, err)
+	}
+	if _, err := (&Service{}).Subscriptions(context.Background()); !errors.Is(err, ErrNotConfigured) {
+		t.Errorf("without Shopify: %v", err)
 	}
 }

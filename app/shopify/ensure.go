@@ -41,7 +41,7 @@ func EnsureWebhooks(ctx context.Context, admin SubscriptionAdmin, publicURL stri
 		if strings.HasPrefix(topic, "customers/") || topic == "shop/redact" {
 			continue
 		}
-		enum := topicEnum(topic)
+		enum := TopicEnum(topic)
 		url := strings.TrimRight(publicURL, "/") + "/shopify/webhook/" + topic
 		r := EnsureResult{Topic: topic, CallbackURL: url, Action: "present"}
 		switch s, ok := byTopic[enum]; {
@@ -61,5 +61,5 @@ func EnsureWebhooks(ctx context.Context, admin SubscriptionAdmin, publicURL stri
 	return out, nil
 }
 
-// topicEnum is a topic's GraphQL name: orders/create is ORDERS_CREATE.
-func topicEnum(topic string) string { return strings.ToUpper(strings.ReplaceAll(topic, "/", "_")) }
+// TopicEnum is a topic's GraphQL name: orders/create is ORDERS_CREATE.
+func TopicEnum(topic string) string { return strings.ToUpper(strings.ReplaceAll(topic, "/", "_")) }

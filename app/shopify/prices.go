@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"taripay/engine"
 )
@@ -18,6 +19,8 @@ type CatalogAdmin interface {
 	VariantsByID(ctx context.Context, ids []string) ([]VariantPrice, error)
 	SetTariPrices(ctx context.Context, prices map[string]string) error
 	UpsertRate(ctx context.Context, currency, microTari string) error
+	EnsureRateField(ctx context.Context, currency string) error
+	EnsureTariPriceDefinition(ctx context.Context) error
 }
 
 // RateReader reads the stored exchange rates.
@@ -34,11 +37,14 @@ type Prices struct {
 	admin CatalogAdmin
 	rates RateReader
 	log   *slog.Logger
+
+	mu      sync.Mutex
+	defined map[string]bool // definitions known to exist: "" for the metafield, else a currency
 }
 
 // NewPrices returns the price synchroniser.
 func NewPrices(admin CatalogAdmin, rates RateReader, log *slog.Logger) *Prices {
-	return &Prices{admin: admin, rates: rates, log: log}
+	return &Prices{admin: admin, rates: rates, log: log, defined: map[string]bool{}}
 }
 
 // SyncResult says what a sync changed.
@@ -59,6 +65,9 @@ func (p *Prices) Sync(ctx context.Context, currency string) (SyncResult, error) 
 	if err != nil {
 		return res, fmt.Errorf("rate for %s: %w", currency, err)
 	}
+	if err := p.define(ctx, currency, p.admin.EnsureRateField); err != nil {
+		return res, err
+	}
 	if err := p.admin.UpsertRate(ctx, currency, FormatMicroTari(rate.Rate)); err != nil {
 		return res, err
 	}
@@ -68,6 +77,9 @@ func (p *Prices) Sync(ctx context.Context, currency string) (SyncResult, error) 
 	}
 	if shopCur != currency {
 		return res, nil // variant prices are in the shop currency: this rate does not price them
+	}
+	if err := p.define(ctx, "", func(ctx context.Context, _ string) error { return p.admin.EnsureTariPriceDefinition(ctx) }); err != nil {
+		return res, err
 	}
 	w := p.writer(&res)
 	for after := ""; ; {
@@ -126,6 +138,23 @@ func (p *Prices) SyncProduct(ctx context.Context, prod Product) error {
 		return err
 	}
 	p.log.Info("shopify product prices checked", "product", string(prod.ID), "checked", res.Checked, "updated", res.Updated)
+	return nil
+}
+
+// define runs ensure once per process for a definition key.
+func (p *Prices) define(ctx context.Context, key string, ensure func(context.Context, string) error) error {
+	p.mu.Lock()
+	done := p.defined[key]
+	p.mu.Unlock()
+	if done {
+		return nil
+	}
+	if err := ensure(ctx, key); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	p.defined[key] = true
+	p.mu.Unlock()
 	return nil
 }
 

@@ -65,6 +65,29 @@ func TestPricesSync(t *testing.T) {
 	if _, err := p.Sync(context.Background(), "GBP"); err == nil {
 		t.Error("synced a currency without a rate")
 	}
+
+	// The definitions were created once each, readable by the storefront.
+	fields, priceDefined := h.fake.Definitions()
+	if fmt.Sprint(fields) != "[eur usd]" || !priceDefined {
+		t.Errorf("definitions: rate fields %v, tari_price defined %v", fields, priceDefined)
+	}
+	if _, err := p.Sync(context.Background(), "USD"); err != nil {
+		t.Fatal(err)
+	}
+	for op, want := range map[string]int{"CreateRateDefinition": 1, "AddRateField": 1, "CreateTariPriceDefinition": 1} {
+		if n := len(h.fake.Calls(op)); n != want {
+			t.Errorf("%s called %d times, want %d", op, n, want)
+		}
+	}
+	def := h.fake.Calls("CreateRateDefinition")[0].Variables["definition"].(map[string]any)
+	if def["access"].(map[string]any)["storefront"] != "PUBLIC_READ" {
+		t.Errorf("rate definition = %v", def)
+	}
+	// A new process finds the definitions in place.
+	p2 := NewPrices(h.admin, rateTable{"USD": 10_000_000}, slog.New(slog.DiscardHandler))
+	if _, err := p2.Sync(context.Background(), "USD"); err != nil {
+		t.Fatalf("sync over existing definitions: %v", err)
+	}
 }
 
 func TestPricesSyncProduct(t *testing.T) {

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"taripay/engine"
 )
 
@@ -154,25 +156,45 @@ func (s *Service) EnsureWebhooks(ctx context.Context, publicURL string) ([]Ensur
 	return EnsureWebhooks(ctx, s.admin, publicURL)
 }
 
-// Webhooks lists the topics the shop has subscribed taripay to, for the
-// admin's setup checklist.
-func (s *Service) Webhooks(ctx context.Context) ([]string, error) {
+// Subscriptions lists the shop's webhook subscriptions, for the admin's
+// setup checklist.
+func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	if s.admin == nil {
 		return nil, ErrNotConfigured
 	}
-	subs, err := s.admin.Subscriptions(ctx)
-	if err != nil {
-		return nil, err
+	return s.admin.Subscriptions(ctx)
+}
+
+// RescanOpenOrders answers POST /api/rescan_open_orders: every open
+// Shopify order goes through the orders/create logic, and the reply lists a
+// JsonResponse per order (api.md §1.2 #43). It is nil without the Admin API.
+func (s *Service) RescanOpenOrders() fiber.Handler {
+	if s.admin == nil {
+		return nil
 	}
-	var topics []string
-	for _, sub := range subs {
-		for _, t := range Topics {
-			if topicEnum(t) == sub.Topic {
-				topics = append(topics, t)
+	return func(c *fiber.Ctx) error {
+		ctx := c.UserContext()
+		replies := []webhookReply{}
+		for after := ""; ; {
+			orders, next, err := s.admin.OpenOrders(ctx, after)
+			if err != nil {
+				s.log.Error("rescan open orders", "err", err)
+				return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "Cannot complete this request. " + err.Error()})
+			}
+			for _, o := range orders {
+				msg, err := s.handler.createOrder(ctx, o)
+				if err != nil {
+					s.log.Warn("rescanned order not stored", "order_id", string(o.ID), "err", err)
+					replies = append(replies, webhookReply{false, replyMessage(err)})
+					continue
+				}
+				replies = append(replies, webhookReply{true, msg})
+			}
+			if after = next; after == "" {
+				return c.JSON(replies)
 			}
 		}
 	}
-	return topics, nil
 }
 
 // ErrNotConfigured is returned by admin actions that need the Admin API.

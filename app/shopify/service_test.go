@@ -2,9 +2,15 @@ package shopify
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/shopify/shopifytest"
 	"taripay/engine"
@@ -89,4 +95,58 @@ type memStoreWithCaptures struct {
 
 func newMemStoreWithCaptures() memStoreWithCaptures {
 	return memStoreWithCaptures{newMemStore(), &captureLog{}}
+}
+
+func TestServiceRescanOpenOrders(t *testing.T) {
+	fake := shopifytest.New(t)
+	for i := range 30 {
+		fake.AddOrder(shopifytest.Order{ID: fmt.Sprint(820982911946154500 + i), Name: fmt.Sprintf("#%d", 1000+i),
+			CreatedAt: "2026-11-20T14:01:22+03:00", Currency: "USD", TotalPrice: "10.50", CustomerID: "115310627314723954"})
+	}
+	fake.AddOrder(shopifytest.Order{ID: "1", Cancelled: true})
+	fake.AddOrder(shopifytest.Order{ID: "2", CreatedAt: "2026-11-20T14:01:22Z", Currency: "JPY", TotalPrice: "1500"})
+	eng := &serviceEngine{fakeEngine: &fakeEngine{rates: map[string]engine.MicroTari{"USD": 10_000_000}, orders: map[string]engine.NewOrder{}},
+		memOutbox: &memOutbox{now: time.Now, leased: map[int64]time.Time{}}}
+	eng.orders["820982911946154500"] = engine.NewOrder{OrderID: "820982911946154500"}
+	s, err := New(Deps{
+		Config: Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token, PriceField: PriceTotal},
+		Engine: eng, Store: newMemStoreWithCaptures(), Now: time.Now, Log: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := fiber.New()
+	app.Post("/api/rescan_open_orders", s.RescanOpenOrders())
+	resp, err := app.Test(httptest.NewRequest(http.MethodPost, "/api/rescan_open_orders", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replies []webhookReply
+	if err := json.NewDecoder(resp.Body).Decode(&replies); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d, %v", resp.StatusCode, err)
+	}
+	counts := map[string]int{}
+	for _, r := range replies {
+		counts[r.Message]++
+	}
+	want := map[string]int{"Order processed successfully.": 29, "Order already exists.": 1,
+		"Unsupported currency: The requested exchange rate does not exist: JPY": 1}
+	if len(replies) != 31 || fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("replies = %v", counts)
+	}
+	if o := eng.orders["820982911946154529"]; o.TotalPrice != 105_000_000 || o.CustomerID != "115310627314723954" || *o.AltID != "#1029" {
+		t.Errorf("order = %+v", o)
+	}
+	if n := len(fake.Calls("OpenOrders")); n != 2 {
+		t.Errorf("%d pages read, want 2", n)
+	}
+
+	fake.FailNext("OpenOrders", 1, http.StatusServiceUnavailable)
+	resp, _ = app.Test(httptest.NewRequest(http.MethodPost, "/api/rescan_open_orders", nil))
+	if resp.StatusCode != 400 {
+		t.Errorf("Shopify outage answered %d", resp.StatusCode)
+	}
+	if (&Service{}).RescanOpenOrders() != nil {
+		t.Error("a Service without the Admin API serves rescans")
+	}
 }

@@ -180,6 +180,7 @@ type SyncRow struct {
 	Attempts string
 	Next     string
 	Error    string
+	Retry    *Form // for a failed job on the order's page
 }
 
 // CustomerListPage lists customer ids and looks one up.
@@ -289,8 +290,9 @@ type RolesSection struct {
 // SetupPage is the setup checklist.
 type SetupPage struct {
 	Layout
-	Checks  []Check
-	Snippet string
+	Checks   []Check
+	Register *Form // subscribes the shop to taripay's webhooks, when some are missing
+	Snippet  string
 }
 
 // Check is one line of the setup checklist.

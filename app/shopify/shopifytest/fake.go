@@ -40,7 +40,8 @@ type Transaction struct {
 	ParentID           string
 }
 
-// Order is a fake order: just the state taripay's re-checks read.
+// Order is a fake order: the state taripay's re-checks read, and what a
+// rescan of open orders returns.
 type Order struct {
 	ID              string
 	Name            string
@@ -48,6 +49,12 @@ type Order struct {
 	Restocked       bool
 	FinancialStatus string // PENDING, AUTHORIZED, PARTIALLY_PAID, PAID
 	Transactions    []Transaction
+
+	CreatedAt  string // RFC 3339
+	Currency   string // shop currency
+	TotalPrice string
+	CustomerID string
+	Note       string
 }
 
 // Variant is a fake product variant with its Tari price metafield.
@@ -76,6 +83,8 @@ type Fake struct {
 	orders        map[string]*Order
 	variants      []*Variant
 	rates         map[string]string
+	rateDef       map[string]bool // the tari_price metaobject definition's fields; nil until created
+	priceDefined  bool            // the custom.tari_price metafield definition exists
 	subscriptions []map[string]string
 	nextID        int
 	arrived       chan string
@@ -144,6 +153,18 @@ func (f *Fake) Rates() map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// Definitions reports the tari_price metaobject definition's fields (nil
+// when it does not exist) and whether custom.tari_price is defined.
+func (f *Fake) Definitions() (rateFields []string, priceDefined bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for k := range f.rateDef {
+		rateFields = append(rateFields, k)
+	}
+	slices.Sort(rateFields)
+	return rateFields, f.priceDefined
 }
 
 // Subscriptions returns the webhook subscriptions as topic → URI.
@@ -359,6 +380,8 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		o.Cancelled = true
 		o.Restocked, _ = vars["restock"].(bool)
 		return mutation("orderCancel", "orderCancelUserErrors", ""), nil
+	case "OpenOrders":
+		return f.openOrders(vars), nil
 	case "ShopCurrency":
 		return map[string]any{"shop": map[string]any{"currencyCode": f.Currency}}, nil
 	case "Variants":
@@ -397,10 +420,59 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		for _, fl := range fields {
 			m, _ := fl.(map[string]any)
 			k, _ := m["key"].(string)
-			v, _ := m["value"].(string)
-			f.rates[k] = v
+			if !f.rateDef[k] {
+				return mutation("metaobjectUpsert", "userErrors", "Field definition \""+k+"\" does not exist"), nil
+			}
+		}
+		for _, fl := range fields {
+			m, _ := fl.(map[string]any)
+			k, _ := m["key"].(string)
+			f.rates[k], _ = m["value"].(string)
 		}
 		return mutation("metaobjectUpsert", "userErrors", ""), nil
+	case "RateDefinition":
+		if f.rateDef == nil {
+			return map[string]any{"metaobjectDefinitionByType": nil}, nil
+		}
+		var defs []any
+		for k := range f.rateDef {
+			defs = append(defs, map[string]any{"key": k})
+		}
+		return map[string]any{"metaobjectDefinitionByType": map[string]any{
+			"id": "gid://shopify/MetaobjectDefinition/1", "fieldDefinitions": defs}}, nil
+	case "CreateRateDefinition":
+		if f.rateDef != nil {
+			return mutation("metaobjectDefinitionCreate", "userErrors", "Type has already been taken"), nil
+		}
+		def, _ := vars["definition"].(map[string]any)
+		f.rateDef = map[string]bool{}
+		fields, _ := def["fieldDefinitions"].([]any)
+		for _, fd := range fields {
+			m, _ := fd.(map[string]any)
+			k, _ := m["key"].(string)
+			f.rateDef[k] = true
+		}
+		return mutation("metaobjectDefinitionCreate", "userErrors", ""), nil
+	case "AddRateField":
+		def, _ := vars["definition"].(map[string]any)
+		ops, _ := def["fieldDefinitions"].([]any)
+		for _, op := range ops {
+			m, _ := op.(map[string]any)
+			c, _ := m["create"].(map[string]any)
+			k, _ := c["key"].(string)
+			if f.rateDef == nil || f.rateDef[k] {
+				return mutation("metaobjectDefinitionUpdate", "userErrors", "Key \""+k+"\" is in use"), nil
+			}
+			f.rateDef[k] = true
+		}
+		return mutation("metaobjectDefinitionUpdate", "userErrors", ""), nil
+	case "CreateTariPriceDefinition":
+		if f.priceDefined {
+			return map[string]any{"metafieldDefinitionCreate": map[string]any{"userErrors": []any{
+				map[string]any{"field": []string{"definition", "key"}, "message": "Key is in use", "code": "TAKEN"}}}}, nil
+		}
+		f.priceDefined = true
+		return mutation("metafieldDefinitionCreate", "userErrors", ""), nil
 	case "WebhookSubscriptions":
 		var nodes []any
 		for _, s := range f.subscriptions {
@@ -445,6 +517,43 @@ func (f *Fake) variantPage(vars map[string]any) any {
 	}
 	return map[string]any{"productVariants": map[string]any{"nodes": nodes,
 		"pageInfo": map[string]any{"hasNextPage": end < len(f.variants), "endCursor": strconv.Itoa(end)}}}
+}
+
+// openOrders pages the uncancelled orders, 25 at a time, by id.
+func (f *Fake) openOrders(vars map[string]any) any {
+	var open []*Order
+	for _, o := range f.orders {
+		if !o.Cancelled {
+			open = append(open, o)
+		}
+	}
+	slices.SortFunc(open, func(a, b *Order) int { return strings.Compare(a.ID, b.ID) })
+	start := 0
+	if after, ok := vars["after"].(string); ok {
+		start, _ = strconv.Atoi(after)
+	}
+	end := min(start+25, len(open))
+	nodes := []any{}
+	for _, o := range open[start:end] {
+		money := func(amount string) any {
+			return map[string]any{"shopMoney": map[string]any{"amount": amount, "currencyCode": o.Currency}}
+		}
+		var customer, note any
+		if o.CustomerID != "" {
+			customer = map[string]any{"id": "gid://shopify/Customer/" + o.CustomerID}
+		}
+		if o.Note != "" {
+			note = o.Note
+		}
+		nodes = append(nodes, map[string]any{
+			"legacyResourceId": o.ID, "name": o.Name, "createdAt": o.CreatedAt, "note": note,
+			"currencyCode": o.Currency, "presentmentCurrencyCode": o.Currency, "customAttributes": []any{},
+			"customer": customer, "totalPriceSet": money(o.TotalPrice), "subtotalPriceSet": money(o.TotalPrice),
+			"totalOutstandingSet": money(o.TotalPrice),
+		})
+	}
+	return map[string]any{"orders": map[string]any{"nodes": nodes,
+		"pageInfo": map[string]any{"hasNextPage": end < len(open), "endCursor": strconv.Itoa(end)}}}
 }
 
 func variantJSON(v *Variant) any {
