@@ -48,7 +48,7 @@ func TestKill9DuringMixedLoad(t *testing.T) {
 		t.Skip("kills a server subprocess 20 times")
 	}
 	dbURL := "sqlite://" + filepath.Join(t.TempDir(), "taripay.db")
-	env := map[string]string{"TPG_DATABASE_URL": dbURL, "TPG_DISABLE_WALLET_WHITELIST": "true"}
+	env := map[string]string{"TPG_DATABASE_URL": dbURL, "TPG_DISABLE_WALLET_WHITELIST": "true", "TPG_SHOPIFY_HMAC_SECRET": hmacSecret}
 	fx := seed(t, dbURL, env, 4, 12, 400)
 	l := newLoad(fx)
 	stop := startLoad(l)
@@ -79,11 +79,11 @@ func TestKill9DuringMixedLoad(t *testing.T) {
 	stop()
 	l.drain(t, s.base)
 	s.stop(t)
-	paid, _ := checkInvariants(t, dbURL, l, "at the end")
+	_, paid, _ := checkInvariants(t, dbURL, l, "at the end")
 	if len(l.confirmed) == 0 || paid == 0 {
 		t.Fatalf("the load confirmed %d payments and paid %d orders: it exercised nothing", len(l.confirmed), paid)
 	}
-	t.Logf("%d kills; %d acknowledged payments, %d confirmations, %d orders paid", n, len(l.received), len(l.confirmed), paid)
+	t.Logf("%d kills; %d acknowledged webhook orders, %d payments, %d confirmations; %d orders paid", n, len(l.orders)-len(fx.orders), len(l.received), len(l.confirmed), paid)
 }
 
 // TestTwoProcessesOnPostgres runs two `taripay serve` processes on one
@@ -100,6 +100,7 @@ func TestTwoProcessesOnPostgres(t *testing.T) {
 	env := map[string]string{
 		"TPG_DATABASE_URL":             dbURL,
 		"TPG_DISABLE_WALLET_WHITELIST": "true",
+		"TPG_SHOPIFY_HMAC_SECRET":      hmacSecret,
 		"TPG_EXPIRY_INTERVAL":          "100ms",
 		"TPG_UNCLAIMED_ORDER_TIMEOUT":  "3s",
 		"TPG_UNPAID_ORDER_TIMEOUT":     "5s",
@@ -116,19 +117,19 @@ func TestTwoProcessesOnPostgres(t *testing.T) {
 	// Every open order runs out its timeout on one of the two servers.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		paid, expired := checkInvariants(t, dbURL, l, "while expiring")
+		total, paid, expired := checkInvariants(t, dbURL, l, "while expiring")
 		if t.Failed() {
 			t.Fatalf("server A log:\n%s\nserver B log:\n%s", a.stderr.String(), b.stderr.String())
 		}
-		if paid+expired == len(fx.orders) {
+		if paid+expired == total {
 			if paid == 0 || expired == 0 {
 				t.Fatalf("%d orders paid and %d expired: the run must exercise both", paid, expired)
 			}
-			t.Logf("%d orders paid, %d expired, %d confirmations", paid, expired, len(l.confirmed))
+			t.Logf("%d orders (%d from webhooks): %d paid, %d expired; %d confirmations", total, len(l.orders)-len(fx.orders), paid, expired, len(l.confirmed))
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d orders still open after their timeouts", len(fx.orders)-paid-expired, len(fx.orders))
+			t.Fatalf("%d of %d orders still open after their timeouts", total-paid-expired, total)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +25,7 @@ import (
 	"time"
 
 	"taripay/app/config"
+	"taripay/app/shopify"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -188,6 +191,9 @@ func seed(t *testing.T, dbURL string, env map[string]string, wallets, payers, or
 	}
 	defer d.Close()
 	e := engine.New(cfg.Engine(), d, engine.SystemClock{})
+	if _, err := e.SetExchangeRate(ctx, "USD", usdRate); err != nil {
+		t.Fatal(err)
+	}
 	fx := fixture{prices: map[string]engine.MicroTari{}}
 	for range wallets {
 		w := newKey(t)
@@ -221,17 +227,19 @@ type load struct {
 	client *http.Client
 
 	mu        sync.Mutex
-	received  map[string]bool // txids whose incoming_payment was acknowledged
-	confirmed map[string]bool // txids whose confirmation was acknowledged
-	pending   [][]string      // per worker: received, not yet confirmed
-	failures  []string        // 5xx replies: bugs
+	orders    []string                    // seeded, and created by acknowledged webhooks
+	prices    map[string]engine.MicroTari // of orders
+	received  map[string]bool             // txids whose incoming_payment was acknowledged
+	confirmed map[string]bool             // txids whose confirmation was acknowledged
+	pending   [][]string                  // per worker: received, not yet confirmed
+	failures  []string                    // 5xx replies: bugs
 	acks      atomic.Int64
 	txSeq     atomic.Int64
 }
 
 func newLoad(fx fixture) *load {
 	l := &load{fx: fx, received: map[string]bool{}, confirmed: map[string]bool{}, pending: make([][]string, len(fx.wallets)),
-		client: &http.Client{Timeout: 10 * time.Second}}
+		orders: slices.Clone(fx.orders), prices: maps.Clone(fx.prices), client: &http.Client{Timeout: 10 * time.Second}}
 	l.bases.Store(&[]string{})
 	return l
 }
@@ -252,14 +260,19 @@ func (l *load) run(ctx context.Context, w int) {
 		}
 		base := bases[(w+i)%len(bases)]
 		payer := l.fx.payers[rng.IntN(len(l.fx.payers))]
-		order := l.fx.orders[rng.IntN(len(l.fx.orders))]
+		l.mu.Lock()
+		order := l.orders[rng.IntN(len(l.orders))]
+		price := l.prices[order]
+		l.mu.Unlock()
 		var err error
 		switch r := rng.Float64(); {
-		case r < 0.3:
+		case r < 0.1:
+			err = l.webhook(ctx, base, rng)
+		case r < 0.35:
 			err = l.claim(ctx, base, payer, order)
 		case r < 0.65:
 			nonce++
-			err = l.pay(ctx, base, w, wallet, nonce, payer, order, rng)
+			err = l.pay(ctx, base, w, wallet, nonce, payer, order, price, rng)
 		default:
 			nonce++
 			err = l.confirmNext(ctx, base, w, wallet, nonce)
@@ -280,8 +293,31 @@ func (l *load) claim(ctx context.Context, base string, payer key, order string) 
 	return err
 }
 
-func (l *load) pay(ctx context.Context, base string, w int, wallet key, nonce int64, payer key, order string, rng *mrand.Rand) error {
-	price := l.fx.prices[order]
+// webhook sends a Shopify orders/create for a new order; once the server
+// acknowledges it, the other operations may name the order.
+func (l *load) webhook(ctx context.Context, base string, rng *mrand.Rand) error {
+	id := 9_000_000_000_000 + l.txSeq.Add(1)
+	body := fmt.Appendf(nil, `{"id":%d,"name":"#%d","created_at":"2026-11-20T14:01:22+03:00","currency":"USD",`+
+		`"total_price":"5.00","subtotal_price":"5.00","total_line_items_price":"5.00","financial_status":"pending",`+
+		`"note":null,"note_attributes":[],"customer":{"id":%d,"email":"c@example.com"}}`, id, id, 8_000+rng.IntN(20))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/shopify/webhook/checkout_create", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Shopify-Hmac-Sha256", shopify.Sign(body, hmacSecret))
+	status, reply, err := l.do(req, "/shopify/webhook/checkout_create")
+	if err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`)) {
+		l.mu.Lock()
+		order := strconv.FormatInt(id, 10)
+		l.orders = append(l.orders, order)
+		l.prices[order] = 5 * usdRate
+		l.mu.Unlock()
+	}
+	return err
+}
+
+func (l *load) pay(ctx context.Context, base string, w int, wallet key, nonce int64, payer key, order string, price engine.MicroTari, rng *mrand.Rand) error {
 	p := tari.Payment{Sender: payer.addr, Amount: int64(price/2 + engine.MicroTari(rng.Int64N(int64(price)))),
 		TxID: fmt.Sprintf("tx-%d-%d-%d", w, time.Now().UnixNano(), l.txSeq.Add(1))}
 	if rng.IntN(2) == 0 {
@@ -333,6 +369,11 @@ func (l *load) post(ctx context.Context, base, path string, body []byte) (int, [
 		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	return l.do(req, path)
+}
+
+// do sends req and records a 5xx as a failure.
+func (l *load) do(req *http.Request, path string) (int, []byte, error) {
 	res, err := l.client.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -368,13 +409,19 @@ func (l *load) drain(t *testing.T, base string) {
 	}
 }
 
+// hmacSecret signs the load's Shopify webhooks (TPG_SHOPIFY_HMAC_SECRET).
+const hmacSecret = "chaos-hmac-secret"
+
+// usdRate is µT per USD for the webhook orders.
+const usdRate = 1_000_000
+
 var orderIDInPayload = regexp.MustCompile(`"OrderID":"([^"]+)"`)
 
 // checkInvariants checks engine.md §8.1 on the database (no server needs to
 // be running) and that nothing a server acknowledged was lost. It returns
-// how many orders are Paid and Expired, so callers can insist the run
-// exercised both.
-func checkInvariants(t *testing.T, dbURL string, l *load, when string) (paid, expired int) {
+// how many orders there are, and how many are Paid and Expired, so callers
+// can insist the run exercised both.
+func checkInvariants(t *testing.T, dbURL string, l *load, when string) (total, paid, expired int) {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Connect(ctx, dbURL)
@@ -441,6 +488,7 @@ func checkInvariants(t *testing.T, dbURL string, l *load, when string) (paid, ex
 			t.Fatal(err)
 		}
 		status[id] = st
+		total++
 		s, has := orderSettled[id]
 		switch {
 		case st == "Paid" && (!has || s != price):
@@ -536,8 +584,13 @@ func checkInvariants(t *testing.T, dbURL string, l *load, when string) (paid, ex
 			fail("acknowledged confirmation of %s is lost: status %q", id, stored[id])
 		}
 	}
+	for _, id := range l.orders {
+		if _, ok := status[id]; !ok {
+			fail("acknowledged order %s is lost", id)
+		}
+	}
 	if len(l.failures) > 0 {
 		fail("%d server errors, first: %s", len(l.failures), strings.Join(l.failures[:1], ""))
 	}
-	return paid, expired
+	return total, paid, expired
 }
