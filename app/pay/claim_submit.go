@@ -65,7 +65,10 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 		return fail(http.StatusInternalServerError, "Something went wrong while recording your claim. Nothing was changed; please try again in a minute.")
 	}
 	h.log.InfoContext(ctx, "order claimed from pay page", slog.String("order_id", o.OrderID), slog.String("address", claimant))
-	return c.Redirect("/pay/"+o.ClaimToken+"?claimed=1", http.StatusSeeOther)
+	if err := h.flash.add(c, "Claim accepted: this order is linked to your address."); err != nil {
+		h.log.WarnContext(ctx, "pay page: claim notice", slog.String("order_id", o.OrderID), slog.Any("error", err))
+	}
+	return c.Redirect("/pay/"+o.ClaimToken, http.StatusSeeOther)
 }
 
 // parseClaim reads the pasted address and signature (or the whole JSON that

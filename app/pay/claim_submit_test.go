@@ -16,17 +16,38 @@ func TestSubmitClaim(t *testing.T) {
 	resp, _ := postForm(t, app, "/pay/"+tokenA+"/claim", url.Values{
 		"address": {m.Address.Emoji()}, "signature": {m.Signature.Hex()},
 	})
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/pay/"+tokenA+"?claimed=1" {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/pay/"+tokenA {
 		t.Fatalf("status %d, location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	if want := "o1 " + m.Address.Base58(); len(f.claims) != 1 || f.claims[0] != want {
 		t.Fatalf("engine claims = %q, want [%q]", f.claims, want)
 	}
+	flash := resp.Cookies()
+	if len(flash) != 1 || flash[0].Name != flashCookie || !flash[0].HttpOnly || flash[0].SameSite != http.SameSiteLaxMode {
+		t.Fatalf("claim cookies = %v, want one HttpOnly, SameSite=Lax %s cookie", flash, flashCookie)
+	}
 
 	f.orders[tokenA] = testOrder(tokenA, "o1", engine.OrderNew)
-	_, body := get(t, app, "/pay/"+tokenA+"?claimed=1")
-	if got := doc(t, body).Find(".banner-success").Text(); !strings.Contains(got, "Claim accepted") {
-		t.Errorf("notice = %q", got)
+	notice := func(cookies []*http.Cookie) (string, []*http.Cookie) {
+		req := httptestRequest(http.MethodGet, "/pay/"+tokenA, nil)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		resp, body := do(t, app, req)
+		return doc(t, body).Find(".banner-success").Text(), resp.Cookies()
+	}
+	got, cleared := notice(flash)
+	if !strings.Contains(got, "Claim accepted") {
+		t.Errorf("notice after the redirect = %q", got)
+	}
+	// Shown once: the cookie that comes back is empty, and a crafted URL or
+	// a forged cookie shows nothing.
+	if got, _ := notice(cleared); got != "" {
+		t.Errorf("notice on reload = %q", got)
+	}
+	forged := []*http.Cookie{{Name: flashCookie, Value: strings.Repeat("A", len(flash[0].Value))}}
+	if got, _ := notice(forged); got != "" {
+		t.Errorf("notice from a forged cookie = %q", got)
 	}
 }
 

@@ -49,10 +49,11 @@ type Config struct {
 
 // Handler serves the pay pages. Build it with New.
 type Handler struct {
-	eng Engine
-	cfg Config
-	now func() time.Time
-	log *slog.Logger
+	eng   Engine
+	cfg   Config
+	now   func() time.Time
+	log   *slog.Logger
+	flash flashes
 }
 
 // New builds the pay-page handlers; now is the clock that deadlines are
@@ -61,7 +62,7 @@ func New(eng Engine, cfg Config, now func() time.Time, log *slog.Logger) *Handle
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 3 * time.Second
 	}
-	return &Handler{eng: eng, cfg: cfg, now: now, log: log}
+	return &Handler{eng: eng, cfg: cfg, now: now, log: log, flash: newFlashes(cfg.LinkSecret)}
 }
 
 // tokenPattern bounds what is worth a database lookup; anything else is the

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"taripay/engine"
 	"taripay/views"
 )
 
@@ -16,8 +15,8 @@ func (h *Handler) Show(c *fiber.Ctx) error {
 		return done(err)
 	}
 	p := h.page(c.UserContext(), o)
-	if c.Query("claimed") != "" && o.Status != engine.OrderUnclaimed {
-		p.Notice = "Claim accepted: this order is linked to your address."
+	if notices := h.flash.take(c); len(notices) > 0 {
+		p.Notice = notices[len(notices)-1]
 	}
 	return render(c, http.StatusOK, views.Pay(p))
 }
