@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,10 +69,18 @@ func newBenchCmd() *cobra.Command {
 	f.IntVar(&o.Concurrency, "concurrency", 4*runtime.GOMAXPROCS(0), "concurrent workers, each with its own hot wallet")
 	f.StringVar(&backend, "backend", "all", "sqlite, postgres, or all (every reachable database)")
 	f.StringVar(&out, "out", "", "write the results as a markdown table to this file")
-	f.IntVar(&o.MaxOps, "max-ops", 20000, "most requests prepared per workload")
+	f.IntVar(&o.MaxOps, "max-ops", 10000, "most requests prepared per workload")
 	f.StringVar(&o.ProfileDir, "cpuprofile-dir", "", "write a CPU profile of each timed window into this directory")
 	var workloads string
 	f.StringVar(&workloads, "workloads", strings.Join(bench.Workloads, ","), "comma-separated workloads to run")
-	cmd.PreRun = func(*cobra.Command, []string) { o.Workloads = strings.Split(workloads, ",") }
+	cmd.PreRunE = func(*cobra.Command, []string) error {
+		o.Workloads = strings.Split(workloads, ",")
+		for _, w := range o.Workloads {
+			if !slices.Contains(bench.Workloads, w) {
+				return fmt.Errorf("--workloads: unknown workload %q (want some of %s)", w, strings.Join(bench.Workloads, ","))
+			}
+		}
+		return nil
+	}
 	return cmd
 }

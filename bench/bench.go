@@ -46,7 +46,7 @@ type Result struct {
 	Elapsed           time.Duration
 	P50, P99          time.Duration
 	Ceiling           float64 // ops/s
-	StatementsPerOp   float64 // SQL statements per operation, BEGIN and COMMIT excluded
+	StatementsPerOp   float64 // SQL statements per operation, BEGIN and COMMIT included
 }
 
 // OpsPerSec is the achieved rate.
