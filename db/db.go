@@ -41,6 +41,14 @@ const (
 type DB struct {
 	bun     *bun.DB
 	dialect Dialect
+	// writer admits one SQLite write transaction of this process at a
+	// time. SQLite has one write lock; without a queue here, pooled
+	// connections race for it at BEGIN IMMEDIATE and the losers sleep in
+	// SQLite's busy handler with growing backoff, which made p99 latency
+	// hundreds of milliseconds (docs/benchmarks.md). Other processes on the
+	// same file still meet busy_timeout. Nil on PostgreSQL, whose row locks
+	// queue by themselves.
+	writer chan struct{}
 }
 
 var _ engine.Store = (*DB)(nil)
@@ -79,7 +87,7 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 			return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 		}
 		sqldb.SetMaxOpenConns(8)
-		d = &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite}
+		d = &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite, writer: make(chan struct{}, 1)}
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		sqldb, err := sql.Open("pgx", rawURL)
 		if err != nil {
@@ -144,7 +152,7 @@ func (d *DB) InTx(ctx context.Context, fn func(bun.Tx) error) error {
 	const attempts = 20
 	var err error
 	for i := range attempts {
-		err = d.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+		err = d.runTx(ctx, fn)
 		if err == nil || !retryable(err) {
 			return err
 		}
@@ -156,6 +164,19 @@ func (d *DB) InTx(ctx context.Context, fn func(bun.Tx) error) error {
 		}
 	}
 	return fmt.Errorf("db: transaction kept conflicting: %w", err)
+}
+
+// runTx runs one attempt, queued behind this process's other SQLite writers.
+func (d *DB) runTx(ctx context.Context, fn func(bun.Tx) error) error {
+	if d.writer != nil {
+		select {
+		case d.writer <- struct{}{}:
+			defer func() { <-d.writer }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return d.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
 }
 
 func retryable(err error) bool {

@@ -106,6 +106,13 @@ func TestBrowserAdminInIframe(t *testing.T) {
 	run(t, app, "flash", waitText(`[data-testid=flash]`, "1 order paid"))
 	screenshot(t, ctx, "iframe-credit-note")
 
+	// the credit's address, linked to alice, has its own page
+	run(t, app, "open the credit address",
+		click(`[data-testid=addresses] a`),
+		waitText(`[data-testid=address-detail]`, "1001"),
+	)
+	screenshot(t, ctx, "iframe-address")
+
 	// authorise a wallet, then revoke it
 	run(t, app, "wallets", click(`[data-testid=nav-wallets]`), chromedp.WaitVisible(chromedp.CSS(`#authorize`)))
 	submitConfirmed(t, app, "authorize", map[string]string{"address": testAddress, "ip": "192.0.2.7"})

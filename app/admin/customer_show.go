@@ -4,6 +4,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/engine"
 	view "taripay/views/admin"
 )
 
@@ -42,16 +43,12 @@ func (h *Handler) customerDetail(c *fiber.Ctx, id string, flash *view.Flash) (vi
 		Settle:     settleForm(id),
 	}
 	for _, a := range b.Addresses {
-		d.Addresses = append(d.Addresses, view.Fact{Label: a.Address, Value: "balance " + xtr(a.CurrentBalance)})
+		d.Addresses = append(d.Addresses, view.AddressRow{Address: a.Address, Href: addressHref(a.Address), Balance: xtr(a.CurrentBalance)})
 	}
 	for _, o := range hist.Orders {
 		d.Orders = append(d.Orders, orderRow(o))
 	}
-	for _, s := range hist.Settlements {
-		d.Settlements = append(d.Settlements, view.SettlementRow{
-			At: when(s.CreatedAt), OrderID: s.OrderID, Address: s.PaymentAddress, Type: string(s.SettlementType), Amount: xtr(s.Amount),
-		})
-	}
+	d.Settlements = settlementRows(hist.Settlements)
 	return d, nil
 }
 
@@ -62,4 +59,14 @@ func (h *Handler) customerDone(c *fiber.Ctx, id, message string) error {
 		return err
 	}
 	return formDone(c, "#customer-detail", h.customerPage(c, d), view.CustomerDetailView(d))
+}
+
+func settlementRows(ss []engine.Settlement) []view.SettlementRow {
+	rows := make([]view.SettlementRow, len(ss))
+	for i, s := range ss {
+		rows[i] = view.SettlementRow{
+			At: when(s.CreatedAt), OrderID: s.OrderID, Address: s.PaymentAddress, Type: string(s.SettlementType), Amount: xtr(s.Amount),
+		}
+	}
+	return rows
 }

@@ -35,6 +35,8 @@ type fakeEngine struct {
 	updateRoles      func(ctx context.Context, address string, grant, revoke []engine.Role) error
 	dashboard        func(days int) (engine.Dashboard, error)
 	retrySideEffect  func(ctx context.Context, id int64, retryAt time.Time, cause string, final bool) error
+	addressHistory   func(address string) (engine.AddressHistory, error)
+	settleAddress    func(ctx context.Context, address string) (engine.MultiAccountPayment, error)
 }
 
 var errNotFaked = engine.Errorf(engine.EINTERNAL, nil, "not faked")
@@ -188,4 +190,16 @@ func (f *fakeEngine) RetrySideEffect(ctx context.Context, id int64, retryAt time
 		return errNotFaked
 	}
 	return f.retrySideEffect(ctx, id, retryAt, cause, final)
+}
+func (f *fakeEngine) AddressHistory(_ context.Context, address string) (engine.AddressHistory, error) {
+	if f.addressHistory == nil {
+		return engine.AddressHistory{Address: address}, nil
+	}
+	return f.addressHistory(address)
+}
+func (f *fakeEngine) SettleAddress(ctx context.Context, address string) (engine.MultiAccountPayment, error) {
+	if f.settleAddress == nil {
+		return engine.MultiAccountPayment{}, errNotFaked
+	}
+	return f.settleAddress(ctx, address)
 }

@@ -132,6 +132,8 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Get("/customers/:id", h.customerShow)
 	g.Post("/customers/:id/credit", h.creditIssue)
 	g.Post("/customers/:id/settle", h.customerSettle)
+	g.Get("/addresses/:address", h.addressShow)
+	g.Post("/addresses/:address/settle", h.addressSettle)
 	g.Get("/wallets", h.walletList)
 	g.Post("/wallets", h.walletAuthorize)
 	g.Post("/wallets/:address/revoke", h.walletRevoke)
@@ -150,6 +152,7 @@ type Engine interface {
 	orderActions
 	syncService
 	customerService
+	addressService
 	walletService
 	rateService
 	roleService

@@ -161,7 +161,7 @@ func contains(list []string, s string) bool {
 func clip(s string) string {
 	const max = 2 * maxText
 	if len(s) > max {
-		return s[:max]
+		return strings.ToValidUTF8(s[:max], "")
 	}
 	return s
 }

@@ -144,7 +144,12 @@ func TestPagesRender(t *testing.T) {
 		},
 		customerIDs: func(int, int) ([]string, error) { return []string{"c1"}, nil },
 		customerHistory: func(id string) (engine.CustomerHistory, error) {
-			return engine.CustomerHistory{CustomerID: id, Orders: []engine.Order{order}}, nil
+			return engine.CustomerHistory{CustomerID: id, Orders: []engine.Order{order},
+				Balance: engine.CustomerBalance{Addresses: []engine.AddressBalance{{Address: testAddress, CurrentBalance: 250_000}}}}, nil
+		},
+		addressHistory: func(address string) (engine.AddressHistory, error) {
+			return engine.AddressHistory{Address: address, Balance: engine.AddressBalance{CurrentBalance: 250_000},
+				Orders: []engine.Order{order}, Settlements: []engine.Settlement{{OrderID: "1001", PaymentAddress: address, Amount: 5_000_000}}}, nil
 		},
 		wallets: func() ([]engine.Wallet, error) {
 			return []engine.Wallet{{Address: testAddress, IPAddress: "192.0.2.1", LastNonce: 7, LastSeen: &seen}}, nil
@@ -173,6 +178,9 @@ func TestPagesRender(t *testing.T) {
 		{"/admin/orders/1001", "order-payments", "tx1"},
 		{"/admin/customers", "customers", "c1"},
 		{"/admin/customers/c1", "customer-detail", "5.000000 XTR"},
+		{"/admin/customers/c1", "addresses", testAddress},
+		{"/admin/addresses/" + testAddress, "balance", "0.250000 XTR"},
+		{"/admin/addresses/" + testAddress, "settlements", "5.000000 XTR"},
 		{"/admin/wallets", "wallets", "192.0.2.1"},
 		{"/admin/rates", "current-rates", "2.500000 XTR"},
 		{"/admin/roles?address=" + testAddress, "roles", "write"},
@@ -292,5 +300,21 @@ func TestWebhooksEnsure(t *testing.T) {
 	resp, body := hs.do(t, "POST", "/admin/setup/webhooks", url.Values{"confirm": {"yes"}}, hs.htmx())
 	if resp.StatusCode != 200 || len(fake.ensured) != 1 || fake.ensured[0] != "http://example.com" || !strings.Contains(body, "Webhooks: orders/create created.") {
 		t.Fatalf("ensure: %d %v %s", resp.StatusCode, fake.ensured, body)
+	}
+}
+
+func TestAddressSettle(t *testing.T) {
+	var calls []string
+	eng := &fakeEngine{settleAddress: func(ctx context.Context, address string) (engine.MultiAccountPayment, error) {
+		calls = append(calls, engine.ActorFrom(ctx)+"|"+address)
+		return engine.MultiAccountPayment{OrdersPaid: []engine.Order{{OrderID: "1001"}}}, nil
+	}}
+	hs := newHarness(t, eng)
+	if resp, _ := hs.do(t, "POST", "/admin/addresses/not-an-address/settle", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 404 || len(calls) != 0 {
+		t.Fatalf("a malformed address: %d %v", resp.StatusCode, calls)
+	}
+	resp, body := hs.do(t, "POST", "/admin/addresses/"+testAddress+"/settle", url.Values{"confirm": {"yes"}}, hs.htmx())
+	if resp.StatusCode != 200 || len(calls) != 1 || calls[0] != "admin:"+testShop+"/42|"+testAddress || !strings.Contains(body, "1 order paid") {
+		t.Fatalf("settle: %d %v %s", resp.StatusCode, calls, body)
 	}
 }

@@ -213,11 +213,37 @@ type CustomerDetail struct {
 	Confirmed   string
 	Spent       string
 	Pending     string
-	Addresses   []Fact
+	Addresses   []AddressRow
 	Orders      []OrderRow
 	Settlements []SettlementRow
 	Credit      Form
 	Settle      Form
+}
+
+// AddressPage is one wallet address's account.
+type AddressPage struct {
+	Layout
+	Detail AddressDetail
+}
+
+// AddressDetail is the part of the address page that settling re-renders.
+type AddressDetail struct {
+	Flash       *Flash
+	Address     string
+	Balance     string
+	Confirmed   string
+	Spent       string
+	Orders      []OrderRow
+	Payments    []PaymentRow
+	Settlements []SettlementRow
+	Settle      Form
+}
+
+// AddressRow is a wallet address linked to a customer.
+type AddressRow struct {
+	Address string
+	Href    string
+	Balance string
 }
 
 // SettlementRow is an amount of an address's funds spent on an order.

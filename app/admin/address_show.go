@@ -1,0 +1,60 @@
+package admin
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
+	view "taripay/views/admin"
+)
+
+type addressService interface {
+	AddressHistory(ctx context.Context, address string) (engine.AddressHistory, error)
+	SettleAddress(ctx context.Context, address string) (engine.MultiAccountPayment, error)
+}
+
+func addressHref(address string) string { return "/admin/addresses/" + url.PathEscape(address) }
+
+// addressShow shows one wallet address: balance, the orders of its
+// customers, its payments and settlements, and the settle form.
+func (h *Handler) addressShow(c *fiber.Ctx) error {
+	address, msg := checkAddress(param(c, "address"))
+	if msg != "" {
+		return fiber.NewError(fiber.StatusNotFound, "no such address")
+	}
+	d, err := h.addressDetail(c, address, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, h.addressPage(c, d))
+}
+
+func (h *Handler) addressPage(c *fiber.Ctx, d view.AddressDetail) templ.Component {
+	return view.AddressView(view.AddressPage{Layout: h.layout(c, "Address", "customers"), Detail: d})
+}
+
+func (h *Handler) addressDetail(c *fiber.Ctx, address string, flash *view.Flash) (view.AddressDetail, error) {
+	hist, err := h.deps.Engine.AddressHistory(c.UserContext(), address)
+	if err != nil {
+		return view.AddressDetail{}, err
+	}
+	d := view.AddressDetail{
+		Flash:       flash,
+		Address:     address,
+		Balance:     xtr(hist.Balance.CurrentBalance),
+		Confirmed:   xtr(hist.Balance.TotalConfirmed),
+		Spent:       xtr(hist.Balance.TotalPaid),
+		Settlements: settlementRows(hist.Settlements),
+		Settle:      settleAddressForm(address),
+	}
+	for _, o := range hist.Orders {
+		d.Orders = append(d.Orders, orderRow(o))
+	}
+	for _, p := range hist.Payments {
+		d.Payments = append(d.Payments, paymentRow(p))
+	}
+	return d, nil
+}
