@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -429,7 +430,17 @@ func checkInvariants(t *testing.T, dbURL string, l *load, when string) (total, p
 		t.Fatalf("%s: %v", when, err)
 	}
 	defer d.Close()
-	b := d.Bun()
+	// One snapshot for every query: with servers running, an order read as
+	// open could otherwise expire before its outbox jobs are read.
+	opts := &sql.TxOptions{}
+	if d.Dialect() == db.Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	b, err := d.Bun().BeginTx(ctx, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", when, err)
+	}
+	defer b.Rollback()
 	fail := func(format string, args ...any) { t.Errorf(when+": "+format, args...) }
 	sums := func(q string) map[string]int64 {
 		rows, err := b.QueryContext(ctx, q)
