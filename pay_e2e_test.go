@@ -187,7 +187,7 @@ func chromiumOrSkip(t *testing.T) string {
 	t.Helper()
 	const chromium = "/usr/bin/chromium"
 	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("TPG_TEST_REQUIRE_POSTGRES") == "" {
+		if os.Getenv("TPG_TEST_REQUIRE_CHROMIUM") == "" {
 			t.Skip("chromium is not installed")
 		}
 		t.Fatalf("chromium is required: %v", err)

@@ -133,7 +133,11 @@ func (s *store) SearchOrders(ctx context.Context, f engine.OrderQuery) ([]engine
 	if len(f.Statuses) > 0 {
 		q = q.Where("status IN (?)", bun.In(f.Statuses))
 	}
-	q = q.Order("created_at", "id")
+	if f.NewestFirst {
+		q = q.OrderExpr("created_at DESC, id DESC")
+	} else {
+		q = q.Order("created_at", "id")
+	}
 	if f.Limit > 0 || f.Offset > 0 {
 		q = paged(q, f.Offset, f.Limit)
 	}

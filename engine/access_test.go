@@ -171,6 +171,8 @@ func TestSearchAndListings(t *testing.T) {
 			{engine.OrderQuery{Statuses: []engine.OrderStatus{engine.OrderUnclaimed}, Offset: 1, Limit: 2}, "[2 3]"},
 			{engine.OrderQuery{Offset: 3}, "[4 5]"},
 			{engine.OrderQuery{Memo: "%"}, "[1 2 3 4 5]"},
+			{engine.OrderQuery{NewestFirst: true, Limit: 2}, "[5 4]"},
+			{engine.OrderQuery{CustomerID: "alice", NewestFirst: true}, "[3 1]"},
 		} {
 			if got := ids(c.q); got != c.want {
 				t.Errorf("search %+v = %s, want %s", c.q, got, c.want)

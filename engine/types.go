@@ -253,6 +253,9 @@ type OrderQuery struct {
 	Statuses   []OrderStatus
 	Offset     int
 	Limit      int // 0 means no limit
+	// NewestFirst orders by created_at descending; the API keeps the
+	// reference's oldest first, while the admin's list shows recent orders.
+	NewestFirst bool
 }
 
 // AuditEntry is one recorded change to an order or payment.

@@ -36,6 +36,9 @@ func browser(t *testing.T) context.Context {
 		path = "/usr/bin/chromium"
 	}
 	if _, err := exec.LookPath(path); err != nil {
+		if os.Getenv("TPG_TEST_REQUIRE_CHROMIUM") != "" {
+			t.Fatalf("Chromium is required (TPG_TEST_REQUIRE_CHROMIUM) but missing at %s: %v", path, err)
+		}
 		t.Skipf("no Chromium at %s (apt-get install chromium): %v", path, err)
 	}
 	opts := []chromedp.ExecAllocatorOption{
@@ -66,7 +69,7 @@ func staticAssets(t *testing.T) http.FileSystem {
 	t.Helper()
 	const dir = "../../static"
 	if _, err := os.Stat(filepath.Join(dir, "htmx.min.js")); err != nil {
-		t.Skipf("no htmx in %s: %v", dir, err)
+		t.Fatalf("no htmx in %s: %v", dir, err)
 	}
 	return http.Dir(dir)
 }

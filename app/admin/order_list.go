@@ -30,7 +30,7 @@ var orderStatuses = []string{
 const maxPage = 10_000
 
 // orderList searches orders by id or #name, memo, customer, status and
-// creation date, one page at a time.
+// creation date, one page at a time, newest first.
 func (h *Handler) orderList(c *fiber.Ctx) error {
 	f := view.OrderFilter{
 		ID:       clip(c.Query("id")),
@@ -53,6 +53,7 @@ func (h *Handler) orderList(c *fiber.Ctx) error {
 		return page(c, view.OrderListView(p), view.OrderResults(p))
 	}
 	q.Offset = (pageNo - 1) * h.cfg.PageSize
+	q.NewestFirst = true
 	q.Limit = h.cfg.PageSize + 1 // one more tells whether a next page exists
 	orders, err := h.deps.Engine.SearchOrders(c.UserContext(), q)
 	if err != nil {

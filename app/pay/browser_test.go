@@ -24,7 +24,7 @@ import (
 func TestPageInChromium(t *testing.T) {
 	const chromium = "/usr/bin/chromium"
 	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("TPG_TEST_REQUIRE_POSTGRES") == "" {
+		if os.Getenv("TPG_TEST_REQUIRE_CHROMIUM") == "" {
 			t.Skip("chromium is not installed")
 		}
 		t.Fatalf("chromium is required: %v", err)
