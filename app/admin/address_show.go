@@ -7,6 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/xtr"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -44,9 +45,9 @@ func (h *Handler) addressDetail(c *fiber.Ctx, address string, flash *view.Flash)
 	d := view.AddressDetail{
 		Flash:       flash,
 		Address:     address,
-		Balance:     xtr(hist.Balance.CurrentBalance),
-		Confirmed:   xtr(hist.Balance.TotalConfirmed),
-		Spent:       xtr(hist.Balance.TotalPaid),
+		Balance:     xtr.Format(hist.Balance.CurrentBalance),
+		Confirmed:   xtr.Format(hist.Balance.TotalConfirmed),
+		Spent:       xtr.Format(hist.Balance.TotalPaid),
 		Settlements: settlementRows(hist.Settlements),
 		Settle:      settleAddressForm(address),
 	}

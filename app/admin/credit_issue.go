@@ -3,6 +3,7 @@ package admin
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/xtr"
 	view "taripay/views/admin"
 )
 
@@ -29,7 +30,7 @@ func (h *Handler) creditIssue(c *fiber.Ctx) error {
 	}
 	vals := map[string]string{"amount": clip(c.FormValue("amount")), "reason": clip(c.FormValue("reason"))}
 	errs := map[string]string{}
-	amount, err := parseXTR(vals["amount"])
+	amount, err := xtr.Parse(vals["amount"])
 	if err != nil {
 		errs["amount"] = err.Error()
 	}
@@ -46,7 +47,7 @@ func (h *Handler) creditIssue(c *fiber.Ctx) error {
 		return render(c, view.FormView(creditForm(id, vals, nil)))
 	default:
 		f := creditForm(id, vals, nil)
-		f.Confirm = "Credit " + xtr(amount) + " to customer " + id + "? It pays their open orders at once."
+		f.Confirm = "Credit " + xtr.Format(amount) + " to customer " + id + "? It pays their open orders at once."
 		return render(c, view.FormView(f))
 	}
 	paid, err := h.deps.Engine.CreditNote(actorCtx(c), id, amount, reason)
@@ -56,5 +57,5 @@ func (h *Handler) creditIssue(c *fiber.Ctx) error {
 		return formFail(c, view.FormView(f))
 	}
 	h.deps.Log.Info("admin: credit note", "customer_id", id, "amount", amount, "orders_paid", len(paid.OrdersPaid), "actor", staffOf(c).Actor())
-	return h.customerDone(c, id, "Credited "+xtr(amount)+"; "+plural(len(paid.OrdersPaid), "order")+" paid.")
+	return h.customerDone(c, id, "Credited "+xtr.Format(amount)+"; "+plural(len(paid.OrdersPaid), "order")+" paid.")
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/xtr"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -35,15 +36,15 @@ func (h *Handler) customerDetail(c *fiber.Ctx, id string, flash *view.Flash) (vi
 	d := view.CustomerDetail{
 		Flash:      flash,
 		CustomerID: id,
-		Balance:    xtr(b.CurrentBalance),
-		Confirmed:  xtr(b.TotalConfirmed),
-		Spent:      xtr(b.TotalPaid),
-		Pending:    xtr(hist.OrderBalance.TotalCurrent),
+		Balance:    xtr.Format(b.CurrentBalance),
+		Confirmed:  xtr.Format(b.TotalConfirmed),
+		Spent:      xtr.Format(b.TotalPaid),
+		Pending:    xtr.Format(hist.OrderBalance.TotalCurrent),
 		Credit:     creditForm(id, nil, nil),
 		Settle:     settleForm(id),
 	}
 	for _, a := range b.Addresses {
-		d.Addresses = append(d.Addresses, view.AddressRow{Address: a.Address, Href: addressHref(a.Address), Balance: xtr(a.CurrentBalance)})
+		d.Addresses = append(d.Addresses, view.AddressRow{Address: a.Address, Href: addressHref(a.Address), Balance: xtr.Format(a.CurrentBalance)})
 	}
 	for _, o := range hist.Orders {
 		d.Orders = append(d.Orders, orderRow(o))
@@ -65,7 +66,7 @@ func settlementRows(ss []engine.Settlement) []view.SettlementRow {
 	rows := make([]view.SettlementRow, len(ss))
 	for i, s := range ss {
 		rows[i] = view.SettlementRow{
-			At: when(s.CreatedAt), OrderID: s.OrderID, Address: s.PaymentAddress, Type: string(s.SettlementType), Amount: xtr(s.Amount),
+			At: when(s.CreatedAt), OrderID: s.OrderID, Address: s.PaymentAddress, Type: string(s.SettlementType), Amount: xtr.Format(s.Amount),
 		}
 	}
 	return rows

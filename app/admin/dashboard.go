@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/xtr"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -26,16 +27,16 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	}
 	p := view.DashboardPage{
 		Layout:        h.layout(c, "Dashboard", "dashboard"),
-		ReceivedToday: xtr(d.ReceivedToday),
-		ReceivedWeek:  xtr(d.ReceivedWeek),
-		ReceivedTotal: xtr(d.ReceivedTotal),
+		ReceivedToday: xtr.Format(d.ReceivedToday),
+		ReceivedWeek:  xtr.Format(d.ReceivedWeek),
+		ReceivedTotal: xtr.Format(d.ReceivedTotal),
 		Chart:         chart(d.PerDay),
 	}
 	for _, s := range d.ByStatus {
 		p.ByStatus = append(p.ByStatus, view.StatusRow{
 			Status: orderBadge(s.Status),
 			Count:  strconv.Itoa(s.Count),
-			Total:  xtr(s.Total),
+			Total:  xtr.Format(s.Total),
 			Href:   "/admin/orders?status=" + url.QueryEscape(string(s.Status)),
 		})
 	}
@@ -61,7 +62,7 @@ func chart(days []engine.DayTotal) view.Chart {
 			max = d.Amount
 		}
 	}
-	ch.Max = xtr(max)
+	ch.Max = xtr.Format(max)
 	slot := width / len(days)
 	for i, d := range days {
 		h := 0
@@ -75,7 +76,7 @@ func chart(days []engine.DayTotal) view.Chart {
 			W:     slot * 3 / 4,
 			H:     h,
 			Label: d.Day.UTC().Format("02 Jan"),
-			Title: d.Day.UTC().Format(dateLayout) + ": " + xtr(d.Amount) + " in " + plural(d.Count, "payment"),
+			Title: d.Day.UTC().Format(dateLayout) + ": " + xtr.Format(d.Amount) + " in " + plural(d.Count, "payment"),
 		})
 	}
 	return ch

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"taripay/app/xtr"
 	"taripay/engine"
 	"taripay/engine/tari"
 	view "taripay/views/admin"
@@ -23,64 +23,6 @@ const (
 	// maxID bounds identifiers: customer ids, order ids, addresses.
 	maxID = 128
 )
-
-// xtr formats µT as XTR with six decimals, never through a float.
-func xtr(v engine.MicroTari) string {
-	sign := ""
-	u := uint64(v)
-	if v < 0 {
-		sign, u = "-", uint64(-v)
-	}
-	return fmt.Sprintf("%s%s.%06d XTR", sign, groupThousands(u/1_000_000), u%1_000_000)
-}
-
-func groupThousands(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-var errAmount = errors.New("enter an amount in XTR, such as 12.5, with at most 6 decimals")
-
-// parseXTR parses a positive XTR decimal into µT exactly.
-func parseXTR(s string) (engine.MicroTari, error) {
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "XTR"))
-	if s == "" || len(s) > 24 {
-		return 0, errAmount
-	}
-	whole, frac, dot := strings.Cut(s, ".")
-	if whole == "" || (dot && frac == "") || len(frac) > 6 || !digits(whole) || !digits(frac) {
-		return 0, errAmount
-	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w > (1<<63-1)/1_000_000-1 {
-		return 0, errAmount
-	}
-	f := int64(0)
-	if frac != "" {
-		f, _ = strconv.ParseInt(frac+strings.Repeat("0", 6-len(frac)), 10, 64)
-	}
-	v := w*1_000_000 + f
-	if v <= 0 {
-		return 0, errors.New("the amount must be more than zero")
-	}
-	return v, nil
-}
-
-func digits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
 
 // checkText validates free text: required, bounded, printable.
 func checkText(s string, max int) (string, string) {
@@ -195,7 +137,7 @@ func orderRow(o engine.Order) view.OrderRow {
 		Created:  when(o.CreatedAt),
 		Customer: o.CustomerID,
 		Fiat:     fiat,
-		Total:    xtr(o.TotalPrice),
+		Total:    xtr.Format(o.TotalPrice),
 		Status:   orderBadge(o.Status),
 		Memo:     deref(o.Memo),
 	}
@@ -206,7 +148,7 @@ func paymentRow(p engine.Payment) view.PaymentRow {
 		TxID:    p.TxID,
 		Created: when(p.CreatedAt),
 		Sender:  p.Sender,
-		Amount:  xtr(p.Amount),
+		Amount:  xtr.Format(p.Amount),
 		Type:    string(p.PaymentType),
 		Status:  paymentBadge(p.Status),
 		OrderID: deref(p.OrderID),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/xtr"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -14,17 +15,17 @@ var priceAction = orderAction{
 	applies: openOrder,
 	field:   &view.Field{Name: "price", Label: "New price (XTR)"},
 	check: func(v string) string {
-		if _, err := parseXTR(v); err != nil {
+		if _, err := xtr.Parse(v); err != nil {
 			return err.Error()
 		}
 		return ""
 	},
 	confirm: func(o engine.Order, v string) string {
-		p, _ := parseXTR(v)
-		return "Change the price of order " + o.OrderID + " from " + xtr(o.TotalPrice) + " to " + xtr(p) + "?"
+		p, _ := xtr.Parse(v)
+		return "Change the price of order " + o.OrderID + " from " + xtr.Format(o.TotalPrice) + " to " + xtr.Format(p) + "?"
 	},
 	run: func(ctx context.Context, e orderActions, o engine.Order, v, reason string) error {
-		p, err := parseXTR(v)
+		p, err := xtr.Parse(v)
 		if err != nil {
 			return err
 		}

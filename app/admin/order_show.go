@@ -3,6 +3,7 @@ package admin
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/xtr"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -62,13 +63,13 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 func orderFacts(o engine.Order) []view.Fact {
 	rate := "none"
 	if o.ExchangeRate > 0 {
-		rate = xtr(o.ExchangeRate) + " per " + o.Currency
+		rate = xtr.Format(o.ExchangeRate) + " per " + o.Currency
 	}
 	facts := []view.Fact{
 		{Label: "Order id", Value: o.OrderID},
 		{Label: "Name", Value: deref(o.AltID)},
 		{Label: "Customer", Value: o.CustomerID},
-		{Label: "Total", Value: xtr(o.TotalPrice)},
+		{Label: "Total", Value: xtr.Format(o.TotalPrice)},
 		{Label: "Exchange rate", Value: rate},
 		{Label: "Memo", Value: deref(o.Memo)},
 		{Label: "Created", Value: when(o.CreatedAt)},

@@ -171,18 +171,18 @@ func TestPagesRender(t *testing.T) {
 	hs := newHarness(t, eng)
 	hs.h.deps.Snippet = func(base string) string { return `<a href="` + base + `/{{ order.id }}">Pay with Tari</a>` }
 	tests := []struct{ path, testid, text string }{
-		{"/admin", "received-today", "1.500000 XTR"},
+		{"/admin", "received-today", "1.5 XTR"},
 		{"/admin", "chart", ""},
 		{"/admin/orders", "orders", "hello"},
 		{"/admin/orders/1001", "order-sync", "THROTTLED"},
 		{"/admin/orders/1001", "order-payments", "tx1"},
 		{"/admin/customers", "customers", "c1"},
-		{"/admin/customers/c1", "customer-detail", "5.000000 XTR"},
+		{"/admin/customers/c1", "customer-detail", "5 XTR"},
 		{"/admin/customers/c1", "addresses", testAddress},
-		{"/admin/addresses/" + testAddress, "balance", "0.250000 XTR"},
-		{"/admin/addresses/" + testAddress, "settlements", "5.000000 XTR"},
+		{"/admin/addresses/" + testAddress, "balance", "0.25 XTR"},
+		{"/admin/addresses/" + testAddress, "settlements", "5 XTR"},
 		{"/admin/wallets", "wallets", "192.0.2.1"},
-		{"/admin/rates", "current-rates", "2.500000 XTR"},
+		{"/admin/rates", "current-rates", "2.5 XTR"},
 		{"/admin/roles?address=" + testAddress, "roles", "write"},
 		{"/admin/setup", "snippet", `<a href="http://example.com/{{ order.id }}">Pay with Tari</a>`},
 		{"/admin/setup", "checklist", "1 wallet; last seen 2026-11-23 09:00"},

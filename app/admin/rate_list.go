@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/xtr"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -52,5 +53,5 @@ func (h *Handler) ratesSection(c *fiber.Ctx, flash *view.Flash, set view.Form) (
 }
 
 func rateRow(r engine.ExchangeRate) view.RateRow {
-	return view.RateRow{Currency: r.Currency, Rate: xtr(r.Rate), Updated: when(r.UpdatedAt)}
+	return view.RateRow{Currency: r.Currency, Rate: xtr.Format(r.Rate), Updated: when(r.UpdatedAt)}
 }

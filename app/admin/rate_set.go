@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/xtr"
 	view "taripay/views/admin"
 )
 
@@ -32,7 +33,7 @@ func (h *Handler) rateSet(c *fiber.Ctx) error {
 	if !currencyCode.MatchString(currency) {
 		errs["currency"] = "Enter a three-letter currency code, such as USD."
 	}
-	rate, err := parseXTR(vals["rate"])
+	rate, err := xtr.Parse(vals["rate"])
 	if err != nil {
 		errs["rate"] = err.Error()
 	}
@@ -45,7 +46,7 @@ func (h *Handler) rateSet(c *fiber.Ctx) error {
 		return render(c, view.FormView(rateForm(vals, nil)))
 	default:
 		f := rateForm(vals, nil)
-		f.Confirm = "Price new " + currency + " orders at " + xtr(rate) + " per " + currency + "?"
+		f.Confirm = "Price new " + currency + " orders at " + xtr.Format(rate) + " per " + currency + "?"
 		return render(c, view.FormView(f))
 	}
 	if _, err := h.deps.Rates.SetExchangeRate(actorCtx(c), currency, rate); err != nil {

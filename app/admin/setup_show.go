@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/shopify"
+	"taripay/app/xtr"
 	view "taripay/views/admin"
 )
 
@@ -66,7 +67,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	rate := view.Check{Label: "An exchange rate is set", Detail: "Set one under Exchange rates."}
 	if len(rates) > 0 {
 		rate.OK = true
-		rate.Detail = rates[0].Currency + " " + xtr(rates[0].Rate)
+		rate.Detail = rates[0].Currency + " " + xtr.Format(rates[0].Rate)
 	}
 	checks = append(checks, rate)
 

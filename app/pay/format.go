@@ -1,45 +1,15 @@
 package pay
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"taripay/app/xtr"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
-
-// FormatXTR writes an amount of µT as XTR exactly, with integer math only:
-// thousands separated by commas, and the fraction without trailing zeros,
-// e.g. 2400500000 → "2,400.5 XTR".
-func FormatXTR(mt engine.MicroTari) string {
-	sign := ""
-	u := uint64(mt)
-	if mt < 0 {
-		sign, u = "-", -u // two's complement: correct for MinInt64 too
-	}
-	return sign + groupThousands(strconv.FormatUint(u/1_000_000, 10)) + fraction(u%1_000_000) + " XTR"
-}
-
-func fraction(f uint64) string {
-	if f == 0 {
-		return ""
-	}
-	return "." + strings.TrimRight(fmt.Sprintf("%06d", f), "0")
-}
-
-func groupThousands(digits string) string {
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
-}
 
 // PaymentURI is the deep link in the QR code, in the form Tari wallets
 // (Aurora, Tari Universe) accept per RFC-0154:
@@ -120,5 +90,5 @@ func plural(n int64, unit string) string {
 
 // formatRate writes µT per currency unit as "1 USD = 12.5 XTR".
 func formatRate(currency string, rate engine.MicroTari) string {
-	return "1 " + currency + " = " + FormatXTR(rate)
+	return "1 " + currency + " = " + xtr.Format(rate)
 }

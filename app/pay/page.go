@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"taripay/app/xtr"
 	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/views"
@@ -16,7 +17,7 @@ func (h *Handler) page(ctx context.Context, o engine.Order) views.PayPage {
 	p := views.PayPage{
 		Token:           o.ClaimToken,
 		OrderName:       orderName(o),
-		Amount:          FormatXTR(o.TotalPrice),
+		Amount:          xtr.Format(o.TotalPrice),
 		AmountMicroTari: o.TotalPrice,
 		Status:          h.status(o, now),
 	}
