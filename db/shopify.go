@@ -201,10 +201,19 @@ type shopifyShop struct {
 // SetUninstalled records that the app was removed from a shop.
 func (d *DB) SetUninstalled(ctx context.Context, shop string, at time.Time) error {
 	at = at.UTC()
-	_, err := d.bun.NewInsert().Model(&shopifyShop{Shop: shop, UninstalledAt: &at, UpdatedAt: at}).
-		ExcludeColumn("redacted_at").
-		On("CONFLICT (shop) DO UPDATE").Set("uninstalled_at = EXCLUDED.uninstalled_at").Set("updated_at = EXCLUDED.updated_at").
-		Exec(ctx)
+	err := d.InTx(ctx, func(tx bun.Tx) error {
+		_, err := tx.NewInsert().Model(&shopifyShop{Shop: shop, UninstalledAt: &at, UpdatedAt: at}).
+			ExcludeColumn("redacted_at").
+			On("CONFLICT (shop) DO UPDATE").Set("uninstalled_at = EXCLUDED.uninstalled_at").Set("updated_at = EXCLUDED.updated_at").
+			Exec(ctx)
+		if err != nil {
+			return err
+		}
+		// The shop's Admin API token is dead once the app is removed;
+		// keeping it would only keep a credential around.
+		_, err = tx.NewDelete().Model((*shopToken)(nil)).Where("shop = ?", shop).Exec(ctx)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("record uninstall of %s: %w", shop, err)
 	}

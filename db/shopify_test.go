@@ -2,12 +2,14 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
 
 	"taripay/db"
 	"taripay/db/dbtest"
+	"taripay/engine"
 )
 
 func eachShopifyStore(t *testing.T, fn func(t *testing.T, d *db.DB)) {
@@ -135,8 +137,20 @@ func TestShopifyRedaction(t *testing.T) {
 			t.Fatal("another shop's payload was redacted")
 		}
 
+		tokens := db.NewShopTokenStore(s.Bun())
+		for _, shop := range []string{"a.myshopify.com", "c.myshopify.com"} {
+			if err := tokens.SaveShopToken(ctx, engine.ShopToken{Shop: shop, AccessToken: "shpat_" + shop, UpdatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if err := s.SetUninstalled(ctx, "a.myshopify.com", t0); err != nil {
 			t.Fatal(err)
+		}
+		if _, err := tokens.ShopToken(ctx, "a.myshopify.com"); !errors.Is(err, engine.ErrShopTokenNotFound) {
+			t.Fatalf("token after uninstall: %v, want ErrShopTokenNotFound", err)
+		}
+		if tok, err := tokens.ShopToken(ctx, "c.myshopify.com"); err != nil || tok.AccessToken == "" {
+			t.Fatalf("another shop's token: %+v, %v", tok, err)
 		}
 		if gone, err := s.Uninstalled(ctx, "a.myshopify.com"); err != nil || !gone {
 			t.Fatalf("uninstalled = %v, %v", gone, err)
