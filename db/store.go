@@ -422,6 +422,18 @@ func (s *store) InsertAudit(ctx context.Context, a engine.AuditEntry) error {
 	return nil
 }
 
+func (s *store) RedactAudit(ctx context.Context, entity string, ids []string, field, redacted string) error {
+	_, err := s.idb.NewUpdate().Model((*engine.AuditEntry)(nil)).
+		Set("old_value = CASE WHEN old_value IS NULL THEN NULL ELSE ? END", redacted).
+		Set("new_value = CASE WHEN new_value IS NULL THEN NULL ELSE ? END", redacted).
+		Where("entity = ?", entity).Where("entity_id IN (?)", bun.In(ids)).Where("field = ?", field).
+		Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("redact audit of %s %s: %w", entity, field, err)
+	}
+	return nil
+}
+
 func (s *store) Audit(ctx context.Context, entity, entityID string) ([]engine.AuditEntry, error) {
 	es := []engine.AuditEntry{}
 	if err := s.idb.NewSelect().Model(&es).Where("entity = ? AND entity_id = ?", entity, entityID).Order("id").Scan(ctx); err != nil {
@@ -449,6 +461,30 @@ func (s *store) InsertEvent(ctx context.Context, typ engine.EventType, payload [
 		return 0, fmt.Errorf("insert event %s: %w", typ, err)
 	}
 	return seq, nil
+}
+
+func (s *store) EventsMentioning(ctx context.Context, needle string) ([]engine.StoredEvent, error) {
+	var rows []struct {
+		Seq     int64  `bun:"seq"`
+		Payload string `bun:"payload"`
+	}
+	err := s.idb.NewRaw("SELECT seq, payload FROM events WHERE payload LIKE ? ESCAPE '\\' ORDER BY seq",
+		"%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(needle)+"%").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("events mentioning %q: %w", needle, err)
+	}
+	out := make([]engine.StoredEvent, len(rows))
+	for i, r := range rows {
+		out[i] = engine.StoredEvent{Seq: r.Seq, Payload: []byte(r.Payload)}
+	}
+	return out, nil
+}
+
+func (s *store) SetEventPayload(ctx context.Context, seq int64, payload []byte) error {
+	if _, err := s.idb.NewRaw("UPDATE events SET payload = ? WHERE seq = ?", string(payload), seq).Exec(ctx); err != nil {
+		return fmt.Errorf("rewrite event %d: %w", seq, err)
+	}
+	return nil
 }
 
 func (s *store) InsertSideEffect(ctx context.Context, kind engine.SideEffectKind, orderID string, at time.Time) error {

@@ -73,12 +73,18 @@ type Tx interface {
 	SettlementsByOrders(ctx context.Context, orderIDs []string) ([]Settlement, error)
 
 	InsertAudit(ctx context.Context, a AuditEntry) error
+	// RedactAudit rewrites the old and new values of one field of the
+	// entities to redacted: the one change the append-only trail allows.
+	RedactAudit(ctx context.Context, entity string, ids []string, field, redacted string) error
 	Audit(ctx context.Context, entity, entityID string) ([]AuditEntry, error)
 	// TryLock takes a transaction-scoped lock named key without waiting,
 	// reporting false when another transaction holds it.
 	TryLock(ctx context.Context, key string) (bool, error)
 	// InsertEvent appends to the outbox and returns its sequence number.
 	InsertEvent(ctx context.Context, typ EventType, payload []byte, at time.Time) (int64, error)
+	// EventsMentioning lists the events whose payload contains needle.
+	EventsMentioning(ctx context.Context, needle string) ([]StoredEvent, error)
+	SetEventPayload(ctx context.Context, seq int64, payload []byte) error
 
 	// InsertSideEffect queues a storefront job; a second job of the same
 	// kind for the same order is ignored.

@@ -23,6 +23,7 @@ type Engine interface {
 	AnnulFromStorefront(ctx context.Context, orderID, reason string) (engine.Order, error)
 	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
 	SearchOrders(ctx context.Context, q engine.OrderQuery) ([]engine.Order, error)
+	RedactCustomer(ctx context.Context, customerID string, orderIDs []string) (int, error)
 }
 
 // Inbox keeps verified deliveries until they are processed, so none is lost
@@ -345,8 +346,12 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 		if err := decode(body, &r); err != nil {
 			return "", permanent(err)
 		}
+		notes, err := h.engine.RedactCustomer(ctx, string(r.Customer.ID), ids(r.OrdersToRedact))
+		if err != nil {
+			return "", err
+		}
 		n, err := h.records.RedactCustomer(ctx, shopOf(r.ShopDomain, shop), string(r.Customer.ID), ids(r.OrdersToRedact), now)
-		return fmt.Sprintf("%d stored payloads redacted; financial records kept.", n), err
+		return fmt.Sprintf("%d stored payloads and %d order notes redacted; financial records kept.", n, notes), err
 	case "shop/redact":
 		var r ShopRedaction
 		if err := decode(body, &r); err != nil {

@@ -27,7 +27,15 @@ type fakeEngine struct {
 	rates    map[string]engine.MicroTari
 	orders   map[string]engine.NewOrder
 	annulled []string
+	redacted []string // customer ids whose order notes were redacted
 	addErr   error
+}
+
+func (e *fakeEngine) RedactCustomer(_ context.Context, customerID string, orderIDs []string) (int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.redacted = append(e.redacted, customerID+":"+strings.Join(orderIDs, ","))
+	return len(orderIDs), nil
 }
 
 func (e *fakeEngine) AddOrder(_ context.Context, o engine.NewOrder) (engine.Order, error) {
@@ -526,6 +534,9 @@ func TestComplianceWebhooks(t *testing.T) {
 		}
 		if _, ok := w.eng.orders["5796499259604"]; !ok {
 			t.Error("the financial record (order) was removed")
+		}
+		if want := "7221372846292:5796499259604"; len(w.eng.redacted) != 1 || w.eng.redacted[0] != want {
+			t.Errorf("engine redactions = %q, want [%q] (the order notes)", w.eng.redacted, want)
 		}
 	})
 	t.Run("customers/data_request", func(t *testing.T) {
