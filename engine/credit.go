@@ -65,11 +65,7 @@ func (e *Engine) CreditNote(ctx context.Context, customerID string, amount Micro
 		if err := t.emit(PaymentReceivedEvent{Payment: p}); err != nil {
 			return err
 		}
-		customers, err := t.CustomersOf(t.ctx, p.Sender)
-		if err != nil {
-			return err
-		}
-		orders, err := t.OrdersOfCustomers(t.ctx, customers, openStatuses)
+		orders, err := t.ordersOfAddress(p.Sender, true)
 		if err != nil {
 			return err
 		}

@@ -304,14 +304,7 @@ func (e *Engine) ChangePrice(ctx context.Context, orderRef string, price MicroTa
 	}
 	var out Order
 	err := e.update(ctx, func(t *txn) error {
-		found, err := t.findOrder(orderRef, !e.cfg.StrictMode)
-		if err != nil {
-			return err
-		}
-		if _, err := e.lockPayers(t, found); err != nil {
-			return err
-		}
-		cur, err := t.LockOrder(t.ctx, found.ID)
+		cur, err := e.lockOrderToPay(t, orderRef, !e.cfg.StrictMode)
 		if err != nil {
 			return err
 		}
@@ -413,14 +406,7 @@ func (e *Engine) Reassign(ctx context.Context, orderRef, customerID, reason stri
 func (e *Engine) Reset(ctx context.Context, orderRef, reason string) (Order, error) {
 	var out Order
 	err := e.update(ctx, func(t *txn) error {
-		found, err := t.findOrder(orderRef, false)
-		if err != nil {
-			return err
-		}
-		if _, err := e.lockPayers(t, found); err != nil {
-			return err
-		}
-		cur, err := t.LockOrder(t.ctx, found.ID)
+		cur, err := e.lockOrderToPay(t, orderRef, false)
 		if err != nil {
 			return err
 		}
@@ -456,4 +442,18 @@ func (e *Engine) SearchOrders(ctx context.Context, q OrderQuery) ([]Order, error
 		return err
 	})
 	return out, err
+}
+
+// lockOrderToPay finds an order and locks, in the engine's lock order, the
+// balances that could pay it and then the order itself, for a change that
+// may be followed by a payment.
+func (e *Engine) lockOrderToPay(t *txn, ref string, allowAlt bool) (Order, error) {
+	found, err := t.findOrder(ref, allowAlt)
+	if err != nil {
+		return Order{}, err
+	}
+	if _, err := e.lockPayers(t, found); err != nil {
+		return Order{}, err
+	}
+	return t.LockOrder(t.ctx, found.ID)
 }

@@ -133,15 +133,9 @@ func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string)
 	var result error
 	err := e.update(ctx, func(t *txn) error {
 		result, paid = nil, nil
-		if err := t.useWalletNonce(by); err != nil {
-			return err
-		}
-		p, ok, err := t.Payment(t.ctx, txid)
+		p, err := t.walletPayment(by, txid)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return Errorf(ENOTFOUND, ErrPaymentNotFound, "Payment %s does not exist", txid)
 		}
 		out = p
 		switch p.Status {
@@ -166,11 +160,7 @@ func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string)
 			return err
 		}
 		out.Status, out.UpdatedAt = PaymentConfirmed, t.now
-		customers, err := t.CustomersOf(t.ctx, p.Sender)
-		if err != nil {
-			return err
-		}
-		orders, err := t.OrdersOfCustomers(t.ctx, customers, openStatuses)
+		orders, err := t.ordersOfAddress(p.Sender, true)
 		if err != nil {
 			return err
 		}
@@ -194,15 +184,9 @@ func (e *Engine) CancelPayment(ctx context.Context, by WalletCall, txid string) 
 	var result error
 	err := e.update(ctx, func(t *txn) error {
 		result = nil
-		if err := t.useWalletNonce(by); err != nil {
-			return err
-		}
-		p, ok, err := t.Payment(t.ctx, txid)
+		p, err := t.walletPayment(by, txid)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return Errorf(ENOTFOUND, ErrPaymentNotFound, "Payment %s does not exist", txid)
 		}
 		out = p
 		switch p.Status {
@@ -241,4 +225,20 @@ func (e *Engine) PaymentsForOrder(ctx context.Context, orderID string) ([]Paymen
 		return err
 	})
 	return out, err
+}
+
+// walletPayment consumes the wallet's nonce and loads the payment that its
+// notification names.
+func (t *txn) walletPayment(by WalletCall, txid string) (Payment, error) {
+	if err := t.useWalletNonce(by); err != nil {
+		return Payment{}, err
+	}
+	p, ok, err := t.Payment(t.ctx, txid)
+	if err != nil {
+		return Payment{}, err
+	}
+	if !ok {
+		return Payment{}, Errorf(ENOTFOUND, ErrPaymentNotFound, "Payment %s does not exist", txid)
+	}
+	return p, nil
 }

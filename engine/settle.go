@@ -166,11 +166,7 @@ func (e *Engine) SettleAddress(ctx context.Context, address string) (MultiAccoun
 	out := MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
 	err := e.update(ctx, func(t *txn) error {
 		out = MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
-		customers, err := t.CustomersOf(t.ctx, address)
-		if err != nil {
-			return err
-		}
-		orders, err := t.OrdersOfCustomers(t.ctx, customers, openStatuses)
+		orders, err := t.ordersOfAddress(address, true)
 		if err != nil {
 			return err
 		}
