@@ -18,7 +18,7 @@ import (
 func newClaimCmd() *cobra.Command {
 	var (
 		network, order, server string
-		src                    secretSource
+		src                    = secretSource{env: "TPG_SECRET_KEY"}
 	)
 	cmd := &cobra.Command{
 		Use:   "claim",
@@ -38,7 +38,7 @@ func newClaimCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			k, err := src.load()
+			k, _, err := src.load()
 			if err != nil {
 				return err
 			}
@@ -61,7 +61,7 @@ func newClaimCmd() *cobra.Command {
 	cmd.Flags().StringVar(&order, "order", "", "order id to claim (required)")
 	cmd.Flags().StringVar(&network, "network", "mainnet", "Tari network of the claiming address")
 	cmd.Flags().StringVar(&server, "server", "", "base URL of a taripay server; POSTs the claim to <server>/order/claim")
-	src.addFlags(cmd)
+	src.addFlags(cmd, true)
 	return cmd
 }
 

@@ -60,7 +60,7 @@ func newKeysNewCmd() *cobra.Command {
 func newKeysShowCmd() *cobra.Command {
 	var (
 		network string
-		src     secretSource
+		src     = secretSource{env: "TPG_SECRET_KEY"}
 	)
 	cmd := &cobra.Command{
 		Use:   "show",
@@ -74,7 +74,7 @@ func newKeysShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			k, err := src.load()
+			k, _, err := src.load()
 			if err != nil {
 				return err
 			}
@@ -82,7 +82,7 @@ func newKeysShowCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&network, "network", "mainnet", "Tari network of the address")
-	src.addFlags(cmd)
+	src.addFlags(cmd, true)
 	return cmd
 }
 
@@ -97,39 +97,44 @@ func describeKey(net tari.Network, k tari.SecretKey) keyOutput {
 	}
 }
 
-// secretSource finds a secret key in --secret, --secret-file or the
-// TPG_SECRET_KEY environment variable, in that order.
+// secretSource finds a secret key in --secret (when the command allows it),
+// --secret-file or the environment variable env, in that order.
 type secretSource struct {
+	env          string // TPG_SECRET_KEY, or TPG_WALLET_SECRET_KEY for the hot wallet
 	secret, file string
 }
 
-func (s *secretSource) addFlags(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&s.secret, "secret", "", "secret key in hex (prefer TPG_SECRET_KEY or --secret-file)")
-	cmd.Flags().StringVar(&s.file, "secret-file", "", "file holding the secret key in hex")
+// addFlags adds --secret-file and, when allowArg, --secret.
+func (s *secretSource) addFlags(cmd *cobra.Command, allowArg bool) {
+	if allowArg {
+		cmd.Flags().StringVar(&s.secret, "secret", "", "secret key in hex (prefer "+s.env+" or --secret-file)")
+	}
+	cmd.Flags().StringVar(&s.file, "secret-file", "", "file holding the secret key in hex (else "+s.env+")")
 }
 
-func (s *secretSource) load() (tari.SecretKey, error) {
+// load returns the key and where it came from, for error messages.
+func (s *secretSource) load() (tari.SecretKey, string, error) {
 	text, from := s.secret, "--secret"
 	switch {
 	case s.secret != "" && s.file != "":
-		return tari.SecretKey{}, errors.New("give either --secret or --secret-file, not both")
+		return tari.SecretKey{}, "", errors.New("give either --secret or --secret-file, not both")
 	case s.file != "":
 		b, err := os.ReadFile(s.file)
 		if err != nil {
-			return tari.SecretKey{}, fmt.Errorf("read secret key: %w", err)
+			return tari.SecretKey{}, "", fmt.Errorf("read secret key: %w", err)
 		}
 		text, from = strings.TrimSpace(string(b)), s.file
 	case s.secret == "":
-		text, from = os.Getenv("TPG_SECRET_KEY"), "TPG_SECRET_KEY"
+		text, from = strings.TrimSpace(os.Getenv(s.env)), s.env
 	}
 	if text == "" {
-		return tari.SecretKey{}, errors.New("no secret key: set TPG_SECRET_KEY, or pass --secret-file or --secret")
+		return tari.SecretKey{}, "", fmt.Errorf("no secret key: set %s or pass --secret-file", s.env)
 	}
 	k, err := tari.ParseSecretKey(text)
 	if err != nil {
-		return tari.SecretKey{}, fmt.Errorf("secret key from %s: %w", from, err)
+		return tari.SecretKey{}, "", fmt.Errorf("secret key from %s: %w", from, err)
 	}
-	return k, nil
+	return k, from, nil
 }
 
 // writeJSON prints v as indented JSON, leaving emoji and '&' unescaped.

@@ -22,15 +22,16 @@ import (
 
 // walletFlags are shared by the hot-wallet notifier commands.
 type walletFlags struct {
-	server, secretFile, address, network string
-	txid, sender, memo, orderID          string
-	amount                               int64
-	attempts                             int
-	wait                                 time.Duration
+	server, address, network    string
+	txid, sender, memo, orderID string
+	secret                      secretSource
+	amount                      int64
+	attempts                    int
+	wait                        time.Duration
 }
 
 func newWalletCmd() *cobra.Command {
-	var f walletFlags
+	f := walletFlags{secret: secretSource{env: "TPG_WALLET_SECRET_KEY"}}
 	cmd := &cobra.Command{
 		Use:   "wallet",
 		Short: "Hot-wallet notifier: tell a taripay server about payments the wallet sees",
@@ -42,7 +43,7 @@ func newWalletCmd() *cobra.Command {
 	}
 	p := cmd.PersistentFlags()
 	p.StringVar(&f.server, "server", os.Getenv("TPG_SERVER_URL"), "taripay server base URL (TPG_SERVER_URL)")
-	p.StringVar(&f.secretFile, "secret-file", "", "file holding the hot wallet's secret key in hex (else TPG_WALLET_SECRET_KEY)")
+	p.StringVar(&f.secret.file, "secret-file", "", "file holding the hot wallet's secret key in hex (else TPG_WALLET_SECRET_KEY)")
 	p.StringVar(&f.address, "address", os.Getenv("TPG_WALLET_ADDRESS"), "the hot wallet's registered address, if not the single address of its key (TPG_WALLET_ADDRESS)")
 	p.StringVar(&f.network, "network", "mainnet", "network of the hot wallet's address when --address is not given")
 	p.IntVar(&f.attempts, "attempts", 6, "how many times to try when the server cannot be reached")
@@ -295,21 +296,9 @@ func postNotification(ctx context.Context, client *http.Client, url string, body
 
 // key loads the hot wallet's secret key and its registered address.
 func (f *walletFlags) key() (tari.SecretKey, tari.Address, error) {
-	text, from := os.Getenv("TPG_WALLET_SECRET_KEY"), "TPG_WALLET_SECRET_KEY"
-	if f.secretFile != "" {
-		b, err := os.ReadFile(f.secretFile)
-		if err != nil {
-			return tari.SecretKey{}, tari.Address{}, fmt.Errorf("read secret key: %w", err)
-		}
-		text, from = string(b), f.secretFile
-	}
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return tari.SecretKey{}, tari.Address{}, errors.New("no secret key: set TPG_WALLET_SECRET_KEY or pass --secret-file")
-	}
-	k, err := tari.ParseSecretKey(text)
+	k, from, err := f.secret.load()
 	if err != nil {
-		return tari.SecretKey{}, tari.Address{}, fmt.Errorf("secret key from %s: %w", from, err)
+		return tari.SecretKey{}, tari.Address{}, err
 	}
 	if f.address == "" {
 		net, err := tari.ParseNetwork(f.network)
