@@ -37,10 +37,8 @@ type DayTotal struct {
 	Amount MicroTari
 }
 
-// reportTx is what the admin's reports read. Package db implements it
-// beside engine.Tx (db/reports.go); it is separate so the core Tx stays the
-// engine's own.
-type reportTx interface {
+// ReportTx is what the admin's reports read (db/reports.go); Tx embeds it.
+type ReportTx interface {
 	// ConfirmedTotal sums confirmed payments confirmed at or after since
 	// (zero: ever).
 	ConfirmedTotal(ctx context.Context, since time.Time) (MicroTari, error)
@@ -51,14 +49,6 @@ type reportTx interface {
 	FailedSideEffects(ctx context.Context, limit int) ([]SideEffect, error)
 	// LatestExchangeRates is the newest rate of each currency.
 	LatestExchangeRates(ctx context.Context) ([]ExchangeRate, error)
-}
-
-func (t *txn) reports() (reportTx, error) {
-	r, ok := t.Tx.(reportTx)
-	if !ok {
-		return nil, Errorf(EINTERNAL, nil, "this store keeps no reports")
-	}
-	return r, nil
 }
 
 const (
@@ -73,13 +63,9 @@ func (e *Engine) Dashboard(ctx context.Context, days int) (Dashboard, error) {
 	days = max(days, 7)
 	var d Dashboard
 	err := e.view(ctx, func(t *txn) error {
-		r, err := t.reports()
-		if err != nil {
-			return err
-		}
 		today := t.now.Truncate(day)
 		start := today.AddDate(0, 0, -(days - 1))
-		recent, err := r.ConfirmedSince(t.ctx, start)
+		recent, err := t.ConfirmedSince(t.ctx, start)
 		if err != nil {
 			return err
 		}
@@ -99,16 +85,16 @@ func (e *Engine) Dashboard(ctx context.Context, days int) (Dashboard, error) {
 			d.ReceivedWeek += dt.Amount
 		}
 		d.ReceivedToday = d.PerDay[days-1].Amount
-		if d.ReceivedTotal, err = r.ConfirmedTotal(t.ctx, time.Time{}); err != nil {
+		if d.ReceivedTotal, err = t.ConfirmedTotal(t.ctx, time.Time{}); err != nil {
 			return err
 		}
-		if d.ByStatus, err = r.OrderStatusCounts(t.ctx); err != nil {
+		if d.ByStatus, err = t.OrderStatusCounts(t.ctx); err != nil {
 			return err
 		}
-		if d.Latest, err = r.LatestPayments(t.ctx, latestPayment); err != nil {
+		if d.Latest, err = t.LatestPayments(t.ctx, latestPayment); err != nil {
 			return err
 		}
-		d.Failures, err = r.FailedSideEffects(t.ctx, latestFailure)
+		d.Failures, err = t.FailedSideEffects(t.ctx, latestFailure)
 		return err
 	})
 	return d, err
@@ -118,11 +104,8 @@ func (e *Engine) Dashboard(ctx context.Context, days int) (Dashboard, error) {
 func (e *Engine) ExchangeRates(ctx context.Context) ([]ExchangeRate, error) {
 	var out []ExchangeRate
 	err := e.view(ctx, func(t *txn) error {
-		r, err := t.reports()
-		if err != nil {
-			return err
-		}
-		out, err = r.LatestExchangeRates(t.ctx)
+		var err error
+		out, err = t.LatestExchangeRates(t.ctx)
 		return err
 	})
 	return out, err

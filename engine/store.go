@@ -19,6 +19,8 @@ type Store interface {
 // Tx is what one transaction can read and write. Status changes are
 // conditional: Update* methods report whether a row matched.
 type Tx interface {
+	ReportTx
+
 	// InsertOrder stores o and sets o.ID. It reports false, changing
 	// nothing, when o.OrderID or o.AltID is already stored.
 	InsertOrder(ctx context.Context, o *Order) (bool, error)
