@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/api"
+	"taripay/engine"
 )
 
 // errorHandler is the one place an error becomes an HTTP answer: always
@@ -22,8 +23,13 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		case errors.As(err, &ae):
 		case errors.As(err, &fe):
 			ae = fromFiber(fe)
+		case errors.Is(err, engine.ErrUnavailable):
+			ae = api.Unavailable(err)
 		default:
 			ae = &api.Error{Status: http.StatusInternalServerError, Message: "An error occurred on the backend of the server. Internal error.", Cause: err}
+		}
+		if ae.Status == http.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
 		}
 		if ae.Status >= http.StatusInternalServerError {
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", ae.Status, "err", err)

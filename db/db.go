@@ -136,25 +136,29 @@ func (d *DB) Dialect() Dialect { return d.dialect }
 // Bun exposes the pool for sibling stores (db/shopify.go) and tests.
 func (d *DB) Bun() *bun.DB { return d.bun }
 
-// Update runs fn in one write transaction, retrying on conflicts.
+// Update runs fn in one write transaction, retrying on conflicts. A storage
+// fault comes back as engine.ErrUnavailable.
 func (d *DB) Update(ctx context.Context, fn func(engine.Tx) error) error {
 	return d.InTx(ctx, func(tx bun.Tx) error { return fn(&store{idb: tx, dialect: d.dialect}) })
 }
 
-// View runs fn for reads, outside any write transaction.
+// View runs fn for reads, outside any write transaction. A storage fault
+// comes back as engine.ErrUnavailable.
 func (d *DB) View(ctx context.Context, fn func(engine.Tx) error) error {
-	return fn(&store{idb: d.bun, dialect: d.dialect})
+	return unavailable(fn(&store{idb: d.bun, dialect: d.dialect}))
 }
 
 // InTx runs fn in a transaction, retrying the whole of it when the database
-// reports a serialisation failure, a deadlock or a busy lock.
+// reports a serialisation failure, a deadlock or a busy lock. A storage
+// fault, including conflicts that outlast the retries, comes back as
+// engine.ErrUnavailable; nothing of fn is then committed.
 func (d *DB) InTx(ctx context.Context, fn func(bun.Tx) error) error {
 	const attempts = 20
 	var err error
 	for i := range attempts {
 		err = d.runTx(ctx, fn)
 		if err == nil || !retryable(err) {
-			return err
+			return unavailable(err)
 		}
 		backoff := time.Duration(1+rand.IntN(5*(i+1))) * time.Millisecond
 		select {
@@ -163,7 +167,7 @@ func (d *DB) InTx(ctx context.Context, fn func(bun.Tx) error) error {
 		case <-time.After(backoff):
 		}
 	}
-	return fmt.Errorf("db: transaction kept conflicting: %w", err)
+	return unavailable(fmt.Errorf("db: transaction kept conflicting: %w", err))
 }
 
 // runTx runs one attempt, queued behind this process's other SQLite writers.

@@ -47,12 +47,19 @@ func (h *Handler) userMessage(c *fiber.Ctx, err error) string {
 	if errors.As(err, &e) && e.Code != engine.EINTERNAL {
 		return e.Message
 	}
+	if errors.Is(err, engine.ErrUnavailable) {
+		h.deps.Log.Warn("admin: storage unavailable", "path", c.Path(), "err", err)
+		return "The database is unavailable right now; nothing was changed. Try again in a moment."
+	}
 	h.deps.Log.Error("admin: action failed", "path", c.Path(), "err", err)
 	return "Something went wrong; nothing was changed. Try again, and check the server log if it persists."
 }
 
 // errorStatus maps an engine error onto an HTTP status, once.
 func errorStatus(err error) int {
+	if errors.Is(err, engine.ErrUnavailable) {
+		return fiber.StatusServiceUnavailable
+	}
 	switch engine.ErrorCode(err) {
 	case engine.ENOTFOUND:
 		return fiber.StatusNotFound

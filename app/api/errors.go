@@ -30,11 +30,21 @@ func (e *Error) Unwrap() error { return e.Cause }
 // The error table. Prefixes and statuses are the reference's ServerError
 // variants; the rest are the middleware and extractor messages, which the
 // reference sends as plain text and we send as JSON.
+// errBackend answers an error nothing else explains: a bug, unless the
+// store says it is unavailable (a full disk, a lost database connection),
+// which is 503 so that clients retry.
 func errBackend(cause error) *Error {
+	if errors.Is(cause, engine.ErrUnavailable) {
+		return Unavailable(cause)
+	}
 	return &Error{Status: http.StatusInternalServerError, Message: "An error occurred on the backend of the server. Internal error.", Cause: cause}
 }
 
-func errUnavailable(cause error) *Error {
+// RetryAfter is the Retry-After, in seconds, sent with every 503.
+const RetryAfter = "5"
+
+// Unavailable answers a storage fault: 503, so that the client retries.
+func Unavailable(cause error) *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Message: "An error occurred on the backend of the server. The database is unavailable; try again.", Cause: cause}
 }
 
@@ -124,8 +134,6 @@ func fromEngine(err error, ref string) *Error {
 		return errNotFound(e.Message)
 	case errors.Is(err, engine.ErrInvalidNonce):
 		return errAuthValidation("Nonce is not strictly increasing.")
-	case errors.Is(err, engine.ErrUnavailable):
-		return errUnavailable(err)
 	}
 	switch e.Code {
 	case engine.ECONFLICT:

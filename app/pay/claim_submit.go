@@ -62,7 +62,7 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 		return done(h.notFound(c))
 	case err != nil:
 		h.log.ErrorContext(ctx, "pay page: claim", slog.String("order_id", o.OrderID), slog.String("address", claimant), slog.Any("error", err))
-		return fail(http.StatusInternalServerError, "Something went wrong while recording your claim. Nothing was changed; please try again in a minute.")
+		return fail(failureStatus(err), "Something went wrong while recording your claim. Nothing was changed; please try again in a minute.")
 	}
 	h.log.InfoContext(ctx, "order claimed from pay page", slog.String("order_id", o.OrderID), slog.String("address", claimant))
 	if err := h.flash.add(c, "Claim accepted: this order is linked to your address."); err != nil {

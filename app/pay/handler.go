@@ -105,13 +105,22 @@ func (h *Handler) notFound(c *fiber.Ctx) error {
 // error page: pages get HTML, not the API's JSON.
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
 	h.log.ErrorContext(c.UserContext(), "pay page: "+what, slog.String("path", c.Route().Path), slog.Any("error", err))
-	if rerr := render(c, http.StatusInternalServerError, views.MessagePage(views.Message{
+	if rerr := render(c, failureStatus(err), views.MessagePage(views.Message{
 		Title: "Something went wrong",
 		Text:  "The payment page is unavailable right now. Please try again in a minute.",
 	})); rerr != nil {
 		return rerr
 	}
 	return errAnswered
+}
+
+// failureStatus is 503 when the store is unavailable, so that the customer
+// (and any monitor) sees a temporary fault, and 500 for anything else.
+func failureStatus(err error) int {
+	if errors.Is(err, engine.ErrUnavailable) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
 }
 
 // done turns an already-answered error back into success for fiber.

@@ -1,0 +1,82 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"taripay/db"
+	"taripay/db/dbtest"
+	"taripay/engine"
+)
+
+// TestStorageFaultsAreUnavailable opens a second pool on a migrated database
+// that refuses writes the way a sick disk or server does, and checks that
+// the write comes back as engine.ErrUnavailable (503 at the edge), while a
+// domain failure on a healthy pool does not.
+func TestStorageFaultsAreUnavailable(t *testing.T) {
+	ctx := context.Background()
+	// The memo spills onto new pages, so that a capped database must grow.
+	memo := strings.Repeat("m", 64<<10)
+	write := func(tx engine.Tx) error {
+		_, err := tx.InsertOrder(ctx, &engine.Order{OrderID: "fault-1", CustomerID: "c1", Memo: &memo, Currency: "XTR", TotalPrice: 1, Status: engine.OrderUnclaimed, ClaimToken: "tok-fault-1"})
+		return err
+	}
+	tests := []struct {
+		name    string
+		backend string
+		params  url.Values // added to the healthy database's URL
+	}{
+		{"sqlite read-only", "sqlite", url.Values{"_pragma": {"query_only(1)"}}},
+		{"sqlite full", "sqlite", url.Values{"_pragma": {"max_page_count(1)"}}},
+		{"postgres read-only", "postgres", url.Values{"default_transaction_read_only": {"on"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			healthy, raw := dbtest.OpenURL(t, tt.backend)
+			u, err := url.Parse(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := u.Query()
+			for k, vs := range tt.params {
+				for _, v := range vs {
+					q.Add(k, v)
+				}
+			}
+			if strings.HasPrefix(raw, "sqlite://") {
+				raw = raw[:strings.IndexByte(raw+"?", '?')] + "?" + q.Encode()
+			} else {
+				u.RawQuery = q.Encode()
+				raw = u.String()
+			}
+			sick, err := db.Connect(ctx, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sick.Close()
+
+			err = sick.Update(ctx, write)
+			if !errors.Is(err, engine.ErrUnavailable) {
+				t.Fatalf("write on a refusing database: got %v, want engine.ErrUnavailable", err)
+			}
+
+			// The healthy pool takes the write; a duplicate is a domain
+			// answer, not a storage fault.
+			if err := healthy.Update(ctx, write); err != nil {
+				t.Fatalf("write on the healthy database: %v", err)
+			}
+			err = healthy.InTx(ctx, func(tx bun.Tx) error {
+				_, err := tx.NewRaw("INSERT INTO orders (order_id) VALUES ('fault-1')").Exec(ctx)
+				return err
+			})
+			if err == nil || errors.Is(err, engine.ErrUnavailable) {
+				t.Fatalf("duplicate order: got %v, want a constraint error that is not ErrUnavailable", err)
+			}
+		})
+	}
+}
