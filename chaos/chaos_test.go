@@ -80,6 +80,9 @@ func TestKill9DuringMixedLoad(t *testing.T) {
 	l.drain(t, s.base)
 	s.stop(t)
 	_, paid, _ := checkInvariants(t, dbURL, l, "at the end")
+	if n := l.unavailable.Load(); n > 0 {
+		t.Errorf("%d replies were 503 with no storage fault", n)
+	}
 	if len(l.confirmed) == 0 || paid == 0 {
 		t.Fatalf("the load confirmed %d payments and paid %d orders: it exercised nothing", len(l.confirmed), paid)
 	}
@@ -136,4 +139,7 @@ func TestTwoProcessesOnPostgres(t *testing.T) {
 	a.stop(t)
 	b.stop(t)
 	checkInvariants(t, dbURL, l, "after both stopped")
+	if n := l.unavailable.Load(); n > 0 {
+		t.Errorf("%d replies were 503 with no storage fault", n)
+	}
 }

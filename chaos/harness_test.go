@@ -233,8 +233,11 @@ type load struct {
 	received  map[string]bool             // txids whose incoming_payment was acknowledged
 	confirmed map[string]bool             // txids whose confirmation was acknowledged
 	pending   [][]string                  // per worker: received, not yet confirmed
-	failures  []string                    // 5xx replies: bugs
-	acks      atomic.Int64
+	failures  []string                    // 5xx replies other than 503: bugs
+	// unavailable counts 503 replies: a storage fault the server reported
+	// as such, which the fault tests expect and the others forbid.
+	unavailable atomic.Int64
+	acks        atomic.Int64
 	txSeq     atomic.Int64
 }
 
@@ -384,6 +387,10 @@ func (l *load) do(req *http.Request, path string) (int, []byte, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if res.StatusCode == http.StatusServiceUnavailable && bytes.HasPrefix(reply, []byte(`{"error":`)) && res.Header.Get("Retry-After") != "" {
+		l.unavailable.Add(1)
+		return res.StatusCode, reply, errUnavailable
+	}
 	if res.StatusCode >= 500 {
 		l.mu.Lock()
 		l.failures = append(l.failures, fmt.Sprintf("POST %s: %d %s", path, res.StatusCode, reply))
@@ -393,6 +400,9 @@ func (l *load) do(req *http.Request, path string) (int, []byte, error) {
 	l.acks.Add(1)
 	return res.StatusCode, reply, nil
 }
+
+// errUnavailable is a 503 with a JSON error and Retry-After.
+var errUnavailable = errors.New("server unavailable")
 
 // drain confirms every acknowledged payment still pending, through base.
 func (l *load) drain(t *testing.T, base string) {
