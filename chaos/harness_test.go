@@ -238,7 +238,7 @@ type load struct {
 	// as such, which the fault tests expect and the others forbid.
 	unavailable atomic.Int64
 	acks        atomic.Int64
-	txSeq     atomic.Int64
+	txSeq       atomic.Int64
 }
 
 func newLoad(fx fixture) *load {
