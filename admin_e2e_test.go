@@ -8,10 +8,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,31 +52,14 @@ func TestAdminInstallEndToEnd(t *testing.T) {
 	t.Cleanup(oauth.Close)
 
 	dir := t.TempDir()
-	port := freePort(t)
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"TARIPAY_TEST_MAIN=1", "PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir,
-		"TPG_PORT=" + strconv.Itoa(port),
-		"TPG_SHOPIFY_SHOP=" + shop,
-		"TPG_SHOPIFY_API_BASE_URL=" + oauth.URL,
-		"TPG_SHOPIFY_API_KEY=" + clientID,
-		"TPG_SHOPIFY_API_SECRET=" + secret,
+	srv := startServe(t, dir,
+		"TPG_SHOPIFY_SHOP="+shop,
+		"TPG_SHOPIFY_API_BASE_URL="+oauth.URL,
+		"TPG_SHOPIFY_API_KEY="+clientID,
+		"TPG_SHOPIFY_API_SECRET="+secret,
 		"TPG_CLAIM_LINK_SECRET=e2e-link-secret",
-	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
-	waitHealthy(t, base, exited, &stderr)
+	)
+	base, stderr := srv.base, srv.stderr
 
 	now := time.Now()
 	idToken, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
@@ -115,7 +95,7 @@ func TestAdminInstallEndToEnd(t *testing.T) {
 		t.Fatalf("set rate: %d %s", resp.StatusCode, b)
 	}
 	// the storefront sync authenticates with the exchanged token
-	waitFor(t, fake, "SetTariPrices", &stderr)
+	waitFor(t, fake, "SetTariPrices", stderr)
 	if v, _ := fake.Variant("44021397602516"); v.TariPrice == nil || *v.TariPrice != fmt.Sprint(170_000_000) {
 		t.Errorf("variant price after the rate change: %v", v.TariPrice)
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,10 +18,7 @@ func TestRolesCommand(t *testing.T) {
 	url := "sqlite://" + filepath.Join(dir, "roles.db")
 	who := newKey(t).addr
 	run := func(args ...string) (string, error) {
-		cmd := exec.Command(os.Args[0], append([]string{"roles"}, args...)...)
-		cmd.Dir = dir
-		cmd.Env = []string{"TARIPAY_TEST_MAIN=1", "PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TPG_DATABASE_URL=" + url}
-		out, err := cmd.CombinedOutput()
+		out, err := taripayCmd(dir, []string{"TPG_DATABASE_URL=" + url}, append([]string{"roles"}, args...)...).CombinedOutput()
 		return string(out), err
 	}
 	roles := func() []engine.Role {

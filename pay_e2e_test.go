@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,42 +104,12 @@ func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 		t.Fatal(err)
 	}
 
-	port := strconv.Itoa(freePort(t))
-	s.url = "http://127.0.0.1:" + port
-	cmd := exec.Command(s.bin, "serve")
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"HOME=" + dir, "PATH=" + os.Getenv("PATH"),
-		"TPG_HOST=127.0.0.1", "TPG_PORT=" + port, "TPG_DATABASE_URL=" + dbURL,
-		"TPG_PAYMENT_WALLET_ADDRESS=" + hot.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret",
+	s.url = startServe(t, dir,
+		"TPG_HOST=127.0.0.1", "TPG_DATABASE_URL="+dbURL,
+		"TPG_PAYMENT_WALLET_ADDRESS="+hot.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret",
 		"TPG_UNCLAIMED_ORDER_TIMEOUT=2", "TPG_UNPAID_ORDER_TIMEOUT=48",
-	}
-	logs := &bytes.Buffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("server log:\n%s", logs)
-		}
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(s.url + "/health")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not become healthy:\n%s", logs)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	).base
+	return s
 }
 
 func ptr(s string) *string { return &s }

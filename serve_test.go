@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -31,33 +32,8 @@ import (
 func TestServeFromEmptyDirectory(t *testing.T) {
 	dir := t.TempDir()
 	super, customer, hot := newKey(t), newKey(t), newKey(t)
-	port := freePort(t)
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-
-	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"TARIPAY_TEST_MAIN=1",
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + dir,
-		"TMPDIR=" + dir,
-		"TPG_SUPER_ADMIN=" + super.addr.Base58(),
-		"TPG_PORT=" + strconv.Itoa(port),
-	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
-	waitHealthy(t, base, exited, &stderr)
+	srv := startServe(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58())
+	base := srv.base
 
 	// The super admin logs in and authorises the hot wallet at 127.0.0.1.
 	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
@@ -101,20 +77,11 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 	if !strings.Contains(order, `"status":"Paid"`) {
 		t.Errorf("order after payment: %s", order)
 	}
-	if !strings.Contains(stderr.String(), "The JWT signing key has not been set") {
-		t.Errorf("no warning about the random JWT key in:\n%s", stderr.String())
+	if !strings.Contains(srv.stderr.String(), "The JWT signing key has not been set") {
+		t.Errorf("no warning about the random JWT key in:\n%s", srv.stderr.String())
 	}
-
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("no exit after SIGTERM\n%s", stderr.String())
+	if err := srv.stop(); err != nil {
+		t.Errorf("exit after SIGTERM: %v\n%s", err, srv.stderr.String())
 	}
 }
 
@@ -152,24 +119,77 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-func waitHealthy(t *testing.T, base string, exited <-chan error, stderr *syncBuffer) {
+// serveProc is `taripay serve` running as a subprocess of this test binary
+// (see TestMain), so it needs no separate build.
+type serveProc struct {
+	base   string
+	stderr *syncBuffer
+	cmd    *exec.Cmd
+	exited chan error
+}
+
+// taripayCmd runs this test binary as taripay with args, in dir, with only
+// PATH, HOME and TMPDIR (both dir) and env in its environment.
+func taripayCmd(dir string, env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"TARIPAY_TEST_MAIN=1", "PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, env...)
+	return cmd
+}
+
+// startServe runs `taripay serve` in dir with env (TPG_* settings) on a
+// free port and waits until GET /health answers. The server is killed at
+// cleanup if the test has not stopped it, and its log is shown if the test
+// failed.
+func startServe(t *testing.T, dir string, env ...string) *serveProc {
 	t.Helper()
+	port := strconv.Itoa(freePort(t))
+	cmd := taripayCmd(dir, append([]string{"TPG_PORT=" + port}, env...), "serve")
+	s := &serveProc{base: "http://127.0.0.1:" + port, stderr: &syncBuffer{}, cmd: cmd, exited: make(chan error, 1)}
+	cmd.Stdout, cmd.Stderr = s.stderr, s.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-s.exited
+		}
+		if t.Failed() {
+			t.Logf("taripay serve log:\n%s", s.stderr)
+		}
+	})
 	deadline := time.After(60 * time.Second)
 	for {
-		res, err := http.Get(base + "/health")
+		res, err := http.Get(s.base + "/health")
 		if err == nil {
 			res.Body.Close()
-			if res.StatusCode == 200 {
-				return
+			if res.StatusCode == http.StatusOK {
+				return s
 			}
 		}
 		select {
-		case err := <-exited:
-			t.Fatalf("taripay serve exited: %v\n%s", err, stderr.String())
+		case err := <-s.exited:
+			s.exited <- err
+			t.Fatalf("taripay serve exited: %v\n%s", err, s.stderr)
 		case <-deadline:
-			t.Fatalf("taripay serve never became healthy\n%s", stderr.String())
+			t.Fatalf("taripay serve never became healthy\n%s", s.stderr)
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// stop asks the server to shut down (SIGTERM) and returns how it exited.
+func (s *serveProc) stop() error {
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
+	select {
+	case err := <-s.exited:
+		return err
+	case <-time.After(30 * time.Second):
+		return errors.New("no exit within 30 s of SIGTERM")
 	}
 }
 
@@ -237,25 +257,7 @@ func (b *syncBuffer) String() string {
 // TestServeShopifyWebhooks starts `taripay serve` with a webhook secret:
 // /shopify answers only requests signed with it.
 func TestServeShopifyWebhooks(t *testing.T) {
-	dir := t.TempDir()
-	port := freePort(t)
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Dir = dir
-	cmd.Env = []string{"TARIPAY_TEST_MAIN=1", "PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir,
-		"TPG_PORT=" + strconv.Itoa(port), "TPG_SHOPIFY_HMAC_SECRET=my_secret"}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		<-exited
-	})
-	waitHealthy(t, base, exited, &stderr)
+	base := startServe(t, t.TempDir(), "TPG_SHOPIFY_HMAC_SECRET=my_secret").base
 
 	post(t, base+"/shopify/webhook/no_op", `{}`, nil, 200, "X-Shopify-Hmac-Sha256", shopify.Sign([]byte(`{}`), "my_secret"))
 	post(t, base+"/shopify/webhook/no_op", `{}`, nil, 401, "X-Shopify-Hmac-Sha256", shopify.Sign([]byte(`{}`), "wrong"))

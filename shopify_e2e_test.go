@@ -2,10 +2,7 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,36 +21,17 @@ func TestShopifyEndToEnd(t *testing.T) {
 
 	dir := t.TempDir()
 	super := newKey(t)
-	port := freePort(t)
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command(os.Args[0], "serve")
-	cmd.Dir = dir
-	cmd.Env = []string{
-		"TARIPAY_TEST_MAIN=1", "PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir,
-		"TPG_SUPER_ADMIN=" + super.addr.Base58(),
-		"TPG_PORT=" + strconv.Itoa(port),
-		"TPG_SHOPIFY_API_BASE_URL=" + fake.URL,
-		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN=" + shopifytest.Token,
-		"TPG_SHOPIFY_HMAC_SECRET=" + secret,
-	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	})
-	waitHealthy(t, base, exited, &stderr)
+	srv := startServe(t, dir,
+		"TPG_SUPER_ADMIN="+super.addr.Base58(),
+		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
+		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN="+shopifytest.Token,
+		"TPG_SHOPIFY_HMAC_SECRET="+secret,
+	)
+	base, stderr := srv.base, srv.stderr
 	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
 
 	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
-	waitFor(t, fake, "SetTariPrices", &stderr)
+	waitFor(t, fake, "SetTariPrices", stderr)
 	if v, _ := fake.Variant("44021397602516"); v.TariPrice == nil || *v.TariPrice != "170000000" || fake.Rates()["usd"] != "10000000" {
 		t.Errorf("storefront after the rate change: variant %v, rates %v", v.TariPrice, fake.Rates())
 	}
@@ -70,7 +48,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 
 	post(t, base+"/api/credit", `{"customer_id":"7221372846292","amount":239000000,"reason":"paid in Tari"}`,
 		[]string{`"orders_paid":[{`}, 200, "tpg_access_token", token)
-	waitFor(t, fake, "MarkAsPaid", &stderr)
+	waitFor(t, fake, "MarkAsPaid", stderr)
 	if o, _ := fake.Order("5796499259604"); o.FinancialStatus != "PAID" || fake.Succeeded("MarkAsPaid") != 1 {
 		t.Errorf("Shopify order %+v after %d mark-paid calls", o, fake.Succeeded("MarkAsPaid"))
 	}
@@ -79,16 +57,8 @@ func TestShopifyEndToEnd(t *testing.T) {
 	post(t, base+"/api/rescan_open_orders", "", []string{`"message":"Order processed successfully."`}, 200, "tpg_access_token", token)
 	get(t, base+"/api/order/id/6300000000003", "tpg_access_token", token)
 
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("no exit after SIGTERM\n%s", stderr.String())
+	if err := srv.stop(); err != nil {
+		t.Errorf("exit after SIGTERM: %v\n%s", err, stderr)
 	}
 	if n := fake.Succeeded("MarkAsPaid"); n != 1 {
 		t.Errorf("orderMarkAsPaid took effect %d times", n)
