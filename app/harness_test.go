@@ -17,7 +17,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +27,7 @@ import (
 	"taripay/app/shopify"
 	"taripay/db/dbtest"
 	"taripay/engine"
+	"taripay/engine/enginetest"
 	"taripay/engine/tari"
 )
 
@@ -36,25 +36,13 @@ var update = flag.Bool("update", false, "rewrite testdata/golden files")
 // start is the fixed "now" of every test; time only moves when a test says so.
 var start = time.Date(2024, 3, 10, 15, 0, 0, 0, time.UTC)
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // harness is the real fiber app over the real engine and a fresh database.
 type harness struct {
 	t     *testing.T
 	app   *fiber.App
 	addr  string // where app listens, on loopback
 	e     *engine.Engine
-	clock *clock
+	clock *enginetest.Clock
 	cfg   config.Config
 	log   *bytes.Buffer
 	super *actor
@@ -91,7 +79,7 @@ func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness 
 	}
 	ctx := context.Background()
 	store := dbtest.Open(t, backend)
-	clk := &clock{now: start}
+	clk := enginetest.NewClock(start)
 	e := engine.New(cfg.Engine(), store, clk)
 	keys, err := tari.ParseJWTKeys(serverSecret, serverPublic)
 	if err != nil {

@@ -61,7 +61,7 @@ func TestWallets(t *testing.T) {
 		}
 		_, err := en.e.ReceivePayment(en.ctx, engine.WalletCall{Address: "w2", Nonce: 5}, engine.NewPayment{Sender: "s", Amount: 1, TxID: "t1"})
 		wantErr(t, err, engine.ErrInvalidNonce)
-		en.clock.Advance(time.Minute)
+		en.clock.Add(time.Minute)
 		if _, err := en.e.ReceivePayment(en.ctx, engine.WalletCall{Address: "w2", Nonce: 6}, engine.NewPayment{Sender: "s", Amount: 1, TxID: "t1"}); err != nil {
 			t.Fatal(err)
 		}
@@ -243,7 +243,7 @@ func TestSideEffectOutbox(t *testing.T) {
 		if again, _ := en.e.ClaimSideEffects(en.ctx, 10, time.Minute); len(again) != 0 {
 			t.Fatalf("retried early: %+v", again)
 		}
-		en.clock.Advance(31 * time.Second)
+		en.clock.Add(31 * time.Second)
 		again, err := en.e.ClaimSideEffects(en.ctx, 10, time.Minute)
 		if err != nil || len(again) != 1 || again[0].Attempts != 2 || again[0].LastError != "503" {
 			t.Fatalf("retry = %+v, %v", again, err)
@@ -263,7 +263,7 @@ func TestSideEffectOutbox(t *testing.T) {
 		if got, _ := en.e.ClaimSideEffects(en.ctx, 10, time.Minute); len(got) != 1 {
 			t.Fatalf("o3 = %+v", got)
 		}
-		en.clock.Advance(2 * time.Minute)
+		en.clock.Add(2 * time.Minute)
 		if got, _ := en.e.ClaimSideEffects(en.ctx, 10, time.Minute); len(got) != 1 || got[0].Attempts != 2 {
 			t.Fatalf("after lease expiry = %+v", got)
 		}

@@ -358,7 +358,7 @@ func TestClaimNeverReopens(t *testing.T) {
 		// A New order claimed by a second address only gains a link.
 		o := en.order("new", "c2", xtr(150), bob.memo(t, "new"))
 		claimedAt := o.ClaimedAt
-		en.clock.Advance(time.Hour)
+		en.clock.Add(time.Hour)
 		res, err := en.e.Claim(en.ctx, "new", alice.String())
 		if err != nil {
 			t.Fatal(err)
@@ -389,16 +389,16 @@ func TestExpiry(t *testing.T) {
 		if got, _ := en.e.ExpireOrders(en.ctx); len(got) != 0 {
 			t.Fatalf("expired at once: %+v", got)
 		}
-		en.clock.Advance(119 * time.Minute)
+		en.clock.Add(119 * time.Minute)
 		// A memo edit does not restart the unclaimed clock.
 		if _, err := en.e.ChangeMemo(en.ctx, "u1", "note", ""); err != nil {
 			t.Fatal(err)
 		}
-		en.clock.Advance(time.Minute - time.Second) // recorded at T, now T+2h
+		en.clock.Add(time.Minute - time.Second) // recorded at T, now T+2h
 		if got, _ := en.e.ExpireOrders(en.ctx); len(got) != 0 {
 			t.Fatalf("expired at exactly the limit: %+v", got)
 		}
-		en.clock.Advance(time.Second)
+		en.clock.Add(time.Second)
 		got, err := en.e.ExpireOrders(en.ctx)
 		if err != nil || len(got) != 1 || got[0].OrderID != "u1" || got[0].Status != engine.OrderExpired {
 			t.Fatalf("expired = %+v, %v", got, err)
@@ -415,15 +415,15 @@ func TestExpiry(t *testing.T) {
 		}
 		// n1 was claimed at insert; a later claim and memo edit do not
 		// restart its unpaid clock.
-		en.clock.Advance(40 * time.Hour)
+		en.clock.Add(40 * time.Hour)
 		if _, err := en.e.Claim(en.ctx, "n1", newUser(t).String()); err != nil {
 			t.Fatal(err)
 		}
-		en.clock.Advance(6*time.Hour - time.Second) // claimed at T, now T+48h
+		en.clock.Add(6*time.Hour - time.Second) // claimed at T, now T+48h
 		if got, _ := en.e.ExpireOrders(en.ctx); len(got) != 0 {
 			t.Fatalf("unpaid expired early: %+v", got)
 		}
-		en.clock.Advance(time.Second)
+		en.clock.Add(time.Second)
 		got, err = en.e.ExpireOrders(en.ctx)
 		if err != nil || len(got) != 1 || got[0].OrderID != "n1" {
 			t.Fatalf("expired = %+v, %v", got, err)

@@ -22,7 +22,7 @@ func TestTwoProcessesExpireEachOrderOnce(t *testing.T) {
 		for i := range n {
 			en.order(fmt.Sprintf("o%02d", i), fmt.Sprintf("c%d", i%7), xtr(1), nil)
 		}
-		en.clock.Advance(3 * time.Hour)
+		en.clock.Add(3 * time.Hour)
 
 		second, err := db.Open(en.ctx, en.url)
 		if err != nil {

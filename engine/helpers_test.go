@@ -13,30 +13,9 @@ import (
 	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
+	"taripay/engine/enginetest"
 	"taripay/engine/tari"
 )
-
-// fakeClock is the injected clock: tests move time explicitly.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{now: time.Date(2024, 3, 10, 15, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // recorder keeps every published event.
 type recorder struct {
@@ -73,7 +52,7 @@ type env struct {
 	ctx    context.Context
 	db     *db.DB
 	url    string
-	clock  *fakeClock
+	clock  *enginetest.Clock
 	e      *engine.Engine
 	events *recorder
 	wallet string
@@ -104,7 +83,7 @@ func newEnv(t testing.TB, backend string, cfg engine.Config) *env {
 // envOn wraps an open database; the hot wallet is (re)authorised.
 func envOn(t testing.TB, d *db.DB, u string, cfg engine.Config) *env {
 	t.Helper()
-	en := &env{t: t, ctx: context.Background(), db: d, url: u, clock: newClock(), events: &recorder{}, wallet: "wallet-hot"}
+	en := &env{t: t, ctx: context.Background(), db: d, url: u, clock: enginetest.NewClock(time.Date(2024, 3, 10, 15, 0, 0, 0, time.UTC)), events: &recorder{}, wallet: "wallet-hot"}
 	en.e = engine.New(cfg, d, en.clock)
 	en.e.SetLogger(slog.New(slog.DiscardHandler))
 	en.e.Subscribe(en.events.record)
@@ -131,7 +110,7 @@ func (en *env) order(id, customer string, price engine.MicroTari, memo *string) 
 	if err != nil {
 		en.t.Fatalf("AddOrder %s: %v", id, err)
 	}
-	en.clock.Advance(time.Second)
+	en.clock.Add(time.Second)
 	return o
 }
 

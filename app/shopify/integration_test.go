@@ -21,6 +21,7 @@ import (
 	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
+	"taripay/engine/enginetest"
 	"taripay/engine/tari"
 )
 
@@ -32,25 +33,12 @@ const (
 
 var quiet = slog.New(slog.DiscardHandler)
 
-// clock is the engine's and the worker's hand-advanced clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // stack is taripay's Shopify path over a real database and engine, with
 // the fake Admin API in place of Shopify.
 type stack struct {
 	db      *db.DB
 	eng     *engine.Engine
-	clock   *clock
+	clock   *enginetest.Clock
 	fake    *shopifytest.Fake
 	cfg     shopify.Config
 	app     *fiber.App
@@ -68,7 +56,7 @@ func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 func newStack(t *testing.T, d *db.DB, capture bool) *stack {
 	t.Helper()
 	var err error
-	s := &stack{db: d, clock: &clock{t: time.Now().UTC().Truncate(time.Second)}, fake: shopifytest.New(t)}
+	s := &stack{db: d, clock: enginetest.NewClock(time.Now().UTC().Truncate(time.Second)), fake: shopifytest.New(t)}
 	s.eng = engine.New(engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, d, s.clock)
 	s.cfg = shopify.Config{APIBaseURL: s.fake.URL, APIVersion: shopify.DefaultAPIVersion, AccessToken: shopifytest.Token,
 		HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceTotal, CapturePayments: capture, Restock: true}

@@ -10,6 +10,7 @@ import (
 
 	"taripay/app/shopify/shopifytest"
 	"taripay/engine"
+	"taripay/engine/enginetest"
 )
 
 // memOutbox is an in-memory outbox with the engine's lease semantics.
@@ -86,24 +87,11 @@ func (c *captureLog) MarkCaptured(_ context.Context, txID string, _ time.Time) e
 	return nil
 }
 
-// clock is a hand-advanced test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type harness struct {
 	fake   *shopifytest.Fake
 	admin  *Admin
 	outbox *memOutbox
-	clock  *clock
+	clock  *enginetest.Clock
 	auths  *captureLog
 }
 
@@ -115,7 +103,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+	clk := enginetest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 	return &harness{fake: fake, admin: admin, clock: clk, auths: &captureLog{},
 		outbox: &memOutbox{now: clk.Now, leased: map[int64]time.Time{}}}
 }

@@ -17,6 +17,7 @@ import (
 
 	"taripay/app/shopify/shopifytest"
 	"taripay/engine"
+	"taripay/engine/enginetest"
 )
 
 const secret = "hush"
@@ -241,7 +242,7 @@ type webhookHarness struct {
 	h     *Handler
 	eng   *fakeEngine
 	store *memStore
-	clock *clock
+	clock *enginetest.Clock
 }
 
 func newWebhookHarness(t *testing.T) *webhookHarness {
@@ -250,7 +251,7 @@ func newWebhookHarness(t *testing.T) *webhookHarness {
 	w := &webhookHarness{
 		eng:   &fakeEngine{rates: map[string]engine.MicroTari{"USD": 10_000_000, "KWD": 32_000_000}, orders: map[string]engine.NewOrder{}},
 		store: newMemStore(),
-		clock: &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)},
+		clock: enginetest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)),
 	}
 	w.h = NewHandler(cfg, w.eng, w.store, w.store, nil, w.clock.Now, slog.New(slog.DiscardHandler))
 	w.app = fiber.New()
