@@ -1,51 +1,14 @@
 package app
 
 import (
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"taripay/engine"
+	"taripay/engine/tari/taritest"
 )
 
-// vectors is the part of the shared tari_vectors.json posted as-is.
-type vectors struct {
-	LoginTokens []struct {
-		Source string `json:"source"`
-		Token  string `json:"token"`
-		Valid  bool   `json:"valid"`
-	} `json:"login_tokens"`
-	WalletBodies []struct {
-		Source string          `json:"source"`
-		Valid  bool            `json:"valid"`
-		Body   json.RawMessage `json:"body"`
-	} `json:"wallet_bodies"`
-	MemoClaims []struct {
-		Source string          `json:"source"`
-		Valid  bool            `json:"valid"`
-		Body   json.RawMessage `json:"body"`
-	} `json:"memo_claims"`
-}
-
-func loadVectors(t *testing.T) vectors {
-	t.Helper()
-	data, err := os.ReadFile("../engine/tari/testdata/tari_vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v vectors
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-func findVector(t *testing.T, bodies []struct {
-	Source string          `json:"source"`
-	Valid  bool            `json:"valid"`
-	Body   json.RawMessage `json:"body"`
-}, source string) []byte {
+func findVector(t *testing.T, bodies []taritest.SignedBody, source string) []byte {
 	t.Helper()
 	for _, b := range bodies {
 		if strings.HasSuffix(b.Source, source) {
@@ -59,7 +22,7 @@ func findVector(t *testing.T, bodies []struct {
 // TestReferenceWalletVectors replays order_payment_matching.feature's
 // "Order with memo -> Pay -> Confirm" with the reference's own signed bodies.
 func TestReferenceWalletVectors(t *testing.T) {
-	v := loadVectors(t)
+	v := taritest.Load(t)
 	h := newHarness(t, nil)
 	memo := string(findVector(t, v.MemoClaims, "order_payment_matching.feature:17"))
 	h.addOrder("alice001", "1", 2_400_000_000, &memo)
@@ -109,7 +72,7 @@ func TestReferenceWalletVectors(t *testing.T) {
 }
 
 func TestReferenceClaimVectors(t *testing.T) {
-	v := loadVectors(t)
+	v := taritest.Load(t)
 	forBackends(t, func(t *testing.T, backend string) {
 		h := newHarnessOn(t, backend, nil)
 		h.addOrder("order10256", "142", 2_400_000_000, nil)
@@ -130,7 +93,7 @@ func TestReferenceClaimVectors(t *testing.T) {
 }
 
 func TestReferenceLoginVectors(t *testing.T) {
-	v := loadVectors(t)
+	v := taritest.Load(t)
 	forBackends(t, func(t *testing.T, backend string) {
 		h := newHarnessOn(t, backend, nil)
 		writer := "14zCiH6ybX18HCm3SfLfHSoT48vfzxWUtbNPMt7k61akqDv"

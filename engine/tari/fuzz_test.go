@@ -2,6 +2,7 @@ package tari
 
 import (
 	"bytes"
+	"taripay/engine/tari/taritest"
 	"testing"
 	"time"
 )
@@ -55,10 +56,10 @@ func FuzzAddressUnmarshalJSON(f *testing.F) {
 }
 
 func FuzzParseLoginToken(f *testing.F) {
-	for _, tc := range loadVectors(f).LoginTokens {
+	for _, tc := range taritest.Load(f).LoginTokens {
 		f.Add(tc.Token)
 	}
-	for _, tc := range loadVectors(f).AccessTokens {
+	for _, tc := range taritest.Load(f).AccessTokens {
 		f.Add(tc.Result.Token)
 	}
 	f.Fuzz(func(t *testing.T, token string) {
@@ -77,7 +78,7 @@ func FuzzParseLoginToken(f *testing.F) {
 }
 
 func FuzzVerifyAccessToken(f *testing.F) {
-	v := loadVectors(f)
+	v := taritest.Load(f)
 	for _, tc := range v.AccessTokens {
 		f.Add(tc.Result.Token)
 	}
@@ -96,7 +97,7 @@ func FuzzVerifyAccessToken(f *testing.F) {
 }
 
 func FuzzParseWalletBody(f *testing.F) {
-	for _, tc := range loadVectors(f).WalletBodies {
+	for _, tc := range taritest.Load(f).WalletBodies {
 		f.Add([]byte(tc.Body))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -117,7 +118,7 @@ func FuzzParseWalletBody(f *testing.F) {
 }
 
 func FuzzParseMemoSignature(f *testing.F) {
-	for _, tc := range loadVectors(f).MemoClaims {
+	for _, tc := range taritest.Load(f).MemoClaims {
 		f.Add([]byte(tc.Body))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

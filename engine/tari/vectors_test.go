@@ -3,75 +3,15 @@ package tari
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
+	"taripay/engine/tari/taritest"
 	"testing"
 	"time"
 )
 
-// vectors mirrors testdata/tari_vectors.json (a copy of
-// shared/testdata/tari_vectors.json).
-type vectors struct {
-	LoginTokens []struct {
-		Source        string   `json:"source"`
-		Token         string   `json:"token"`
-		Valid         bool     `json:"valid"`
-		AddressBase58 string   `json:"address_base58"`
-		Nonce         uint64   `json:"nonce"`
-		DesiredRoles  []string `json:"desired_roles"`
-	} `json:"login_tokens"`
-	WalletBodies []struct {
-		Source string          `json:"source"`
-		Valid  bool            `json:"valid"`
-		Body   json.RawMessage `json:"body"`
-	} `json:"wallet_bodies"`
-	MemoClaims []struct {
-		Source string          `json:"source"`
-		Valid  bool            `json:"valid"`
-		Body   json.RawMessage `json:"body"`
-	} `json:"memo_claims"`
-	Keys         []keyVector `json:"keys"`
-	AccessTokens []struct {
-		ServerKey keyVector `json:"server_key"`
-		Now       int64     `json:"now"`
-		Result    struct {
-			Claims       json.RawMessage `json:"claims"`
-			ServerPubkey string          `json:"server_pubkey"`
-			Token        string          `json:"token"`
-		} `json:"result"`
-	} `json:"access_tokens"`
-}
-
-type keyVector struct {
-	SecretKey string `json:"secret_key"`
-	PublicKey string `json:"public_key"`
-	Address   struct {
-		Base58         string          `json:"base58"`
-		Emoji          string          `json:"emoji"`
-		Hex            string          `json:"hex"`
-		Features       byte            `json:"features"`
-		NetworkByte    byte            `json:"network_byte"`
-		PublicSpendKey string          `json:"public_spend_key"`
-		SerdeJSON      json.RawMessage `json:"serde_json"`
-	} `json:"address"`
-}
-
-func loadVectors(t testing.TB) vectors {
-	t.Helper()
-	data, err := os.ReadFile("testdata/tari_vectors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v vectors
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 func TestVectorKeys(t *testing.T) {
-	v := loadVectors(t)
-	all := append([]keyVector{}, v.Keys...)
+	v := taritest.Load(t)
+	all := append([]taritest.KeyVector{}, v.Keys...)
 	for _, at := range v.AccessTokens {
 		all = append(all, at.ServerKey)
 	}
@@ -117,7 +57,7 @@ func jsonEqual(t testing.TB, a, b []byte) bool {
 }
 
 func TestVectorLoginTokens(t *testing.T) {
-	for _, tc := range loadVectors(t).LoginTokens {
+	for _, tc := range taritest.Load(t).LoginTokens {
 		t.Run(tc.Source, func(t *testing.T) {
 			c, err := ParseLoginToken(tc.Token)
 			if (err == nil) != tc.Valid {
@@ -137,7 +77,7 @@ func TestVectorLoginTokens(t *testing.T) {
 }
 
 func TestVectorWalletBodies(t *testing.T) {
-	for _, tc := range loadVectors(t).WalletBodies {
+	for _, tc := range taritest.Load(t).WalletBodies {
 		t.Run(tc.Source, func(t *testing.T) {
 			var probe map[string]json.RawMessage
 			if err := json.Unmarshal(tc.Body, &probe); err != nil {
@@ -165,7 +105,7 @@ func TestVectorWalletBodies(t *testing.T) {
 }
 
 func TestVectorMemoClaims(t *testing.T) {
-	for _, tc := range loadVectors(t).MemoClaims {
+	for _, tc := range taritest.Load(t).MemoClaims {
 		t.Run(tc.Source, func(t *testing.T) {
 			m, err := ParseMemoSignature(tc.Body)
 			if err != nil {
@@ -179,7 +119,7 @@ func TestVectorMemoClaims(t *testing.T) {
 }
 
 func TestVectorAccessTokens(t *testing.T) {
-	for _, tc := range loadVectors(t).AccessTokens {
+	for _, tc := range taritest.Load(t).AccessTokens {
 		pub, err := ParsePublicKey(tc.Result.ServerPubkey)
 		if err != nil {
 			t.Fatal(err)
@@ -210,7 +150,7 @@ func equalStrings(a, b []string) bool {
 // The generated vectors were made with a fixed nonce; signing the same
 // claims with it must give the same token, byte for byte.
 func TestVectorGeneratedTokensReproduce(t *testing.T) {
-	v := loadVectors(t)
+	v := taritest.Load(t)
 	t.Run("login", func(t *testing.T) {
 		tc := v.LoginTokens[4]
 		k, err := ParseSecretKey(v.Keys[0].SecretKey)
@@ -259,7 +199,7 @@ func decodeAccessClaimsJSON(data []byte) (AccessClaims, error) {
 // nonce R of the generated tokens. Since s is then fixed by s·G = R + e·P,
 // "same R and verifies" pins every byte of the signature.
 func TestVectorFixedNonceSignatures(t *testing.T) {
-	v := loadVectors(t)
+	v := taritest.Load(t)
 	tok := v.LoginTokens[4].Token
 	wantR, err := b64.DecodeString(tok[strings.LastIndexByte(tok, '.')+1:])
 	if err != nil {

@@ -1,0 +1,77 @@
+// Package taritest loads the shared Tari test vectors
+// (engine/tari/testdata/tari_vectors.json, a copy of
+// shared/testdata/tari_vectors.json) for tests in any package.
+package taritest
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// Vectors mirrors tari_vectors.json.
+type Vectors struct {
+	LoginTokens []struct {
+		Source        string   `json:"source"`
+		Token         string   `json:"token"`
+		Valid         bool     `json:"valid"`
+		AddressBase58 string   `json:"address_base58"`
+		Nonce         uint64   `json:"nonce"`
+		DesiredRoles  []string `json:"desired_roles"`
+	} `json:"login_tokens"`
+	WalletBodies []SignedBody `json:"wallet_bodies"`
+	MemoClaims   []SignedBody `json:"memo_claims"`
+	Keys         []KeyVector  `json:"keys"`
+	AccessTokens []struct {
+		ServerKey KeyVector `json:"server_key"`
+		Now       int64     `json:"now"`
+		Result    struct {
+			Claims       json.RawMessage `json:"claims"`
+			ServerPubkey string          `json:"server_pubkey"`
+			Token        string          `json:"token"`
+		} `json:"result"`
+	} `json:"access_tokens"`
+}
+
+// SignedBody is a signed JSON body as a client sends it; Source names the
+// reference file it came from.
+type SignedBody struct {
+	Source string          `json:"source"`
+	Valid  bool            `json:"valid"`
+	Body   json.RawMessage `json:"body"`
+}
+
+// KeyVector is a key pair and its address in every encoding.
+type KeyVector struct {
+	SecretKey string `json:"secret_key"`
+	PublicKey string `json:"public_key"`
+	Address   struct {
+		Base58         string          `json:"base58"`
+		Emoji          string          `json:"emoji"`
+		Hex            string          `json:"hex"`
+		Features       byte            `json:"features"`
+		NetworkByte    byte            `json:"network_byte"`
+		PublicSpendKey string          `json:"public_spend_key"`
+		SerdeJSON      json.RawMessage `json:"serde_json"`
+	} `json:"address"`
+}
+
+// Load reads the vectors, failing t if it cannot.
+func Load(t testing.TB) Vectors {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("taritest: cannot locate the vector file")
+	}
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "testdata", "tari_vectors.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v Vectors
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
