@@ -26,6 +26,7 @@ import (
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/browsertest"
 )
 
 // payServer is a real `taripay serve` subprocess over a fresh SQLite file,
@@ -152,39 +153,6 @@ func (s *payServer) status(t *testing.T, token string) string {
 	return string(rest[:bytes.IndexByte(rest, '"')])
 }
 
-func chromiumOrSkip(t *testing.T) string {
-	t.Helper()
-	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("TPG_TEST_REQUIRE_CHROMIUM") == "" {
-			t.Skip("chromium is not installed")
-		}
-		t.Fatalf("chromium is required: %v", err)
-	}
-	return chromium
-}
-
-func browser(t *testing.T, chromium string) context.Context {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(360, 740),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return ctx
-}
-
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -229,10 +197,10 @@ func decodeQRCode(t *testing.T, png []byte) string {
 // Acceptance 1 and 4: the pay page in real headless Chromium at 360×740,
 // from a fresh order to Paid without a reload.
 func TestPayPageInBrowser(t *testing.T) {
-	chromium := chromiumOrSkip(t)
+	ctx, cancel := context.WithTimeout(browsertest.New(t, 360, 740), 2*time.Minute)
+	defer cancel()
 	s := startPayServer(t, seedOrder{ID: "e2e-1001"})
 	o := s.orders["e2e-1001"]
-	ctx := browser(t, chromium)
 	_, hot := testKey(t, 21)
 
 	if err := chromedp.Do(ctx,

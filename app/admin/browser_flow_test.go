@@ -12,6 +12,7 @@ import (
 
 	"taripay/db/dbtest"
 	"taripay/engine"
+	"taripay/internal/browsertest"
 )
 
 // seededEngine is the real engine on a fresh SQLite database, with an open
@@ -35,7 +36,7 @@ func seededEngine(t *testing.T) *engine.Engine {
 // fake Shopify admin, through the server-minted session header alone.
 func TestBrowserAdminInIframe(t *testing.T) {
 	assets := staticAssets(t)
-	ctx := browser(t)
+	ctx := browsertest.New(t, 1280, 1000)
 	srv := startAdmin(t, seededEngine(t), assets, nil)
 	run(t, ctx, "open the fake admin", chromedp.Navigate(srv.adminURL))
 	app := frame(t, ctx, srv.appURL)
@@ -145,7 +146,7 @@ const appBridgeStub = `window.shopify = {
 // authenticates them, and flash messages become toasts.
 func TestBrowserAppBridgePath(t *testing.T) {
 	assets := staticAssets(t)
-	ctx := browser(t)
+	ctx := browsertest.New(t, 1280, 1000)
 	var mu sync.Mutex
 	var bearers int
 	srv := startAdmin(t, seededEngine(t), assets, func(cfg *Config, app *fiber.App) {
@@ -194,7 +195,7 @@ func TestBrowserAppBridgePath(t *testing.T) {
 // still works, with its own tabs.
 func TestBrowserAppBridgeUnavailable(t *testing.T) {
 	assets := staticAssets(t)
-	ctx := browser(t)
+	ctx := browsertest.New(t, 1280, 1000)
 	srv := startAdmin(t, seededEngine(t), assets, func(cfg *Config, _ *fiber.App) {
 		cfg.AppBridgeURL = "http://127.0.0.1:9/app-bridge.js"
 	})

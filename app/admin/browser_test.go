@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,42 +26,6 @@ import (
 
 // artifacts is where browser tests leave their screenshots (gitignored).
 const artifacts = "../../testdata/artifacts"
-
-// browser starts a fresh headless Chromium, or skips when there is none.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	path := os.Getenv("TPG_CHROMIUM")
-	if path == "" {
-		path = "/usr/bin/chromium"
-	}
-	if _, err := exec.LookPath(path); err != nil {
-		if os.Getenv("TPG_TEST_REQUIRE_CHROMIUM") != "" {
-			t.Fatalf("Chromium is required (TPG_TEST_REQUIRE_CHROMIUM) but missing at %s: %v", path, err)
-		}
-		t.Skipf("no Chromium at %s (apt-get install chromium): %v", path, err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 1000),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	// the first run starts the browser, which lives as long as its context:
-	// no timeout here, only on the steps
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
-}
 
 // staticAssets serves the repository's static/ folder, where htmx lives.
 func staticAssets(t *testing.T) http.FileSystem {

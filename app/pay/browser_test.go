@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"taripay/engine"
+	"taripay/internal/browsertest"
 	"taripay/static"
 )
 
@@ -22,13 +23,6 @@ import (
 // with the real server and the wallet CLI is TestPayPageInBrowser in the
 // root package.
 func TestPageInChromium(t *testing.T) {
-	const chromium = "/usr/bin/chromium"
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("TPG_TEST_REQUIRE_CHROMIUM") == "" {
-			t.Skip("chromium is not installed")
-		}
-		t.Fatalf("chromium is required: %v", err)
-	}
 	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
 	f.claim = func(string, string) (engine.ClaimResult, error) {
 		o := f.orders[tokenA] // the fake's lock is held by Claim
@@ -47,20 +41,8 @@ func TestPageInChromium(t *testing.T) {
 	t.Cleanup(func() { app.Shutdown() })
 	base := "http://" + ln.Addr().String()
 
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, time.Minute)
-	defer func() { cancelTimeout(); cancelCtx(); cancelAlloc() }()
+	ctx, cancel := context.WithTimeout(browsertest.New(t, 360, 740), time.Minute)
+	defer cancel()
 
 	must := func(err error) {
 		t.Helper()
