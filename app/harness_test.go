@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,6 +27,7 @@ import (
 	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/shopify"
+	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -59,6 +61,32 @@ type harness struct {
 	log   *bytes.Buffer
 	super *actor
 	hot   *actor // the registered hot wallet, at hotIP
+	// storeDown, while set, fails the engine's every transaction as a
+	// lost database does.
+	storeDown *atomic.Bool
+}
+
+// flakyStore is the engine's store in the harness: the database, unless
+// down is set.
+type flakyStore struct {
+	*db.DB
+	down *atomic.Bool
+}
+
+var errStoreDown = fmt.Errorf("%w: the test took the database away", engine.ErrUnavailable)
+
+func (s flakyStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	if s.down.Load() {
+		return errStoreDown
+	}
+	return s.DB.Update(ctx, fn)
+}
+
+func (s flakyStore) View(ctx context.Context, fn func(engine.Tx) error) error {
+	if s.down.Load() {
+		return errStoreDown
+	}
+	return s.DB.View(ctx, fn)
 }
 
 const hotIP = "192.168.1.100"
@@ -92,13 +120,14 @@ func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness 
 	ctx := context.Background()
 	store := dbtest.Open(t, backend)
 	clk := &clock{now: start}
-	e := engine.New(cfg.Engine(), store, clk)
+	down := new(atomic.Bool)
+	e := engine.New(cfg.Engine(), flakyStore{store, down}, clk)
 	keys, err := tari.ParseJWTKeys(serverSecret, serverPublic)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	h := &harness{t: t, e: e, clock: clk, cfg: cfg, log: logs}
+	h := &harness{t: t, e: e, clock: clk, cfg: cfg, log: logs, storeDown: down}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log}
 	if cfg.ShopifyEnabled {
