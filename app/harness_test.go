@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/shopify"
+	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
 	"taripay/engine/enginetest"
@@ -47,6 +49,32 @@ type harness struct {
 	log   *bytes.Buffer
 	super *actor
 	hot   *actor // the registered hot wallet, at hotIP
+	// storeDown, while set, fails the engine's every transaction as a
+	// lost database does.
+	storeDown *atomic.Bool
+}
+
+// flakyStore is the engine's store in the harness: the database, unless
+// down is set.
+type flakyStore struct {
+	*db.DB
+	down *atomic.Bool
+}
+
+var errStoreDown = fmt.Errorf("%w: the test took the database away", engine.ErrUnavailable)
+
+func (s flakyStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	if s.down.Load() {
+		return errStoreDown
+	}
+	return s.DB.Update(ctx, fn)
+}
+
+func (s flakyStore) View(ctx context.Context, fn func(engine.Tx) error) error {
+	if s.down.Load() {
+		return errStoreDown
+	}
+	return s.DB.View(ctx, fn)
 }
 
 const hotIP = "192.168.1.100"
@@ -80,13 +108,14 @@ func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness 
 	ctx := context.Background()
 	store := dbtest.Open(t, backend)
 	clk := enginetest.NewClock(start)
-	e := engine.New(cfg.Engine(), store, clk)
+	down := new(atomic.Bool)
+	e := engine.New(cfg.Engine(), flakyStore{store, down}, clk)
 	keys, err := tari.ParseJWTKeys(serverSecret, serverPublic)
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	h := &harness{t: t, e: e, clock: clk, cfg: cfg, log: logs}
+	h := &harness{t: t, e: e, clock: clk, cfg: cfg, log: logs, storeDown: down}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log}
 	if cfg.ShopifyEnabled {

@@ -186,3 +186,37 @@ func TestWalletRoutesAuth(t *testing.T) {
 		})
 	}
 }
+
+// TestWalletNotificationsWhileStoreDown: when the database is unreachable,
+// every wallet notification is a 503 with Retry-After, which the notifier
+// retries, never a 401 or a success:false, which end it and lose the
+// notice. The same notice, signed again, succeeds once the database is back.
+func TestWalletNotificationsWhileStoreDown(t *testing.T) {
+	customer := keyActor(t, "bf9da371add03729f9df1ab8f6356a7104868fe75de9d5235d33af28cfcae701")
+	routes := []struct {
+		path string
+		body func(h *harness) []byte
+	}{
+		{"/wallet/incoming_payment", func(h *harness) []byte { return h.paymentBody(h.hot, customer.addr, 100, "tx2", nil, nil) }},
+		{"/wallet/tx_confirmation", func(h *harness) []byte { return h.confirmationBody(h.hot, "tx1") }},
+		{"/wallet/tx_cancelled", func(h *harness) []byte { return h.confirmationBody(h.hot, "tx1") }},
+	}
+	for _, rt := range routes {
+		t.Run(rt.path, func(t *testing.T) {
+			h := newHarness(t, nil)
+			if r := h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)); r.status != 200 {
+				t.Fatalf("fixture: %d %s", r.status, r.body)
+			}
+			h.storeDown.Store(true)
+			r := h.wallet(rt.path, rt.body(h))
+			wantError(t, r, 503, "The database is unavailable; try again.")
+			if got := r.header.Get("Retry-After"); got == "" {
+				t.Errorf("503 without Retry-After")
+			}
+			h.storeDown.Store(false)
+			if r := h.wallet(rt.path, rt.body(h)); r.status != 200 || !strings.Contains(r.body, `"success":true`) {
+				t.Fatalf("once the database is back: %d %s", r.status, r.body)
+			}
+		})
+	}
+}

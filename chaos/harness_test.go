@@ -239,6 +239,9 @@ type load struct {
 	unavailable atomic.Int64
 	acks        atomic.Int64
 	txSeq       atomic.Int64
+	// observe, when set before the load starts, sees every request: when
+	// it was sent, how long its reply took, and what do returned.
+	observe func(sent time.Time, took time.Duration, status int, err error)
 }
 
 func newLoad(fx fixture) *load {
@@ -271,7 +274,7 @@ func (l *load) run(ctx context.Context, w int) {
 		var err error
 		switch r := rng.Float64(); {
 		case r < 0.1:
-			err = l.webhook(ctx, base, rng)
+			_, err = l.webhook(ctx, base, 9_000_000_000_000+l.txSeq.Add(1), int64(8_000+rng.IntN(20)))
 		case r < 0.35:
 			err = l.claim(ctx, base, payer, order)
 		case r < 0.65:
@@ -297,16 +300,15 @@ func (l *load) claim(ctx context.Context, base string, payer key, order string) 
 	return err
 }
 
-// webhook sends a Shopify orders/create for a new order; once the server
-// acknowledges it, the other operations may name the order.
-func (l *load) webhook(ctx context.Context, base string, rng *mrand.Rand) error {
-	id := 9_000_000_000_000 + l.txSeq.Add(1)
+// webhook sends a Shopify orders/create for a new 5 USD order of customer;
+// once the server acknowledges it, the other operations may name the order.
+func (l *load) webhook(ctx context.Context, base string, id, customer int64) (acked bool, err error) {
 	body := fmt.Appendf(nil, `{"id":%d,"name":"#%d","created_at":"2026-11-20T14:01:22+03:00","currency":"USD",`+
 		`"total_price":"5.00","subtotal_price":"5.00","total_line_items_price":"5.00","financial_status":"pending",`+
-		`"note":null,"note_attributes":[],"customer":{"id":%d,"email":"c@example.com"}}`, id, id, 8_000+rng.IntN(20))
+		`"note":null,"note_attributes":[],"customer":{"id":%d,"email":"c@example.com"}}`, id, id, customer)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/shopify/webhook/checkout_create", bytes.NewReader(body))
 	if err != nil {
-		return err
+		return false, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Shopify-Hmac-Sha256", shopify.Sign(body, hmacSecret))
@@ -317,8 +319,9 @@ func (l *load) webhook(ctx context.Context, base string, rng *mrand.Rand) error 
 		l.orders = append(l.orders, order)
 		l.prices[order] = 5 * usdRate
 		l.mu.Unlock()
+		return true, nil
 	}
-	return err
+	return false, err
 }
 
 func (l *load) pay(ctx context.Context, base string, w int, wallet key, nonce int64, payer key, order string, price engine.MicroTari, rng *mrand.Rand) error {
@@ -376,8 +379,18 @@ func (l *load) post(ctx context.Context, base, path string, body []byte) (int, [
 	return l.do(req, path)
 }
 
-// do sends req and records a 5xx as a failure.
+// do sends req, records a 5xx as a failure, and shows the reply to observe.
 func (l *load) do(req *http.Request, path string) (int, []byte, error) {
+	sent := time.Now()
+	status, reply, err := l.send(req, path)
+	if l.observe != nil {
+		l.observe(sent, time.Since(sent), status, err)
+	}
+	return status, reply, err
+}
+
+// send is do without the observer.
+func (l *load) send(req *http.Request, path string) (int, []byte, error) {
 	res, err := l.client.Do(req)
 	if err != nil {
 		return 0, nil, err

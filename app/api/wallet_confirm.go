@@ -33,6 +33,9 @@ func ConfirmTransaction(e paymentConfirmer, g WalletGuard) fiber.Handler {
 			return ErrWalletAuth
 		case errors.Is(err, engine.ErrPaymentConfirmed):
 			return render(c, JSONResponse{Success: true, Message: "Payment already confirmed."})
+		case errors.Is(err, engine.ErrUnavailable):
+			// 503, so that the notifier retries; success:false ends it.
+			return Unavailable(err)
 		case err != nil:
 			log.Warn("payment not confirmed", "err", err)
 			return render(c, JSONResponse{Success: false, Message: "Could not confirm payment."})

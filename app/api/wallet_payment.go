@@ -61,6 +61,9 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 			return ErrWalletAuth
 		case errors.Is(err, engine.ErrPaymentExists):
 			return render(c, JSONResponse{Success: true, Message: "Payment already exists."})
+		case errors.Is(err, engine.ErrUnavailable):
+			// 503, so that the notifier retries; success:false ends it.
+			return Unavailable(err)
 		case err != nil:
 			log.Error("payment not stored", "err", err)
 			return render(c, JSONResponse{Success: false, Message: "Unexpected error handling payment."})

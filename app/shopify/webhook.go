@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/api"
 	"taripay/engine"
 )
 
@@ -122,7 +123,7 @@ func (h *Handler) CheckoutCreate(c *fiber.Ctx) error {
 	const topic = "orders/create"
 	d, refused := h.accept(c, topic)
 	if refused != nil {
-		return c.Status(refused.Code).JSON(fiber.Map{"error": refused.Message})
+		return refuse(c, refused)
 	}
 	if !d.fresh {
 		return c.JSON(webhookReply{true, "Order already exists."})
@@ -138,7 +139,7 @@ func (h *Handler) CheckoutCreate(c *fiber.Ctx) error {
 func (h *Handler) receive(c *fiber.Ctx, topic string) error {
 	d, refused := h.accept(c, topic)
 	if refused != nil {
-		return c.Status(refused.Code).JSON(fiber.Map{"error": refused.Message})
+		return refuse(c, refused)
 	}
 	if d.fresh {
 		select {
@@ -147,6 +148,15 @@ func (h *Handler) receive(c *fiber.Ctx, topic string) error {
 		}
 	}
 	return c.SendStatus(fiber.StatusOK)
+}
+
+// refuse answers a delivery that accept refused. A 503 (it could not be
+// stored) carries Retry-After, as every 503 of the server does.
+func refuse(c *fiber.Ctx, e *fiber.Error) error {
+	if e.Code == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
+	}
+	return c.Status(e.Code).JSON(fiber.Map{"error": e.Message})
 }
 
 type delivery struct {

@@ -3,6 +3,7 @@ package shopify
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -91,6 +92,7 @@ type memStore struct {
 	gone     map[string]bool
 	reports  map[string][]byte
 	redacted int
+	saveErr  error // SaveWebhook's answer, when set
 }
 
 type memHook struct {
@@ -107,6 +109,9 @@ func newMemStore() *memStore {
 func (s *memStore) SaveWebhook(_ context.Context, eventID, _, topic, shop string, body []byte, at time.Time, lease time.Duration) (int64, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.saveErr != nil {
+		return 0, false, s.saveErr
+	}
 	for i, h := range s.hooks {
 		if h.eventID == eventID {
 			return int64(i + 1), false, nil
@@ -471,6 +476,23 @@ func TestWebhookRetriesTemporaryFailure(t *testing.T) {
 	}
 	if h := w.store.hook("e"); h.state != "done" || len(w.eng.orders) != 1 {
 		t.Fatalf("delivery = %+v, %d orders", h, len(w.eng.orders))
+	}
+}
+
+// TestWebhookNotStored: a delivery the inbox cannot store is a 503 with
+// Retry-After, so that Shopify delivers it again.
+func TestWebhookNotStored(t *testing.T) {
+	for _, path := range []string{"/shopify/webhook/checkout_create", "/shopify/webhook/orders/create"} {
+		w := newWebhookHarness(t)
+		w.store.saveErr = fmt.Errorf("%w: connection refused", engine.ErrUnavailable)
+		resp, err := w.app.Test(shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: fixture(t, "orders_create.json")}.Request("http://taripay.test" + path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 503 || !json.Valid(b) || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("%s: %d %s, Retry-After %q; want 503 with JSON and Retry-After", path, resp.StatusCode, b, resp.Header.Get("Retry-After"))
+		}
 	}
 }
 
