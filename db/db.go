@@ -4,6 +4,8 @@
 // address: SQLite takes the database write lock at BEGIN (_txlock=immediate),
 // PostgreSQL locks the address_balances rows (SELECT … FOR UPDATE, in sorted
 // order). Conflicts (SQLITE_BUSY, 40001, 40P01) retry the whole transaction.
+// On SQLite, the write transactions that queue up behind one another commit
+// together, each in a savepoint of its own (group commit, see DB.runTx).
 package db
 
 import (
