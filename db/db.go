@@ -196,8 +196,8 @@ func (d *DB) runTx(ctx context.Context, fn func(bun.Tx) error) error {
 	}
 	// Once queued, op is answered by whoever holds the writer, so wait for
 	// that answer even if ctx ends: returning early could report a failure
-	// for an operation that is being committed. A cancelled op still
-	// queued is answered at once, without running.
+	// for an operation that is being committed. An op whose ctx ended
+	// while it was queued is answered with ctx's error, without running.
 	for {
 		select {
 		case err := <-op.done:
