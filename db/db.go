@@ -4,6 +4,8 @@
 // address: SQLite takes the database write lock at BEGIN (_txlock=immediate),
 // PostgreSQL locks the address_balances rows (SELECT … FOR UPDATE, in sorted
 // order). Conflicts (SQLITE_BUSY, 40001, 40P01) retry the whole transaction.
+// On SQLite, the write transactions that queue up behind one another commit
+// together, each in a savepoint of its own (group commit, see DB.runTx).
 package db
 
 import (
@@ -49,6 +51,10 @@ type DB struct {
 	// same file still meet busy_timeout. Nil on PostgreSQL, whose row locks
 	// queue by themselves.
 	writer chan struct{}
+	// queued holds the SQLite write operations waiting for the writer;
+	// whoever holds the writer commits the waiting ones together (see
+	// groupCommit).
+	queued chan *writeOp
 }
 
 var _ engine.Store = (*DB)(nil)
@@ -87,7 +93,8 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 			return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 		}
 		sqldb.SetMaxOpenConns(8)
-		d = &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite, writer: make(chan struct{}, 1)}
+		d = &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite,
+			writer: make(chan struct{}, 1), queued: make(chan *writeOp, maxGroup)}
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		sqldb, err := sql.Open("pgx", rawURL)
 		if err != nil {
@@ -111,6 +118,10 @@ func sqliteDSN(path, query string) string {
 	v.Add("_pragma", "journal_mode(WAL)")
 	v.Add("_pragma", "busy_timeout(10000)")
 	v.Add("_pragma", "synchronous(NORMAL)")
+	// Keep savepoint sub-journals in memory: a group commit's savepoints
+	// otherwise write each page's original to a temporary file before the
+	// page is first changed, a syscall per page (docs/benchmarks.md).
+	v.Add("_pragma", "temp_store(MEMORY)")
 	v.Set("_txlock", "immediate")
 	return "file:" + path + "?" + v.Encode()
 }
@@ -170,20 +181,165 @@ func (d *DB) InTx(ctx context.Context, fn func(bun.Tx) error) error {
 	return unavailable(fmt.Errorf("db: transaction kept conflicting: %w", err))
 }
 
-// runTx runs one attempt, queued behind this process's other SQLite writers.
+// runTx runs one attempt: on PostgreSQL in a transaction of its own, on
+// SQLite queued behind this process's other writers and committed with
+// those waiting alongside it (groupCommit).
 func (d *DB) runTx(ctx context.Context, fn func(bun.Tx) error) error {
-	if d.writer != nil {
+	if d.writer == nil {
+		return d.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+	}
+	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case d.queued <- op:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, op is answered by whoever holds the writer, so wait for
+	// that answer even if ctx ends: returning early could report a failure
+	// for an operation that is being committed. An op whose ctx ended
+	// while it was queued is answered with ctx's error, without running.
+	for {
 		select {
+		case err := <-op.done:
+			if op.panicked != nil {
+				panic(op.panicked)
+			}
+			return err
 		case d.writer <- struct{}{}:
-			defer func() { <-d.writer }()
-		case <-ctx.Done():
-			return ctx.Err()
+			d.groupCommit(d.takeQueued())
+			<-d.writer
 		}
 	}
-	return d.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+}
+
+// maxGroup caps the operations committed together, so that the first of a
+// group does not wait long behind the others for its COMMIT.
+const maxGroup = 32
+
+// writeOp is one queued attempt of InTx on SQLite.
+type writeOp struct {
+	ctx      context.Context
+	fn       func(bun.Tx) error
+	done     chan error // buffered: the writer never waits for the caller
+	panicked any        // fn's panic, re-raised on the caller's goroutine
+}
+
+// call runs fn, turning a panic into an error so that one operation's
+// panic cannot break the group's transaction for the others.
+func (op *writeOp) call(tx bun.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			op.panicked = p
+			err = fmt.Errorf("db: write operation panicked: %v", p)
+		}
+	}()
+	return op.fn(tx)
+}
+
+// takeQueued takes the operations waiting now, oldest first, up to maxGroup.
+func (d *DB) takeQueued() []*writeOp {
+	var ops []*writeOp
+	for len(ops) < maxGroup {
+		select {
+		case op := <-d.queued:
+			ops = append(ops, op)
+		default:
+			return ops
+		}
+	}
+	return ops
+}
+
+// errGroupAborted is what the members of a group commit hear when another
+// member's failure ended the group's transaction (SQLite rolls back the whole
+// transaction when, for example, a write statement is interrupted because
+// its caller's context ended). Nothing of theirs was committed; InTx runs
+// them again.
+var errGroupAborted = errors.New("db: another operation ended the group's transaction")
+
+// groupCommit runs ops, the caller holding the writer, and answers each.
+//
+// A lone operation runs in its own transaction, as on PostgreSQL. Several
+// run back to back in one transaction, each inside a SAVEPOINT: an
+// operation that fails is rolled back to its savepoint and hears its own
+// error, and the others are unaffected. The transaction commits once, and
+// only then do the successful operations hear success, so no caller is
+// told of a write that a crash could still lose; if COMMIT fails, all of
+// them hear its error. One COMMIT, and so one WAL sync point, serves the
+// whole group.
+//
+// The group's transaction is begun with a context of its own, because
+// database/sql rolls a transaction back when the context given to BeginTx
+// ends, and no caller's cancellation may end the others' transaction.
+// Each operation's statements still run under its caller's context.
+func (d *DB) groupCommit(ops []*writeOp) {
+	switch len(ops) {
+	case 0:
+		return // another holder of the writer already answered them
+	case 1:
+		op := ops[0]
+		op.done <- d.bun.RunInTx(op.ctx, nil, func(_ context.Context, tx bun.Tx) error { return op.call(tx) })
+		return
+	}
+	ctx := context.Background()
+	tx, err := d.bun.BeginTx(ctx, nil)
+	if err != nil {
+		for _, op := range ops {
+			op.done <- err
+		}
+		return
+	}
+	var succeeded []*writeOp
+	abort := func(cause error, rest []*writeOp) {
+		_ = tx.Rollback() // the transaction may already be gone; cause says why
+		for _, op := range append(succeeded, rest...) {
+			op.done <- fmt.Errorf("%w: %w", errGroupAborted, cause)
+		}
+	}
+	for i, op := range ops {
+		if err := op.ctx.Err(); err != nil {
+			op.done <- err
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+			abort(err, ops[i:])
+			return
+		}
+		opErr := op.call(tx)
+		if opErr == nil {
+			if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil {
+				abort(err, ops[i:])
+				return
+			}
+			succeeded = append(succeeded, op)
+			continue
+		}
+		// Undo op alone. If its savepoint is gone, SQLite has rolled back
+		// the whole transaction, and the others' work with it.
+		_, err := tx.ExecContext(ctx, "ROLLBACK TO op")
+		if err == nil {
+			_, err = tx.ExecContext(ctx, "RELEASE op")
+		}
+		op.done <- opErr
+		if err != nil {
+			abort(err, ops[i+1:])
+			return
+		}
+	}
+	if len(succeeded) == 0 {
+		_ = tx.Rollback() // nothing to keep
+		return
+	}
+	err = tx.Commit()
+	for _, op := range succeeded {
+		op.done <- err
+	}
 }
 
 func retryable(err error) bool {
+	if errors.Is(err, errGroupAborted) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		return pgErr.Code == "40001" || pgErr.Code == "40P01"

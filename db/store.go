@@ -351,8 +351,22 @@ func (s *store) balances(ctx context.Context, addresses []string, lock bool) (ma
 }
 
 func (s *store) AddConfirmed(ctx context.Context, address string, amount engine.MicroTari, at time.Time) error {
-	// Create the row at zero first: a CHECK is evaluated on an upsert's
-	// proposed row, so a debit cannot go through ON CONFLICT DO UPDATE.
+	if amount >= 0 {
+		// A credit, every confirmation: one statement. The upsert's
+		// proposed row holds the amount itself, which the CHECKs accept.
+		_, err := s.idb.ExecContext(ctx, `INSERT INTO address_balances AS b (address, total_confirmed, total_paid, current_balance, last_update)
+			VALUES (?, ?, 0, ?, ?) ON CONFLICT (address) DO UPDATE
+			SET total_confirmed = b.total_confirmed + EXCLUDED.total_confirmed,
+				current_balance = b.current_balance + EXCLUDED.current_balance, last_update = EXCLUDED.last_update`,
+			address, amount, amount, utc(at))
+		if err != nil {
+			return fmt.Errorf("credit %s: %w", address, err)
+		}
+		return nil
+	}
+	// A debit note: create the row at zero first, because a CHECK is
+	// evaluated on an upsert's proposed row, so a negative amount cannot go
+	// through ON CONFLICT DO UPDATE.
 	_, err := s.idb.ExecContext(ctx, `INSERT INTO address_balances (address, total_confirmed, total_paid, current_balance, last_update)
 		VALUES (?, 0, 0, 0, ?) ON CONFLICT (address) DO NOTHING`, address, utc(at))
 	if err != nil {
