@@ -96,7 +96,7 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 		d = &DB{bun: bun.NewDB(sqldb, sqlitedialect.New()), dialect: SQLite,
 			writer: make(chan struct{}, 1), queued: make(chan *writeOp, maxGroup)}
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
-		sqldb, err := sql.Open("pgx", rawURL)
+		sqldb, err := sql.Open("pgx", postgresDSN(rawURL))
 		if err != nil {
 			return nil, fmt.Errorf("db: open postgres: %w", err)
 		}
@@ -124,6 +124,24 @@ func sqliteDSN(path, query string) string {
 	v.Add("_pragma", "temp_store(MEMORY)")
 	v.Set("_txlock", "immediate")
 	return "file:" + path + "?" + v.Encode()
+}
+
+// postgresDSN gives a PostgreSQL URL a connect_timeout of 5 s unless it
+// sets one: without it, a server whose host stops answering would hold
+// each request until the kernel's TCP timeout (minutes), where a refused
+// connection fails at once; either way the request should get its 503 fast.
+func postgresDSN(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL // pgx reports the malformed URL
+	}
+	q := u.Query()
+	if q.Has("connect_timeout") {
+		return rawURL
+	}
+	q.Set("connect_timeout", "5")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // redact hides a password in a database URL for error messages.

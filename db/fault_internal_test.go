@@ -28,3 +28,16 @@ func TestUnavailableConnectionErrors(t *testing.T) {
 		t.Errorf("an unrelated error became ErrUnavailable")
 	}
 }
+
+func TestPostgresDSNConnectTimeout(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"postgres://u@h:5432/test?sslmode=disable", "postgres://u@h:5432/test?connect_timeout=5&sslmode=disable"},
+		{"postgres://u@h/test?connect_timeout=1", "postgres://u@h/test?connect_timeout=1"},
+		{"postgresql://h/test", "postgresql://h/test?connect_timeout=5"},
+	}
+	for _, tt := range tests {
+		if got := postgresDSN(tt.in); got != tt.want {
+			t.Errorf("postgresDSN(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
