@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -63,6 +64,11 @@ func TestStorageFaultsAreUnavailable(t *testing.T) {
 			err = sick.Update(ctx, write)
 			if !errors.Is(err, engine.ErrUnavailable) {
 				t.Fatalf("write on a refusing database: got %v, want engine.ErrUnavailable", err)
+			}
+			// The Shopify inbox, written outside the engine, says so too.
+			_, _, err = sick.SaveWebhook(ctx, "ev-fault", "", "orders/create", "a.myshopify.com", []byte(memo), time.Now(), time.Minute)
+			if !errors.Is(err, engine.ErrUnavailable) {
+				t.Fatalf("webhook on a refusing database: got %v, want engine.ErrUnavailable", err)
 			}
 
 			// The healthy pool takes the write; a duplicate is a domain
