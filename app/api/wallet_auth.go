@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/netip"
 
@@ -27,7 +28,8 @@ type WalletGuard struct {
 	Log              *slog.Logger
 }
 
-// check returns the WalletCall to hand the engine, or ErrWalletAuth.
+// check returns the WalletCall to hand the engine, or ErrWalletAuth; a
+// storage fault while looking the wallet up is a 503.
 func (g WalletGuard) check(c *fiber.Ctx, auth tari.WalletAuth, signed bool) (engine.WalletCall, error) {
 	address := auth.Address.Base58()
 	log := g.Log.With("address", address, "nonce", auth.Nonce)
@@ -41,6 +43,10 @@ func (g WalletGuard) check(c *fiber.Ctx, auth tari.WalletAuth, signed bool) (eng
 		return engine.WalletCall{}, ErrWalletAuth
 	}
 	w, err := g.Wallets.Wallet(c.UserContext(), address)
+	if errors.Is(err, engine.ErrUnavailable) {
+		// The wallet may well be authorised; a 401 would stop it retrying.
+		return engine.WalletCall{}, Unavailable(err)
+	}
 	if err != nil {
 		log.Warn("wallet notification refused: wallet not authorised", "ip", ip.String(), "err", err)
 		return engine.WalletCall{}, ErrWalletAuth

@@ -14,7 +14,8 @@ type paymentConfirmer interface {
 }
 
 // ConfirmTransaction answers POST /wallet/tx_confirmation: the payment
-// becomes spendable and pays what it can (api.md §1.2 #6).
+// becomes spendable and pays what it can (api.md §1.2 #6). A storage fault
+// is a 503, which the notifier retries, not a final success:false.
 func ConfirmTransaction(e paymentConfirmer, g WalletGuard) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		n, err := parseConfirmation(c)
@@ -33,6 +34,8 @@ func ConfirmTransaction(e paymentConfirmer, g WalletGuard) fiber.Handler {
 			return ErrWalletAuth
 		case errors.Is(err, engine.ErrPaymentConfirmed):
 			return render(c, JSONResponse{Success: true, Message: "Payment already confirmed."})
+		case errors.Is(err, engine.ErrUnavailable):
+			return Unavailable(err)
 		case err != nil:
 			log.Warn("payment not confirmed", "err", err)
 			return render(c, JSONResponse{Success: false, Message: "Could not confirm payment."})

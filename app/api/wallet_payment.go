@@ -28,8 +28,9 @@ type paymentShape struct {
 }
 
 // IncomingPayment answers POST /wallet/incoming_payment. Once the wallet is
-// authenticated the answer is always 200 with a JsonResponse, as the
-// reference's notifier expects (api.md §1.2 #5).
+// authenticated the answer is 200 with a JsonResponse, as the reference's
+// notifier expects (api.md §1.2 #5), except for a storage fault: that is a
+// 503, which `taripay wallet` retries, where success:false is final.
 func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := decodeBody(c, &paymentShape{}); err != nil {
@@ -61,6 +62,8 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 			return ErrWalletAuth
 		case errors.Is(err, engine.ErrPaymentExists):
 			return render(c, JSONResponse{Success: true, Message: "Payment already exists."})
+		case errors.Is(err, engine.ErrUnavailable):
+			return Unavailable(err)
 		case err != nil:
 			log.Error("payment not stored", "err", err)
 			return render(c, JSONResponse{Success: false, Message: "Unexpected error handling payment."})
