@@ -9,6 +9,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -172,15 +173,30 @@ func (d *DB) InTx(ctx context.Context, fn func(bun.Tx) error) error {
 
 // runTx runs one attempt, queued behind this process's other SQLite writers.
 func (d *DB) runTx(ctx context.Context, fn func(bun.Tx) error) error {
-	if d.writer != nil {
-		select {
-		case d.writer <- struct{}{}:
-			defer func() { <-d.writer }()
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	run := func(ctx context.Context, tx bun.Tx) error { return fn(tx) }
+	if d.writer == nil {
+		return d.bun.RunInTx(ctx, nil, run)
 	}
-	return d.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+	select {
+	case d.writer <- struct{}{}:
+		defer func() { <-d.writer }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	conn, err := d.bun.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	err = conn.RunInTx(ctx, nil, run)
+	if isStorageFault(err) && !retryable(err) {
+		// SQLite opens a connection read-only when the file is not
+		// writable at that moment, and it stays read-only once the fault
+		// clears. Drop a connection that met a fault, so the next write
+		// gets a fresh one and the server recovers without a restart.
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	return err
 }
 
 func retryable(err error) bool {

@@ -86,3 +86,34 @@ func TestStorageFaultsAreUnavailable(t *testing.T) {
 		})
 	}
 }
+
+// TestSQLiteDropsFaultyConnection checks that a connection which met a
+// storage fault is not used again. SQLite opens a connection read-only when
+// the file is not writable at that moment (chaos.TestStorageFaults makes it
+// immutable), and it stays so after the fault clears; here query_only stands
+// in for that, on the pool's only connection.
+func TestSQLiteDropsFaultyConnection(t *testing.T) {
+	ctx := context.Background()
+	d, _ := dbtest.OpenURL(t, "sqlite")
+	d.Bun().SetMaxOpenConns(1)
+	conn, err := d.Bun().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA query_only(1)"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	write := func(id string) func(engine.Tx) error {
+		return func(tx engine.Tx) error {
+			_, err := tx.InsertOrder(ctx, &engine.Order{OrderID: id, CustomerID: "c1", Currency: "XTR", TotalPrice: 1, Status: engine.OrderUnclaimed, ClaimToken: "tok-" + id})
+			return err
+		}
+	}
+	if err := d.Update(ctx, write("o-1")); !errors.Is(err, engine.ErrUnavailable) {
+		t.Fatalf("write on a read-only connection: got %v, want engine.ErrUnavailable", err)
+	}
+	if err := d.Update(ctx, write("o-2")); err != nil {
+		t.Fatalf("the next write still meets the faulty connection: %v", err)
+	}
+}
