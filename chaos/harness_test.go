@@ -303,25 +303,30 @@ func (l *load) claim(ctx context.Context, base string, payer key, order string) 
 // webhook sends a Shopify orders/create for a new 5 USD order of customer;
 // once the server acknowledges it, the other operations may name the order.
 func (l *load) webhook(ctx context.Context, base string, id, customer int64) (acked bool, err error) {
-	body := fmt.Appendf(nil, `{"id":%d,"name":"#%d","created_at":"2026-11-20T14:01:22+03:00","currency":"USD",`+
-		`"total_price":"5.00","subtotal_price":"5.00","total_line_items_price":"5.00","financial_status":"pending",`+
-		`"note":null,"note_attributes":[],"customer":{"id":%d,"email":"c@example.com"}}`, id, id, customer)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/shopify/webhook/checkout_create", bytes.NewReader(body))
-	if err != nil {
-		return false, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Shopify-Hmac-Sha256", shopify.Sign(body, hmacSecret))
-	status, reply, err := l.do(req, "/shopify/webhook/checkout_create")
+	order, status, reply, err := l.newOrder(ctx, base, id, customer)
 	if err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`)) {
 		l.mu.Lock()
-		order := strconv.FormatInt(id, 10)
 		l.orders = append(l.orders, order)
 		l.prices[order] = 5 * usdRate
 		l.mu.Unlock()
 		return true, nil
 	}
 	return false, err
+}
+
+// newOrder sends a Shopify orders/create for a 5 USD order id of customer.
+func (l *load) newOrder(ctx context.Context, base string, id, customer int64) (order string, status int, reply []byte, err error) {
+	body := fmt.Appendf(nil, `{"id":%d,"name":"#%d","created_at":"2026-11-20T14:01:22+03:00","currency":"USD",`+
+		`"total_price":"5.00","subtotal_price":"5.00","total_line_items_price":"5.00","financial_status":"pending",`+
+		`"note":null,"note_attributes":[],"customer":{"id":%d,"email":"c@example.com"}}`, id, id, customer)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/shopify/webhook/checkout_create", bytes.NewReader(body))
+	if err != nil {
+		return "", 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Shopify-Hmac-Sha256", shopify.Sign(body, hmacSecret))
+	status, reply, err = l.do(req, "/shopify/webhook/checkout_create")
+	return strconv.FormatInt(id, 10), status, reply, err
 }
 
 func (l *load) pay(ctx context.Context, base string, w int, wallet key, nonce int64, payer key, order string, price engine.MicroTari, rng *mrand.Rand) error {

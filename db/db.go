@@ -11,6 +11,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -291,24 +292,48 @@ var errGroupAborted = errors.New("db: another operation ended the group's transa
 // ends, and no caller's cancellation may end the others' transaction.
 // Each operation's statements still run under its caller's context.
 func (d *DB) groupCommit(ops []*writeOp) {
-	switch len(ops) {
-	case 0:
+	if len(ops) == 0 {
 		return // another holder of the writer already answered them
-	case 1:
-		op := ops[0]
-		op.done <- d.bun.RunInTx(op.ctx, nil, func(_ context.Context, tx bun.Tx) error { return op.call(tx) })
-		return
 	}
 	ctx := context.Background()
-	tx, err := d.bun.BeginTx(ctx, nil)
+	conn, err := d.bun.Conn(ctx)
 	if err != nil {
 		for _, op := range ops {
 			op.done <- err
 		}
 		return
 	}
+	faulty := false
+	seen := func(err error) error {
+		faulty = faulty || isStorageFault(err) && !retryable(err)
+		return err
+	}
+	defer func() {
+		if faulty {
+			// SQLite opens a connection read-only when the file is not
+			// writable at that moment, and it stays read-only once the
+			// fault clears. Drop a connection that met a fault, so that
+			// the next write gets a fresh one and the server recovers
+			// without a restart.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}()
+	if len(ops) == 1 {
+		op := ops[0]
+		op.done <- seen(conn.RunInTx(op.ctx, nil, func(_ context.Context, tx bun.Tx) error { return op.call(tx) }))
+		return
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		for _, op := range ops {
+			op.done <- seen(err)
+		}
+		return
+	}
 	var succeeded []*writeOp
 	abort := func(cause error, rest []*writeOp) {
+		seen(cause)
 		_ = tx.Rollback() // the transaction may already be gone; cause says why
 		for _, op := range append(succeeded, rest...) {
 			op.done <- fmt.Errorf("%w: %w", errGroupAborted, cause)
@@ -323,7 +348,7 @@ func (d *DB) groupCommit(ops []*writeOp) {
 			abort(err, ops[i:])
 			return
 		}
-		opErr := op.call(tx)
+		opErr := seen(op.call(tx))
 		if opErr == nil {
 			if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil {
 				abort(err, ops[i:])
@@ -348,7 +373,7 @@ func (d *DB) groupCommit(ops []*writeOp) {
 		_ = tx.Rollback() // nothing to keep
 		return
 	}
-	err = tx.Commit()
+	err = seen(tx.Commit())
 	for _, op := range succeeded {
 		op.done <- err
 	}

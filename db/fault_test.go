@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -64,6 +65,11 @@ func TestStorageFaultsAreUnavailable(t *testing.T) {
 			if !errors.Is(err, engine.ErrUnavailable) {
 				t.Fatalf("write on a refusing database: got %v, want engine.ErrUnavailable", err)
 			}
+			// The Shopify inbox, written outside the engine, says so too.
+			_, _, err = sick.SaveWebhook(ctx, "ev-fault", "", "orders/create", "a.myshopify.com", []byte(memo), time.Now(), time.Minute)
+			if !errors.Is(err, engine.ErrUnavailable) {
+				t.Fatalf("webhook on a refusing database: got %v, want engine.ErrUnavailable", err)
+			}
 
 			// The healthy pool takes the write; a duplicate is a domain
 			// answer, not a storage fault.
@@ -78,5 +84,36 @@ func TestStorageFaultsAreUnavailable(t *testing.T) {
 				t.Fatalf("duplicate order: got %v, want a constraint error that is not ErrUnavailable", err)
 			}
 		})
+	}
+}
+
+// TestSQLiteDropsFaultyConnection checks that a connection which met a
+// storage fault is not used again. SQLite opens a connection read-only when
+// the file is not writable at that moment (chaos.TestStorageFaults makes it
+// immutable), and it stays so after the fault clears; here query_only stands
+// in for that, on the pool's only connection.
+func TestSQLiteDropsFaultyConnection(t *testing.T) {
+	ctx := context.Background()
+	d, _ := dbtest.OpenURL(t, "sqlite")
+	d.Bun().SetMaxOpenConns(1)
+	conn, err := d.Bun().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA query_only(1)"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	write := func(id string) func(engine.Tx) error {
+		return func(tx engine.Tx) error {
+			_, err := tx.InsertOrder(ctx, &engine.Order{OrderID: id, CustomerID: "c1", Currency: "XTR", TotalPrice: 1, Status: engine.OrderUnclaimed, ClaimToken: "tok-" + id})
+			return err
+		}
+	}
+	if err := d.Update(ctx, write("o-1")); !errors.Is(err, engine.ErrUnavailable) {
+		t.Fatalf("write on a read-only connection: got %v, want engine.ErrUnavailable", err)
+	}
+	if err := d.Update(ctx, write("o-2")); err != nil {
+		t.Fatalf("the next write still meets the faulty connection: %v", err)
 	}
 }

@@ -40,33 +40,40 @@ type shopifyWebhook struct {
 var redactedBody = []byte(`{"redacted":true}`)
 
 // SaveWebhook stores a verified delivery, leased to the receiver until
-// at+lease. fresh is false, and nothing changes, when eventID was seen before.
+// at+lease. fresh is false, and nothing changes, when eventID was seen
+// before. It runs in InTx, queued with the other writes: a storage fault
+// comes back as engine.ErrUnavailable.
 func (d *DB) SaveWebhook(ctx context.Context, eventID, webhookID, topic, shop string, body []byte, at time.Time, lease time.Duration) (id int64, fresh bool, err error) {
-	w := &shopifyWebhook{
-		EventID: eventID, WebhookID: webhookID, Topic: topic, Shop: shop, Body: body,
-		State: "pending", DueAt: at.Add(lease).UTC(), ReceivedAt: at.UTC(),
-	}
-	res, err := d.bun.NewInsert().Model(w).
-		ExcludeColumn("id", "processed_at", "redacted_at").
-		On("CONFLICT (event_id) DO NOTHING").
-		Returning("id").Exec(ctx)
-	inserted := err == nil
-	switch {
-	case errors.Is(err, sql.ErrNoRows): // the conflict returned no id
-	case err != nil:
-		return 0, false, fmt.Errorf("save webhook %s: %w", eventID, err)
-	default:
-		n, _ := res.RowsAffected()
-		inserted = n == 1
-	}
-	if !inserted {
-		var old shopifyWebhook
-		if err := d.bun.NewSelect().Model(&old).Column("id").Where("event_id = ?", eventID).Scan(ctx); err != nil {
-			return 0, false, fmt.Errorf("find webhook %s: %w", eventID, err)
+	err = d.InTx(ctx, func(tx bun.Tx) error {
+		w := &shopifyWebhook{
+			EventID: eventID, WebhookID: webhookID, Topic: topic, Shop: shop, Body: body,
+			State: "pending", DueAt: at.Add(lease).UTC(), ReceivedAt: at.UTC(),
 		}
-		return old.ID, false, nil
-	}
-	return w.ID, true, nil
+		res, err := tx.NewInsert().Model(w).
+			ExcludeColumn("id", "processed_at", "redacted_at").
+			On("CONFLICT (event_id) DO NOTHING").
+			Returning("id").Exec(ctx)
+		inserted := err == nil
+		switch {
+		case errors.Is(err, sql.ErrNoRows): // the conflict returned no id
+		case err != nil:
+			return fmt.Errorf("save webhook %s: %w", eventID, err)
+		default:
+			n, _ := res.RowsAffected()
+			inserted = n == 1
+		}
+		if inserted {
+			id, fresh = w.ID, true
+			return nil
+		}
+		var old shopifyWebhook
+		if err := tx.NewSelect().Model(&old).Column("id").Where("event_id = ?", eventID).Scan(ctx); err != nil {
+			return fmt.Errorf("find webhook %s: %w", eventID, err)
+		}
+		id, fresh = old.ID, false
+		return nil
+	})
+	return id, fresh, err
 }
 
 // TagWebhook records which order and customer a delivery concerns, so a

@@ -28,8 +28,9 @@ type paymentShape struct {
 }
 
 // IncomingPayment answers POST /wallet/incoming_payment. Once the wallet is
-// authenticated the answer is always 200 with a JsonResponse, as the
-// reference's notifier expects (api.md §1.2 #5).
+// authenticated the answer is 200 with a JsonResponse, as the reference's
+// notifier expects (api.md §1.2 #5), except for a storage fault: that is a
+// 503, which `taripay wallet` retries, where success:false is final.
 func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := decodeBody(c, &paymentShape{}); err != nil {

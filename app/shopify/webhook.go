@@ -192,9 +192,16 @@ func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
 	}
 	log := h.log.With("topic", topic, "shop", shop, "event_id", eventID, "order_id", orderID)
 	id, fresh, err := h.inbox.SaveWebhook(c.UserContext(), eventID, webhookID, topic, shop, body, h.now(), webhookLease)
-	if err != nil {
+	switch {
+	case errors.Is(err, engine.ErrUnavailable):
+		// A full disk or a lost database: Shopify retries, and the
+		// Retry-After marks the 503 as the storage fault it is elsewhere.
 		log.Error("store webhook", "err", err)
+		c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
 		return delivery{}, fiber.NewError(fiber.StatusServiceUnavailable, "could not store the webhook; retry later")
+	case err != nil:
+		log.Error("store webhook", "err", err)
+		return delivery{}, fiber.NewError(fiber.StatusInternalServerError, "could not store the webhook")
 	}
 	if !fresh {
 		log.Info("duplicate webhook ignored")

@@ -3,6 +3,7 @@ package shopify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -423,6 +424,44 @@ func TestCheckoutCreateReplies(t *testing.T) {
 				t.Errorf("stored price = %d, want %d", total, tt.price)
 			}
 		})
+	}
+}
+
+// TestWebhookStorageFault checks a delivery the store cannot keep: a
+// storage fault is a 503 with Retry-After, as everywhere else, and any other
+// failure a 500. Shopify retries both; neither is taken as delivered.
+func TestWebhookStorageFault(t *testing.T) {
+	tests := []struct {
+		name       string
+		err        error
+		status     int
+		retryAfter string
+	}{
+		{"disk full", fmt.Errorf("%w: database or disk is full", engine.ErrUnavailable), 503, "5"},
+		{"a bug", errors.New("no such column"), 500, ""},
+	}
+	for _, tt := range tests {
+		for _, path := range []string{"/shopify/webhook/checkout_create", "/shopify/webhook/orders/create"} {
+			t.Run(tt.name+" "+path, func(t *testing.T) {
+				w := newWebhookHarness(t)
+				w.store.saveErr = tt.err
+				hook := shopifytest.Webhook{Topic: "orders/create", EventID: "e", Secret: secret, Body: fixture(t, "orders_create.json")}
+				resp, err := w.app.Test(hook.Request("http://taripay.test" + path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != tt.status || !json.Valid(body) {
+					t.Errorf("got %d %s, want %d with a JSON error", resp.StatusCode, body, tt.status)
+				}
+				if got := resp.Header.Get("Retry-After"); got != tt.retryAfter {
+					t.Errorf("Retry-After = %q, want %q", got, tt.retryAfter)
+				}
+				if len(w.eng.orders) != 0 {
+					t.Errorf("an order was added from a delivery that was not stored")
+				}
+			})
+		}
 	}
 }
 
