@@ -70,6 +70,10 @@ func TestStorageFaultsAreUnavailable(t *testing.T) {
 			if !errors.Is(err, engine.ErrUnavailable) {
 				t.Fatalf("webhook on a refusing database: got %v, want engine.ErrUnavailable", err)
 			}
+			err = sick.SaveDataReport(ctx, "a.myshopify.com", "c1", []byte(memo), time.Now())
+			if !errors.Is(err, engine.ErrUnavailable) {
+				t.Fatalf("data report on a refusing database: got %v, want engine.ErrUnavailable", err)
+			}
 
 			// The healthy pool takes the write; a duplicate is a domain
 			// answer, not a storage fault.

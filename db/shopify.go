@@ -79,9 +79,12 @@ func (d *DB) SaveWebhook(ctx context.Context, eventID, webhookID, topic, shop st
 // TagWebhook records which order and customer a delivery concerns, so a
 // redaction can find it.
 func (d *DB) TagWebhook(ctx context.Context, id int64, orderID, customerID string) error {
-	_, err := d.bun.NewUpdate().Model((*shopifyWebhook)(nil)).
-		Set("order_id = ?", orderID).Set("customer_id = ?", customerID).
-		Where("id = ?", id).Exec(ctx)
+	err := d.InTx(ctx, func(tx bun.Tx) error {
+		_, err := tx.NewUpdate().Model((*shopifyWebhook)(nil)).
+			Set("order_id = ?", orderID).Set("customer_id = ?", customerID).
+			Where("id = ?", id).Exec(ctx)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("tag webhook %d: %w", id, err)
 	}
@@ -92,25 +95,32 @@ func (d *DB) TagWebhook(ctx context.Context, id int64, orderID, customerID strin
 // their receiver died, or an earlier attempt failed. Each lease is a
 // conditional update, so two processes never take the same delivery.
 func (d *DB) ClaimWebhooks(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]int64, error) {
-	var due []int64
-	err := d.bun.NewSelect().Model((*shopifyWebhook)(nil)).Column("id").
-		Where("state = 'pending'").Where("due_at <= ?", now.UTC()).
-		OrderExpr("id").Limit(int64(limit)).Scan(ctx, &due)
-	if err != nil {
-		return nil, fmt.Errorf("find due webhooks: %w", err)
-	}
 	var claimed []int64
-	for _, id := range due {
-		res, err := d.bun.NewUpdate().Model((*shopifyWebhook)(nil)).
-			Set("due_at = ?", now.Add(lease).UTC()).
-			Where("id = ?", id).Where("state = 'pending'").Where("due_at <= ?", now.UTC()).
-			Exec(ctx)
+	err := d.InTx(ctx, func(tx bun.Tx) error {
+		claimed = nil // InTx may run this again
+		var due []int64
+		err := tx.NewSelect().Model((*shopifyWebhook)(nil)).Column("id").
+			Where("state = 'pending'").Where("due_at <= ?", now.UTC()).
+			OrderExpr("id").Limit(int64(limit)).Scan(ctx, &due)
 		if err != nil {
-			return claimed, fmt.Errorf("lease webhook %d: %w", id, err)
+			return fmt.Errorf("find due webhooks: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			claimed = append(claimed, id)
+		for _, id := range due {
+			res, err := tx.NewUpdate().Model((*shopifyWebhook)(nil)).
+				Set("due_at = ?", now.Add(lease).UTC()).
+				Where("id = ?", id).Where("state = 'pending'").Where("due_at <= ?", now.UTC()).
+				Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("lease webhook %d: %w", id, err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				claimed = append(claimed, id)
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return claimed, nil
 }
@@ -119,7 +129,7 @@ func (d *DB) ClaimWebhooks(ctx context.Context, limit int, lease time.Duration, 
 func (d *DB) Webhook(ctx context.Context, id int64) (topic, shop string, body []byte, err error) {
 	var w shopifyWebhook
 	if err := d.bun.NewSelect().Model(&w).Where("id = ?", id).Scan(ctx); err != nil {
-		return "", "", nil, fmt.Errorf("load webhook %d: %w", id, err)
+		return "", "", nil, fmt.Errorf("load webhook %d: %w", id, unavailable(err))
 	}
 	return w.Topic, w.Shop, w.Body, nil
 }
@@ -127,15 +137,19 @@ func (d *DB) Webhook(ctx context.Context, id int64) (topic, shop string, body []
 // FinishWebhook records an attempt: done when cause is "", else failed for
 // good when final, else left pending until its lease lapses.
 func (d *DB) FinishWebhook(ctx context.Context, id int64, cause string, final bool, now time.Time) error {
-	q := d.bun.NewUpdate().Model((*shopifyWebhook)(nil)).
-		Set("attempts = attempts + 1").Set("last_error = ?", cause).Where("id = ?", id)
-	switch {
-	case cause == "":
-		q = q.Set("state = 'done'").Set("processed_at = ?", now.UTC())
-	case final:
-		q = q.Set("state = 'failed'").Set("processed_at = ?", now.UTC())
-	}
-	if _, err := q.Exec(ctx); err != nil {
+	err := d.InTx(ctx, func(tx bun.Tx) error {
+		q := tx.NewUpdate().Model((*shopifyWebhook)(nil)).
+			Set("attempts = attempts + 1").Set("last_error = ?", cause).Where("id = ?", id)
+		switch {
+		case cause == "":
+			q = q.Set("state = 'done'").Set("processed_at = ?", now.UTC())
+		case final:
+			q = q.Set("state = 'failed'").Set("processed_at = ?", now.UTC())
+		}
+		_, err := q.Exec(ctx)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("finish webhook %d: %w", id, err)
 	}
 	return nil
@@ -145,7 +159,7 @@ func (d *DB) FinishWebhook(ctx context.Context, id int64, cause string, final bo
 func (d *DB) WebhookState(ctx context.Context, eventID string) (state string, attempts int, lastError string, err error) {
 	var w shopifyWebhook
 	if err := d.bun.NewSelect().Model(&w).Where("event_id = ?", eventID).Scan(ctx); err != nil {
-		return "", 0, "", fmt.Errorf("load webhook %s: %w", eventID, err)
+		return "", 0, "", fmt.Errorf("load webhook %s: %w", eventID, unavailable(err))
 	}
 	return w.State, w.Attempts, w.LastError, nil
 }
@@ -165,7 +179,11 @@ type shopifyAuthorization struct {
 // SaveAuthorization records a successful card authorisation; a repeat is a no-op.
 func (d *DB) SaveAuthorization(ctx context.Context, txID, orderID, amount, currency string, test bool, at time.Time) error {
 	a := &shopifyAuthorization{ID: txID, OrderID: orderID, Amount: amount, Currency: currency, Test: test, CreatedAt: at.UTC()}
-	if _, err := d.bun.NewInsert().Model(a).On("CONFLICT (id) DO NOTHING").Exec(ctx); err != nil {
+	err := d.InTx(ctx, func(tx bun.Tx) error {
+		_, err := tx.NewInsert().Model(a).On("CONFLICT (id) DO NOTHING").Exec(ctx)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("save authorisation %s of order %s: %w", txID, orderID, err)
 	}
 	return nil
@@ -174,8 +192,11 @@ func (d *DB) SaveAuthorization(ctx context.Context, txID, orderID, amount, curre
 // MarkCaptured records that an authorisation was captured (once: the first
 // time is kept). An authorisation never stored is recorded by its id alone.
 func (d *DB) MarkCaptured(ctx context.Context, txID string, at time.Time) error {
-	_, err := d.bun.NewUpdate().Model((*shopifyAuthorization)(nil)).
-		Set("captured_at = ?", at.UTC()).Where("id = ?", txID).Where("captured_at IS NULL").Exec(ctx)
+	err := d.InTx(ctx, func(tx bun.Tx) error {
+		_, err := tx.NewUpdate().Model((*shopifyAuthorization)(nil)).
+			Set("captured_at = ?", at.UTC()).Where("id = ?", txID).Where("captured_at IS NULL").Exec(ctx)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("mark authorisation %s captured: %w", txID, err)
 	}
@@ -187,7 +208,7 @@ func (d *DB) MarkCaptured(ctx context.Context, txID string, at time.Time) error 
 func (d *DB) Authorizations(ctx context.Context, orderID string) (map[string]bool, error) {
 	var rows []shopifyAuthorization
 	if err := d.bun.NewSelect().Model(&rows).Where("order_id = ?", orderID).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list authorisations of order %s: %w", orderID, err)
+		return nil, fmt.Errorf("list authorisations of order %s: %w", orderID, unavailable(err))
 	}
 	out := make(map[string]bool, len(rows))
 	for _, r := range rows {
@@ -232,7 +253,7 @@ func (d *DB) Uninstalled(ctx context.Context, shop string) (bool, error) {
 	n, err := d.bun.NewSelect().Model((*shopifyShop)(nil)).
 		Where("shop = ?", shop).Where("uninstalled_at IS NOT NULL").Count(ctx)
 	if err != nil {
-		return false, fmt.Errorf("load shop %s: %w", shop, err)
+		return false, fmt.Errorf("load shop %s: %w", shop, unavailable(err))
 	}
 	return n > 0, nil
 }
@@ -241,17 +262,25 @@ func (d *DB) Uninstalled(ctx context.Context, shop string) (bool, error) {
 // listed orders, and returns how many it blanked. Orders, payments and
 // authorisations (the financial records) are kept.
 func (d *DB) RedactCustomer(ctx context.Context, shop, customerID string, orderIDs []string, at time.Time) (int64, error) {
-	q := d.bun.NewUpdate().Model((*shopifyWebhook)(nil)).
-		Set("body = ?", redactedBody).Set("redacted_at = ?", at.UTC()).
-		Where("shop = ?", shop).Where("redacted_at IS NULL").
-		WhereGroup(" AND ", func(q *bun.UpdateQuery) *bun.UpdateQuery {
-			q = q.Where("customer_id = ?", customerID)
-			if len(orderIDs) > 0 {
-				q = q.WhereOr("order_id IN (?)", bun.In(orderIDs))
-			}
-			return q
-		})
-	return rowsChanged(q.Exec(ctx))
+	var n int64
+	err := d.InTx(ctx, func(tx bun.Tx) error {
+		var err error
+		n, err = rowsChanged(tx.NewUpdate().Model((*shopifyWebhook)(nil)).
+			Set("body = ?", redactedBody).Set("redacted_at = ?", at.UTC()).
+			Where("shop = ?", shop).Where("redacted_at IS NULL").
+			WhereGroup(" AND ", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+				q = q.Where("customer_id = ?", customerID)
+				if len(orderIDs) > 0 {
+					q = q.WhereOr("order_id IN (?)", bun.In(orderIDs))
+				}
+				return q
+			}).Exec(ctx))
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("redact payloads of customer %s: %w", customerID, err)
+	}
+	return n, nil
 }
 
 // RedactShop blanks every stored payload of a shop, 48 hours after it
@@ -293,7 +322,7 @@ func (d *DB) CustomerPayloads(ctx context.Context, shop, customerID string, orde
 			return q
 		}).OrderExpr("id")
 	if err := q.Scan(ctx); err != nil {
-		return nil, fmt.Errorf("find payloads of customer %s: %w", customerID, err)
+		return nil, fmt.Errorf("find payloads of customer %s: %w", customerID, unavailable(err))
 	}
 	out := make([][]byte, len(rows))
 	for i, r := range rows {
@@ -315,7 +344,11 @@ type shopifyDataRequest struct {
 // SaveDataReport keeps the report of a customers/data_request for the merchant.
 func (d *DB) SaveDataReport(ctx context.Context, shop, customerID string, report []byte, at time.Time) error {
 	r := &shopifyDataRequest{Shop: shop, CustomerID: customerID, Report: string(report), CreatedAt: at.UTC()}
-	if _, err := d.bun.NewInsert().Model(r).ExcludeColumn("id").Exec(ctx); err != nil {
+	err := d.InTx(ctx, func(tx bun.Tx) error {
+		_, err := tx.NewInsert().Model(r).ExcludeColumn("id").Exec(ctx)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("save data report for customer %s: %w", customerID, err)
 	}
 	return nil
@@ -326,7 +359,7 @@ func (d *DB) DataReports(ctx context.Context, shop, customerID string) ([][]byte
 	var rows []shopifyDataRequest
 	if err := d.bun.NewSelect().Model(&rows).Where("shop = ?", shop).Where("customer_id = ?", customerID).
 		OrderExpr("id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list data reports of customer %s: %w", customerID, err)
+		return nil, fmt.Errorf("list data reports of customer %s: %w", customerID, unavailable(err))
 	}
 	out := make([][]byte, len(rows))
 	for i, r := range rows {
