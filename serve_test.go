@@ -263,3 +263,20 @@ func TestServeShopifyWebhooks(t *testing.T) {
 	post(t, base+"/shopify/webhook/no_op", `{}`, nil, 401, "X-Shopify-Hmac-Sha256", shopify.Sign([]byte(`{}`), "wrong"))
 	post(t, base+"/shopify/webhook/no_op", `{}`, nil, 401)
 }
+
+// TestServeShutdownWithAnIdleClient: a client that opened a connection and
+// sent nothing must not turn a SIGTERM into a failed exit.
+func TestServeShutdownWithAnIdleClient(t *testing.T) {
+	srv := startServe(t, t.TempDir())
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := srv.stop(); err != nil {
+		t.Fatalf("exit after SIGTERM with an idle client connected: %v\n%s", err, srv.stderr)
+	}
+	if !strings.Contains(srv.stderr.String(), "connections still open after the grace period") {
+		t.Errorf("no warning about the connection closed at shutdown in:\n%s", srv.stderr)
+	}
+}
