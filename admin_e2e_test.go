@@ -59,7 +59,7 @@ func TestAdminInstallEndToEnd(t *testing.T) {
 		"TPG_SHOPIFY_API_SECRET="+secret,
 		"TPG_CLAIM_LINK_SECRET=e2e-link-secret",
 	)
-	base, stderr := srv.base, srv.stderr
+	base, stderr := srv.Base, srv.Log
 
 	now := time.Now()
 	idToken, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{

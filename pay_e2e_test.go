@@ -109,7 +109,7 @@ func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 		"TPG_HOST=127.0.0.1", "TPG_DATABASE_URL="+dbURL,
 		"TPG_PAYMENT_WALLET_ADDRESS="+hot.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret",
 		"TPG_UNCLAIMED_ORDER_TIMEOUT=2", "TPG_UNPAID_ORDER_TIMEOUT=48",
-	).base
+	).Base
 	return s
 }
 

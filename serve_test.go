@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,10 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +18,7 @@ import (
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/servetest"
 )
 
 // TestServeFromEmptyDirectory starts `taripay serve` in an empty directory
@@ -33,7 +29,7 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 	dir := t.TempDir()
 	super, customer, hot := newKey(t), newKey(t), newKey(t)
 	srv := startServe(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58())
-	base := srv.base
+	base := srv.Base
 
 	// The super admin logs in and authorises the hot wallet at 127.0.0.1.
 	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
@@ -77,11 +73,11 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 	if !strings.Contains(order, `"status":"Paid"`) {
 		t.Errorf("order after payment: %s", order)
 	}
-	if !strings.Contains(srv.stderr.String(), "The JWT signing key has not been set") {
-		t.Errorf("no warning about the random JWT key in:\n%s", srv.stderr.String())
+	if !strings.Contains(srv.Log.String(), "The JWT signing key has not been set") {
+		t.Errorf("no warning about the random JWT key in:\n%s", srv.Log.String())
 	}
-	if err := srv.stop(); err != nil {
-		t.Errorf("exit after SIGTERM: %v\n%s", err, srv.stderr.String())
+	if err := srv.Stop(); err != nil {
+		t.Errorf("exit after SIGTERM: %v\n%s", err, srv.Log.String())
 	}
 }
 
@@ -110,24 +106,6 @@ type wallClock struct{}
 
 func (wallClock) Now() time.Time { return time.Now() }
 
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// serveProc is `taripay serve` running as a subprocess of this test binary
-// (see TestMain), so it needs no separate build.
-type serveProc struct {
-	base   string
-	stderr *syncBuffer
-	cmd    *exec.Cmd
-	exited chan error
-}
-
 // taripayCmd runs this test binary as taripay with args, in dir, with only
 // PATH, HOME and TMPDIR (both dir) and env in its environment.
 func taripayCmd(dir string, env []string, args ...string) *exec.Cmd {
@@ -137,60 +115,11 @@ func taripayCmd(dir string, env []string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// startServe runs `taripay serve` in dir with env (TPG_* settings) on a
-// free port and waits until GET /health answers. The server is killed at
-// cleanup if the test has not stopped it, and its log is shown if the test
-// failed.
-func startServe(t *testing.T, dir string, env ...string) *serveProc {
+// startServe runs `taripay serve` in dir with env (TPG_* settings) and
+// waits until it is healthy; see servetest.Start.
+func startServe(t *testing.T, dir string, env ...string) *servetest.Server {
 	t.Helper()
-	port := strconv.Itoa(freePort(t))
-	cmd := taripayCmd(dir, append([]string{"TPG_PORT=" + port}, env...), "serve")
-	s := &serveProc{base: "http://127.0.0.1:" + port, stderr: &syncBuffer{}, cmd: cmd, exited: make(chan error, 1)}
-	cmd.Stdout, cmd.Stderr = s.stderr, s.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			<-s.exited
-		}
-		if t.Failed() {
-			t.Logf("taripay serve log:\n%s", s.stderr)
-		}
-	})
-	deadline := time.After(60 * time.Second)
-	for {
-		res, err := http.Get(s.base + "/health")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		select {
-		case err := <-s.exited:
-			s.exited <- err
-			t.Fatalf("taripay serve exited: %v\n%s", err, s.stderr)
-		case <-deadline:
-			t.Fatalf("taripay serve never became healthy\n%s", s.stderr)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-// stop asks the server to shut down (SIGTERM) and returns how it exited.
-func (s *serveProc) stop() error {
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		return err
-	}
-	select {
-	case err := <-s.exited:
-		return err
-	case <-time.After(30 * time.Second):
-		return errors.New("no exit within 30 s of SIGTERM")
-	}
+	return servetest.Start(t, taripayCmd(dir, env, "serve"))
 }
 
 func post(t *testing.T, url, body string, want []string, status int, headers ...string) string {
@@ -236,28 +165,10 @@ func send(t *testing.T, req *http.Request, want []string, status int, headers ..
 	return string(b)
 }
 
-// syncBuffer collects a subprocess's output while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestServeShopifyWebhooks starts `taripay serve` with a webhook secret:
 // /shopify answers only requests signed with it.
 func TestServeShopifyWebhooks(t *testing.T) {
-	base := startServe(t, t.TempDir(), "TPG_SHOPIFY_HMAC_SECRET=my_secret").base
+	base := startServe(t, t.TempDir(), "TPG_SHOPIFY_HMAC_SECRET=my_secret").Base
 
 	post(t, base+"/shopify/webhook/no_op", `{}`, nil, 200, "X-Shopify-Hmac-Sha256", shopify.Sign([]byte(`{}`), "my_secret"))
 	post(t, base+"/shopify/webhook/no_op", `{}`, nil, 401, "X-Shopify-Hmac-Sha256", shopify.Sign([]byte(`{}`), "wrong"))
@@ -268,15 +179,15 @@ func TestServeShopifyWebhooks(t *testing.T) {
 // sent nothing must not turn a SIGTERM into a failed exit.
 func TestServeShutdownWithAnIdleClient(t *testing.T) {
 	srv := startServe(t, t.TempDir())
-	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.base, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.Base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if err := srv.stop(); err != nil {
-		t.Fatalf("exit after SIGTERM with an idle client connected: %v\n%s", err, srv.stderr)
+	if err := srv.Stop(); err != nil {
+		t.Fatalf("exit after SIGTERM with an idle client connected: %v\n%s", err, srv.Log)
 	}
-	if !strings.Contains(srv.stderr.String(), "connections still open after the grace period") {
-		t.Errorf("no warning about the connection closed at shutdown in:\n%s", srv.stderr)
+	if !strings.Contains(srv.Log.String(), "connections still open after the grace period") {
+		t.Errorf("no warning about the connection closed at shutdown in:\n%s", srv.Log)
 	}
 }

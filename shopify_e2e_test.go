@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"taripay/app/shopify/shopifytest"
+	"taripay/internal/servetest"
 )
 
 // TestShopifyEndToEnd runs `taripay serve` against the fake Admin API: a
@@ -27,7 +28,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN="+shopifytest.Token,
 		"TPG_SHOPIFY_HMAC_SECRET="+secret,
 	)
-	base, stderr := srv.base, srv.stderr
+	base, stderr := srv.Base, srv.Log
 	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
 
 	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
@@ -57,7 +58,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 	post(t, base+"/api/rescan_open_orders", "", []string{`"message":"Order processed successfully."`}, 200, "tpg_access_token", token)
 	get(t, base+"/api/order/id/6300000000003", "tpg_access_token", token)
 
-	if err := srv.stop(); err != nil {
+	if err := srv.Stop(); err != nil {
 		t.Errorf("exit after SIGTERM: %v\n%s", err, stderr)
 	}
 	if n := fake.Succeeded("MarkAsPaid"); n != 1 {
@@ -66,7 +67,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 }
 
 // waitFor waits until the fake has answered op successfully.
-func waitFor(t *testing.T, fake *shopifytest.Fake, op string, stderr *syncBuffer) {
+func waitFor(t *testing.T, fake *shopifytest.Fake, op string, stderr *servetest.Log) {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for fake.Succeeded(op) == 0 {

@@ -59,26 +59,26 @@ func TestKill9DuringMixedLoad(t *testing.T) {
 	for i := range n {
 		s := startServe(t, env)
 		before := l.acks.Load()
-		l.serve(s.base)
+		l.serve(s.Base)
 		// Kill at a random point, but only once requests are flowing.
 		time.Sleep(time.Duration(50+rng.IntN(400)) * time.Millisecond)
 		for l.acks.Load() == before {
 			time.Sleep(5 * time.Millisecond)
 		}
-		s.kill()
+		s.Kill()
 		l.serve()
 		checkInvariants(t, dbURL, l, "after kill "+strconv.Itoa(i+1))
 		if t.Failed() {
-			t.Fatalf("server log:\n%s", s.stderr.String())
+			t.Fatalf("server log:\n%s", s.Log.Tail())
 		}
 	}
 
 	s := startServe(t, env)
-	l.serve(s.base)
+	l.serve(s.Base)
 	time.Sleep(200 * time.Millisecond)
 	stop()
-	l.drain(t, s.base)
-	s.stop(t)
+	l.drain(t, s.Base)
+	stopServe(t, s)
 	_, paid, _ := checkInvariants(t, dbURL, l, "at the end")
 	if n := l.unavailable.Load(); n > 0 {
 		t.Errorf("%d replies were 503 with no storage fault", n)
@@ -111,18 +111,18 @@ func TestTwoProcessesOnPostgres(t *testing.T) {
 	fx := seed(t, dbURL, env, 4, 12, 150)
 	l := newLoad(fx)
 	a, b := startServe(t, env), startServe(t, env)
-	l.serve(a.base, b.base)
+	l.serve(a.Base, b.Base)
 	stop := startLoad(l)
 	time.Sleep(4 * time.Second)
 	stop()
-	l.drain(t, a.base)
+	l.drain(t, a.Base)
 
 	// Every open order runs out its timeout on one of the two servers.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		total, paid, expired := checkInvariants(t, dbURL, l, "while expiring")
 		if t.Failed() {
-			t.Fatalf("server A log:\n%s\nserver B log:\n%s", a.stderr.String(), b.stderr.String())
+			t.Fatalf("server A log:\n%s\nserver B log:\n%s", a.Log.Tail(), b.Log.Tail())
 		}
 		if paid+expired == total {
 			if paid == 0 || expired == 0 {
@@ -136,8 +136,8 @@ func TestTwoProcessesOnPostgres(t *testing.T) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	a.stop(t)
-	b.stop(t)
+	stopServe(t, a)
+	stopServe(t, b)
 	checkInvariants(t, dbURL, l, "after both stopped")
 	if n := l.unavailable.Load(); n > 0 {
 		t.Errorf("%d replies were 503 with no storage fault", n)

@@ -10,7 +10,6 @@ import (
 	"io"
 	"maps"
 	mrand "math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,7 +20,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -30,6 +28,7 @@ import (
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/servetest"
 )
 
 // binary is the taripay executable built once for the package's tests.
@@ -54,104 +53,29 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// syncBuffer collects a process's stderr while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-// String is the last 4 KiB of the log, enough to see why a server failed.
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	b := s.b.Bytes()
-	return string(b[max(0, len(b)-4096):])
-}
-
-// server is one running `taripay serve` process.
-type server struct {
-	cmd    *exec.Cmd
-	base   string
-	exited chan error
-	stderr *syncBuffer
-}
-
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// startServe runs `taripay serve` in a fresh directory with env and waits
-// for GET /health.
-func startServe(t *testing.T, env map[string]string) *server {
+// startServe runs the built `taripay serve` in a fresh directory with env
+// and waits until it is healthy (servetest.Start).
+func startServe(t *testing.T, env map[string]string) *servetest.Server {
 	t.Helper()
 	dir := t.TempDir()
-	port := freePort(t)
 	cmd := exec.Command(binary, "serve")
 	cmd.Dir = dir
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir, "TPG_PORT=" + strconv.Itoa(port)}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	s := &server{cmd: cmd, base: "http://127.0.0.1:" + strconv.Itoa(port), exited: make(chan error, 1), stderr: &syncBuffer{}}
-	cmd.Stderr = s.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { s.exited <- cmd.Wait() }()
-	t.Cleanup(s.kill)
-	deadline := time.After(60 * time.Second)
-	for {
-		res, err := http.Get(s.base + "/health")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		select {
-		case err := <-s.exited:
-			s.exited <- err
-			t.Fatalf("taripay serve exited: %v\n%s", err, s.stderr.String())
-		case <-deadline:
-			t.Fatalf("taripay serve never became healthy\n%s", s.stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	return servetest.Start(t, cmd)
 }
 
-// kill sends SIGKILL and waits for the process; it is idempotent.
-func (s *server) kill() {
-	if s.cmd.ProcessState != nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGKILL)
-	<-s.exited
-}
-
-// stop asks for a clean shutdown (SIGTERM) and waits for it.
-func (s *server) stop(t *testing.T) {
+// stopServe shuts s down with SIGTERM; the fault tests also require a clean
+// exit, the others only that it stops.
+func stopServe(t *testing.T, s *servetest.Server) error {
 	t.Helper()
-	if s.cmd.ProcessState != nil {
-		return
+	err := s.Stop()
+	if err != nil && s.Running() == nil {
+		t.Errorf("taripay serve did not stop: %v\n%s", err, s.Log.Tail())
 	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(20 * time.Second):
-		s.kill()
-		t.Errorf("taripay serve ignored SIGTERM\n%s", s.stderr.String())
-	}
+	return err
 }
 
 // key is a Tari key and its mainnet address.

@@ -19,6 +19,7 @@ import (
 
 	"taripay/db"
 	"taripay/engine/tari"
+	"taripay/internal/servetest"
 )
 
 // pgCluster is a PostgreSQL server of one test's own, in a temporary
@@ -40,7 +41,7 @@ func newPGCluster(t *testing.T) (*pgCluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &pgCluster{bin: bin, port: freePort(t)}
+	c := &pgCluster{bin: bin, port: servetest.FreePort(t)}
 	// Not t.TempDir: its parent is private to root, and the server may run
 	// as another user.
 	c.dir, err = os.MkdirTemp("", "taripay-pg-")
@@ -210,7 +211,7 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 	var rs replies
 	l.observe = rs.observe
 	a, b := startServe(t, env), startServe(t, env)
-	l.serve(a.base, b.base)
+	l.serve(a.Base, b.Base)
 	stop := startLoad(l)
 	defer stop()
 
@@ -255,7 +256,7 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 		for o.recovered.IsZero() {
 			if time.Now().After(deadline) {
 				t.Fatalf("restart %d (%s): no request succeeded within 15 s\nserver A log:\n%s\nserver B log:\n%s",
-					i+1, mode, a.stderr.String(), b.stderr.String())
+					i+1, mode, a.Log.Tail(), b.Log.Tail())
 			}
 			time.Sleep(10 * time.Millisecond)
 			for _, r := range rs.snapshot() {
@@ -265,12 +266,12 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 				}
 			}
 		}
-		payNewOrder(t, l, []string{a.base, b.base}[i%2], probe, int64(7_000_000+i), dbURL)
+		payNewOrder(t, l, []string{a.Base, b.Base}[i%2], probe, int64(7_000_000+i), dbURL)
 		outages = append(outages, o)
 	}
 	stopped := time.Now()
 	stop()
-	l.drain(t, a.base)
+	l.drain(t, a.Base)
 
 	// The expiry workers came through the restarts too: every order still
 	// open runs out its timeout.
@@ -278,7 +279,7 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 	for {
 		total, paid, expired := checkInvariants(t, dbURL, l, "while expiring")
 		if t.Failed() {
-			t.Fatalf("server A log:\n%s\nserver B log:\n%s", a.stderr.String(), b.stderr.String())
+			t.Fatalf("server A log:\n%s\nserver B log:\n%s", a.Log.Tail(), b.Log.Tail())
 		}
 		if paid+expired == total {
 			break
@@ -288,16 +289,13 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	for _, s := range []*server{a, b} {
-		select {
-		case err := <-s.exited:
-			s.exited <- err
-			t.Fatalf("taripay serve exited during the run: %v\n%s", err, s.stderr.String())
-		default:
+	for _, s := range []*servetest.Server{a, b} {
+		if err := s.Running(); err != nil {
+			t.Fatalf("taripay serve exited during the run: %v\n%s", err, s.Log.Tail())
 		}
 	}
-	a.stop(t)
-	b.stop(t)
+	stopServe(t, a)
+	stopServe(t, b)
 
 	all := rs.snapshot()
 	var slowest time.Duration
@@ -336,7 +334,7 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 	}
 	_, paid, expired := checkInvariants(t, dbURL, l, "after the restarts")
 	if t.Failed() {
-		t.Fatalf("server A log:\n%s\nserver B log:\n%s", a.stderr.String(), b.stderr.String())
+		t.Fatalf("server A log:\n%s\nserver B log:\n%s", a.Log.Tail(), b.Log.Tail())
 	}
 	t.Logf("%d requests, %d answered 503, slowest reply %s; %d payments, %d confirmations; %d orders paid, %d expired",
 		len(all), l.unavailable.Load(), slowest.Round(time.Millisecond), len(l.received), len(l.confirmed), paid, expired)
