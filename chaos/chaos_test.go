@@ -118,24 +118,11 @@ func TestTwoProcessesOnPostgres(t *testing.T) {
 	l.drain(t, a.Base)
 
 	// Every open order runs out its timeout on one of the two servers.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		total, paid, expired := checkInvariants(t, dbURL, l, "while expiring")
-		if t.Failed() {
-			t.Fatalf("server A log:\n%s\nserver B log:\n%s", a.Log.Tail(), b.Log.Tail())
-		}
-		if paid+expired == total {
-			if paid == 0 || expired == 0 {
-				t.Fatalf("%d orders paid and %d expired: the run must exercise both", paid, expired)
-			}
-			t.Logf("%d orders (%d from webhooks): %d paid, %d expired; %d confirmations", total, len(l.orders)-len(fx.orders), paid, expired, len(l.confirmed))
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d orders still open after their timeouts", total-paid-expired, total)
-		}
-		time.Sleep(250 * time.Millisecond)
+	total, paid, expired := waitAllClosed(t, dbURL, l, a, b)
+	if paid == 0 || expired == 0 {
+		t.Fatalf("%d orders paid and %d expired: the run must exercise both", paid, expired)
 	}
+	t.Logf("%d orders (%d from webhooks): %d paid, %d expired; %d confirmations", total, len(l.orders)-len(fx.orders), paid, expired, len(l.confirmed))
 	stopServe(t, a)
 	stopServe(t, b)
 	checkInvariants(t, dbURL, l, "after both stopped")

@@ -557,3 +557,42 @@ func checkInvariants(t *testing.T, dbURL string, l *load, when string) (total, p
 	}
 	return total, paid, expired
 }
+
+// orderStatus reads an order's status from the database.
+func orderStatus(t *testing.T, dbURL, order string) string {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var st string
+	if err := d.Bun().QueryRowContext(ctx, `SELECT status FROM orders WHERE order_id = ?`, order).Scan(&st); err != nil {
+		t.Fatalf("order %s: %v", order, err)
+	}
+	return st
+}
+
+// waitAllClosed checks the invariants until every order is Paid or Expired
+// (the servers' expiry workers close the rest), and returns the counts.
+func waitAllClosed(t *testing.T, dbURL string, l *load, servers ...*servetest.Server) (total, paid, expired int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		total, paid, expired = checkInvariants(t, dbURL, l, "while expiring")
+		if t.Failed() {
+			for i, s := range servers {
+				t.Logf("server %d log:\n%s", i+1, s.Log.Tail())
+			}
+			t.FailNow()
+		}
+		if paid+expired == total {
+			return total, paid, expired
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d orders still open after their timeouts", total-paid-expired, total)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}

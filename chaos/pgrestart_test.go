@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"taripay/db"
 	"taripay/engine/tari"
 	"taripay/internal/servetest"
 )
@@ -275,20 +274,7 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 
 	// The expiry workers came through the restarts too: every order still
 	// open runs out its timeout.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		total, paid, expired := checkInvariants(t, dbURL, l, "while expiring")
-		if t.Failed() {
-			t.Fatalf("server A log:\n%s\nserver B log:\n%s", a.Log.Tail(), b.Log.Tail())
-		}
-		if paid+expired == total {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d orders still open after their timeouts", total-paid-expired, total)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+	waitAllClosed(t, dbURL, l, a, b)
 	for _, s := range []*servetest.Server{a, b} {
 		if err := s.Running(); err != nil {
 			t.Fatalf("taripay serve exited during the run: %v\n%s", err, s.Log.Tail())
@@ -402,16 +388,7 @@ func payNewOrder(t *testing.T, l *load, base string, wallet key, id int64, dbURL
 	l.confirmed[p.TxID] = true
 	l.mu.Unlock()
 
-	d, err := db.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	var status string
-	if err := d.Bun().QueryRowContext(ctx, `SELECT status FROM orders WHERE order_id = ?`, order).Scan(&status); err != nil {
-		t.Fatalf("order %s: %v", order, err)
-	}
-	if status != "Paid" {
+	if status := orderStatus(t, dbURL, order); status != "Paid" {
 		t.Fatalf("order %s is %s after its payment was confirmed, want Paid", order, status)
 	}
 }

@@ -16,7 +16,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"taripay/db"
 	"taripay/engine/tari"
 )
 
@@ -394,21 +393,6 @@ func failures(l *load) (int, string) {
 		return 0, ""
 	}
 	return len(l.failures), l.failures[0]
-}
-
-func orderStatus(t *testing.T, dbURL, order string) string {
-	t.Helper()
-	ctx := context.Background()
-	d, err := db.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	var st string
-	if err := d.Bun().QueryRowContext(ctx, `SELECT status FROM orders WHERE order_id = ?`, order).Scan(&st); err != nil {
-		t.Fatalf("order %s: %v", order, err)
-	}
-	return st
 }
 
 // slowest is a transport that remembers its longest round trip, to show
