@@ -428,10 +428,13 @@ func (s *store) SettlementsByOrders(ctx context.Context, orderIDs []string) ([]e
 
 // --- audit and outbox ---
 
-func (s *store) InsertAudit(ctx context.Context, a engine.AuditEntry) error {
-	a.At = utc(a.At)
-	if _, err := s.idb.NewInsert().Model(&a).ExcludeColumn("id").Exec(ctx); err != nil {
-		return fmt.Errorf("insert audit entry: %w", err)
+func (s *store) InsertAudits(ctx context.Context, entries []engine.AuditEntry) error {
+	rows := slices.Clone(entries)
+	for i := range rows {
+		rows[i].At = utc(rows[i].At)
+	}
+	if _, err := s.idb.NewInsert().Model(&rows).ExcludeColumn("id").Exec(ctx); err != nil {
+		return fmt.Errorf("insert audit entries: %w", err)
 	}
 	return nil
 }
@@ -467,14 +470,29 @@ func (s *store) TryLock(ctx context.Context, key string) (bool, error) {
 	return ok, nil
 }
 
-func (s *store) InsertEvent(ctx context.Context, typ engine.EventType, payload []byte, at time.Time) (int64, error) {
-	var seq int64
-	err := s.idb.NewRaw("INSERT INTO events (type, payload, at) VALUES (?, ?, ?) RETURNING seq",
-		string(typ), string(payload), utc(at)).Scan(ctx, &seq)
-	if err != nil {
-		return 0, fmt.Errorf("insert event %s: %w", typ, err)
+func (s *store) InsertEvents(ctx context.Context, events []engine.NewEvent) ([]int64, error) {
+	var sql strings.Builder
+	sql.WriteString("INSERT INTO events (type, payload, at) VALUES ")
+	args := make([]any, 0, 3*len(events))
+	for i, ev := range events {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?)")
+		args = append(args, string(ev.Type), string(ev.Payload), utc(ev.At))
 	}
-	return seq, nil
+	sql.WriteString(" RETURNING seq")
+	var seqs []int64
+	if err := s.idb.NewRaw(sql.String(), args...).Scan(ctx, &seqs); err != nil {
+		return nil, fmt.Errorf("insert %d events: %w", len(events), err)
+	}
+	if len(seqs) != len(events) {
+		return nil, fmt.Errorf("insert %d events: %d sequence numbers returned", len(events), len(seqs))
+	}
+	// RETURNING promises no row order, but the rows are numbered in the
+	// order of VALUES, so the ascending numbers are the events' in order.
+	slices.Sort(seqs)
+	return seqs, nil
 }
 
 func (s *store) EventsMentioning(ctx context.Context, needle string) ([]engine.StoredEvent, error) {

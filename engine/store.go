@@ -74,7 +74,8 @@ type Tx interface {
 	SettlementsByAddress(ctx context.Context, address string) ([]Settlement, error)
 	SettlementsByOrders(ctx context.Context, orderIDs []string) ([]Settlement, error)
 
-	InsertAudit(ctx context.Context, a AuditEntry) error
+	// InsertAudits appends the entries to the trail, in order.
+	InsertAudits(ctx context.Context, entries []AuditEntry) error
 	// RedactAudit rewrites the old and new values of one field of the
 	// entities to redacted: the one change the append-only trail allows.
 	RedactAudit(ctx context.Context, entity string, ids []string, field, redacted string) error
@@ -82,8 +83,9 @@ type Tx interface {
 	// TryLock takes a transaction-scoped lock named key without waiting,
 	// reporting false when another transaction holds it.
 	TryLock(ctx context.Context, key string) (bool, error)
-	// InsertEvent appends to the outbox and returns its sequence number.
-	InsertEvent(ctx context.Context, typ EventType, payload []byte, at time.Time) (int64, error)
+	// InsertEvents appends the events to the outbox, in order, and returns
+	// their sequence numbers, ascending.
+	InsertEvents(ctx context.Context, events []NewEvent) ([]int64, error)
 	// EventsMentioning lists the events whose payload contains needle.
 	EventsMentioning(ctx context.Context, needle string) ([]StoredEvent, error)
 	SetEventPayload(ctx context.Context, seq int64, payload []byte) error
@@ -114,4 +116,11 @@ type Tx interface {
 
 	InsertExchangeRate(ctx context.Context, r ExchangeRate) error
 	ExchangeRates(ctx context.Context, currency string, limit int) ([]ExchangeRate, error)
+}
+
+// NewEvent is an outbox row before the store numbers it.
+type NewEvent struct {
+	Type    EventType
+	Payload []byte
+	At      time.Time
 }
