@@ -22,6 +22,11 @@ import (
 type store struct {
 	idb     bun.IDB
 	dialect Dialect
+	// read holds the orders this SQLite write transaction has read and not
+	// written since; nil elsewhere. The immediate transaction has held the
+	// database write lock since it began, so those rows are still current
+	// and LockOrder need not read them again.
+	read map[int64]engine.Order
 }
 
 var _ engine.Tx = (*store)(nil)
@@ -69,18 +74,34 @@ func (s *store) oneOrder(ctx context.Context, col, v string) (engine.Order, bool
 	if err != nil {
 		return o, false, fmt.Errorf("select order by %s: %w", col, err)
 	}
+	s.saw(o)
 	return o, true, nil
 }
 
+// saw remembers orders read in a SQLite write transaction (see store.read).
+func (s *store) saw(orders ...engine.Order) {
+	if s.read == nil {
+		return
+	}
+	for _, o := range orders {
+		s.read[o.ID] = o
+	}
+}
+
 func (s *store) LockOrder(ctx context.Context, id int64) (engine.Order, error) {
+	if o, ok := s.read[id]; ok {
+		return o, nil
+	}
 	var o engine.Order
 	if err := s.forUpdate(s.idb.NewSelect().Model(&o).Where("id = ?", id)).Scan(ctx); err != nil {
 		return o, fmt.Errorf("lock order %d: %w", id, err)
 	}
+	s.saw(o)
 	return o, nil
 }
 
 func (s *store) UpdateOrder(ctx context.Context, o engine.Order, columns []string, statuses []engine.OrderStatus) (bool, error) {
+	delete(s.read, o.ID)
 	o.UpdatedAt, o.RecordedAt = utc(o.UpdatedAt), utc(o.RecordedAt)
 	res, err := s.idb.NewUpdate().Model(&o).Column(columns...).
 		Where("id = ?", o.ID).Where("status IN (?)", bun.In(statuses)).Exec(ctx)
@@ -103,6 +124,7 @@ func (s *store) OrdersOfCustomers(ctx context.Context, customerIDs []string, sta
 	if err := q.Order("created_at", "id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("select orders of customers: %w", err)
 	}
+	s.saw(orders...)
 	return orders, nil
 }
 

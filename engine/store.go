@@ -27,8 +27,9 @@ type Tx interface {
 	// OrderByID finds an order by order_id (byAlt=false) or alt_id.
 	OrderByRef(ctx context.Context, ref string, byAlt bool) (Order, bool, error)
 	OrderByClaimToken(ctx context.Context, token string) (Order, bool, error)
-	// LockOrder re-reads an order by id and locks it for the rest of the
-	// transaction.
+	// LockOrder returns an order's current row by id, locked for the rest
+	// of the transaction. A store whose transaction already holds every
+	// row it has read may return that read instead of reading again.
 	LockOrder(ctx context.Context, id int64) (Order, error)
 	// UpdateOrder writes the named columns of o when the stored row still
 	// has one of the expected statuses.
