@@ -170,7 +170,7 @@ func (d *DB) Bun() *bun.DB { return d.bun }
 // fault comes back as engine.ErrUnavailable.
 func (d *DB) Update(ctx context.Context, fn func(engine.Tx) error) error {
 	return d.InTx(ctx, func(tx bun.Tx) error {
-		s := &store{idb: tx, dialect: d.dialect}
+		s := &store{idb: tx, dialect: d.dialect, credited: map[string]engine.AddressBalance{}}
 		if d.dialect != Postgres {
 			s.read = map[int64]engine.Order{}
 		}

@@ -27,6 +27,11 @@ type store struct {
 	// database write lock since it began, so those rows are still current
 	// and LockOrder need not read them again.
 	read map[int64]engine.Order
+	// credited holds the balance rows this write transaction has credited
+	// and read back in the same statement; nil outside write transactions.
+	// The transaction holds their row locks (PostgreSQL) or the database
+	// write lock (SQLite), so they are current until it writes them again.
+	credited map[string]engine.AddressBalance
 }
 
 var _ engine.Tx = (*store)(nil)
@@ -358,6 +363,9 @@ func (s *store) balances(ctx context.Context, addresses []string, lock bool) (ma
 	sorted := slices.Clone(addresses)
 	slices.Sort(sorted)
 	sorted = slices.Compact(sorted)
+	if rows, ok := s.creditedRows(sorted); ok {
+		return rows, nil
+	}
 	var rows []engine.AddressBalance
 	q := s.idb.NewSelect().Model(&rows).Where("address IN (?)", bun.In(sorted)).Order("address")
 	if lock {
@@ -372,20 +380,46 @@ func (s *store) balances(ctx context.Context, addresses []string, lock bool) (ma
 	return out, nil
 }
 
+// creditedRows returns the rows of the addresses when this transaction has
+// credited every one of them (see store.credited).
+func (s *store) creditedRows(addresses []string) (map[string]engine.AddressBalance, bool) {
+	if s.credited == nil {
+		return nil, false
+	}
+	out := make(map[string]engine.AddressBalance, len(addresses))
+	for _, a := range addresses {
+		b, ok := s.credited[a]
+		if !ok {
+			return nil, false
+		}
+		out[a] = b
+	}
+	return out, true
+}
+
 func (s *store) AddConfirmed(ctx context.Context, address string, amount engine.MicroTari, at time.Time) error {
 	if amount >= 0 {
 		// A credit, every confirmation: one statement. The upsert's
 		// proposed row holds the amount itself, which the CHECKs accept.
-		_, err := s.idb.ExecContext(ctx, `INSERT INTO address_balances AS b (address, total_confirmed, total_paid, current_balance, last_update)
+		// It returns the row, which the payment that follows would
+		// otherwise read again (LockBalances).
+		var b engine.AddressBalance
+		err := s.idb.NewRaw(`INSERT INTO address_balances AS b (address, total_confirmed, total_paid, current_balance, last_update)
 			VALUES (?, ?, 0, ?, ?) ON CONFLICT (address) DO UPDATE
 			SET total_confirmed = b.total_confirmed + EXCLUDED.total_confirmed,
-				current_balance = b.current_balance + EXCLUDED.current_balance, last_update = EXCLUDED.last_update`,
-			address, amount, amount, utc(at))
+				current_balance = b.current_balance + EXCLUDED.current_balance, last_update = EXCLUDED.last_update
+			RETURNING address, total_confirmed, total_paid, current_balance, last_update`,
+			address, amount, amount, utc(at)).Scan(ctx, &b)
 		if err != nil {
+			delete(s.credited, address)
 			return fmt.Errorf("credit %s: %w", address, err)
+		}
+		if s.credited != nil {
+			s.credited[address] = b
 		}
 		return nil
 	}
+	delete(s.credited, address)
 	// A debit note: create the row at zero first, because a CHECK is
 	// evaluated on an upsert's proposed row, so a negative amount cannot go
 	// through ON CONFLICT DO UPDATE.
@@ -414,6 +448,7 @@ func (s *store) InsertSettlement(ctx context.Context, st *engine.Settlement) err
 	if st.Amount == 0 {
 		return nil
 	}
+	delete(s.credited, st.PaymentAddress)
 	res, err := s.idb.NewUpdate().Table("address_balances").
 		Set("total_paid = total_paid + ?", st.Amount).Set("current_balance = current_balance - ?", st.Amount).
 		Set("last_update = ?", st.CreatedAt).Where("address = ?", st.PaymentAddress).Exec(ctx)
