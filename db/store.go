@@ -118,11 +118,22 @@ func (s *store) UpdateOrder(ctx context.Context, o engine.Order, columns []strin
 }
 
 func (s *store) OrdersOfCustomers(ctx context.Context, customerIDs []string, statuses []engine.OrderStatus) ([]engine.Order, error) {
-	orders := []engine.Order{}
 	if len(customerIDs) == 0 {
-		return orders, nil
+		return []engine.Order{}, nil
 	}
-	q := s.idb.NewSelect().Model(&orders).Where("customer_id IN (?)", bun.In(customerIDs))
+	return s.ordersOf(ctx, bun.In(customerIDs), statuses)
+}
+
+func (s *store) OrdersOfAddress(ctx context.Context, address string, statuses []engine.OrderStatus) ([]engine.Order, error) {
+	customers := s.idb.NewSelect().Table("address_customer_links").Column("customer_id").Where("address = ?", address)
+	return s.ordersOf(ctx, customers, statuses)
+}
+
+// ordersOf lists the orders whose customer_id is IN customers, a list or
+// a subquery.
+func (s *store) ordersOf(ctx context.Context, customers any, statuses []engine.OrderStatus) ([]engine.Order, error) {
+	orders := []engine.Order{}
+	q := s.idb.NewSelect().Model(&orders).Where("customer_id IN (?)", customers)
 	if len(statuses) > 0 {
 		q = q.Where("status IN (?)", bun.In(statuses))
 	}

@@ -37,6 +37,9 @@ type Tx interface {
 	// OrdersOfCustomers lists the orders of the customers, oldest
 	// (created_at, id) first; no statuses means every status.
 	OrdersOfCustomers(ctx context.Context, customerIDs []string, statuses []OrderStatus) ([]Order, error)
+	// OrdersOfAddress lists, like OrdersOfCustomers, the orders of the
+	// customers linked to address.
+	OrdersOfAddress(ctx context.Context, address string, statuses []OrderStatus) ([]Order, error)
 	SearchOrders(ctx context.Context, q OrderQuery) ([]Order, error)
 	// ExpirableOrders lists open orders whose clocks have run out: Unclaimed
 	// recorded before unclaimedBefore, New claimed before unpaidBefore.
