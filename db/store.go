@@ -274,16 +274,6 @@ func (s *store) Link(ctx context.Context, address, customerID string, at time.Ti
 	return nil
 }
 
-func (s *store) CustomersOf(ctx context.Context, address string) ([]string, error) {
-	ids := []string{}
-	err := s.idb.NewSelect().Table("address_customer_links").Column("customer_id").
-		Where("address = ?", address).Order("customer_id").Scan(ctx, &ids)
-	if err != nil {
-		return nil, fmt.Errorf("customers of %s: %w", address, err)
-	}
-	return ids, nil
-}
-
 func (s *store) AddressesOf(ctx context.Context, customerID string) ([]string, error) {
 	addrs := []string{}
 	err := s.idb.NewSelect().Table("address_customer_links").Column("address").

@@ -50,7 +50,6 @@ type Tx interface {
 
 	// Link records address ↔ customer, idempotently.
 	Link(ctx context.Context, address, customerID string, at time.Time) error
-	CustomersOf(ctx context.Context, address string) ([]string, error)
 	AddressesOf(ctx context.Context, customerID string) ([]string, error)
 	Addresses(ctx context.Context, offset, count int) ([]string, error)
 
