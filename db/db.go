@@ -169,7 +169,13 @@ func (d *DB) Bun() *bun.DB { return d.bun }
 // Update runs fn in one write transaction, retrying on conflicts. A storage
 // fault comes back as engine.ErrUnavailable.
 func (d *DB) Update(ctx context.Context, fn func(engine.Tx) error) error {
-	return d.InTx(ctx, func(tx bun.Tx) error { return fn(&store{idb: tx, dialect: d.dialect}) })
+	return d.InTx(ctx, func(tx bun.Tx) error {
+		s := &store{idb: tx, dialect: d.dialect, credited: map[string]engine.AddressBalance{}}
+		if d.dialect != Postgres {
+			s.read = map[int64]engine.Order{}
+		}
+		return fn(s)
+	})
 }
 
 // View runs fn for reads, outside any write transaction. A storage fault

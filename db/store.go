@@ -22,6 +22,16 @@ import (
 type store struct {
 	idb     bun.IDB
 	dialect Dialect
+	// read holds the orders this SQLite write transaction has read and not
+	// written since; nil elsewhere. The immediate transaction has held the
+	// database write lock since it began, so those rows are still current
+	// and LockOrder need not read them again.
+	read map[int64]engine.Order
+	// credited holds the balance rows this write transaction has credited
+	// and read back in the same statement; nil outside write transactions.
+	// The transaction holds their row locks (PostgreSQL) or the database
+	// write lock (SQLite), so they are current until it writes them again.
+	credited map[string]engine.AddressBalance
 }
 
 var _ engine.Tx = (*store)(nil)
@@ -69,18 +79,34 @@ func (s *store) oneOrder(ctx context.Context, col, v string) (engine.Order, bool
 	if err != nil {
 		return o, false, fmt.Errorf("select order by %s: %w", col, err)
 	}
+	s.saw(o)
 	return o, true, nil
 }
 
+// saw remembers orders read in a SQLite write transaction (see store.read).
+func (s *store) saw(orders ...engine.Order) {
+	if s.read == nil {
+		return
+	}
+	for _, o := range orders {
+		s.read[o.ID] = o
+	}
+}
+
 func (s *store) LockOrder(ctx context.Context, id int64) (engine.Order, error) {
+	if o, ok := s.read[id]; ok {
+		return o, nil
+	}
 	var o engine.Order
 	if err := s.forUpdate(s.idb.NewSelect().Model(&o).Where("id = ?", id)).Scan(ctx); err != nil {
 		return o, fmt.Errorf("lock order %d: %w", id, err)
 	}
+	s.saw(o)
 	return o, nil
 }
 
 func (s *store) UpdateOrder(ctx context.Context, o engine.Order, columns []string, statuses []engine.OrderStatus) (bool, error) {
+	delete(s.read, o.ID)
 	o.UpdatedAt, o.RecordedAt = utc(o.UpdatedAt), utc(o.RecordedAt)
 	res, err := s.idb.NewUpdate().Model(&o).Column(columns...).
 		Where("id = ?", o.ID).Where("status IN (?)", bun.In(statuses)).Exec(ctx)
@@ -92,17 +118,29 @@ func (s *store) UpdateOrder(ctx context.Context, o engine.Order, columns []strin
 }
 
 func (s *store) OrdersOfCustomers(ctx context.Context, customerIDs []string, statuses []engine.OrderStatus) ([]engine.Order, error) {
-	orders := []engine.Order{}
 	if len(customerIDs) == 0 {
-		return orders, nil
+		return []engine.Order{}, nil
 	}
-	q := s.idb.NewSelect().Model(&orders).Where("customer_id IN (?)", bun.In(customerIDs))
+	return s.ordersOf(ctx, bun.In(customerIDs), statuses)
+}
+
+func (s *store) OrdersOfAddress(ctx context.Context, address string, statuses []engine.OrderStatus) ([]engine.Order, error) {
+	customers := s.idb.NewSelect().Table("address_customer_links").Column("customer_id").Where("address = ?", address)
+	return s.ordersOf(ctx, customers, statuses)
+}
+
+// ordersOf lists the orders whose customer_id is IN customers, a list or
+// a subquery.
+func (s *store) ordersOf(ctx context.Context, customers any, statuses []engine.OrderStatus) ([]engine.Order, error) {
+	orders := []engine.Order{}
+	q := s.idb.NewSelect().Model(&orders).Where("customer_id IN (?)", customers)
 	if len(statuses) > 0 {
 		q = q.Where("status IN (?)", bun.In(statuses))
 	}
 	if err := q.Order("created_at", "id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("select orders of customers: %w", err)
 	}
+	s.saw(orders...)
 	return orders, nil
 }
 
@@ -236,16 +274,6 @@ func (s *store) Link(ctx context.Context, address, customerID string, at time.Ti
 	return nil
 }
 
-func (s *store) CustomersOf(ctx context.Context, address string) ([]string, error) {
-	ids := []string{}
-	err := s.idb.NewSelect().Table("address_customer_links").Column("customer_id").
-		Where("address = ?", address).Order("customer_id").Scan(ctx, &ids)
-	if err != nil {
-		return nil, fmt.Errorf("customers of %s: %w", address, err)
-	}
-	return ids, nil
-}
-
 func (s *store) AddressesOf(ctx context.Context, customerID string) ([]string, error) {
 	addrs := []string{}
 	err := s.idb.NewSelect().Table("address_customer_links").Column("address").
@@ -336,6 +364,9 @@ func (s *store) balances(ctx context.Context, addresses []string, lock bool) (ma
 	sorted := slices.Clone(addresses)
 	slices.Sort(sorted)
 	sorted = slices.Compact(sorted)
+	if rows, ok := s.creditedRows(sorted); ok {
+		return rows, nil
+	}
 	var rows []engine.AddressBalance
 	q := s.idb.NewSelect().Model(&rows).Where("address IN (?)", bun.In(sorted)).Order("address")
 	if lock {
@@ -350,20 +381,46 @@ func (s *store) balances(ctx context.Context, addresses []string, lock bool) (ma
 	return out, nil
 }
 
+// creditedRows returns the rows of the addresses when this transaction has
+// credited every one of them (see store.credited).
+func (s *store) creditedRows(addresses []string) (map[string]engine.AddressBalance, bool) {
+	if s.credited == nil {
+		return nil, false
+	}
+	out := make(map[string]engine.AddressBalance, len(addresses))
+	for _, a := range addresses {
+		b, ok := s.credited[a]
+		if !ok {
+			return nil, false
+		}
+		out[a] = b
+	}
+	return out, true
+}
+
 func (s *store) AddConfirmed(ctx context.Context, address string, amount engine.MicroTari, at time.Time) error {
 	if amount >= 0 {
 		// A credit, every confirmation: one statement. The upsert's
 		// proposed row holds the amount itself, which the CHECKs accept.
-		_, err := s.idb.ExecContext(ctx, `INSERT INTO address_balances AS b (address, total_confirmed, total_paid, current_balance, last_update)
+		// It returns the row, which the payment that follows would
+		// otherwise read again (LockBalances).
+		var b engine.AddressBalance
+		err := s.idb.NewRaw(`INSERT INTO address_balances AS b (address, total_confirmed, total_paid, current_balance, last_update)
 			VALUES (?, ?, 0, ?, ?) ON CONFLICT (address) DO UPDATE
 			SET total_confirmed = b.total_confirmed + EXCLUDED.total_confirmed,
-				current_balance = b.current_balance + EXCLUDED.current_balance, last_update = EXCLUDED.last_update`,
-			address, amount, amount, utc(at))
+				current_balance = b.current_balance + EXCLUDED.current_balance, last_update = EXCLUDED.last_update
+			RETURNING address, total_confirmed, total_paid, current_balance, last_update`,
+			address, amount, amount, utc(at)).Scan(ctx, &b)
 		if err != nil {
+			delete(s.credited, address)
 			return fmt.Errorf("credit %s: %w", address, err)
+		}
+		if s.credited != nil {
+			s.credited[address] = b
 		}
 		return nil
 	}
+	delete(s.credited, address)
 	// A debit note: create the row at zero first, because a CHECK is
 	// evaluated on an upsert's proposed row, so a negative amount cannot go
 	// through ON CONFLICT DO UPDATE.
@@ -392,6 +449,7 @@ func (s *store) InsertSettlement(ctx context.Context, st *engine.Settlement) err
 	if st.Amount == 0 {
 		return nil
 	}
+	delete(s.credited, st.PaymentAddress)
 	res, err := s.idb.NewUpdate().Table("address_balances").
 		Set("total_paid = total_paid + ?", st.Amount).Set("current_balance = current_balance - ?", st.Amount).
 		Set("last_update = ?", st.CreatedAt).Where("address = ?", st.PaymentAddress).Exec(ctx)
@@ -428,10 +486,13 @@ func (s *store) SettlementsByOrders(ctx context.Context, orderIDs []string) ([]e
 
 // --- audit and outbox ---
 
-func (s *store) InsertAudit(ctx context.Context, a engine.AuditEntry) error {
-	a.At = utc(a.At)
-	if _, err := s.idb.NewInsert().Model(&a).ExcludeColumn("id").Exec(ctx); err != nil {
-		return fmt.Errorf("insert audit entry: %w", err)
+func (s *store) InsertAudits(ctx context.Context, entries []engine.AuditEntry) error {
+	rows := slices.Clone(entries)
+	for i := range rows {
+		rows[i].At = utc(rows[i].At)
+	}
+	if _, err := s.idb.NewInsert().Model(&rows).ExcludeColumn("id").Exec(ctx); err != nil {
+		return fmt.Errorf("insert audit entries: %w", err)
 	}
 	return nil
 }
@@ -467,14 +528,29 @@ func (s *store) TryLock(ctx context.Context, key string) (bool, error) {
 	return ok, nil
 }
 
-func (s *store) InsertEvent(ctx context.Context, typ engine.EventType, payload []byte, at time.Time) (int64, error) {
-	var seq int64
-	err := s.idb.NewRaw("INSERT INTO events (type, payload, at) VALUES (?, ?, ?) RETURNING seq",
-		string(typ), string(payload), utc(at)).Scan(ctx, &seq)
-	if err != nil {
-		return 0, fmt.Errorf("insert event %s: %w", typ, err)
+func (s *store) InsertEvents(ctx context.Context, events []engine.NewEvent) ([]int64, error) {
+	var sql strings.Builder
+	sql.WriteString("INSERT INTO events (type, payload, at) VALUES ")
+	args := make([]any, 0, 3*len(events))
+	for i, ev := range events {
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		sql.WriteString("(?, ?, ?)")
+		args = append(args, string(ev.Type), string(ev.Payload), utc(ev.At))
 	}
-	return seq, nil
+	sql.WriteString(" RETURNING seq")
+	var seqs []int64
+	if err := s.idb.NewRaw(sql.String(), args...).Scan(ctx, &seqs); err != nil {
+		return nil, fmt.Errorf("insert %d events: %w", len(events), err)
+	}
+	if len(seqs) != len(events) {
+		return nil, fmt.Errorf("insert %d events: %d sequence numbers returned", len(events), len(seqs))
+	}
+	// RETURNING promises no row order, but the rows are numbered in the
+	// order of VALUES, so the ascending numbers are the events' in order.
+	slices.Sort(seqs)
+	return seqs, nil
 }
 
 func (s *store) EventsMentioning(ctx context.Context, needle string) ([]engine.StoredEvent, error) {

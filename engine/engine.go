@@ -69,13 +69,17 @@ func (e *Engine) Subscribe(fn func(context.Context, Envelope)) {
 func (e *Engine) now() time.Time { return e.clock.Now().UTC().Truncate(time.Microsecond) }
 
 // txn is one attempt of one engine operation: the store transaction, its
-// timestamp and actor, and the events it has written.
+// timestamp and actor, and the events it has written. Audit rows and events
+// are held until the operation ends and then written with one statement per
+// kind (flush), in the order they were made.
 type txn struct {
 	Tx
-	ctx   context.Context
-	now   time.Time
-	actor string
-	envs  []Envelope
+	ctx    context.Context
+	now    time.Time
+	actor  string
+	envs   []Envelope
+	audits []AuditEntry
+	events []NewEvent
 }
 
 // update runs fn in one store transaction and publishes its events after
@@ -85,6 +89,9 @@ func (e *Engine) update(ctx context.Context, fn func(t *txn) error) error {
 	err := e.store.Update(ctx, func(tx Tx) error {
 		t := &txn{Tx: tx, ctx: ctx, now: e.now(), actor: ActorFrom(ctx)}
 		if err := fn(t); err != nil {
+			return err
+		}
+		if err := t.flush(); err != nil {
 			return err
 		}
 		envs = t.envs
@@ -116,26 +123,69 @@ func (e *Engine) publish(ctx context.Context, envs []Envelope) {
 	}
 }
 
-// emit writes an event to the outbox in this transaction.
+// emit queues an event for the outbox of this transaction.
 func (t *txn) emit(ev Event) error {
 	payload, err := json.Marshal(ev)
 	if err != nil {
 		return fmt.Errorf("encode %s event: %w", ev.Type(), err)
 	}
-	seq, err := t.InsertEvent(t.ctx, ev.Type(), payload, t.now)
-	if err != nil {
-		return err
-	}
-	t.envs = append(t.envs, Envelope{Seq: seq, At: t.now, Event: ev})
+	t.events = append(t.events, NewEvent{Type: ev.Type(), Payload: payload, At: t.now})
+	t.envs = append(t.envs, Envelope{At: t.now, Event: ev})
 	return nil
 }
 
-// audit records one changed field of an order or payment.
+// audit queues one changed field of an order or payment for the trail.
 func (t *txn) audit(entity, id, field string, old, new *string, reason string) error {
-	return t.InsertAudit(t.ctx, AuditEntry{
+	t.audits = append(t.audits, AuditEntry{
 		Entity: entity, EntityID: id, Field: field, OldValue: old, NewValue: new,
 		Reason: reason, Actor: t.actor, At: t.now,
 	})
+	return nil
+}
+
+// flush writes the queued audit rows and events, and gives each envelope
+// its sequence number. The reads of the trail and the outbox below call it
+// first, so a transaction sees its own writes.
+func (t *txn) flush() error {
+	if len(t.audits) > 0 {
+		if err := t.InsertAudits(t.ctx, t.audits); err != nil {
+			return err
+		}
+		t.audits = nil
+	}
+	if len(t.events) > 0 {
+		seqs, err := t.InsertEvents(t.ctx, t.events)
+		if err != nil {
+			return err
+		}
+		queued := t.envs[len(t.envs)-len(t.events):]
+		for i := range queued {
+			queued[i].Seq = seqs[i]
+		}
+		t.events = nil
+	}
+	return nil
+}
+
+func (t *txn) Audit(ctx context.Context, entity, entityID string) ([]AuditEntry, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
+	return t.Tx.Audit(ctx, entity, entityID)
+}
+
+func (t *txn) RedactAudit(ctx context.Context, entity string, ids []string, field, redacted string) error {
+	if err := t.flush(); err != nil {
+		return err
+	}
+	return t.Tx.RedactAudit(ctx, entity, ids, field, redacted)
+}
+
+func (t *txn) EventsMentioning(ctx context.Context, needle string) ([]StoredEvent, error) {
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
+	return t.Tx.EventsMentioning(ctx, needle)
 }
 
 func randomHex(n int) string {

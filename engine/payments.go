@@ -75,21 +75,20 @@ func (e *Engine) claimForPayment(t *txn, p Payment) error {
 	return err
 }
 
-// useWalletNonce checks the wallet is authorised and burns its nonce.
+// useWalletNonce checks the wallet is authorised and burns its nonce. The
+// conditional update goes first: it matches only an authorised wallet with
+// an older nonce, so the wallet is read only to explain a refusal.
 func (t *txn) useWalletNonce(by WalletCall) error {
-	if _, ok, err := t.Wallet(t.ctx, by.Address); err != nil {
+	ok, err := t.SetWalletNonce(t.ctx, by.Address, by.Nonce, t.now)
+	if err != nil || ok {
 		return err
-	} else if !ok {
+	}
+	if _, found, err := t.Wallet(t.ctx, by.Address); err != nil {
+		return err
+	} else if !found {
 		return Errorf(EUNAUTHORIZED, ErrWalletNotFound, "Wallet %s is not authorised", by.Address)
 	}
-	ok, err := t.SetWalletNonce(t.ctx, by.Address, by.Nonce, t.now)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "Nonce is not strictly increasing")
-	}
-	return nil
+	return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "Nonce is not strictly increasing")
 }
 
 var memoDigits = regexp.MustCompile(`#?(\d+)`)

@@ -84,15 +84,11 @@ func (e *Engine) AddressHistory(ctx context.Context, address string) (AddressHis
 }
 
 func (t *txn) ordersOfAddress(address string, onlyOpen bool) ([]Order, error) {
-	customers, err := t.CustomersOf(t.ctx, address)
-	if err != nil {
-		return nil, err
-	}
 	var statuses []OrderStatus
 	if onlyOpen {
 		statuses = openStatuses
 	}
-	return t.OrdersOfCustomers(t.ctx, customers, statuses)
+	return t.OrdersOfAddress(t.ctx, address, statuses)
 }
 
 // CustomerHistory is everything the ledger knows about a customer.

@@ -27,8 +27,9 @@ type Tx interface {
 	// OrderByID finds an order by order_id (byAlt=false) or alt_id.
 	OrderByRef(ctx context.Context, ref string, byAlt bool) (Order, bool, error)
 	OrderByClaimToken(ctx context.Context, token string) (Order, bool, error)
-	// LockOrder re-reads an order by id and locks it for the rest of the
-	// transaction.
+	// LockOrder returns an order's current row by id, locked for the rest
+	// of the transaction. A store whose transaction already holds every
+	// row it has read may return that read instead of reading again.
 	LockOrder(ctx context.Context, id int64) (Order, error)
 	// UpdateOrder writes the named columns of o when the stored row still
 	// has one of the expected statuses.
@@ -36,6 +37,9 @@ type Tx interface {
 	// OrdersOfCustomers lists the orders of the customers, oldest
 	// (created_at, id) first; no statuses means every status.
 	OrdersOfCustomers(ctx context.Context, customerIDs []string, statuses []OrderStatus) ([]Order, error)
+	// OrdersOfAddress lists, like OrdersOfCustomers, the orders of the
+	// customers linked to address.
+	OrdersOfAddress(ctx context.Context, address string, statuses []OrderStatus) ([]Order, error)
 	SearchOrders(ctx context.Context, q OrderQuery) ([]Order, error)
 	// ExpirableOrders lists open orders whose clocks have run out: Unclaimed
 	// recorded before unclaimedBefore, New claimed before unpaidBefore.
@@ -46,7 +50,6 @@ type Tx interface {
 
 	// Link records address ↔ customer, idempotently.
 	Link(ctx context.Context, address, customerID string, at time.Time) error
-	CustomersOf(ctx context.Context, address string) ([]string, error)
 	AddressesOf(ctx context.Context, customerID string) ([]string, error)
 	Addresses(ctx context.Context, offset, count int) ([]string, error)
 
@@ -74,7 +77,8 @@ type Tx interface {
 	SettlementsByAddress(ctx context.Context, address string) ([]Settlement, error)
 	SettlementsByOrders(ctx context.Context, orderIDs []string) ([]Settlement, error)
 
-	InsertAudit(ctx context.Context, a AuditEntry) error
+	// InsertAudits appends the entries to the trail, in order.
+	InsertAudits(ctx context.Context, entries []AuditEntry) error
 	// RedactAudit rewrites the old and new values of one field of the
 	// entities to redacted: the one change the append-only trail allows.
 	RedactAudit(ctx context.Context, entity string, ids []string, field, redacted string) error
@@ -82,8 +86,9 @@ type Tx interface {
 	// TryLock takes a transaction-scoped lock named key without waiting,
 	// reporting false when another transaction holds it.
 	TryLock(ctx context.Context, key string) (bool, error)
-	// InsertEvent appends to the outbox and returns its sequence number.
-	InsertEvent(ctx context.Context, typ EventType, payload []byte, at time.Time) (int64, error)
+	// InsertEvents appends the events to the outbox, in order, and returns
+	// their sequence numbers, ascending.
+	InsertEvents(ctx context.Context, events []NewEvent) ([]int64, error)
 	// EventsMentioning lists the events whose payload contains needle.
 	EventsMentioning(ctx context.Context, needle string) ([]StoredEvent, error)
 	SetEventPayload(ctx context.Context, seq int64, payload []byte) error
@@ -114,4 +119,11 @@ type Tx interface {
 
 	InsertExchangeRate(ctx context.Context, r ExchangeRate) error
 	ExchangeRates(ctx context.Context, currency string, limit int) ([]ExchangeRate, error)
+}
+
+// NewEvent is an outbox row before the store numbers it.
+type NewEvent struct {
+	Type    EventType
+	Payload []byte
+	At      time.Time
 }
