@@ -106,18 +106,40 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("db: unsupported database URL %q (want sqlite://path or postgres://…)", redact(rawURL))
 	}
-	if err := d.bun.PingContext(ctx); err != nil {
+	if err := d.ping(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("db: connect %s: %w", redact(rawURL), err)
 	}
 	return d, nil
 }
 
+// ping opens the first connection. SQLite can refuse it with SQLITE_BUSY,
+// without waiting out busy_timeout, while another process opens or
+// migrates the same file (switching it to WAL needs a lock the other
+// holds), so a busy refusal is tried again for a while.
+func (d *DB) ping(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := d.bun.PingContext(ctx)
+		if err == nil || !retryable(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(1+rand.IntN(20)) * time.Millisecond):
+		}
+	}
+}
+
 func sqliteDSN(path, query string) string {
 	v, _ := url.ParseQuery(query)
+	// busy_timeout first: the pragmas run in order on each new connection,
+	// and switching to WAL needs a lock that another process opening the
+	// same file may hold; without the timeout set, that is SQLITE_BUSY at once.
+	v.Add("_pragma", "busy_timeout(10000)")
 	v.Add("_pragma", "foreign_keys(1)")
 	v.Add("_pragma", "journal_mode(WAL)")
-	v.Add("_pragma", "busy_timeout(10000)")
 	v.Add("_pragma", "synchronous(NORMAL)")
 	// Keep savepoint sub-journals in memory: a group commit's savepoints
 	// otherwise write each page's original to a temporary file before the
