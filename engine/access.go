@@ -93,7 +93,8 @@ func (e *Engine) UpdateRoles(ctx context.Context, address string, grant, revoke 
 		if err := t.RevokeRoles(t.ctx, address, revoke); err != nil {
 			return err
 		}
-		return t.audit("roles", address, "roles", nil, strPtr(rolesString(grant, revoke)), "roles updated")
+		t.audit("roles", address, "roles", nil, strPtr(rolesString(grant, revoke)), "roles updated")
+		return nil
 	})
 }
 
@@ -119,7 +120,8 @@ func (e *Engine) AuthorizeWallet(ctx context.Context, w Wallet) error {
 		if err := t.UpsertWallet(t.ctx, w); err != nil {
 			return err
 		}
-		return t.audit("wallet", w.Address, "ip_address", nil, &w.IPAddress, "wallet authorised")
+		t.audit("wallet", w.Address, "ip_address", nil, &w.IPAddress, "wallet authorised")
+		return nil
 	})
 }
 
@@ -133,7 +135,8 @@ func (e *Engine) RevokeWallet(ctx context.Context, address string) error {
 		if !ok {
 			return Errorf(ENOTFOUND, ErrWalletNotFound, "Wallet %s is not authorised", address)
 		}
-		return t.audit("wallet", address, "ip_address", nil, nil, "wallet revoked")
+		t.audit("wallet", address, "ip_address", nil, nil, "wallet revoked")
+		return nil
 	})
 }
 

@@ -36,9 +36,7 @@ func (e *Engine) addCreditNote(t *txn, customerID string, amount MicroTari, memo
 	} else if !ok {
 		return p, fmt.Errorf("credit note txid %s collided", p.TxID)
 	}
-	if err := t.audit("payment", p.TxID, "status", nil, strPtr(string(p.Status)), memo); err != nil {
-		return p, err
-	}
+	t.audit("payment", p.TxID, "status", nil, strPtr(string(p.Status)), memo)
 	if err := t.Link(t.ctx, addr, customerID, t.now); err != nil {
 		return p, err
 	}

@@ -135,12 +135,11 @@ func (t *txn) emit(ev Event) error {
 }
 
 // audit queues one changed field of an order or payment for the trail.
-func (t *txn) audit(entity, id, field string, old, new *string, reason string) error {
+func (t *txn) audit(entity, id, field string, old, new *string, reason string) {
 	t.audits = append(t.audits, AuditEntry{
 		Entity: entity, EntityID: id, Field: field, OldValue: old, NewValue: new,
 		Reason: reason, Actor: t.actor, At: t.now,
 	})
-	return nil
 }
 
 // flush writes the queued audit rows and events, and gives each envelope

@@ -40,9 +40,7 @@ func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment
 			out, _, err = t.Payment(t.ctx, p.TxID)
 			return err
 		}
-		if err := t.audit("payment", pay.TxID, "status", nil, strPtr(string(pay.Status)), "payment received"); err != nil {
-			return err
-		}
+		t.audit("payment", pay.TxID, "status", nil, strPtr(string(pay.Status)), "payment received")
 		if pay.OrderID != nil {
 			if err := e.claimForPayment(t, pay); err != nil {
 				return err
@@ -155,9 +153,7 @@ func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string)
 		if err := t.AddConfirmed(t.ctx, p.Sender, p.Amount, t.now); err != nil {
 			return err
 		}
-		if err := t.audit("payment", txid, "status", strPtr(string(PaymentReceived)), strPtr(string(PaymentConfirmed)), "confirmed by wallet"); err != nil {
-			return err
-		}
+		t.audit("payment", txid, "status", strPtr(string(PaymentReceived)), strPtr(string(PaymentConfirmed)), "confirmed by wallet")
 		out.Status, out.UpdatedAt = PaymentConfirmed, t.now
 		orders, err := t.ordersOfAddress(p.Sender, true)
 		if err != nil {
@@ -200,7 +196,8 @@ func (e *Engine) CancelPayment(ctx context.Context, by WalletCall, txid string) 
 			return err
 		}
 		out.Status, out.UpdatedAt = PaymentCancelled, t.now
-		return t.audit("payment", txid, "status", strPtr(string(PaymentReceived)), strPtr(string(PaymentCancelled)), "cancelled by wallet")
+		t.audit("payment", txid, "status", strPtr(string(PaymentReceived)), strPtr(string(PaymentCancelled)), "cancelled by wallet")
+		return nil
 	})
 	if err != nil {
 		return out, err
