@@ -126,6 +126,20 @@ func (s *store) OrdersOfCustomers(ctx context.Context, customerIDs []string, sta
 
 func (s *store) OrdersOfAddress(ctx context.Context, address string, statuses []engine.OrderStatus) ([]engine.Order, error) {
 	customers := s.idb.NewSelect().Table("address_customer_links").Column("customer_id").Where("address = ?", address)
+	if s.dialect == Postgres {
+		// PostgreSQL planned the IN (subquery) as a walk over every open
+		// order while the tables were not yet analysed (a new or fast
+		// growing database): 30–130 ms a confirmation in the bench. With
+		// the few customer ids in hand it uses orders_customer_status.
+		var ids []string
+		if err := customers.Scan(ctx, &ids); err != nil {
+			return nil, fmt.Errorf("customers of %s: %w", address, err)
+		}
+		if len(ids) == 0 {
+			return []engine.Order{}, nil
+		}
+		return s.ordersOf(ctx, bun.In(ids), statuses)
+	}
 	return s.ordersOf(ctx, customers, statuses)
 }
 
