@@ -116,20 +116,9 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 // ping opens the first connection. SQLite can refuse it with SQLITE_BUSY,
 // without waiting out busy_timeout, while another process opens or
 // migrates the same file (switching it to WAL needs a lock the other
-// holds), so a busy refusal is tried again for a while.
+// holds), so a busy refusal is tried again as a conflict is.
 func (d *DB) ping(ctx context.Context) error {
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		err := d.bun.PingContext(ctx)
-		if err == nil || !retryable(err) || time.Now().After(deadline) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(1+rand.IntN(20)) * time.Millisecond):
-		}
-	}
+	return retrying(ctx, func() error { return d.bun.PingContext(ctx) })
 }
 
 func sqliteDSN(path, query string) string {
@@ -211,21 +200,30 @@ func (d *DB) View(ctx context.Context, fn func(engine.Tx) error) error {
 // fault, including conflicts that outlast the retries, comes back as
 // engine.ErrUnavailable; nothing of fn is then committed.
 func (d *DB) InTx(ctx context.Context, fn func(bun.Tx) error) error {
+	err := retrying(ctx, func() error { return d.runTx(ctx, fn) })
+	if retryable(err) {
+		err = fmt.Errorf("db: transaction kept conflicting: %w", err)
+	}
+	return unavailable(err)
+}
+
+// retrying runs try until it succeeds, fails with an error that is not a
+// conflict or a busy lock, or has conflicted 20 times, with a growing,
+// jittered pause between attempts.
+func retrying(ctx context.Context, try func() error) error {
 	const attempts = 20
 	var err error
 	for i := range attempts {
-		err = d.runTx(ctx, fn)
-		if err == nil || !retryable(err) {
-			return unavailable(err)
+		if err = try(); err == nil || !retryable(err) {
+			return err
 		}
-		backoff := time.Duration(1+rand.IntN(5*(i+1))) * time.Millisecond
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(backoff):
+		case <-time.After(time.Duration(1+rand.IntN(5*(i+1))) * time.Millisecond):
 		}
 	}
-	return unavailable(fmt.Errorf("db: transaction kept conflicting: %w", err))
+	return err
 }
 
 // runTx runs one attempt: on PostgreSQL in a transaction of its own, on

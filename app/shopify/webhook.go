@@ -194,10 +194,8 @@ func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
 	id, fresh, err := h.inbox.SaveWebhook(c.UserContext(), eventID, webhookID, topic, shop, body, h.now(), webhookLease)
 	switch {
 	case errors.Is(err, engine.ErrUnavailable):
-		// A full disk or a lost database: Shopify retries, and the
-		// Retry-After marks the 503 as the storage fault it is elsewhere.
+		// A full disk or a lost database: Shopify retries the 503.
 		log.Error("store webhook", "err", err)
-		c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
 		return delivery{}, fiber.NewError(fiber.StatusServiceUnavailable, "could not store the webhook; retry later")
 	case err != nil:
 		log.Error("store webhook", "err", err)
