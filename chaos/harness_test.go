@@ -228,7 +228,7 @@ func (l *load) claim(ctx context.Context, base string, payer key, order string) 
 // once the server acknowledges it, the other operations may name the order.
 func (l *load) webhook(ctx context.Context, base string, id, customer int64) (acked bool, err error) {
 	order, status, reply, err := l.newOrder(ctx, base, id, customer)
-	if err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`)) {
+	if succeeded(status, reply, err) {
 		l.mu.Lock()
 		l.orders = append(l.orders, order)
 		l.prices[order] = 5 * usdRate
@@ -259,13 +259,8 @@ func (l *load) pay(ctx context.Context, base string, w int, wallet key, nonce in
 	if rng.IntN(2) == 0 {
 		p.OrderID = &order
 	}
-	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, p.Payload())
-	if err != nil {
-		return err
-	}
-	body, _ := tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
-	status, reply, err := l.post(ctx, base, "/wallet/incoming_payment", body)
-	if err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`)) {
+	status, reply, err := l.sendPayment(ctx, base, wallet, nonce, p)
+	if succeeded(status, reply, err) {
 		l.mu.Lock()
 		l.received[p.TxID] = true
 		l.pending[w] = append(l.pending[w], p.TxID)
@@ -284,19 +279,40 @@ func (l *load) confirmNext(ctx context.Context, base string, w int, wallet key, 
 	}
 	txid := l.pending[w][0]
 	l.mu.Unlock()
-	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, tari.ConfirmationPayload(txid))
-	if err != nil {
-		return err
-	}
-	body, _ := tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
-	status, reply, err := l.post(ctx, base, "/wallet/tx_confirmation", body)
-	if err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`)) {
+	status, reply, err := l.sendConfirmation(ctx, base, wallet, nonce, txid)
+	if succeeded(status, reply, err) {
 		l.mu.Lock()
 		l.confirmed[txid] = true
 		l.pending[w] = l.pending[w][1:]
 		l.mu.Unlock()
 	}
 	return err
+}
+
+// sendPayment posts wallet's signed notification of p with nonce.
+func (l *load) sendPayment(ctx context.Context, base string, wallet key, nonce int64, p tari.Payment) (int, []byte, error) {
+	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, p.Payload())
+	if err != nil {
+		return 0, nil, err
+	}
+	body, _ := tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
+	return l.post(ctx, base, "/wallet/incoming_payment", body)
+}
+
+// sendConfirmation posts wallet's signed confirmation of txid with nonce.
+func (l *load) sendConfirmation(ctx context.Context, base string, wallet key, nonce int64, txid string) (int, []byte, error) {
+	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, tari.ConfirmationPayload(txid))
+	if err != nil {
+		return 0, nil, err
+	}
+	body, _ := tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
+	return l.post(ctx, base, "/wallet/tx_confirmation", body)
+}
+
+// succeeded reports a reply that acknowledged the request: 200 with
+// success:true.
+func succeeded(status int, reply []byte, err error) bool {
+	return err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`))
 }
 
 func (l *load) post(ctx context.Context, base, path string, body []byte) (int, []byte, error) {

@@ -2,7 +2,6 @@ package chaos
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
@@ -356,33 +355,24 @@ func payNewOrder(t *testing.T, l *load, base string, wallet key, id int64, dbURL
 	payer := newKey(t)
 	p := tari.Payment{Sender: payer.addr, Amount: 5 * usdRate, TxID: "probe-" + order, OrderID: &order}
 	nonce := time.Now().UnixMilli() * 1000
-	signed := func(payload []byte) tari.WalletAuth {
-		nonce++
-		sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, payload)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tari.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}
-	}
-	send := func(path string, body []byte) (bool, error) {
-		status, reply, err := l.post(ctx, base, path, body)
-		if err == nil && (status != http.StatusOK || !strings.Contains(string(reply), `"success":true`)) {
+	acked := func(status int, reply []byte, err error) (bool, error) {
+		if err == nil && !succeeded(status, reply, err) {
 			err = fmt.Errorf("%d %s", status, reply)
 		}
 		return err == nil, err
 	}
 	retry("payment", func() (bool, error) {
-		body, _ := tari.PaymentNotification{Payment: p, Auth: signed(p.Payload())}.MarshalJSON()
+		nonce++
 		// A resent payment that a 503 hid the commit of is "already exists",
 		// success:true.
-		return send("/wallet/incoming_payment", body)
+		return acked(l.sendPayment(ctx, base, wallet, nonce, p))
 	})
 	l.mu.Lock()
 	l.received[p.TxID] = true
 	l.mu.Unlock()
 	retry("confirmation", func() (bool, error) {
-		body, _ := tari.ConfirmationNotification{TxID: p.TxID, Auth: signed(tari.ConfirmationPayload(p.TxID))}.MarshalJSON()
-		return send("/wallet/tx_confirmation", body)
+		nonce++
+		return acked(l.sendConfirmation(ctx, base, wallet, nonce, p.TxID))
 	})
 	l.mu.Lock()
 	l.confirmed[p.TxID] = true

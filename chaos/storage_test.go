@@ -1,7 +1,6 @@
 package chaos
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -299,12 +298,7 @@ func (p *probe) claim(order string) (int, []byte, error) {
 func (p *probe) pay(txid string, order *string) (int, []byte, error) {
 	p.nonce++
 	pay := tari.Payment{Sender: p.payer.addr, Amount: 5 * usdRate, TxID: txid, OrderID: order}
-	sig, err := tari.SignWallet(rand.Reader, p.wallet.secret, p.wallet.addr, p.nonce, pay.Payload())
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	body, _ := tari.PaymentNotification{Payment: pay, Auth: tari.WalletAuth{Address: p.wallet.addr, Nonce: p.nonce, Signature: sig}}.MarshalJSON()
-	status, reply, err := p.l.post(context.Background(), p.base, "/wallet/incoming_payment", body)
+	status, reply, err := p.l.sendPayment(context.Background(), p.base, p.wallet, p.nonce, pay)
 	if succeeded(status, reply, err) {
 		p.l.mu.Lock()
 		p.l.received[txid] = true
@@ -317,22 +311,13 @@ func (p *probe) pay(txid string, order *string) (int, []byte, error) {
 // recorded as acknowledged.
 func (p *probe) confirm(txid string) (int, []byte, error) {
 	p.nonce++
-	sig, err := tari.SignWallet(rand.Reader, p.wallet.secret, p.wallet.addr, p.nonce, tari.ConfirmationPayload(txid))
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	body, _ := tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: p.wallet.addr, Nonce: p.nonce, Signature: sig}}.MarshalJSON()
-	status, reply, err := p.l.post(context.Background(), p.base, "/wallet/tx_confirmation", body)
+	status, reply, err := p.l.sendConfirmation(context.Background(), p.base, p.wallet, p.nonce, txid)
 	if succeeded(status, reply, err) {
 		p.l.mu.Lock()
 		p.l.confirmed[txid] = true
 		p.l.mu.Unlock()
 	}
 	return status, reply, err
-}
-
-func succeeded(status int, reply []byte, err error) bool {
-	return err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`))
 }
 
 // refused checks one kind of write during the fault: write(i) sends the
