@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -75,8 +76,12 @@ func redactEvents(t *txn, orderIDs []string) error {
 			return err
 		}
 		for _, ev := range events {
+			// Numbers stay json.Number, so that amounts in µT are written
+			// back digit for digit, not through float64.
+			dec := json.NewDecoder(bytes.NewReader(ev.Payload))
+			dec.UseNumber()
 			var doc any
-			if err := json.Unmarshal(ev.Payload, &doc); err != nil {
+			if err := dec.Decode(&doc); err != nil {
 				return fmt.Errorf("event %d: %w", ev.Seq, err)
 			}
 			if !clearMemos(doc, orderIDs) {

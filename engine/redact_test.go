@@ -16,7 +16,8 @@ func TestRedactCustomer(t *testing.T) {
 		const secret = "Ring +1 555 0100, leave it with Alice"
 		note, other := secret, "Bob's note"
 		for _, o := range []engine.NewOrder{
-			{OrderID: "r1", CustomerID: "alice", Memo: &note, TotalPrice: xtr(10), Currency: "XTR"},
+			// 2^53+1 µT: a float64 would round it; the rewritten event must not.
+			{OrderID: "r1", CustomerID: "alice", Memo: &note, TotalPrice: 9_007_199_254_740_993, Currency: "XTR"},
 			{OrderID: "r2", CustomerID: "alice", Memo: &note, TotalPrice: xtr(20), Currency: "XTR"},
 			{OrderID: "r_3", CustomerID: "bob", Memo: &other, TotalPrice: xtr(30), Currency: "XTR"},
 		} {
@@ -59,6 +60,13 @@ func TestRedactCustomer(t *testing.T) {
 		}
 		if leaks != 0 {
 			t.Errorf("%d events still carry the note", leaks)
+		}
+		var exact int
+		if err := en.db.Bun().NewRaw("SELECT count(*) FROM events WHERE payload LIKE ?", "%9007199254740993%").Scan(en.ctx, &exact); err != nil {
+			t.Fatal(err)
+		}
+		if exact == 0 {
+			t.Error("the redacted events lost r1's exact price")
 		}
 		if o, _ := en.e.Order(en.ctx, "r_3", false); o.Memo == nil || *o.Memo != other {
 			t.Errorf("bob's order lost its note: %v", o.Memo)
