@@ -4,13 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -80,29 +78,7 @@ func freshDatabase(ctx context.Context, backend string) (string, func(), error) 
 		}
 		return "sqlite://" + filepath.Join(dir, "taripay.db"), func() { os.RemoveAll(dir) }, nil
 	case "postgres":
-		admin, err := sql.Open("pgx", PostgresURL())
-		if err != nil {
-			return "", nil, err
-		}
-		b := make([]byte, 6)
-		rand.Read(b)
-		schema := "bench_" + hex.EncodeToString(b)
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			admin.Close()
-			return "", nil, fmt.Errorf("create schema: %w", err)
-		}
-		u, err := url.Parse(PostgresURL())
-		if err != nil {
-			admin.Close()
-			return "", nil, err
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String(), func() {
-			admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-			admin.Close()
-		}, nil
+		return db.NewPostgresSchema(ctx, PostgresURL(), "bench_")
 	}
 	return "", nil, fmt.Errorf("unknown backend %q (want sqlite or postgres)", backend)
 }

@@ -6,10 +6,7 @@ package dbtest
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -97,27 +94,10 @@ func NewPostgresSchema(t testing.TB) string {
 		}
 		t.Skipf("dbtest: PostgreSQL unreachable (%v); set TPG_TEST_REQUIRE_POSTGRES to fail instead", err)
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", PostgresURL())
+	u, drop, err := db.NewPostgresSchema(context.Background(), PostgresURL(), "t_")
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("dbtest: create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(PostgresURL())
-	if err != nil {
-		t.Fatalf("dbtest: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	t.Cleanup(drop)
+	return u
 }
