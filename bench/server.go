@@ -11,7 +11,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -217,5 +216,3 @@ func (c statementCounter) AfterQuery(context.Context, *bun.QueryEvent) { c.n.Add
 func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 var errRefused = errors.New("request refused")
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -114,14 +114,6 @@ func (p PublicKey) Bytes() []byte { return append([]byte(nil), p.b[:]...) }
 // IsIdentity reports whether p is the identity point, never a valid signer.
 func (p PublicKey) IsIdentity() bool { return p.b == [32]byte{} }
 
-func (p PublicKey) element() *ristretto255.Element {
-	e := ristretto255.NewElement()
-	if err := e.Decode(p.b[:]); err != nil {
-		panic("tari: PublicKey holds a non-canonical point")
-	}
-	return e
-}
-
 // randomScalar wide-reduces 64 bytes from r.
 func randomScalar(r io.Reader) (*ristretto255.Scalar, error) {
 	var buf [64]byte
