@@ -18,7 +18,7 @@ import (
 // Engine types map to tables by bun's naming: Order → orders, Payment →
 // payments, Settlement → settlements, AddressBalance → address_balances,
 // AuditEntry → audit_entries, SideEffect → side_effects, Wallet → wallets,
-// ExchangeRate → exchange_rates.
+// ExchangeRate → exchange_rates, WaitingOrder → waiting_orders.
 type store struct {
 	idb     bun.IDB
 	dialect Dialect
@@ -540,6 +540,16 @@ func (s *store) TryLock(ctx context.Context, key string) (bool, error) {
 		return false, fmt.Errorf("try lock %s: %w", key, err)
 	}
 	return ok, nil
+}
+
+func (s *store) Lock(ctx context.Context, key string) error {
+	if s.dialect != Postgres {
+		return nil // the immediate transaction already holds the database write lock
+	}
+	if _, err := s.idb.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", key); err != nil {
+		return fmt.Errorf("lock %s: %w", key, err)
+	}
+	return nil
 }
 
 func (s *store) InsertEvents(ctx context.Context, events []engine.NewEvent) ([]int64, error) {

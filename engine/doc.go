@@ -4,9 +4,9 @@
 // itself, and to Shopify through the side-effect outbox.
 //
 // Every operation is one store transaction, follow-up matching included
-// (confirm+pay, claim+pay, credit+pay, price+pay, reassign+pay). Its events
-// and side-effect jobs are written in that transaction and published to
-// subscribers after it commits.
+// (confirm+pay, claim+pay, credit+pay, price+pay, reassign+pay, and a new
+// rate+its waiting orders+pay). Its events and side-effect jobs are written
+// in that transaction and published to subscribers after it commits.
 //
 // Where the reference (engine.md) has a bug, the engine decides:
 //   - A claim of a Paid, Cancelled or Expired order is ErrOrderClosed and
@@ -25,4 +25,13 @@
 //   - Credit-note txids carry random entropy; OrderPaid fires once per order.
 //   - Payment memos and the multi-address payer use the alt_id only when
 //     strict mode is off (the reference inverted the latter).
+//   - A storefront order whose currency has no exchange rate is kept, not
+//     refused as an unsupported currency: ReceiveOrder stores it as a
+//     WaitingOrder, with its claim token but no price, and SetExchangeRate
+//     prices every waiting order of its currency in the transaction that
+//     stores the rate. Each then takes AddOrder's path (memo claim,
+//     auto-claim, payment from credit, NewOrder). A waiting order is not an
+//     Order: it cannot be claimed or paid, the API does not list it, and its
+//     expiry clocks start only at pricing, so it never expires while it
+//     waits. A storefront cancellation ends its wait.
 package engine

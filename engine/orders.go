@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,73 +11,23 @@ import (
 
 var openStatuses = []OrderStatus{OrderNew, OrderUnclaimed}
 
-// AddOrder stores a storefront order, claims it from a memo signature in its
-// note, matches it to earlier payments that named it (even pending ones,
-// DESIGN.md difference 5) or to the customer's funded addresses, and pays it
-// from that address's credit — all in one transaction. An order_id already
-// stored returns the stored order and ErrOrderExists.
+// AddOrder stores a storefront order priced in µT, claims it from a memo
+// signature in its note, matches it to earlier payments that named it (even
+// pending ones, DESIGN.md difference 5) or to the customer's funded
+// addresses, and pays it from that address's credit — all in one
+// transaction. An order_id already stored returns the stored order and
+// ErrOrderExists. ReceiveOrder is the same for an order priced in fiat.
 func (e *Engine) AddOrder(ctx context.Context, n NewOrder) (Order, error) {
-	if n.OrderID == "" || n.CustomerID == "" || n.Currency == "" {
-		return Order{}, Errorf(EINVALID, ErrInvalidAmount, "An order needs an order_id, a customer_id and a currency")
+	if err := checkNewOrder(n); err != nil {
+		return Order{}, err
 	}
 	if n.TotalPrice < 0 {
 		return Order{}, Errorf(EINVALID, ErrInvalidAmount, "The order price cannot be negative")
 	}
 	var out Order
 	var exists bool
-	err := e.update(ctx, func(t *txn) error {
-		o := Order{
-			OrderID: n.OrderID, AltID: n.AltID, CustomerID: n.CustomerID, Memo: n.Memo,
-			TotalPrice: n.TotalPrice, OriginalPrice: n.OriginalPrice, Currency: n.Currency,
-			CreatedAt: n.CreatedAt.UTC().Truncate(time.Microsecond), UpdatedAt: t.now, Status: OrderUnclaimed,
-			AmountOutstanding: n.AmountOutstanding, ExchangeRate: n.ExchangeRate,
-			RecordedAt: t.now, ClaimToken: newClaimToken(),
-		}
-		if o.CreatedAt.IsZero() {
-			o.CreatedAt = t.now
-		}
-		ok, err := t.InsertOrder(t.ctx, &o)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			stored, found, err := t.OrderByRef(t.ctx, n.OrderID, false)
-			if err != nil {
-				return err
-			}
-			if !found {
-				return Errorf(ECONFLICT, ErrOrderExists, "Another order already has the alt_id of order %s", n.OrderID)
-			}
-			out, exists = stored, true
-			return nil
-		}
-		t.audit("order", o.OrderID, "status", nil, strPtr(string(o.Status)), "order received")
-		claimant := ""
-		if addr, ok := memoClaimant(o); ok {
-			if o, err = t.claim(o, addr, "memo signature in the order note"); err != nil {
-				return err
-			}
-			claimant = addr
-		}
-		if err := t.emit(NewOrderEvent{Order: o}); err != nil {
-			return err
-		}
-		if claimant == "" {
-			if claimant, err = e.autoClaimant(t, o); err != nil {
-				return err
-			}
-			if claimant != "" {
-				if o, err = t.claim(o, claimant, "auto-claim"); err != nil {
-					return err
-				}
-			}
-		}
-		if claimant != "" {
-			if _, _, err := e.payFromAddress(t, claimant, []Order{o}); err != nil {
-				return err
-			}
-		}
-		out, err = t.LockOrder(t.ctx, o.ID)
+	err := e.update(ctx, func(t *txn) (err error) {
+		out, exists, err = e.addOrder(t, n, "", "order received")
 		return err
 	})
 	if err != nil {
@@ -86,6 +37,74 @@ func (e *Engine) AddOrder(ctx context.Context, n NewOrder) (Order, error) {
 		return out, Errorf(ECONFLICT, ErrOrderExists, "Order %s already exists", n.OrderID)
 	}
 	return out, nil
+}
+
+func checkNewOrder(n NewOrder) error {
+	if n.OrderID == "" || n.CustomerID == "" || n.Currency == "" {
+		return Errorf(EINVALID, ErrInvalidAmount, "An order needs an order_id, a customer_id and a currency")
+	}
+	return nil
+}
+
+// addOrder is AddOrder's transaction. The order keeps token as its claim
+// token (a waiting order's), or gets a new one when token is "". exists
+// reports an order_id already stored, which is returned unchanged.
+func (e *Engine) addOrder(t *txn, n NewOrder, token, reason string) (out Order, exists bool, err error) {
+	if token == "" {
+		token = newClaimToken()
+	}
+	o := Order{
+		OrderID: n.OrderID, AltID: n.AltID, CustomerID: n.CustomerID, Memo: n.Memo,
+		TotalPrice: n.TotalPrice, OriginalPrice: n.OriginalPrice, Currency: n.Currency,
+		CreatedAt: n.CreatedAt.UTC().Truncate(time.Microsecond), UpdatedAt: t.now, Status: OrderUnclaimed,
+		AmountOutstanding: n.AmountOutstanding, ExchangeRate: n.ExchangeRate,
+		RecordedAt: t.now, ClaimToken: token,
+	}
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = t.now
+	}
+	ok, err := t.InsertOrder(t.ctx, &o)
+	if err != nil {
+		return Order{}, false, err
+	}
+	if !ok {
+		stored, found, err := t.OrderByRef(t.ctx, n.OrderID, false)
+		if err != nil {
+			return Order{}, false, err
+		}
+		if !found {
+			return Order{}, false, Errorf(ECONFLICT, ErrOrderExists, "Another order already has the alt_id of order %s", n.OrderID)
+		}
+		return stored, true, nil
+	}
+	t.audit("order", o.OrderID, "status", nil, strPtr(string(o.Status)), reason)
+	claimant := ""
+	if addr, ok := memoClaimant(o); ok {
+		if o, err = t.claim(o, addr, "memo signature in the order note"); err != nil {
+			return Order{}, false, err
+		}
+		claimant = addr
+	}
+	if err := t.emit(NewOrderEvent{Order: o}); err != nil {
+		return Order{}, false, err
+	}
+	if claimant == "" {
+		if claimant, err = e.autoClaimant(t, o); err != nil {
+			return Order{}, false, err
+		}
+		if claimant != "" {
+			if o, err = t.claim(o, claimant, "auto-claim"); err != nil {
+				return Order{}, false, err
+			}
+		}
+	}
+	if claimant != "" {
+		if _, _, err := e.payFromAddress(t, claimant, []Order{o}); err != nil {
+			return Order{}, false, err
+		}
+	}
+	out, err = t.LockOrder(t.ctx, o.ID)
+	return out, false, err
 }
 
 // autoClaimant picks the address a new order is claimed for: the sender
@@ -250,7 +269,9 @@ func (e *Engine) Cancel(ctx context.Context, orderRef, reason string) (Order, er
 
 // AnnulFromStorefront cancels an order that the storefront cancelled; its
 // OrderAnnulledEvent is marked as coming from the storefront so no side
-// effect is sent back. An order already annulled is returned unchanged.
+// effect is sent back. An order already annulled is returned unchanged. An
+// order still waiting for its exchange rate stops waiting, so it is never
+// priced, and the zero Order is returned.
 func (e *Engine) AnnulFromStorefront(ctx context.Context, orderID, reason string) (Order, error) {
 	return e.annul(ctx, orderID, false, reason, true)
 }
@@ -258,7 +279,11 @@ func (e *Engine) AnnulFromStorefront(ctx context.Context, orderID, reason string
 func (e *Engine) annul(ctx context.Context, ref string, allowAlt bool, reason string, fromStorefront bool) (Order, error) {
 	var out Order
 	err := e.update(ctx, func(t *txn) error {
+		out = Order{}
 		cur, err := t.lockOrder(ref, allowAlt)
+		if fromStorefront && errors.Is(err, ErrOrderNotFound) {
+			return t.dropWaiting(ref, reason, err)
+		}
 		if err != nil {
 			return err
 		}

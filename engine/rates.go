@@ -9,7 +9,11 @@ import (
 const XTRRate MicroTari = 1_000_000
 
 // SetExchangeRate appends a rate (µT per one whole unit of currency) to the
-// currency's history.
+// currency's history and, in the same transaction, prices every order
+// waiting for a rate of that currency (ReceiveOrder): each then takes
+// AddOrder's path (memo claim, auto-claim, payment from credit, NewOrder
+// event), and its expiry clocks start now. An order this rate cannot price
+// stays waiting, and is logged.
 func (e *Engine) SetExchangeRate(ctx context.Context, currency string, rate MicroTari) (ExchangeRate, error) {
 	currency = strings.ToUpper(strings.TrimSpace(currency))
 	if currency == "" {
@@ -19,10 +23,21 @@ func (e *Engine) SetExchangeRate(ctx context.Context, currency string, rate Micr
 		return ExchangeRate{}, Errorf(EINVALID, ErrInvalidAmount, "An exchange rate must be positive")
 	}
 	var out ExchangeRate
-	err := e.update(ctx, func(t *txn) error {
+	var unpriced map[string]error
+	err := e.update(ctx, func(t *txn) (err error) {
+		if err := t.Lock(t.ctx, rateLock(currency)); err != nil {
+			return err
+		}
 		out = ExchangeRate{Currency: currency, Rate: rate, UpdatedAt: t.now}
-		return t.InsertExchangeRate(t.ctx, out)
+		if err := t.InsertExchangeRate(t.ctx, out); err != nil {
+			return err
+		}
+		unpriced, err = e.priceWaiting(t, out)
+		return err
 	})
+	for id, cause := range unpriced {
+		e.log.Warn("waiting order not priced at the new rate", "order_id", id, "currency", currency, "rate", rate, "err", cause)
+	}
 	return out, err
 }
 

@@ -16,11 +16,10 @@ const Redacted = "[redacted]"
 // listed orders, in the orders themselves, in the audit trail and in the
 // event log. Every financial record stays: prices, statuses, payments and
 // settlements. Shopify asks for this with customers/redact. It reports how
-// many orders had a note.
+// many orders, waiting for a rate or not, had a note.
 func (e *Engine) RedactCustomer(ctx context.Context, customerID string, orderIDs []string) (int, error) {
 	var n int
 	err := e.update(ctx, func(t *txn) error {
-		n = 0
 		orders, err := t.OrdersOfCustomers(t.ctx, []string{customerID}, nil)
 		if err != nil {
 			return err
@@ -33,6 +32,11 @@ func (e *Engine) RedactCustomer(ctx context.Context, customerID string, orderIDs
 			if found && o.CustomerID != customerID {
 				orders = append(orders, o)
 			}
+		}
+		// Orders waiting for a rate carry a note too; nothing else of
+		// theirs is in the trail or the event log yet.
+		if n, err = t.RedactWaitingOrders(t.ctx, customerID, orderIDs); err != nil { // resets n on a retry
+			return err
 		}
 		ids := make([]string, 0, len(orders))
 		for _, o := range orders {

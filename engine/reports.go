@@ -21,6 +21,8 @@ type Dashboard struct {
 	PerDay []DayTotal
 	// Failures are outbox jobs that failed for good, newest first.
 	Failures []SideEffect
+	// Waiting counts the orders waiting for an exchange rate, by currency.
+	Waiting []WaitingCount
 }
 
 // StatusCount is the number and total of the orders in one status.
@@ -49,6 +51,8 @@ type ReportTx interface {
 	FailedSideEffects(ctx context.Context, limit int) ([]SideEffect, error)
 	// LatestExchangeRates is the newest rate of each currency.
 	LatestExchangeRates(ctx context.Context) ([]ExchangeRate, error)
+	// WaitingCounts counts the waiting orders of each currency, by currency.
+	WaitingCounts(ctx context.Context) ([]WaitingCount, error)
 }
 
 const (
@@ -94,7 +98,10 @@ func (e *Engine) Dashboard(ctx context.Context, days int) (Dashboard, error) {
 		if d.Latest, err = t.LatestPayments(t.ctx, latestPayment); err != nil {
 			return err
 		}
-		d.Failures, err = t.FailedSideEffects(t.ctx, latestFailure)
+		if d.Failures, err = t.FailedSideEffects(t.ctx, latestFailure); err != nil {
+			return err
+		}
+		d.Waiting, err = t.WaitingCounts(t.ctx)
 		return err
 	})
 	return d, err

@@ -45,6 +45,19 @@ type Tx interface {
 	// recorded before unclaimedBefore, New claimed before unpaidBefore.
 	ExpirableOrders(ctx context.Context, unclaimedBefore, unpaidBefore time.Time) ([]Order, error)
 	CustomerOrderBalance(ctx context.Context, customerID string) (CustomerOrderBalance, error)
+
+	// InsertWaitingOrder stores w and sets w.ID. It reports false, changing
+	// nothing, when w.OrderID or w.AltID already waits.
+	InsertWaitingOrder(ctx context.Context, w *WaitingOrder) (bool, error)
+	WaitingOrderByRef(ctx context.Context, orderID string) (WaitingOrder, bool, error)
+	WaitingOrderByClaimToken(ctx context.Context, token string) (WaitingOrder, bool, error)
+	// WaitingOrders lists the orders waiting for a rate of currency,
+	// oldest first.
+	WaitingOrders(ctx context.Context, currency string) ([]WaitingOrder, error)
+	DeleteWaitingOrder(ctx context.Context, id int64) error
+	// RedactWaitingOrders clears the memos of the waiting orders of the
+	// customer or with one of the order ids, and reports how many it cleared.
+	RedactWaitingOrders(ctx context.Context, customerID string, orderIDs []string) (int, error)
 	Creditors(ctx context.Context) ([]CustomerOrders, error)
 	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
 
@@ -86,6 +99,8 @@ type Tx interface {
 	// TryLock takes a transaction-scoped lock named key without waiting,
 	// reporting false when another transaction holds it.
 	TryLock(ctx context.Context, key string) (bool, error)
+	// Lock takes a transaction-scoped lock named key, waiting for it.
+	Lock(ctx context.Context, key string) error
 	// InsertEvents appends the events to the outbox, in order, and returns
 	// their sequence numbers, ascending.
 	InsertEvents(ctx context.Context, events []NewEvent) ([]int64, error)

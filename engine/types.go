@@ -75,16 +75,43 @@ type Order struct {
 
 // NewOrder is what a storefront hands the engine.
 type NewOrder struct {
-	OrderID           string
-	AltID             *string
-	CustomerID        string
-	Memo              *string
-	TotalPrice        MicroTari
+	OrderID    string
+	AltID      *string
+	CustomerID string
+	Memo       *string
+	TotalPrice MicroTari
+	// OriginalPrice is the storefront's price, a decimal amount of
+	// Currency; ReceiveOrder converts it into TotalPrice.
 	OriginalPrice     *string
 	Currency          string
 	CreatedAt         time.Time
 	AmountOutstanding *string
 	ExchangeRate      MicroTari
+}
+
+// WaitingOrder is a storefront order whose currency had no exchange rate
+// when it arrived. It is not an Order yet: it has no price in µT, cannot be
+// claimed or paid, and its expiry clocks have not started. The first rate
+// set for its currency prices it and makes it an Order (SetExchangeRate),
+// which keeps its claim token, so a /pay/{token} link works throughout.
+type WaitingOrder struct {
+	ID                int64
+	OrderID           string
+	AltID             *string
+	CustomerID        string
+	Memo              *string
+	Price             string // the storefront's price, a decimal amount of Currency
+	Currency          string
+	CreatedAt         time.Time // the storefront's created_at
+	AmountOutstanding *string
+	ReceivedAt        time.Time
+	ClaimToken        string
+}
+
+// WaitingCount is how many orders wait for a rate of one currency.
+type WaitingCount struct {
+	Currency string
+	Count    int
 }
 
 // Payment is one incoming transfer or credit note, keyed by txid.

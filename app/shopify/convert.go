@@ -45,18 +45,11 @@ func shopAmount(plain string, set *MoneySet) string {
 	return plain
 }
 
-// NewOrder converts an order payload at rate (µT per unit of the shop
-// currency; ignored for XTR) into what the engine stores.
-func (c Config) NewOrder(o Order, rate engine.MicroTari) (engine.NewOrder, error) {
-	cur := OrderCurrency(o)
-	if cur == "XTR" {
-		rate = microTariPerXTR
-	}
+// NewOrder converts an order payload into what the engine stores; the
+// engine prices it from OriginalPrice, in the shop currency
+// (engine.ReceiveOrder).
+func (c Config) NewOrder(o Order) (engine.NewOrder, error) {
 	price := c.Price(o)
-	total, err := ToMicroTari(price, cur, rate)
-	if err != nil {
-		return engine.NewOrder{}, fmt.Errorf("order %s: %s price: %w", o.ID, c.PriceField, err)
-	}
 	created, err := time.Parse(time.RFC3339, o.CreatedAt)
 	if err != nil {
 		return engine.NewOrder{}, fmt.Errorf("order %s: created_at: %w", o.ID, err)
@@ -65,12 +58,10 @@ func (c Config) NewOrder(o Order, rate engine.MicroTari) (engine.NewOrder, error
 		OrderID:           string(o.ID),
 		CustomerID:        customerID(o),
 		Memo:              claimMemo(o),
-		TotalPrice:        total,
 		OriginalPrice:     &price,
-		Currency:          cur,
+		Currency:          OrderCurrency(o),
 		CreatedAt:         created.UTC(),
 		AmountOutstanding: o.TotalOutstanding,
-		ExchangeRate:      rate,
 	}
 	if o.Name != "" {
 		name := o.Name

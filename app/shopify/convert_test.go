@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"taripay/engine"
 )
 
 func readOrder(t *testing.T, name string) Order {
@@ -25,27 +27,25 @@ func TestNewOrder(t *testing.T) {
 	tests := []struct {
 		file       string
 		field      PriceField
-		rate       int64
 		orderID    string
 		altID      string
 		customerID string
 		currency   string
 		price      string
-		total      int64
 		memo       string // substring; "" means no memo
 	}{
-		{"orders_create.json", PriceTotal, 10_000_000, "5796499259604", "#1140", "7221372846292", "USD", "23.90", 239_000_000, ""},
-		{"orders_create.json", PriceSubtotal, 10_000_000, "5796499259604", "#1140", "7221372846292", "USD", "17.00", 170_000_000, ""},
-		{"orders_create.json", PriceLineItems, 3, "5796499259604", "#1140", "7221372846292", "USD", "17.00", 51, ""},
-		// presentment EUR on a USD shop: the USD amount at the USD rate; ids above 2^53 kept exactly.
-		{"orders_create_presentment.json", PriceTotal, 10_000_000, "820982911946154508", "#9999", "115310627314723954", "USD", "12.30", 123_000_000, `"order_id":"820982911946154508"`},
-		{"orders_create_kwd.json", PriceTotal, 32_000_000, "6100000000001", "#2001", "order-6100000000001", "KWD", "12.345", 395_040_000, `"signature":"bb"`},
-		{"orders_create_jpy.json", PriceTotal, 65_000, "6200000000002", "#3002", "order-6200000000002", "JPY", "1500", 97_500_000, ""},
+		{"orders_create.json", PriceTotal, "5796499259604", "#1140", "7221372846292", "USD", "23.90", ""},
+		{"orders_create.json", PriceSubtotal, "5796499259604", "#1140", "7221372846292", "USD", "17.00", ""},
+		{"orders_create.json", PriceLineItems, "5796499259604", "#1140", "7221372846292", "USD", "17.00", ""},
+		// presentment EUR on a USD shop: the USD amount; ids above 2^53 kept exactly.
+		{"orders_create_presentment.json", PriceTotal, "820982911946154508", "#9999", "115310627314723954", "USD", "12.30", `"order_id":"820982911946154508"`},
+		{"orders_create_kwd.json", PriceTotal, "6100000000001", "#2001", "order-6100000000001", "KWD", "12.345", `"signature":"bb"`},
+		{"orders_create_jpy.json", PriceTotal, "6200000000002", "#3002", "order-6200000000002", "JPY", "1500", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"/"+string(tt.field), func(t *testing.T) {
 			o := readOrder(t, tt.file)
-			n, err := Config{PriceField: tt.field}.NewOrder(o, tt.rate)
+			n, err := Config{PriceField: tt.field}.NewOrder(o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,11 +55,8 @@ func TestNewOrder(t *testing.T) {
 			if n.CustomerID != tt.customerID {
 				t.Errorf("customer = %q, want %q", n.CustomerID, tt.customerID)
 			}
-			if n.Currency != tt.currency || *n.OriginalPrice != tt.price || n.TotalPrice != tt.total {
-				t.Errorf("price = %s %s → %d µT, want %s %s → %d", n.Currency, *n.OriginalPrice, n.TotalPrice, tt.currency, tt.price, tt.total)
-			}
-			if n.ExchangeRate != tt.rate {
-				t.Errorf("rate = %d, want %d", n.ExchangeRate, tt.rate)
+			if n.Currency != tt.currency || *n.OriginalPrice != tt.price {
+				t.Errorf("price = %s %s, want %s %s", n.Currency, *n.OriginalPrice, tt.currency, tt.price)
 			}
 			if n.CreatedAt.Location() != time.UTC {
 				t.Errorf("created_at not UTC: %v", n.CreatedAt)
@@ -74,31 +71,10 @@ func TestNewOrder(t *testing.T) {
 	}
 }
 
-func TestNewOrderXTRAtParity(t *testing.T) {
-	o := Order{ID: "1", CreatedAt: "2026-01-01T00:00:00Z", Currency: "xtr", TotalPrice: "2.5"}
-	n, err := Config{}.NewOrder(o, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n.TotalPrice != 2_500_000 || n.Currency != "XTR" || n.ExchangeRate != 1_000_000 {
-		t.Errorf("got %d µT %s at %d", n.TotalPrice, n.Currency, n.ExchangeRate)
-	}
-}
-
-func TestNewOrderRejects(t *testing.T) {
-	base := Order{ID: "1", CreatedAt: "2026-01-01T00:00:00Z", Currency: "USD", TotalPrice: "1.00"}
-	bad := []func(*Order){
-		func(o *Order) { o.TotalPrice = "-1.00" },
-		func(o *Order) { o.TotalPrice = "" },
-		func(o *Order) { o.TotalPrice = "1.001" },
-		func(o *Order) { o.CreatedAt = "yesterday" },
-	}
-	for i, mutate := range bad {
-		o := base
-		mutate(&o)
-		if _, err := (Config{}).NewOrder(o, 10); err == nil {
-			t.Errorf("case %d: converted %+v", i, o)
-		}
+func TestNewOrderRejectsBadCreatedAt(t *testing.T) {
+	o := Order{ID: "1", CreatedAt: "yesterday", Currency: "USD", TotalPrice: "1.00"}
+	if _, err := (Config{}).NewOrder(o); err == nil {
+		t.Errorf("converted %+v", o)
 	}
 }
 
@@ -141,9 +117,12 @@ func FuzzDecodeOrder(f *testing.F) {
 		if o.ID == "" || !digits(string(o.ID)) {
 			t.Fatalf("accepted id %q", o.ID)
 		}
-		n, err := Config{PriceField: PriceTotal}.NewOrder(o, 10_000_000)
-		if err == nil && n.TotalPrice < 0 {
-			t.Fatalf("negative price %d from %q", n.TotalPrice, o.TotalPrice)
+		n, err := Config{PriceField: PriceTotal}.NewOrder(o)
+		if err != nil {
+			return
+		}
+		if total, err := engine.ToMicroTari(*n.OriginalPrice, n.Currency, 10_000_000); err == nil && total < 0 {
+			t.Fatalf("negative price %d from %q", total, o.TotalPrice)
 		}
 	})
 }

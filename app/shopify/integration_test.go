@@ -388,11 +388,11 @@ func TestIntegrationKilledWorker(t *testing.T) {
 				if err := json.Unmarshal(fixture(t, "orders_create.json"), &o); err != nil {
 					t.Fatal(err)
 				}
-				n, err := cfg.NewOrder(o, 10_000_000)
+				n, err := cfg.NewOrder(o)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := e.AddOrder(ctx, n); err != nil {
+				if _, _, err := e.ReceiveOrder(ctx, n); err != nil {
 					t.Fatal(err)
 				}
 				if _, err := e.CreditNote(ctx, "7221372846292", 239_000_000, "paid"); err != nil {

@@ -39,6 +39,15 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+func digits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // Money is one amount of a MoneySet.
 type Money struct {
 	Amount       string `json:"amount"`

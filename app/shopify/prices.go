@@ -173,7 +173,7 @@ func (p *Prices) writer(res *SyncResult) *priceWriter {
 func (w *priceWriter) check(ctx context.Context, variants []VariantPrice, currency string, rate engine.MicroTari) error {
 	for _, v := range variants {
 		w.res.Checked++
-		mt, err := ToMicroTari(v.Price, currency, rate)
+		mt, err := engine.ToMicroTari(v.Price, currency, rate)
 		if err != nil {
 			w.res.Skipped++
 			w.p.log.Warn("variant price not converted", "variant", v.ID, "price", v.Price, "err", err)
@@ -204,3 +204,6 @@ func (w *priceWriter) flush(ctx context.Context) error {
 	w.pending = map[string]string{}
 	return nil
 }
+
+// FormatMicroTari renders µT as a decimal string, as metafields store it.
+func FormatMicroTari(v engine.MicroTari) string { return fmt.Sprint(v) }

@@ -23,6 +23,7 @@ type ServiceEngine interface {
 	Engine
 	Outbox
 	SetExchangeRate(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error)
+	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
 	Subscribe(fn func(context.Context, engine.Envelope))
 }
 

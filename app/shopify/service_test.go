@@ -33,6 +33,15 @@ func (e *serviceEngine) SetExchangeRate(_ context.Context, cur string, rate engi
 	return engine.ExchangeRate{Currency: cur, Rate: rate}, nil
 }
 
+func (e *serviceEngine) ExchangeRate(_ context.Context, cur string) (engine.ExchangeRate, error) {
+	e.fakeEngine.mu.Lock()
+	defer e.fakeEngine.mu.Unlock()
+	if r, ok := e.rates[cur]; ok {
+		return engine.ExchangeRate{Currency: cur, Rate: r}, nil
+	}
+	return engine.ExchangeRate{}, engine.Errorf(engine.ENOTFOUND, engine.ErrUnsupportedCurrency, "no rate for %s", cur)
+}
+
 func (e *serviceEngine) Subscribe(func(context.Context, engine.Envelope)) { e.subscribers++ }
 
 func TestServiceSyncsRatesInTheBackground(t *testing.T) {
@@ -130,11 +139,11 @@ func TestServiceRescanOpenOrders(t *testing.T) {
 		counts[r.Message]++
 	}
 	want := map[string]int{"Order processed successfully.": 29, "Order already exists.": 1,
-		"Unsupported currency: The requested exchange rate does not exist: JPY": 1}
+		"Order stored. It waits for a JPY exchange rate and is priced as soon as one is set.": 1}
 	if len(replies) != 31 || fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("replies = %v", counts)
 	}
-	if o := eng.orders["820982911946154529"]; o.TotalPrice != 105_000_000 || o.CustomerID != "115310627314723954" || *o.AltID != "#1029" {
+	if o := eng.orders["820982911946154529"]; *o.OriginalPrice != "10.50" || o.Currency != "USD" || o.CustomerID != "115310627314723954" || *o.AltID != "#1029" {
 		t.Errorf("order = %+v", o)
 	}
 	if n := len(fake.Calls("OpenOrders")); n != 2 {

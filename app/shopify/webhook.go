@@ -20,9 +20,8 @@ import (
 
 // Engine is what webhook processing asks of the payment engine.
 type Engine interface {
-	AddOrder(ctx context.Context, o engine.NewOrder) (engine.Order, error)
+	ReceiveOrder(ctx context.Context, o engine.NewOrder) (engine.Order, bool, error)
 	AnnulFromStorefront(ctx context.Context, orderID, reason string) (engine.Order, error)
-	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
 	SearchOrders(ctx context.Context, q engine.OrderQuery) ([]engine.Order, error)
 	RedactCustomer(ctx context.Context, customerID string, orderIDs []string) (int, error)
 }
@@ -378,31 +377,24 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 	return "", permanent(fmt.Errorf("unknown topic %q", topic))
 }
 
-// errUnsupportedCurrency carries the reference's reply text.
-var errUnsupportedCurrency = errors.New("Unsupported currency: The requested exchange rate does not exist")
-
+// createOrder stores an order. One whose currency has no exchange rate yet
+// is stored too, and waits for the rate (the reference refused it as an
+// unsupported currency); a malformed one is a permanent failure.
 func (h *Handler) createOrder(ctx context.Context, o Order) (string, error) {
-	cur := OrderCurrency(o)
-	var rate engine.MicroTari
-	if cur != "XTR" {
-		r, err := h.engine.ExchangeRate(ctx, cur)
-		switch {
-		case errors.Is(err, engine.ErrUnsupportedCurrency), err != nil && engine.ErrorCode(err) == engine.ENOTFOUND:
-			return "", permanent(fmt.Errorf("%w: %s", errUnsupportedCurrency, cur))
-		case err != nil:
-			return "", fmt.Errorf("exchange rate %s: %w", cur, err)
-		}
-		rate = r.Rate
-	}
-	n, err := h.cfg.NewOrder(o, rate)
+	n, err := h.cfg.NewOrder(o)
 	if err != nil {
 		return "", permanent(err)
 	}
-	if _, err := h.engine.AddOrder(engine.WithActor(ctx, "shopify"), n); err != nil {
-		if errors.Is(err, engine.ErrOrderExists) {
-			return "Order already exists.", nil
-		}
+	_, waiting, err := h.engine.ReceiveOrder(engine.WithActor(ctx, "shopify"), n)
+	switch {
+	case errors.Is(err, engine.ErrOrderExists):
+		return "Order already exists.", nil
+	case engine.ErrorCode(err) == engine.EINVALID:
+		return "", permanent(err)
+	case err != nil:
 		return "", err
+	case waiting:
+		return "Order stored. It waits for a " + n.Currency + " exchange rate and is priced as soon as one is set.", nil
 	}
 	return "Order processed successfully.", nil
 }

@@ -41,17 +41,21 @@ func (e *fakeEngine) RedactCustomer(_ context.Context, customerID string, orderI
 	return len(orderIDs), nil
 }
 
-func (e *fakeEngine) AddOrder(_ context.Context, o engine.NewOrder) (engine.Order, error) {
+// ReceiveOrder keeps the order as it came: the engine prices it, or keeps
+// it waiting when its currency has no rate here.
+func (e *fakeEngine) ReceiveOrder(_ context.Context, o engine.NewOrder) (engine.Order, bool, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.addErr != nil {
-		return engine.Order{}, e.addErr
+		return engine.Order{}, false, e.addErr
 	}
 	if _, ok := e.orders[o.OrderID]; ok {
-		return engine.Order{OrderID: o.OrderID}, engine.Errorf(engine.ECONFLICT, engine.ErrOrderExists, "order %s exists", o.OrderID)
+		return engine.Order{}, false, engine.Errorf(engine.ECONFLICT, engine.ErrOrderExists, "order %s exists", o.OrderID)
 	}
 	e.orders[o.OrderID] = o
-	return engine.Order{OrderID: o.OrderID}, nil
+	_, rated := e.rates[o.Currency]
+	waiting := !rated && o.Currency != "XTR"
+	return engine.Order{OrderID: o.OrderID}, waiting, nil
 }
 
 func (e *fakeEngine) AnnulFromStorefront(_ context.Context, orderID, _ string) (engine.Order, error) {
@@ -62,15 +66,6 @@ func (e *fakeEngine) AnnulFromStorefront(_ context.Context, orderID, _ string) (
 	}
 	e.annulled = append(e.annulled, orderID)
 	return engine.Order{OrderID: orderID, Status: engine.OrderCancelled}, nil
-}
-
-func (e *fakeEngine) ExchangeRate(_ context.Context, cur string) (engine.ExchangeRate, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if r, ok := e.rates[cur]; ok {
-		return engine.ExchangeRate{Currency: cur, Rate: r}, nil
-	}
-	return engine.ExchangeRate{}, engine.Errorf(engine.ENOTFOUND, engine.ErrUnsupportedCurrency, "no rate for %s", cur)
 }
 
 func (e *fakeEngine) SearchOrders(_ context.Context, q engine.OrderQuery) ([]engine.Order, error) {
@@ -391,19 +386,21 @@ func TestWebhookDeduplicates(t *testing.T) {
 }
 
 func TestCheckoutCreateReplies(t *testing.T) {
+	refused := engine.Errorf(engine.EINVALID, engine.ErrInvalidAmount, `Invalid amount: "1.001" has more than 2 decimals for USD`)
 	tests := []struct {
 		name   string
 		body   []byte
 		addErr error
 		want   string
 		state  string
-		price  int64
+		stored bool
 	}{
-		{"usd", fixture(t, "orders_create.json"), nil, `{"success":true,"message":"Order processed successfully."}`, "done", 239_000_000},
-		{"kwd", fixture(t, "orders_create_kwd.json"), nil, `{"success":true,"message":"Order processed successfully."}`, "done", 395_040_000},
-		{"no rate", fixture(t, "orders_create_jpy.json"), nil, `{"success":false,"message":"Unsupported currency: The requested exchange rate does not exist: JPY"}`, "failed", 0},
-		{"bad price", []byte(`{"id":1,"currency":"USD","total_price":"1.001","created_at":"2026-01-01T00:00:00Z"}`), nil, `{"success":false,"message":"order 1: total price: invalid amount: \"1.001\" has more than 2 decimals for USD"}`, "failed", 0},
-		{"engine down", fixture(t, "orders_create.json"), engine.Errorf(engine.EINTERNAL, engine.ErrUnavailable, "db down"), `{"success":false,"message":"Unexpected error handling order."}`, "pending", 0},
+		{"usd", fixture(t, "orders_create.json"), nil, `{"success":true,"message":"Order processed successfully."}`, "done", true},
+		{"kwd", fixture(t, "orders_create_kwd.json"), nil, `{"success":true,"message":"Order processed successfully."}`, "done", true},
+		{"no rate", fixture(t, "orders_create_jpy.json"), nil, `{"success":true,"message":"Order stored. It waits for a JPY exchange rate and is priced as soon as one is set."}`, "done", true},
+		{"bad created_at", []byte(`{"id":1,"currency":"USD","total_price":"1.00","created_at":"yesterday"}`), nil, `{"success":false,"message":"order 1: created_at: parsing time \"yesterday\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"yesterday\" as \"2006\""}`, "failed", false},
+		{"engine refuses", fixture(t, "orders_create.json"), refused, `{"success":false,"message":"Invalid amount: \"1.001\" has more than 2 decimals for USD"}`, "failed", false},
+		{"engine down", fixture(t, "orders_create.json"), engine.Errorf(engine.EINTERNAL, engine.ErrUnavailable, "db down"), `{"success":false,"message":"Unexpected error handling order."}`, "pending", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -416,12 +413,8 @@ func TestCheckoutCreateReplies(t *testing.T) {
 			if h := w.store.hook("e"); h.state != tt.state {
 				t.Errorf("delivery state = %s (%s), want %s", h.state, h.cause, tt.state)
 			}
-			var total int64
-			for _, o := range w.eng.orders {
-				total = o.TotalPrice
-			}
-			if total != tt.price {
-				t.Errorf("stored price = %d, want %d", total, tt.price)
+			if stored := len(w.eng.orders) == 1; stored != tt.stored {
+				t.Errorf("stored = %v, want %v", stored, tt.stored)
 			}
 		})
 	}

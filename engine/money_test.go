@@ -1,8 +1,10 @@
-package shopify
+package engine_test
 
 import (
 	"errors"
 	"testing"
+
+	"taripay/engine"
 )
 
 func TestToMicroTari(t *testing.T) {
@@ -29,7 +31,7 @@ func TestToMicroTari(t *testing.T) {
 		{"92233720368.54", "USD", 100_000_000, 9_223_372_036_854_000_000},
 	}
 	for _, tt := range tests {
-		got, err := ToMicroTari(tt.amount, tt.currency, tt.rate)
+		got, err := engine.ToMicroTari(tt.amount, tt.currency, tt.rate)
 		if err != nil {
 			t.Errorf("ToMicroTari(%q, %s, %d): %v", tt.amount, tt.currency, tt.rate, err)
 			continue
@@ -60,15 +62,15 @@ func TestToMicroTariRejects(t *testing.T) {
 		{"92233720368547758.08", "USD", 1_000_000_000}, // overflows int64 µT
 	}
 	for _, tt := range tests {
-		if got, err := ToMicroTari(tt.amount, tt.currency, tt.rate); !errors.Is(err, ErrAmount) {
-			t.Errorf("ToMicroTari(%q, %s, %d) = %d, %v; want ErrAmount", tt.amount, tt.currency, tt.rate, got, err)
+		if got, err := engine.ToMicroTari(tt.amount, tt.currency, tt.rate); !errors.Is(err, engine.ErrInvalidAmount) {
+			t.Errorf("ToMicroTari(%q, %s, %d) = %d, %v; want ErrInvalidAmount", tt.amount, tt.currency, tt.rate, got, err)
 		}
 	}
 }
 
 func TestExponent(t *testing.T) {
 	for cur, want := range map[string]int{"USD": 2, "jpy": 0, "KWD": 3, "CLF": 4, "XTR": 6, "EUR": 2} {
-		if got := Exponent(cur); got != want {
+		if got := engine.Exponent(cur); got != want {
 			t.Errorf("Exponent(%s) = %d, want %d", cur, got, want)
 		}
 	}
@@ -79,7 +81,7 @@ func FuzzToMicroTari(f *testing.F) {
 		f.Add(s, "USD", int64(10_000_000))
 	}
 	f.Fuzz(func(t *testing.T, amount, currency string, rate int64) {
-		got, err := ToMicroTari(amount, currency, rate)
+		got, err := engine.ToMicroTari(amount, currency, rate)
 		if err == nil && got < 0 {
 			t.Fatalf("ToMicroTari(%q, %q, %d) = %d: negative", amount, currency, rate, got)
 		}

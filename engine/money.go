@@ -1,20 +1,14 @@
-package shopify
+package engine
 
 import (
-	"errors"
-	"fmt"
 	"math/big"
 	"strings"
-
-	"taripay/engine"
 )
 
-// microTariPerXTR is the parity rate used when an order is priced in XTR.
-const microTariPerXTR engine.MicroTari = 1_000_000
-
-// ErrAmount is returned for a money string that is not a non-negative decimal
-// representable in its currency.
-var ErrAmount = errors.New("invalid amount")
+// The conversion of storefront prices to µT. The engine prices every
+// storefront order with it (ReceiveOrder, and SetExchangeRate for orders
+// that waited for their rate), and the Shopify integration prices product
+// variants with it.
 
 // exponents lists the ISO 4217 minor-unit exponents that are not 2.
 var exponents = map[string]int{
@@ -33,28 +27,32 @@ func Exponent(currency string) int {
 	return 2
 }
 
-// MinorUnits parses a decimal money string ("10.5", "1500", "12.345") into
+// minorUnits parses a decimal money string ("10.5", "1500", "12.345") into
 // minor units of currency. Digits beyond the currency's exponent must be
 // zeros, so nothing is ever rounded away; signs, exponents and spaces are
-// refused.
-func MinorUnits(amount, currency string) (*big.Int, error) {
+// refused (ErrInvalidAmount).
+func minorUnits(amount, currency string) (*big.Int, error) {
 	whole, frac, hasDot := strings.Cut(amount, ".")
 	if whole == "" && (!hasDot || frac == "") || !digits(whole) || !digits(frac) {
-		return nil, fmt.Errorf("%w: %q", ErrAmount, amount)
+		return nil, invalidAmount("%q is not a decimal amount", amount)
 	}
 	exp := Exponent(currency)
 	if len(frac) > exp {
 		if strings.Trim(frac[exp:], "0") != "" {
-			return nil, fmt.Errorf("%w: %q has more than %d decimals for %s", ErrAmount, amount, exp, currency)
+			return nil, invalidAmount("%q has more than %d decimals for %s", amount, exp, currency)
 		}
 		frac = frac[:exp]
 	}
 	frac += strings.Repeat("0", exp-len(frac))
 	n, ok := new(big.Int).SetString("0"+whole+frac, 10)
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrAmount, amount)
+		return nil, invalidAmount("%q is not a decimal amount", amount)
 	}
 	return n, nil
+}
+
+func invalidAmount(format string, args ...any) *Error {
+	return Errorf(EINVALID, ErrInvalidAmount, "Invalid amount: "+format, args...)
 }
 
 func digits(s string) bool {
@@ -68,15 +66,17 @@ func digits(s string) bool {
 
 // ToMicroTari converts a fiat amount at rate (µT per one whole unit of
 // currency) with integer arithmetic only, truncating toward zero as the
-// reference does. XTR amounts convert at parity whatever rate is given.
-func ToMicroTari(amount, currency string, rate engine.MicroTari) (engine.MicroTari, error) {
+// reference does. XTR amounts convert at parity whatever rate is given. A
+// malformed amount, a rate that is not positive, or a result beyond int64
+// is ErrInvalidAmount.
+func ToMicroTari(amount, currency string, rate MicroTari) (MicroTari, error) {
 	if strings.EqualFold(currency, "XTR") {
-		rate = microTariPerXTR
+		rate = XTRRate
 	}
 	if rate <= 0 {
-		return 0, fmt.Errorf("%w: rate %d for %s", ErrAmount, rate, currency)
+		return 0, invalidAmount("rate %d for %s", rate, currency)
 	}
-	minor, err := MinorUnits(amount, currency)
+	minor, err := minorUnits(amount, currency)
 	if err != nil {
 		return 0, err
 	}
@@ -84,10 +84,7 @@ func ToMicroTari(amount, currency string, rate engine.MicroTari) (engine.MicroTa
 	mt := new(big.Int).Mul(minor, big.NewInt(rate))
 	mt.Quo(mt, scale)
 	if !mt.IsInt64() {
-		return 0, fmt.Errorf("%w: %s %s overflows µT", ErrAmount, amount, currency)
+		return 0, invalidAmount("%s %s overflows µT at %d µT per unit", amount, currency, rate)
 	}
 	return mt.Int64(), nil
 }
-
-// FormatMicroTari renders µT as a decimal string, as metafields store it.
-func FormatMicroTari(v engine.MicroTari) string { return fmt.Sprint(v) }

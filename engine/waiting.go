@@ -1,0 +1,216 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ReceiveOrder stores a storefront order priced in its own currency:
+// n.OriginalPrice, a decimal amount of n.Currency, is converted at the
+// currency's latest rate (XTR at parity) and the order takes AddOrder's
+// path. When the currency has no rate yet, the order waits for one instead
+// (waiting is true, and there is no Order yet); SetExchangeRate prices it in
+// the transaction that stores the rate. A malformed price is refused at
+// once, rate or not. n.TotalPrice and n.ExchangeRate are ignored. An
+// order_id already stored, as an order or waiting, is ErrOrderExists.
+func (e *Engine) ReceiveOrder(ctx context.Context, n NewOrder) (o Order, waiting bool, err error) {
+	n.Currency = strings.ToUpper(strings.TrimSpace(n.Currency))
+	if err := checkNewOrder(n); err != nil {
+		return Order{}, false, err
+	}
+	if n.OriginalPrice == nil {
+		return Order{}, false, invalidAmount("order %s has no price", n.OrderID)
+	}
+	if _, err := minorUnits(*n.OriginalPrice, n.Currency); err != nil {
+		return Order{}, false, fmt.Errorf("order %s: %w", n.OrderID, err)
+	}
+	var exists bool
+	err = e.update(ctx, func(t *txn) error {
+		o, waiting, exists = Order{}, false, false
+		rate, ok, err := t.rate(n.Currency)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			// SetExchangeRate holds this lock while it stores a rate and
+			// prices the waiting orders: either its rate is visible after
+			// the lock, or this order waits before it looks for them.
+			if err := t.Lock(t.ctx, rateLock(n.Currency)); err != nil {
+				return err
+			}
+			if rate, ok, err = t.rate(n.Currency); err != nil {
+				return err
+			}
+		}
+		if !ok {
+			exists, err = t.wait(n)
+			waiting = !exists
+			return err
+		}
+		p, err := priced(n, rate)
+		if err != nil {
+			return err
+		}
+		o, exists, err = e.addOrder(t, p, "", "order received")
+		return err
+	})
+	switch {
+	case err != nil:
+		return Order{}, false, err
+	case exists:
+		return Order{}, false, Errorf(ECONFLICT, ErrOrderExists, "Order %s already exists", n.OrderID)
+	}
+	return o, waiting, nil
+}
+
+// rateLock names the lock that orders rate changes of a currency against
+// orders starting to wait for one.
+func rateLock(currency string) string { return "taripay:rate:" + currency }
+
+// rate is the currency's latest rate as this transaction sees it; XTR is
+// at parity.
+func (t *txn) rate(currency string) (MicroTari, bool, error) {
+	if currency == "XTR" {
+		return XTRRate, true, nil
+	}
+	rs, err := t.ExchangeRates(t.ctx, currency, 1)
+	if err != nil || len(rs) == 0 {
+		return 0, false, err
+	}
+	return rs[0].Rate, true, nil
+}
+
+// priced is n with its price converted at rate.
+func priced(n NewOrder, rate MicroTari) (NewOrder, error) {
+	total, err := ToMicroTari(*n.OriginalPrice, n.Currency, rate)
+	if err != nil {
+		return n, fmt.Errorf("order %s: %w", n.OrderID, err)
+	}
+	n.TotalPrice, n.ExchangeRate = total, rate
+	return n, nil
+}
+
+// wait stores n as waiting for a rate of its currency. exists reports an
+// order_id already stored, as an order or waiting.
+func (t *txn) wait(n NewOrder) (exists bool, err error) {
+	if _, found, err := t.OrderByRef(t.ctx, n.OrderID, false); err != nil || found {
+		return found, err
+	}
+	w := WaitingOrder{
+		OrderID: n.OrderID, AltID: n.AltID, CustomerID: n.CustomerID, Memo: n.Memo,
+		Price: *n.OriginalPrice, Currency: n.Currency, CreatedAt: n.CreatedAt.UTC().Truncate(time.Microsecond),
+		AmountOutstanding: n.AmountOutstanding, ReceivedAt: t.now, ClaimToken: newClaimToken(),
+	}
+	if w.CreatedAt.IsZero() {
+		w.CreatedAt = t.now
+	}
+	ok, err := t.InsertWaitingOrder(t.ctx, &w)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		if _, found, err := t.WaitingOrderByRef(t.ctx, n.OrderID); err != nil || found {
+			return found, err
+		}
+		return false, Errorf(ECONFLICT, ErrOrderExists, "Another order already has the alt_id of order %s", n.OrderID)
+	}
+	t.audit("order", w.OrderID, "exchange_rate", nil, nil, "received before any "+w.Currency+" exchange rate: waiting for one")
+	return false, nil
+}
+
+// priceWaiting prices every order waiting for r's currency at r; each then
+// takes AddOrder's path, its expiry clocks starting now. It returns the
+// orders that this rate cannot price (their price overflows µT, or their
+// alt_id was taken meanwhile), which stay waiting.
+func (e *Engine) priceWaiting(t *txn, r ExchangeRate) (map[string]error, error) {
+	waiting, err := t.WaitingOrders(t.ctx, r.Currency)
+	if err != nil {
+		return nil, err
+	}
+	unpriced := map[string]error{}
+	for _, w := range waiting {
+		n, err := priced(w.newOrder(), r.Rate)
+		if err != nil {
+			unpriced[w.OrderID] = err
+			continue
+		}
+		_, exists, err := e.addOrder(t, n, w.ClaimToken, "priced once its exchange rate was set")
+		switch {
+		case errors.Is(err, ErrOrderExists):
+			unpriced[w.OrderID] = err
+			continue
+		case err != nil:
+			return nil, err
+		}
+		// An order_id already stored as an order needs no waiting either.
+		if err := t.DeleteWaitingOrder(t.ctx, w.ID); err != nil {
+			return nil, err
+		}
+		if !exists {
+			t.audit("order", w.OrderID, "exchange_rate", nil, strPtr(strconv.FormatInt(r.Rate, 10)), "priced at the new "+r.Currency+" rate")
+		}
+	}
+	return unpriced, nil
+}
+
+// newOrder is what the storefront sent for w.
+func (w WaitingOrder) newOrder() NewOrder {
+	price := w.Price
+	return NewOrder{
+		OrderID: w.OrderID, AltID: w.AltID, CustomerID: w.CustomerID, Memo: w.Memo,
+		OriginalPrice: &price, Currency: w.Currency, CreatedAt: w.CreatedAt, AmountOutstanding: w.AmountOutstanding,
+	}
+}
+
+// dropWaiting stops the order ref from waiting for a rate, because the
+// storefront cancelled it. notFound is returned when no order waits.
+func (t *txn) dropWaiting(ref, reason string, notFound error) error {
+	w, found, err := t.WaitingOrderByRef(t.ctx, ref)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return notFound
+	}
+	if err := t.DeleteWaitingOrder(t.ctx, w.ID); err != nil {
+		return err
+	}
+	t.audit("order", w.OrderID, "exchange_rate", nil, nil, reason+": no longer waiting for a "+w.Currency+" rate")
+	return nil
+}
+
+// WaitingOrder finds an order waiting for an exchange rate by its
+// order_id; a miss is ErrOrderNotFound.
+func (e *Engine) WaitingOrder(ctx context.Context, orderID string) (WaitingOrder, error) {
+	return e.waitingOrder(ctx, orderID, func(t *txn) (WaitingOrder, bool, error) {
+		return t.WaitingOrderByRef(t.ctx, orderID)
+	})
+}
+
+// WaitingOrderByClaimToken finds the waiting order behind a /pay/{token}
+// link; a miss is ErrOrderNotFound.
+func (e *Engine) WaitingOrderByClaimToken(ctx context.Context, token string) (WaitingOrder, error) {
+	return e.waitingOrder(ctx, token, func(t *txn) (WaitingOrder, bool, error) {
+		return t.WaitingOrderByClaimToken(t.ctx, token)
+	})
+}
+
+func (e *Engine) waitingOrder(ctx context.Context, ref string, find func(*txn) (WaitingOrder, bool, error)) (WaitingOrder, error) {
+	var w WaitingOrder
+	err := e.view(ctx, func(t *txn) error {
+		var ok bool
+		var err error
+		if w, ok, err = find(t); err != nil {
+			return err
+		}
+		if !ok || ref == "" {
+			return Errorf(ENOTFOUND, ErrOrderNotFound, "No order waits for an exchange rate here")
+		}
+		return nil
+	})
+	return w, err
+}
