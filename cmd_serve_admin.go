@@ -63,12 +63,13 @@ func newAdmin(cfg config.Config, e *engine.Engine, install admin.Installer, shop
 		AppBridgeURL:  admin.DefaultAppBridgeURL,
 		HtmxURL:       "/static/htmx.min.js",
 	}, admin.Deps{
-		Engine:  e,
-		Install: install,
-		Rates:   shop,
-		Shopify: shop,
-		Snippet: func(baseURL string) string { return pay.EmailSnippet(baseURL, linkSecret) },
-		Now:     time.Now,
-		Log:     log,
+		Engine:   e,
+		Install:  install,
+		Rates:    shop,
+		Webhooks: shop,
+		Shopify:  shop,
+		Snippet:  func(baseURL string) string { return pay.EmailSnippet(baseURL, linkSecret) },
+		Now:      time.Now,
+		Log:      log,
 	})
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"taripay/engine"
 )
 
 // This file is the Shopify store: what Shopify sends taripay, namely
@@ -153,6 +155,45 @@ func (d *DB) FinishWebhook(ctx context.Context, id int64, cause string, final bo
 		return fmt.Errorf("finish webhook %d: %w", id, err)
 	}
 	return nil
+}
+
+// WebhookFailures lists, newest first, up to limit deliveries whose last
+// attempt failed: for good, or so far (pending, retried once its lease
+// lapses).
+func (d *DB) WebhookFailures(ctx context.Context, limit int) ([]engine.WebhookFailure, error) {
+	var rows []shopifyWebhook
+	err := d.bun.NewSelect().Model(&rows).ExcludeColumn("body").
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("state = 'failed'").WhereOr("state = 'pending' AND last_error <> ''")
+		}).
+		OrderExpr("id DESC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list failed webhooks: %w", unavailable(err))
+	}
+	out := make([]engine.WebhookFailure, len(rows))
+	for i, w := range rows {
+		out[i] = engine.WebhookFailure{ID: w.ID, Topic: w.Topic, Shop: w.Shop, OrderID: w.OrderID, Final: w.State == "failed",
+			Attempts: w.Attempts, LastError: w.LastError, ReceivedAt: w.ReceivedAt}
+	}
+	return out, nil
+}
+
+// RetryWebhook makes a delivery that failed for good pending again, leased
+// to the caller until at+lease as a fresh delivery is. It reports false,
+// changing nothing, when the delivery has not failed for good.
+func (d *DB) RetryWebhook(ctx context.Context, id int64, at time.Time, lease time.Duration) (bool, error) {
+	var ok bool
+	err := d.InTx(ctx, func(tx bun.Tx) error {
+		n, err := rowsChanged(tx.NewUpdate().Model((*shopifyWebhook)(nil)).
+			Set("state = 'pending'").Set("due_at = ?", at.Add(lease).UTC()).Set("processed_at = NULL").
+			Where("id = ?", id).Where("state = 'failed'").Exec(ctx))
+		ok = n == 1
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("retry webhook %d: %w", id, err)
+	}
+	return ok, nil
 }
 
 // WebhookState returns a delivery's state, attempts and last error.

@@ -75,6 +75,63 @@ func TestShopifyWebhookInbox(t *testing.T) {
 	})
 }
 
+// A failed delivery is listed for the admin, and a retry makes it pending
+// again, leased to the retrying process.
+func TestShopifyWebhookFailures(t *testing.T) {
+	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
+		ctx := context.Background()
+		save := func(event string) int64 {
+			t.Helper()
+			id, _, err := s.SaveWebhook(ctx, event, "", "orders/create", "a.myshopify.com", []byte(`{"id":1}`), t0, time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.TagWebhook(ctx, id, "1", ""); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		done, failed, retrying := save("ev-done"), save("ev-failed"), save("ev-retrying")
+		for id, outcome := range map[int64]struct {
+			cause string
+			final bool
+		}{done: {"", false}, failed: {"order 1: created_at: bad", true}, retrying: {"db down", false}} {
+			if err := s.FinishWebhook(ctx, id, outcome.cause, outcome.final, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.WebhookFailures(ctx, 10)
+		if err != nil || len(got) != 2 {
+			t.Fatalf("failures = %+v, %v", got, err)
+		}
+		if w := got[1]; w.ID != failed || !w.Final || w.LastError != "order 1: created_at: bad" || w.OrderID != "1" ||
+			w.Topic != "orders/create" || w.Attempts != 1 || !w.ReceivedAt.Equal(t0) {
+			t.Errorf("failed delivery = %+v", w)
+		}
+		if w := got[0]; w.ID != retrying || w.Final {
+			t.Errorf("retrying delivery = %+v", w)
+		}
+
+		for _, id := range []int64{done, retrying, 999} {
+			if ok, err := s.RetryWebhook(ctx, id, t0, time.Minute); ok || err != nil {
+				t.Errorf("retry of %d (not failed) = %v, %v", id, ok, err)
+			}
+		}
+		if ok, err := s.RetryWebhook(ctx, failed, t0.Add(time.Hour), time.Minute); !ok || err != nil {
+			t.Fatalf("retry = %v, %v", ok, err)
+		}
+		if state, _, _, _ := s.WebhookState(ctx, "ev-failed"); state != "pending" {
+			t.Fatalf("retried delivery is %s", state)
+		}
+		if ids, _ := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(time.Hour+59*time.Second)); slices.Contains(ids, failed) {
+			t.Fatal("a retried delivery was claimed during the retrying process's lease")
+		}
+		if ids, _ := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(time.Hour+time.Minute)); !slices.Contains(ids, failed) {
+			t.Fatalf("a retried delivery was not claimed after the lease: %v", ids)
+		}
+	})
+}
+
 func TestShopifyAuthorizations(t *testing.T) {
 	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
 		ctx := context.Background()

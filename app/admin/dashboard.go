@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,17 +17,23 @@ type reportService interface {
 	Dashboard(ctx context.Context, days int) (engine.Dashboard, error)
 }
 
-const chartDays = 14
+const (
+	chartDays        = 14
+	latestDeliveries = 20
+)
 
-// dashboard shows what was received, orders by status, the latest payments,
-// Shopify sync failures and a chart of payments per day.
+// dashboard shows the orders waiting for a rate, what was received, orders
+// by status, the latest payments, Shopify sync and webhook failures and a
+// chart of payments per day.
 func (h *Handler) dashboard(c *fiber.Ctx) error {
-	d, err := h.deps.Engine.Dashboard(c.UserContext(), chartDays)
+	ctx := c.UserContext()
+	d, err := h.deps.Engine.Dashboard(ctx, chartDays)
 	if err != nil {
 		return err
 	}
 	p := view.DashboardPage{
 		Layout:        h.layout(c, "Dashboard", "dashboard"),
+		Waiting:       waitingNote(d.Waiting),
 		ReceivedToday: xtr.Format(d.ReceivedToday),
 		ReceivedWeek:  xtr.Format(d.ReceivedWeek),
 		ReceivedTotal: xtr.Format(d.ReceivedTotal),
@@ -46,7 +53,30 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	for _, f := range d.Failures {
 		p.Failures = append(p.Failures, syncRow(f))
 	}
+	if h.deps.Webhooks != nil {
+		failures, err := h.deps.Webhooks.WebhookFailures(ctx, latestDeliveries)
+		if err != nil {
+			return err
+		}
+		for _, f := range failures {
+			p.Deliveries = append(p.Deliveries, deliveryRow(f))
+		}
+	}
 	return render(c, view.DashboardView(p))
+}
+
+// waitingNote says how many orders wait for an exchange rate, and of which
+// currencies; "" when none do.
+func waitingNote(counts []engine.WaitingCount) string {
+	n, currencies := 0, make([]string, 0, len(counts))
+	for _, c := range counts {
+		n += c.Count
+		currencies = append(currencies, c.Currency)
+	}
+	if n == 0 {
+		return ""
+	}
+	return plural(n, "order") + " waiting for a rate (" + strings.Join(currencies, ", ") + ")"
 }
 
 // chart lays out one bar per day, scaled to the largest day.

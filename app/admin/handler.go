@@ -47,6 +47,9 @@ type Deps struct {
 	// Rates sets exchange rates; nil uses Engine. The Shopify integration
 	// passes itself, so a rate set here also reaches storefront prices.
 	Rates RateSetter
+	// Webhooks are the Shopify deliveries whose processing failed; nil
+	// leaves them off the dashboard.
+	Webhooks Webhooks
 	// Snippet returns the order-email snippet with the claim link, for the
 	// server at baseURL.
 	Snippet func(baseURL string) string
@@ -128,6 +131,7 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Post("/orders/:id/reassign", h.orderReassign)
 	g.Post("/orders/:id/reset", h.orderReset)
 	g.Post("/orders/:id/sync/:job/retry", h.syncRetry)
+	g.Post("/webhooks/:id/retry", h.webhookRetry)
 	g.Get("/customers", h.customerList)
 	g.Get("/customers/:id", h.customerShow)
 	g.Post("/customers/:id/credit", h.creditIssue)

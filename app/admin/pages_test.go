@@ -318,3 +318,76 @@ func TestAddressSettle(t *testing.T) {
 		t.Fatalf("settle: %d %v %s", resp.StatusCode, calls, body)
 	}
 }
+
+// fakeWebhooks is the Shopify inbox's failed deliveries.
+type fakeWebhooks struct {
+	failures []engine.WebhookFailure
+	retried  []string // "actor|id"
+}
+
+func (f *fakeWebhooks) WebhookFailures(_ context.Context, limit int) ([]engine.WebhookFailure, error) {
+	return f.failures[:min(limit, len(f.failures))], nil
+}
+
+func (f *fakeWebhooks) RetryWebhook(ctx context.Context, id int64) (bool, error) {
+	for i, w := range f.failures {
+		if w.ID == id && w.Final {
+			f.failures[i].Final = false
+			f.retried = append(f.retried, fmt.Sprintf("%s|%d", engine.ActorFrom(ctx), id))
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// The dashboard says how many orders wait for a rate, linking to the rates
+// page, and lists the webhook deliveries that failed, each that failed for
+// good with a retry.
+func TestDashboardWaitingOrdersAndWebhookFailures(t *testing.T) {
+	eng := &fakeEngine{dashboard: func(int) (engine.Dashboard, error) {
+		return engine.Dashboard{Waiting: []engine.WaitingCount{{Currency: "EUR", Count: 1}, {Currency: "USD", Count: 2}}}, nil
+	}}
+	hooks := &fakeWebhooks{failures: []engine.WebhookFailure{
+		{ID: 8, Topic: "orders/create", OrderID: "1001", Attempts: 2, LastError: "db down", ReceivedAt: testNow},
+		{ID: 7, Topic: "orders/create", OrderID: "1002", Final: true, Attempts: 1, LastError: "order 1002: created_at: bad", ReceivedAt: testNow},
+	}}
+	hs := newHarness(t, eng)
+	hs.h.deps.Webhooks = hooks
+	page := map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session}
+
+	_, body := hs.do(t, "GET", "/admin", nil, page)
+	d := parse(t, body)
+	waiting := d.Find(`[data-testid=waiting-orders]`)
+	if got := strings.Join(strings.Fields(waiting.Text()), " "); got != "3 orders waiting for a rate (EUR, USD). Set exchange rates" {
+		t.Errorf("waiting note = %q", got)
+	}
+	if href, _ := waiting.Find("a").Attr("href"); href != "/admin/rates" {
+		t.Errorf("waiting note links to %q", href)
+	}
+	rows := d.Find(`[data-testid=webhook-failure]`)
+	if rows.Length() != 2 || !strings.Contains(rows.Eq(0).Text(), "Retrying") || !strings.Contains(rows.Eq(1).Text(), "created_at: bad") {
+		t.Fatalf("webhook failures:\n%s", body)
+	}
+	if rows.Eq(0).Find("form").Length() != 0 || rows.Eq(1).Find(`form[action="/admin/webhooks/7/retry"]`).Length() != 1 {
+		t.Errorf("retry forms: only the delivery that failed for good has one:\n%s", body)
+	}
+
+	resp, body := hs.do(t, "POST", "/admin/webhooks/7/retry", url.Values{}, hs.htmx())
+	if resp.StatusCode != 200 || parse(t, body).Find(`[data-testid=confirm-text]`).Text() != "Process Shopify webhook delivery 7 again now?" || len(hooks.retried) != 0 {
+		t.Fatalf("confirm step: %d %s", resp.StatusCode, body)
+	}
+	resp, body = hs.do(t, "POST", "/admin/webhooks/7/retry", url.Values{"confirm": {"yes"}}, hs.htmx())
+	if want := "admin:" + testShop + "/42|7"; resp.StatusCode != 200 || len(hooks.retried) != 1 || hooks.retried[0] != want {
+		t.Fatalf("retry: %d %v %s", resp.StatusCode, hooks.retried, body)
+	}
+	resp, body = hs.do(t, "POST", "/admin/webhooks/7/retry", url.Values{"confirm": {"yes"}}, hs.htmx())
+	if resp.StatusCode != 422 || !strings.Contains(body, "Only a delivery that failed for good") {
+		t.Errorf("second retry: %d %s", resp.StatusCode, body)
+	}
+
+	// Nothing waiting: no note.
+	eng.dashboard = nil
+	if _, body := hs.do(t, "GET", "/admin", nil, page); parse(t, body).Find(`[data-testid=waiting-orders]`).Length() != 0 {
+		t.Error("a waiting note without waiting orders")
+	}
+}

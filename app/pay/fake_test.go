@@ -23,11 +23,13 @@ import (
 type fakeEngine struct {
 	mu     sync.Mutex
 	orders map[string]engine.Order // by claim token
-	claim  func(orderRef, address string) (engine.ClaimResult, error)
-	claims []string // "orderRef address" of every Claim call
-	rate   engine.ExchangeRate
-	wallet []engine.Wallet
-	fail   error // returned by OrderByClaimToken when set
+	// waiting are the orders waiting for an exchange rate, by claim token.
+	waiting map[string]engine.WaitingOrder
+	claim   func(orderRef, address string) (engine.ClaimResult, error)
+	claims  []string // "orderRef address" of every Claim call
+	rate    engine.ExchangeRate
+	wallet  []engine.Wallet
+	fail    error // returned by OrderByClaimToken when set
 }
 
 // setStatus changes an order's status as the engine would, safely while the
@@ -61,6 +63,26 @@ func (f *fakeEngine) Order(_ context.Context, ref string, _ bool) (engine.Order,
 		}
 	}
 	return engine.Order{}, engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "no order")
+}
+
+func (f *fakeEngine) WaitingOrderByClaimToken(_ context.Context, token string) (engine.WaitingOrder, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if w, ok := f.waiting[token]; ok {
+		return w, nil
+	}
+	return engine.WaitingOrder{}, engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "no waiting order")
+}
+
+func (f *fakeEngine) WaitingOrder(_ context.Context, orderID string) (engine.WaitingOrder, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, w := range f.waiting {
+		if w.OrderID == orderID {
+			return w, nil
+		}
+	}
+	return engine.WaitingOrder{}, engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "no waiting order")
 }
 
 func (f *fakeEngine) Claim(_ context.Context, orderRef, address string) (engine.ClaimResult, error) {

@@ -37,13 +37,13 @@ func (h *Handler) paymentNote(o engine.Order) string {
 	return "order " + o.OrderID
 }
 
-// orderName is what the customer knows the order as: the shop's name for it
+// orderName is what the customer knows an order as: the shop's name for it
 // (e.g. "#1001"), else its id.
-func orderName(o engine.Order) string {
-	if o.AltID != nil && *o.AltID != "" {
-		return *o.AltID
+func orderName(orderID string, altID *string) string {
+	if altID != nil && *altID != "" {
+		return *altID
 	}
-	return o.OrderID
+	return orderID
 }
 
 // deadline is when an open order expires, following DESIGN.md difference 6:

@@ -22,6 +22,8 @@ import (
 type Engine interface {
 	OrderByClaimToken(ctx context.Context, token string) (engine.Order, error)
 	Order(ctx context.Context, ref string, allowAlt bool) (engine.Order, error)
+	WaitingOrderByClaimToken(ctx context.Context, token string) (engine.WaitingOrder, error)
+	WaitingOrder(ctx context.Context, orderID string) (engine.WaitingOrder, error)
 	Claim(ctx context.Context, orderRef, address string) (engine.ClaimResult, error)
 	Wallets(ctx context.Context) ([]engine.Wallet, error)
 	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
@@ -78,7 +80,8 @@ var notFoundPage = views.Message{
 var errAnswered = errors.New("pay: error page sent")
 
 // order loads the order behind the {token} path parameter, answering the
-// 404 page itself when there is none.
+// page itself when there is none: the order waits for its exchange rate,
+// or the link is not valid.
 func (h *Handler) order(c *fiber.Ctx) (engine.Order, error) {
 	token := c.Params("token")
 	if !tokenPattern.MatchString(token) {
@@ -87,7 +90,7 @@ func (h *Handler) order(c *fiber.Ctx) (engine.Order, error) {
 	o, err := h.eng.OrderByClaimToken(c.UserContext(), token)
 	switch {
 	case errors.Is(err, engine.ErrOrderNotFound):
-		return engine.Order{}, h.notFound(c)
+		return engine.Order{}, h.waitingOrNotFound(c, token)
 	case err != nil:
 		return engine.Order{}, h.internal(c, "load order by claim token", err)
 	}

@@ -16,7 +16,7 @@ func (h *Handler) page(ctx context.Context, o engine.Order) views.PayPage {
 	now := h.now()
 	p := views.PayPage{
 		Token:           o.ClaimToken,
-		OrderName:       orderName(o),
+		OrderName:       orderName(o.OrderID, o.AltID),
 		Amount:          xtr.Format(o.TotalPrice),
 		AmountMicroTari: o.TotalPrice,
 		Status:          h.status(o, now),

@@ -3,6 +3,7 @@ package shopify_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -478,6 +479,52 @@ func TestIntegrationConcurrentDuplicates(t *testing.T) {
 		orders, err := s.eng.SearchOrders(context.Background(), engine.OrderQuery{CustomerID: "7221372846292"})
 		if err != nil || len(orders) != 1 {
 			t.Fatalf("%d orders, %v", len(orders), err)
+		}
+	})
+}
+
+// TestIntegrationOrderWaitsForItsRate: an order whose currency has no rate
+// is stored through either orders/create route, and the rate set later
+// prices it (the reference answered "Unsupported currency" and lost it).
+func TestIntegrationOrderWaitsForItsRate(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		ctx := engine.WithActor(context.Background(), "test")
+		status, reply := s.send(t, "/shopify/webhook/checkout_create", shopifytest.Webhook{Topic: "orders/create", EventID: "jpy", Secret: secret, Body: fixture(t, "orders_create_jpy.json")})
+		if want := `{"success":true,"message":"Order stored. It waits for a JPY exchange rate and is priced as soon as one is set."}`; status != 200 || reply != want {
+			t.Fatalf("checkout_create = %d %s, want 200 %s", status, reply, want)
+		}
+		if status, _ := s.send(t, "/shopify/webhook/orders/create", shopifytest.Webhook{Topic: "orders/create", EventID: "kwd", Secret: secret, Body: fixture(t, "orders_create_kwd.json")}); status != 200 {
+			t.Fatal(status)
+		}
+		for _, event := range []string{"jpy", "kwd"} {
+			if state, _, cause, _ := s.db.WebhookState(ctx, event); state != "done" {
+				t.Errorf("delivery %s is %s (%s)", event, state, cause)
+			}
+		}
+		for _, id := range []string{"6200000000002", "6100000000001"} {
+			if _, err := s.eng.Order(ctx, id, false); !errors.Is(err, engine.ErrOrderNotFound) {
+				t.Errorf("order %s has a price before its rate: %v", id, err)
+			}
+			if _, err := s.eng.WaitingOrder(ctx, id); err != nil {
+				t.Errorf("order %s is not waiting: %v", id, err)
+			}
+		}
+		// Shopify sends the order once; a redelivery changes nothing.
+		if _, reply := s.send(t, "/shopify/webhook/checkout_create", shopifytest.Webhook{Topic: "orders/create", EventID: "jpy-again", Secret: secret, Body: fixture(t, "orders_create_jpy.json")}); reply != `{"success":true,"message":"Order already exists."}` {
+			t.Errorf("redelivery = %s", reply)
+		}
+
+		for cur, rate := range map[string]engine.MicroTari{"JPY": 65_000, "KWD": 32_000_000} {
+			if _, err := s.eng.SetExchangeRate(ctx, cur, rate); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for id, want := range map[string]engine.MicroTari{"6200000000002": 97_500_000, "6100000000001": 395_040_000} {
+			o, err := s.eng.Order(ctx, id, false)
+			if err != nil || o.TotalPrice != want || o.Status != engine.OrderUnclaimed {
+				t.Errorf("order %s = %+v, %v; want Unclaimed at %d µT", id, o, err, want)
+			}
 		}
 	})
 }

@@ -198,6 +198,18 @@ func (s *Service) RescanOpenOrders() fiber.Handler {
 	}
 }
 
+// WebhookFailures lists the deliveries whose last attempt failed, newest
+// first, for the admin's dashboard.
+func (s *Service) WebhookFailures(ctx context.Context, limit int) ([]engine.WebhookFailure, error) {
+	return s.handler.inbox.WebhookFailures(ctx, limit)
+}
+
+// RetryWebhook processes a delivery that failed for good again, for the
+// admin; false when it had not failed for good.
+func (s *Service) RetryWebhook(ctx context.Context, id int64) (bool, error) {
+	return s.handler.Retry(ctx, id)
+}
+
 // ErrNotConfigured is returned by admin actions that need the Admin API.
 var ErrNotConfigured = errors.New("shopify is not configured")
 

@@ -34,6 +34,12 @@ type Inbox interface {
 	ClaimWebhooks(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]int64, error)
 	Webhook(ctx context.Context, id int64) (topic, shop string, body []byte, err error)
 	FinishWebhook(ctx context.Context, id int64, cause string, final bool, now time.Time) error
+	// WebhookFailures lists the deliveries whose last attempt failed,
+	// newest first, for the admin.
+	WebhookFailures(ctx context.Context, limit int) ([]engine.WebhookFailure, error)
+	// RetryWebhook makes a delivery that failed for good pending again,
+	// leased until at+lease; false when it had not failed for good.
+	RetryWebhook(ctx context.Context, id int64, at time.Time, lease time.Duration) (bool, error)
 }
 
 // Records keeps card authorisations, installs and compliance data.
@@ -147,6 +153,21 @@ func (h *Handler) receive(c *fiber.Ctx, topic string) error {
 		}
 	}
 	return c.SendStatus(fiber.StatusOK)
+}
+
+// Retry processes a delivery that failed for good again, in the
+// background as a fresh one is; false when it had not failed for good.
+func (h *Handler) Retry(ctx context.Context, id int64) (bool, error) {
+	ok, err := h.inbox.RetryWebhook(ctx, id, h.now(), webhookLease)
+	if err != nil || !ok {
+		return ok, err
+	}
+	h.log.Info("webhook retry requested", "webhook", id, "actor", engine.ActorFrom(ctx))
+	select {
+	case h.queue <- id:
+	default: // Run picks it up when the lease lapses
+	}
+	return true, nil
 }
 
 // refuse answers a delivery that accept refused. A 503 (it could not be

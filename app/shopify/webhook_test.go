@@ -159,6 +159,29 @@ func (s *memStore) FinishWebhook(_ context.Context, id int64, cause string, fina
 	return nil
 }
 
+func (s *memStore) WebhookFailures(_ context.Context, limit int) ([]engine.WebhookFailure, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []engine.WebhookFailure
+	for i := len(s.hooks) - 1; i >= 0 && len(out) < limit; i-- {
+		if h := s.hooks[i]; h.state == "failed" || h.state == "pending" && h.cause != "" {
+			out = append(out, engine.WebhookFailure{ID: int64(i + 1), Topic: h.topic, OrderID: h.orderID, Final: h.state == "failed", Attempts: h.attempts, LastError: h.cause})
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) RetryWebhook(_ context.Context, id int64, at time.Time, lease time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	h := s.hooks[id-1]
+	if h.state != "failed" {
+		return false, nil
+	}
+	h.state, h.due = "pending", at.Add(lease)
+	return true, nil
+}
+
 func (s *memStore) SaveAuthorization(_ context.Context, txID, orderID, amount, currency string, _ bool, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -84,13 +84,28 @@ type PaymentRow struct {
 // DashboardPage is the landing page.
 type DashboardPage struct {
 	Layout
+	// Waiting says how many orders wait for an exchange rate, e.g. "2
+	// orders waiting for a rate (EUR, USD)"; empty when none do.
+	Waiting       string
 	ReceivedToday string
 	ReceivedWeek  string
 	ReceivedTotal string
 	ByStatus      []StatusRow
 	Latest        []PaymentRow
 	Failures      []SyncRow
+	Deliveries    []DeliveryRow
 	Chart         Chart
+}
+
+// DeliveryRow is one Shopify webhook delivery whose processing failed.
+type DeliveryRow struct {
+	Received string
+	Topic    string
+	OrderID  string
+	State    Badge
+	Attempts string
+	Error    string
+	Retry    *Form // for a delivery that failed for good
 }
 
 // StatusRow counts the orders in one status.
