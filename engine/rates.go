@@ -35,10 +35,13 @@ func (e *Engine) SetExchangeRate(ctx context.Context, currency string, rate Micr
 		unpriced, err = e.priceWaiting(t, out)
 		return err
 	})
+	if err != nil {
+		return ExchangeRate{}, err
+	}
 	for id, cause := range unpriced {
 		e.log.Warn("waiting order not priced at the new rate", "order_id", id, "currency", currency, "rate", rate, "err", cause)
 	}
-	return out, err
+	return out, nil
 }
 
 // ExchangeRate is the currency's latest rate; XTR is always at parity. An

@@ -35,7 +35,7 @@ func (e *Engine) RedactCustomer(ctx context.Context, customerID string, orderIDs
 		}
 		// Orders waiting for a rate carry a note too; nothing else of
 		// theirs is in the trail or the event log yet.
-		if n, err = t.RedactWaitingOrders(t.ctx, customerID, orderIDs); err != nil { // resets n on a retry
+		if n, err = t.RedactWaitingOrders(t.ctx, customerID, orderIDs); err != nil {
 			return err
 		}
 		ids := make([]string, 0, len(orders))
