@@ -173,7 +173,7 @@ func splitFields(s string) ([]field, bool) {
 		if s == "" {
 			return fields, true
 		}
-		if s, _ = strings.CutPrefix(s, ", "); s == "" || len(fields) == 6 {
+		if s, _ = strings.CutPrefix(s, ", "); s == "" {
 			return nil, false
 		}
 	}
@@ -211,10 +211,10 @@ func (p *PaymentID) set(f field) error {
 		}
 		p.Number = f.value
 	case "address", "sender_address", "recipient_address":
-		p.Address = f.value
 		if !isBase58(f.value) {
 			return errBase58
 		}
+		p.Address = f.value
 	case "address_and_data":
 		address, data, ok := strings.Cut(f.value, ",")
 		if !ok || !isBase58(address) {
