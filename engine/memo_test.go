@@ -142,3 +142,39 @@ func FuzzParseOrderRef(f *testing.F) {
 		}
 	})
 }
+
+// An order's own address is the merchant's dual address carrying the
+// order's note, which ParseOrderRef reads back from the payment id.
+func TestOrderAddress(t *testing.T) {
+	view, spend := newKey(t), newKey(t)
+	dual := tari.NewDualAddress(tari.MainNet, tari.DefaultFeatures, view.Public(), spend.Public())
+	single := tari.NewAddress(tari.MainNet, spend.Public())
+	o := Order{OrderID: "5796499259604"}
+
+	a, ok := OrderAddress(dual, o, false)
+	if !ok {
+		t.Fatal("a dual address carries no payment id")
+	}
+	parsed, err := tari.ParseAddress(a.Base58())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref, ok := ParseOrderRef(string(parsed.PaymentID())); !ok || ref != o.OrderID {
+		t.Errorf("payment id %q reads as %q", parsed.PaymentID(), ref)
+	}
+	if parsed.SpendKey() != dual.SpendKey() || parsed.Network() != dual.Network() {
+		t.Errorf("the order's address %s is not the merchant's %s", parsed, dual)
+	}
+	if a, ok := OrderAddress(single, o, false); ok || a != single {
+		t.Errorf("a single address became %s, %v", a, ok)
+	}
+}
+
+func newKey(t *testing.T) tari.SecretKey {
+	t.Helper()
+	k, err := tari.NewSecretKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}

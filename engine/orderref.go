@@ -3,6 +3,8 @@ package engine
 import (
 	"regexp"
 	"strings"
+
+	"taripay/engine/tari"
 )
 
 // The order reference in a payment note is defined here once: the pay page
@@ -95,4 +97,20 @@ func (t *txn) findNamedOrder(ref string, allowAlt bool) (Order, error) {
 		}
 	}
 	return Order{}, Errorf(ENOTFOUND, ErrOrderNotFound, "The requested order %s does not exist", ref)
+}
+
+// OrderAddress is where a customer pays o: the merchant's dual address
+// carrying the order's payment note as its payment id (RFC-0155), which the
+// payer's wallet copies onto the payment with no typing, and the merchant's
+// wallet reports to its notify hook. A single address cannot carry one
+// (ok is false), and is returned as it is; the note is then the only link.
+func OrderAddress(merchant tari.Address, o Order, byName bool) (addr tari.Address, ok bool) {
+	if !merchant.IsDual() {
+		return merchant, false
+	}
+	a, err := merchant.WithPaymentID([]byte(PaymentNote(o, byName)))
+	if err != nil {
+		return merchant, false // a note over 256 bytes: not from PaymentNote's ids
+	}
+	return a, true
 }
