@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,10 +13,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
+	"taripay/app/api"
+	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/wallethook"
 )
 
 // walletFlags are shared by the hot-wallet notifier commands.
@@ -28,6 +31,8 @@ type walletFlags struct {
 	amount                      int64
 	attempts                    int
 	wait                        time.Duration
+	minConfirmations            int
+	lastNonce                   int64 // the newest nonce this process signed
 }
 
 func newWalletCmd() *cobra.Command {
@@ -36,10 +41,11 @@ func newWalletCmd() *cobra.Command {
 		Use:   "wallet",
 		Short: "Hot-wallet notifier: tell a taripay server about payments the wallet sees",
 		Long: "Sign and post the hot wallet's notifications, as the Tari console wallet's notify hook calls them.\n\n" +
-			"Each command takes either the hook's own positional arguments (\"$@\") or flags. The wallet's secret " +
+			"`wallet hook` takes the hook's own arguments and decides what to post; received, confirmed and " +
+			"cancelled post one notification each, from the hook's arguments or from flags. The wallet's secret " +
 			"key comes from TPG_WALLET_SECRET_KEY or --secret-file, never from an argument. The nonce is the " +
-			"current Unix time in milliseconds. Network errors are retried with backoff; then the command exits " +
-			"non-zero. See docs/wallet.md.",
+			"current Unix time in milliseconds, signed again if the server saw a newer one. Network errors are " +
+			"retried with backoff; then the command exits non-zero. See docs/wallet.md.",
 	}
 	p := cmd.PersistentFlags()
 	p.StringVar(&f.server, "server", os.Getenv("TPG_SERVER_URL"), "taripay server base URL (TPG_SERVER_URL)")
@@ -49,23 +55,40 @@ func newWalletCmd() *cobra.Command {
 	p.IntVar(&f.attempts, "attempts", 6, "how many times to try when the server cannot be reached")
 	p.DurationVar(&f.wait, "retry-wait", time.Second, "wait before the first retry; it doubles on each retry")
 
+	hook := &cobra.Command{
+		Use:   "hook -- <the console wallet's notify arguments…>",
+		Short: "Act on one console-wallet event: post received, then confirmed once the payment is final",
+		Long: "Run by the notify script with the console wallet's own arguments. An inbound payment is posted as " +
+			"received on received, confirmation and mined events; it is confirmed on mined (the wallet's required " +
+			"confirmations reached) or on a confirmation at least --min-confirmations deep. A cancelled payment is " +
+			"posted as cancelled. Outbound transactions and other events are ignored. See docs/wallet.md.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return f.hook(cmd, args)
+		},
+	}
+	minConf := defaultMinConfirmations
+	if v := os.Getenv("TPG_MIN_CONFIRMATIONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			minConf = -1 // refused in hook, with the variable's name
+		} else {
+			minConf = n
+		}
+	}
+	hook.Flags().IntVar(&f.minConfirmations, "min-confirmations", minConf,
+		"confirm on a confirmation event this many blocks deep, before the wallet's mined event (TPG_MIN_CONFIRMATIONS)")
+
 	received := &cobra.Command{
 		Use:   "received [hook arguments…]",
 		Short: "Post /wallet/incoming_payment: a payment arrived (not yet confirmed)",
-		Example: "  taripay wallet received received 2500000000 txid001 'order 1001' '' <sender> <dest> … (from the hook)\n" +
+		Example: "  taripay wallet received -- received '2500.000000 T' 1234 '' 'type(PaymentToOther), data(order 1001)' <sender> <dest> … (the hook's)\n" +
 			"  taripay wallet received --amount 2500000000 --txid txid001 --sender <address> --memo 'order 1001'",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := f.payment(args)
 			if err != nil {
 				return err
 			}
-			return f.notify(cmd, "/wallet/incoming_payment", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
-				sig, err := tari.SignWallet(rand.Reader, k, a, nonce, p.Payload())
-				if err != nil {
-					return nil, err
-				}
-				return tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
-			})
+			return f.postPayment(cmd, p)
 		},
 	}
 	confirmed := &cobra.Command{
@@ -91,47 +114,131 @@ func newWalletCmd() *cobra.Command {
 	r.StringVar(&f.memo, "memo", "", "the payment's message (else hook argument 4)")
 	r.StringVar(&f.orderID, "order-id", "", "order id, when the memo does not name one (else read from the hook's payment id, argument 5)")
 
-	cmd.AddCommand(received, confirmed, cancelled, newNotifyScriptCmd())
+	cmd.AddCommand(hook, received, confirmed, cancelled, newNotifyScriptCmd())
 	return cmd
 }
 
-// hookArgs is how many arguments the console wallet passes for received,
-// confirmation and mined events (wallet-notify.md).
-const hookArgs = 13
+// defaultMinConfirmations is the console wallet's own default number of
+// required confirmations (docs/wallet.md), so that a confirmation event
+// never confirms a payment earlier than the wallet's mined event would.
+const defaultMinConfirmations = 3
+
+// hook acts on one console-wallet event (wallethook.Parse).
+func (f *walletFlags) hook(cmd *cobra.Command, args []string) error {
+	if f.minConfirmations < 1 {
+		return errors.New("TPG_MIN_CONFIRMATIONS (or --min-confirmations) must be a whole number of blocks, at least 1")
+	}
+	ev, err := wallethook.Parse(args)
+	if errors.Is(err, wallethook.ErrUnknownEvent) {
+		return nil // an event added to a later wallet: not a payment
+	}
+	if err != nil {
+		return err
+	}
+	if !strings.EqualFold(ev.Direction, "inbound") {
+		return nil // the merchant's own spending, or a direction the wallet could not tell
+	}
+	switch ev.Kind {
+	case wallethook.Cancelled:
+		return f.postTxNotice(cmd, ev.TxID, "/wallet/tx_cancelled")
+	case wallethook.Received, wallethook.Confirmation, wallethook.Mined:
+	default:
+		return nil
+	}
+	p, err := f.paymentOf(ev)
+	if err != nil {
+		return err
+	}
+	// Received first, on every event: a one-sided payment, the usual kind,
+	// has no received event, and an earlier notice may have been lost. The
+	// server answers a duplicate as a success and changes nothing.
+	if err := f.postPayment(cmd, p); err != nil {
+		return err
+	}
+	final := ev.Kind == wallethook.Mined ||
+		ev.Kind == wallethook.Confirmation && ev.Confirmations != nil && *ev.Confirmations >= f.minConfirmations
+	if !final {
+		return nil
+	}
+	return f.postTxNotice(cmd, ev.TxID, "/wallet/tx_confirmation")
+}
 
 // payment reads a NewPayment from the hook's arguments or from flags.
 func (f *walletFlags) payment(args []string) (tari.Payment, error) {
-	var p tari.Payment
-	amount, txid, sender, memo, orderID := f.amount, f.txid, f.sender, f.memo, f.orderID
-	switch len(args) {
-	case 0:
-	case hookArgs:
-		n, err := strconv.ParseInt(args[1], 10, 64)
+	if len(args) > 0 {
+		ev, err := wallethook.Parse(args)
 		if err != nil {
-			return p, fmt.Errorf("hook argument 2 (amount) %q: not an integer number of microTari", args[1])
+			return tari.Payment{}, fmt.Errorf("the wallet hook's arguments: %w", err)
 		}
-		amount, txid, memo, sender = n, args[2], args[3], args[5]
-		if orderID == "" {
-			orderID = orderIDFromPaymentID(args[4])
+		switch ev.Kind {
+		case wallethook.Received, wallethook.Confirmation, wallethook.Mined:
+		default:
+			return tari.Payment{}, fmt.Errorf("a %s event is not a payment", ev.Kind)
 		}
-	default:
-		return p, fmt.Errorf("got %d arguments: give the wallet hook's %d, or use flags", len(args), hookArgs)
+		if !strings.EqualFold(ev.Direction, "inbound") {
+			return tari.Payment{}, fmt.Errorf("transaction %s is %s, not a payment to this wallet", ev.TxID, ev.Direction)
+		}
+		return f.paymentOf(ev)
 	}
-	if txid == "" || sender == "" || amount <= 0 {
-		return p, errors.New("a payment needs --txid, --sender and a positive --amount (or the hook's arguments)")
+	if f.txid == "" || f.sender == "" || f.amount <= 0 {
+		return tari.Payment{}, errors.New("a payment needs --txid, --sender and a positive --amount (or the hook's arguments)")
 	}
-	from, err := f.senderAddress(sender)
+	from, err := f.senderAddress(f.sender)
 	if err != nil {
-		return p, err
+		return tari.Payment{}, err
 	}
-	p = tari.Payment{Sender: from, Amount: amount, TxID: txid}
+	return newPayment(from, f.amount, f.txid, f.memo, f.orderID), nil
+}
+
+// paymentOf is the payment an inbound event reports. The payment id's text
+// (what the payer's wallet copied from an order's own address, or typed)
+// goes as the order_id when it names an order (engine.ParseOrderRef, the
+// rule the server applies again), and as the memo when the wallet passed
+// no message, so that the merchant sees what the payer wrote.
+func (f *walletFlags) paymentOf(ev wallethook.Event) (tari.Payment, error) {
+	if ev.Amount <= 0 {
+		return tari.Payment{}, fmt.Errorf("transaction %s: amount %d µT is not a payment", ev.TxID, ev.Amount)
+	}
+	from, err := f.senderAddress(ev.Source)
+	if err != nil && ev.PaymentID.Address != "" {
+		from, err = f.senderAddress(ev.PaymentID.Address)
+	}
+	if err != nil {
+		return tari.Payment{}, err
+	}
+	memo, orderID := ev.Message, f.orderID
+	if data := ev.PaymentID.Data; utf8.Valid(data) {
+		text := strings.TrimSpace(string(data))
+		if ref, ok := engine.ParseOrderRef(text); ok && orderID == "" {
+			orderID = ref
+		}
+		if memo == "" {
+			memo = text
+		}
+	}
+	return newPayment(from, ev.Amount, ev.TxID, memo, orderID), nil
+}
+
+func newPayment(from tari.Address, amount int64, txid, memo, orderID string) tari.Payment {
+	p := tari.Payment{Sender: from, Amount: amount, TxID: txid}
 	if memo != "" {
 		p.Memo = &memo
 	}
 	if orderID != "" {
 		p.OrderID = &orderID
 	}
-	return p, nil
+	return p
+}
+
+// postPayment posts /wallet/incoming_payment.
+func (f *walletFlags) postPayment(cmd *cobra.Command, p tari.Payment) error {
+	return f.notify(cmd, "/wallet/incoming_payment", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
+		sig, err := tari.SignWallet(rand.Reader, k, a, nonce, p.Payload())
+		if err != nil {
+			return nil, err
+		}
+		return tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
+	})
 }
 
 // senderAddress reads the payer's address; the hook may pass a bare public
@@ -152,7 +259,8 @@ func (f *walletFlags) senderAddress(s string) (tari.Address, error) {
 	return tari.NewAddress(net, pk), nil
 }
 
-// txNotice posts a {"txid": …} notification (confirmation or cancellation).
+// txNotice posts a {"txid": …} notification (confirmation or cancellation)
+// for --txid or the hook's $3.
 func (f *walletFlags) txNotice(cmd *cobra.Command, args []string, path string) error {
 	txid := f.txid
 	if txid == "" && len(args) >= 3 {
@@ -161,6 +269,10 @@ func (f *walletFlags) txNotice(cmd *cobra.Command, args []string, path string) e
 	if txid == "" {
 		return errors.New("give --txid, or the wallet hook's arguments")
 	}
+	return f.postTxNotice(cmd, txid, path)
+}
+
+func (f *walletFlags) postTxNotice(cmd *cobra.Command, txid, path string) error {
 	return f.notify(cmd, path, func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
 		sig, err := tari.SignWallet(rand.Reader, k, a, nonce, tari.ConfirmationPayload(txid))
 		if err != nil {
@@ -168,38 +280,6 @@ func (f *walletFlags) txNotice(cmd *cobra.Command, args []string, path string) e
 		}
 		return tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
 	})
-}
-
-// orderIDFromPaymentID reads an order id from the console wallet's payment
-// id: "data(<hex>)" or "address_and_data(<address>,<hex>)" hold text, which
-// may say "order id: 1001", "order: 1001" or just "1001".
-func orderIDFromPaymentID(pid string) string {
-	pid = strings.TrimSpace(pid)
-	for _, prefix := range []string{"data(", "address_and_data("} {
-		if inner, ok := strings.CutPrefix(pid, prefix); ok && strings.HasSuffix(inner, ")") {
-			inner = strings.TrimSuffix(inner, ")")
-			if i := strings.LastIndexByte(inner, ','); i >= 0 {
-				inner = inner[i+1:]
-			}
-			b, err := hex.DecodeString(strings.TrimSpace(inner))
-			if err != nil {
-				return ""
-			}
-			pid = strings.TrimSpace(string(b))
-		}
-	}
-	lower := strings.ToLower(pid)
-	for _, prefix := range []string{"order id:", "order_id:", "order:"} {
-		if strings.HasPrefix(lower, prefix) {
-			pid = strings.TrimSpace(pid[len(prefix):])
-			break
-		}
-	}
-	switch strings.ToLower(pid) {
-	case "", "none", "<none>", "n/a":
-		return ""
-	}
-	return pid
 }
 
 // notify signs a body with a fresh nonce and posts it, retrying network
@@ -217,15 +297,20 @@ func (f *walletFlags) notify(cmd *cobra.Command, path string, body func(tari.Sec
 	client := &http.Client{Timeout: 30 * time.Second}
 	ctx := cmd.Context()
 	wait := f.wait
-	var lastNonce int64
 	for attempt := 1; ; attempt++ {
-		nonce := max(time.Now().UnixMilli(), lastNonce+1)
-		lastNonce = nonce
+		nonce := max(time.Now().UnixMilli(), f.lastNonce+1)
+		f.lastNonce = nonce
 		b, err := body(k, a, nonce)
 		if err != nil {
 			return fmt.Errorf("sign notification: %w", err)
 		}
 		answer, err := postNotification(ctx, client, url, b)
+		if errors.Is(err, errStaleNonce) && attempt < f.attempts {
+			// Another notifier process signed in the same millisecond, or
+			// later: sign again with a newer nonce, at once.
+			fmt.Fprintf(cmd.ErrOrStderr(), "taripay: %s: nonce %d was not the newest; signing again\n", path, nonce)
+			continue
+		}
 		var retry *retryableError
 		if errors.As(err, &retry) && attempt < f.attempts {
 			fmt.Fprintf(cmd.ErrOrStderr(), "taripay: %s: %v; retrying in %s\n", path, retry.err, wait)
@@ -247,6 +332,9 @@ func (f *walletFlags) notify(cmd *cobra.Command, path string, body func(tari.Sec
 		return err
 	}
 }
+
+// errStaleNonce is the server's refusal of a nonce that is not its newest.
+var errStaleNonce = errors.New("server answered 401: the nonce is not newer than the last one it saw")
 
 // retryableError marks failures worth another attempt.
 type retryableError struct{ err error }
@@ -276,6 +364,8 @@ func postNotification(ctx context.Context, client *http.Client, url string, body
 	switch {
 	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
 		return "", &retryableError{fmt.Errorf("server answered %s", resp.Status)}
+	case resp.StatusCode == http.StatusUnauthorized && bytes.Contains(raw, []byte(api.ErrWalletNonce.Message)):
+		return "", errStaleNonce
 	case resp.StatusCode == http.StatusUnauthorized:
 		return "", errors.New("server answered 401: check that this wallet is authorised, its IP address registered, and the secret key is the wallet's")
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
@@ -340,47 +430,32 @@ func newNotifyScriptCmd() *cobra.Command {
 const notifyScript = `#!/bin/sh
 # Tari console wallet notify script for taripay (made by "taripay wallet notify-script").
 #
-# The wallet runs it on every transaction event with the event in $1 and the
-# transaction id in $3. It needs, in the wallet's environment or set below:
+# The wallet runs it on every transaction event with its own arguments;
+# "taripay wallet hook" reads them, posts an inbound payment as received,
+# and confirms it once the wallet reports it mined (or a confirmation is
+# TPG_MIN_CONFIRMATIONS deep, default 3). It needs, in the wallet's
+# environment or set below:
 #   TPG_SERVER_URL         the taripay server, e.g. https://pay.example.com
 #   TPG_WALLET_SECRET_KEY  the hot wallet's secret key (or TPG_WALLET_SECRET_FILE, a file holding it)
 #   TPG_WALLET_ADDRESS     the wallet's registered address, if not the single address of its key
-# Each notification is logged with its outcome to $TPG_NOTIFY_LOG; re-run a
-# failed line's command by hand to replay it.
+# Each event is logged with its outcome to $TPG_NOTIFY_LOG; run a failed
+# line's command by hand to replay it.
 set -u
 TARIPAY="${TARIPAY:-{TARIPAY}}"
 LOG="${TPG_NOTIFY_LOG:-$HOME/taripay-notify.log}"
 
-notify() { # notify <received|confirmed|cancelled> <hook arguments…>
-	cmd="$1"
-	shift
-	if [ -n "${TPG_WALLET_SECRET_FILE:-}" ]; then
-		"$TARIPAY" wallet "$cmd" --secret-file "$TPG_WALLET_SECRET_FILE" "$@"
-	else
-		"$TARIPAY" wallet "$cmd" "$@"
-	fi
-	rc=$?
-	printf '%s %s wallet %s txid=%s exit=%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$TARIPAY" "$cmd" "${3:-}" "$rc" >>"$LOG"
-	return $rc
-}
-
-case "${1:-}" in
-received)
-	[ "$#" -eq 13 ] || exit 0
-	notify received "$@"
-	;;
-confirmation)
-	[ "$#" -eq 13 ] || exit 0
-	# The first notice may have been lost: send it again (the server ignores duplicates).
-	notify received "$@"
-	sleep 2
-	notify confirmed "$@"
-	;;
-cancelled)
-	notify cancelled "$@"
-	;;
-*)
-	exit 0
-	;;
-esac
+if [ -n "${TPG_WALLET_SECRET_FILE:-}" ]; then
+	out=$("$TARIPAY" wallet hook --secret-file "$TPG_WALLET_SECRET_FILE" -- "$@" 2>&1)
+else
+	out=$("$TARIPAY" wallet hook -- "$@" 2>&1)
+fi
+rc=$?
+{
+	printf '%s exit=%s:' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$rc"
+	printf " '%s'" "$TARIPAY" wallet hook --
+	for a in "$@"; do printf " '%s'" "$(printf '%s' "$a" | sed "s/'/'\\\\''/g")"; done
+	printf '\n'
+	[ -z "$out" ] || printf '%s\n' "$out"
+} >>"$LOG"
+exit $rc
 `

@@ -11,10 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"taripay/app/api"
 	"taripay/engine/tari"
 )
 
@@ -24,6 +26,8 @@ type walletServer struct {
 	mu       sync.Mutex
 	payments []tari.PaymentNotification
 	txs      map[string][]tari.ConfirmationNotification
+	stale    int // how many more notifications to refuse for their nonce
+	calls    []string
 }
 
 func newWalletServer(t *testing.T) (*walletServer, *httptest.Server) {
@@ -32,6 +36,13 @@ func newWalletServer(t *testing.T) (*walletServer, *httptest.Server) {
 		body, _ := io.ReadAll(r.Body)
 		ws.mu.Lock()
 		defer ws.mu.Unlock()
+		ws.calls = append(ws.calls, r.URL.Path)
+		if ws.stale > 0 {
+			ws.stale--
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"error":"`+api.ErrWalletNonce.Message+`"}`)
+			return
+		}
 		switch r.URL.Path {
 		case "/wallet/incoming_payment":
 			n, err := tari.ParsePaymentNotification(body)
@@ -77,29 +88,141 @@ func runWallet(t *testing.T, args ...string) (string, error) {
 	return out.String() + errOut.String(), err
 }
 
+// hookArgs are the 13 arguments the console wallet passes for an inbound
+// payment, formatted as it formats them (docs/wallet.md).
+func hookArgs(event, amount, txid, message, paymentID string, from, to tari.Address, confirmations string) []string {
+	return []string{event, amount, txid, message, paymentID, from.Base58(), to.Base58(), "Mined Unconfirmed",
+		"2a7c0f8e4c8d3e3b9f5d1a6e0c4b2a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b", "", "", confirmations, "Inbound"}
+}
+
+// Every payment id form the console wallet prints carries the payer's note
+// to the server: as the order_id when it names an order, as the memo when
+// the wallet passed no message.
 func TestWalletReceivedFromHookArguments(t *testing.T) {
 	secret, hot := testWalletKey(t)
 	t.Setenv("TPG_WALLET_SECRET_KEY", secret)
-	ws, srv := newWalletServer(t)
 	_, sender := func() (string, tari.Address) {
 		k, _ := tari.NewSecretKey(bytes.NewReader(bytes.Repeat([]byte{4}, 64)))
 		return "", tari.NewAddress(tari.MainNet, k.Public())
 	}()
-	pid := "data(" + hex.EncodeToString([]byte("order id: 1001")) + ")"
-	hook := []string{"received", "2500000000", "tx42", "thanks!", pid, sender.Hex(), hot.Hex(), "Completed", "00", "00", "00", "", "Inbound"}
-	if out, err := runWallet(t, append([]string{"received", "--server", srv.URL}, hook...)...); err != nil {
+	for _, tc := range []struct {
+		name, amount, message, paymentID string
+		want                             int64
+		wantMemo, wantOrder              string
+	}{
+		{"the note as the message, which the server reads", "2500.000000 T", "order 1001", "None", 2_500_000_000, "order 1001", ""},
+		{"the open payment id", "12.500000 T", "", "type(PaymentToOther), data(order 1001)", 12_500_000, "order 1001", "1001"},
+		{"the sender form", "12.500000 T", "", "sender_address(" + sender.Base58() + "), sender_one_sided(true), fee(25 µT), type(PaymentToOther), data(Order #1001)", 12_500_000, "Order #1001", "#1001"},
+		{"an order's own address", "1.000000 T", "", "type(PaymentToOther), data(order 5796499259604)", 1_000_000, "order 5796499259604", "5796499259604"},
+		{"the older hex form", "500 µT", "", "data(" + hex.EncodeToString([]byte("order id: 1001")) + ")", 500, "order id: 1001", "1001"},
+		{"a message and a payment id", "2500.000000 T", "thanks!", "type(PaymentToOther), data(order: 1001)", 2_500_000_000, "thanks!", "1001"},
+		{"a note that names no order", "2500.000000 T", "", "type(PaymentToOther), data(for the coffee)", 2_500_000_000, "for the coffee", ""},
+		{"no note", "2500.000000 T", "", "None", 2_500_000_000, "", ""},
+		{"a plain integer of microTari", "2500000000", "order 1001", "None", 2_500_000_000, "order 1001", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ws, srv := newWalletServer(t)
+			hook := hookArgs("received", tc.amount, "5821735916372650917", tc.message, tc.paymentID, sender, hot, "")
+			if out, err := runWallet(t, append([]string{"received", "--server", srv.URL, "--"}, hook...)...); err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if len(ws.payments) != 1 {
+				t.Fatalf("payments = %d", len(ws.payments))
+			}
+			p := ws.payments[0].Payment
+			if p.Amount != tc.want || p.TxID != "5821735916372650917" || p.Sender != sender ||
+				deref(p.Memo) != tc.wantMemo || deref(p.OrderID) != tc.wantOrder {
+				t.Errorf("payment = amount %d, txid %s, sender %s, memo %q, order_id %q", p.Amount, p.TxID, p.Sender, deref(p.Memo), deref(p.OrderID))
+			}
+			if ws.payments[0].Auth.Address != hot {
+				t.Errorf("signed by %s, want %s", ws.payments[0].Auth.Address, hot)
+			}
+		})
+	}
+	// The wallets before payment ids pass 12 arguments.
+	ws, srv := newWalletServer(t)
+	legacy := slices.Delete(hookArgs("received", "3.000000 T", "77", "order 1001", "", sender, hot, ""), 4, 5)
+	if out, err := runWallet(t, append([]string{"received", "--server", srv.URL, "--"}, legacy...)...); err != nil {
+		t.Fatalf("12 arguments: %v\n%s", err, out)
+	}
+	if len(ws.payments) != 1 || ws.payments[0].Payment.Amount != 3_000_000 || deref(ws.payments[0].Payment.Memo) != "order 1001" {
+		t.Errorf("12 arguments gave %+v", ws.payments)
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// wallet hook posts received on every inbound payment event, and confirms
+// only on mined or a deep enough confirmation.
+func TestWalletHook(t *testing.T) {
+	secret, hot := testWalletKey(t)
+	t.Setenv("TPG_WALLET_SECRET_KEY", secret)
+	_, sender := func() (string, tari.Address) {
+		k, _ := tari.NewSecretKey(bytes.NewReader(bytes.Repeat([]byte{4}, 64)))
+		return "", tari.NewAddress(tari.MainNet, k.Public())
+	}()
+	const rec, conf, canc = "/wallet/incoming_payment", "/wallet/tx_confirmation", "/wallet/tx_cancelled"
+	inbound := func(event, confirmations string) []string {
+		return hookArgs(event, "1.000000 T", "42", "order 1001", "None", sender, hot, confirmations)
+	}
+	outbound := inbound("mined", "3")
+	outbound[12] = "Outbound"
+	for _, tc := range []struct {
+		name string
+		env  string
+		args []string
+		want []string
+	}{
+		{"received", "", inbound("received", ""), []string{rec}},
+		{"a one-sided payment's first confirmation", "", inbound("confirmation", "0"), []string{rec}},
+		{"two blocks deep", "", inbound("confirmation", "2"), []string{rec}},
+		{"as deep as the wallet's default", "", inbound("confirmation", "3"), []string{rec, conf}},
+		{"a lower minimum", "1", inbound("confirmation", "1"), []string{rec, conf}},
+		{"a higher minimum", "10", inbound("confirmation", "3"), []string{rec}},
+		{"mined", "", inbound("mined", "3"), []string{rec, conf}},
+		{"mined at the wallet's own lower requirement", "10", inbound("mined", "1"), []string{rec, conf}},
+		{"cancelled after completion", "", inbound("cancelled", ""), []string{canc}},
+		{"cancelled while pending", "", []string{"cancelled", "1.000000 T", "42", "", sender.Base58(), "Pending", "inbound"}, []string{canc}},
+		{"the merchant's own spending", "", outbound, nil},
+		{"sent", "", []string{"sent", "1.000000 T", "42", "", sender.Base58(), "Pending", "outbound"}, nil},
+		{"an event of a later wallet", "", []string{"teleported", "x"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("TPG_MIN_CONFIRMATIONS", tc.env)
+			ws, srv := newWalletServer(t)
+			if out, err := runWallet(t, append([]string{"hook", "--server", srv.URL, "--"}, tc.args...)...); err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if !slices.Equal(ws.calls, tc.want) {
+				t.Errorf("posted %v, want %v", ws.calls, tc.want)
+			}
+		})
+	}
+	t.Setenv("TPG_MIN_CONFIRMATIONS", "soon")
+	_, srv := newWalletServer(t)
+	if _, err := runWallet(t, append([]string{"hook", "--server", srv.URL, "--"}, inbound("mined", "3")...)...); err == nil ||
+		!strings.Contains(err.Error(), "TPG_MIN_CONFIRMATIONS") {
+		t.Errorf("a bad TPG_MIN_CONFIRMATIONS gave %v", err)
+	}
+}
+
+// A notification refused only for its nonce (another notifier process
+// signed in the same millisecond) is signed again, not lost.
+func TestWalletStaleNonceIsSignedAgain(t *testing.T) {
+	secret, _ := testWalletKey(t)
+	t.Setenv("TPG_WALLET_SECRET_KEY", secret)
+	ws, srv := newWalletServer(t)
+	ws.stale = 2
+	if out, err := runWallet(t, "confirmed", "--txid", "42", "--server", srv.URL); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if len(ws.payments) != 1 {
-		t.Fatalf("payments = %d", len(ws.payments))
-	}
-	p := ws.payments[0]
-	if p.Payment.Amount != 2_500_000_000 || p.Payment.TxID != "tx42" || p.Payment.Sender != sender ||
-		p.Payment.Memo == nil || *p.Payment.Memo != "thanks!" || p.Payment.OrderID == nil || *p.Payment.OrderID != "1001" {
-		t.Errorf("payment = %+v", p.Payment)
-	}
-	if p.Auth.Address != hot {
-		t.Errorf("signed by %s, want %s", p.Auth.Address, hot)
+	if c := ws.txs["/wallet/tx_confirmation"]; len(c) != 1 || len(ws.calls) != 3 {
+		t.Errorf("%d calls, %d confirmations stored; want 3 and 1", len(ws.calls), len(c))
 	}
 }
 
@@ -142,7 +265,9 @@ func TestWalletBadInput(t *testing.T) {
 		{secret, []string{"confirmed", "--txid", "t", "--server", ""}, "no server"},
 		{secret, []string{"confirmed", "--server", srv.URL}, "--txid"},
 		{secret, []string{"received", "--server", srv.URL, "--txid", "t"}, "positive --amount"},
-		{secret, []string{"received", "--server", srv.URL, "a", "b"}, "got 2 arguments"},
+		{secret, []string{"received", "--server", srv.URL, "a", "b"}, "unknown wallet event"},
+		{secret, []string{"received", "--server", srv.URL, "received", "b"}, "received event with 2 arguments"},
+		{secret, []string{"received", "--server", srv.URL, "--", "sent", "1 T", "1", "", "x", "Pending", "outbound"}, "not a payment"},
 		{secret, []string{"received", "--server", srv.URL, "--txid", "t", "--amount", "1", "--sender", "nope"}, "sender"},
 	} {
 		t.Setenv("TPG_WALLET_SECRET_KEY", tc.env)
@@ -167,24 +292,6 @@ func TestWalletUnauthorisedIsNotRetried(t *testing.T) {
 	_, err := runWallet(t, "confirmed", "--txid", "t", "--server", srv.URL, "--retry-wait", "1ms")
 	if err == nil || !strings.Contains(err.Error(), "authorised") || calls != 1 {
 		t.Errorf("err %v after %d calls", err, calls)
-	}
-}
-
-func TestOrderIDFromPaymentID(t *testing.T) {
-	hexOf := func(s string) string { return hex.EncodeToString([]byte(s)) }
-	for _, tc := range []struct{ in, want string }{
-		{"", ""},
-		{"None", ""},
-		{"1001", "1001"},
-		{"order id: 1001", "1001"},
-		{"Order: #1001", "#1001"},
-		{"data(" + hexOf("order_id: 55") + ")", "55"},
-		{"address_and_data(14abc," + hexOf("77") + ")", "77"},
-		{"data(zz)", ""},
-	} {
-		if got := orderIDFromPaymentID(tc.in); got != tc.want {
-			t.Errorf("orderIDFromPaymentID(%q) = %q, want %q", tc.in, got, tc.want)
-		}
 	}
 }
 
@@ -231,7 +338,7 @@ func TestNotifyScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"#!/bin/sh", `TARIPAY="${TARIPAY:-/opt/taripay}"`, "notify received \"$@\"", "notify confirmed \"$@\"", "notify cancelled \"$@\""} {
+	for _, want := range []string{"#!/bin/sh", `TARIPAY="${TARIPAY:-/opt/taripay}"`, `wallet hook -- "$@"`, `--secret-file "$TPG_WALLET_SECRET_FILE" -- "$@"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("script lacks %q", want)
 		}
@@ -243,7 +350,8 @@ func TestNotifyScript(t *testing.T) {
 	}
 }
 
-// The notify script maps the console wallet's events to taripay commands.
+// The notify script hands every event, arguments intact, to wallet hook,
+// passes its exit code on, and logs a line that replays it.
 func TestNotifyScriptEvents(t *testing.T) {
 	sh, err := exec.LookPath("sh")
 	if err != nil {
@@ -252,33 +360,45 @@ func TestNotifyScriptEvents(t *testing.T) {
 	dir := t.TempDir()
 	calls := filepath.Join(dir, "calls")
 	fake := filepath.Join(dir, "taripay")
-	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho \"$*\" >>"+calls+"\n"), 0o700); err != nil {
+	// The fake fails on a payment id that says so, to show the exit code.
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done >>"+calls+"\necho >>"+calls+"\ncase \"$*\" in *fail*) echo refused; exit 3;; esac\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	script, err := runWallet(t, "notify-script", "--taripay", fake)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hook13 := []string{"1000", "tx9", "memo", "", "src", "dst", "Completed", "e", "n", "s", "1", "Inbound"}
-	for _, args := range [][]string{
-		append([]string{"received"}, hook13...),
-		append([]string{"confirmation"}, hook13...),
-		{"cancelled", "1000", "tx9", "memo", "dst", "Pending", "Outbound"},
-		append([]string{"mined"}, hook13...),
-		{"received", "too", "few"},
-	} {
+	log := filepath.Join(dir, "log")
+	run := func(args ...string) error {
 		cmd := exec.Command(sh, append([]string{"-c", script, "notify"}, args...)...)
-		cmd.Env = append(os.Environ(), "TPG_NOTIFY_LOG="+filepath.Join(dir, "log"))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, out)
-		}
+		cmd.Env = append(os.Environ(), "TPG_NOTIFY_LOG="+log, "TPG_WALLET_SECRET_FILE=")
+		return cmd.Run()
+	}
+	if err := run("mined", "1.000000 T", "9", "-5 off, it's 'mine'", "None", "src", "dst", "Mined Confirmed", "e", "n", "s", "3", "Inbound"); err != nil {
+		t.Fatal(err)
+	}
+	var exit *exec.ExitError
+	if err := run("received", "fail"); !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Errorf("a failed hook exits %v, want 3", err)
 	}
 	got, _ := os.ReadFile(calls)
-	want := "wallet received received 1000 tx9 memo  src dst Completed e n s 1 Inbound\n" +
-		"wallet received confirmation 1000 tx9 memo  src dst Completed e n s 1 Inbound\n" +
-		"wallet confirmed confirmation 1000 tx9 memo  src dst Completed e n s 1 Inbound\n" +
-		"wallet cancelled cancelled 1000 tx9 memo dst Pending Outbound\n"
+	want := "[wallet][hook][--][mined][1.000000 T][9][-5 off, it's 'mine'][None][src][dst][Mined Confirmed][e][n][s][3][Inbound]\n" +
+		"[wallet][hook][--][received][fail]\n"
 	if string(got) != want {
 		t.Errorf("calls:\n%s\nwant:\n%s", got, want)
+	}
+	logged, _ := os.ReadFile(log)
+	lines := strings.Split(strings.TrimSpace(string(logged)), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], "exit=0") || !strings.Contains(lines[1], "exit=3") || lines[2] != "refused" {
+		t.Fatalf("log:\n%s", logged)
+	}
+	// The logged command replays the event with the same arguments.
+	_, replay, _ := strings.Cut(lines[0], "exit=0:")
+	os.Remove(calls)
+	if out, err := exec.Command(sh, "-c", replay).CombinedOutput(); err != nil {
+		t.Fatalf("replay %s: %v\n%s", replay, err, out)
+	}
+	if again, _ := os.ReadFile(calls); !strings.HasPrefix(want, string(again)) || len(again) == 0 {
+		t.Errorf("replay ran %s", again)
 	}
 }

@@ -2,7 +2,9 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"taripay/db"
 	"taripay/db/dbtest"
+	"taripay/engine"
 )
 
 func TestMigrationsAndGuards(t *testing.T) {
@@ -108,4 +111,43 @@ func TestOpenRejectsUnknownURL(t *testing.T) {
 func guarded(err error) bool {
 	msg := strings.ToLower(err.Error())
 	return strings.Contains(msg, "never") || strings.Contains(msg, "append-only") || strings.Contains(msg, "check")
+}
+
+// Two taripay schemas in one PostgreSQL database (as the tests run) each get
+// their own expiry lock: one holding it never stops the other.
+func TestTryLockIsPerSchema(t *testing.T) {
+	if !slices.Contains(dbtest.Backends(t), "postgres") {
+		t.Skip("PostgreSQL is not reachable")
+	}
+	ctx := context.Background()
+	a, b := dbtest.Open(t, "postgres"), dbtest.Open(t, "postgres")
+	held := make(chan struct{})
+	release := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Update(ctx, func(tx engine.Tx) error {
+			ok, err := tx.TryLock(ctx, "taripay:expiry")
+			if err == nil && !ok {
+				err = errors.New("schema A could not take a free lock")
+			}
+			close(held)
+			<-release
+			return err
+		})
+	}()
+	<-held
+	err := b.Update(ctx, func(tx engine.Tx) error {
+		ok, err := tx.TryLock(ctx, "taripay:expiry")
+		if err == nil && !ok {
+			err = errors.New("schema B waits on schema A's lock")
+		}
+		return err
+	})
+	close(release)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }

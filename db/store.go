@@ -535,8 +535,10 @@ func (s *store) TryLock(ctx context.Context, key string) (bool, error) {
 	if s.dialect != Postgres {
 		return true, nil // the immediate transaction already holds the database write lock
 	}
+	// Advisory locks are database-wide: the key names the schema, so
+	// taripay instances in other schemas of one database never wait on it.
 	var ok bool
-	if err := s.idb.NewRaw("SELECT pg_try_advisory_xact_lock(hashtext(?))", key).Scan(ctx, &ok); err != nil {
+	if err := s.idb.NewRaw("SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || ?))", key).Scan(ctx, &ok); err != nil {
 		return false, fmt.Errorf("try lock %s: %w", key, err)
 	}
 	return ok, nil

@@ -25,6 +25,10 @@
 //   - Credit-note txids carry random entropy; OrderPaid fires once per order.
 //   - Payment memos and the multi-address payer use the alt_id only when
 //     strict mode is off (the reference inverted the latter).
+//   - A payment's message and payment id are read for an order reference on
+//     default settings (orderref.go), not only with memo signatures off, and
+//     a confirmation pays the order its payment names before older ones
+//     (docs/claim-link.md).
 //   - A storefront order whose currency has no exchange rate is kept, not
 //     refused as an unsupported currency: ReceiveOrder stores it as a
 //     WaitingOrder, with its claim token but no price, and SetExchangeRate

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"strconv"
 	"testing"
 
 	"taripay/engine"
@@ -237,4 +238,41 @@ func TestStrictMode(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A payment's note or payment id names the order in any form the pay page
+// writes or a customer types, and its confirmation pays that order before
+// the customer's older ones.
+func TestPaymentNoteNamesTheOrder(t *testing.T) {
+	cfg := defaultConfig
+	cfg.StrictMode = false
+	backends(t, func(t *testing.T, backend string) {
+		for i, c := range []struct {
+			name           string
+			memo, supplied *string
+		}{
+			{"the pay page's note", ptr("order 5550002"), nil},
+			{"the note by name", ptr("order #1002"), nil},
+			{"a typed name", ptr("Order #1002 thanks"), nil},
+			{"the name without its hash", ptr("order 1002"), nil},
+			{"the bare id", ptr("5550002"), nil},
+			{"the payment id's text", nil, ptr("order 5550002")},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				en := newEnv(t, backend, cfg)
+				payer := newUser(t)
+				customer := "c" + strconv.Itoa(i)
+				older := en.orderNamed("5550001", "#1001", customer, xtr(30))
+				named := en.orderNamed("5550002", "#1002", customer, xtr(20))
+				en.receive("tx1", payer.String(), xtr(20), c.memo, c.supplied)
+				en.wantStatus(named.OrderID, engine.OrderNew)
+				paid := en.confirm("tx1")
+				if len(paid) != 1 || paid[0].OrderID != named.OrderID {
+					t.Fatalf("confirmation paid %+v, want only %s", paid, named.OrderID)
+				}
+				en.wantStatus(older.OrderID, engine.OrderUnclaimed)
+				en.wantBalance(payer.String(), 0)
+			})
+		}
+	})
 }

@@ -216,3 +216,17 @@ func (u user) memo(t *testing.T, orderID string) *string {
 }
 
 func ptr(s string) *string { return &s }
+
+// orderNamed adds an XTR order with a shop name (alt_id), as Shopify's
+// orders have.
+func (en *env) orderNamed(id, name, customer string, price engine.MicroTari) engine.Order {
+	en.t.Helper()
+	o, err := en.e.AddOrder(en.ctx, engine.NewOrder{
+		OrderID: id, AltID: &name, CustomerID: customer, TotalPrice: price, Currency: "XTR", CreatedAt: en.clock.Now(),
+	})
+	if err != nil {
+		en.t.Fatalf("AddOrder %s: %v", id, err)
+	}
+	en.clock.Add(time.Second)
+	return o
+}

@@ -149,15 +149,22 @@ func (e *Engine) autoClaimant(t *txn, o Order) (string, error) {
 	return best, nil
 }
 
-// orderRefs are the references a payment may use to name o: its order_id,
-// and its alt_id when strict mode is off (consistently, unlike the
-// reference's inverted multi-address payer).
+// orderRefs are the references a stored payment may use to name o, the
+// reverse of refCandidates: its order_id, and when strict mode is off
+// (consistently, unlike the reference's inverted multi-address payer) its
+// alt_id with and without '#', and its order_id with one.
 func (e *Engine) orderRefs(o Order) []string {
 	refs := []string{o.OrderID}
-	if !e.cfg.StrictMode && o.AltID != nil && *o.AltID != o.OrderID {
-		refs = append(refs, *o.AltID)
+	if e.cfg.StrictMode {
+		return refs
 	}
-	return refs
+	refs = append(refs, "#"+o.OrderID)
+	if o.AltID != nil && *o.AltID != "" {
+		bare := strings.TrimPrefix(*o.AltID, "#")
+		refs = append(refs, *o.AltID, bare, "#"+bare)
+	}
+	slices.Sort(refs)
+	return slices.Compact(refs)
 }
 
 // findOrder resolves an order reference: order_id first, then alt_id when

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 
 	"taripay/engine/tari"
@@ -58,7 +59,7 @@ func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment
 // claimForPayment claims the order a payment names for its sender. An
 // unknown order is matched when it arrives (AddOrder).
 func (e *Engine) claimForPayment(t *txn, p Payment) error {
-	o, err := t.findOrder(*p.OrderID, !e.cfg.StrictMode)
+	o, err := t.findNamedOrder(*p.OrderID, !e.cfg.StrictMode)
 	if ErrorCode(err) == ENOTFOUND {
 		return nil
 	}
@@ -91,34 +92,46 @@ func (t *txn) useWalletNonce(by WalletCall) error {
 
 var memoDigits = regexp.MustCompile(`#?(\d+)`)
 
-// paymentOrderRef finds the order a payment names (api.md §6.6): a verified
-// memo signature's order_id; else, with signature checks disabled, the
-// first run of digits in the memo ('#'-prefixed in name mode); else the
-// order_id the wallet supplied.
+// paymentOrderRef finds the order a payment names: a verified memo
+// signature's order_id; else the order the wallet's order_id (the payment
+// id's text) or the memo names, read by ParseOrderRef; else the wallet's
+// order_id as given. With TPG_DISABLE_MEMO_SIGNATURE_CHECK the reference's
+// server's looser rule comes first: the first run of
+// digits anywhere in the memo. A bare number is an order name ("#1001") in
+// name mode.
 func (e *Engine) paymentOrderRef(p NewPayment) *string {
-	ref := p.OrderID
-	if p.Memo == nil {
-		return ref
+	memo := ""
+	if p.Memo != nil {
+		memo = strings.TrimSpace(*p.Memo)
 	}
-	memo := strings.TrimSpace(*p.Memo)
 	if strings.HasPrefix(memo, "{") {
 		if sig, err := tari.ParseMemoSignature([]byte(memo)); err == nil {
 			if sig.Verify() {
 				return &sig.OrderID
 			}
-			return ref
+			return p.OrderID // a forged claim names nothing
 		}
+	}
+	byName := func(ref string) *string {
+		if e.cfg.OrderIDFieldName && !strings.HasPrefix(ref, "#") && strings.Trim(ref, "0123456789") == "" {
+			ref = "#" + ref
+		}
+		return &ref
 	}
 	if e.cfg.DisableMemoSignature {
 		if m := memoDigits.FindStringSubmatch(memo); m != nil {
-			id := m[1]
-			if e.cfg.OrderIDFieldName {
-				id = "#" + id
-			}
-			return &id
+			return byName(m[1])
 		}
 	}
-	return ref
+	for _, text := range []*string{p.OrderID, p.Memo} {
+		if text == nil {
+			continue
+		}
+		if ref, ok := ParseOrderRef(*text); ok {
+			return byName(ref)
+		}
+	}
+	return p.OrderID
 }
 
 // ConfirmPayment confirms a pending payment and, in the same transaction,
@@ -159,7 +172,7 @@ func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string)
 		if err != nil {
 			return err
 		}
-		if paid, _, err = e.payFromAddress(t, p.Sender, orders); err != nil {
+		if paid, _, err = e.payFromAddress(t, p.Sender, e.namedFirst(orders, p.OrderID)); err != nil {
 			return err
 		}
 		return t.emit(ConfirmationEvent{Payment: out})
@@ -171,6 +184,21 @@ func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string)
 		paid = []Order{}
 	}
 	return out, paid, result
+}
+
+// namedFirst moves the order a payment names to the front, so that the
+// customer's payment pays the order it was sent for before older ones.
+func (e *Engine) namedFirst(orders []Order, ref *string) []Order {
+	if ref == nil {
+		return orders
+	}
+	for i, o := range orders {
+		if i > 0 && slices.Contains(e.orderRefs(o), *ref) {
+			out := append([]Order{o}, orders[:i]...)
+			return append(out, orders[i+1:]...)
+		}
+	}
+	return orders
 }
 
 // CancelPayment moves a Received payment to Cancelled; a Confirmed one is ErrPaymentConfirmed.

@@ -152,6 +152,7 @@ func paymentRow(p engine.Payment) view.PaymentRow {
 		Type:    string(p.PaymentType),
 		Status:  paymentBadge(p.Status),
 		OrderID: deref(p.OrderID),
+		Note:    deref(p.Memo),
 	}
 }
 

@@ -132,6 +132,9 @@ func TestOrderListPaging(t *testing.T) {
 func TestPagesRender(t *testing.T) {
 	seen := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	memo := "hello"
+	// A payment that names an order taripay does not have stays credit,
+	// shown with the note it carried.
+	unknownOrder, note := "9999", "order 9999, thanks"
 	order := engine.Order{OrderID: "1001", CustomerID: "c1", TotalPrice: 5_000_000, Status: engine.OrderPaid, Memo: &memo}
 	eng := &fakeEngine{
 		order:        func(string) (engine.Order, error) { return order, nil },
@@ -149,7 +152,8 @@ func TestPagesRender(t *testing.T) {
 		},
 		addressHistory: func(address string) (engine.AddressHistory, error) {
 			return engine.AddressHistory{Address: address, Balance: engine.AddressBalance{CurrentBalance: 250_000},
-				Orders: []engine.Order{order}, Settlements: []engine.Settlement{{OrderID: "1001", PaymentAddress: address, Amount: 5_000_000}}}, nil
+				Orders: []engine.Order{order}, Settlements: []engine.Settlement{{OrderID: "1001", PaymentAddress: address, Amount: 5_000_000}},
+				Payments: []engine.Payment{{TxID: "tx9", Amount: 1_000_000, Status: engine.PaymentConfirmed, Sender: address, OrderID: &unknownOrder, Memo: &note}}}, nil
 		},
 		wallets: func() ([]engine.Wallet, error) {
 			return []engine.Wallet{{Address: testAddress, IPAddress: "192.0.2.1", LastNonce: 7, LastSeen: &seen}}, nil
@@ -181,6 +185,7 @@ func TestPagesRender(t *testing.T) {
 		{"/admin/customers/c1", "addresses", testAddress},
 		{"/admin/addresses/" + testAddress, "balance", "0.25 XTR"},
 		{"/admin/addresses/" + testAddress, "settlements", "5 XTR"},
+		{"/admin/addresses/" + testAddress, "payment-note", "order 9999, thanks"},
 		{"/admin/wallets", "wallets", "192.0.2.1"},
 		{"/admin/rates", "current-rates", "2.5 XTR"},
 		{"/admin/roles?address=" + testAddress, "roles", "write"},

@@ -80,9 +80,12 @@ var (
 	ErrNoToken = &Error{Status: http.StatusUnauthorized,
 		Message: "An error occurred, no cookie containing a jwt was found in the request. Please first authenticate with this application."}
 	ErrPermissions = &Error{Status: http.StatusForbidden, Message: "Insufficient permissions."}
-	// ErrWalletAuth answers every failed wallet signature, IP or nonce check;
-	// the reason is only logged.
+	// ErrWalletAuth answers every failed wallet signature or IP check; the
+	// reason is only logged. ErrWalletNonce answers a correctly signed
+	// notification from the right IP whose nonce is not the newest, so that
+	// the notifier signs it again rather than dropping it.
 	ErrWalletAuth   = &Error{Status: http.StatusUnauthorized, Message: "Authentication Error. The wallet notification is not authorised."}
+	ErrWalletNonce  = &Error{Status: http.StatusUnauthorized, Message: "Authentication Error. The wallet notification's nonce is not greater than the last one."}
 	ErrAuthHeader   = &Error{Status: http.StatusBadRequest, Message: "Auth token signature invalid or not provided"}
 	ErrContentType  = &Error{Status: http.StatusBadRequest, Message: "Content type error"}
 	ErrBodyTooLarge = &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("JSON payload has exceeded limit (%d bytes).", BodyLimit)}

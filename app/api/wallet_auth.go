@@ -28,7 +28,8 @@ type WalletGuard struct {
 	Log              *slog.Logger
 }
 
-// check returns the WalletCall to hand the engine, or ErrWalletAuth, or a
+// check returns the WalletCall to hand the engine, or ErrWalletAuth or
+// ErrWalletNonce, or a
 // 503 when the wallet cannot be looked up.
 func (g WalletGuard) check(c *fiber.Ctx, auth tari.WalletAuth, signed bool) (engine.WalletCall, error) {
 	address := auth.Address.Base58()
@@ -60,7 +61,7 @@ func (g WalletGuard) check(c *fiber.Ctx, auth tari.WalletAuth, signed bool) (eng
 	}
 	if auth.Nonce <= w.LastNonce {
 		log.Warn("wallet notification refused: nonce not increasing", "last_nonce", w.LastNonce)
-		return engine.WalletCall{}, ErrWalletAuth
+		return engine.WalletCall{}, ErrWalletNonce
 	}
 	return engine.WalletCall{Address: address, Nonce: auth.Nonce}, nil
 }

@@ -31,7 +31,7 @@ func CancelTransaction(e paymentCanceler, g WalletGuard) fiber.Handler {
 		switch {
 		case errors.Is(err, engine.ErrInvalidNonce):
 			log.Warn("wallet notification refused: nonce not increasing")
-			return ErrWalletAuth
+			return ErrWalletNonce
 		case errors.Is(err, engine.ErrPaymentConfirmed):
 			return errConflict("Payment " + n.TxID + " is already confirmed and cannot be cancelled.")
 		case err != nil:

@@ -31,7 +31,7 @@ func ConfirmTransaction(e paymentConfirmer, g WalletGuard) fiber.Handler {
 		switch {
 		case errors.Is(err, engine.ErrInvalidNonce):
 			log.Warn("wallet notification refused: nonce not increasing")
-			return ErrWalletAuth
+			return ErrWalletNonce
 		case errors.Is(err, engine.ErrPaymentConfirmed):
 			return render(c, JSONResponse{Success: true, Message: "Payment already confirmed."})
 		case errors.Is(err, engine.ErrUnavailable):

@@ -59,7 +59,7 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 		switch {
 		case errors.Is(err, engine.ErrInvalidNonce):
 			log.Warn("wallet notification refused: nonce not increasing")
-			return ErrWalletAuth
+			return ErrWalletNonce
 		case errors.Is(err, engine.ErrPaymentExists):
 			return render(c, JSONResponse{Success: true, Message: "Payment already exists."})
 		case errors.Is(err, engine.ErrUnavailable):

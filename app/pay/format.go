@@ -27,14 +27,10 @@ func PaymentURI(to tari.Address, amount engine.MicroTari, note string) string {
 	return "tari://" + to.Network().String() + "/transactions/send?" + q
 }
 
-// paymentNote is the message suggested for the payment. It names the order
-// the way the memo parser of api.md §6.6 reads it when memo signatures are
-// off; with them on, the claim (not the note) links the payment.
+// paymentNote is the message suggested for the payment (engine.PaymentNote,
+// which the wallet notifier and the server read back).
 func (h *Handler) paymentNote(o engine.Order) string {
-	if h.cfg.NoteByName && o.AltID != nil && *o.AltID != "" {
-		return "order " + *o.AltID
-	}
-	return "order " + o.OrderID
+	return engine.PaymentNote(o, h.cfg.NoteByName)
 }
 
 // orderName is what the customer knows an order as: the shop's name for it

@@ -32,7 +32,11 @@ func (h *Handler) page(ctx context.Context, o engine.Order) views.PayPage {
 		p.Closed = "The shop has not set up its Tari wallet yet, so this order cannot be paid right now. Please try again later or contact the shop."
 		return p
 	}
+	// The order's own address carries its note as a payment id, so the
+	// customer need type nothing; the note stays in the link and on the
+	// page for a wallet that cannot send to such an address.
 	note := h.paymentNote(o)
+	to, _ = engine.OrderAddress(to, o, h.cfg.NoteByName)
 	p.Payment = &views.PaymentDetails{
 		Address:    to.Base58(),
 		Emoji:      to.Emoji(),

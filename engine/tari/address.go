@@ -14,13 +14,32 @@ import (
 const (
 	SingleAddressSize = 35 // network | features | spend key | checksum
 	DualAddressSize   = 67 // network | features | view key | spend key | checksum
+	// MaxPaymentIDSize bounds the payment id a dual address may carry
+	// between its spend key and its checksum (RFC-0155; docs/crypto.md).
+	MaxPaymentIDSize = 256
+	maxAddressSize   = DualAddressSize + MaxPaymentIDSize
+)
+
+// Text bounds, checked before any decoding: addresses are untrusted input
+// and base58 decoding is quadratic in the length.
+const (
+	// maxBase58AddressLen is the longest base58 form: one character each
+	// for the network and features, then at most 439 for the other 321
+	// bytes (ceil(321·8/log2 58)). Anything longer decodes to too many bytes.
+	maxBase58AddressLen = 2 + 439
+	// maxAddressTextLen leaves room for the longest emoji form (323 emoji
+	// of up to 4 bytes) with a '|' between every two, and some padding.
+	maxAddressTextLen = 2048
 )
 
 // Address feature bits.
 const (
 	FeatureOneSided    byte = 0x01
 	FeatureInteractive byte = 0x02
-	DefaultFeatures         = FeatureOneSided | FeatureInteractive
+	// FeaturePaymentID marks a dual address that carries a payment id.
+	FeaturePaymentID byte = 0x04
+	DefaultFeatures       = FeatureOneSided | FeatureInteractive
+	knownFeatures         = DefaultFeatures | FeaturePaymentID
 )
 
 // ErrAddressString is the reference's message for any address text that does
@@ -36,15 +55,23 @@ var (
 	ErrAddressKey      = errors.New("Cannot recover public key")
 )
 
-// Address is a current-format TariAddress, single or dual. Values are
-// comparable with ==, which is the reference's structural equality:
-// variant, network, features and keys must all match.
+// Payment id errors, worded like Tari's TariAddressError.
+var (
+	ErrPaymentIDSize   = errors.New("Too large payment_id")
+	ErrPaymentIDSingle = errors.New("Payment_id not supported on single addresses")
+)
+
+// Address is a current-format TariAddress, single or dual, the latter
+// possibly with a payment id. Values are comparable with ==, which is the
+// reference's structural equality: variant, network, features, keys and
+// payment id must all match.
 type Address struct {
-	dual     bool
-	network  Network
-	features byte
-	view     PublicKey
-	spend    PublicKey
+	dual      bool
+	network   Network
+	features  byte
+	view      PublicKey
+	spend     PublicKey
+	paymentID string // bytes, kept as a string so that Address stays comparable
 }
 
 // NewAddress returns a single address with default features (one-sided and
@@ -62,6 +89,9 @@ func NewDualAddress(network Network, features byte, view, spend PublicKey) Addre
 // '|' removed), then base58, then hex, as the reference's FromStr does.
 // Every failure is ErrAddressString.
 func ParseAddress(s string) (Address, error) {
+	if len(s) > maxAddressTextLen {
+		return Address{}, ErrAddressString
+	}
 	if a, err := parseEmojiAddress(s); err == nil {
 		return a, nil
 	}
@@ -78,7 +108,7 @@ func ParseAddress(s string) (Address, error) {
 
 func parseEmojiAddress(s string) (Address, error) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), "|", "")
-	if n := utf8.RuneCountInString(s); n != SingleAddressSize && n != DualAddressSize {
+	if !validSize(utf8.RuneCountInString(s)) {
 		return Address{}, ErrAddressSize
 	}
 	b, err := emojiDecode(s)
@@ -91,7 +121,7 @@ func parseEmojiAddress(s string) (Address, error) {
 // parseBase58Address undoes the segmented encoding: one character for the
 // network, one for the features, then base58 of the rest.
 func parseBase58Address(s string) (Address, error) {
-	if len(s) < 45 {
+	if len(s) < 45 || len(s) > maxBase58AddressLen {
 		return Address{}, ErrAddressSize
 	}
 	net, err := base58Decode(s[:1])
@@ -112,43 +142,57 @@ func parseBase58Address(s string) (Address, error) {
 }
 
 // AddressFromBytes parses the binary form, checking size, checksum, network,
-// features and keys in the reference's order.
+// features, keys and then the payment-id flag, in the reference's order.
+// A single address must not have the flag; a dual one carries payment id
+// bytes only with it (the flag without bytes is allowed, as in Tari).
 func AddressFromBytes(b []byte) (Address, error) {
-	if len(b) != SingleAddressSize && len(b) != DualAddressSize {
+	if !validSize(len(b)) {
 		return Address{}, ErrAddressSize
 	}
 	if !dammSumValid(b) {
 		return Address{}, ErrAddressChecksum
 	}
-	a := Address{dual: len(b) == DualAddressSize, network: Network(b[0]), features: b[1]}
+	a := Address{dual: len(b) >= DualAddressSize, network: Network(b[0]), features: b[1]}
 	if !a.network.Valid() {
 		return Address{}, ErrAddressNetwork
 	}
-	if a.features&^DefaultFeatures != 0 {
+	if a.features&^knownFeatures != 0 {
 		return Address{}, ErrAddressFeatures
 	}
-	keys := b[2 : len(b)-1]
+	rest := b[2 : len(b)-1] // the key(s), then any payment id
 	var err error
 	if a.dual {
-		if a.view, err = publicKeyFromBytes(keys[:32]); err != nil {
+		if a.view, err = publicKeyFromBytes(rest[:32]); err != nil {
 			return Address{}, ErrAddressKey
 		}
-		keys = keys[32:]
+		rest = rest[32:]
 	}
-	if a.spend, err = publicKeyFromBytes(keys); err != nil {
+	if a.spend, err = publicKeyFromBytes(rest[:32]); err != nil {
 		return Address{}, ErrAddressKey
+	}
+	a.paymentID = string(rest[32:])
+	flagged := a.features&FeaturePaymentID != 0
+	if !a.dual && flagged || a.paymentID != "" && !flagged {
+		return Address{}, ErrAddressFeatures
 	}
 	return a, nil
 }
 
+// validSize reports whether n bytes (or emoji) can be an address: single,
+// or dual with up to MaxPaymentIDSize bytes of payment id.
+func validSize(n int) bool {
+	return n == SingleAddressSize || n >= DualAddressSize && n <= maxAddressSize
+}
+
 // Bytes returns the binary form with its checksum.
 func (a Address) Bytes() []byte {
-	b := make([]byte, 0, DualAddressSize)
+	b := make([]byte, 0, DualAddressSize+len(a.paymentID))
 	b = append(b, byte(a.network), a.features)
 	if a.dual {
 		b = append(b, a.view.b[:]...)
 	}
 	b = append(b, a.spend.b[:]...)
+	b = append(b, a.paymentID...)
 	return append(b, dammSum(b))
 }
 
@@ -180,6 +224,34 @@ func (a Address) Network() Network { return a.network }
 
 // Features returns the features byte.
 func (a Address) Features() byte { return a.features }
+
+// PaymentID returns the payment id a dual address carries, or nil.
+func (a Address) PaymentID() []byte {
+	if a.paymentID == "" {
+		return nil
+	}
+	return []byte(a.paymentID)
+}
+
+// WithPaymentID returns the dual address a carrying id as its payment id,
+// with the payment-id feature bit set; the payer's wallet copies it onto
+// the payment. An empty id removes the payment id and the bit, as Tari's
+// with_memo_field_payment_id does.
+func (a Address) WithPaymentID(id []byte) (Address, error) {
+	if !a.dual {
+		return Address{}, ErrPaymentIDSingle
+	}
+	if len(id) > MaxPaymentIDSize {
+		return Address{}, ErrPaymentIDSize
+	}
+	a.paymentID = string(id)
+	if len(id) == 0 {
+		a.features &^= FeaturePaymentID
+	} else {
+		a.features |= FeaturePaymentID
+	}
+	return a, nil
+}
 
 // IsDual reports whether a carries a view key.
 func (a Address) IsDual() bool { return a.dual }

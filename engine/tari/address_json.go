@@ -14,7 +14,26 @@ import (
 // {"Single":{"network":"mainnet","features":3,"public_spend_key":"<hex>"}} or
 // {"Dual":{"network":…,"features":…,"public_view_key":…,"public_spend_key":…}}.
 // REST JSON elsewhere carries a.Base58() as a plain string instead.
-func (a Address) MarshalJSON() ([]byte, error) { return a.appendJSON(nil), nil }
+// An address carrying a payment id is refused: see checkSerde.
+func (a Address) MarshalJSON() ([]byte, error) {
+	if err := a.checkSerde(); err != nil {
+		return nil, err
+	}
+	return a.appendJSON(nil), nil
+}
+
+var errPaymentIDSerde = errors.New("an address with a payment id has no serde form")
+
+// checkSerde refuses addresses the serde form cannot carry whole. That form
+// is the reference's tari_common_types v1.3.1, which predates payment ids,
+// and it names accounts in JWT claims; writing such an address without its
+// payment id would silently name another account.
+func (a Address) checkSerde() error {
+	if a.paymentID != "" {
+		return errPaymentIDSerde
+	}
+	return nil
+}
 
 func (a Address) appendJSON(dst []byte) []byte {
 	if a.dual {

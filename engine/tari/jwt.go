@@ -120,12 +120,18 @@ func SignLoginToken(rand io.Reader, k SecretKey, c LoginClaims) (string, error) 
 	if err := checkRoles(c.DesiredRoles); err != nil {
 		return "", err
 	}
+	if err := c.Address.checkSerde(); err != nil {
+		return "", err
+	}
 	return signToken(rand, k, c.appendJSON(nil))
 }
 
 // IssueAccessToken signs access claims with the server key.
 func IssueAccessToken(rand io.Reader, k SecretKey, c AccessClaims) (string, error) {
 	if err := checkRoles(c.Roles); err != nil {
+		return "", err
+	}
+	if err := c.Address.checkSerde(); err != nil {
 		return "", err
 	}
 	return signToken(rand, k, c.appendJSON(nil))

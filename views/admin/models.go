@@ -78,7 +78,8 @@ type PaymentRow struct {
 	Amount  string
 	Type    string
 	Status  Badge
-	OrderID string
+	OrderID string // the order it names, found or not
+	Note    string // the message it carried
 }
 
 // DashboardPage is the landing page.

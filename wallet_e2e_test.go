@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"taripay/app/pay"
+	"taripay/app/shopify/shopifytest"
+	"taripay/engine/tari"
+	"taripay/internal/servetest"
+)
+
+// TestRealWalletPaysOrder is the customer's whole path through the real
+// binary on default settings, fed what the real counterparts send:
+// Shopify's orders/create webhook to the path shopify.app.toml registers,
+// the order email's link to the pay page, and the console wallet's notify
+// hook, called through the script `taripay wallet notify-script` prints
+// with the 13 arguments formatted as the wallet formats them (docs/wallet.md),
+// for a one-sided payment: a confirmation at depth 0, then mined. Each
+// order is paid the way a customer would pay it: to the order's own address
+// (whose payment id the wallet reports in each form it has printed), or to
+// the merchant's address with the page's note typed as the message. Every
+// order ends Paid, and is marked paid in Shopify exactly once.
+func TestRealWalletPaysOrder(t *testing.T) {
+	const secret, linkSecret = "e2e-webhook-secret", "e2e-link-secret"
+	fake := shopifytest.New(t)
+	dir := t.TempDir()
+	super := newKey(t)
+	hot := newKey(t) // the merchant's hot wallet: its spend key signs notifications
+	view := newKey(t)
+	merchant := tari.NewDualAddress(tari.MainNet, tari.DefaultFeatures, view.key.Public(), hot.key.Public())
+
+	srv := startServe(t, dir,
+		"TPG_SUPER_ADMIN="+super.addr.Base58(),
+		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
+		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN="+shopifytest.Token,
+		"TPG_SHOPIFY_HMAC_SECRET="+secret,
+		"TPG_CLAIM_LINK_SECRET="+linkSecret,
+		"TPG_PAYMENT_WALLET_ADDRESS="+merchant.Base58(),
+	)
+	base := srv.Base
+	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
+	post(t, base+"/api/wallets", `{"address":"`+hot.addr.Base58()+`","ip_address":"127.0.0.1"}`, nil, 200, "tpg_access_token", token)
+	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":12345678}`, nil, 200, "tpg_access_token", token)
+
+	script := printedNotifyScript(t, dir)
+	for i, tc := range []struct {
+		name string
+		// paymentID is what the merchant's wallet prints as $5, given the
+		// payment id text the payer's wallet copied from the address.
+		paymentID func(text string, payer tari.Address) string
+		typed     bool // the customer paid the merchant's address and typed the note
+	}{
+		{name: "to the order's address, open payment id", paymentID: func(text string, _ tari.Address) string {
+			return "type(PaymentToOther), data(" + text + ")"
+		}},
+		{name: "to the order's address, sender payment id", paymentID: func(text string, payer tari.Address) string {
+			return "sender_address(" + payer.Base58() + "), sender_one_sided(true), fee(1025 µT), type(PaymentToOther), data(" + text + ")"
+		}},
+		{name: "to the order's address, an older wallet's hex payment id", paymentID: func(text string, _ tari.Address) string {
+			return "data(" + hex.EncodeToString([]byte(text)) + ")"
+		}},
+		{name: "the note typed as the message", typed: true, paymentID: func(string, tari.Address) string { return "None" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			orderID := strconv.Itoa(5796499259700 + i)
+			webhook := shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: orderPayload(t, orderID, "#"+strconv.Itoa(1200+i), strconv.Itoa(7221372846300+i))}
+			fake.AddOrder(shopifytest.Order{ID: orderID, Name: "#" + strconv.Itoa(1200+i)})
+			send(t, webhook.Request(base+"/shopify/webhook/orders/create"), nil, 200)
+
+			// The customer follows the order email's link to the pay page.
+			link := waitForPayPage(t, base+"/pay/order/"+orderID+"/"+pay.LinkMAC([]byte(linkSecret), orderID), srv.Log)
+			to, amount, note := link.Query().Get("tariAddress"), link.Query().Get("amount"), link.Query().Get("note")
+			addr, err := tari.ParseAddress(to)
+			if err != nil {
+				t.Fatalf("the link's address %q: %v", to, err)
+			}
+			micro, err := strconv.ParseInt(amount, 10, 64)
+			if err != nil || micro <= 0 {
+				t.Fatalf("the link's amount %q", amount)
+			}
+			message, paymentID := "", tc.paymentID(string(addr.PaymentID()), hot.addr)
+			if tc.typed {
+				message = note
+			} else if len(addr.PaymentID()) == 0 {
+				t.Fatalf("the order's address %s carries no payment id", to)
+			}
+
+			payer := newKey(t)
+			txid := strconv.Itoa(1_000_000 + i)
+			wallet := func(event, confirmations string) {
+				t.Helper()
+				args := []string{event, walletAmount(micro), txid, message, paymentID, payer.addr.Base58(), merchant.Base58(),
+					"One-Sided Confirmed", "", "", "", confirmations, "Inbound"}
+				cmd := exec.Command("sh", append([]string{"-c", script, "taripay-notify"}, args...)...)
+				cmd.Env = append(os.Environ(), "TARIPAY_TEST_MAIN=1", "TPG_SERVER_URL="+base,
+					"TPG_WALLET_SECRET_KEY="+hot.key.Hex(), "TPG_NOTIFY_LOG="+filepath.Join(dir, "notify.log"))
+				if out, err := cmd.CombinedOutput(); err != nil {
+					log, _ := os.ReadFile(filepath.Join(dir, "notify.log"))
+					t.Fatalf("notify %s: %v\n%s\n%s", event, err, out, log)
+				}
+			}
+			wallet("confirmation", "0")
+			if s := orderStatus(t, base, token, orderID); s != "New" {
+				t.Fatalf("after the payment was seen, order is %s, want New (claimed by the payment)", s)
+			}
+			wallet("mined", "3")
+			if s := orderStatus(t, base, token, orderID); s != "Paid" {
+				t.Fatalf("after the payment was mined, order is %s, want Paid", s)
+			}
+			waitForShopify(t, fake, orderID, srv.Log)
+		})
+	}
+	if err := srv.Stop(); err != nil {
+		t.Errorf("exit after SIGTERM: %v", err)
+	}
+	if n := fake.Succeeded("MarkAsPaid"); n != 4 {
+		t.Errorf("orderMarkAsPaid took effect %d times for 4 orders", n)
+	}
+}
+
+// orderPayload is Shopify's orders/create payload (testdata) for another
+// order, paid with taripay's manual payment method.
+func orderPayload(t *testing.T, id, name, customer string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o map[string]any
+	if err := json.Unmarshal(raw, &o); err != nil {
+		t.Fatal(err)
+	}
+	o["id"], o["name"] = json.Number(id), name
+	o["admin_graphql_api_id"] = "gid://shopify/Order/" + id
+	o["payment_gateway_names"] = []string{"Tari"}
+	o["customer"].(map[string]any)["id"] = json.Number(customer)
+	b, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// printedNotifyScript is the script `taripay wallet notify-script` prints for
+// this binary.
+func printedNotifyScript(t *testing.T, dir string) string {
+	t.Helper()
+	var out bytes.Buffer
+	cmd := taripayCmd(dir, nil, "wallet", "notify-script", "--taripay", os.Args[0])
+	cmd.Stdout = &out
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// walletAmount writes µT as the console wallet's MicroMinotari Display does.
+func walletAmount(micro int64) string {
+	if micro < 1_000_000 {
+		return strconv.FormatInt(micro, 10) + " µT"
+	}
+	return fmt.Sprintf("%d.%06d T", micro/1_000_000, micro%1_000_000)
+}
+
+// waitForPayPage follows the email link until the order has arrived, and
+// returns the page's tari:// payment link.
+func waitForPayPage(t *testing.T, emailLink string, log *servetest.Log) *url.URL {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get(emailLink)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := goquery.NewDocumentFromReader(res.Body)
+		res.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if href, ok := d.Find(`[data-testid="payment-uri"]`).Attr("href"); ok {
+			u, err := url.Parse(href)
+			if err != nil || u.Scheme != "tari" {
+				t.Fatalf("payment link %q: %v", href, err)
+			}
+			return u
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the pay page never offered a payment (%d):\n%s\n%s", res.StatusCode, d.Text(), log.Tail())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func orderStatus(t *testing.T, base, token, orderID string) string {
+	t.Helper()
+	var o struct {
+		Status string `json:"status"`
+	}
+	if err := json.Unmarshal([]byte(get(t, base+"/api/order/id/"+orderID, "tpg_access_token", token)), &o); err != nil {
+		t.Fatal(err)
+	}
+	return o.Status
+}
+
+// waitForShopify waits until the fake Shopify has the order marked paid.
+func waitForShopify(t *testing.T, fake *shopifytest.Fake, orderID string, log *servetest.Log) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		if o, _ := fake.Order(orderID); o.FinancialStatus == "PAID" {
+			return
+		}
+		select {
+		case <-fake.Arrived():
+		case <-deadline:
+			t.Fatalf("Shopify never marked order %s paid\n%s", orderID, log.Tail())
+		}
+	}
+}
