@@ -29,4 +29,8 @@
 //     default settings (orderref.go), not only with memo signatures off, and
 //     a confirmation pays the order its payment names before older ones
 //     (docs/claim-link.md).
+//   - There is no fallback payment address. The reference sends customers
+//     to its developers' address when TPG_PAYMENT_WALLET_ADDRESS is unset;
+//     PaymentAddress is that setting, else the one authorised hot wallet,
+//     else ErrNoPaymentAddress, and the pay pages and claims then refuse.
 package engine
