@@ -157,6 +157,7 @@ type Engine interface {
 	rateService
 	roleService
 	reportService
+	setupService
 }
 
 type staffKey struct{}

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -8,11 +9,18 @@ import (
 
 	"taripay/app/shopify"
 	"taripay/app/xtr"
+	"taripay/engine"
+	"taripay/engine/tari"
 	view "taripay/views/admin"
 )
 
+type setupService interface {
+	PaymentAddress(ctx context.Context) (tari.Address, error)
+}
+
 // setupShow is the setup checklist: the Shopify connection, webhooks, a hot
-// wallet, an exchange rate, and the order-email snippet to copy.
+// wallet, the address customers pay, an exchange rate, and the order-email
+// snippet to copy.
 func (h *Handler) setupShow(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	st := staffOf(c)
@@ -59,6 +67,17 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 		wallet.Detail = plural(len(wallets), "wallet") + "; last seen " + whenPtr(wallets[0].LastSeen)
 	}
 	checks = append(checks, wallet)
+
+	payTo := view.Check{Label: "Customers have an address to pay"}
+	switch a, err := h.deps.Engine.PaymentAddress(ctx); {
+	case errors.Is(err, engine.ErrNoPaymentAddress): // pay pages and claims refuse until fixed
+		payTo.Blocking, payTo.Detail = true, err.Error()
+	case err != nil:
+		return err
+	default:
+		payTo.OK, payTo.Detail = true, a.Base58()
+	}
+	checks = append(checks, payTo)
 
 	rates, err := h.deps.Engine.ExchangeRates(ctx)
 	if err != nil {
