@@ -303,25 +303,29 @@ func TestCLIPaysOrderEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, hot := testKey(t, 21)
-	hook := func(event string) {
-		cmd := exec.Command(script, event, fmt.Sprint(e2ePrice), "tx-e2e-2002", "order e2e-2002", "", cust.Hex(), hot.Hex(),
-			"Completed", "00", "00", "00", "1", "Inbound")
+	hook := func(event, confirmations string) {
+		cmd := exec.Command(script, event, walletAmount(e2ePrice), "2002", "order e2e-2002", "None", cust.Base58(), hot.Base58(),
+			"Mined Unconfirmed", "00", "00", "00", confirmations, "Inbound")
 		cmd.Env = append(os.Environ(), "TPG_WALLET_SECRET_KEY="+s.hotSecret, "TPG_SERVER_URL="+s.url, "TPG_NOTIFY_LOG="+filepath.Join(dir, "notify.log"))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("notify %s: %v\n%s", event, err, out)
 		}
 	}
-	hook("received")
+	hook("received", "")
 	if got := s.status(t, o.ClaimToken); got != "New" {
 		t.Errorf("after the payment was received: %s, want New (only confirmed funds pay)", got)
 	}
-	hook("confirmation")
+	hook("confirmation", "1")
+	if got := s.status(t, o.ClaimToken); got != "New" {
+		t.Errorf("one block deep: %s, want New (not final yet)", got)
+	}
+	hook("mined", "3")
 	if got := s.status(t, o.ClaimToken); got != "Paid" {
-		t.Errorf("after the confirmation: %s, want Paid", got)
+		t.Errorf("once mined: %s, want Paid", got)
 	}
 	log, _ := os.ReadFile(filepath.Join(dir, "notify.log"))
 	if n := strings.Count(string(log), "exit=0"); n != 3 {
-		t.Errorf("notify log has %d successful calls, want 3 (received, received again, confirmed):\n%s", n, log)
+		t.Errorf("notify log has %d successful events, want 3 (received, confirmation, mined):\n%s", n, log)
 	}
 }
 
