@@ -259,6 +259,7 @@ func TestSetupPaymentAddressCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dual := tari.NewDualAddress(tari.MainNet, tari.DefaultFeatures, addr.SpendKey(), addr.SpendKey())
 	noAddress := engine.Errorf(engine.EUNCONFIGURED, engine.ErrNoPaymentAddress,
 		"No payment address: TPG_PAYMENT_WALLET_ADDRESS is not set and 2 hot wallets are authorised. Set TPG_PAYMENT_WALLET_ADDRESS to the shop's Tari address, or authorise exactly one hot wallet")
 	for _, tc := range []struct {
@@ -267,9 +268,13 @@ func TestSetupPaymentAddressCheck(t *testing.T) {
 		want     string
 		badge    string
 		blocking bool
+		own      string
 	}{
-		{"none", func() (tari.Address, error) { return tari.Address{}, noAddress }, "Fix now Customers have an address to pay " + noAddress.Message, "badge-critical", true},
-		{"set", func() (tari.Address, error) { return addr, nil }, "Done Customers have an address to pay " + testAddress, "badge-success", false},
+		{"none", func() (tari.Address, error) { return tari.Address{}, noAddress }, "Fix now Customers have an address to pay " + noAddress.Message, "badge-critical", true, ""},
+		{"single", func() (tari.Address, error) { return addr, nil }, "Done Customers have an address to pay " + testAddress, "badge-success", false,
+			"To do Each order has its own address This single (spend-key only) address cannot carry a payment id, so customers must type the order's note as the message. Set TPG_PAYMENT_WALLET_ADDRESS to the wallet's dual address (view and spend key)."},
+		{"dual", func() (tari.Address, error) { return dual, nil }, "Done Customers have an address to pay " + dual.Base58(), "badge-success", false,
+			"Done Each order has its own address Your dual address carries each order's note as a payment id, so customers type nothing."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hs := newHarness(t, &fakeEngine{paymentAddress: tc.address})
@@ -283,6 +288,10 @@ func TestSetupPaymentAddressCheck(t *testing.T) {
 			}
 			if !check.Find(".badge").HasClass(tc.badge) || check.HasClass("blocking") != tc.blocking {
 				t.Errorf("payment address check is not shown as %s: %s", tc.badge, body)
+			}
+			own := parse(t, body).Find(`[data-testid=check]:contains("Each order has its own address")`)
+			if got := strings.Join(strings.Fields(own.Text()), " "); got != tc.own {
+				t.Errorf("own address check = %q, want %q", got, tc.own)
 			}
 		})
 	}

@@ -69,7 +69,8 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	checks = append(checks, wallet)
 
 	payTo := view.Check{Label: "Customers have an address to pay"}
-	switch a, err := h.deps.Engine.PaymentAddress(ctx); {
+	a, err := h.deps.Engine.PaymentAddress(ctx)
+	switch {
 	case errors.Is(err, engine.ErrNoPaymentAddress): // pay pages and claims refuse until fixed
 		payTo.Blocking, payTo.Detail = true, err.Error()
 	case err != nil:
@@ -78,6 +79,9 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 		payTo.OK, payTo.Detail = true, a.Base58()
 	}
 	checks = append(checks, payTo)
+	if payTo.OK {
+		checks = append(checks, orderAddressCheck(a))
+	}
 
 	rates, err := h.deps.Engine.ExchangeRates(ctx)
 	if err != nil {
@@ -118,4 +122,17 @@ func missingTopics(subs []shopify.Subscription) []string {
 		}
 	}
 	return missing
+}
+
+// orderAddressCheck says whether each order gets its own address: only a
+// dual address can carry an order's note as a payment id
+// (engine.OrderAddress).
+func orderAddressCheck(a tari.Address) view.Check {
+	if a.IsDual() {
+		return view.Check{Label: "Each order has its own address", OK: true,
+			Detail: "Your dual address carries each order's note as a payment id, so customers type nothing."}
+	}
+	return view.Check{Label: "Each order has its own address",
+		Detail: "This single (spend-key only) address cannot carry a payment id, so customers must type the order's note " +
+			"as the message. Set TPG_PAYMENT_WALLET_ADDRESS to the wallet's dual address (view and spend key)."}
 }
