@@ -119,10 +119,11 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	var workers sync.WaitGroup
 	workers.Go(func() { e.RunExpiry(engine.WithActor(ctx, "expiry"), cfg.ExpiryInterval) })
 
+	logPaymentAddress(ctx, e, log) // before serving, so it is logged by the time /health answers
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
 	log.Info("taripay serving", "addr", ln.Addr().String(), "database", redactURL(cfg.DatabaseURL),
-		"send_to", cfg.SendTo().Base58(), "strict_mode", cfg.StrictMode, "shopify", cfg.ShopifyEnabled)
+		"strict_mode", cfg.StrictMode, "shopify", cfg.ShopifyEnabled)
 
 	select {
 	case err = <-served:
@@ -142,6 +143,21 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	workers.Wait()
 	<-shopDone
 	return err
+}
+
+// logPaymentAddress says at start where customers will be sent to pay, or,
+// in one line, what is missing and how to set it. The server runs either
+// way: a wallet authorised later takes effect at once.
+func logPaymentAddress(ctx context.Context, e *engine.Engine, log *slog.Logger) {
+	a, err := e.PaymentAddress(ctx)
+	switch {
+	case errors.Is(err, engine.ErrNoPaymentAddress):
+		log.Warn("customers cannot pay yet: pay pages say the shop is not ready and claims are refused", "fix", err.Error())
+	case err != nil:
+		log.Error("payment address", "err", err)
+	default:
+		log.Info("payment address", "address", a.Base58())
+	}
 }
 
 // shutdownGrace is how long in-flight requests may take to finish after

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -302,25 +303,29 @@ func TestCLIPaysOrderEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, hot := testKey(t, 21)
-	hook := func(event string) {
-		cmd := exec.Command(script, event, fmt.Sprint(e2ePrice), "tx-e2e-2002", "order e2e-2002", "", cust.Hex(), hot.Hex(),
-			"Completed", "00", "00", "00", "1", "Inbound")
+	hook := func(event, confirmations string) {
+		cmd := exec.Command(script, event, walletAmount(e2ePrice), "2002", "order e2e-2002", "None", cust.Base58(), hot.Base58(),
+			"Mined Unconfirmed", "00", "00", "00", confirmations, "Inbound")
 		cmd.Env = append(os.Environ(), "TPG_WALLET_SECRET_KEY="+s.hotSecret, "TPG_SERVER_URL="+s.url, "TPG_NOTIFY_LOG="+filepath.Join(dir, "notify.log"))
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("notify %s: %v\n%s", event, err, out)
 		}
 	}
-	hook("received")
+	hook("received", "")
 	if got := s.status(t, o.ClaimToken); got != "New" {
 		t.Errorf("after the payment was received: %s, want New (only confirmed funds pay)", got)
 	}
-	hook("confirmation")
+	hook("confirmation", "1")
+	if got := s.status(t, o.ClaimToken); got != "New" {
+		t.Errorf("one block deep: %s, want New (not final yet)", got)
+	}
+	hook("mined", "3")
 	if got := s.status(t, o.ClaimToken); got != "Paid" {
-		t.Errorf("after the confirmation: %s, want Paid", got)
+		t.Errorf("once mined: %s, want Paid", got)
 	}
 	log, _ := os.ReadFile(filepath.Join(dir, "notify.log"))
 	if n := strings.Count(string(log), "exit=0"); n != 3 {
-		t.Errorf("notify log has %d successful calls, want 3 (received, received again, confirmed):\n%s", n, log)
+		t.Errorf("notify log has %d successful events, want 3 (received, confirmation, mined):\n%s", n, log)
 	}
 }
 
@@ -406,3 +411,106 @@ func TestBadClaimsAgainstLiveServer(t *testing.T) {
 }
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// Issue 14 §3: `taripay serve` with default settings has no payment address
+// (TPG_PAYMENT_WALLET_ADDRESS unset, no hot wallet). It starts and says so
+// in one log line; pay pages (and the email link) say the shop is not ready,
+// with no address and no QR code; POST /order/claim is a 503 that changes
+// nothing. Once the one hot wallet is authorised, customers are sent to it.
+func TestServeWithoutPaymentAddress(t *testing.T) {
+	dir := t.TempDir()
+	super, customer, hot := newKey(t), newKey(t), newKey(t)
+	srv := startServe(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret")
+	base := srv.Base
+
+	var warning string
+	for line := range strings.Lines(srv.Log.String()) {
+		if strings.Contains(line, "customers cannot pay yet") {
+			warning = line
+		}
+	}
+	if !strings.Contains(warning, "TPG_PAYMENT_WALLET_ADDRESS is not set") || !strings.Contains(warning, "Set TPG_PAYMENT_WALLET_ADDRESS") ||
+		!strings.Contains(warning, "authorise exactly one hot wallet") {
+		t.Errorf("no start-up line naming the missing setting and its fix in:\n%s", srv.Log)
+	}
+
+	ctx := context.Background()
+	store, err := db.Open(ctx, "sqlite://"+filepath.Join(dir, "data", "taripay.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := engine.New(engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, store, wallClock{})
+	o, err := e.AddOrder(ctx, engine.NewOrder{OrderID: "1001", CustomerID: "c1", TotalPrice: 2_400_000_000, Currency: "XTR", CreatedAt: time.Now()})
+	store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	page := func(path string) *goquery.Document {
+		t.Helper()
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		d, err := goquery.NewDocumentFromReader(res.Body)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %v", path, res.StatusCode, err)
+		}
+		return d
+	}
+	testid := func(d *goquery.Document, id string) *goquery.Selection { return d.Find(`[data-testid="` + id + `"]`) }
+	for _, path := range []string{"/pay/" + o.ClaimToken, "/pay/order/1001/" + pay.LinkMAC([]byte("e2e-secret"), "1001")} {
+		d := page(path)
+		if got := testid(d, "closed-reason").Text(); !strings.HasPrefix(got, "This shop is not ready to take Tari yet") {
+			t.Errorf("%s: closed reason %q", path, got)
+		}
+		if html, _ := d.Html(); testid(d, "address").Length() != 0 || testid(d, "qr").Length() != 0 || strings.Contains(html, "tari://") {
+			t.Errorf("%s: an address or QR code without a payment address:\n%s", path, html)
+		}
+	}
+	res, err := http.Get(base + "/pay/" + o.ClaimToken + "/qr.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Type") == "image/png" {
+		t.Errorf("QR code without a payment address: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+
+	claim, err := tari.SignMemo(rand.Reader, customer.key, customer.addr, "1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	claimBody, _ := claim.MarshalJSON()
+	refused := post(t, base+"/order/claim", string(claimBody), []string{`{"error":"This shop is not ready to take Tari yet.`, "TPG_PAYMENT_WALLET_ADDRESS"}, 503)
+	if !json.Valid([]byte(refused)) {
+		t.Errorf("503 body is not JSON: %s", refused)
+	}
+	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
+	if order := get(t, base+"/api/order/id/1001", "tpg_access_token", token); !strings.Contains(order, `"status":"Unclaimed"`) {
+		t.Errorf("a refused claim changed the order: %s", order)
+	}
+	if addrs := get(t, base+"/api/addresses", "tpg_access_token", token); addrs != "[]" {
+		t.Errorf("a refused claim linked an address: %s", addrs)
+	}
+
+	// The merchant authorises one hot wallet: customers are sent to it.
+	post(t, base+"/api/wallets", fmt.Sprintf(`{"address":%q,"ip_address":"127.0.0.1"}`, hot.addr.Base58()), nil, 200, "tpg_access_token", token)
+	d := page("/pay/" + o.ClaimToken)
+	if got := testid(d, "address").Text(); got != hot.addr.Base58() {
+		t.Errorf("address on the pay page = %q, want the hot wallet %s", got, hot.addr.Base58())
+	}
+	qr, _ := testid(d, "qr").Attr("src")
+	res, err = http.Get(base + qr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	png, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if got := decodeQRCode(t, png); !strings.Contains(got, "tariAddress="+hot.addr.Base58()+"&") {
+		t.Errorf("QR = %q, want the hot wallet %s", got, hot.addr.Base58())
+	}
+	sendTo, _ := json.Marshal(hot.addr)
+	post(t, base+"/order/claim", string(claimBody), []string{`"status":"New"`, `"send_to":` + string(sendTo)}, 200)
+}

@@ -28,7 +28,10 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		default:
 			ae = &api.Error{Status: http.StatusInternalServerError, Message: "An error occurred on the backend of the server. Internal error.", Cause: err}
 		}
-		if ae.Status == http.StatusServiceUnavailable {
+		// A storage fault clears by itself, so clients are told when to
+		// retry. A 503 for a missing setting carries no Retry-After: it
+		// lasts until the merchant acts, and retrying sooner is no use.
+		if ae.Status == http.StatusServiceUnavailable && errors.Is(err, engine.ErrUnavailable) {
 			c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
 		}
 		if ae.Status >= http.StatusInternalServerError {

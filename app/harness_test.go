@@ -97,7 +97,7 @@ func forBackends(t *testing.T, f func(t *testing.T, backend string)) {
 // newHarnessOn is newHarness on the given dbtest backend.
 func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness {
 	t.Helper()
-	vars := map[string]string{"TPG_USE_X_FORWARDED_FOR": "true"}
+	vars := map[string]string{"TPG_USE_X_FORWARDED_FOR": "true", "TPG_PAYMENT_WALLET_ADDRESS": sendTo}
 	for k, v := range env {
 		vars[k] = v
 	}
@@ -143,6 +143,11 @@ func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness 
 	}
 	return h
 }
+
+// sendTo is the harness's TPG_PAYMENT_WALLET_ADDRESS: the address in the
+// reference's example ClaimedOrder, which the golden files show. A test of
+// the unset variable passes "" in env.
+const sendTo = "143UtnSymZykCAm95xAKKKe8nowL6zif8qb1h7yHxgtD9XZ"
 
 // Keys from tari_vectors.json: the access-token server key and the hot
 // wallet of the reference's e2e suite (14z3i…).

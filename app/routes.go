@@ -29,7 +29,7 @@ func registerRoutes(app *fiber.App, d Deps) {
 	// Root: no token.
 	app.Get("/health", api.Health)
 	app.Post("/auth", api.Login(e, d.Keys.Signing, d.Now, d.Rand, log))
-	app.Post("/order/claim", api.ClaimOrder(e, cfg.SendTo(), log))
+	app.Post("/order/claim", api.ClaimOrder(e, log))
 
 	// Hot wallet: signed bodies, registered IP, increasing nonce.
 	app.Get("/wallet/send_to", api.SendTo(e))

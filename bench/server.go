@@ -29,6 +29,11 @@ import (
 // HMACSecret signs the benchmark's Shopify webhooks.
 const HMACSecret = "bench-hmac-secret"
 
+// payTo is the server's TPG_PAYMENT_WALLET_ADDRESS. Claims are refused
+// without a payment address, and the benchmark authorises several hot
+// wallets, so none of them is chosen.
+const payTo = "14z3iHvgokZcXmokAYQKveeJ4rMqSGtPahrC2CPvx63UQmG"
+
 // Server is a real taripay HTTP server on loopback over its own database,
 // wired as `taripay serve` wires it plus the Shopify webhook routes.
 type Server struct {
@@ -93,6 +98,7 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 		"TPG_DATABASE_URL":             dbURL,
 		"TPG_DISABLE_WALLET_WHITELIST": "true",
 		"TPG_SHOPIFY_HMAC_SECRET":      HMACSecret,
+		"TPG_PAYMENT_WALLET_ADDRESS":   payTo,
 		// Orders stay open for the whole run.
 		"TPG_UNCLAIMED_ORDER_TIMEOUT": "48",
 		"TPG_EXPIRY_INTERVAL":         "1m",

@@ -48,7 +48,8 @@ func TestKill9DuringMixedLoad(t *testing.T) {
 		t.Skip("kills a server subprocess 20 times")
 	}
 	dbURL := "sqlite://" + filepath.Join(t.TempDir(), "taripay.db")
-	env := map[string]string{"TPG_DATABASE_URL": dbURL, "TPG_DISABLE_WALLET_WHITELIST": "true", "TPG_SHOPIFY_HMAC_SECRET": hmacSecret}
+	env := map[string]string{"TPG_DATABASE_URL": dbURL, "TPG_DISABLE_WALLET_WHITELIST": "true", "TPG_SHOPIFY_HMAC_SECRET": hmacSecret,
+		"TPG_PAYMENT_WALLET_ADDRESS": payTo}
 	fx := seed(t, dbURL, env, 4, 12, 400)
 	l := newLoad(fx)
 	stop := startLoad(l)
@@ -104,6 +105,7 @@ func TestTwoProcessesOnPostgres(t *testing.T) {
 		"TPG_DATABASE_URL":             dbURL,
 		"TPG_DISABLE_WALLET_WHITELIST": "true",
 		"TPG_SHOPIFY_HMAC_SECRET":      hmacSecret,
+		"TPG_PAYMENT_WALLET_ADDRESS":   payTo,
 		"TPG_EXPIRY_INTERVAL":          "100ms",
 		"TPG_UNCLAIMED_ORDER_TIMEOUT":  "3s",
 		"TPG_UNPAID_ORDER_TIMEOUT":     "5s",

@@ -381,6 +381,11 @@ func (l *load) drain(t *testing.T, base string) {
 // hmacSecret signs the load's Shopify webhooks (TPG_SHOPIFY_HMAC_SECRET).
 const hmacSecret = "chaos-hmac-secret"
 
+// payTo is the servers' TPG_PAYMENT_WALLET_ADDRESS. Claims are refused
+// without a payment address, and the load authorises several hot wallets,
+// so none of them is chosen.
+const payTo = "14z3iHvgokZcXmokAYQKveeJ4rMqSGtPahrC2CPvx63UQmG"
+
 // usdRate is µT per USD for the webhook orders.
 const usdRate = 1_000_000
 

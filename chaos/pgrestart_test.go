@@ -196,6 +196,7 @@ func TestPostgresRestartDuringLoad(t *testing.T) {
 		"TPG_DATABASE_URL":             dbURL,
 		"TPG_DISABLE_WALLET_WHITELIST": "true",
 		"TPG_SHOPIFY_HMAC_SECRET":      hmacSecret,
+		"TPG_PAYMENT_WALLET_ADDRESS":   payTo,
 		// The expiry workers write during the outages too.
 		"TPG_EXPIRY_INTERVAL":         "100ms",
 		"TPG_UNCLAIMED_ORDER_TIMEOUT": "4s",

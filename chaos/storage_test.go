@@ -97,7 +97,8 @@ const (
 // the fault, and checks the same server recovers and lost nothing.
 func underFault(t *testing.T, dir string, inject, heal func() error) {
 	dbURL := "sqlite://" + filepath.Join(dir, "taripay.db")
-	env := map[string]string{"TPG_DATABASE_URL": dbURL, "TPG_DISABLE_WALLET_WHITELIST": "true", "TPG_SHOPIFY_HMAC_SECRET": hmacSecret}
+	env := map[string]string{"TPG_DATABASE_URL": dbURL, "TPG_DISABLE_WALLET_WHITELIST": "true", "TPG_SHOPIFY_HMAC_SECRET": hmacSecret,
+		"TPG_PAYMENT_WALLET_ADDRESS": payTo}
 	fx := seed(t, dbURL, env, 5, 12, 200)
 	// The last wallet is the probe's, so its nonces are its own.
 	probeWallet := fx.wallets[len(fx.wallets)-1]

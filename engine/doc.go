@@ -38,4 +38,8 @@
 //     Order: it cannot be claimed or paid, the API does not list it, and its
 //     expiry clocks start only at pricing, so it never expires while it
 //     waits. A storefront cancellation ends its wait.
+//   - There is no fallback payment address. The reference sends customers
+//     to its developers' address when TPG_PAYMENT_WALLET_ADDRESS is unset;
+//     PaymentAddress is that setting, else the one authorised hot wallet,
+//     else ErrNoPaymentAddress, and the pay pages and claims then refuse.
 package engine

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"taripay/engine/tari"
 )
 
 // Config holds the engine's rules, parsed once from TPG_* by the caller.
@@ -19,6 +21,9 @@ type Config struct {
 	OrderIDFieldName      bool          // TPG_SHOPIFY_ORDER_ID_FIELD=name
 	UnclaimedOrderTimeout time.Duration // TPG_UNCLAIMED_ORDER_TIMEOUT
 	UnpaidOrderTimeout    time.Duration // TPG_UNPAID_ORDER_TIMEOUT
+	// PaymentAddress is TPG_PAYMENT_WALLET_ADDRESS, zero when unset; see
+	// Engine.PaymentAddress.
+	PaymentAddress tari.Address
 }
 
 // Clock is injected so expiry and timestamps are exact in tests.

@@ -13,6 +13,9 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EINTERNAL     = "internal"
+	// EUNCONFIGURED: the shop's settings do not allow this yet; it works
+	// once the merchant completes them, not by retrying.
+	EUNCONFIGURED = "unconfigured"
 )
 
 // Error is the engine's one coded domain error. Kind optionally names the
@@ -54,6 +57,7 @@ var (
 	ErrUnsupportedCurrency = errors.New("unsupported currency")
 	ErrInvalidAmount       = errors.New("invalid amount")
 	ErrUnavailable         = errors.New("storage unavailable")
+	ErrNoPaymentAddress    = errors.New("no payment address")
 )
 
 // Errorf builds a coded error of the given kind.

@@ -15,7 +15,7 @@ type PayPage struct {
 	Rate string
 
 	// Payment is nil when the page must not offer payment (closed order, or
-	// no hot wallet configured); Closed explains why.
+	// the shop has no payment address); Closed explains why.
 	Payment *PaymentDetails
 	Closed  string
 

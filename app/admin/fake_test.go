@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"taripay/engine"
+	"taripay/engine/tari"
 )
 
 // fakeEngine is a function-field fake: each test sets the methods it needs;
@@ -37,9 +38,17 @@ type fakeEngine struct {
 	retrySideEffect  func(ctx context.Context, id int64, retryAt time.Time, cause string, final bool) error
 	addressHistory   func(address string) (engine.AddressHistory, error)
 	settleAddress    func(ctx context.Context, address string) (engine.MultiAccountPayment, error)
+	paymentAddress   func() (tari.Address, error)
 }
 
 var errNotFaked = engine.Errorf(engine.EINTERNAL, nil, "not faked")
+
+func (f *fakeEngine) PaymentAddress(context.Context) (tari.Address, error) {
+	if f.paymentAddress == nil {
+		return tari.Address{}, engine.Errorf(engine.EUNCONFIGURED, engine.ErrNoPaymentAddress, "no payment address")
+	}
+	return f.paymentAddress()
+}
 
 func (f *fakeEngine) Order(_ context.Context, ref string, _ bool) (engine.Order, error) {
 	if f.order == nil {

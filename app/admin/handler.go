@@ -161,6 +161,7 @@ type Engine interface {
 	rateService
 	roleService
 	reportService
+	setupService
 }
 
 type staffKey struct{}

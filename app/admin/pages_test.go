@@ -12,6 +12,7 @@ import (
 
 	"taripay/app/shopify"
 	"taripay/engine"
+	"taripay/engine/tari"
 )
 
 func parse(t *testing.T, body string) *goquery.Document {
@@ -246,6 +247,51 @@ func TestSetupWebhookCheck(t *testing.T) {
 			got := strings.Join(strings.Fields(parse(t, body).Find(`[data-testid=check]`).Eq(1).Text()), " ")
 			if got != tc.want {
 				t.Fatalf("webhook check = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// The setup checklist shows the address customers pay, or, red, that
+// there is none and how to set it (engine.PaymentAddress).
+func TestSetupPaymentAddressCheck(t *testing.T) {
+	addr, err := tari.ParseAddress(testAddress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dual := tari.NewDualAddress(tari.MainNet, tari.DefaultFeatures, addr.SpendKey(), addr.SpendKey())
+	noAddress := engine.Errorf(engine.EUNCONFIGURED, engine.ErrNoPaymentAddress,
+		"No payment address: TPG_PAYMENT_WALLET_ADDRESS is not set and 2 hot wallets are authorised. Set TPG_PAYMENT_WALLET_ADDRESS to the shop's Tari address, or authorise exactly one hot wallet")
+	for _, tc := range []struct {
+		name     string
+		address  func() (tari.Address, error)
+		want     string
+		badge    string
+		blocking bool
+		own      string
+	}{
+		{"none", func() (tari.Address, error) { return tari.Address{}, noAddress }, "Fix now Customers have an address to pay " + noAddress.Message, "badge-critical", true, ""},
+		{"single", func() (tari.Address, error) { return addr, nil }, "Done Customers have an address to pay " + testAddress, "badge-success", false,
+			"To do Each order has its own address This single (spend-key only) address cannot carry a payment id, so customers must type the order's note as the message. Set TPG_PAYMENT_WALLET_ADDRESS to the wallet's dual address (view and spend key)."},
+		{"dual", func() (tari.Address, error) { return dual, nil }, "Done Customers have an address to pay " + dual.Base58(), "badge-success", false,
+			"Done Each order has its own address Your dual address carries each order's note as a payment id, so customers type nothing."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hs := newHarness(t, &fakeEngine{paymentAddress: tc.address})
+			resp, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			check := parse(t, body).Find(`[data-testid=check]:contains("Customers have an address to pay")`)
+			if got := strings.Join(strings.Fields(check.Text()), " "); check.Length() != 1 || got != tc.want {
+				t.Fatalf("payment address check = %q, want %q", got, tc.want)
+			}
+			if !check.Find(".badge").HasClass(tc.badge) || check.HasClass("blocking") != tc.blocking {
+				t.Errorf("payment address check is not shown as %s: %s", tc.badge, body)
+			}
+			own := parse(t, body).Find(`[data-testid=check]:contains("Each order has its own address")`)
+			if got := strings.Join(strings.Fields(own.Text()), " "); got != tc.own {
+				t.Errorf("own address check = %q, want %q", got, tc.own)
 			}
 		})
 	}

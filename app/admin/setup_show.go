@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -8,11 +9,18 @@ import (
 
 	"taripay/app/shopify"
 	"taripay/app/xtr"
+	"taripay/engine"
+	"taripay/engine/tari"
 	view "taripay/views/admin"
 )
 
+type setupService interface {
+	PaymentAddress(ctx context.Context) (tari.Address, error)
+}
+
 // setupShow is the setup checklist: the Shopify connection, webhooks, a hot
-// wallet, an exchange rate, and the order-email snippet to copy.
+// wallet, the address customers pay, an exchange rate, and the order-email
+// snippet to copy.
 func (h *Handler) setupShow(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	st := staffOf(c)
@@ -60,6 +68,21 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	}
 	checks = append(checks, wallet)
 
+	payTo := view.Check{Label: "Customers have an address to pay"}
+	a, err := h.deps.Engine.PaymentAddress(ctx)
+	switch {
+	case errors.Is(err, engine.ErrNoPaymentAddress): // pay pages and claims refuse until fixed
+		payTo.Blocking, payTo.Detail = true, err.Error()
+	case err != nil:
+		return err
+	default:
+		payTo.OK, payTo.Detail = true, a.Base58()
+	}
+	checks = append(checks, payTo)
+	if payTo.OK {
+		checks = append(checks, orderAddressCheck(a))
+	}
+
 	rates, err := h.deps.Engine.ExchangeRates(ctx)
 	if err != nil {
 		return err
@@ -99,4 +122,17 @@ func missingTopics(subs []shopify.Subscription) []string {
 		}
 	}
 	return missing
+}
+
+// orderAddressCheck says whether each order gets its own address: only a
+// dual address can carry an order's note as a payment id
+// (engine.OrderAddress).
+func orderAddressCheck(a tari.Address) view.Check {
+	if a.IsDual() {
+		return view.Check{Label: "Each order has its own address", OK: true,
+			Detail: "Your dual address carries each order's note as a payment id, so customers type nothing."}
+	}
+	return view.Check{Label: "Each order has its own address",
+		Detail: "This single (spend-key only) address cannot carry a payment id, so customers must type the order's note " +
+			"as the message. Set TPG_PAYMENT_WALLET_ADDRESS to the wallet's dual address (view and spend key)."}
 }

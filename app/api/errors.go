@@ -40,7 +40,8 @@ func errBackend(cause error) *Error {
 	return &Error{Status: http.StatusInternalServerError, Message: "An error occurred on the backend of the server. Internal error.", Cause: cause}
 }
 
-// RetryAfter is the Retry-After, in seconds, sent with every 503.
+// RetryAfter is the Retry-After, in seconds, sent with every 503 caused by
+// a storage fault.
 const RetryAfter = "5"
 
 // Unavailable answers a storage fault: 503, so that the client retries.
@@ -68,6 +69,13 @@ func errNotFound(s string) *Error {
 
 func errCannotComplete(s string) *Error {
 	return &Error{Status: http.StatusBadRequest, Message: "Cannot complete this request. " + s}
+}
+
+// errNotReady answers what the shop's settings do not allow yet: 503, but
+// without Retry-After (see errorHandler in package app), as only the
+// merchant can fix it.
+func errNotReady(s string) *Error {
+	return &Error{Status: http.StatusServiceUnavailable, Message: "This shop is not ready to take Tari yet. " + s}
 }
 
 func errConflict(s string) *Error {
@@ -149,6 +157,8 @@ func fromEngine(err error, ref string) *Error {
 		return errAuthValidation(sentence(e.Message))
 	case engine.EFORBIDDEN:
 		return errInsufficientPermissions(sentence(e.Message))
+	case engine.EUNCONFIGURED:
+		return errNotReady(sentence(e.Message))
 	}
 	return errBackend(err)
 }

@@ -13,6 +13,7 @@ import (
 )
 
 type claimer interface {
+	PaymentAddress(ctx context.Context) (tari.Address, error)
 	Claim(ctx context.Context, orderRef, address string) (engine.ClaimResult, error)
 }
 
@@ -24,8 +25,10 @@ type memoSignatureShape struct {
 }
 
 // ClaimOrder answers POST /order/claim: a memo signature links an order to
-// the signer's address (api.md §1.2 #3).
-func ClaimOrder(e claimer, sendTo tari.Address, log *slog.Logger) fiber.Handler {
+// the signer's address (api.md §1.2 #3). Without a payment address to send
+// the customer to, a valid claim is refused with 503 and not stored (the
+// reference answers with its developers' address; see engine.PaymentAddress).
+func ClaimOrder(e claimer, log *slog.Logger) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := decodeBody(c, &memoSignatureShape{}); err != nil {
 			return err
@@ -39,6 +42,10 @@ func ClaimOrder(e claimer, sendTo tari.Address, log *slog.Logger) fiber.Handler 
 		}
 		if !m.Verify() {
 			return ErrBadSignature
+		}
+		sendTo, err := e.PaymentAddress(c.UserContext())
+		if err != nil {
+			return fromEngine(err, m.OrderID)
 		}
 		address := m.Address.Base58()
 		res, err := e.Claim(engine.WithActor(c.UserContext(), "claim:"+address), m.OrderID, address)

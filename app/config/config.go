@@ -1,7 +1,9 @@
 // Package config reads taripay's TPG_* settings once, at start, into a typed
 // Config. The variables and their defaults are the reference's (api.md §4.1)
-// plus DESIGN.md's additions; where the reference silently falls back on an
-// unreadable value, Load fails instead, naming the variable and what it expects.
+// plus DESIGN.md's additions, except that TPG_PAYMENT_WALLET_ADDRESS has no
+// default (the reference falls back on its developers' address); where the
+// reference silently falls back on an unreadable value, Load fails instead,
+// naming the variable and what it expects.
 package config
 
 import (
@@ -26,7 +28,6 @@ const (
 	DefaultPort                  = 8360
 	DefaultDatabaseURL           = "sqlite://data/taripay.db"
 	DefaultMaxConnections        = 25
-	DefaultPaymentWalletAddress  = "143UtnSymZykCAm95xAKKKe8nowL6zif8qb1h7yHxgtD9XZ"
 	DefaultUnclaimedOrderTimeout = 2 * time.Hour
 	DefaultUnpaidOrderTimeout    = 48 * time.Hour
 	DefaultExpiryInterval        = time.Minute
@@ -45,7 +46,8 @@ type Config struct {
 	JWTKeys *tari.JWTKeys
 
 	// PaymentWallet is TPG_PAYMENT_WALLET_ADDRESS, or the zero Address when
-	// unset; see SendTo.
+	// unset. Unlike the reference, there is no default: see
+	// engine.Engine.PaymentAddress.
 	PaymentWallet tari.Address
 
 	StrictMode                bool // TPG_STRICT_MODE
@@ -83,18 +85,8 @@ func (c Config) Engine() engine.Config {
 		OrderIDFieldName:      c.OrderIDFieldName,
 		UnclaimedOrderTimeout: c.UnclaimedOrderTimeout,
 		UnpaidOrderTimeout:    c.UnpaidOrderTimeout,
+		PaymentAddress:        c.PaymentWallet,
 	}
-}
-
-// SendTo is the address ClaimedOrder.send_to names: TPG_PAYMENT_WALLET_ADDRESS,
-// or the reference's default when it is unset. (The pay page instead shows
-// the first authorised hot wallet when it is unset.)
-func (c Config) SendTo() tari.Address {
-	if c.PaymentWallet.IsZero() {
-		a, _ := tari.ParseAddress(DefaultPaymentWalletAddress)
-		return a
-	}
-	return c.PaymentWallet
 }
 
 // Addr is the listen address, host:port.

@@ -29,7 +29,8 @@ func TestLoadDefaults(t *testing.T) {
 	if c.Host != "127.0.0.1" || c.Port != 8360 || c.DatabaseURL != "sqlite://data/taripay.db" || c.MaxConnections != 25 {
 		t.Errorf("listen/db defaults: %+v", c)
 	}
-	if c.JWTKeys != nil || !c.PaymentWallet.IsZero() || c.SendTo().Base58() != DefaultPaymentWalletAddress || !c.StrictMode {
+	// No payment address by default, not the reference's developers' address.
+	if c.JWTKeys != nil || !c.PaymentWallet.IsZero() || !c.Engine().PaymentAddress.IsZero() || !c.StrictMode {
 		t.Errorf("keys/wallet/strict defaults: %+v", c)
 	}
 	if c.UseXForwardedFor || c.UseForwarded || c.DisableWalletWhitelist || c.DisableMemoSignatureCheck || c.OrderIDFieldName {
@@ -68,7 +69,9 @@ func TestLoadValues(t *testing.T) {
 		{"super admins", map[string]string{"TPG_SUPER_ADMIN": " " + alice + " ,," + hot}, func(c Config) bool {
 			return len(c.SuperAdmins) == 2 && c.SuperAdmins[0].Base58() == alice && c.SuperAdmins[1].Base58() == hot
 		}},
-		{"wallet", map[string]string{"TPG_PAYMENT_WALLET_ADDRESS": hot}, func(c Config) bool { return c.PaymentWallet.Base58() == hot && c.SendTo().Base58() == hot }},
+		{"wallet", map[string]string{"TPG_PAYMENT_WALLET_ADDRESS": hot}, func(c Config) bool {
+			return c.PaymentWallet.Base58() == hot && c.Engine().PaymentAddress.Base58() == hot
+		}},
 		{"no shopify settings", map[string]string{"TPG_SHOPIFY_ORDER_ID_FIELD": "name"}, func(c Config) bool { return !c.ShopifyEnabled }},
 		{"shopify", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s", "TPG_SHOPIFY_SHOP": "a.myshopify.com"},
 			func(c Config) bool { return c.ShopifyEnabled && c.Shopify.HMACSecret == "s" && c.Shopify.HMACChecks }},

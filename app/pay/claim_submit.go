@@ -15,7 +15,8 @@ import (
 
 // SubmitClaim serves POST /pay/{token}/claim. It checks the pasted memo
 // signature exactly as /order/claim does, then claims through the engine;
-// nothing changes unless the signature covers this order.
+// nothing changes unless the signature covers this order and the shop has a
+// payment address.
 func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 	o, err := h.order(c)
 	if err != nil {
@@ -26,7 +27,10 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 	signature := strings.TrimSpace(c.FormValue("signature"))
 
 	fail := func(status int, msg string) error {
-		p := h.page(ctx, o)
+		p, err := h.page(ctx, o)
+		if err != nil {
+			return done(h.internal(c, "claim of order "+o.OrderID, err))
+		}
 		form := views.ClaimForm{Action: "/pay/" + o.ClaimToken + "/claim", OrderID: o.OrderID}
 		if p.Claim != nil {
 			form = *p.Claim
@@ -46,6 +50,13 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 	claim, msg := h.parseClaim(o, address, signature)
 	if msg != "" {
 		return fail(http.StatusUnprocessableEntity, msg)
+	}
+	// As /order/claim: no claim is stored while there is no address to pay.
+	switch _, err := h.eng.PaymentAddress(ctx); {
+	case errors.Is(err, engine.ErrNoPaymentAddress):
+		return fail(http.StatusServiceUnavailable, "Your claim was not recorded.")
+	case err != nil:
+		return done(h.internal(c, "claim of order "+o.OrderID, err))
 	}
 	claimant := claim.Address.Base58()
 	_, err = h.eng.Claim(engine.WithActor(ctx, "pay:"+claimant), o.OrderID, claimant)

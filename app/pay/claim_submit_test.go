@@ -123,6 +123,36 @@ func TestSubmitClaimRejected(t *testing.T) {
 	}
 }
 
+// Without a payment address a valid claim is refused with 503 and not
+// stored, as on /order/claim; a bad one is still the 4xx it always was.
+func TestSubmitClaimWithoutPaymentAddress(t *testing.T) {
+	good := sign(t, 1, "o1")
+	for _, tc := range []struct {
+		name       string
+		status     engine.OrderStatus
+		signature  string
+		wantStatus int
+		wantMsg    string
+	}{
+		{"valid claim", engine.OrderUnclaimed, good.Signature.Hex(), 503, "Your claim was not recorded. This shop is not ready to take Tari yet"},
+		{"bad signature", engine.OrderUnclaimed, sign(t, 2, "o1").Signature.Hex(), 422, "signature is not valid"},
+		{"paid order", engine.OrderPaid, good.Signature.Hex(), 409, "This order is paid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", tc.status)}, noPay: true}
+			app, _ := testHandler(t, f)
+			resp, body := postForm(t, app, "/pay/"+tokenA+"/claim", url.Values{"address": {good.Address.Base58()}, "signature": {tc.signature}})
+			d := doc(t, body)
+			if resp.StatusCode != tc.wantStatus || !strings.Contains(testid(d, "closed-reason").Text(), tc.wantMsg) {
+				t.Errorf("status %d, want %d with %q:\n%s", resp.StatusCode, tc.wantStatus, tc.wantMsg, body)
+			}
+			if len(f.claims) != 0 || testid(d, "address").Length() != 0 || testid(d, "qr").Length() != 0 {
+				t.Errorf("claims %q; or an address shown:\n%s", f.claims, body)
+			}
+		})
+	}
+}
+
 // Outside strict mode a claim may be signed over the order name, as
 // /order/claim accepts alt_id.
 func TestSubmitClaimAltID(t *testing.T) {

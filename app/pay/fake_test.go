@@ -28,8 +28,12 @@ type fakeEngine struct {
 	claim   func(orderRef, address string) (engine.ClaimResult, error)
 	claims  []string // "orderRef address" of every Claim call
 	rate    engine.ExchangeRate
-	wallet  []engine.Wallet
-	fail    error // returned by OrderByClaimToken when set
+	// PaymentAddress returns payTo (testHandler sets the hot wallet) and
+	// payToErr; noPay makes it ErrNoPaymentAddress.
+	payTo    tari.Address
+	payToErr error
+	noPay    bool
+	fail     error // returned by OrderByClaimToken when set
 }
 
 // setStatus changes an order's status as the engine would, safely while the
@@ -95,7 +99,14 @@ func (f *fakeEngine) Claim(_ context.Context, orderRef, address string) (engine.
 	return engine.ClaimResult{}, nil
 }
 
-func (f *fakeEngine) Wallets(context.Context) ([]engine.Wallet, error) { return f.wallet, nil }
+func (f *fakeEngine) PaymentAddress(context.Context) (tari.Address, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.noPay {
+		return tari.Address{}, engine.Errorf(engine.EUNCONFIGURED, engine.ErrNoPaymentAddress, "no payment address")
+	}
+	return f.payTo, f.payToErr
+}
 
 func (f *fakeEngine) ExchangeRate(_ context.Context, currency string) (engine.ExchangeRate, error) {
 	if f.rate.Currency != currency {
@@ -150,8 +161,8 @@ func testOrder(token, id string, status engine.OrderStatus) engine.Order {
 func testHandler(t testing.TB, f *fakeEngine) (*fiber.App, *Handler) {
 	t.Helper()
 	_, hot := key(t, 9)
+	f.payTo = hot
 	h := New(f, Config{
-		PaymentWallet:         hot,
 		StrictMode:            true,
 		UnclaimedOrderTimeout: 2 * time.Hour,
 		UnpaidOrderTimeout:    48 * time.Hour,

@@ -25,15 +25,12 @@ type Engine interface {
 	WaitingOrderByClaimToken(ctx context.Context, token string) (engine.WaitingOrder, error)
 	WaitingOrder(ctx context.Context, orderID string) (engine.WaitingOrder, error)
 	Claim(ctx context.Context, orderRef, address string) (engine.ClaimResult, error)
-	Wallets(ctx context.Context) ([]engine.Wallet, error)
+	PaymentAddress(ctx context.Context) (tari.Address, error)
 	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
 }
 
 // Config is the part of taripay's configuration the pay pages use.
 type Config struct {
-	// PaymentWallet is TPG_PAYMENT_WALLET_ADDRESS; when zero, the first
-	// authorised hot wallet is shown instead.
-	PaymentWallet tari.Address
 	// StrictMode (TPG_STRICT_MODE) off also accepts claims signed over the
 	// order's alt_id, as /order/claim does.
 	StrictMode bool

@@ -17,8 +17,8 @@ func TestShowOrderAddress(t *testing.T) {
 	spend, _ := key(t, 6)
 	dual := tari.NewDualAddress(tari.MainNet, tari.DefaultFeatures, view.Public(), spend.Public())
 	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "5714720719169", engine.OrderUnclaimed)}}
-	app, h := testHandler(t, f)
-	h.cfg.PaymentWallet = dual
+	app, _ := testHandler(t, f)
+	f.payTo = dual
 	_, body := get(t, app, "/pay/"+tokenA)
 	d := doc(t, body)
 

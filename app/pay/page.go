@@ -2,17 +2,23 @@ package pay
 
 import (
 	"context"
-	"log/slog"
+	"errors"
+	"fmt"
 	"time"
 
 	"taripay/app/xtr"
 	"taripay/engine"
-	"taripay/engine/tari"
 	"taripay/views"
 )
 
-// page builds the view model of an order's pay page.
-func (h *Handler) page(ctx context.Context, o engine.Order) views.PayPage {
+// notReady is why no order can be paid while the shop has no payment
+// address (engine.Engine.PaymentAddress).
+const notReady = "This shop is not ready to take Tari yet, so this order cannot be paid right now. " +
+	"Please do not send a payment; try again later or contact the shop."
+
+// page builds the view model of an order's pay page. Why an order cannot be
+// paid is p.Closed; the error is only for faults, such as a lost database.
+func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, error) {
 	now := h.now()
 	p := views.PayPage{
 		Token:           o.ClaimToken,
@@ -25,12 +31,15 @@ func (h *Handler) page(ctx context.Context, o engine.Order) views.PayPage {
 
 	if reason := closedReason(o, h.expired(o, now)); reason != "" {
 		p.Closed = reason
-		return p
+		return p, nil
 	}
-	to, ok := h.hotWallet(ctx)
-	if !ok {
-		p.Closed = "The shop has not set up its Tari wallet yet, so this order cannot be paid right now. Please try again later or contact the shop."
-		return p
+	to, err := h.eng.PaymentAddress(ctx)
+	switch {
+	case errors.Is(err, engine.ErrNoPaymentAddress):
+		p.Closed = notReady
+		return p, nil
+	case err != nil:
+		return p, fmt.Errorf("pay page of order %s: %w", o.OrderID, err)
 	}
 	// The order's own address carries its note as a payment id, so the
 	// customer need type nothing; the note stays in the link and on the
@@ -47,7 +56,7 @@ func (h *Handler) page(ctx context.Context, o engine.Order) views.PayPage {
 	if o.Status == engine.OrderUnclaimed {
 		p.Claim = &views.ClaimForm{Action: "/pay/" + o.ClaimToken + "/claim", OrderID: o.OrderID}
 	}
-	return p
+	return p, nil
 }
 
 // expired reports an open order past its deadline, which the expiry worker
@@ -117,23 +126,4 @@ func (h *Handler) fiat(ctx context.Context, o engine.Order) (fiat, rate string) 
 		return fiat, ""
 	}
 	return fiat, "Today's rate: " + formatRate(o.Currency, r.Rate)
-}
-
-// hotWallet is the address customers pay: TPG_PAYMENT_WALLET_ADDRESS, or
-// the first authorised wallet.
-func (h *Handler) hotWallet(ctx context.Context) (tari.Address, bool) {
-	if !h.cfg.PaymentWallet.IsZero() {
-		return h.cfg.PaymentWallet, true
-	}
-	ws, err := h.eng.Wallets(ctx)
-	if err != nil {
-		h.log.ErrorContext(ctx, "pay page: list hot wallets", slog.Any("error", err))
-		return tari.Address{}, false
-	}
-	for _, w := range ws {
-		if a, err := tari.ParseAddress(w.Address); err == nil {
-			return a, true
-		}
-	}
-	return tari.Address{}, false
 }

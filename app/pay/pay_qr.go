@@ -16,8 +16,11 @@ func (h *Handler) QR(c *fiber.Ctx) error {
 	if err != nil {
 		return done(err)
 	}
-	p := h.page(c.UserContext(), o)
-	if p.Payment == nil {
+	p, err := h.page(c.UserContext(), o)
+	if err != nil {
+		return done(h.internal(c, "QR code for order "+o.OrderID, err))
+	}
+	if p.Payment == nil { // closed, or the shop has no payment address
 		return done(h.notFound(c))
 	}
 	sum := sha256.Sum256([]byte(p.Payment.PaymentURI))

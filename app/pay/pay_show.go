@@ -14,7 +14,10 @@ func (h *Handler) Show(c *fiber.Ctx) error {
 	if err != nil {
 		return done(err)
 	}
-	p := h.page(c.UserContext(), o)
+	p, err := h.page(c.UserContext(), o)
+	if err != nil {
+		return done(h.internal(c, "show order "+o.OrderID, err))
+	}
 	if notices := h.flash.take(c); len(notices) > 0 {
 		p.Notice = notices[len(notices)-1]
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -148,24 +149,70 @@ func TestShowWithoutStoredRateUsesTodaysRate(t *testing.T) {
 	}
 }
 
-func TestShowFallsBackToFirstAuthorisedWallet(t *testing.T) {
-	_, w := key(t, 7)
-	f := &fakeEngine{
-		orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)},
-		wallet: []engine.Wallet{{Address: w.Base58()}},
+// Without a payment address (engine.PaymentAddress), every pay page says
+// the shop is not ready, with no address, QR code or claim form, and the
+// QR route serves no image; the email link leads to the same page.
+func TestShowWithoutPaymentAddress(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "5714720719169", engine.OrderUnclaimed)}, noPay: true}
+	app, _ := testHandler(t, f)
+	resp, body := get(t, app, "/pay/"+tokenA)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
 	}
-	app, h := testHandler(t, f)
-	h.cfg.PaymentWallet = tari.Address{}
-	_, body := get(t, app, "/pay/"+tokenA)
-	if got := testid(doc(t, body), "address").Text(); got != w.Base58() {
-		t.Errorf("address = %q, want the authorised wallet %q", got, w.Base58())
+	golden := filepath.Join("testdata", "pay_not_ready.golden.html")
+	if *update {
+		if err := os.WriteFile(golden, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want, err := os.ReadFile(golden); err != nil || !bytes.Equal(body, want) {
+		t.Errorf("pay page differs from %s (go test ./app/pay -run WithoutPaymentAddress -update to accept): %v\n%s", golden, err, body)
 	}
 
-	f.wallet = nil
+	resp, _ = get(t, app, "/pay/order/5714720719169/"+LinkMAC([]byte("link-secret"), "5714720719169"))
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/pay/"+tokenA {
+		t.Fatalf("email link: status %d, location %q", resp.StatusCode, loc)
+	}
+	for _, path := range []string{"/pay/" + tokenA, "/pay/" + tokenA + "/status?shown=New"} {
+		_, body := get(t, app, path)
+		d := doc(t, body)
+		if got := testid(d, "closed-reason").Text(); !strings.HasPrefix(got, "This shop is not ready to take Tari yet") {
+			t.Errorf("%s: closed reason = %q", path, got)
+		}
+		for _, id := range []string{"address", "address-emoji", "qr", "payment-uri", "payment-note", "claim-form"} {
+			if testid(d, id).Length() != 0 {
+				t.Errorf("%s: %s shown without a payment address", path, id)
+			}
+		}
+		if bytes.Contains(body, []byte("tari://")) || bytes.Contains(body, []byte("qr.png")) {
+			t.Errorf("%s: a payment link without a payment address:\n%s", path, body)
+		}
+	}
+
+	resp, png := get(t, app, "/pay/"+tokenA+"/qr.png")
+	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") == "image/png" || bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Errorf("QR route without a payment address: status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+
+	// A paid order still says it is paid.
+	f.setStatus(tokenA, engine.OrderPaid)
 	_, body = get(t, app, "/pay/"+tokenA)
-	d := doc(t, body)
-	if testid(d, "qr").Length() != 0 || !strings.Contains(testid(d, "closed-reason").Text(), "not set up") {
-		t.Errorf("no wallet: payment still offered:\n%s", body)
+	if got := testid(doc(t, body), "closed-reason").Text(); !strings.HasPrefix(got, "This order is paid") {
+		t.Errorf("paid order: closed reason = %q", got)
+	}
+}
+
+// A fault while finding the payment address is an error page, never "not
+// ready" and never an address.
+func TestShowPaymentAddressFault(t *testing.T) {
+	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
+	app, _ := testHandler(t, f)
+	f.payTo, f.payToErr = tari.Address{}, fmt.Errorf("payment address: %w", engine.ErrUnavailable)
+	for _, path := range []string{"/pay/" + tokenA, "/pay/" + tokenA + "/status", "/pay/" + tokenA + "/qr.png"} {
+		resp, body := get(t, app, path)
+		if resp.StatusCode != http.StatusServiceUnavailable || testid(doc(t, body), "message-title").Text() != "Something went wrong" {
+			t.Errorf("%s: status %d:\n%s", path, resp.StatusCode, body)
+		}
 	}
 }
 

@@ -19,7 +19,10 @@ func (h *Handler) Status(c *fiber.Ctx) error {
 	if err != nil {
 		return done(err)
 	}
-	p := h.page(c.UserContext(), o)
+	p, err := h.page(c.UserContext(), o)
+	if err != nil {
+		return done(h.internal(c, "status of order "+o.OrderID, err))
+	}
 	return render(c, http.StatusOK, templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		if err := templ.RenderFragments(ctx, w, views.Pay(p), "status"); err != nil {
 			return err

@@ -171,7 +171,7 @@ func (h *Handler) Retry(ctx context.Context, id int64) (bool, error) {
 }
 
 // refuse answers a delivery that accept refused. A 503 (it could not be
-// stored) carries Retry-After, as every 503 of the server does.
+// stored) carries Retry-After, as every storage-fault 503 of the server does.
 func refuse(c *fiber.Ctx, e *fiber.Error) error {
 	if e.Code == fiber.StatusServiceUnavailable {
 		c.Set(fiber.HeaderRetryAfter, api.RetryAfter)

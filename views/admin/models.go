@@ -342,4 +342,7 @@ type Check struct {
 	Label  string
 	OK     bool
 	Detail string
+	// Blocking marks a check that is not OK and stops customers paying;
+	// it shows red, with the fix in Detail.
+	Blocking bool
 }
