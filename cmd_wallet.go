@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -298,7 +302,10 @@ func (f *walletFlags) notify(cmd *cobra.Command, path string, body func(tari.Sec
 	ctx := cmd.Context()
 	wait := f.wait
 	for attempt := 1; ; attempt++ {
-		nonce := max(time.Now().UnixMilli(), f.lastNonce+1)
+		nonce, err := nextNonce(a, f.lastNonce)
+		if err != nil {
+			return err
+		}
 		f.lastNonce = nonce
 		b, err := body(k, a, nonce)
 		if err != nil {
@@ -331,6 +338,49 @@ func (f *walletFlags) notify(cmd *cobra.Command, path string, body func(tari.Sec
 		_, err = fmt.Fprintln(cmd.OutOrStdout(), answer)
 		return err
 	}
+}
+
+// nextNonce is a nonce for the wallet address: the current Unix time in
+// milliseconds, or one more than the last nonce any notifier process on
+// this machine signed for it, whichever is greater. The wallet runs its
+// notify program once per event, often several at once; the last nonce is
+// kept in a file in the user's cache directory, locked while it is read
+// and written, so no two processes sign with the same one. Without a
+// usable cache directory it is the time alone (and a refused nonce is
+// signed again, see notify).
+func nextNonce(a tari.Address, last int64) (int64, error) {
+	nonce := max(time.Now().UnixMilli(), last+1)
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return nonce, nil
+	}
+	dir = filepath.Join(dir, "taripay")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nonce, nil
+	}
+	sum := sha256.Sum256([]byte(a.Base58()))
+	file, err := os.OpenFile(filepath.Join(dir, "nonce-"+hex.EncodeToString(sum[:8])), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nonce, nil
+	}
+	defer file.Close()
+	if err := syscall.Flock(int(file.Fd()), syscall.LOCK_EX); err != nil {
+		return 0, fmt.Errorf("lock %s: %w", file.Name(), err)
+	}
+	raw, err := io.ReadAll(io.LimitReader(file, 32))
+	if err != nil {
+		return 0, fmt.Errorf("read %s: %w", file.Name(), err)
+	}
+	if stored, err := strconv.ParseInt(strings.TrimSpace(string(raw)), 10, 64); err == nil {
+		nonce = max(nonce, stored+1)
+	}
+	if err := file.Truncate(0); err != nil {
+		return 0, fmt.Errorf("write %s: %w", file.Name(), err)
+	}
+	if _, err := file.WriteAt([]byte(strconv.FormatInt(nonce, 10)+"\n"), 0); err != nil {
+		return 0, fmt.Errorf("write %s: %w", file.Name(), err)
+	}
+	return nonce, nil // closing the file releases the lock
 }
 
 // errStaleNonce is the server's refusal of a nonce that is not its newest.

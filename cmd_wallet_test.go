@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -401,4 +402,59 @@ func TestNotifyScriptEvents(t *testing.T) {
 	if again, _ := os.ReadFile(calls); !strings.HasPrefix(want, string(again)) || len(again) == 0 {
 		t.Errorf("replay ran %s", again)
 	}
+}
+
+// Notifier processes started at once for one wallet never sign with the
+// same nonce, and each is newer than the last.
+func TestNextNonceAcrossProcesses(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	_, hot := testWalletKey(t)
+	const n = 8
+	out := make(chan string, n)
+	url := nonceServer(t, out)
+	for range n {
+		go func() {
+			cmd := exec.Command(os.Args[0], "wallet", "confirmed", "--txid", "42", "--attempts", "1")
+			cmd.Env = append(os.Environ(), "TARIPAY_TEST_MAIN=1", "TPG_WALLET_SECRET_KEY="+hotSecret(t), "TPG_SERVER_URL="+url)
+			cmd.Run()
+		}()
+	}
+	seen := map[string]bool{}
+	for range n {
+		nonce := <-out
+		if seen[nonce] {
+			t.Fatalf("two notifier processes signed nonce %s", nonce)
+		}
+		seen[nonce] = true
+	}
+	last, err := nextNonce(hot, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for nonce := range seen {
+		if n, _ := strconv.ParseInt(nonce, 10, 64); n >= last {
+			t.Errorf("nonce %d was signed before %d", n, last)
+		}
+	}
+}
+
+func hotSecret(t *testing.T) string {
+	secret, _ := testWalletKey(t)
+	return secret
+}
+
+// nonceServer answers a confirmation and sends on the nonce it carried.
+func nonceServer(t *testing.T, nonces chan<- string) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		n, err := tari.ParseConfirmationNotification(body)
+		if err != nil || !n.Verify() {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		nonces <- strconv.FormatInt(n.Auth.Nonce, 10)
+		io.WriteString(w, `{"success":true,"message":"ok"}`)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

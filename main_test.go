@@ -13,5 +13,15 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	// The notifier keeps its last nonce in the user's cache directory: the
+	// tests, and the subprocesses they start, keep theirs in a directory of
+	// their own.
+	cache, err := os.MkdirTemp("", "taripay-test-cache")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", cache)
+	code := m.Run()
+	os.RemoveAll(cache)
+	os.Exit(code)
 }
