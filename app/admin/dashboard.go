@@ -18,18 +18,28 @@ type reportService interface {
 
 const chartDays = 14
 
-// dashboard shows what was received, orders by status, the latest payments,
-// Shopify sync failures and a chart of payments per day.
+// dashboard shows what was received, orders by status and how many Shopify
+// orders were paid another way, the latest payments, Shopify sync failures
+// and a chart of payments per day.
 func (h *Handler) dashboard(c *fiber.Ctx) error {
 	d, err := h.deps.Engine.Dashboard(c.UserContext(), chartDays)
 	if err != nil {
 		return err
+	}
+	other := ""
+	if h.deps.Shopify != nil {
+		n, err := h.deps.Shopify.OtherOrders(c.UserContext())
+		if err != nil {
+			return err
+		}
+		other = strconv.Itoa(n)
 	}
 	p := view.DashboardPage{
 		Layout:        h.layout(c, "Dashboard", "dashboard"),
 		ReceivedToday: xtr.Format(d.ReceivedToday),
 		ReceivedWeek:  xtr.Format(d.ReceivedWeek),
 		ReceivedTotal: xtr.Format(d.ReceivedTotal),
+		OtherOrders:   other,
 		Chart:         chart(d.PerDay),
 	}
 	for _, s := range d.ByStatus {

@@ -31,6 +31,7 @@ type Store interface {
 	Inbox
 	Records
 	CaptureLog
+	OtherOrders(ctx context.Context) (int, error)
 }
 
 // Deps are the integration's collaborators.
@@ -49,6 +50,7 @@ type Deps struct {
 // Service is the running Shopify integration.
 type Service struct {
 	engine  ServiceEngine
+	store   Store
 	admin   *Admin // nil without Shopify settings
 	prices  *Prices
 	handler *Handler
@@ -63,7 +65,7 @@ type Service struct {
 // New builds the integration. Without Shopify settings it still receives
 // webhooks, and logs its side effects as skipped.
 func New(d Deps) (*Service, error) {
-	s := &Service{engine: d.Engine, log: d.Log,
+	s := &Service{engine: d.Engine, store: d.Store, log: d.Log,
 		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
 	var orderAdmin OrderAdmin
 	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
@@ -182,7 +184,7 @@ func (s *Service) RescanOpenOrders() fiber.Handler {
 				return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "Cannot complete this request. " + err.Error()})
 			}
 			for _, o := range orders {
-				msg, err := s.handler.createOrder(ctx, o)
+				msg, err := s.handler.createOrder(ctx, s.handler.cfg.Shop, o)
 				if err != nil {
 					s.log.Warn("rescanned order not stored", "order_id", string(o.ID), "err", err)
 					replies = append(replies, webhookReply{false, replyMessage(err)})
@@ -195,6 +197,12 @@ func (s *Service) RescanOpenOrders() fiber.Handler {
 			}
 		}
 	}
+}
+
+// OtherOrders counts the Shopify orders paid another way than Tari, which
+// taripay acknowledged and left alone, for the admin's dashboard.
+func (s *Service) OtherOrders(ctx context.Context) (int, error) {
+	return s.store.OtherOrders(ctx)
 }
 
 // ErrNotConfigured is returned by admin actions that need the Admin API.

@@ -88,9 +88,12 @@ type DashboardPage struct {
 	ReceivedWeek  string
 	ReceivedTotal string
 	ByStatus      []StatusRow
-	Latest        []PaymentRow
-	Failures      []SyncRow
-	Chart         Chart
+	// OtherOrders counts the Shopify orders paid another way than Tari,
+	// which taripay left alone; empty without Shopify.
+	OtherOrders string
+	Latest      []PaymentRow
+	Failures    []SyncRow
+	Chart       Chart
 }
 
 // StatusRow counts the orders in one status.
