@@ -540,3 +540,35 @@ func TestIntegrationOrderPaidAnotherWay(t *testing.T) {
 		}
 	})
 }
+
+// TestIntegrationCancelRefusalIsVisible: when the live order has money from
+// another gateway by the time the Tari order expires, the cancellation is
+// refused once, for good, and listed in the dashboard's sync failures.
+func TestIntegrationCancelRefusalIsVisible(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		ctx := context.Background()
+		s.createOrder(t)
+		s.fake.AddOrder(shopifytest.Order{ID: orderID, Name: "#1140", Gateways: []string{"Tari", "shopify_payments"}, FinancialStatus: "PARTIALLY_PAID"})
+		s.clock.Add(3 * time.Hour)
+		if _, err := s.eng.ExpireOrders(engine.WithActor(ctx, "expiry")); err != nil {
+			t.Fatal(err)
+		}
+		s.drain(t)
+		if n := len(s.fake.Calls("CancelOrder")); n != 0 {
+			t.Fatalf("orderCancel sent %d times", n)
+		}
+		jobs := s.effects(t)
+		if len(jobs) != 1 || jobs[0].State != engine.SideEffectFailed || jobs[0].Attempts != 1 ||
+			!strings.Contains(jobs[0].LastError, "financial status is PARTIALLY_PAID") {
+			t.Fatalf("side effects = %+v, want one failed for good", jobs)
+		}
+		dash, err := s.eng.Dashboard(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dash.Failures) != 1 || dash.Failures[0].OrderID != orderID || dash.Failures[0].LastError != jobs[0].LastError {
+			t.Errorf("dashboard failures = %+v", dash.Failures)
+		}
+	})
+}

@@ -83,8 +83,8 @@ func New(d Deps) (*Service, error) {
 		prices = s.prices
 	}
 	s.handler = NewHandler(d.Config, d.Engine, d.Store, d.Store, prices, d.Now, d.Log)
-	s.worker = NewWorker(WorkerConfig{CapturePayments: d.Config.CapturePayments, Restock: d.Config.Restock},
-		d.Engine, orderAdmin, d.Store, d.Now, d.Log)
+	s.worker = NewWorker(WorkerConfig{CapturePayments: d.Config.CapturePayments, Restock: d.Config.Restock,
+		PaymentMethod: d.Config.PaymentMethod}, d.Engine, orderAdmin, d.Store, d.Now, d.Log)
 	d.Engine.Subscribe(s.worker.Notify)
 	return s, nil
 }
