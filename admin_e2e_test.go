@@ -61,30 +61,18 @@ func TestAdminInstallEndToEnd(t *testing.T) {
 	)
 	base, stderr := srv.Base, srv.Log
 
-	now := time.Now()
-	idToken, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-		"iss": "https://" + shop + "/admin", "dest": "https://" + shop, "aud": clientID, "sub": "77",
-		"exp": now.Add(time.Minute).Unix(), "nbf": now.Unix(), "iat": now.Unix(), "jti": "e2e", "sid": "e2e",
-	}).SignedString([]byte(secret))
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := get(t, base+"/admin?embedded=1&shop="+shop+"&id_token="+idToken)
+	session, idToken := adminSession(t, base, shop, clientID, secret)
 	mu.Lock()
 	if len(exchanges) != 1 || exchanges[0]["subject_token"] != idToken || exchanges[0]["client_id"] != clientID {
 		t.Fatalf("token exchanges: %v", exchanges)
 	}
 	mu.Unlock()
-	m := regexp.MustCompile(`X-TPS-Session&#34;:&#34;([^&]+)&#34;`).FindStringSubmatch(page)
-	if m == nil {
-		t.Fatalf("no app session in the page:\n%.2000s", page)
-	}
 
 	form := url.Values{"currency": {"USD"}, "rate": {"10"}, "confirm": {"yes"}}
 	req, _ := http.NewRequest("POST", base+"/admin/rates", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("HX-Request", "true")
-	req.Header.Set("X-TPS-Session", m[1])
+	req.Header.Set("X-TPS-Session", session)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -99,4 +87,25 @@ func TestAdminInstallEndToEnd(t *testing.T) {
 	if v, _ := fake.Variant("44021397602516"); v.TariPrice == nil || *v.TariPrice != fmt.Sprint(170_000_000) {
 		t.Errorf("variant price after the rate change: %v", v.TariPrice)
 	}
+}
+
+// adminSession opens the embedded admin of shop the way Shopify admin does,
+// with a session token signed by the app's secret, and returns the app
+// session the page hands to htmx, and the session token.
+func adminSession(t *testing.T, base, shop, clientID, secret string) (session, idToken string) {
+	t.Helper()
+	now := time.Now()
+	idToken, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"iss": "https://" + shop + "/admin", "dest": "https://" + shop, "aud": clientID, "sub": "77",
+		"exp": now.Add(time.Minute).Unix(), "nbf": now.Unix(), "iat": now.Unix(), "jti": "e2e", "sid": "e2e",
+	}).SignedString([]byte(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := get(t, base+"/admin?embedded=1&shop="+shop+"&id_token="+idToken)
+	m := regexp.MustCompile(`X-TPS-Session&#34;:&#34;([^&]+)&#34;`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no app session in the page:\n%.2000s", page)
+	}
+	return m[1], idToken
 }

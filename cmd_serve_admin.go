@@ -68,8 +68,10 @@ func newAdmin(cfg config.Config, e *engine.Engine, install admin.Installer, shop
 		Rates:    shop,
 		Webhooks: shop,
 		Shopify:  shop,
-		Snippet:  func(baseURL string) string { return pay.EmailSnippet(baseURL, linkSecret) },
-		Now:      time.Now,
-		Log:      log,
+		Snippet: func(baseURL string) string {
+			return pay.EmailSnippet(baseURL, linkSecret, string(cfg.Shopify.PaymentMethod))
+		},
+		Now: time.Now,
+		Log: log,
 	})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 func TestShopifyEndToEnd(t *testing.T) {
 	const secret = "e2e-webhook-secret"
 	fake := shopifytest.New(t)
-	fake.AddOrder(shopifytest.Order{ID: "5796499259604", Name: "#1140"})
+	fake.AddOrder(shopifytest.Order{ID: "5796499259604", Name: "#1140", Gateways: []string{"Tari"}})
 	fake.AddVariant(shopifytest.Variant{ID: "44021397602516", Price: "17.00"})
 
 	dir := t.TempDir()
@@ -54,7 +55,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 		t.Errorf("Shopify order %+v after %d mark-paid calls", o, fake.Succeeded("MarkAsPaid"))
 	}
 
-	fake.AddOrder(shopifytest.Order{ID: "6300000000003", Name: "#1141", CreatedAt: "2026-11-21T09:00:00Z", Currency: "USD", TotalPrice: "5.00", CustomerID: "42"})
+	fake.AddOrder(shopifytest.Order{ID: "6300000000003", Name: "#1141", CreatedAt: "2026-11-21T09:00:00Z", Currency: "USD", TotalPrice: "5.00", CustomerID: "42", Gateways: []string{"Tari"}})
 	post(t, base+"/api/rescan_open_orders", "", []string{`"message":"Order processed successfully."`}, 200, "tpg_access_token", token)
 	get(t, base+"/api/order/id/6300000000003", "tpg_access_token", token)
 
@@ -75,6 +76,84 @@ func waitFor(t *testing.T, fake *shopifytest.Fake, op string, stderr *servetest.
 		case <-fake.Arrived():
 		case <-deadline:
 			t.Fatalf("Shopify never received %s\n%s", op, stderr.String())
+		}
+	}
+}
+
+// TestCardOrderIsNotATariOrder runs `taripay serve` with default settings: a
+// card order, delivered to orders/create as Shopify does, is acknowledged,
+// counted on the dashboard and never becomes a Tari order, so expiry leaves
+// it alone in Shopify; the Tari order delivered beside it is stored, and
+// expires and is cancelled as before.
+func TestCardOrderIsNotATariOrder(t *testing.T) {
+	const (
+		secret   = "e2e-webhook-secret"
+		clientID = "e2e-client-id"
+		shop     = "e2e-shop.myshopify.com"
+		tari     = "5796499259604"
+		card     = "5796499259611"
+	)
+	fake := shopifytest.New(t)
+	fake.AddOrder(shopifytest.Order{ID: tari, Name: "#1140", Gateways: []string{"Tari"}})
+	fake.AddOrder(shopifytest.Order{ID: card, Name: "#1141", Gateways: []string{"shopify_payments"}, FinancialStatus: "AUTHORIZED"})
+
+	super := newKey(t)
+	srv := startServe(t, t.TempDir(),
+		"TPG_SUPER_ADMIN="+super.addr.Base58(),
+		"TPG_SHOPIFY_SHOP="+shop,
+		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
+		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN="+shopifytest.Token,
+		"TPG_SHOPIFY_HMAC_SECRET="+secret,
+		"TPG_SHOPIFY_API_KEY="+clientID,
+		"TPG_SHOPIFY_API_SECRET=e2e-client-secret",
+		// Unclaimed orders expire at once, so the test need not wait hours.
+		"TPG_UNCLAIMED_ORDER_TIMEOUT=1s",
+		"TPG_EXPIRY_INTERVAL=100ms",
+	)
+	base := srv.Base
+	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
+	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
+
+	for _, f := range []string{"orders_create_card.json", "orders_create.json"} {
+		body, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hook := shopifytest.Webhook{Topic: "orders/create", Shop: shop, Secret: secret, Body: body}
+		send(t, hook.Request(base+"/shopify/webhook/orders/create"), nil, 200)
+	}
+
+	session, _ := adminSession(t, base, shop, clientID, "e2e-client-secret")
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(get(t, base+"/admin", "HX-Request", "true", "X-TPS-Session", session), "Orders paid another way: 1") {
+		select {
+		case <-deadline:
+			t.Fatalf("the dashboard never counted the card order\n%s", srv.Log.Tail())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if o := get(t, base+"/api/order/id/"+card, "tpg_access_token", token); o != "null" {
+		t.Errorf("the card order is a Tari order: %s", o)
+	}
+
+	// The Tari order is stored, expires, and is cancelled in Shopify: by
+	// then expiry has run over everything stored after the card order.
+	for o, _ := fake.Order(tari); !o.Cancelled; o, _ = fake.Order(tari) {
+		select {
+		case <-fake.Arrived():
+		case <-deadline:
+			t.Fatalf("the unclaimed Tari order was never cancelled in Shopify\n%s", srv.Log.Tail())
+		}
+	}
+	if o := get(t, base+"/api/order/id/"+tari, "tpg_access_token", token); !strings.Contains(o, `"order_id":"`+tari+`"`) {
+		t.Errorf("the Tari order was not stored: %s", o)
+	}
+	if o, _ := fake.Order(card); o.Cancelled {
+		t.Error("the card order was cancelled in Shopify")
+	}
+	for _, c := range fake.Calls("") {
+		if c.Op == "GetOrder" && c.Variables["id"] == "gid://shopify/Order/"+card || c.Variables["orderId"] == "gid://shopify/Order/"+card {
+			t.Errorf("Shopify was asked about the card order: %s %v", c.Op, c.Variables)
 		}
 	}
 }

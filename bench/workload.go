@@ -103,7 +103,7 @@ func (b *builder) webhook() request {
 	id := b.next()
 	body := fmt.Appendf(nil, `{"id":%d,"name":"#%d","created_at":"2026-11-20T14:01:22+03:00","currency":"USD",`+
 		`"presentment_currency":"USD","total_price":"23.90","subtotal_price":"17.00","total_line_items_price":"17.00",`+
-		`"total_outstanding":"23.90","financial_status":"pending","payment_gateway_names":["Tari Payment Server"],`+
+		`"total_outstanding":"23.90","financial_status":"pending","payment_gateway_names":["Tari"],`+
 		`"note":null,"note_attributes":[],"test":true,"customer":{"id":%d,"email":"c%d@example.com"}}`,
 		id, id, 7_000_000+id%10_000, id%10_000)
 	return request{path: "/shopify/webhook/checkout_create", body: body, hmac: shopify.Sign(body, HMACSecret),

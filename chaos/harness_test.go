@@ -242,7 +242,7 @@ func (l *load) webhook(ctx context.Context, base string, id, customer int64) (ac
 func (l *load) newOrder(ctx context.Context, base string, id, customer int64) (order string, status int, reply []byte, err error) {
 	body := fmt.Appendf(nil, `{"id":%d,"name":"#%d","created_at":"2026-11-20T14:01:22+03:00","currency":"USD",`+
 		`"total_price":"5.00","subtotal_price":"5.00","total_line_items_price":"5.00","financial_status":"pending",`+
-		`"note":null,"note_attributes":[],"customer":{"id":%d,"email":"c@example.com"}}`, id, id, customer)
+		`"payment_gateway_names":["Tari"],"note":null,"note_attributes":[],"customer":{"id":%d,"email":"c@example.com"}}`, id, id, customer)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/shopify/webhook/checkout_create", bytes.NewReader(body))
 	if err != nil {
 		return "", 0, nil, err

@@ -223,3 +223,28 @@ func TestShopifyRedaction(t *testing.T) {
 		}
 	})
 }
+
+func TestShopifyOtherOrders(t *testing.T) {
+	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
+		ctx := context.Background()
+		if n, err := s.OtherOrders(ctx); err != nil || n != 0 {
+			t.Fatalf("empty store counts %d, %v", n, err)
+		}
+		for _, o := range []struct {
+			id       string
+			gateways []string
+		}{
+			{"5796499259611", []string{"shopify_payments"}},
+			{"5796499259611", []string{"shopify_payments"}}, // the same order again, from another route
+			{"5796499259612", []string{"Cash on Delivery (COD)", "gift_card"}},
+			{"5796499259613", nil},
+		} {
+			if err := s.SaveOtherOrder(ctx, "a.myshopify.com", o.id, o.gateways, "authorized", t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := s.OtherOrders(ctx); err != nil || n != 3 {
+			t.Errorf("counted %d, %v; want 3 orders", n, err)
+		}
+	})
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/pay"
+	"taripay/app/shopify"
 )
 
 // artifacts is where browser tests leave their screenshots (gitignored).
@@ -73,9 +74,11 @@ func startAdmin(t *testing.T, eng Engine, staticFS http.FileSystem, setup func(*
 		setup(&cfg, app)
 	}
 	h := New(cfg, Deps{
-		Engine:  eng,
-		Snippet: func(base string) string { return pay.EmailSnippet(base, []byte("test-link-secret")) },
-		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Engine: eng,
+		Snippet: func(base string) string {
+			return pay.EmailSnippet(base, []byte("test-link-secret"), shopify.DefaultPaymentMethod)
+		},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	h.Register(app)
 	app.Use("/static", func(c *fiber.Ctx) error {

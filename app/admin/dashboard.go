@@ -23,13 +23,22 @@ const (
 )
 
 // dashboard shows the orders waiting for a rate, what was received, orders
-// by status, the latest payments, Shopify sync and webhook failures and a
-// chart of payments per day.
+// by status and how many Shopify orders were paid another way, the latest
+// payments, Shopify sync and webhook failures and a chart of payments per
+// day.
 func (h *Handler) dashboard(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	d, err := h.deps.Engine.Dashboard(ctx, chartDays)
 	if err != nil {
 		return err
+	}
+	other := ""
+	if h.deps.Shopify != nil {
+		n, err := h.deps.Shopify.OtherOrders(ctx)
+		if err != nil {
+			return err
+		}
+		other = strconv.Itoa(n)
 	}
 	p := view.DashboardPage{
 		Layout:        h.layout(c, "Dashboard", "dashboard"),
@@ -37,6 +46,7 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 		ReceivedToday: xtr.Format(d.ReceivedToday),
 		ReceivedWeek:  xtr.Format(d.ReceivedWeek),
 		ReceivedTotal: xtr.Format(d.ReceivedTotal),
+		OtherOrders:   other,
 		Chart:         chart(d.PerDay),
 	}
 	for _, s := range d.ByStatus {

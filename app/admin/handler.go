@@ -71,11 +71,13 @@ type Connection struct {
 	ExpiresAt *time.Time
 }
 
-// Shopify is the storefront's webhook set-up, for the setup checklist; its
-// methods return shopify.ErrNotConfigured without an Admin API client.
+// Shopify is the storefront's webhook set-up, for the setup checklist (its
+// methods return shopify.ErrNotConfigured without an Admin API client), and
+// the count of orders paid another way than Tari, for the dashboard.
 type Shopify interface {
 	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
 	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
+	OtherOrders(ctx context.Context) (int, error)
 }
 
 // Handler serves the embedded admin pages.

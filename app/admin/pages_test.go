@@ -217,7 +217,10 @@ func TestPagesRender(t *testing.T) {
 type fakeShopify struct {
 	subs    []shopify.Subscription
 	ensured []string // the public URLs EnsureWebhooks was called with
+	other   int      // orders paid another way
 }
+
+func (f *fakeShopify) OtherOrders(context.Context) (int, error) { return f.other, nil }
 
 func (f *fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) {
 	return f.subs, nil
@@ -292,6 +295,29 @@ func TestSetupPaymentAddressCheck(t *testing.T) {
 			own := parse(t, body).Find(`[data-testid=check]:contains("Each order has its own address")`)
 			if got := strings.Join(strings.Fields(own.Text()), " "); got != tc.own {
 				t.Errorf("own address check = %q, want %q", got, tc.own)
+			}
+		})
+	}
+}
+
+func TestDashboardCountsOrdersPaidAnotherWay(t *testing.T) {
+	for name, tc := range map[string]struct {
+		shopify Shopify
+		want    string // "" when the count is not shown
+	}{
+		"three":        {&fakeShopify{other: 3}, "Orders paid another way: 3"},
+		"none":         {&fakeShopify{}, "Orders paid another way: 0"},
+		"without shop": {nil, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			hs := newHarness(t, &fakeEngine{})
+			hs.h.deps.Shopify = tc.shopify
+			resp, body := hs.do(t, "GET", "/admin", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			if got := strings.TrimSpace(parse(t, body).Find(`[data-testid=other-orders]`).Text()); got != tc.want {
+				t.Errorf("other orders = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -75,6 +75,10 @@ func TestLoadValues(t *testing.T) {
 		{"no shopify settings", map[string]string{"TPG_SHOPIFY_ORDER_ID_FIELD": "name"}, func(c Config) bool { return !c.ShopifyEnabled }},
 		{"shopify", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s", "TPG_SHOPIFY_SHOP": "a.myshopify.com"},
 			func(c Config) bool { return c.ShopifyEnabled && c.Shopify.HMACSecret == "s" && c.Shopify.HMACChecks }},
+		{"payment method by default", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s"},
+			func(c Config) bool { return c.Shopify.PaymentMethod == "Tari" }},
+		{"payment method", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s", "TPG_SHOPIFY_PAYMENT_METHOD": " Tari Payment Server "},
+			func(c Config) bool { return c.ShopifyEnabled && c.Shopify.PaymentMethod == "Tari Payment Server" }},
 		{"jwt keys", map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK, "TPG_JWT_VERIFICATION_KEY": jwtPK},
 			func(c Config) bool { return c.JWTKeys != nil && c.JWTKeys.Verification.Hex() == jwtPK }},
 	}

@@ -42,20 +42,43 @@ func TestLinkMACVector(t *testing.T) {
 }
 
 func TestEmailSnippet(t *testing.T) {
-	s := EmailSnippet("https://pay.example.com/", []byte("abc123"))
-	for _, want := range []string{
-		`hmac_sha256: "abc123"`,
-		`href="https://pay.example.com/pay/order/{{ taripay_order_id }}/{{ taripay_mac }}"`,
-		`{{ order_name }}`,
-	} {
-		if !strings.Contains(s, want) {
-			t.Errorf("snippet lacks %q:\n%s", want, s)
+	tests := []struct {
+		method, compare string
+	}{
+		{"Tari", `taripay_gateway == "tari"`},
+		{" Tari Payment Server ", `taripay_gateway == "tari payment server"`},
+	}
+	for _, tt := range tests {
+		s := EmailSnippet("https://pay.example.com/", []byte("abc123"), tt.method)
+		for _, want := range []string{
+			`hmac_sha256: "abc123"`,
+			`href="https://pay.example.com/pay/order/{{ taripay_order_id }}/{{ taripay_mac }}"`,
+			`{{ order_name }}`,
+			// Only orders paid with taripay's payment method get the link
+			// (shopify.dev/docs/api/liquid/objects/transaction: gateway).
+			`{%- for transaction in transactions -%}`,
+			`{%- assign taripay_gateway = transaction.gateway | strip | downcase -%}`,
+			tt.compare,
+		} {
+			if !strings.Contains(s, want) {
+				t.Errorf("snippet lacks %q:\n%s", want, s)
+			}
+		}
+		// The link, and the MAC it needs, sit inside the gateway check.
+		open, link, end := strings.Index(s, `{%- if taripay_order -%}`), strings.Index(s, `hmac_sha256`), strings.LastIndex(s, `{%- endif -%}`)
+		if open < 0 || !(open < link && link < strings.Index(s, "<a href") && strings.Index(s, "</p>") < end) || strings.TrimSpace(s[end:]) != `{%- endif -%}` {
+			t.Errorf("the link is not guarded by the gateway check:\n%s", s)
+		}
+		for _, pair := range [][2]string{{"{%- for ", "{%- endfor -%}"}, {"{%- if ", "{%- endif -%}"}} {
+			if strings.Count(s, pair[0]) != strings.Count(s, pair[1]) {
+				t.Errorf("unbalanced %s … %s:\n%s", pair[0], pair[1], s)
+			}
 		}
 	}
 }
 
 func TestEmailSnippetWithoutSecret(t *testing.T) {
-	s := EmailSnippet("https://pay.example.com", nil)
+	s := EmailSnippet("https://pay.example.com", nil, "Tari")
 	if strings.Contains(s, "href") || !strings.Contains(s, "TPG_CLAIM_LINK_SECRET") {
 		t.Errorf("snippet without a secret: %s", s)
 	}

@@ -215,7 +215,8 @@ type LiveOrder struct {
 	ID              string // numeric
 	Name            string
 	Cancelled       bool
-	FinancialStatus string // displayFinancialStatus: PENDING, AUTHORIZED, PAID, …
+	FinancialStatus string   // displayFinancialStatus: PENDING, AUTHORIZED, PAID, …
+	Gateways        []string // paymentGatewayNames
 	CanMarkAsPaid   bool
 	Transactions    []LiveTransaction
 }
@@ -225,7 +226,7 @@ var ErrOrderGone = errors.New("order not found in Shopify")
 
 const orderQuery = `query GetOrder($id: ID!) {
   order(id: $id) {
-    id name cancelledAt displayFinancialStatus canMarkAsPaid
+    id name cancelledAt displayFinancialStatus paymentGatewayNames canMarkAsPaid
     transactions(first: 100) {
       id kind status manuallyCapturable
       amountSet { presentmentMoney { amount currencyCode } }
@@ -238,11 +239,12 @@ const orderQuery = `query GetOrder($id: ID!) {
 func (a *Admin) Order(ctx context.Context, orderID string) (LiveOrder, error) {
 	var resp struct {
 		Order *struct {
-			ID                     string  `json:"id"`
-			Name                   string  `json:"name"`
-			CancelledAt            *string `json:"cancelledAt"`
-			DisplayFinancialStatus string  `json:"displayFinancialStatus"`
-			CanMarkAsPaid          bool    `json:"canMarkAsPaid"`
+			ID                     string   `json:"id"`
+			Name                   string   `json:"name"`
+			CancelledAt            *string  `json:"cancelledAt"`
+			DisplayFinancialStatus string   `json:"displayFinancialStatus"`
+			PaymentGatewayNames    []string `json:"paymentGatewayNames"`
+			CanMarkAsPaid          bool     `json:"canMarkAsPaid"`
 			Transactions           []struct {
 				ID                 string `json:"id"`
 				Kind               string `json:"kind"`
@@ -266,7 +268,7 @@ func (a *Admin) Order(ctx context.Context, orderID string) (LiveOrder, error) {
 	o := resp.Order
 	live := LiveOrder{
 		ID: numericID(o.ID), Name: o.Name, Cancelled: o.CancelledAt != nil,
-		FinancialStatus: o.DisplayFinancialStatus, CanMarkAsPaid: o.CanMarkAsPaid,
+		FinancialStatus: o.DisplayFinancialStatus, Gateways: o.PaymentGatewayNames, CanMarkAsPaid: o.CanMarkAsPaid,
 	}
 	for _, t := range o.Transactions {
 		lt := LiveTransaction{ID: numericID(t.ID), Kind: t.Kind, Status: t.Status,

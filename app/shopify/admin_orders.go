@@ -3,12 +3,14 @@ package shopify
 import (
 	"context"
 	"encoding/json"
+	"strings"
 )
 
 const openOrdersQuery = `query OpenOrders($after: String) {
   orders(first: 25, after: $after, query: "status:open") {
     nodes {
       legacyResourceId name createdAt note currencyCode presentmentCurrencyCode
+      displayFinancialStatus paymentGatewayNames
       customAttributes { key value }
       customer { id }
       totalPriceSet { shopMoney { amount currencyCode } }
@@ -30,12 +32,14 @@ func (a *Admin) OpenOrders(ctx context.Context, after string) ([]Order, string, 
 	var resp struct {
 		Orders struct {
 			Nodes []struct {
-				LegacyResourceID        ID      `json:"legacyResourceId"`
-				Name                    string  `json:"name"`
-				CreatedAt               string  `json:"createdAt"`
-				Note                    *string `json:"note"`
-				CurrencyCode            string  `json:"currencyCode"`
-				PresentmentCurrencyCode string  `json:"presentmentCurrencyCode"`
+				LegacyResourceID        ID       `json:"legacyResourceId"`
+				Name                    string   `json:"name"`
+				CreatedAt               string   `json:"createdAt"`
+				Note                    *string  `json:"note"`
+				CurrencyCode            string   `json:"currencyCode"`
+				PresentmentCurrencyCode string   `json:"presentmentCurrencyCode"`
+				DisplayFinancialStatus  string   `json:"displayFinancialStatus"`
+				PaymentGatewayNames     []string `json:"paymentGatewayNames"`
 				CustomAttributes        []struct {
 					Key   string `json:"key"`
 					Value string `json:"value"`
@@ -68,6 +72,10 @@ func (a *Admin) OpenOrders(ctx context.Context, after string) ([]Order, string, 
 			Currency: n.CurrencyCode, PresentmentCurrency: n.PresentmentCurrencyCode,
 			TotalPrice: n.TotalPriceSet.ShopMoney.Amount, SubtotalPrice: n.SubtotalPriceSet.ShopMoney.Amount,
 			TotalOutstanding: &outstanding,
+			// The webhook's lower-case financial_status, for the record of
+			// orders paid another way.
+			FinancialStatus:     strings.ToLower(n.DisplayFinancialStatus),
+			PaymentGatewayNames: n.PaymentGatewayNames,
 		}
 		for _, attr := range n.CustomAttributes {
 			v, _ := json.Marshal(attr.Value)

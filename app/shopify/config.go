@@ -37,6 +37,9 @@ type Config struct {
 	PriceField      PriceField
 	CapturePayments bool // TPG_SHOPIFY_CAPTURE_PAYMENTS
 	Restock         bool // TPG_SHOPIFY_RESTOCK (default true): restock on cancel
+	// PaymentMethod is TPG_SHOPIFY_PAYMENT_METHOD (default "Tari"): only
+	// orders paid with it become Tari orders.
+	PaymentMethod PaymentMethod
 }
 
 // reachable reports whether there is a shop to call.
@@ -58,19 +61,24 @@ func ValidateShop(shop string) (string, error) {
 }
 
 // LoadConfig reads the TPG_SHOPIFY_* variables with the reference's
-// semantics (api.md §4.1), plus TPG_SHOPIFY_API_BASE_URL and
-// TPG_SHOPIFY_RESTOCK; TPG_SHOPIFY_ORDER_ID_FIELD is an engine rule, read
+// semantics (api.md §4.1), plus TPG_SHOPIFY_API_BASE_URL,
+// TPG_SHOPIFY_RESTOCK and TPG_SHOPIFY_PAYMENT_METHOD;
+// TPG_SHOPIFY_ORDER_ID_FIELD is an engine rule, read
 // by app/config. lookupEnv is os.LookupEnv or a test map: an empty IP
 // whitelist differs from an unset one.
 func LoadConfig(lookupEnv func(string) (string, bool)) (Config, error) {
 	getenv := func(k string) string { v, _ := lookupEnv(k); return v }
 	c := Config{
-		APIBaseURL:  strings.TrimRight(strings.TrimSpace(getenv("TPG_SHOPIFY_API_BASE_URL")), "/"),
-		APIVersion:  strings.TrimSpace(getenv("TPG_SHOPIFY_API_VERSION")),
-		AccessToken: strings.TrimSpace(getenv("TPG_SHOPIFY_ADMIN_ACCESS_TOKEN")),
-		HMACSecret:  getenv("TPG_SHOPIFY_HMAC_SECRET"),
-		PriceField:  PriceTotal,
-		Restock:     true,
+		APIBaseURL:    strings.TrimRight(strings.TrimSpace(getenv("TPG_SHOPIFY_API_BASE_URL")), "/"),
+		APIVersion:    strings.TrimSpace(getenv("TPG_SHOPIFY_API_VERSION")),
+		AccessToken:   strings.TrimSpace(getenv("TPG_SHOPIFY_ADMIN_ACCESS_TOKEN")),
+		HMACSecret:    getenv("TPG_SHOPIFY_HMAC_SECRET"),
+		PriceField:    PriceTotal,
+		Restock:       true,
+		PaymentMethod: PaymentMethod(strings.TrimSpace(getenv("TPG_SHOPIFY_PAYMENT_METHOD"))),
+	}
+	if c.PaymentMethod == "" {
+		c.PaymentMethod = DefaultPaymentMethod
 	}
 	if c.APIVersion == "" {
 		c.APIVersion = DefaultAPIVersion

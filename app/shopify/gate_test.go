@@ -114,7 +114,7 @@ func TestLoadConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Shop != "test-shop.myshopify.com" || c.HMACSecret != "s" || !c.HMACChecks || c.PriceField != PriceLineItems ||
-		len(c.IPWhitelist) != 1 || !c.CapturePayments || c.Restock || c.APIVersion != DefaultAPIVersion {
+		len(c.IPWhitelist) != 1 || !c.CapturePayments || c.Restock || c.APIVersion != DefaultAPIVersion || c.PaymentMethod != "Tari" {
 		t.Errorf("config = %+v", c)
 	}
 	for _, shop := range []string{"evil.example/?x=myshopify.com", "a.myshopify.com.evil.io", "-a.myshopify.com", "a_b.myshopify.com"} {

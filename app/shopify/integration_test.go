@@ -60,7 +60,8 @@ func newStack(t *testing.T, d *db.DB, capture bool) *stack {
 	s := &stack{db: d, clock: enginetest.NewClock(time.Now().UTC().Truncate(time.Second)), fake: shopifytest.New(t)}
 	s.eng = engine.New(engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, d, s.clock)
 	s.cfg = shopify.Config{APIBaseURL: s.fake.URL, APIVersion: shopify.DefaultAPIVersion, AccessToken: shopifytest.Token,
-		HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceTotal, CapturePayments: capture, Restock: true}
+		HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceTotal, CapturePayments: capture, Restock: true,
+		PaymentMethod: shopify.DefaultPaymentMethod}
 	s.admin, err = shopify.NewAdmin(s.cfg, nil, &http.Client{Timeout: 5 * time.Second}, quiet)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func newStack(t *testing.T, d *db.DB, capture bool) *stack {
 	if _, err := s.eng.SetExchangeRate(ctx, "USD", 10_000_000); err != nil {
 		t.Fatal(err)
 	}
-	s.fake.AddOrder(shopifytest.Order{ID: orderID, Name: "#1140"})
+	s.fake.AddOrder(shopifytest.Order{ID: orderID, Name: "#1140", Gateways: []string{"Tari"}})
 	return s
 }
 
@@ -525,6 +526,95 @@ func TestIntegrationOrderWaitsForItsRate(t *testing.T) {
 			if err != nil || o.TotalPrice != want || o.Status != engine.OrderUnclaimed {
 				t.Errorf("order %s = %+v, %v; want Unclaimed at %d µT", id, o, err, want)
 			}
+		}
+	})
+}
+
+// TestIntegrationOrderPaidAnotherWay: a card order is acknowledged on both
+// order routes, its delivery kept, counted once, and never stored as a Tari
+// order; its cancellation does nothing, and expiry, which cancels the
+// unclaimed Tari order beside it, never touches it in Shopify.
+func TestIntegrationOrderPaidAnotherWay(t *testing.T) {
+	const card = "5796499259611"
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		ctx := context.Background()
+		s.fake.AddOrder(shopifytest.Order{ID: card, Name: "#1141", Gateways: []string{"shopify_payments"}, FinancialStatus: "AUTHORIZED"})
+		body := fixture(t, "orders_create_card.json")
+		if status, reply := s.send(t, "/shopify/webhook/orders/create", shopifytest.Webhook{Topic: "orders/create", EventID: "card", Secret: secret, Body: body}); status != 200 {
+			t.Fatalf("orders/create = %d %s", status, reply)
+		}
+		status, reply := s.send(t, "/shopify/webhook/checkout_create", shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: body})
+		if want := `{"success":true,"message":"Not a Tari order (payment gateways: shopify_payments); left to Shopify."}`; status != 200 || reply != want {
+			t.Fatalf("checkout_create = %d %s, want 200 %s", status, reply, want)
+		}
+		s.createOrder(t)
+
+		if _, err := s.eng.Order(ctx, card, false); !errors.Is(err, engine.ErrOrderNotFound) {
+			t.Fatalf("card order in the engine: %v", err)
+		}
+		if state, _, cause, err := s.db.WebhookState(ctx, "card"); err != nil || state != "done" {
+			t.Errorf("card delivery %s (%s), %v; want kept and done", state, cause, err)
+		}
+		if n, err := s.db.OtherOrders(ctx); err != nil || n != 1 {
+			t.Errorf("orders paid another way = %d, %v; want 1", n, err)
+		}
+
+		cancelled := []byte(strings.Replace(string(body), `"financial_status": "authorized"`, `"financial_status": "voided"`, 1))
+		if status, _ := s.send(t, "/shopify/webhook/orders/cancelled", shopifytest.Webhook{Topic: "orders/cancelled", Secret: secret, Body: cancelled}); status != 200 {
+			t.Fatal(status)
+		}
+		if o, err := s.eng.Order(ctx, orderID, false); err != nil || o.Status != engine.OrderUnclaimed {
+			t.Fatalf("the Tari order after the card order's cancellation: %s, %v", o.Status, err)
+		}
+
+		s.clock.Add(3 * time.Hour)
+		if _, err := s.eng.ExpireOrders(engine.WithActor(ctx, "expiry")); err != nil {
+			t.Fatal(err)
+		}
+		s.drain(t)
+		if o, _ := s.fake.Order(orderID); !o.Cancelled {
+			t.Error("the expired Tari order was not cancelled in Shopify")
+		}
+		if o, _ := s.fake.Order(card); o.Cancelled {
+			t.Error("the card order was cancelled in Shopify")
+		}
+		for _, c := range s.fake.Calls("CancelOrder") {
+			if c.Variables["orderId"] != "gid://shopify/Order/"+orderID {
+				t.Errorf("orderCancel sent for %v", c.Variables["orderId"])
+			}
+		}
+	})
+}
+
+// TestIntegrationCancelRefusalIsVisible: when the live order has money from
+// another gateway by the time the Tari order expires, the cancellation is
+// refused once, for good, and listed in the dashboard's sync failures.
+func TestIntegrationCancelRefusalIsVisible(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		ctx := context.Background()
+		s.createOrder(t)
+		s.fake.AddOrder(shopifytest.Order{ID: orderID, Name: "#1140", Gateways: []string{"Tari", "shopify_payments"}, FinancialStatus: "PARTIALLY_PAID"})
+		s.clock.Add(3 * time.Hour)
+		if _, err := s.eng.ExpireOrders(engine.WithActor(ctx, "expiry")); err != nil {
+			t.Fatal(err)
+		}
+		s.drain(t)
+		if n := len(s.fake.Calls("CancelOrder")); n != 0 {
+			t.Fatalf("orderCancel sent %d times", n)
+		}
+		jobs := s.effects(t)
+		if len(jobs) != 1 || jobs[0].State != engine.SideEffectFailed || jobs[0].Attempts != 1 ||
+			!strings.Contains(jobs[0].LastError, "financial status is PARTIALLY_PAID") {
+			t.Fatalf("side effects = %+v, want one failed for good", jobs)
+		}
+		dash, err := s.eng.Dashboard(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dash.Failures) != 1 || dash.Failures[0].OrderID != orderID || dash.Failures[0].LastError != jobs[0].LastError {
+			t.Errorf("dashboard failures = %+v", dash.Failures)
 		}
 	})
 }

@@ -34,6 +34,7 @@ type CaptureLog interface {
 type WorkerConfig struct {
 	CapturePayments bool
 	Restock         bool
+	PaymentMethod   PaymentMethod // the Tari gateway's name (DefaultPaymentMethod)
 	Batch           int           // jobs leased per pass (10)
 	Lease           time.Duration // how long a leased job is ours (2m)
 	Poll            time.Duration // idle wait between passes (2s)
@@ -57,6 +58,9 @@ func (c *WorkerConfig) defaults() {
 	}
 	if c.MaxAttempts == 0 {
 		c.MaxAttempts = 25
+	}
+	if c.PaymentMethod == "" {
+		c.PaymentMethod = DefaultPaymentMethod
 	}
 }
 
@@ -254,14 +258,35 @@ func (w *Worker) cancel(ctx context.Context, orderID string, log *slog.Logger) e
 		log.Info("shopify order already cancelled")
 		return nil
 	}
-	if live.FinancialStatus == "PAID" {
-		return permanent(fmt.Errorf("order %s is paid in Shopify: not cancelling it", orderID))
+	if err := w.cancellable(live); err != nil {
+		return permanent(fmt.Errorf("not cancelling order %s in Shopify: %w", orderID, err))
 	}
 	note := fmt.Sprintf("Tari payment window closed (order %s)", orderID)
 	if err := w.admin.Cancel(ctx, orderID, w.cfg.Restock, note); err != nil {
 		return err
 	}
 	log.Info("shopify order cancelled", "restock", w.cfg.Restock)
+	return nil
+}
+
+// cancellable says why a live order must not be cancelled in Shopify, or
+// nil: only a Tari order still waiting for its payment, with no other
+// gateway, may be. Any other money on the order (a card authorised or
+// captured, a part paid, a refund, another method still pending) is the
+// merchant's to handle, whatever expired in taripay.
+func (w *Worker) cancellable(live LiveOrder) error {
+	m := w.cfg.PaymentMethod
+	if !m.In(live.Gateways) {
+		return fmt.Errorf("it is not paid with %s (payment gateways: %s)", m, gatewayList(live.Gateways))
+	}
+	if live.FinancialStatus != "PENDING" {
+		return fmt.Errorf("its financial status is %s", live.FinancialStatus)
+	}
+	for _, g := range live.Gateways {
+		if !m.Is(g) {
+			return fmt.Errorf("it is pending with another payment gateway too (payment gateways: %s)", gatewayList(live.Gateways))
+		}
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -261,7 +262,7 @@ func TestWorkerLostReplyActsOnce(t *testing.T) {
 func TestWorkerCancelsOnce(t *testing.T) {
 	for _, restock := range []bool{true, false} {
 		h := newHarness(t)
-		h.fake.AddOrder(shopifytest.Order{ID: "5"})
+		h.fake.AddOrder(shopifytest.Order{ID: "5", Gateways: []string{"Tari"}})
 		h.fake.FailNext("CancelOrder", 1, http.StatusInternalServerError)
 		h.outbox.add(engine.SideEffectCancel, "5")
 		h.outbox.add(engine.SideEffectCancel, "5")
@@ -341,5 +342,57 @@ func TestWorkerWithoutShopify(t *testing.T) {
 	}
 	if j := out.job(1); j.State != engine.SideEffectPending {
 		t.Errorf("job = %+v, want left pending", j)
+	}
+}
+
+// TestWorkerCancelsOnlyPendingTariOrders: before cancelling, the worker
+// re-reads the live order, and refuses for good, with the reason, unless it
+// is a Tari order still waiting for its payment with no other gateway.
+func TestWorkerCancelsOnlyPendingTariOrders(t *testing.T) {
+	tests := []struct {
+		name     string
+		method   PaymentMethod // WorkerConfig.PaymentMethod; "" is the default
+		gateways []string
+		status   string
+		refusal  string // "" when the order is cancelled
+	}{
+		{"Tari, pending", "", []string{"Tari"}, "PENDING", ""},
+		{"Tari in another case", "", []string{"tari"}, "PENDING", ""},
+		{"the configured name", "Tari Payment Server", []string{"Tari Payment Server"}, "PENDING", ""},
+		{"card authorised", "", []string{"shopify_payments"}, "AUTHORIZED", "not paid with Tari (payment gateways: shopify_payments)"},
+		{"card paid", "", []string{"shopify_payments"}, "PAID", "not paid with Tari"},
+		{"cash on delivery, pending", "", []string{"Cash on Delivery (COD)"}, "PENDING", "not paid with Tari (payment gateways: Cash on Delivery (COD))"},
+		{"no gateway", "", nil, "PENDING", "not paid with Tari (payment gateways: none)"},
+		{"the default under another name", "Tari Payment Server", []string{"Tari"}, "PENDING", "not paid with Tari Payment Server"},
+		{"Tari with a card authorised", "", []string{"Tari", "shopify_payments"}, "AUTHORIZED", "financial status is AUTHORIZED"},
+		{"Tari partly paid", "", []string{"gift_card", "Tari"}, "PARTIALLY_PAID", "financial status is PARTIALLY_PAID"},
+		{"Tari paid", "", []string{"Tari"}, "PAID", "financial status is PAID"},
+		{"Tari refunded", "", []string{"Tari"}, "REFUNDED", "financial status is REFUNDED"},
+		{"Tari partly refunded", "", []string{"Tari"}, "PARTIALLY_REFUNDED", "financial status is PARTIALLY_REFUNDED"},
+		{"Tari pending with a card", "", []string{"Tari", "shopify_payments"}, "PENDING", "pending with another payment gateway too (payment gateways: Tari, shopify_payments)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.fake.AddOrder(shopifytest.Order{ID: "5", Gateways: tt.gateways, FinancialStatus: tt.status})
+			h.outbox.add(engine.SideEffectCancel, "5")
+			h.drain(t, h.worker(WorkerConfig{PaymentMethod: tt.method}))
+			o, _ := h.fake.Order("5")
+			j := h.outbox.job(1)
+			if tt.refusal == "" {
+				if !o.Cancelled || j.State != engine.SideEffectDone {
+					t.Fatalf("order cancelled %v, job %+v; want cancelled and done", o.Cancelled, j)
+				}
+				return
+			}
+			if n := len(h.fake.Calls("CancelOrder")); n != 0 || o.Cancelled {
+				t.Fatalf("orderCancel sent %d times, order cancelled %v", n, o.Cancelled)
+			}
+			// Failed for good, once, with the reason: the admin's sync failures show it.
+			if j.State != engine.SideEffectFailed || j.Attempts != 1 ||
+				!strings.Contains(j.LastError, "not cancelling order 5 in Shopify") || !strings.Contains(j.LastError, tt.refusal) {
+				t.Errorf("job = %+v, want failed once with %q", j, tt.refusal)
+			}
+		})
 	}
 }

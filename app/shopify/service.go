@@ -32,6 +32,7 @@ type Store interface {
 	Inbox
 	Records
 	CaptureLog
+	OtherOrders(ctx context.Context) (int, error)
 }
 
 // Deps are the integration's collaborators.
@@ -50,6 +51,7 @@ type Deps struct {
 // Service is the running Shopify integration.
 type Service struct {
 	engine  ServiceEngine
+	store   Store
 	admin   *Admin // nil without Shopify settings
 	prices  *Prices
 	handler *Handler
@@ -64,7 +66,7 @@ type Service struct {
 // New builds the integration. Without Shopify settings it still receives
 // webhooks, and logs its side effects as skipped.
 func New(d Deps) (*Service, error) {
-	s := &Service{engine: d.Engine, log: d.Log,
+	s := &Service{engine: d.Engine, store: d.Store, log: d.Log,
 		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
 	var orderAdmin OrderAdmin
 	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
@@ -82,8 +84,8 @@ func New(d Deps) (*Service, error) {
 		prices = s.prices
 	}
 	s.handler = NewHandler(d.Config, d.Engine, d.Store, d.Store, prices, d.Now, d.Log)
-	s.worker = NewWorker(WorkerConfig{CapturePayments: d.Config.CapturePayments, Restock: d.Config.Restock},
-		d.Engine, orderAdmin, d.Store, d.Now, d.Log)
+	s.worker = NewWorker(WorkerConfig{CapturePayments: d.Config.CapturePayments, Restock: d.Config.Restock,
+		PaymentMethod: d.Config.PaymentMethod}, d.Engine, orderAdmin, d.Store, d.Now, d.Log)
 	d.Engine.Subscribe(s.worker.Notify)
 	return s, nil
 }
@@ -183,7 +185,7 @@ func (s *Service) RescanOpenOrders() fiber.Handler {
 				return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "Cannot complete this request. " + err.Error()})
 			}
 			for _, o := range orders {
-				msg, err := s.handler.createOrder(ctx, o)
+				msg, err := s.handler.createOrder(ctx, s.handler.cfg.Shop, o)
 				if err != nil {
 					s.log.Warn("rescanned order not stored", "order_id", string(o.ID), "err", err)
 					replies = append(replies, webhookReply{false, replyMessage(err)})
@@ -208,6 +210,12 @@ func (s *Service) WebhookFailures(ctx context.Context, limit int) ([]engine.Webh
 // admin; false when it had not failed for good.
 func (s *Service) RetryWebhook(ctx context.Context, id int64) (bool, error) {
 	return s.handler.Retry(ctx, id)
+}
+
+// OtherOrders counts the Shopify orders paid another way than Tari, which
+// taripay acknowledged and left alone, for the admin's dashboard.
+func (s *Service) OtherOrders(ctx context.Context) (int, error) {
+	return s.store.OtherOrders(ctx)
 }
 
 // ErrNotConfigured is returned by admin actions that need the Admin API.

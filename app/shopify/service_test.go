@@ -110,16 +110,20 @@ func TestServiceRescanOpenOrders(t *testing.T) {
 	fake := shopifytest.New(t)
 	for i := range 30 {
 		fake.AddOrder(shopifytest.Order{ID: fmt.Sprint(820982911946154500 + i), Name: fmt.Sprintf("#%d", 1000+i),
-			CreatedAt: "2026-11-20T14:01:22+03:00", Currency: "USD", TotalPrice: "10.50", CustomerID: "115310627314723954"})
+			CreatedAt: "2026-11-20T14:01:22+03:00", Currency: "USD", TotalPrice: "10.50", CustomerID: "115310627314723954", Gateways: []string{"Tari"}})
 	}
 	fake.AddOrder(shopifytest.Order{ID: "1", Cancelled: true})
-	fake.AddOrder(shopifytest.Order{ID: "2", CreatedAt: "2026-11-20T14:01:22Z", Currency: "JPY", TotalPrice: "1500"})
+	fake.AddOrder(shopifytest.Order{ID: "2", CreatedAt: "2026-11-20T14:01:22Z", Currency: "JPY", TotalPrice: "1500", Gateways: []string{"Tari"}})
+	fake.AddOrder(shopifytest.Order{ID: "3", CreatedAt: "2026-11-20T14:01:22Z", Currency: "USD", TotalPrice: "6.90",
+		Gateways: []string{"shopify_payments"}, FinancialStatus: "AUTHORIZED"})
 	eng := &serviceEngine{fakeEngine: &fakeEngine{rates: map[string]engine.MicroTari{"USD": 10_000_000}, orders: map[string]engine.NewOrder{}},
 		memOutbox: &memOutbox{now: time.Now, leased: map[int64]time.Time{}}}
 	eng.orders["820982911946154500"] = engine.NewOrder{OrderID: "820982911946154500"}
+	store := newMemStoreWithCaptures()
 	s, err := New(Deps{
-		Config: Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token, PriceField: PriceTotal},
-		Engine: eng, Store: newMemStoreWithCaptures(), Now: time.Now, Log: slog.New(slog.DiscardHandler),
+		Config: Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token, PriceField: PriceTotal,
+			PaymentMethod: DefaultPaymentMethod},
+		Engine: eng, Store: store, Now: time.Now, Log: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -139,9 +143,16 @@ func TestServiceRescanOpenOrders(t *testing.T) {
 		counts[r.Message]++
 	}
 	want := map[string]int{"Order processed successfully.": 29, "Order already exists.": 1,
-		"Order stored. It waits for a JPY exchange rate and is priced as soon as one is set.": 1}
-	if len(replies) != 31 || fmt.Sprint(counts) != fmt.Sprint(want) {
+		"Order stored. It waits for a JPY exchange rate and is priced as soon as one is set.": 1,
+		"Not a Tari order (payment gateways: shopify_payments); left to Shopify.":             1}
+	if len(replies) != 32 || fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("replies = %v", counts)
+	}
+	if _, ok := eng.orders["3"]; ok || store.other["3"] != "shopify_payments" {
+		t.Errorf("the rescanned card order: stored %v, counted as paid another way %q", ok, store.other["3"])
+	}
+	if n, _ := s.OtherOrders(context.Background()); n != 1 {
+		t.Errorf("OtherOrders = %d, want 1", n)
 	}
 	if o := eng.orders["820982911946154529"]; *o.OriginalPrice != "10.50" || o.Currency != "USD" || o.CustomerID != "115310627314723954" || *o.AltID != "#1029" {
 		t.Errorf("order = %+v", o)

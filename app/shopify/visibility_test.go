@@ -45,9 +45,9 @@ func TestEveryPermanentWebhookFailureIsVisible(t *testing.T) {
 		{"shop/redact: decode", "shop/redact", "/shopify/webhook/shop/redact", `{"shop_id":"x"}`, `shopify id "x"`},
 		{"unknown topic", "orders/paid", "", `{"id":1}`, `unknown topic "orders/paid"`},
 		{"createOrder: conversion", "orders/create", "/shopify/webhook/checkout_create",
-			`{"id":1001,"currency":"USD","total_price":"1.00","created_at":"yesterday"}`, "order 1001: created_at"},
+			`{"id":1001,"currency":"USD","total_price":"1.00","created_at":"yesterday","payment_gateway_names":["Tari"]}`, "order 1001: created_at"},
 		{"createOrder: refused by the engine", "orders/create", "/shopify/webhook/orders/create",
-			`{"id":1002,"currency":"USD","total_price":"1.001","created_at":"2026-11-23T10:00:00Z"}`, `"1.001" has more than 2 decimals for USD`},
+			`{"id":1002,"currency":"USD","total_price":"1.001","created_at":"2026-11-23T10:00:00Z","payment_gateway_names":["Tari"]}`, `"1.001" has more than 2 decimals for USD`},
 		{"customers/data_request: decode", "customers/data_request", "", `{"customer":{"id":"x"}}`, `shopify id "x"`},
 	}
 	src, err := os.ReadFile("webhook.go")
@@ -62,7 +62,7 @@ func TestEveryPermanentWebhookFailureIsVisible(t *testing.T) {
 		ctx := context.Background()
 		clock := enginetest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC))
 		eng := engine.New(engine.Config{UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, d, clock)
-		cfg := shopify.Config{HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceTotal}
+		cfg := shopify.Config{HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceTotal, PaymentMethod: shopify.DefaultPaymentMethod}
 		svc, err := shopify.New(shopify.Deps{Config: cfg, Engine: eng, Store: d, Now: clock.Now, Log: quiet})
 		if err != nil {
 			t.Fatal(err)

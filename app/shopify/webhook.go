@@ -50,6 +50,7 @@ type Records interface {
 	RedactShop(ctx context.Context, shop string, at time.Time) (int64, error)
 	CustomerPayloads(ctx context.Context, shop, customerID string, orderIDs []string) ([][]byte, error)
 	SaveDataReport(ctx context.Context, shop, customerID string, report []byte, at time.Time) error
+	SaveOtherOrder(ctx context.Context, shop, orderID string, gateways []string, financialStatus string, at time.Time) error
 }
 
 // ProductSync brings a product's variant Tari prices up to date.
@@ -342,7 +343,7 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 		if err := decode(body, &o); err != nil {
 			return "", permanent(err)
 		}
-		return h.createOrder(ctx, o)
+		return h.createOrder(ctx, shop, o)
 	case "orders/updated":
 		return "Order updates are not tracked.", nil
 	case "orders/cancelled":
@@ -398,10 +399,15 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 	return "", permanent(fmt.Errorf("unknown topic %q", topic))
 }
 
-// createOrder stores an order. One whose currency has no exchange rate yet
-// is stored too, and waits for the rate (the reference refused it as an
-// unsupported currency); a malformed one is a permanent failure.
-func (h *Handler) createOrder(ctx context.Context, o Order) (string, error) {
+// createOrder turns a Shopify order into an engine order, if it is a Tari
+// order; every route that receives orders comes through here. One whose
+// currency has no exchange rate yet is stored too, and waits for the rate
+// (the reference refused it as an unsupported currency); a malformed one is
+// a permanent failure.
+func (h *Handler) createOrder(ctx context.Context, shop string, o Order) (string, error) {
+	if !h.cfg.TariOrder(o) {
+		return h.otherOrder(ctx, shop, o)
+	}
 	n, err := h.cfg.NewOrder(o)
 	if err != nil {
 		return "", permanent(err)
@@ -418,6 +424,19 @@ func (h *Handler) createOrder(ctx context.Context, o Order) (string, error) {
 		return "Order stored. It waits for a " + n.Currency + " exchange rate and is priced as soon as one is set.", nil
 	}
 	return "Order processed successfully.", nil
+}
+
+// otherOrder acknowledges an order paid another way (a card, cash on
+// delivery, a bank transfer): it is counted for the dashboard, and never
+// becomes a Tari order, so nothing in taripay can expire or cancel it.
+func (h *Handler) otherOrder(ctx context.Context, shop string, o Order) (string, error) {
+	if err := h.records.SaveOtherOrder(ctx, shop, string(o.ID), o.PaymentGatewayNames, o.FinancialStatus, h.now()); err != nil {
+		return "", err
+	}
+	gateways := gatewayList(o.PaymentGatewayNames)
+	h.log.Info("order paid another way: not a Tari order", "order_id", string(o.ID), "shop", shop,
+		"gateways", gateways, "financial_status", o.FinancialStatus)
+	return "Not a Tari order (payment gateways: " + gateways + "); left to Shopify.", nil
 }
 
 // cancelOrder annuls an order cancelled in Shopify. The engine marks the

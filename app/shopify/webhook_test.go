@@ -87,6 +87,7 @@ type memStore struct {
 	auths    map[string]string
 	gone     map[string]bool
 	reports  map[string][]byte
+	other    map[string]string // orders paid another way: id → gateways
 	redacted int
 	saveErr  error // SaveWebhook's answer, when set
 }
@@ -99,7 +100,22 @@ type memHook struct {
 }
 
 func newMemStore() *memStore {
-	return &memStore{auths: map[string]string{}, gone: map[string]bool{}, reports: map[string][]byte{}}
+	return &memStore{auths: map[string]string{}, gone: map[string]bool{}, reports: map[string][]byte{}, other: map[string]string{}}
+}
+
+func (s *memStore) SaveOtherOrder(_ context.Context, _, orderID string, gateways []string, _ string, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.other[orderID]; !ok {
+		s.other[orderID] = strings.Join(gateways, ",")
+	}
+	return nil
+}
+
+func (s *memStore) OtherOrders(context.Context) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.other), nil
 }
 
 func (s *memStore) SaveWebhook(_ context.Context, eventID, _, topic, shop string, body []byte, at time.Time, lease time.Duration) (int64, bool, error) {
@@ -271,7 +287,7 @@ type webhookHarness struct {
 
 func newWebhookHarness(t *testing.T) *webhookHarness {
 	t.Helper()
-	cfg := Config{HMACChecks: true, HMACSecret: secret, PriceField: PriceTotal}
+	cfg := Config{HMACChecks: true, HMACSecret: secret, PriceField: PriceTotal, PaymentMethod: DefaultPaymentMethod}
 	w := &webhookHarness{
 		eng:   &fakeEngine{rates: map[string]engine.MicroTari{"USD": 10_000_000, "KWD": 32_000_000}, orders: map[string]engine.NewOrder{}},
 		store: newMemStore(),
@@ -421,7 +437,7 @@ func TestCheckoutCreateReplies(t *testing.T) {
 		{"usd", fixture(t, "orders_create.json"), nil, `{"success":true,"message":"Order processed successfully."}`, "done", true},
 		{"kwd", fixture(t, "orders_create_kwd.json"), nil, `{"success":true,"message":"Order processed successfully."}`, "done", true},
 		{"no rate", fixture(t, "orders_create_jpy.json"), nil, `{"success":true,"message":"Order stored. It waits for a JPY exchange rate and is priced as soon as one is set."}`, "done", true},
-		{"bad created_at", []byte(`{"id":1,"currency":"USD","total_price":"1.00","created_at":"yesterday"}`), nil, `{"success":false,"message":"order 1: created_at: parsing time \"yesterday\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"yesterday\" as \"2006\""}`, "failed", false},
+		{"bad created_at", []byte(`{"id":1,"currency":"USD","total_price":"1.00","created_at":"yesterday","payment_gateway_names":["Tari"]}`), nil, `{"success":false,"message":"order 1: created_at: parsing time \"yesterday\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"yesterday\" as \"2006\""}`, "failed", false},
 		{"engine refuses", fixture(t, "orders_create.json"), refused, `{"success":false,"message":"Invalid amount: \"1.001\" has more than 2 decimals for USD"}`, "failed", false},
 		{"engine down", fixture(t, "orders_create.json"), engine.Errorf(engine.EINTERNAL, engine.ErrUnavailable, "db down"), `{"success":false,"message":"Unexpected error handling order."}`, "pending", false},
 	}
@@ -676,5 +692,76 @@ func TestWebhookShopHeader(t *testing.T) {
 		if got := w.store.hooks[0].shop; got != want {
 			t.Errorf("shop header %q stored as %q, want %q", header, got, want)
 		}
+	}
+}
+
+// TestWebhookOrderPaidAnotherWay: an order whose payment gateways do not
+// include Tari is acknowledged on every route, kept as a delivery, counted
+// once, and never becomes a Tari order.
+func TestWebhookOrderPaidAnotherWay(t *testing.T) {
+	const card = "5796499259611"
+	tests := []struct {
+		name  string
+		path  string
+		reply string
+	}{
+		{"orders/create", "/shopify/webhook/orders/create", "OK"},
+		{"checkout_create", "/shopify/webhook/checkout_create",
+			`{"success":true,"message":"Not a Tari order (payment gateways: shopify_payments); left to Shopify."}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWebhookHarness(t)
+			status, reply := w.send(t, tt.path, shopifytest.Webhook{Topic: "orders/create", EventID: "card", Secret: secret, Body: fixture(t, "orders_create_card.json")})
+			if status != 200 || reply != tt.reply {
+				t.Fatalf("reply = %d %s, want 200 %s", status, reply, tt.reply)
+			}
+			// Shopify sends an order to both routes when both are subscribed.
+			for _, path := range []string{"/shopify/webhook/orders/create", "/shopify/webhook/checkout_create"} {
+				w.send(t, path, shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: fixture(t, "orders_create_card.json")})
+			}
+			w.send(t, "/shopify/webhook/orders/create", shopifytest.Webhook{Topic: "orders/create", EventID: "tari", Secret: secret, Body: fixture(t, "orders_create.json")})
+			w.drain(t)
+
+			if h := w.store.hook("card"); h == nil || h.state != "done" || h.orderID != card {
+				t.Fatalf("card delivery = %+v, want kept and done", h)
+			}
+			if _, ok := w.eng.orders[card]; ok {
+				t.Error("the card order became a Tari order")
+			}
+			if n, _ := w.store.OtherOrders(context.Background()); n != 1 || w.store.other[card] != "shopify_payments" {
+				t.Errorf("orders paid another way = %d %v, want the card order once", n, w.store.other)
+			}
+			if _, ok := w.eng.orders["5796499259604"]; !ok || w.store.hook("tari").state != "done" {
+				t.Error("the Tari order was not stored")
+			}
+		})
+	}
+}
+
+// TestWebhookOtherTopicsForOrdersPaidAnotherWay: updates, cancellations and
+// transactions of an order taripay left alone change nothing in taripay and
+// call nothing in Shopify.
+func TestWebhookOtherTopicsForOrdersPaidAnotherWay(t *testing.T) {
+	w := newWebhookHarness(t)
+	fake := shopifytest.New(t)
+	card := fixture(t, "orders_create_card.json")
+	cancelled := []byte(strings.Replace(string(card), `"financial_status": "authorized"`, `"financial_status": "voided", "cancelled_at": "2026-11-20T16:00:00+03:00"`, 1))
+	transaction := []byte(strings.Replace(string(fixture(t, "order_transactions_create.json")), "5796499259604", "5796499259611", 1))
+	w.send(t, "/shopify/webhook/orders/create", shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: card})
+	w.send(t, "/shopify/webhook/orders/updated", shopifytest.Webhook{Topic: "orders/updated", Secret: secret, Body: card})
+	w.send(t, "/shopify/webhook/transaction_create", shopifytest.Webhook{Topic: "order_transactions/create", Secret: secret, Body: transaction})
+	w.send(t, "/shopify/webhook/orders/cancelled", shopifytest.Webhook{Topic: "orders/cancelled", Secret: secret, Body: cancelled})
+	w.drain(t)
+	for _, h := range w.store.hooks {
+		if h.state != "done" {
+			t.Errorf("%s delivery %s: %s", h.topic, h.state, h.cause)
+		}
+	}
+	if len(w.eng.orders) != 0 || len(w.eng.annulled) != 0 {
+		t.Errorf("engine orders %v, annulled %v; want none", w.eng.orders, w.eng.annulled)
+	}
+	if n := len(fake.Calls("")); n != 0 {
+		t.Errorf("Shopify called %d times", n)
 	}
 }

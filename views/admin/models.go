@@ -92,10 +92,13 @@ type DashboardPage struct {
 	ReceivedWeek  string
 	ReceivedTotal string
 	ByStatus      []StatusRow
-	Latest        []PaymentRow
-	Failures      []SyncRow
-	Deliveries    []DeliveryRow
-	Chart         Chart
+	// OtherOrders counts the Shopify orders paid another way than Tari,
+	// which taripay left alone; empty without Shopify.
+	OtherOrders string
+	Latest      []PaymentRow
+	Failures    []SyncRow
+	Deliveries  []DeliveryRow
+	Chart       Chart
 }
 
 // DeliveryRow is one Shopify webhook delivery whose processing failed.

@@ -47,7 +47,8 @@ type Order struct {
 	Name            string
 	Cancelled       bool
 	Restocked       bool
-	FinancialStatus string // PENDING, AUTHORIZED, PARTIALLY_PAID, PAID
+	FinancialStatus string   // PENDING, AUTHORIZED, PARTIALLY_PAID, PAID
+	Gateways        []string // paymentGatewayNames, e.g. "Tari" or "shopify_payments"
 	Transactions    []Transaction
 
 	CreatedAt  string // RFC 3339
@@ -121,6 +122,7 @@ func (f *Fake) Order(id string) (Order, bool) {
 		return Order{}, false
 	}
 	c := *o
+	c.Gateways = slices.Clone(o.Gateways)
 	c.Transactions = slices.Clone(o.Transactions)
 	return c, true
 }
@@ -548,6 +550,7 @@ func (f *Fake) openOrders(vars map[string]any) any {
 		nodes = append(nodes, map[string]any{
 			"legacyResourceId": o.ID, "name": o.Name, "createdAt": o.CreatedAt, "note": note,
 			"currencyCode": o.Currency, "presentmentCurrencyCode": o.Currency, "customAttributes": []any{},
+			"displayFinancialStatus": o.FinancialStatus, "paymentGatewayNames": gateways(o),
 			"customer": customer, "totalPriceSet": money(o.TotalPrice), "subtotalPriceSet": money(o.TotalPrice),
 			"totalOutstandingSet": money(o.TotalPrice),
 		})
@@ -584,9 +587,18 @@ func orderJSON(o *Order) any {
 	return map[string]any{
 		"id": "gid://shopify/Order/" + o.ID, "name": o.Name, "cancelledAt": cancelledAt,
 		"displayFinancialStatus": o.FinancialStatus,
+		"paymentGatewayNames":    gateways(o),
 		"canMarkAsPaid":          !o.Cancelled && o.FinancialStatus != "PAID",
 		"transactions":           txs,
 	}
+}
+
+// gateways is an order's paymentGatewayNames: a list, never null.
+func gateways(o *Order) []string {
+	if o.Gateways == nil {
+		return []string{}
+	}
+	return o.Gateways
 }
 
 // mutation builds a payload with an empty or one-message error list.
