@@ -23,7 +23,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/shopify"
 	"taripay/db"
@@ -244,7 +243,7 @@ func (h *harness) do(method, path string, body any, headers ...string) response 
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	if req.ContentLength > api.BodyLimit {
+	if req.ContentLength > WebhookBodyLimit {
 		return h.tooLarge(req)
 	}
 	req.RequestURI = ""
