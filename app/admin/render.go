@@ -7,6 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -40,12 +41,19 @@ func (h *Handler) layout(c *fiber.Ctx, title, nav string) view.Layout {
 	}
 }
 
-// userMessage turns an engine error into words for the page. Anything that
-// is not a coded engine error is logged and shown as a generic failure.
+// userMessage turns an engine error, or Shopify's refusal, into words for
+// the page. Anything else is logged and shown as a generic failure.
 func (h *Handler) userMessage(c *fiber.Ctx, err error) string {
 	var e *engine.Error
 	if errors.As(err, &e) && e.Code != engine.EINTERNAL {
 		return e.Message
+	}
+	// Shopify's words say what to fix (a scope to grant, an address it will
+	// not accept); "try again" would not help.
+	var ce *shopify.CallError
+	if errors.As(err, &ce) && !ce.Temporary {
+		h.deps.Log.Warn("admin: shopify refused", "path", c.Path(), "shop", staffOf(c).Shop, "err", err)
+		return "Shopify refused: " + ce.Err.Error()
 	}
 	if errors.Is(err, engine.ErrUnavailable) {
 		h.deps.Log.Warn("admin: storage unavailable", "path", c.Path(), "err", err)
