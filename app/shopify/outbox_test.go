@@ -315,7 +315,7 @@ func TestWorkerRefusedCallsFailOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
 			h.fake.Grant(tt.scopes...)
-			h.fake.AddOrder(shopifytest.Order{ID: "1"})
+			h.fake.AddOrder(shopifytest.Order{ID: "1", Gateways: []string{"Tari"}})
 			h.outbox.add(tt.kind, "1")
 			h.drain(t, h.worker(WorkerConfig{}))
 			if j := h.outbox.job(1); j.State != engine.SideEffectFailed || j.Attempts != 1 || !strings.HasPrefix(j.LastError, tt.cause) {
