@@ -24,6 +24,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/config"
+	"taripay/app/pay"
 	"taripay/app/shopify"
 	"taripay/db"
 	"taripay/db/dbtest"
@@ -116,7 +117,8 @@ func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness 
 	logs := &bytes.Buffer{}
 	h := &harness{t: t, e: e, clock: clk, cfg: cfg, log: logs, storeDown: down}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log}
+	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log,
+		Pay: pay.New(e, pay.ConfigFrom(cfg), clk.Now, log)}
 	if cfg.ShopifyEnabled {
 		shop, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: store, Now: clk.Now, Log: log})
 		if err != nil {

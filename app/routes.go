@@ -62,7 +62,7 @@ func registerRoutes(app *fiber.App, d Deps) {
 	}
 
 	// /api: an access token, then the route's role.
-	r := app.Group("/api", authenticate(d.Keys.Verification, d.Now))
+	r := app.Group("/api", authenticate(d.Keys.Verification, e, d.Now))
 	user := require(tari.RoleUser)
 	readAll := require(tari.RoleReadAll)
 	write := require(tari.RoleWrite)
