@@ -27,18 +27,30 @@ func page(c *fiber.Ctx, full, fragment templ.Component) error {
 	return render(c, full)
 }
 
-// layout is the chrome of every page, with a fresh app session for htmx.
+// layout is the chrome of every page, with the request's app session for
+// htmx and the staff user's roles.
 func (h *Handler) layout(c *fiber.Ctx, title, nav string) view.Layout {
-	st := staffOf(c)
+	m := memberOf(c)
+	session, _ := c.Locals(sessionKey{}).(string)
 	return view.Layout{
 		Title:        title,
 		Nav:          nav,
-		Shop:         st.Shop,
+		Shop:         staffOf(c).Shop,
+		User:         m.User,
+		Roles:        roleNames(m.Roles),
 		ClientID:     h.cfg.ClientID,
 		AppBridgeURL: h.cfg.AppBridgeURL,
 		HtmxURL:      h.cfg.HtmxURL,
-		Session:      h.sessions.Mint(st),
+		Session:      session,
 	}
+}
+
+func roleNames(roles []engine.Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
+	}
+	return out
 }
 
 // userMessage turns an engine error, or Shopify's refusal, into words for

@@ -24,6 +24,8 @@ type Engine interface {
 	AnnulFromStorefront(ctx context.Context, orderID, reason string) (engine.Order, error)
 	SearchOrders(ctx context.Context, q engine.OrderQuery) ([]engine.Order, error)
 	RedactCustomer(ctx context.Context, customerID string, orderIDs []string) (int, error)
+	// CheckShop refuses a shop this server does not serve (engine.ErrOtherShop).
+	CheckShop(ctx context.Context, shop string) error
 }
 
 // Inbox keeps verified deliveries until they are processed, so none is lost
@@ -201,6 +203,11 @@ func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
 	shop, err := ValidateShop(strings.Clone(c.Get("X-Shopify-Shop-Domain")))
 	if err != nil {
 		shop = h.cfg.Shop
+	}
+	// One shop per database: a delivery that names another is refused.
+	if err := h.checkShop(c.UserContext(), shop); err != nil {
+		h.log.Warn("webhook refused", "topic", topic, "shop", shop, "err", err)
+		return delivery{}, err
 	}
 	webhookID := strings.Clone(c.Get("X-Shopify-Webhook-Id"))
 	eventID := strings.Clone(c.Get("X-Shopify-Event-Id"))
