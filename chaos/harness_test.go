@@ -277,10 +277,15 @@ func (l *load) newOrder(ctx context.Context, base string, id, customer int64) (o
 		`"total_price":"5.00","subtotal_price":"5.00","total_line_items_price":"5.00","financial_status":"pending",`+
 		`"payment_gateway_names":["Tari"],"note":null,"note_attributes":[],"customer":{"id":%d,"email":"c@example.com"}}`, id, id, customer)
 	const path = "/shopify/webhook/orders/create"
-	hook := shopifytest.Webhook{Topic: "orders/create", EventID: fmt.Sprintf("chaos-order-%d", id), Secret: hmacSecret, Body: body}
+	order = strconv.FormatInt(id, 10)
+	hook := shopifytest.Webhook{Topic: "orders/create", EventID: orderEvent(order), Secret: hmacSecret, Body: body}
 	status, reply, err = l.do(hook.Request(base+path).WithContext(ctx), path)
-	return strconv.FormatInt(id, 10), status, reply, err
+	return order, status, reply, err
 }
+
+// orderEvent is the X-Shopify-Event-Id of the load's orders/create for
+// order.
+func orderEvent(order string) string { return "chaos-order-" + order }
 
 func (l *load) pay(ctx context.Context, base string, w int, wallet key, nonce int64, payer key, order string, price engine.MicroTari, rng *mrand.Rand) error {
 	p := tari.Payment{Sender: payer.addr, Amount: int64(price/2 + engine.MicroTari(rng.Int64N(int64(price)))),
@@ -605,26 +610,28 @@ func checkInvariants(t *testing.T, dbURL string, l *load, when string) (total, p
 		}
 	}
 	// An acknowledged webhook order is stored: as an order once its
-	// delivery is processed, until then as that pending delivery.
+	// delivery is processed, until then as that pending delivery (found by
+	// its event id: the order id tag is a second write, which a storage
+	// fault can miss).
 	deliveries := map[string]string{}
-	rows, err = b.QueryContext(ctx, `SELECT order_id, state FROM shopify_webhooks WHERE topic = 'orders/create'`)
+	rows, err = b.QueryContext(ctx, `SELECT event_id, state FROM shopify_webhooks WHERE topic = 'orders/create'`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var id, state string
-		if err := rows.Scan(&id, &state); err != nil {
+		var event, state string
+		if err := rows.Scan(&event, &state); err != nil {
 			t.Fatal(err)
 		}
-		deliveries[id] = state
+		deliveries[event] = state
 		if state == "failed" {
-			fail("the orders/create delivery of order %s failed for good", id)
+			fail("the orders/create delivery %s failed for good", event)
 		}
 	}
 	rows.Close()
 	for _, id := range l.orders {
-		if _, ok := status[id]; !ok && deliveries[id] != "pending" {
-			fail("acknowledged order %s is lost (delivery %q)", id, deliveries[id])
+		if _, ok := status[id]; !ok && deliveries[orderEvent(id)] != "pending" {
+			fail("acknowledged order %s is lost (delivery %q)", id, deliveries[orderEvent(id)])
 		}
 	}
 	if len(l.failures) > 0 {
