@@ -654,16 +654,16 @@ func waitOrdersStored(t *testing.T, dbURL string, within time.Duration, orders .
 	defer d.Close()
 	deadline := time.Now().Add(within)
 	for {
-		var stored []string
-		if err := d.Bun().NewSelect().Table("orders").Column("order_id").Where("order_id IN (?)", bun.In(orders)).Scan(ctx, &stored); err != nil {
+		var found []string
+		if err := d.Bun().NewSelect().Table("orders").Column("order_id").Where("order_id IN (?)", bun.In(orders)).Scan(ctx, &found); err != nil {
 			t.Fatal(err)
 		}
-		if len(stored) == len(orders) {
+		if len(found) == len(orders) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d acknowledged webhook orders still not stored after %v, e.g. %v", len(orders)-len(stored), len(orders), within,
-				slices.DeleteFunc(slices.Clone(orders), func(id string) bool { return slices.Contains(stored, id) })[:1])
+			t.Fatalf("%d of %d acknowledged webhook orders still not stored after %v, e.g. %v", len(orders)-len(found), len(orders), within,
+				slices.DeleteFunc(slices.Clone(orders), func(id string) bool { return slices.Contains(found, id) })[:1])
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
