@@ -418,9 +418,10 @@ var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request
 // with no address and no QR code; POST /order/claim is a 503 that changes
 // nothing. Once the one hot wallet is authorised, customers are sent to it.
 func TestServeWithoutPaymentAddress(t *testing.T) {
+	const hmacSecret, orderID = "e2e-webhook-secret", "5796499259604" // orders_create.json: 23.90 USD
 	dir := t.TempDir()
 	super, customer, hot := newKey(t), newKey(t), newKey(t)
-	srv := startServe(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret")
+	srv := startServe(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret", "TPG_SHOPIFY_HMAC_SECRET="+hmacSecret)
 	base := srv.Base
 
 	var warning string
@@ -434,16 +435,24 @@ func TestServeWithoutPaymentAddress(t *testing.T) {
 		t.Errorf("no start-up line naming the missing setting and its fix in:\n%s", srv.Log)
 	}
 
-	ctx := context.Background()
-	store, err := db.Open(ctx, "sqlite://"+filepath.Join(dir, "data", "taripay.db"))
+	// Shopify's order arrives; its email link leads to its pay page.
+	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
+	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":100000000}`, nil, 200, "tpg_access_token", token)
+	shopifyOrder, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := engine.New(engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, store, wallClock{})
-	o, err := e.AddOrder(ctx, engine.NewOrder{OrderID: "1001", CustomerID: "c1", TotalPrice: 2_400_000_000, Currency: "XTR", CreatedAt: time.Now()})
-	store.Close()
+	deliverOrder(t, base, hmacSecret, shopifyOrder)
+	waitForOrder(t, base, token, orderID, srv.Log)
+	emailLink := "/pay/order/" + orderID + "/" + pay.LinkMAC([]byte("e2e-secret"), orderID)
+	res, err := noRedirect.Get(base + emailLink)
 	if err != nil {
 		t.Fatal(err)
+	}
+	res.Body.Close()
+	payPage := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(payPage, "/pay/") {
+		t.Fatalf("email link: %d to %q", res.StatusCode, payPage)
 	}
 
 	page := func(path string) *goquery.Document {
@@ -460,7 +469,7 @@ func TestServeWithoutPaymentAddress(t *testing.T) {
 		return d
 	}
 	testid := func(d *goquery.Document, id string) *goquery.Selection { return d.Find(`[data-testid="` + id + `"]`) }
-	for _, path := range []string{"/pay/" + o.ClaimToken, "/pay/order/1001/" + pay.LinkMAC([]byte("e2e-secret"), "1001")} {
+	for _, path := range []string{payPage, emailLink} {
 		d := page(path)
 		if got := testid(d, "closed-reason").Text(); !strings.HasPrefix(got, "This shop is not ready to take Tari yet") {
 			t.Errorf("%s: closed reason %q", path, got)
@@ -469,7 +478,7 @@ func TestServeWithoutPaymentAddress(t *testing.T) {
 			t.Errorf("%s: an address or QR code without a payment address:\n%s", path, html)
 		}
 	}
-	res, err := http.Get(base + "/pay/" + o.ClaimToken + "/qr.png")
+	res, err = http.Get(base + payPage + "/qr.png")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -478,7 +487,7 @@ func TestServeWithoutPaymentAddress(t *testing.T) {
 		t.Errorf("QR code without a payment address: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 
-	claim, err := tari.SignMemo(rand.Reader, customer.key, customer.addr, "1001")
+	claim, err := tari.SignMemo(rand.Reader, customer.key, customer.addr, orderID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,8 +496,7 @@ func TestServeWithoutPaymentAddress(t *testing.T) {
 	if !json.Valid([]byte(refused)) {
 		t.Errorf("503 body is not JSON: %s", refused)
 	}
-	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
-	if order := get(t, base+"/api/order/id/1001", "tpg_access_token", token); !strings.Contains(order, `"status":"Unclaimed"`) {
+	if order := get(t, base+"/api/order/id/"+orderID, "tpg_access_token", token); !strings.Contains(order, `"status":"Unclaimed"`) {
 		t.Errorf("a refused claim changed the order: %s", order)
 	}
 	if addrs := get(t, base+"/api/addresses", "tpg_access_token", token); addrs != "[]" {
@@ -497,7 +505,7 @@ func TestServeWithoutPaymentAddress(t *testing.T) {
 
 	// The merchant authorises one hot wallet: customers are sent to it.
 	post(t, base+"/api/wallets", fmt.Sprintf(`{"address":%q,"ip_address":"127.0.0.1"}`, hot.addr.Base58()), nil, 200, "tpg_access_token", token)
-	d := page("/pay/" + o.ClaimToken)
+	d := page(payPage)
 	if got := testid(d, "address").Text(); got != hot.addr.Base58() {
 		t.Errorf("address on the pay page = %q, want the hot wallet %s", got, hot.addr.Base58())
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -15,40 +14,39 @@ import (
 	"time"
 
 	"taripay/app/shopify"
-	"taripay/db"
-	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/internal/servetest"
 )
 
 // TestServeFromEmptyDirectory starts `taripay serve` in an empty directory
-// with only TPG_SUPER_ADMIN set (and a free port): the super admin logs in,
-// registers a hot wallet, and that wallet's signed notifications pay a
-// claimed order, all over real HTTP on loopback.
+// with only TPG_SUPER_ADMIN and the Shopify webhook secret set (and a free
+// port): the super admin logs in, registers a hot wallet and sets the USD
+// rate, Shopify's orders/create arrives as Shopify sends it, and the hot
+// wallet's signed notifications pay the claimed order, all over real HTTP
+// on loopback.
 func TestServeFromEmptyDirectory(t *testing.T) {
+	const secret, orderID = "e2e-webhook-secret", "5796499259604" // orders_create.json: 23.90 USD
 	dir := t.TempDir()
 	super, customer, hot := newKey(t), newKey(t), newKey(t)
-	srv := startServe(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58())
+	srv := startServe(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)
 	base := srv.Base
 
-	// The super admin logs in and authorises the hot wallet at 127.0.0.1.
+	// The super admin logs in, authorises the hot wallet at 127.0.0.1 and
+	// sets the USD rate.
 	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
 	post(t, base+"/api/wallets", fmt.Sprintf(`{"address":%q,"ip_address":"127.0.0.1"}`, hot.addr.Base58()), nil, 200,
 		"tpg_access_token", token)
+	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":100000000}`, nil, 200, "tpg_access_token", token)
 
-	// The storefront's order goes straight into the server's database.
-	ctx := context.Background()
-	store, err := db.Open(ctx, "sqlite://"+filepath.Join(dir, "data", "taripay.db"))
+	// The storefront's order: 23.90 USD is 2,390 XTR.
+	shopifyOrder, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := engine.New(engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, store, wallClock{})
-	if _, err := e.AddOrder(ctx, engine.NewOrder{OrderID: "1001", CustomerID: "c1", TotalPrice: 2_400_000_000, Currency: "XTR", CreatedAt: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	store.Close()
+	deliverOrder(t, base, secret, shopifyOrder)
+	waitForOrder(t, base, token, orderID, srv.Log)
 
-	claim, err := tari.SignMemo(rand.Reader, customer.key, customer.addr, "1001")
+	claim, err := tari.SignMemo(rand.Reader, customer.key, customer.addr, orderID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +67,7 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 	body, _ = tari.ConfirmationNotification{TxID: "tx-1001", Auth: tari.WalletAuth{Address: hot.addr, Nonce: 2, Signature: sig}}.MarshalJSON()
 	post(t, base+"/wallet/tx_confirmation", string(body), []string{`"success":true`}, 200)
 
-	order := get(t, base+"/api/order/id/1001", "tpg_access_token", token)
+	order := get(t, base+"/api/order/id/"+orderID, "tpg_access_token", token)
 	if !strings.Contains(order, `"status":"Paid"`) {
 		t.Errorf("order after payment: %s", order)
 	}
@@ -176,7 +174,9 @@ func TestServeShopifyWebhooks(t *testing.T) {
 }
 
 // TestServeShutdownWithAnIdleClient: a client that opened a connection and
-// sent nothing must not turn a SIGTERM into a failed exit.
+// sent nothing must not turn a SIGTERM into a failed exit. The SIGTERM goes
+// once the server has accepted the connection: one still in the listen
+// queue is not the server's to wait for.
 func TestServeShutdownWithAnIdleClient(t *testing.T) {
 	srv := startServe(t, t.TempDir())
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.Base, "http://"))
@@ -184,6 +184,7 @@ func TestServeShutdownWithAnIdleClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	servetest.WaitAccepted(t, conn)
 	if err := srv.Stop(); err != nil {
 		t.Fatalf("exit after SIGTERM with an idle client connected: %v\n%s", err, srv.Log)
 	}

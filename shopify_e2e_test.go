@@ -44,9 +44,8 @@ func TestShopifyEndToEnd(t *testing.T) {
 	}
 	unsigned := shopifytest.Webhook{Topic: "orders/create", Body: body}
 	send(t, unsigned.Request(base+"/shopify/webhook/orders/create"), []string{"error"}, 401)
-	signed := shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: body}
-	send(t, signed.Request(base+"/shopify/webhook/checkout_create"), []string{`"success":true`}, 200)
-	get(t, base+"/api/order/id/5796499259604", "tpg_access_token", token)
+	deliverOrder(t, base, secret, body)
+	waitForOrder(t, base, token, "5796499259604", stderr)
 
 	post(t, base+"/api/credit", `{"customer_id":"7221372846292","amount":239000000,"reason":"paid in Tari"}`,
 		[]string{`"orders_paid":[{`}, 200, "tpg_access_token", token)
@@ -64,6 +63,55 @@ func TestShopifyEndToEnd(t *testing.T) {
 	}
 	if n := fake.Succeeded("MarkAsPaid"); n != 1 {
 		t.Errorf("orderMarkAsPaid took effect %d times", n)
+	}
+}
+
+// deliverOrder sends an orders/create webhook as Shopify does: to the path
+// shopify.app.toml registers, signed, with the topic, webhook and event
+// ids. The server stores it, answers 200, and processes it after.
+func deliverOrder(t *testing.T, base, secret string, body []byte) {
+	t.Helper()
+	hook := shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: body}
+	send(t, hook.Request(base+"/shopify/webhook/orders/create"), nil, 200)
+}
+
+// waitForOrder waits until the server has processed a delivered order:
+// the API lists it.
+func waitForOrder(t *testing.T, base, token, orderID string, log *servetest.Log) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for get(t, base+"/api/order/id/"+orderID, "tpg_access_token", token) == "null" {
+		if time.Now().After(deadline) {
+			t.Fatalf("order %s was never stored\n%s", orderID, log.Tail())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestCheckoutCreateReference is the one test of the reference's
+// synchronous route, /shopify/webhook/checkout_create: an orders/create
+// body posted there is stored and processed before the reply, which says
+// how it went, and a resend is "Order already exists."
+func TestCheckoutCreateReference(t *testing.T) {
+	const secret = "e2e-webhook-secret"
+	super := newKey(t)
+	srv := startServe(t, t.TempDir(), "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)
+	base := srv.Base
+	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
+	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
+	body, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook := shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: body}
+	for _, want := range []string{`{"success":true,"message":"Order processed successfully."}`, `{"success":true,"message":"Order already exists."}`} {
+		if got := send(t, hook.Request(base+"/shopify/webhook/checkout_create"), nil, 200); got != want {
+			t.Errorf("checkout_create answered %s, want %s", got, want)
+		}
+		// Synchronous: the order is there as soon as the reply is.
+		if o := get(t, base+"/api/order/id/5796499259604", "tpg_access_token", token); !strings.Contains(o, `"total_price":239000000`) {
+			t.Fatalf("after checkout_create's reply: %s", o)
+		}
 	}
 }
 

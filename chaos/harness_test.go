@@ -23,8 +23,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"taripay/app/config"
-	"taripay/app/shopify"
+	"taripay/app/shopify/shopifytest"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -106,16 +108,8 @@ type fixture struct {
 func seed(t *testing.T, dbURL string, env map[string]string, wallets, payers, orders int) fixture {
 	t.Helper()
 	ctx := engine.WithActor(context.Background(), "chaos-seed")
-	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := db.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	e := engine.New(cfg.Engine(), d, engine.SystemClock{})
+	e, closeDB := seedEngine(t, dbURL, env)
+	defer closeDB()
 	if _, err := e.SetExchangeRate(ctx, "USD", usdRate); err != nil {
 		t.Fatal(err)
 	}
@@ -141,6 +135,40 @@ func seed(t *testing.T, dbURL string, env map[string]string, wallets, payers, or
 		fx.prices[id] = price
 	}
 	return fx
+}
+
+// seedEngine opens an engine on dbURL with the servers' settings; closeDB
+// closes its database.
+func seedEngine(t *testing.T, dbURL string, env map[string]string) (e *engine.Engine, closeDB func()) {
+	t.Helper()
+	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine.New(cfg.Engine(), d, engine.SystemClock{}), func() { d.Close() }
+}
+
+// seedIdle stores n open orders, each of a customer of its own, that the
+// load is never told of: no claim or payment can reach them, so they can
+// only expire.
+func seedIdle(t *testing.T, dbURL string, env map[string]string, n int) []string {
+	t.Helper()
+	ctx := engine.WithActor(context.Background(), "chaos-seed")
+	e, closeDB := seedEngine(t, dbURL, env)
+	defer closeDB()
+	var ids []string
+	for i := range n {
+		id := fmt.Sprintf("idle-%03d", i)
+		if _, err := e.AddOrder(ctx, engine.NewOrder{OrderID: id, CustomerID: id, TotalPrice: 1_000_000, Currency: "XTR", CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // load is concurrent signed traffic against whichever servers are up:
@@ -225,10 +253,11 @@ func (l *load) claim(ctx context.Context, base string, payer key, order string) 
 }
 
 // webhook sends a Shopify orders/create for a new 5 USD order of customer;
-// once the server acknowledges it, the other operations may name the order.
+// once the server acknowledges it, the other operations may name the order
+// (it exists once the server has processed the stored delivery).
 func (l *load) webhook(ctx context.Context, base string, id, customer int64) (acked bool, err error) {
 	order, status, reply, err := l.newOrder(ctx, base, id, customer)
-	if succeeded(status, reply, err) {
+	if stored(status, reply, err) {
 		l.mu.Lock()
 		l.orders = append(l.orders, order)
 		l.prices[order] = 5 * usdRate
@@ -238,20 +267,25 @@ func (l *load) webhook(ctx context.Context, base string, id, customer int64) (ac
 	return false, err
 }
 
-// newOrder sends a Shopify orders/create for a 5 USD order id of customer.
+// newOrder delivers a Shopify orders/create for a 5 USD order id of
+// customer, paid with Tari, as Shopify does: to the path shopify.app.toml
+// registers, signed, with the topic, webhook and event ids. A resend of one
+// order is the same event, as Shopify's retries are. The server stores it,
+// answers 200 and processes it after.
 func (l *load) newOrder(ctx context.Context, base string, id, customer int64) (order string, status int, reply []byte, err error) {
 	body := fmt.Appendf(nil, `{"id":%d,"name":"#%d","created_at":"2026-11-20T14:01:22+03:00","currency":"USD",`+
 		`"total_price":"5.00","subtotal_price":"5.00","total_line_items_price":"5.00","financial_status":"pending",`+
 		`"payment_gateway_names":["Tari"],"note":null,"note_attributes":[],"customer":{"id":%d,"email":"c@example.com"}}`, id, id, customer)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/shopify/webhook/checkout_create", bytes.NewReader(body))
-	if err != nil {
-		return "", 0, nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Shopify-Hmac-Sha256", shopify.Sign(body, hmacSecret))
-	status, reply, err = l.do(req, "/shopify/webhook/checkout_create")
-	return strconv.FormatInt(id, 10), status, reply, err
+	const path = "/shopify/webhook/orders/create"
+	order = strconv.FormatInt(id, 10)
+	hook := shopifytest.Webhook{Topic: "orders/create", EventID: orderEvent(order), Secret: hmacSecret, Body: body}
+	status, reply, err = l.do(hook.Request(base+path).WithContext(ctx), path)
+	return order, status, reply, err
 }
+
+// orderEvent is the X-Shopify-Event-Id of the load's orders/create for
+// order.
+func orderEvent(order string) string { return "chaos-order-" + order }
 
 func (l *load) pay(ctx context.Context, base string, w int, wallet key, nonce int64, payer key, order string, price engine.MicroTari, rng *mrand.Rand) error {
 	p := tari.Payment{Sender: payer.addr, Amount: int64(price/2 + engine.MicroTari(rng.Int64N(int64(price)))),
@@ -315,6 +349,12 @@ func succeeded(status int, reply []byte, err error) bool {
 	return err == nil && status == http.StatusOK && bytes.Contains(reply, []byte(`"success":true`))
 }
 
+// stored reports a webhook delivery the server acknowledged: Shopify takes
+// any 200 as delivered, and the server answers one once it has stored it.
+func stored(status int, _ []byte, err error) bool {
+	return err == nil && status == http.StatusOK
+}
+
 func (l *load) post(ctx context.Context, base, path string, body []byte) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, bytes.NewReader(body))
 	if err != nil {
@@ -368,12 +408,13 @@ func (l *load) drain(t *testing.T, base string) {
 	ctx := context.Background()
 	nonce := time.Now().UnixMilli()*1000 + 1_000_000_000
 	for w := range l.pending {
+		var err error
 		for tries := 0; len(l.pending[w]) > 0; tries++ {
 			if tries > 10*len(l.received)+10 {
-				t.Fatalf("worker %d: confirmations keep failing", w)
+				t.Fatalf("worker %d: confirmations keep failing, the last: %v", w, err)
 			}
 			nonce++
-			_ = l.confirmNext(ctx, base, w, l.fx.wallets[w], nonce)
+			err = l.confirmNext(ctx, base, w, l.fx.wallets[w], nonce)
 		}
 	}
 }
@@ -568,15 +609,88 @@ func checkInvariants(t *testing.T, dbURL string, l *load, when string) (total, p
 			fail("acknowledged confirmation of %s is lost: status %q", id, stored[id])
 		}
 	}
+	// An acknowledged webhook order is stored: as an order once its
+	// delivery is processed, until then as that pending delivery (found by
+	// its event id: the order id tag is a second write, which a storage
+	// fault can miss).
+	deliveries := map[string]string{}
+	rows, err = b.QueryContext(ctx, `SELECT event_id, state FROM shopify_webhooks WHERE topic = 'orders/create'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var event, state string
+		if err := rows.Scan(&event, &state); err != nil {
+			t.Fatal(err)
+		}
+		deliveries[event] = state
+		if state == "failed" {
+			fail("the orders/create delivery %s failed for good", event)
+		}
+	}
+	rows.Close()
 	for _, id := range l.orders {
-		if _, ok := status[id]; !ok {
-			fail("acknowledged order %s is lost", id)
+		if _, ok := status[id]; !ok && deliveries[orderEvent(id)] != "pending" {
+			fail("acknowledged order %s is lost (delivery %q)", id, deliveries[orderEvent(id)])
 		}
 	}
 	if len(l.failures) > 0 {
 		fail("%d server errors, first: %s", len(l.failures), strings.Join(l.failures[:1], ""))
 	}
 	return total, paid, expired
+}
+
+// waitOrdersStored waits until each of orders, acknowledged webhook
+// orders, is stored as an order: the servers have processed the stored
+// deliveries. One that a kill stranded is processed once its lease lapses,
+// a minute after it was stored.
+func waitOrdersStored(t *testing.T, dbURL string, within time.Duration, orders ...string) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	deadline := time.Now().Add(within)
+	for {
+		var found []string
+		if err := d.Bun().NewSelect().Table("orders").Column("order_id").Where("order_id IN (?)", bun.In(orders)).Scan(ctx, &found); err != nil {
+			t.Fatal(err)
+		}
+		if len(found) == len(orders) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d acknowledged webhook orders still not stored after %v, e.g. %v", len(orders)-len(found), len(orders), within,
+				slices.DeleteFunc(slices.Clone(orders), func(id string) bool { return slices.Contains(found, id) })[:1])
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// statusCounts counts the orders by status, and by "<status> idle" the
+// statuses of the idle orders.
+func statusCounts(t *testing.T, dbURL string, idle []string) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var rows []struct{ OrderID, Status string }
+	if err := d.Bun().NewSelect().Table("orders").Column("order_id", "status").Scan(ctx, &rows); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for _, r := range rows {
+		counts[r.Status]++
+		if slices.Contains(idle, r.OrderID) {
+			counts[r.Status+" idle"]++
+		}
+	}
+	return counts
 }
 
 // orderStatus reads an order's status from the database.

@@ -352,6 +352,9 @@ func payNewOrder(t *testing.T, l *load, base string, wallet key, id int64, dbURL
 	order := strconv.FormatInt(id, 10)
 	// A customer of its own, so the confirmation pays this order only.
 	retry("webhook", func() (bool, error) { return l.webhook(ctx, base, id, id) })
+	// Stored, then processed: a processing attempt that meets the outage's
+	// broken connections is retried once its lease lapses.
+	waitOrdersStored(t, dbURL, 90*time.Second, order)
 
 	payer := newKey(t)
 	p := tari.Payment{Sender: payer.addr, Amount: 5 * usdRate, TxID: "probe-" + order, OrderID: &order}

@@ -123,15 +123,17 @@ func underFault(t *testing.T, dir string, inject, heal func() error) {
 	warmUp := time.Now().Add(30 * time.Second)
 	for i := range spare {
 		var order string
-		p.retry("new order", warmUp, func() (status int, reply []byte, err error) {
+		p.retry("new order", warmUp, stored, func() (status int, reply []byte, err error) {
 			order, status, reply, err = p.order()
 			return status, reply, err
 		})
 		open = append(open, order)
 		txid := fmt.Sprintf("probe-%d-%d", time.Now().UnixNano(), i)
-		p.retry("payment", warmUp, func() (int, []byte, error) { return p.pay(txid, nil) })
+		p.retry("payment", warmUp, succeeded, func() (int, []byte, error) { return p.pay(txid, nil) })
 		unconfirmed = append(unconfirmed, txid)
 	}
+	// The orders to claim during the fault exist by then.
+	waitOrdersStored(t, dbURL, 90*time.Second, open...)
 	waitFor(t, 30*time.Second, "payments and confirmations before the fault", func() bool {
 		l.mu.Lock()
 		defer l.mu.Unlock()
@@ -163,7 +165,7 @@ func underFault(t *testing.T, dir string, inject, heal func() error) {
 	// takes.
 	p.refused("a webhook order", 50, func(int) (bool, int, []byte, error) {
 		_, status, reply, err := p.order()
-		return succeeded(status, reply, err), status, reply, err
+		return stored(status, reply, err), status, reply, err
 	})
 	p.refused("a claim", spare, func(i int) (bool, int, []byte, error) {
 		status, reply, err := p.claim(open[i])
@@ -202,13 +204,14 @@ func underFault(t *testing.T, dir string, inject, heal func() error) {
 	p.payer = newKey(t)
 	deadline := cleared.Add(30 * time.Second)
 	var order string
-	p.retry("new order", deadline, func() (status int, reply []byte, err error) {
+	p.retry("new order", deadline, stored, func() (status int, reply []byte, err error) {
 		order, status, reply, err = p.order()
 		return status, reply, err
 	})
+	waitOrdersStored(t, dbURL, 90*time.Second, order)
 	txid := fmt.Sprintf("probe-%d-after", time.Now().UnixNano())
-	p.retry("payment", deadline, func() (int, []byte, error) { return p.pay(txid, &order) })
-	p.retry("confirmation", deadline, func() (int, []byte, error) { return p.confirm(txid) })
+	p.retry("payment", deadline, succeeded, func() (int, []byte, error) { return p.pay(txid, &order) })
+	p.retry("confirmation", deadline, succeeded, func() (int, []byte, error) { return p.confirm(txid) })
 	recovery := time.Since(cleared)
 	// Recovered means the 503s stop, not only that one write got through:
 	// a database connection opened during the fault could go on failing
@@ -232,7 +235,7 @@ func underFault(t *testing.T, dir string, inject, heal func() error) {
 	stop()
 	l.drain(t, s.Base)
 	for _, txid := range unconfirmed {
-		p.retry("confirmation", time.Now().Add(10*time.Second), func() (int, []byte, error) { return p.confirm(txid) })
+		p.retry("confirmation", time.Now().Add(10*time.Second), succeeded, func() (int, []byte, error) { return p.confirm(txid) })
 	}
 	// A connection the client dialled but never used holds the server's
 	// shutdown for its whole 10 s grace period; drop them first, so that
@@ -279,7 +282,7 @@ func newProbe(t *testing.T, l *load, base string, wallet key) *probe {
 func (p *probe) order() (string, int, []byte, error) {
 	id := p.l.txSeq.Add(1)
 	order, status, reply, err := p.l.newOrder(context.Background(), p.base, 9_000_000_000_000+id, probeCustomer+id)
-	if succeeded(status, reply, err) {
+	if stored(status, reply, err) {
 		p.orders = append(p.orders, order)
 	}
 	return order, status, reply, err
@@ -342,13 +345,13 @@ func (p *probe) refused(what string, n int, write func(i int) (committed bool, s
 	p.t.Errorf("%s during the fault: %d attempts all committed; want 503", what, n)
 }
 
-// retry sends a write until the server takes it, or fails the test at
-// deadline.
-func (p *probe) retry(what string, deadline time.Time, write func() (int, []byte, error)) {
+// retry sends a write until the server takes it (taken judges the reply),
+// or fails the test at deadline.
+func (p *probe) retry(what string, deadline time.Time, taken func(int, []byte, error) bool, write func() (int, []byte, error)) {
 	p.t.Helper()
 	for {
 		status, reply, err := write()
-		if succeeded(status, reply, err) {
+		if taken(status, reply, err) {
 			return
 		}
 		if time.Now().After(deadline) {

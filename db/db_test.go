@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -114,40 +113,49 @@ func guarded(err error) bool {
 }
 
 // Two taripay schemas in one PostgreSQL database (as the tests run) each get
-// their own expiry lock: one holding it never stops the other.
-func TestTryLockIsPerSchema(t *testing.T) {
-	if !slices.Contains(dbtest.Backends(t), "postgres") {
-		t.Skip("PostgreSQL is not reachable")
-	}
-	ctx := context.Background()
-	a, b := dbtest.Open(t, "postgres"), dbtest.Open(t, "postgres")
-	held := make(chan struct{})
-	release := make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		done <- a.Update(ctx, func(tx engine.Tx) error {
+// their own locks: one holding a lock never stops the other taking it,
+// whether it tries (the expiry pass) or waits (a currency's rate).
+func TestLocksArePerSchema(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		take func(ctx context.Context, tx engine.Tx) error
+	}{
+		{"TryLock", func(ctx context.Context, tx engine.Tx) error {
 			ok, err := tx.TryLock(ctx, "taripay:expiry")
 			if err == nil && !ok {
-				err = errors.New("schema A could not take a free lock")
+				err = errors.New("the lock is taken")
 			}
-			close(held)
-			<-release
 			return err
+		}},
+		{"Lock", func(ctx context.Context, tx engine.Tx) error { return tx.Lock(ctx, "taripay:rate:USD") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			a, b := dbtest.Open(t, "postgres"), dbtest.Open(t, "postgres")
+			held := make(chan struct{})
+			release := make(chan struct{})
+			done := make(chan error, 1)
+			go func() {
+				done <- a.Update(ctx, func(tx engine.Tx) error {
+					err := tc.take(ctx, tx)
+					close(held)
+					<-release
+					return err
+				})
+			}()
+			<-held
+			// Schema A holds its lock until B is done: B waiting on it
+			// would never end, so a deadline turns that into a failure.
+			bctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			err := b.Update(bctx, func(tx engine.Tx) error { return tc.take(bctx, tx) })
+			close(release)
+			if err != nil {
+				t.Fatalf("schema B, while schema A holds the same lock: %v", err)
+			}
+			if err := <-done; err != nil {
+				t.Fatalf("schema A: %v", err)
+			}
 		})
-	}()
-	<-held
-	err := b.Update(ctx, func(tx engine.Tx) error {
-		ok, err := tx.TryLock(ctx, "taripay:expiry")
-		if err == nil && !ok {
-			err = errors.New("schema B waits on schema A's lock")
-		}
-		return err
-	})
-	close(release)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
 	}
 }

@@ -585,14 +585,18 @@ func (s *store) Audit(ctx context.Context, entity, entityID string) ([]engine.Au
 	return es, nil
 }
 
+// advisoryKey is the PostgreSQL advisory-lock key of the named lock (the
+// one argument). Advisory locks are database-wide: the key names the
+// schema, so taripay instances in other schemas of one database (each test
+// has one) never see each other's locks.
+const advisoryKey = "hashtext(current_schema() || ':' || ?)"
+
 func (s *store) TryLock(ctx context.Context, key string) (bool, error) {
 	if s.dialect != Postgres {
 		return true, nil // the immediate transaction already holds the database write lock
 	}
-	// Advisory locks are database-wide: the key names the schema, so
-	// taripay instances in other schemas of one database never wait on it.
 	var ok bool
-	if err := s.idb.NewRaw("SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || ?))", key).Scan(ctx, &ok); err != nil {
+	if err := s.idb.NewRaw("SELECT pg_try_advisory_xact_lock("+advisoryKey+")", key).Scan(ctx, &ok); err != nil {
 		return false, fmt.Errorf("try lock %s: %w", key, err)
 	}
 	return ok, nil
@@ -602,7 +606,7 @@ func (s *store) Lock(ctx context.Context, key string) error {
 	if s.dialect != Postgres {
 		return nil // the immediate transaction already holds the database write lock
 	}
-	if _, err := s.idb.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", key); err != nil {
+	if _, err := s.idb.ExecContext(ctx, "SELECT pg_advisory_xact_lock("+advisoryKey+")", key); err != nil {
 		return fmt.Errorf("lock %s: %w", key, err)
 	}
 	return nil

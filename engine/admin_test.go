@@ -386,7 +386,7 @@ func TestExpiry(t *testing.T) {
 		}
 		en.order("n1", "c2", xtr(10), alice.memo(t, "n1"))
 		en.events.take()
-		if got, _ := en.e.ExpireOrders(en.ctx); len(got) != 0 {
+		if got := en.expire(); len(got) != 0 {
 			t.Fatalf("expired at once: %+v", got)
 		}
 		en.clock.Add(119 * time.Minute)
@@ -395,7 +395,7 @@ func TestExpiry(t *testing.T) {
 			t.Fatal(err)
 		}
 		en.clock.Add(time.Minute - time.Second) // recorded at T, now T+2h
-		if got, _ := en.e.ExpireOrders(en.ctx); len(got) != 0 {
+		if got := en.expire(); len(got) != 0 {
 			t.Fatalf("expired at exactly the limit: %+v", got)
 		}
 		en.clock.Add(time.Second)
@@ -410,7 +410,7 @@ func TestExpiry(t *testing.T) {
 		if ses, _ := en.e.SideEffects(en.ctx, "u1"); len(ses) != 1 || ses[0].Kind != engine.SideEffectCancel {
 			t.Fatalf("side effects = %+v", ses)
 		}
-		if got, _ := en.e.ExpireOrders(en.ctx); len(got) != 0 {
+		if got := en.expire(); len(got) != 0 {
 			t.Fatalf("expired twice: %+v", got)
 		}
 		// n1 was claimed at insert; a later claim and memo edit do not
@@ -420,7 +420,7 @@ func TestExpiry(t *testing.T) {
 			t.Fatal(err)
 		}
 		en.clock.Add(6*time.Hour - time.Second) // claimed at T, now T+48h
-		if got, _ := en.e.ExpireOrders(en.ctx); len(got) != 0 {
+		if got := en.expire(); len(got) != 0 {
 			t.Fatalf("unpaid expired early: %+v", got)
 		}
 		en.clock.Add(time.Second)

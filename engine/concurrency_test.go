@@ -2,7 +2,9 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -247,6 +249,128 @@ func TestConcurrentMoneyPaths(t *testing.T) {
 		checkOrderPaidOnce(t, en.events.all(), paid)
 		if len(paid) == 0 {
 			t.Fatal("no order was paid")
+		}
+	})
+}
+
+// racingStore hands every write transaction a Tx whose read of payment
+// txid goes through seen: the test decides what each confirmation sees.
+type racingStore struct {
+	engine.Store
+	txid string
+	seen func(ctx context.Context, p engine.Payment) engine.Payment
+}
+
+func (s racingStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	return s.Store.Update(ctx, func(tx engine.Tx) error { return fn(racingTx{tx, s}) })
+}
+
+type racingTx struct {
+	engine.Tx
+	s racingStore
+}
+
+func (t racingTx) Payment(ctx context.Context, txid string) (engine.Payment, bool, error) {
+	p, ok, err := t.Tx.Payment(ctx, txid)
+	if err != nil || !ok || txid != t.s.txid {
+		return p, ok, err
+	}
+	return t.s.seen(ctx, p), true, nil
+}
+
+// bothRead makes the first two reads of the payment wait for each other:
+// on PostgreSQL the two transactions then truly run together, each having
+// read the payment as Received before either updates it. SQLite runs one
+// write transaction at a time, so there the second is shown the payment as
+// the first read it: the interleaving a store without that lock allows.
+func bothRead(backend string) func(context.Context, engine.Payment) engine.Payment {
+	var mu sync.Mutex
+	var first *engine.Payment
+	arrived, both := 0, make(chan struct{})
+	return func(ctx context.Context, p engine.Payment) engine.Payment {
+		mu.Lock()
+		arrived++
+		if arrived == 2 {
+			close(both)
+		}
+		if first == nil {
+			first = &p
+		}
+		stale := *first
+		mu.Unlock()
+		if backend == "sqlite" {
+			return stale
+		}
+		select {
+		case <-both:
+		case <-ctx.Done():
+		}
+		return p
+	}
+}
+
+// Two confirmations of one payment that both read it as Received race to
+// move its money: the conditional update in ConfirmPayment lets exactly one
+// through, and the other is "already confirmed". One credit, one
+// settlement, one event each, and the ledger balances.
+func TestConcurrentConfirmationsOfOnePayment(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		alice := newUser(t)
+		en.order("o1", "c1", xtr(30), alice.memo(t, "o1"))
+		en.receive("tx1", alice.String(), xtr(100), nil, nil)
+		// Two wallets, so that the nonce rows do not serialise the two
+		// transactions before they read the payment.
+		wallets := []string{"wallet-a", "wallet-b"}
+		for _, w := range wallets {
+			if err := en.e.AuthorizeWallet(en.ctx, engine.Wallet{Address: w, IPAddress: "10.0.0.1"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		racing := engine.New(defaultConfig, racingStore{Store: en.db, txid: "tx1", seen: bothRead(backend)}, en.clock)
+		racing.SetLogger(slog.New(slog.DiscardHandler))
+		racing.Subscribe(en.events.record)
+		en.events.take()
+
+		ctx, cancel := context.WithTimeout(en.ctx, time.Minute) // a lost race fails rather than hangs
+		defer cancel()
+		errs := make([]error, len(wallets))
+		var wg sync.WaitGroup
+		for i, w := range wallets {
+			wg.Go(func() { _, _, errs[i] = racing.ConfirmPayment(ctx, engine.WalletCall{Address: w, Nonce: 1}, "tx1") })
+		}
+		wg.Wait()
+		var won, lost int
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				won++
+			case errors.Is(err, engine.ErrPaymentConfirmed):
+				lost++
+			default:
+				t.Fatalf("confirmation: %v", err)
+			}
+		}
+		if won != 1 || lost != 1 {
+			t.Errorf("%d confirmations moved the money and %d were refused as already confirmed; want 1 and 1", won, lost)
+		}
+		b, err := en.e.AddressBalance(en.ctx, alice.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.TotalConfirmed != xtr(100) || b.CurrentBalance != xtr(70) {
+			t.Errorf("confirmed %d, balance %d; want one credit: %d confirmed, %d left after the order", b.TotalConfirmed, b.CurrentBalance, xtr(100), xtr(70))
+		}
+		en.wantStatus("o1", engine.OrderPaid)
+		if paid := checkLedger(t, en); len(paid) != 1 {
+			t.Errorf("paid orders %v, want o1 alone", paid)
+		}
+		count := map[engine.EventType]int{}
+		for _, ev := range en.events.take() {
+			count[ev.Type()]++
+		}
+		if count[engine.EventConfirmation] != 1 || count[engine.EventOrderPaid] != 1 {
+			t.Errorf("events %v, want one confirmation and one OrderPaid", count)
 		}
 	})
 }

@@ -132,6 +132,17 @@ func (en *env) confirm(txid string) []engine.Order {
 	return paid
 }
 
+// expire runs one expiry pass; an error fails the test, so that "nothing
+// expired" means the pass ran and found nothing.
+func (en *env) expire() []engine.Order {
+	en.t.Helper()
+	expired, err := en.e.ExpireOrders(en.ctx)
+	if err != nil {
+		en.t.Fatalf("ExpireOrders: %v", err)
+	}
+	return expired
+}
+
 func (en *env) status(ref string) engine.OrderStatus {
 	en.t.Helper()
 	o, err := en.e.Order(en.ctx, ref, false)

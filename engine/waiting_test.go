@@ -108,11 +108,11 @@ func TestOrderWaitsForItsRate(t *testing.T) {
 
 		// The unclaimed clock runs from the pricing.
 		en.clock.Add(2 * time.Hour)
-		if expired, _ := en.e.ExpireOrders(en.ctx); len(expired) != 0 {
+		if expired := en.expire(); len(expired) != 0 {
 			t.Fatalf("expired %d orders before the unclaimed timeout from pricing", len(expired))
 		}
 		en.clock.Add(time.Second)
-		if expired, _ := en.e.ExpireOrders(en.ctx); len(expired) != 1 || expired[0].OrderID != "1001" {
+		if expired := en.expire(); len(expired) != 1 || expired[0].OrderID != "1001" {
 			t.Fatalf("expired %+v, want 1001", expired)
 		}
 
@@ -171,11 +171,11 @@ func TestWaitingOrderTakesTheNormalPath(t *testing.T) {
 		}
 		// The unpaid clock of the claimed orders starts at the pricing.
 		en.clock.Add(48 * time.Hour)
-		if expired, _ := en.e.ExpireOrders(en.ctx); len(expired) != 1 || expired[0].OrderID != "2004" {
+		if expired := en.expire(); len(expired) != 1 || expired[0].OrderID != "2004" {
 			t.Fatalf("expired %+v, want only the unclaimed 2004", expired)
 		}
 		en.clock.Add(time.Second)
-		if expired, _ := en.e.ExpireOrders(en.ctx); len(expired) != 1 || expired[0].OrderID != "2001" {
+		if expired := en.expire(); len(expired) != 1 || expired[0].OrderID != "2001" {
 			t.Fatalf("expired %+v, want 2001", expired)
 		}
 	})

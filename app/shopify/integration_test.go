@@ -123,14 +123,17 @@ func (s *stack) worker() *shopify.Worker {
 func (s *stack) drain(t *testing.T) {
 	t.Helper()
 	w := s.worker()
-	for range 50 {
+	run := func() int {
 		n, err := w.RunOnce(context.Background())
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("outbox pass: %v", err)
 		}
-		if n == 0 {
+		return n
+	}
+	for range 50 {
+		if run() == 0 {
 			s.clock.Add(time.Hour)
-			if n, _ = w.RunOnce(context.Background()); n == 0 {
+			if run() == 0 {
 				return
 			}
 		}

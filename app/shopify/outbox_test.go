@@ -117,14 +117,17 @@ func (h *harness) worker(cfg WorkerConfig) *Worker {
 // drain runs passes, jumping the clock past each retry, until nothing is due.
 func (h *harness) drain(t *testing.T, w *Worker) {
 	t.Helper()
-	for range 50 {
+	run := func() int {
 		n, err := w.RunOnce(context.Background())
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("outbox pass: %v", err)
 		}
-		if n == 0 {
+		return n
+	}
+	for range 50 {
+		if run() == 0 {
 			h.clock.Add(time.Hour)
-			if n, _ = w.RunOnce(context.Background()); n == 0 {
+			if run() == 0 {
 				return
 			}
 		}
@@ -181,12 +184,12 @@ func TestWorkerHonoursRetryAfter(t *testing.T) {
 		t.Fatalf("retries = %v, want one at +90s", h.outbox.retries)
 	}
 	h.clock.Add(89 * time.Second)
-	if n, _ := w.RunOnce(context.Background()); n != 0 {
-		t.Fatal("retried before Retry-After")
+	if n, err := w.RunOnce(context.Background()); err != nil || n != 0 {
+		t.Fatalf("before Retry-After: ran %d, %v; want nothing run", n, err)
 	}
 	h.clock.Add(time.Second)
-	if n, _ := w.RunOnce(context.Background()); n != 1 || h.fake.Succeeded("MarkAsPaid") != 1 {
-		t.Fatalf("after Retry-After: ran %d, succeeded %d", n, h.fake.Succeeded("MarkAsPaid"))
+	if n, err := w.RunOnce(context.Background()); err != nil || n != 1 || h.fake.Succeeded("MarkAsPaid") != 1 {
+		t.Fatalf("after Retry-After: ran %d, succeeded %d, %v", n, h.fake.Succeeded("MarkAsPaid"), err)
 	}
 }
 

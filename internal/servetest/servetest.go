@@ -6,10 +6,13 @@ package servetest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -114,6 +117,43 @@ func FreePort(t testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// WaitAccepted waits until the server has accepted conn, a TCP connection
+// over IPv4 that the test dialled to it. Until then the connection sits in
+// the kernel's listen queue, where the server cannot see it (a shutdown
+// then never counts it). Linux lists a queued connection in /proc/net/tcp
+// with inode 0, and gives it an inode when it is accepted.
+func WaitAccepted(t testing.TB, conn net.Conn) {
+	t.Helper()
+	// The server's end: its local address is the client's remote one.
+	want := procAddr(conn.RemoteAddr()) + " " + procAddr(conn.LocalAddr())
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		table, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			t.Fatalf("servetest: cannot see whether the connection was accepted: %v", err)
+		}
+		for line := range strings.Lines(string(table)) {
+			// sl local rem st queues tr retrnsmt uid timeout inode …
+			f := strings.Fields(line)
+			if len(f) > 9 && f[1]+" "+f[2] == want && f[9] != "0" {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("servetest: the server never accepted the connection from %s", conn.LocalAddr())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// procAddr writes an IPv4 TCP address as /proc/net/tcp does: the address
+// as a host-order (little-endian here) hex word, then the port.
+func procAddr(a net.Addr) string {
+	tcp := a.(*net.TCPAddr)
+	ip := tcp.IP.To4()
+	return fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], tcp.Port)
 }
 
 // Log collects a process's output while a test reads it.
