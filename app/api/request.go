@@ -26,9 +26,11 @@ const (
 	maxTextLen = 4096
 )
 
-// decodeBody reads a JSON request body strictly: a JSON content type, one
-// object, no unknown or duplicate members, valid UTF-8, and every named
-// required member present and not null.
+// decodeBody reads a JSON request body: a JSON content type, one object, no
+// duplicate members, valid UTF-8, and every named required member present
+// and not null. Unknown members are ignored, as the reference and api.md
+// do, so that a newer wallet or client sending an extra field is served;
+// query parameters stay strict (query).
 func decodeBody(c *fiber.Ctx, v any, required ...string) error {
 	if err := checkContentType(c); err != nil {
 		return err
@@ -49,7 +51,7 @@ func decodeJSON(body []byte, v any, required ...string) error {
 			return errJSON(fmt.Sprintf("missing field `%s`", name))
 		}
 	}
-	if err := json.Unmarshal(body, v, json.RejectUnknownMembers(true)); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		return errJSON(jsonMessage(err))
 	}
 	return nil
@@ -126,12 +128,12 @@ func empty(c *fiber.Ctx) error {
 	return nil
 }
 
-// decodeJSONArray reads a JSON array body strictly, like decodeJSON.
+// decodeJSONArray reads a JSON array body like decodeJSON.
 func decodeJSONArray(body []byte, v any) error {
 	if err := wantKind(body, '[', "a JSON array"); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(body, v, json.RejectUnknownMembers(true)); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		return errJSON(jsonMessage(err))
 	}
 	return nil

@@ -95,7 +95,8 @@ func TestDecodeJSON(t *testing.T) {
 		{` {"amount":-5,"order_id":""} `, true},
 		{`{"order_id":"1"}`, false},                           // missing required
 		{`{"order_id":null,"amount":5}`, false},               // required null
-		{`{"order_id":"1","amount":5,"x":1}`, false},          // unknown member
+		{`{"order_id":"1","amount":5,"x":{"y":[1]}}`, true},   // unknown member: ignored
+		{`{"order_id":"1","amount":5,"x":1,"x":2}`, false},    // duplicate, even unknown
 		{`{"order_id":"1","amount":5,"order_id":"2"}`, false}, // duplicate member
 		{`{"Order_ID":"1","amount":5}`, false},                // names match exactly
 		{`{"order_id":1,"amount":5}`, false},                  // wrong type
