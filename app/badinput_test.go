@@ -30,7 +30,7 @@ func TestBadInputSweep(t *testing.T) {
 			{"POST", "/order/claim", "", signedClaim(t, alice, "o1")},
 			{"POST", "/wallet/incoming_payment", "", string(h.paymentBody(h.hot, alice.addr, 1, "tx-sweep", ptr("m"), ptr("o1")))},
 			{"POST", "/wallet/tx_confirmation", "", string(h.confirmationBody(h.hot, "pending"))},
-			{"POST", "/wallet/tx_cancelled", "", string(h.confirmationBody(h.hot, "pending"))},
+			{"POST", "/wallet/tx_cancelled", "", string(h.cancellationBody(h.hot, "pending"))},
 			{"POST", "/api/credit", admin, `{"customer_id":"alice","amount":100,"reason":"r"}`},
 			{"POST", "/api/fulfill", admin, `{"order_id":"o1","reason":"r"}`},
 			{"POST", "/api/cancel", admin, `{"order_id":"o1","reason":"r"}`},

@@ -297,6 +297,21 @@ func (h *harness) confirmationBody(w *actor, txid string) []byte {
 	return b
 }
 
+// cancellationBody signs a /wallet/tx_cancelled notification.
+func (h *harness) cancellationBody(w *actor, txid string) []byte {
+	h.t.Helper()
+	w.nonce++
+	sig, err := tari.SignCancellation(rand.Reader, w.key, w.addr, w.nonce, txid)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	b, err := tari.CancellationNotification{TxID: txid, Auth: tari.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return b
+}
+
 // wallet posts a wallet notification from the hot wallet's IP.
 func (h *harness) wallet(path string, body []byte) response {
 	h.t.Helper()
