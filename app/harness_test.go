@@ -220,7 +220,8 @@ type response struct {
 }
 
 // do sends a request through the real fiber app. body is sent as JSON
-// unless it is a string or []byte; headers are name/value pairs.
+// unless it is a string or []byte; headers are name/value pairs, a name
+// given twice sending two lines.
 func (h *harness) do(method, path string, body any, headers ...string) response {
 	h.t.Helper()
 	var r io.Reader
@@ -241,8 +242,14 @@ func (h *harness) do(method, path string, body any, headers ...string) response 
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		if name := http.CanonicalHeaderKey(headers[i]); seen[name] {
+			req.Header.Add(name, headers[i+1]) // a repeated name is another header line
+		} else {
+			req.Header.Set(name, headers[i+1])
+			seen[name] = true
+		}
 	}
 	if req.ContentLength > api.BodyLimit {
 		return h.tooLarge(req)

@@ -17,7 +17,7 @@ import (
 // on one screen.
 func registerRoutes(app *fiber.App, d Deps) {
 	e, cfg, log := d.Engine, d.Config, d.Log
-	ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded}
+	ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded, TrustedHops: cfg.TrustedProxyHops}
 	wallet := api.WalletGuard{Wallets: e, IP: ip, DisableWhitelist: cfg.DisableWalletWhitelist, Log: log}
 	var rates ExchangeRates = e
 	if d.ExchangeRates != nil {

@@ -30,9 +30,36 @@ func TestWalletNotificationAuth(t *testing.T) {
 		{"X-Forwarded-For ignored unless enabled", map[string]string{"TPG_USE_X_FORWARDED_FOR": "false"}, func(h *harness) []byte {
 			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
 		}, []string{"X-Forwarded-For", hotIP}, 401},
-		{"a comma list is not an IP", nil, func(h *harness) []byte {
+		{"the client's entry left of our proxy's is not the caller", nil, func(h *harness) []byte {
 			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
 		}, []string{"X-Forwarded-For", hotIP + ", 10.0.0.1"}, 401},
+		{"our proxy appended the wallet's IP", nil, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "10.0.0.1, " + hotIP}, 200},
+		{"repeated X-Forwarded-For lines are one list", nil, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "10.0.0.1", "X-Forwarded-For", hotIP}, 200},
+		{"repeated lines: the last line's entry counts", nil, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP, "X-Forwarded-For", "10.0.0.1"}, 401},
+		{"two trusted hops", map[string]string{"TPG_TRUSTED_PROXY_HOPS": "2"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "1.2.3.4, " + hotIP + ", 10.0.0.1"}, 200},
+		{"fewer entries than trusted hops", map[string]string{"TPG_TRUSTED_PROXY_HOPS": "2"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP}, 401},
+		{"no fallback from a list to a client's Forwarded", map[string]string{"TPG_USE_FORWARDED": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP + ", 10.0.0.1", "Forwarded", "for=" + hotIP}, 401},
+		{"no fallback from a malformed header to a client's Forwarded", map[string]string{"TPG_USE_FORWARDED": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "10.0.0.1, not-an-ip", "Forwarded", "for=" + hotIP}, 401},
+		{"Forwarded: the right-most element", map[string]string{"TPG_USE_X_FORWARDED_FOR": "false", "TPG_USE_FORWARDED": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"Forwarded", "for=10.0.0.1;proto=https, for=\"" + hotIP + ":4711\""}, 200},
+		{"Forwarded: the client's element is not the caller", map[string]string{"TPG_USE_X_FORWARDED_FOR": "false", "TPG_USE_FORWARDED": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"Forwarded", "for=" + hotIP, "Forwarded", "for=10.0.0.1"}, 401},
 		{"wrong IP with the whitelist disabled", map[string]string{"TPG_DISABLE_WALLET_WHITELIST": "true"}, func(h *harness) []byte {
 			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
 		}, []string{"X-Forwarded-For", "1.2.3.4"}, 200},
