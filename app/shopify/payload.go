@@ -140,30 +140,75 @@ type ShopRedaction struct {
 	ShopDomain string `json:"shop_domain"`
 }
 
+// Shop is an app/uninstalled payload: the shop the app was removed from.
+type Shop struct {
+	ID              ID     `json:"id"`
+	MyshopifyDomain string `json:"myshopify_domain"`
+}
+
 var errNoID = errors.New("payload has no id")
 
-// decode parses a webhook body into v, which must carry a non-empty id for
-// the payloads that need one.
+// decode parses a webhook body into v and checks that it is that kind of
+// payload: Shopify signs the body alone, so a body signed for one topic and
+// posted to another must not pass for it. Each kind needs the members that
+// set it apart and that taripay acts on: an order its id, creation time and
+// price; a transaction its id, order and kind; a product its id and
+// variants; a shop its myshopify_domain; a compliance request its
+// shop_domain, and its customer. Domains come back lower-cased.
 func decode(body []byte, v any) error {
 	if err := json.Unmarshal(body, v); err != nil {
 		return fmt.Errorf("decode webhook: %w", err)
 	}
-	var id ID
+	var missing string
 	switch p := v.(type) {
 	case *Order:
-		id = p.ID
+		switch {
+		case p.ID == "":
+			return fmt.Errorf("decode webhook: %w", errNoID)
+		case p.CreatedAt == "":
+			missing = "created_at"
+		case p.TotalPrice == "" && p.TotalPriceSet == nil:
+			missing = "total_price"
+		}
 	case *Transaction:
-		id = p.ID
-		if id != "" && p.OrderID == "" {
-			return fmt.Errorf("decode transaction %s: %w", id, errNoID)
+		switch {
+		case p.ID == "":
+			return fmt.Errorf("decode webhook: %w", errNoID)
+		case p.OrderID == "":
+			return fmt.Errorf("decode transaction %s: %w", p.ID, errNoID)
+		case p.Kind == "":
+			missing = "kind"
 		}
 	case *Product:
-		id = p.ID
-	default:
-		return nil
+		switch {
+		case p.ID == "":
+			return fmt.Errorf("decode webhook: %w", errNoID)
+		case p.Variants == nil:
+			missing = "variants"
+		}
+	case *Shop:
+		return shopDomain(&p.MyshopifyDomain, "myshopify_domain")
+	case *Redaction:
+		if p.Customer.ID == "" {
+			missing = "customer.id"
+			break
+		}
+		return shopDomain(&p.ShopDomain, "shop_domain")
+	case *ShopRedaction:
+		return shopDomain(&p.ShopDomain, "shop_domain")
 	}
-	if id == "" {
-		return fmt.Errorf("decode webhook: %w", errNoID)
+	if missing != "" {
+		return fmt.Errorf("decode webhook: not a payload of this topic: no %s", missing)
 	}
+	return nil
+}
+
+// shopDomain requires a payload's shop domain, lower-cased in place.
+func shopDomain(domain *string, member string) error {
+	s, err := ValidateShop(*domain)
+	if err != nil {
+		return fmt.Errorf("decode webhook: %s: %w", member, err)
+	}
+	*domain = s
 	return nil
 }
