@@ -24,7 +24,7 @@ func registerRoutes(app *fiber.App, d Deps) {
 		rates = d.ExchangeRates
 	}
 
-	app.Use(accessLog(log, d.Now), refuseHead)
+	app.Use(accessLog(log, d.Now), refuseHead, refuseBadText)
 
 	// Root: no token.
 	app.Get("/health", api.Health)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"taripay/engine"
 )
 
 // Webhook payloads are decoded into these tolerant structs rather than
@@ -169,6 +171,8 @@ func decode(body []byte, v any) error {
 			missing = "created_at"
 		case p.TotalPrice == "" && p.TotalPriceSet == nil:
 			missing = "total_price"
+		default:
+			return p.checkIdentifiers()
 		}
 	case *Transaction:
 		switch {
@@ -178,6 +182,8 @@ func decode(body []byte, v any) error {
 			return fmt.Errorf("decode transaction %s: %w", p.ID, errNoID)
 		case p.Kind == "":
 			missing = "kind"
+		case !engine.ValidText(p.Amount) || !engine.ValidText(p.Currency):
+			return fmt.Errorf("decode transaction %s: its amount or currency is not valid text", p.ID)
 		}
 	case *Product:
 		switch {
@@ -201,6 +207,56 @@ func decode(body []byte, v any) error {
 		return fmt.Errorf("decode webhook: not a payload of this topic: no %s", missing)
 	}
 	return nil
+}
+
+// checkIdentifiers refuses an order whose name or currencies, which
+// taripay looks orders and rates up by, are not text (engine.ValidText).
+// Its free text is mended instead (mend).
+func (o Order) checkIdentifiers() error {
+	for _, f := range []struct{ name, v string }{
+		{"name", o.Name}, {"currency", o.Currency}, {"presentment_currency", o.PresentmentCurrency},
+	} {
+		if !engine.ValidText(f.v) {
+			return fmt.Errorf("order %s: %s is not valid text: it holds NUL or invalid UTF-8", o.ID, f.name)
+		}
+	}
+	return nil
+}
+
+// mend replaces what is not text (engine.CleanText) in an order's free
+// text: its note and note attributes, payment gateways and financial
+// status. They describe an order already placed, which is stored with its
+// text mended, never refused. It returns the members it mended.
+func (o *Order) mend() []string {
+	var mended []string
+	text := func(name string, s *string) {
+		if clean, changed := engine.CleanText(*s); changed {
+			*s = clean
+			mended = append(mended, name)
+		}
+	}
+	if o.Note != nil {
+		text("note", o.Note)
+	}
+	for i := range o.NoteAttributes {
+		name := fmt.Sprintf("note_attributes[%d]", i)
+		var s string
+		if json.Unmarshal(o.NoteAttributes[i].Value, &s) == nil {
+			if clean, changed := engine.CleanText(s); changed {
+				o.NoteAttributes[i].Value, _ = json.Marshal(clean) // a string always encodes
+				mended = append(mended, name)
+			}
+			continue
+		}
+		raw := string(o.NoteAttributes[i].Value) // an object is kept verbatim: mend its bytes
+		text(name, &raw)
+		o.NoteAttributes[i].Value = json.RawMessage(raw)
+	}
+	for i := range o.PaymentGatewayNames {
+		text(fmt.Sprintf("payment_gateway_names[%d]", i), &o.PaymentGatewayNames[i])
+	}
+	text("financial_status", &o.FinancialStatus)
+	return mended
 }
 
 // shopDomain requires a payload's shop domain, lower-cased in place.

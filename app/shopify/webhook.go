@@ -235,6 +235,10 @@ func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
 		eventID = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	shopHeader := strings.Clone(c.Get("X-Shopify-Shop-Domain"))
+	if !engine.ValidText(eventID) || !engine.ValidText(webhookID) {
+		h.log.Warn("webhook refused: its event or webhook id is not text", "topic", topic, "event_id", strings.ToValidUTF8(eventID, "?"))
+		return delivery{}, fiber.NewError(fiber.StatusBadRequest, "X-Shopify-Event-Id and X-Shopify-Webhook-Id must be text, without NUL")
+	}
 	log := h.log.With("topic", topic, "event_id", eventID)
 	s, err := h.subject(topic, c.Get("X-Shopify-Topic"), shopHeader, body)
 	if err != nil {
@@ -483,6 +487,10 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 // (the reference refused it as an unsupported currency); a malformed one is
 // a permanent failure.
 func (h *Handler) createOrder(ctx context.Context, shop string, o Order) (string, error) {
+	if mended := o.mend(); len(mended) > 0 {
+		h.log.Warn("order text held NUL or invalid UTF-8: stored with U+FFFD in its place", "order_id", string(o.ID),
+			"shop", shop, "fields", mended)
+	}
 	if !h.cfg.TariOrder(o) {
 		return h.otherOrder(ctx, shop, o)
 	}
@@ -594,7 +602,9 @@ func (h *Handler) dataRequest(ctx context.Context, body []byte) (string, error) 
 	}
 	for _, p := range payloads {
 		if json.Valid(p) {
-			rep.Payloads = append(rep.Payloads, p)
+			// Kept verbatim, but the report is text: bytes that are not
+			// UTF-8 (which the JSON decoder let through) are mended.
+			rep.Payloads = append(rep.Payloads, []byte(strings.ToValidUTF8(string(p), "\uFFFD")))
 		}
 	}
 	b, err := json.Marshal(rep)
