@@ -94,18 +94,29 @@ func TestAdminInstallEndToEnd(t *testing.T) {
 // session the page hands to htmx, and the session token.
 func adminSession(t *testing.T, base, shop, clientID, secret string) (session, idToken string) {
 	t.Helper()
-	now := time.Now()
-	idToken, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
-		"iss": "https://" + shop + "/admin", "dest": "https://" + shop, "aud": clientID, "sub": "77",
-		"exp": now.Add(time.Minute).Unix(), "nbf": now.Unix(), "iat": now.Unix(), "jti": "e2e", "sid": "e2e",
-	}).SignedString([]byte(secret))
-	if err != nil {
-		t.Fatal(err)
-	}
+	idToken = sessionToken(t, shop, "77", clientID, secret)
 	page := get(t, base+"/admin?embedded=1&shop="+shop+"&id_token="+idToken)
-	m := regexp.MustCompile(`X-TPS-Session&#34;:&#34;([^&]+)&#34;`).FindStringSubmatch(page)
+	m := sessionInPage.FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no app session in the page:\n%.2000s", page)
 	}
 	return m[1], idToken
+}
+
+// sessionInPage finds the app session a page hands to htmx.
+var sessionInPage = regexp.MustCompile(`X-TPS-Session&#34;:&#34;([^&]+)&#34;`)
+
+// sessionToken is the session token Shopify admin hands the app for staff
+// user sub of shop, signed with the app's secret.
+func sessionToken(t *testing.T, shop, sub, clientID, secret string) string {
+	t.Helper()
+	now := time.Now()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"iss": "https://" + shop + "/admin", "dest": "https://" + shop, "aud": clientID, "sub": sub,
+		"exp": now.Add(time.Minute).Unix(), "nbf": now.Unix(), "iat": now.Unix(), "jti": "e2e-" + sub, "sid": "e2e",
+	}).SignedString([]byte(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -34,11 +35,24 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		if ae.Status == http.StatusServiceUnavailable && errors.Is(err, engine.ErrUnavailable) {
 			c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
 		}
-		if ae.Status >= http.StatusInternalServerError {
+		reply := fiber.Map{"error": ae.Message}
+		switch {
+		case ae.Status == http.StatusInternalServerError:
+			// A bug: the reply names the log line that holds its cause.
+			id := newRequestID()
+			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", ae.Status, "request_id", id, "err", err)
+			reply["request_id"] = id
+			c.Set(fiber.HeaderXRequestID, id)
+		case ae.Status > http.StatusInternalServerError:
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", ae.Status, "err", err)
 		}
+		if ae.Status == http.StatusRequestEntityTooLarge && strings.HasPrefix(c.Path(), webhookPrefix) {
+			// Shopify will not send it again: say which delivery was lost.
+			log.Error("webhook refused: body too large", "path", c.Path(), "topic", c.Get("X-Shopify-Topic"),
+				"event_id", c.Get("X-Shopify-Event-Id"), "shop", c.Get("X-Shopify-Shop-Domain"), "limit", WebhookBodyLimit)
+		}
 		c.Status(ae.Status)
-		return api.Render(c, fiber.Map{"error": ae.Message})
+		return api.Render(c, reply)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -28,9 +29,9 @@ func TestErrorHandler(t *testing.T) {
 		{"storage unavailable", fmt.Errorf("confirm tx-1: %w", fmt.Errorf("%w: disk I/O error", engine.ErrUnavailable)), 503,
 			`{"error":"An error occurred on the backend of the server. The database is unavailable; try again."}`, "5"},
 		{"a bug", errors.New("nil map"), 500,
-			`{"error":"An error occurred on the backend of the server. Internal error."}`, ""},
+			`{"error":"An error occurred on the backend of the server. Internal error.","request_id":"$id"}`, ""},
 		{"a domain error", engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "order not found"), 500,
-			`{"error":"An error occurred on the backend of the server. Internal error."}`, ""},
+			`{"error":"An error occurred on the backend of the server. Internal error.","request_id":"$id"}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,8 +42,13 @@ func TestErrorHandler(t *testing.T) {
 				t.Fatal(err)
 			}
 			body, _ := io.ReadAll(resp.Body)
-			if resp.StatusCode != tt.status || string(body) != tt.body {
-				t.Errorf("got %d %s, want %d %s", resp.StatusCode, body, tt.status, tt.body)
+			// A 500 names its log line; only a 500 does.
+			id := resp.Header.Get(fiber.HeaderXRequestID)
+			if (id != "") != (tt.status == 500) {
+				t.Errorf("X-Request-Id = %q on a %d", id, resp.StatusCode)
+			}
+			if want := strings.Replace(tt.body, "$id", id, 1); resp.StatusCode != tt.status || string(body) != want {
+				t.Errorf("got %d %s, want %d %s", resp.StatusCode, body, tt.status, want)
 			}
 			if got := resp.Header.Get("Retry-After"); got != tt.retryAfter {
 				t.Errorf("Retry-After = %q, want %q", got, tt.retryAfter)

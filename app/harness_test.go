@@ -24,7 +24,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/admin"
-	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/pay"
 	"taripay/app/shopify"
@@ -86,9 +85,8 @@ const hotIP = "192.168.1.100"
 
 // newHarness starts a server configured by env (TPG_* overrides) on a new
 // SQLite database (newHarnessOn picks the backend). With TPG_SHOPIFY_*
-// settings it serves the webhooks, with TPG_CLAIM_LINK_SECRET the pay
-// pages, and with TPG_SHOPIFY_API_KEY and TPG_SHOPIFY_API_SECRET the
-// embedded admin. The hot wallet is registered at hotIP and wallet calls
+// settings it serves the webhooks too, and with TPG_SHOPIFY_API_KEY and
+// TPG_SHOPIFY_API_SECRET the embedded admin. The hot wallet is registered at hotIP and wallet calls
 // carry it in X-Forwarded-For, as the reference's e2e suite does.
 func newHarness(t *testing.T, env map[string]string) *harness {
 	t.Helper()
@@ -125,7 +123,8 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 	logs := &bytes.Buffer{}
 	h := &harness{t: t, e: e, clock: clk, cfg: cfg, log: logs, storeDown: down}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log}
+	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log,
+		Pay: pay.New(e, pay.ConfigFrom(cfg), clk.Now, log)}
 	if cfg.ShopifyEnabled {
 		shop, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: store, Now: clk.Now, Log: log})
 		if err != nil {
@@ -136,9 +135,6 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 			deps.Admin = admin.New(admin.Config{ClientID: cfg.ShopifyAPIKey, ClientSecrets: []string{cfg.ShopifyAPISecret}},
 				admin.Deps{Engine: e, Rates: shop, Webhooks: shop, Shopify: shop, Now: clk.Now, Log: log})
 		}
-	}
-	if cfg.ClaimLinkSecret != "" {
-		deps.Pay = pay.New(e, pay.ConfigFrom(cfg), clk.Now, log)
 	}
 	h.app = New(deps)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -266,7 +262,7 @@ func (h *harness) do(method, path string, body any, headers ...string) response 
 			seen[name] = true
 		}
 	}
-	if req.ContentLength > api.BodyLimit {
+	if req.ContentLength > WebhookBodyLimit {
 		return h.tooLarge(req)
 	}
 	req.RequestURI = ""

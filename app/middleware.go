@@ -65,8 +65,9 @@ const accessTokenName = "tpg_access_token"
 // authenticate requires a valid access token from the tpg_access_token
 // header, an Authorization: Bearer header, or the tpg_access_token cookie,
 // in that order. A token that is present but bad is refused without trying
-// the next place.
-func authenticate(key tari.PublicKey, now func() time.Time) fiber.Handler {
+// the next place. The caller keeps only the token's roles that its address
+// still holds (api.HeldRoles).
+func authenticate(key tari.PublicKey, roles api.RoleReader, now func() time.Time) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		token := accessToken(c)
 		if token == "" {
@@ -79,6 +80,9 @@ func authenticate(key tari.PublicKey, now func() time.Time) fiber.Handler {
 				return api.TokenError(terr.Malformed(), terr.Error())
 			}
 			return api.TokenError(false, err.Error())
+		}
+		if claims, err = api.HeldRoles(c.UserContext(), roles, claims); err != nil {
+			return err
 		}
 		api.SetCaller(c, claims)
 		return c.Next()

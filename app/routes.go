@@ -24,7 +24,7 @@ func registerRoutes(app *fiber.App, d Deps) {
 		rates = d.ExchangeRates
 	}
 
-	app.Use(accessLog(log, d.Now), refuseHead, refuseBadText)
+	app.Use(accessLog(log, d.Now), recoverPanics(log), refuseHead, refuseEncodedBody, limitBody, refuseBadText)
 
 	// Root: no token.
 	app.Get("/health", api.Health)
@@ -62,7 +62,7 @@ func registerRoutes(app *fiber.App, d Deps) {
 	}
 
 	// /api: an access token, then the route's role.
-	r := app.Group("/api", authenticate(d.Keys.Verification, d.Now))
+	r := app.Group("/api", authenticate(d.Keys.Verification, e, d.Now))
 	user := require(tari.RoleUser)
 	readAll := require(tari.RoleReadAll)
 	write := require(tari.RoleWrite)

@@ -12,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/admin"
-	"taripay/app/api"
 	"taripay/app/config"
 	"taripay/app/pay"
 	"taripay/app/shopify"
@@ -57,10 +56,11 @@ func New(d Deps) *fiber.App {
 		AppName:               "taripay",
 		StrictRouting:         true, // the reference does not normalise trailing slashes
 		CaseSensitive:         true,
-		Immutable:             true, // request values outlive handlers in logs and the engine
-		BodyLimit:             api.BodyLimit,
-		IdleTimeout:           600 * time.Second,
+		Immutable:             true,             // request values outlive handlers in logs and the engine
+		BodyLimit:             WebhookBodyLimit, // every other route: limitBody
+		IdleTimeout:           2 * time.Minute,
 		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second, // a client that never reads its reply frees the connection
 		DisableStartupMessage: true,
 		ErrorHandler:          errorHandler(d.Log),
 	})

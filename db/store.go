@@ -279,13 +279,67 @@ func paged(q *bun.SelectQuery, offset, count int) *bun.SelectQuery {
 
 // --- links ---
 
-func (s *store) Link(ctx context.Context, address, customerID string, at time.Time) error {
-	_, err := s.idb.ExecContext(ctx, `INSERT INTO address_customer_links (address, customer_id, created_at)
-		VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, address, customerID, utc(at))
-	if err != nil {
+func (s *store) Link(ctx context.Context, address, customerID string, proven bool, at time.Time) error {
+	q := `INSERT INTO address_customer_links (address, customer_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`
+	args := []any{address, customerID, utc(at)}
+	if proven {
+		q = `INSERT INTO address_customer_links (address, customer_id, created_at, proven_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (address, customer_id) DO UPDATE SET proven_at = COALESCE(address_customer_links.proven_at, EXCLUDED.proven_at)`
+		args = append(args, utc(at))
+	}
+	if _, err := s.idb.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("link %s to %s: %w", address, customerID, err)
 	}
 	return nil
+}
+
+func (s *store) ProvenCustomers(ctx context.Context, address string) ([]string, error) {
+	ids := []string{}
+	err := s.idb.NewSelect().Table("address_customer_links").Column("customer_id").
+		Where("address = ? AND proven_at IS NOT NULL", address).Order("customer_id").Scan(ctx, &ids)
+	if err != nil {
+		return nil, fmt.Errorf("proven customers of %s: %w", address, err)
+	}
+	return ids, nil
+}
+
+// --- viewers ---
+
+func (s *store) AddViewer(ctx context.Context, v engine.OrderViewer) error {
+	v.CreatedAt = utc(v.CreatedAt)
+	q := s.idb.NewInsert().Model(&v)
+	if v.Proof == engine.ProofPayPage {
+		q = q.On("CONFLICT (address, order_id) DO UPDATE").Set("proof = EXCLUDED.proof")
+	} else {
+		q = q.On("CONFLICT DO NOTHING")
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("add %s as a viewer of order %s: %w", v.Address, v.OrderID, err)
+	}
+	return nil
+}
+
+func (s *store) Viewers(ctx context.Context, orderID string) ([]engine.OrderViewer, error) {
+	vs := []engine.OrderViewer{}
+	if err := s.idb.NewSelect().Model(&vs).Where("order_id = ?", orderID).Order("created_at", "address").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("viewers of order %s: %w", orderID, err)
+	}
+	return vs, nil
+}
+
+func (s *store) ViewedOrders(ctx context.Context, address string, statuses []engine.OrderStatus) ([]engine.Order, error) {
+	orders := []engine.Order{}
+	q := s.idb.NewSelect().Model(&orders).
+		Join("JOIN order_viewers AS v ON v.order_id = ?TableAlias.order_id").
+		Where("v.address = ?", address)
+	if len(statuses) > 0 {
+		q = q.Where("?TableAlias.status IN (?)", bun.In(statuses))
+	}
+	if err := q.OrderExpr("?TableAlias.created_at, ?TableAlias.id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("orders viewed by %s: %w", address, err)
+	}
+	s.saw(orders...)
+	return orders, nil
 }
 
 func (s *store) AddressesOf(ctx context.Context, customerID string) ([]string, error) {

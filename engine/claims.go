@@ -8,7 +8,9 @@ import (
 )
 
 // Claim links an order to the claimant address and pays it from that
-// address's credit, in one transaction.
+// address's credit, in one transaction. A claim by order id proves only
+// that the claimant knows the id, so the claimant sees this order and no
+// other of the customer's (visibility.go).
 //
 // Unclaimed becomes New (starting the unpaid clock); a claim of a New order,
 // even by another address, only adds the link (as the reference does, so a
@@ -16,6 +18,26 @@ import (
 // Expired order is refused with ErrOrderClosed and nothing changes
 // (DESIGN.md difference 1).
 func (e *Engine) Claim(ctx context.Context, orderRef, address string) (ClaimResult, error) {
+	return e.claimOrder(ctx, address, ProofClaim, func(t *txn) (Order, error) {
+		return t.findOrder(orderRef, !e.cfg.StrictMode)
+	})
+}
+
+// ClaimWithToken is Claim from the order's pay page, found by its claim
+// token. The token is in the customer's order email and nowhere else, so
+// the claimant is taken to be the customer: it sees every order of the
+// customer, as the reference let any claimant see them.
+func (e *Engine) ClaimWithToken(ctx context.Context, token, address string) (ClaimResult, error) {
+	return e.claimOrder(ctx, address, ProofPayPage, func(t *txn) (Order, error) {
+		o, ok, err := t.OrderByClaimToken(t.ctx, token)
+		if err == nil && (!ok || token == "") {
+			err = Errorf(ENOTFOUND, ErrOrderNotFound, "No order has this payment link")
+		}
+		return o, err
+	})
+}
+
+func (e *Engine) claimOrder(ctx context.Context, address string, proof Proof, find func(*txn) (Order, error)) (ClaimResult, error) {
 	if address == "" {
 		return ClaimResult{}, Errorf(EINVALID, ErrOrderForbidden, "A claim needs an address")
 	}
@@ -25,14 +47,18 @@ func (e *Engine) Claim(ctx context.Context, orderRef, address string) (ClaimResu
 		if _, err := t.LockBalances(t.ctx, []string{address}); err != nil {
 			return err
 		}
-		cur, err := t.lockOrder(orderRef, !e.cfg.StrictMode)
+		found, err := find(t)
+		if err != nil {
+			return err
+		}
+		cur, err := t.LockOrder(t.ctx, found.ID)
 		if err != nil {
 			return err
 		}
 		if !cur.Status.Open() {
 			return Errorf(ECONFLICT, ErrOrderClosed, "Order %s is %s and can no longer be claimed", cur.OrderID, cur.Status)
 		}
-		o, err := t.claim(cur, address, "claimed with a memo signature")
+		o, err := t.claim(cur, address, proof, "claimed with a memo signature")
 		if err != nil {
 			return err
 		}
@@ -48,11 +74,18 @@ func (e *Engine) Claim(ctx context.Context, orderRef, address string) (ClaimResu
 	return out, err
 }
 
-// claim links address to the order's customer and moves an Unclaimed
-// order to New. Callers have checked that the order is open.
-func (t *txn) claim(o Order, address, reason string) (Order, error) {
-	if err := t.Link(t.ctx, address, o.CustomerID, t.now); err != nil {
+// claim links address to the order's customer, makes it a viewer of the
+// order by proof (none for an auto-claim or the merchant's fulfilment:
+// the address did nothing to show it is the customer), and moves an
+// Unclaimed order to New. Callers have checked that the order is open.
+func (t *txn) claim(o Order, address string, proof Proof, reason string) (Order, error) {
+	if err := t.Link(t.ctx, address, o.CustomerID, proof == ProofPayPage, t.now); err != nil {
 		return o, err
+	}
+	if proof != "" {
+		if err := t.see(address, o, proof); err != nil {
+			return o, err
+		}
 	}
 	if o.Status != OrderUnclaimed {
 		return o, nil

@@ -37,7 +37,7 @@ func (e *Engine) addCreditNote(t *txn, customerID string, amount MicroTari, memo
 		return p, fmt.Errorf("credit note txid %s collided", p.TxID)
 	}
 	t.audit("payment", p.TxID, "status", nil, strPtr(string(p.Status)), memo)
-	if err := t.Link(t.ctx, addr, customerID, t.now); err != nil {
+	if err := t.Link(t.ctx, addr, customerID, false, t.now); err != nil {
 		return p, err
 	}
 	return p, t.AddConfirmed(t.ctx, addr, amount, t.now)
@@ -100,7 +100,7 @@ func (e *Engine) Fulfill(ctx context.Context, orderRef, reason string) (Order, e
 		if _, err := e.addCreditNote(t, cur.CustomerID, cur.TotalPrice, memo); err != nil {
 			return err
 		}
-		if cur, err = t.claim(cur, addr, "fulfilled by the merchant"); err != nil {
+		if cur, err = t.claim(cur, addr, "", "fulfilled by the merchant"); err != nil {
 			return err
 		}
 		paid, _, err := e.payFromAddress(t, addr, []Order{cur})

@@ -38,6 +38,11 @@
 //     Order: it cannot be claimed or paid, the API does not list it, and its
 //     expiry clocks start only at pricing, so it never expires while it
 //     waits. A storefront cancellation ends its wait.
+//   - A claim links its address to the customer for money only. An
+//     address reads the orders it claimed, named in a payment or paid,
+//     and every order of a customer only once it claimed one on that
+//     order's pay page (ClaimWithToken); the reference showed any
+//     claimant all of them (visibility.go).
 //   - There is no fallback payment address. The reference sends customers
 //     to its developers' address when TPG_PAYMENT_WALLET_ADDRESS is unset;
 //     PaymentAddress is that setting, else the one authorised hot wallet,

@@ -24,6 +24,9 @@ type Config struct {
 	// PaymentAddress is TPG_PAYMENT_WALLET_ADDRESS, zero when unset; see
 	// Engine.PaymentAddress.
 	PaymentAddress tari.Address
+	// Shop is TPG_SHOPIFY_SHOP: when set, the only shop this server serves
+	// (see CheckShop).
+	Shop string
 }
 
 // Clock is injected so expiry and timestamps are exact in tests.

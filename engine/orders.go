@@ -80,7 +80,7 @@ func (e *Engine) addOrder(t *txn, n NewOrder, token, reason string) (out Order, 
 	t.audit("order", o.OrderID, "status", nil, strPtr(string(o.Status)), reason)
 	claimant := ""
 	if addr, ok := memoClaimant(o); ok {
-		if o, err = t.claim(o, addr, "memo signature in the order note"); err != nil {
+		if o, err = t.claim(o, addr, ProofClaim, "memo signature in the order note"); err != nil {
 			return Order{}, false, err
 		}
 		claimant = addr
@@ -93,7 +93,7 @@ func (e *Engine) addOrder(t *txn, n NewOrder, token, reason string) (out Order, 
 			return Order{}, false, err
 		}
 		if claimant != "" {
-			if o, err = t.claim(o, claimant, "auto-claim"); err != nil {
+			if o, err = t.claim(o, claimant, "", "auto-claim"); err != nil {
 				return Order{}, false, err
 			}
 		}
@@ -109,8 +109,8 @@ func (e *Engine) addOrder(t *txn, n NewOrder, token, reason string) (out Order, 
 
 // autoClaimant picks the address a new order is claimed for: the sender
 // of the oldest payment that names it (pending or confirmed; every such
-// sender is linked to the customer), else the customer's linked address
-// with confirmed funds that moved most recently.
+// sender is linked to the customer and sees the order), else the
+// customer's linked address with confirmed funds that moved most recently.
 func (e *Engine) autoClaimant(t *txn, o Order) (string, error) {
 	payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
 	if err != nil {
@@ -124,7 +124,10 @@ func (e *Engine) autoClaimant(t *txn, o Order) (string, error) {
 		if first == "" {
 			first = p.Sender
 		}
-		if err := t.Link(t.ctx, p.Sender, o.CustomerID, t.now); err != nil {
+		if err := t.Link(t.ctx, p.Sender, o.CustomerID, false, t.now); err != nil {
+			return "", err
+		}
+		if err := t.see(p.Sender, o, ProofPayment); err != nil {
 			return "", err
 		}
 	}

@@ -56,8 +56,8 @@ func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment
 	return out, err
 }
 
-// claimForPayment claims the order a payment names for its sender. An
-// unknown order is matched when it arrives (AddOrder).
+// claimForPayment claims the order a payment names for its sender, who
+// then sees it. An unknown order is matched when it arrives (AddOrder).
 func (e *Engine) claimForPayment(t *txn, p Payment) error {
 	o, err := t.findNamedOrder(*p.OrderID, !e.cfg.StrictMode)
 	if ErrorCode(err) == ENOTFOUND {
@@ -70,7 +70,7 @@ func (e *Engine) claimForPayment(t *txn, p Payment) error {
 	if err != nil || !cur.Status.Open() {
 		return err
 	}
-	_, err = t.claim(cur, p.Sender, "payment "+p.TxID+" names the order; claimed")
+	_, err = t.claim(cur, p.Sender, ProofPayment, "payment "+p.TxID+" names the order; claimed")
 	return err
 }
 

@@ -64,14 +64,24 @@ func (t *txn) customerBalance(customerID string) (CustomerBalance, error) {
 	return out, nil
 }
 
-// AddressHistory is everything the ledger knows about an address.
+// AddressHistory is everything the ledger knows about an address, with
+// the orders of every customer linked to it: the merchant's view.
+// OwnHistory is the address's own.
 func (e *Engine) AddressHistory(ctx context.Context, address string) (AddressHistory, error) {
+	return e.addressHistory(ctx, address, (*txn).ordersOfAddress)
+}
+
+// ordersOf is a way to list the orders of an address's account:
+// ordersOfAddress (the merchant's view) or visibleOrders (the address's).
+type ordersOf func(t *txn, address string, onlyOpen bool) ([]Order, error)
+
+func (e *Engine) addressHistory(ctx context.Context, address string, orders ordersOf) (AddressHistory, error) {
 	out := AddressHistory{Address: address}
 	err := e.view(ctx, func(t *txn) (err error) {
 		if out.Balance, err = t.addressBalance(address); err != nil {
 			return err
 		}
-		if out.Orders, err = t.ordersOfAddress(address, false); err != nil {
+		if out.Orders, err = orders(t, address, false); err != nil {
 			return err
 		}
 		if out.Payments, err = t.PaymentsBySender(t.ctx, address); err != nil {
@@ -83,6 +93,8 @@ func (e *Engine) AddressHistory(ctx context.Context, address string) (AddressHis
 	return out, err
 }
 
+// ordersOfAddress lists the orders of every customer linked to address:
+// the orders its money may pay.
 func (t *txn) ordersOfAddress(address string, onlyOpen bool) ([]Order, error) {
 	var statuses []OrderStatus
 	if onlyOpen {
@@ -116,11 +128,16 @@ func (e *Engine) CustomerHistory(ctx context.Context, customerID string) (Custom
 	return out, err
 }
 
-// OrdersForAddress lists the orders of every customer linked to address.
+// OrdersForAddress lists the orders of every customer linked to address:
+// the merchant's view. OwnOrders is the address's own.
 func (e *Engine) OrdersForAddress(ctx context.Context, address string, onlyOpen bool) (OrderResult, error) {
+	return e.orderResult(ctx, address, onlyOpen, (*txn).ordersOfAddress)
+}
+
+func (e *Engine) orderResult(ctx context.Context, address string, onlyOpen bool, orders ordersOf) (OrderResult, error) {
 	out := OrderResult{Address: address}
 	err := e.view(ctx, func(t *txn) (err error) {
-		if out.Orders, err = t.ordersOfAddress(address, onlyOpen); err != nil {
+		if out.Orders, err = orders(t, address, onlyOpen); err != nil {
 			return err
 		}
 		for _, o := range out.Orders {

@@ -117,9 +117,10 @@ func (e *Engine) lockPayers(t *txn, o Order) (map[string]AddressBalance, error) 
 	return t.LockBalances(t.ctx, append(candidates, linked...))
 }
 
-// markPaid moves a locked open order to Paid with its settlements, emits
-// OrderPaid and queues the storefront's mark-paid job, all in this
-// transaction. The settlements' IDs are filled in.
+// markPaid moves a locked open order to Paid with its settlements, makes
+// each paying address a viewer, emits OrderPaid and queues the
+// storefront's mark-paid job, all in this transaction. The settlements'
+// IDs are filled in.
 func (t *txn) markPaid(cur Order, settlements []Settlement) (Order, error) {
 	next := cur
 	next.Status, next.UpdatedAt = OrderPaid, t.now
@@ -132,6 +133,9 @@ func (t *txn) markPaid(cur Order, settlements []Settlement) (Order, error) {
 	}
 	for i := range settlements {
 		if err := t.InsertSettlement(t.ctx, &settlements[i]); err != nil {
+			return cur, err
+		}
+		if err := t.see(settlements[i].PaymentAddress, next, ProofSettled); err != nil {
 			return cur, err
 		}
 	}
@@ -161,12 +165,17 @@ func (e *Engine) settleOrders(t *txn, orders []Order, into *MultiAccountPayment)
 }
 
 // SettleAddress pays, from any of their addresses, the open orders of every
-// customer linked to address.
+// customer linked to address: the merchant's settle. SettleOwn is the
+// address's own.
 func (e *Engine) SettleAddress(ctx context.Context, address string) (MultiAccountPayment, error) {
+	return e.settleAddress(ctx, address, (*txn).ordersOfAddress)
+}
+
+func (e *Engine) settleAddress(ctx context.Context, address string, list ordersOf) (MultiAccountPayment, error) {
 	out := MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
 	err := e.update(ctx, func(t *txn) error {
 		out = MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
-		orders, err := t.ordersOfAddress(address, true)
+		orders, err := list(t, address, true)
 		if err != nil {
 			return err
 		}

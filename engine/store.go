@@ -20,6 +20,7 @@ type Store interface {
 // conditional: Update* methods report whether a row matched.
 type Tx interface {
 	ReportTx
+	StaffTx
 
 	// InsertOrder stores o and sets o.ID. It reports false, changing
 	// nothing, when o.OrderID or o.AltID is already stored.
@@ -61,10 +62,23 @@ type Tx interface {
 	Creditors(ctx context.Context) ([]CustomerOrders, error)
 	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
 
-	// Link records address ↔ customer, idempotently.
-	Link(ctx context.Context, address, customerID string, at time.Time) error
+	// Link records address ↔ customer, idempotently. proven marks the
+	// link as the customer's own (a claim through the pay page); a proven
+	// link stays proven.
+	Link(ctx context.Context, address, customerID string, proven bool, at time.Time) error
+	// ProvenCustomers lists the customers whose link to address is proven.
+	ProvenCustomers(ctx context.Context, address string) ([]string, error)
 	AddressesOf(ctx context.Context, customerID string) ([]string, error)
 	Addresses(ctx context.Context, offset, count int) ([]string, error)
+
+	// AddViewer records v, idempotently: a stored viewer keeps its proof
+	// and time, unless v's proof is ProofPayPage, which replaces the proof.
+	AddViewer(ctx context.Context, v OrderViewer) error
+	// Viewers lists the viewers of an order, oldest first.
+	Viewers(ctx context.Context, orderID string) ([]OrderViewer, error)
+	// ViewedOrders lists, like OrdersOfCustomers, the orders that address
+	// is a viewer of.
+	ViewedOrders(ctx context.Context, address string, statuses []OrderStatus) ([]Order, error)
 
 	// InsertPayment stores p; false when the txid exists.
 	InsertPayment(ctx context.Context, p Payment) (bool, error)

@@ -197,7 +197,7 @@ type CustomerHistory struct {
 	Settlements  []Settlement
 }
 
-// OrderResult lists the orders of every customer linked to an address.
+// OrderResult lists an address's orders (OrdersForAddress, OwnOrders).
 type OrderResult struct {
 	Address     string
 	TotalOrders MicroTari
@@ -227,6 +227,33 @@ type OrderChanged struct {
 type OrderMoved struct {
 	Orders      OrderChanged
 	Settlements []Settlement
+}
+
+// Proof is why an address may see an order (visibility.go).
+type Proof string
+
+const (
+	// ProofClaim: the address signed the order's id (POST /order/claim, or
+	// a memo signature in the order's note).
+	ProofClaim Proof = "claim"
+	// ProofPayment: a payment from the address named the order while it
+	// was open.
+	ProofPayment Proof = "payment"
+	// ProofSettled: the address's funds paid the order.
+	ProofSettled Proof = "settled"
+	// ProofPayPage: the address claimed the order on its pay page, whose
+	// claim token only the customer's order email carries. The address is
+	// then the customer's own, and sees all of the customer's orders.
+	ProofPayPage Proof = "pay_page"
+)
+
+// OrderViewer records that an address may see an order, and why: the
+// first proof, except that a pay-page claim replaces any other.
+type OrderViewer struct {
+	Address   string
+	OrderID   string
+	Proof     Proof
+	CreatedAt time.Time
 }
 
 // ClaimResult is the order after a claim (New, or Paid when the claimant's

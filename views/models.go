@@ -22,6 +22,16 @@ type PayPage struct {
 	Status StatusView
 	Claim  *ClaimForm // nil once the order no longer needs a claim
 	Notice string     // a one-off confirmation, e.g. after a claim
+	// Elsewhere is set when the order was claimed, but not on this page.
+	Elsewhere *ClaimedElsewhere
+}
+
+// ClaimedElsewhere tells the customer that the order was claimed without
+// its payment link, perhaps by a stranger who knew the order id, and that
+// they can still pay and claim it.
+type ClaimedElsewhere struct {
+	Claimant string // base58; "" when no claimant signed or paid
+	ShopURL  string // where to reach the merchant; "" when unknown
 }
 
 // PaymentDetails tells the customer where and how to pay.
@@ -71,4 +81,12 @@ type Message struct {
 	Title   string
 	Text    string
 	Refresh int // seconds until the page reloads itself; 0 for never
+}
+
+// payFrom ends the payment card's first sentence.
+func payFrom(anyAddress bool) string {
+	if anyAddress {
+		return ", keeping the message below."
+	}
+	return " from the address you claimed with."
 }

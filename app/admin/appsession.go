@@ -17,11 +17,16 @@ const SessionHeader = "X-TPS-Session"
 
 // AppSessions mints and checks short-lived app sessions: an HMAC-SHA256
 // signed {shop, sub, exp}. The key is derived from the client secret, so
-// every process of one deployment accepts the others' sessions.
+// every process of one deployment accepts the others' sessions. A session
+// lives TTL from the Shopify session token it was minted from, however much
+// it is used: the admin hands a page's session back unchanged.
 type AppSessions struct {
 	Key []byte
 	TTL time.Duration
-	Now func() time.Time
+	// Shop, when set, is the only shop accepted (TPG_SHOPIFY_SHOP); the
+	// admin also rechecks each session's shop against the pinned one.
+	Shop string
+	Now  func() time.Time
 }
 
 type appSession struct {
@@ -67,6 +72,9 @@ func (s AppSessions) Verify(token string) (Staff, error) {
 	}
 	if !ValidShop(as.Shop) || as.Sub == "" {
 		return Staff{}, fmt.Errorf("%w: app session without shop or user", ErrInvalidSession)
+	}
+	if s.Shop != "" && as.Shop != s.Shop {
+		return Staff{}, fmt.Errorf("%w: shop %s is not this app's shop", ErrInvalidSession, as.Shop)
 	}
 	return Staff{Shop: as.Shop, User: as.Sub}, nil
 }

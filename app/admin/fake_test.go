@@ -39,6 +39,35 @@ type fakeEngine struct {
 	addressHistory   func(address string) (engine.AddressHistory, error)
 	settleAddress    func(ctx context.Context, address string) (engine.MultiAccountPayment, error)
 	paymentAddress   func() (tari.Address, error)
+	// staffMember answers Install and StaffMember; nil gives every staff
+	// user of testShop every role.
+	staffMember      func(shop, user string) (engine.StaffMember, error)
+	updateStaffRoles func(ctx context.Context, shop, by, user string, grant, revoke []engine.Role) error
+}
+
+func (f *fakeEngine) Shop(context.Context) (string, error) { return testShop, nil }
+func (f *fakeEngine) CheckShop(_ context.Context, shop string) error {
+	_, err := f.StaffMember(context.Background(), shop, "")
+	return err
+}
+func (f *fakeEngine) Install(ctx context.Context, shop, user string) (engine.StaffMember, error) {
+	return f.StaffMember(ctx, shop, user)
+}
+func (f *fakeEngine) StaffMember(_ context.Context, shop, user string) (engine.StaffMember, error) {
+	if f.staffMember == nil {
+		return engine.StaffMember{Shop: shop, User: user, Roles: []engine.Role{engine.RoleReadAll, engine.RoleWrite, engine.RoleSuperAdmin}}, nil
+	}
+	return f.staffMember(shop, user)
+}
+func (f *fakeEngine) StaffMembers(ctx context.Context, shop string) ([]engine.StaffMember, error) {
+	m, err := f.StaffMember(ctx, shop, "42")
+	return []engine.StaffMember{m}, err
+}
+func (f *fakeEngine) UpdateStaffRoles(ctx context.Context, shop, by, user string, grant, revoke []engine.Role) error {
+	if f.updateStaffRoles == nil {
+		return errNotFaked
+	}
+	return f.updateStaffRoles(ctx, shop, by, user, grant, revoke)
 }
 
 var errNotFaked = engine.Errorf(engine.EINTERNAL, nil, "not faked")

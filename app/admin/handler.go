@@ -30,7 +30,8 @@ type Config struct {
 	HtmxURL string
 	// FrameAncestors are extra origins allowed to frame the admin (tests).
 	FrameAncestors []string
-	// SessionTTL is how long a server-minted app session lasts.
+	// SessionTTL is the absolute lifetime of a server-minted app session:
+	// only a Shopify session token mints one, and nothing renews it.
 	SessionTTL time.Duration
 	// PageSize is how many orders one page of the order list shows.
 	PageSize int
@@ -113,42 +114,47 @@ func New(cfg Config, deps Deps) *Handler {
 		cfg:      cfg,
 		deps:     deps,
 		tokens:   SessionTokens{ClientID: cfg.ClientID, Secrets: cfg.ClientSecrets, Shop: cfg.Shop, Now: deps.Now},
-		sessions: AppSessions{Key: key, TTL: cfg.SessionTTL, Now: deps.Now},
+		sessions: AppSessions{Key: key, TTL: cfg.SessionTTL, Shop: cfg.Shop, Now: deps.Now},
 	}
 }
 
 // Register adds every admin route; the whole admin surface reads here.
+// Every staff user of the shop reads every page; an action also needs the
+// role named on its route (staff roles: docs/security.md).
 func (h *Handler) Register(r fiber.Router) {
 	r.Get("/admin/assets/:name", h.asset)
 	r.Get("/admin/bounce", h.headers, h.bounce)
 
+	write, superAdmin := h.need(engine.RoleWrite), h.need(engine.RoleSuperAdmin)
 	g := r.Group("/admin", h.headers, h.authenticate, h.errorPage)
 	g.Get("", h.dashboard) // "/admin" itself: the app routes strictly
 	g.Get("/orders", h.orderList)
 	g.Get("/orders/:id", h.orderShow)
-	g.Post("/orders/:id/fulfill", h.orderFulfill)
-	g.Post("/orders/:id/cancel", h.orderCancel)
-	g.Post("/orders/:id/price", h.orderPrice)
-	g.Post("/orders/:id/memo", h.orderMemo)
-	g.Post("/orders/:id/reassign", h.orderReassign)
-	g.Post("/orders/:id/reset", h.orderReset)
-	g.Post("/orders/:id/sync/:job/retry", h.syncRetry)
-	g.Post("/webhooks/:id/retry", h.webhookRetry)
+	g.Post("/orders/:id/fulfill", write, h.orderFulfill)
+	g.Post("/orders/:id/cancel", write, h.orderCancel)
+	g.Post("/orders/:id/price", write, h.orderPrice)
+	g.Post("/orders/:id/memo", write, h.orderMemo)
+	g.Post("/orders/:id/reassign", write, h.orderReassign)
+	g.Post("/orders/:id/reset", write, h.orderReset)
+	g.Post("/orders/:id/sync/:job/retry", write, h.syncRetry)
+	g.Post("/webhooks/:id/retry", write, h.webhookRetry)
 	g.Get("/customers", h.customerList)
 	g.Get("/customers/:id", h.customerShow)
-	g.Post("/customers/:id/credit", h.creditIssue)
-	g.Post("/customers/:id/settle", h.customerSettle)
+	g.Post("/customers/:id/credit", write, h.creditIssue)
+	g.Post("/customers/:id/settle", write, h.customerSettle)
 	g.Get("/addresses/:address", h.addressShow)
-	g.Post("/addresses/:address/settle", h.addressSettle)
+	g.Post("/addresses/:address/settle", write, h.addressSettle)
 	g.Get("/wallets", h.walletList)
-	g.Post("/wallets", h.walletAuthorize)
-	g.Post("/wallets/:address/revoke", h.walletRevoke)
+	g.Post("/wallets", superAdmin, h.walletAuthorize)
+	g.Post("/wallets/:address/revoke", superAdmin, h.walletRevoke)
 	g.Get("/rates", h.rateList)
-	g.Post("/rates", h.rateSet)
+	g.Post("/rates", write, h.rateSet)
 	g.Get("/roles", h.roleShow)
-	g.Post("/roles", h.roleGrant)
+	g.Post("/roles", superAdmin, h.roleGrant)
+	// the engine also checks that the staff user holds the role they change
+	g.Post("/staff", write, h.staffGrant)
 	g.Get("/setup", h.setupShow)
-	g.Post("/setup/webhooks", h.webhooksEnsure)
+	g.Post("/setup/webhooks", superAdmin, h.webhooksEnsure)
 }
 
 // Engine is everything the admin asks of the payment engine; each page file
@@ -162,15 +168,28 @@ type Engine interface {
 	walletService
 	rateService
 	roleService
+	shopService
+	staffService
 	reportService
 	setupService
 }
 
-type staffKey struct{}
+type (
+	staffKey   struct{}
+	memberKey  struct{}
+	sessionKey struct{}
+)
 
+// staffOf is the authenticated staff user.
 func staffOf(c *fiber.Ctx) Staff {
 	s, _ := c.Locals(staffKey{}).(Staff)
 	return s
+}
+
+// memberOf is the staff user with the roles they hold at this request.
+func memberOf(c *fiber.Ctx) engine.StaffMember {
+	m, _ := c.Locals(memberKey{}).(engine.StaffMember)
+	return m
 }
 
 // actorCtx is the request context carrying the staff user for the audit trail.

@@ -42,6 +42,13 @@ type fakeOAuth struct {
 	mu     sync.Mutex
 	grants []map[string]string
 	n      int
+	refuse bool // answer every grant 500, as Shopify down would
+}
+
+func (f *fakeOAuth) refuseAll(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refuse = on
 }
 
 func (f *fakeOAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -50,8 +57,12 @@ func (f *fakeOAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	f.grants = append(f.grants, body)
 	f.n++
-	n := f.n
+	n, refuse := f.n, f.refuse
 	f.mu.Unlock()
+	if refuse {
+		w.WriteHeader(500)
+		return
+	}
 	if r.URL.Path != "/admin/oauth/access_token" || body["client_secret"] != testSecret {
 		w.WriteHeader(401)
 		return

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -216,6 +217,7 @@ func TestPagesRender(t *testing.T) {
 
 type fakeShopify struct {
 	subs    []shopify.Subscription
+	err     error    // what both calls fail with, when set
 	ensured []string // the public URLs EnsureWebhooks was called with
 	other   int      // orders paid another way
 }
@@ -223,11 +225,14 @@ type fakeShopify struct {
 func (f *fakeShopify) OtherOrders(context.Context) (int, error) { return f.other, nil }
 
 func (f *fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) {
-	return f.subs, nil
+	return f.subs, f.err
 }
 
 func (f *fakeShopify) EnsureWebhooks(_ context.Context, publicURL string) ([]shopify.EnsureResult, error) {
 	f.ensured = append(f.ensured, publicURL)
+	if f.err != nil {
+		return nil, f.err
+	}
 	return []shopify.EnsureResult{{Topic: "orders/create", Action: "created"}, {Topic: "orders/updated", Action: "present"}}, nil
 }
 
@@ -236,16 +241,22 @@ func TestSetupWebhookCheck(t *testing.T) {
 	for _, topic := range []string{"ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED", "ORDER_TRANSACTIONS_CREATE", "PRODUCTS_UPDATE", "APP_UNINSTALLED"} {
 		all = append(all, shopify.Subscription{Topic: topic})
 	}
+	refused := &shopify.CallError{Op: "WebhookSubscriptions", Status: 200,
+		Err: errors.New("Access denied for webhookSubscriptions field.")}
 	for name, tc := range map[string]struct {
 		subs []shopify.Subscription
+		err  error
 		want string
 	}{
-		"all registered": {all, "Done Webhooks registered 6 subscriptions"},
-		"one missing":    {all[1:], "To do Webhooks registered Missing: orders/create"},
+		"all registered": {all, nil, "Done Webhooks registered 6 subscriptions"},
+		"one missing":    {all[1:], nil, "To do Webhooks registered Missing: orders/create"},
+		"refused":        {nil, refused, "To do Webhooks registered Could not ask Shopify: Shopify refused: Access denied for webhookSubscriptions field."},
+		"unreachable": {nil, &shopify.CallError{Op: "WebhookSubscriptions", Temporary: true, Err: errors.New("dial tcp: refused")},
+			"To do Webhooks registered Could not ask Shopify: Something went wrong; nothing was changed. Try again, and check the server log if it persists."},
 	} {
 		t.Run(name, func(t *testing.T) {
 			hs := newHarness(t, &fakeEngine{})
-			hs.h.deps.Shopify = &fakeShopify{subs: tc.subs}
+			hs.h.deps.Shopify = &fakeShopify{subs: tc.subs, err: tc.err}
 			_, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
 			got := strings.Join(strings.Fields(parse(t, body).Find(`[data-testid=check]`).Eq(1).Text()), " ")
 			if got != tc.want {
@@ -377,6 +388,14 @@ func TestWebhooksEnsure(t *testing.T) {
 	resp, body := hs.do(t, "POST", "/admin/setup/webhooks", url.Values{"confirm": {"yes"}}, hs.htmx())
 	if resp.StatusCode != 200 || len(fake.ensured) != 1 || fake.ensured[0] != "http://example.com" || !strings.Contains(body, "Webhooks: orders/create created.") {
 		t.Fatalf("ensure: %d %v %s", resp.StatusCode, fake.ensured, body)
+	}
+
+	// Shopify's refusal is shown in its own words
+	fake.err = fmt.Errorf("subscribe to orders/create: %w", &shopify.CallError{Op: "CreateWebhook",
+		Err: shopify.UserErrors{"webhookSubscription.uri Address is invalid"}})
+	resp, body = hs.do(t, "POST", "/admin/setup/webhooks", url.Values{"confirm": {"yes"}}, hs.htmx())
+	if want := "Shopify refused: user errors: webhookSubscription.uri Address is invalid"; resp.StatusCode != 422 || !strings.Contains(body, want) {
+		t.Fatalf("refused ensure: %d %s, want 422 with %q", resp.StatusCode, body, want)
 	}
 }
 

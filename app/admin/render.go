@@ -7,6 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -26,26 +27,45 @@ func page(c *fiber.Ctx, full, fragment templ.Component) error {
 	return render(c, full)
 }
 
-// layout is the chrome of every page, with a fresh app session for htmx.
+// layout is the chrome of every page, with the request's app session for
+// htmx and the staff user's roles.
 func (h *Handler) layout(c *fiber.Ctx, title, nav string) view.Layout {
-	st := staffOf(c)
+	m := memberOf(c)
+	session, _ := c.Locals(sessionKey{}).(string)
 	return view.Layout{
 		Title:        title,
 		Nav:          nav,
-		Shop:         st.Shop,
+		Shop:         staffOf(c).Shop,
+		User:         m.User,
+		Roles:        roleNames(m.Roles),
 		ClientID:     h.cfg.ClientID,
 		AppBridgeURL: h.cfg.AppBridgeURL,
 		HtmxURL:      h.cfg.HtmxURL,
-		Session:      h.sessions.Mint(st),
+		Session:      session,
 	}
 }
 
-// userMessage turns an engine error into words for the page. Anything that
-// is not a coded engine error is logged and shown as a generic failure.
+func roleNames(roles []engine.Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// userMessage turns an engine error, or Shopify's refusal, into words for
+// the page. Anything else is logged and shown as a generic failure.
 func (h *Handler) userMessage(c *fiber.Ctx, err error) string {
 	var e *engine.Error
 	if errors.As(err, &e) && e.Code != engine.EINTERNAL {
 		return e.Message
+	}
+	// Shopify's words say what to fix (a scope to grant, an address it will
+	// not accept); "try again" would not help.
+	var ce *shopify.CallError
+	if errors.As(err, &ce) && !ce.Temporary {
+		h.deps.Log.Warn("admin: shopify refused", "path", c.Path(), "shop", staffOf(c).Shop, "err", err)
+		return "Shopify refused: " + ce.Err.Error()
 	}
 	if errors.Is(err, engine.ErrUnavailable) {
 		h.deps.Log.Warn("admin: storage unavailable", "path", c.Path(), "err", err)

@@ -68,14 +68,15 @@ func (h *Handler) roleGrant(c *fiber.Ctx) error {
 		return formFail(c, view.FormView(f))
 	}
 	h.deps.Log.Info("admin: roles changed", "address", address, "role", role, "op", vals["op"], "actor", staffOf(c).Actor())
-	s := view.RolesSection{
-		Flash:   &view.Flash{Text: "Roles of " + address + " are updated.", Tone: "success"},
-		Address: address,
-		Change:  roleForm(map[string]string{"address": address}, nil),
-	}
+	s := h.rolesSection(address)
+	s.Flash = &view.Flash{Text: "Roles of " + address + " are updated.", Tone: "success"}
 	if err := h.fillRoles(c, &s, address); err != nil {
 		return err
 	}
-	full := view.RolesView(view.RolesPage{Layout: h.layout(c, "Roles", "roles"), Section: s})
+	staff, err := h.staffSection(c, nil)
+	if err != nil {
+		return err
+	}
+	full := view.RolesView(view.RolesPage{Layout: h.layout(c, "Roles", "roles"), Staff: staff, Section: s})
 	return formDone(c, "#roles", full, view.RolesSectionView(s))
 }

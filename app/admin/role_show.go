@@ -18,10 +18,11 @@ var grantableRoles = []string{
 	string(engine.RoleReadAll), string(engine.RoleWrite), string(engine.RolePaymentWallet), string(engine.RoleSuperAdmin),
 }
 
-// roleShow looks up the roles an address holds.
+// roleShow lists the staff users' roles, and looks up the roles an address
+// holds.
 func (h *Handler) roleShow(c *fiber.Ctx) error {
 	raw := clip(c.Query("address"))
-	s := view.RolesSection{Address: raw, Change: roleForm(map[string]string{"address": raw}, nil)}
+	s := h.rolesSection(raw)
 	if raw != "" {
 		address, msg := checkAddress(raw)
 		if msg != "" {
@@ -31,7 +32,15 @@ func (h *Handler) roleShow(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	return render(c, view.RolesView(view.RolesPage{Layout: h.layout(c, "Roles", "roles"), Section: s}))
+	staff, err := h.staffSection(c, nil)
+	if err != nil {
+		return err
+	}
+	return render(c, view.RolesView(view.RolesPage{Layout: h.layout(c, "Roles", "roles"), Staff: staff, Section: s}))
+}
+
+func (h *Handler) rolesSection(address string) view.RolesSection {
+	return view.RolesSection{Address: address, Change: roleForm(map[string]string{"address": address}, nil)}
 }
 
 func (h *Handler) fillRoles(c *fiber.Ctx, s *view.RolesSection, address string) error {

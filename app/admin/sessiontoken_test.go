@@ -140,6 +140,8 @@ func TestAppSessions(t *testing.T) {
 	}
 	other := s
 	other.Key = AppSessionKey("another secret")
+	single := s
+	single.Shop = "other-shop.myshopify.com"
 	payload, sig, _ := strings.Cut(tok, ".")
 	forged, _ := base64.RawURLEncoding.DecodeString(payload)
 	forgedPayload := base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(forged), `"42"`, `"1"`, 1)))
@@ -149,6 +151,7 @@ func TestAppSessions(t *testing.T) {
 		at       time.Time
 	}{
 		"expired":        {s, tok, now.Add(30 * time.Minute)},
+		"another shop":   {single, tok, now},
 		"other key":      {other, tok, now},
 		"forged payload": {s, forgedPayload + "." + sig, now},
 		"no signature":   {s, payload, now},

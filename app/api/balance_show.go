@@ -15,7 +15,7 @@ type balanceReader interface {
 // ShowBalance answers GET /api/balance and /api/balance/{address}.
 func ShowBalance(e balanceReader) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		address, err := account(c)
+		address, _, err := account(c)
 		if err != nil {
 			return err
 		}

@@ -10,17 +10,22 @@ import (
 
 type historyReader interface {
 	AddressHistory(ctx context.Context, address string) (engine.AddressHistory, error)
+	OwnHistory(ctx context.Context, address string) (engine.AddressHistory, error)
 	CustomerHistory(ctx context.Context, customerID string) (engine.CustomerHistory, error)
 }
 
 // ShowAddressHistory answers GET /api/history and /api/history/address/{address}.
 func ShowAddressHistory(e historyReader) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		address, err := account(c)
+		address, own, err := account(c)
 		if err != nil {
 			return err
 		}
-		h, err := e.AddressHistory(c.UserContext(), address)
+		read := e.AddressHistory
+		if own {
+			read = e.OwnHistory
+		}
+		h, err := read(c.UserContext(), address)
 		if err != nil {
 			return fromEngine(err, "")
 		}

@@ -10,17 +10,22 @@ import (
 
 type orderLister interface {
 	OrdersForAddress(ctx context.Context, address string, onlyOpen bool) (engine.OrderResult, error)
+	OwnOrders(ctx context.Context, address string, onlyOpen bool) (engine.OrderResult, error)
 }
 
 // ListOrders answers GET /api/orders[/{address}] (every status) and, with
 // onlyOpen, GET /api/unfulfilled_orders[/{address}] (New and Unclaimed).
 func ListOrders(e orderLister, onlyOpen bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		address, err := account(c)
+		address, own, err := account(c)
 		if err != nil {
 			return err
 		}
-		r, err := e.OrdersForAddress(c.UserContext(), address, onlyOpen)
+		list := e.OrdersForAddress
+		if own {
+			list = e.OwnOrders
+		}
+		r, err := list(c.UserContext(), address, onlyOpen)
 		if err != nil {
 			return fromEngine(err, "")
 		}

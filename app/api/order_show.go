@@ -11,12 +11,13 @@ import (
 
 type orderFinder interface {
 	Order(ctx context.Context, ref string, allowAlt bool) (engine.Order, error)
-	OrdersForAddress(ctx context.Context, address string, onlyOpen bool) (engine.OrderResult, error)
+	OwnOrders(ctx context.Context, address string, onlyOpen bool) (engine.OrderResult, error)
 }
 
 // ShowOrder answers GET /api/order/id/{order_id}. Admins find any order by
-// order_id or alt_id; others only their own, by order_id. Anything not
-// found or not theirs is a 200 null, so orders cannot be enumerated.
+// order_id or alt_id; others only one they may see (engine.OwnOrders), by
+// order_id. Anything not found or not theirs is a 200 null, so orders
+// cannot be enumerated.
 func ShowOrder(e orderFinder) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ref, err := param(c, "order_id")
@@ -33,7 +34,7 @@ func ShowOrder(e orderFinder) fiber.Handler {
 			}
 			return render(c, newOrder(o))
 		}
-		r, err := e.OrdersForAddress(c.UserContext(), Caller(c).Address.Base58(), false)
+		r, err := e.OwnOrders(c.UserContext(), Caller(c).Address.Base58(), false)
 		if err != nil {
 			return fromEngine(err, ref)
 		}

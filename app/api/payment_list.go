@@ -16,7 +16,7 @@ type paymentLister interface {
 // ListPayments answers GET /api/payments[/{address}].
 func ListPayments(e paymentLister) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		address, err := account(c)
+		address, _, err := account(c)
 		if err != nil {
 			return err
 		}

@@ -11,18 +11,24 @@ import (
 
 type settler interface {
 	SettleAddress(ctx context.Context, address string) (engine.MultiAccountPayment, error)
+	SettleOwn(ctx context.Context, address string) (engine.MultiAccountPayment, error)
 	SettleCustomer(ctx context.Context, customerID string) (engine.MultiAccountPayment, error)
 }
 
-// SettleAddress answers POST /api/settle (the caller's address) and
-// POST /api/settle/address/{address}: null when nothing was paid.
+// SettleAddress answers POST /api/settle (the caller's address, over the
+// orders it may see) and POST /api/settle/address/{address}: null when
+// nothing was paid.
 func SettleAddress(e settler, log *slog.Logger) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		address, err := account(c)
+		address, own, err := account(c)
 		if err != nil {
 			return err
 		}
-		m, err := e.SettleAddress(actor(c), address)
+		settle := e.SettleAddress
+		if own {
+			settle = e.SettleOwn
+		}
+		m, err := settle(actor(c), address)
 		if err != nil {
 			return fromEngine(err, "")
 		}

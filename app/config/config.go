@@ -91,6 +91,7 @@ func (c Config) Engine() engine.Config {
 		UnclaimedOrderTimeout: c.UnclaimedOrderTimeout,
 		UnpaidOrderTimeout:    c.UnpaidOrderTimeout,
 		PaymentAddress:        c.PaymentWallet,
+		Shop:                  c.Shopify.Shop,
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 // SubmitClaim serves POST /pay/{token}/claim. It checks the pasted memo
-// signature exactly as /order/claim does, then claims through the engine;
+// signature exactly as /order/claim does, then claims through the engine
+// with the token, so the claimant sees all of the customer's orders;
 // nothing changes unless the signature covers this order and the shop has a
 // payment address.
 func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
@@ -59,7 +60,8 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 		return done(h.internal(c, "claim of order "+o.OrderID, err))
 	}
 	claimant := claim.Address.Base58()
-	_, err = h.eng.Claim(engine.WithActor(ctx, "pay:"+claimant), o.OrderID, claimant)
+	// The token in the URL proves the customer (engine.ClaimWithToken).
+	_, err = h.eng.ClaimWithToken(engine.WithActor(ctx, "pay:"+claimant), o.ClaimToken, claimant)
 	switch {
 	case errors.Is(err, engine.ErrClaimedByOther):
 		return fail(http.StatusConflict, "This order is already claimed by another address. Pay from that address, or contact the shop.")

@@ -10,5 +10,6 @@ func ConfigFrom(c config.Config) Config {
 		UnclaimedOrderTimeout: c.UnclaimedOrderTimeout,
 		UnpaidOrderTimeout:    c.UnpaidOrderTimeout,
 		LinkSecret:            []byte(c.ClaimLinkSecret),
+		Shop:                  c.Shopify.Shop,
 	}
 }

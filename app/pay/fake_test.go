@@ -26,7 +26,8 @@ type fakeEngine struct {
 	// waiting are the orders waiting for an exchange rate, by claim token.
 	waiting map[string]engine.WaitingOrder
 	claim   func(orderRef, address string) (engine.ClaimResult, error)
-	claims  []string // "orderRef address" of every Claim call
+	claims  []string                        // "orderID address" of every ClaimWithToken call
+	viewers map[string][]engine.OrderViewer // by order id
 	rate    engine.ExchangeRate
 	// PaymentAddress returns payTo (testHandler sets the hot wallet) and
 	// payToErr; noPay makes it ErrNoPaymentAddress.
@@ -89,14 +90,21 @@ func (f *fakeEngine) WaitingOrder(_ context.Context, orderID string) (engine.Wai
 	return engine.WaitingOrder{}, engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "no waiting order")
 }
 
-func (f *fakeEngine) Claim(_ context.Context, orderRef, address string) (engine.ClaimResult, error) {
+func (f *fakeEngine) ClaimWithToken(_ context.Context, token, address string) (engine.ClaimResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.claims = append(f.claims, orderRef+" "+address)
+	orderID := f.orders[token].OrderID
+	f.claims = append(f.claims, orderID+" "+address)
 	if f.claim != nil {
-		return f.claim(orderRef, address)
+		return f.claim(orderID, address)
 	}
 	return engine.ClaimResult{}, nil
+}
+
+func (f *fakeEngine) OrderViewers(_ context.Context, orderID string) ([]engine.OrderViewer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.viewers[orderID], nil
 }
 
 func (f *fakeEngine) PaymentAddress(context.Context) (tari.Address, error) {

@@ -24,7 +24,8 @@ type Engine interface {
 	Order(ctx context.Context, ref string, allowAlt bool) (engine.Order, error)
 	WaitingOrderByClaimToken(ctx context.Context, token string) (engine.WaitingOrder, error)
 	WaitingOrder(ctx context.Context, orderID string) (engine.WaitingOrder, error)
-	Claim(ctx context.Context, orderRef, address string) (engine.ClaimResult, error)
+	ClaimWithToken(ctx context.Context, token, address string) (engine.ClaimResult, error)
+	OrderViewers(ctx context.Context, orderID string) ([]engine.OrderViewer, error)
 	PaymentAddress(ctx context.Context) (tari.Address, error)
 	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
 }
@@ -44,6 +45,9 @@ type Config struct {
 	// LinkSecret keys the order-email links (/pay/order/{id}/{mac}); empty
 	// disables them. See docs/claim-link.md.
 	LinkSecret []byte
+	// Shop is the shop's myshopify domain (TPG_SHOPIFY_SHOP), where the
+	// page sends a customer who needs the merchant; "" when unset.
+	Shop string
 }
 
 // Handler serves the pay pages. Build it with New.

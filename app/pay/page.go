@@ -53,10 +53,46 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 		QRURL:      "/pay/" + o.ClaimToken + "/qr.png",
 		Note:       note,
 	}
-	if o.Status == engine.OrderUnclaimed {
-		p.Claim = &views.ClaimForm{Action: "/pay/" + o.ClaimToken + "/claim", OrderID: o.OrderID}
+	form := &views.ClaimForm{Action: "/pay/" + o.ClaimToken + "/claim", OrderID: o.OrderID}
+	switch o.Status {
+	case engine.OrderUnclaimed:
+		p.Claim = form
+	case engine.OrderNew:
+		if p.Elsewhere, err = h.claimedElsewhere(ctx, o); err != nil {
+			return p, err
+		}
+		if p.Elsewhere != nil {
+			p.Claim = form
+			p.Status.Detail = "The order is marked paid once a payment for it is confirmed."
+		}
 	}
 	return p, nil
+}
+
+// claimedElsewhere reports a New order that nobody claimed on this page,
+// so perhaps a stranger who knew its id: the page then says so, offers
+// the claim form again (a claim here proves the customer, who then sees
+// their orders), and keeps offering payment. Nil when it was claimed here.
+func (h *Handler) claimedElsewhere(ctx context.Context, o engine.Order) (*views.ClaimedElsewhere, error) {
+	viewers, err := h.eng.OrderViewers(ctx, o.OrderID)
+	if err != nil {
+		return nil, fmt.Errorf("viewers of order %s: %w", o.OrderID, err)
+	}
+	e := &views.ClaimedElsewhere{}
+	if h.cfg.Shop != "" {
+		e.ShopURL = "https://" + h.cfg.Shop
+	}
+	for _, v := range viewers {
+		switch v.Proof {
+		case engine.ProofPayPage:
+			return nil, nil
+		case engine.ProofClaim, engine.ProofPayment:
+			if e.Claimant == "" {
+				e.Claimant = v.Address
+			}
+		}
+	}
+	return e, nil
 }
 
 // expired reports an open order past its deadline, which the expiry worker

@@ -59,6 +59,8 @@ func TestShowByStatus(t *testing.T) {
 	} {
 		t.Run(string(tc.status), func(t *testing.T) {
 			f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "5714720719169", tc.status)}}
+			// Claimed on this page (TestShowClaimedElsewhere has the other case).
+			f.viewers = map[string][]engine.OrderViewer{"5714720719169": {{Address: hot.Base58(), OrderID: "5714720719169", Proof: engine.ProofPayPage}}}
 			app, _ := testHandler(t, f)
 			resp, body := get(t, app, "/pay/"+tokenA)
 			if resp.StatusCode != http.StatusOK {
@@ -279,5 +281,50 @@ func TestShowEngineFailure(t *testing.T) {
 	}
 	if got := testid(doc(t, body), "message-title").Text(); got != "Something went wrong" || strings.Contains(string(body), "database is down") {
 		t.Errorf("error page %q leaks or lacks its message:\n%s", got, body)
+	}
+}
+
+// A New order that nobody claimed on its page, perhaps a stranger who knew
+// its id, still offers payment and the claim form, names the claimant and
+// says how to reach the shop.
+func TestShowClaimedElsewhere(t *testing.T) {
+	_, stranger := key(t, 7)
+	for _, tc := range []struct {
+		name     string
+		viewers  []engine.OrderViewer
+		shop     string
+		claimant string
+		contact  string
+	}{
+		{"claimed by id", []engine.OrderViewer{{Address: stranger.Base58(), Proof: engine.ProofClaim}}, "",
+			stranger.Base58(), "contact the shop where you placed the order"},
+		{"named by a payment", []engine.OrderViewer{{Address: stranger.Base58(), Proof: engine.ProofPayment}}, "shop-1.myshopify.com",
+			stranger.Base58(), "contact the shop: https://shop-1.myshopify.com."},
+		{"auto-claimed", nil, "", "", "contact the shop where you placed the order"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeEngine{
+				orders:  map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderNew)},
+				viewers: map[string][]engine.OrderViewer{"o1": tc.viewers},
+			}
+			app, h := testHandler(t, f)
+			h.cfg.Shop = tc.shop
+			_, body := get(t, app, "/pay/"+tokenA)
+			d := doc(t, body)
+			if !strings.Contains(testid(d, "claimed-elsewhere").Text(), "without this payment link") {
+				t.Errorf("no claimed-elsewhere notice:\n%s", body)
+			}
+			if got := testid(d, "claimant").Text(); got != tc.claimant {
+				t.Errorf("claimant = %q, want %q", got, tc.claimant)
+			}
+			if got := strings.Join(strings.Fields(testid(d, "shop-contact").Text()), " "); !strings.Contains(got, tc.contact) {
+				t.Errorf("contact = %q, want %q", got, tc.contact)
+			}
+			for _, id := range []string{"address", "amount", "qr", "claim-form"} {
+				if testid(d, id).Length() != 1 {
+					t.Errorf("%s not shown:\n%s", id, body)
+				}
+			}
+		})
 	}
 }

@@ -64,7 +64,9 @@ func NewAdmin(cfg Config, tokens TokenSource, client *http.Client, log *slog.Log
 }
 
 // CallError is a failed Admin API call. Temporary ones (5xx, 429, THROTTLED,
-// network) may be retried, after RetryAfter when Shopify said so.
+// network) may be retried, after RetryAfter when Shopify said so; refusals
+// (4xx, userErrors, and GraphQL errors such as ACCESS_DENIED, which come
+// with HTTP 200) may not.
 type CallError struct {
 	Op         string
 	Status     int
@@ -74,7 +76,9 @@ type CallError struct {
 }
 
 func (e *CallError) Error() string {
-	if e.Status != 0 {
+	// Shopify answers GraphQL errors (a refused field, an invalid query)
+	// with HTTP 200: the status would only confuse the message.
+	if e.Status != 0 && e.Status != http.StatusOK {
 		return fmt.Sprintf("shopify %s: HTTP %d: %v", e.Op, e.Status, e.Err)
 	}
 	return fmt.Sprintf("shopify %s: %v", e.Op, e.Err)

@@ -244,6 +244,35 @@ func TestIntegrationMarkPaidOnce(t *testing.T) {
 	}
 }
 
+// TestIntegrationRefusedCallIsAVisibleFailure: Shopify refuses a call
+// outside the granted scopes with HTTP 200 and ACCESS_DENIED; the side
+// effect fails at once, with Shopify's words, in the admin dashboard's list
+// of sync failures, and is not tried again.
+func TestIntegrationRefusedCallIsAVisibleFailure(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		s.fake.Grant("read_orders") // the shop approved an app without write_orders
+		s.createOrder(t)
+		s.pay(t, 239_000_000)
+		s.drain(t)
+		if n := len(s.fake.Calls("MarkAsPaid")); n != 1 || s.fake.Succeeded("MarkAsPaid") != 0 {
+			t.Fatalf("orderMarkAsPaid sent %d times (%d succeeded), want once, refused", n, s.fake.Succeeded("MarkAsPaid"))
+		}
+		jobs := s.effects(t)
+		const cause = "Access denied for orderMarkAsPaid field. Required access: `write_orders` access scope."
+		if len(jobs) != 1 || jobs[0].State != engine.SideEffectFailed || jobs[0].Attempts != 1 || !strings.Contains(jobs[0].LastError, cause) {
+			t.Fatalf("side effects = %+v, want one failed once because %q", jobs, cause)
+		}
+		dash, err := s.eng.Dashboard(context.Background(), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dash.Failures) != 1 || dash.Failures[0].ID != jobs[0].ID {
+			t.Errorf("dashboard failures = %+v, want the refused mark-paid", dash.Failures)
+		}
+	})
+}
+
 func TestIntegrationPriceChangeMarksPaidOnce(t *testing.T) {
 	each(t, func(t *testing.T, d *db.DB) {
 		s := newStack(t, d, false)

@@ -294,6 +294,40 @@ func TestWorkerPermanentFailures(t *testing.T) {
 	}
 }
 
+// TestWorkerRefusedCallsFailOnce: an answer of HTTP 200 with errors (a
+// field outside the granted scopes) is a refusal, not an outage: the job
+// fails at the first attempt, with Shopify's message as its cause.
+func TestWorkerRefusedCallsFailOnce(t *testing.T) {
+	tests := []struct {
+		name   string
+		kind   engine.SideEffectKind
+		scopes []string
+		cause  string
+	}{
+		{"mark paid without write_orders", engine.SideEffectMarkPaid, []string{"read_orders"},
+			"shopify MarkAsPaid: Access denied for orderMarkAsPaid field. Required access: `write_orders` access scope."},
+		{"cancel without write_orders", engine.SideEffectCancel, []string{"read_orders"},
+			"shopify CancelOrder: Access denied for orderCancel field."},
+		{"re-check without read_orders", engine.SideEffectMarkPaid, []string{"read_products"},
+			"shopify GetOrder: Access denied for order field."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.fake.Grant(tt.scopes...)
+			h.fake.AddOrder(shopifytest.Order{ID: "1", Gateways: []string{"Tari"}})
+			h.outbox.add(tt.kind, "1")
+			h.drain(t, h.worker(WorkerConfig{}))
+			if j := h.outbox.job(1); j.State != engine.SideEffectFailed || j.Attempts != 1 || !strings.HasPrefix(j.LastError, tt.cause) {
+				t.Errorf("job = %+v, want failed once because %q", j, tt.cause)
+			}
+			if o, _ := h.fake.Order("1"); o.FinancialStatus != "PENDING" || o.Cancelled {
+				t.Errorf("order = %+v, want untouched", o)
+			}
+		})
+	}
+}
+
 func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	h := newHarness(t)
 	h.fake.AddOrder(shopifytest.Order{ID: "1"})

@@ -1,30 +1,33 @@
 package shopify
 
 import (
-	"os"
-	"regexp"
 	"slices"
 	"testing"
+
+	"taripay/app/shopify/shopifytest"
 )
 
 // TestAppTOMLDeclaresEveryTopic keeps shopify.app.toml in step with Topics
 // and the API version.
 func TestAppTOMLDeclaresEveryTopic(t *testing.T) {
-	b, err := os.ReadFile("../../shopify.app.toml")
+	app, err := shopifytest.LoadApp()
 	if err != nil {
 		t.Fatal(err)
 	}
-	toml := string(b)
-	if !regexp.MustCompile(`(?m)^api_version = "` + DefaultAPIVersion + `"$`).MatchString(toml) {
-		t.Errorf("webhooks.api_version is not %s", DefaultAPIVersion)
+	if app.Webhooks.APIVersion != DefaultAPIVersion {
+		t.Errorf("webhooks.api_version is %s, not %s", app.Webhooks.APIVersion, DefaultAPIVersion)
 	}
-	subs := regexp.MustCompile(`(?:compliance_)?topics = \[ "([a-z_/]+)" \]\s+uri = "/shopify/webhook/([a-z_/]+)"`).FindAllStringSubmatch(toml, -1)
 	var declared []string
-	for _, m := range subs {
-		if m[1] != m[2] {
-			t.Errorf("topic %s is sent to /shopify/webhook/%s", m[1], m[2])
+	for _, s := range app.Webhooks.Subscriptions {
+		topics := append(slices.Clone(s.Topics), s.ComplianceTopics...)
+		if len(topics) != 1 {
+			t.Errorf("subscription %s has topics %v, want one", s.URI, topics)
+			continue
 		}
-		declared = append(declared, m[1])
+		if want := "/shopify/webhook/" + topics[0]; s.URI != want {
+			t.Errorf("topic %s is sent to %s, want %s", topics[0], s.URI, want)
+		}
+		declared = append(declared, topics[0])
 	}
 	for _, topic := range Topics {
 		if !slices.Contains(declared, topic) {

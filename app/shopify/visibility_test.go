@@ -160,6 +160,10 @@ func adminPage(t *testing.T, eng *engine.Engine, svc *shopify.Service, clock *en
 		admin.Deps{Engine: eng, Webhooks: svc, Now: clock.Now, Log: quiet})
 	app := fiber.New()
 	h.Register(app)
+	// the staff user installed taripay, so holds every role
+	if _, err := eng.Install(context.Background(), shopDom, "1"); err != nil {
+		t.Fatal(err)
+	}
 	session := admin.AppSessions{Key: admin.AppSessionKey(clientSecret), TTL: time.Hour, Now: clock.Now}.
 		Mint(admin.Staff{Shop: shopDom, User: "1"})
 	return func(method, path string, form url.Values) *goquery.Document {

@@ -25,6 +25,8 @@ type Engine interface {
 	AnnulFromStorefront(ctx context.Context, orderID, reason string) (engine.Order, error)
 	SearchOrders(ctx context.Context, q engine.OrderQuery) ([]engine.Order, error)
 	RedactCustomer(ctx context.Context, customerID string, orderIDs []string) (int, error)
+	// CheckShop refuses a shop this server does not serve (engine.ErrOtherShop).
+	CheckShop(ctx context.Context, shop string) error
 }
 
 // Inbox keeps verified deliveries until they are processed, so none is lost
@@ -246,6 +248,11 @@ func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
 		return delivery{}, fiber.NewError(fiber.StatusBadRequest, err.Error())
 	}
 	log = log.With("shop", s.shop, "order_id", s.orderID)
+	// One shop per database: a delivery about another is refused.
+	if err := h.checkShop(c.UserContext(), s.shop); err != nil {
+		log.Warn("webhook refused", "err", err)
+		return delivery{}, err
+	}
 	id, fresh, err := h.inbox.SaveWebhook(c.UserContext(), eventID, webhookID, topic, s.shop, body, h.now(), webhookLease)
 	switch {
 	case errors.Is(err, engine.ErrUnavailable):

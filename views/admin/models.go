@@ -7,6 +7,8 @@ type Layout struct {
 	Title        string
 	Nav          string // the active tab: dashboard, orders, customers, wallets, rates, roles, setup
 	Shop         string
+	User         string   // the staff user (the session token's sub)
+	Roles        []string // the taripay roles they hold
 	ClientID     string
 	AppBridgeURL string // empty omits App Bridge
 	HtmxURL      string
@@ -317,10 +319,28 @@ type RateRow struct {
 	Updated  string
 }
 
-// RolesPage shows and changes an address's roles.
+// RolesPage shows and changes the staff users' roles and an address's roles.
 type RolesPage struct {
 	Layout
+	Staff   StaffSection
 	Section RolesSection
+}
+
+// StaffSection lists the staff users who have opened taripay with their
+// roles, and changes one's roles; a change re-renders it.
+type StaffSection struct {
+	Flash   *Flash
+	Members []StaffRow
+	Change  Form
+}
+
+// StaffRow is one staff user.
+type StaffRow struct {
+	User      string
+	Roles     []string
+	Installer bool
+	You       bool
+	FirstSeen string
 }
 
 // RolesSection is the part of the roles page that the form re-renders.

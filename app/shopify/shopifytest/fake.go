@@ -1,6 +1,10 @@
 // Package shopifytest is a recording fake of the Shopify GraphQL Admin API on
 // loopback, plus helpers that sign webhooks the way Shopify does. Tests in
 // any package may use it.
+//
+// The fake is as strict as Shopify: every request is validated against the
+// vendored Admin API schema (schema.go) and checked against the granted
+// access scopes before the fake acts on it.
 package shopifytest
 
 import (
@@ -15,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
 // Token is the access token the fake accepts unless told otherwise.
@@ -26,7 +32,8 @@ type Call struct {
 	Version   string // the API version in the path
 	Query     string
 	Variables map[string]any
-	Status    int // what the fake answered
+	Status    int      // what the fake answered
+	Errors    []string // the GraphQL errors of a refused call: invalid, or outside the granted scopes
 }
 
 // Transaction is a payment transaction of a fake order.
@@ -89,14 +96,30 @@ type Fake struct {
 	subscriptions []map[string]string
 	nextID        int
 	arrived       chan string
+
+	t              testing.TB
+	schema         *Schema
+	scopes         Scopes
+	invalidAllowed bool
 }
 
-// New starts a fake on 127.0.0.1, closed when the test ends.
+// New starts a fake on 127.0.0.1, closed when the test ends. It grants the
+// scopes shopify.app.toml asks for, and fails the test when a request is not
+// valid against the Admin API schema.
 func New(t testing.TB) *Fake {
+	schema, err := AdminSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := LoadApp()
+	if err != nil {
+		t.Fatal(err)
+	}
 	f := &Fake{
 		Token: Token, Currency: "USD",
 		faults: map[string][]fault{}, orders: map[string]*Order{}, rates: map[string]string{},
 		nextID: 9_000_000, arrived: make(chan string, 1024),
+		t: t, schema: schema, scopes: app.Scopes(),
 	}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.Close)
@@ -180,6 +203,23 @@ func (f *Fake) Subscriptions() map[string]string {
 	return out
 }
 
+// Grant replaces the granted access scopes, as if the merchant had approved
+// only these.
+func (f *Fake) Grant(scopes ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.scopes = ParseScopes(strings.Join(scopes, ","))
+}
+
+// AllowInvalid lets requests that are not valid against the schema be
+// answered with Shopify's errors without failing the test: for tests of
+// that answer.
+func (f *Fake) AllowInvalid() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.invalidAllowed = true
+}
+
 // FailNext makes the next n calls of op answer HTTP status.
 func (f *Fake) FailNext(op string, n, status int) {
 	f.mu.Lock()
@@ -233,11 +273,11 @@ func (f *Fake) Calls(op string) []Call {
 	return out
 }
 
-// Succeeded counts the calls of op that were answered 200.
+// Succeeded counts the calls of op that were answered 200 without errors.
 func (f *Fake) Succeeded(op string) int {
 	n := 0
 	for _, c := range f.Calls(op) {
-		if c.Status == http.StatusOK {
+		if c.Status == http.StatusOK && len(c.Errors) == 0 {
 			n++
 		}
 	}
@@ -275,6 +315,20 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	call := Call{Op: op, Version: m[1], Query: req.Query, Variables: req.Variables}
 
 	f.mu.Lock()
+	if errs := f.refuse(req.Query, req.Variables); len(errs) > 0 {
+		for _, e := range errs {
+			call.Errors = append(call.Errors, e.Message)
+		}
+		call.Status = http.StatusOK
+		f.calls = append(f.calls, call)
+		f.mu.Unlock()
+		f.arrive(op)
+		// Shopify answers a request it will not run with HTTP 200 and errors.
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Shopify-API-Version", m[1])
+		json.NewEncoder(w).Encode(map[string]any{"errors": errs})
+		return
+	}
 	var ft fault
 	if q := f.faults[op]; len(q) > 0 {
 		ft, f.faults[op] = q[0], q[1:]
@@ -326,6 +380,24 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	json.NewEncoder(w).Encode(map[string]any{"data": data})
+}
+
+// refuse returns the errors Shopify would answer instead of running the
+// request: schema errors in the document or its variables, else the fields
+// outside the granted scopes. Every version in the path is held to the one
+// vendored schema. f.mu is held.
+func (f *Fake) refuse(query string, vars map[string]any) gqlerror.List {
+	op, errs := f.schema.Validate(query)
+	if errs == nil {
+		errs = f.schema.ValidateVariables(op, vars)
+	}
+	if len(errs) > 0 {
+		if !f.invalidAllowed {
+			f.t.Errorf("fake Shopify: request not valid against the %s Admin API schema: %v\n%s", f.schema.Version, errs, query)
+		}
+		return errs
+	}
+	return f.schema.Denied(op, f.scopes)
 }
 
 func (f *Fake) arrive(op string) {
