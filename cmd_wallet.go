@@ -99,14 +99,14 @@ func newWalletCmd() *cobra.Command {
 		Use:   "confirmed [hook arguments…]",
 		Short: "Post /wallet/tx_confirmation: a received payment is confirmed and may pay orders",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.txNotice(cmd, args, "/wallet/tx_confirmation")
+			return f.txNotice(cmd, args, f.postConfirmation)
 		},
 	}
 	cancelled := &cobra.Command{
 		Use:   "cancelled [hook arguments…]",
 		Short: "Post /wallet/tx_cancelled: a received payment was cancelled and will not confirm",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.txNotice(cmd, args, "/wallet/tx_cancelled")
+			return f.txNotice(cmd, args, f.postCancellation)
 		},
 	}
 	for _, c := range []*cobra.Command{received, confirmed, cancelled} {
@@ -144,7 +144,7 @@ func (f *walletFlags) hook(cmd *cobra.Command, args []string) error {
 	}
 	switch ev.Kind {
 	case wallethook.Cancelled:
-		return f.postTxNotice(cmd, ev.TxID, "/wallet/tx_cancelled")
+		return f.postCancellation(cmd, ev.TxID)
 	case wallethook.Received, wallethook.Confirmation, wallethook.Mined:
 	default:
 		return nil
@@ -164,7 +164,7 @@ func (f *walletFlags) hook(cmd *cobra.Command, args []string) error {
 	if !final {
 		return nil
 	}
-	return f.postTxNotice(cmd, ev.TxID, "/wallet/tx_confirmation")
+	return f.postConfirmation(cmd, ev.TxID)
 }
 
 // payment reads a NewPayment from the hook's arguments or from flags.
@@ -263,9 +263,9 @@ func (f *walletFlags) senderAddress(s string) (tari.Address, error) {
 	return tari.NewAddress(net, pk), nil
 }
 
-// txNotice posts a {"txid": …} notification (confirmation or cancellation)
-// for --txid or the hook's $3.
-func (f *walletFlags) txNotice(cmd *cobra.Command, args []string, path string) error {
+// txNotice posts a confirmation or a cancellation (post) for --txid or the
+// hook's $3.
+func (f *walletFlags) txNotice(cmd *cobra.Command, args []string, post func(*cobra.Command, string) error) error {
 	txid := f.txid
 	if txid == "" && len(args) >= 3 {
 		txid = args[2] // $3 in every event shape
@@ -273,16 +273,29 @@ func (f *walletFlags) txNotice(cmd *cobra.Command, args []string, path string) e
 	if txid == "" {
 		return errors.New("give --txid, or the wallet hook's arguments")
 	}
-	return f.postTxNotice(cmd, txid, path)
+	return post(cmd, txid)
 }
 
-func (f *walletFlags) postTxNotice(cmd *cobra.Command, txid, path string) error {
-	return f.notify(cmd, path, func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
+// postConfirmation posts /wallet/tx_confirmation, signed as the reference's.
+func (f *walletFlags) postConfirmation(cmd *cobra.Command, txid string) error {
+	return f.notify(cmd, "/wallet/tx_confirmation", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
 		sig, err := tari.SignWallet(rand.Reader, k, a, nonce, tari.ConfirmationPayload(txid))
 		if err != nil {
 			return nil, err
 		}
 		return tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
+	})
+}
+
+// postCancellation posts /wallet/tx_cancelled, signed in the cancellation's
+// own domain (docs/crypto.md), so that it can never pass for a confirmation.
+func (f *walletFlags) postCancellation(cmd *cobra.Command, txid string) error {
+	return f.notify(cmd, "/wallet/tx_cancelled", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
+		sig, err := tari.SignCancellation(rand.Reader, k, a, nonce, txid)
+		if err != nil {
+			return nil, err
+		}
+		return tari.CancellationNotification{TxID: txid, Auth: tari.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
 	})
 }
 

@@ -26,13 +26,21 @@ import (
 type walletServer struct {
 	mu       sync.Mutex
 	payments []tari.PaymentNotification
-	txs      map[string][]tari.ConfirmationNotification
-	stale    int // how many more notifications to refuse for their nonce
+	txs      map[string][]tari.ConfirmationNotification // by path; a cancellation's fields kept the same way
+	stale    int                                        // how many more notifications to refuse for their nonce
 	calls    []string
 }
 
 func newWalletServer(t *testing.T) (*walletServer, *httptest.Server) {
 	ws := &walletServer{txs: map[string][]tari.ConfirmationNotification{}}
+	txNotice := func(path string, body []byte) (tari.ConfirmationNotification, bool) {
+		if path == "/wallet/tx_cancelled" {
+			n, err := tari.ParseCancellationNotification(body)
+			return tari.ConfirmationNotification{TxID: n.TxID, Auth: n.Auth}, err == nil && n.Verify()
+		}
+		n, err := tari.ParseConfirmationNotification(body)
+		return n, err == nil && n.Verify()
+	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		ws.mu.Lock()
@@ -54,8 +62,8 @@ func newWalletServer(t *testing.T) (*walletServer, *httptest.Server) {
 			ws.payments = append(ws.payments, n)
 			io.WriteString(w, `{"success":true,"message":"stored"}`)
 		case "/wallet/tx_confirmation", "/wallet/tx_cancelled":
-			n, err := tari.ParseConfirmationNotification(body)
-			if err != nil || !n.Verify() {
+			n, ok := txNotice(r.URL.Path, body)
+			if !ok {
 				w.WriteHeader(http.StatusUnauthorized)
 				return
 			}

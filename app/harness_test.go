@@ -23,6 +23,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/admin"
 	"taripay/app/config"
 	"taripay/app/pay"
 	"taripay/app/shopify"
@@ -40,7 +41,7 @@ var start = time.Date(2024, 3, 10, 15, 0, 0, 0, time.UTC)
 
 // harness is the real fiber app over the real engine and a fresh database.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	app   *fiber.App
 	addr  string // where app listens, on loopback
 	e     *engine.Engine
@@ -52,6 +53,9 @@ type harness struct {
 	// storeDown, while set, fails the engine's every transaction as a
 	// lost database does.
 	storeDown *atomic.Bool
+	// shopify is the Shopify integration, with TPG_SHOPIFY_* settings; the
+	// harness does not run its workers (processWebhooks does their work).
+	shopify *shopify.Service
 }
 
 // flakyStore is the engine's store in the harness: the database, unless
@@ -80,7 +84,9 @@ func (s flakyStore) View(ctx context.Context, fn func(engine.Tx) error) error {
 const hotIP = "192.168.1.100"
 
 // newHarness starts a server configured by env (TPG_* overrides) on a new
-// SQLite database (newHarnessOn picks the backend). The hot wallet is registered at hotIP and wallet calls
+// SQLite database (newHarnessOn picks the backend). With TPG_SHOPIFY_*
+// settings it serves the webhooks too, and with TPG_SHOPIFY_API_KEY and
+// TPG_SHOPIFY_API_SECRET the embedded admin. The hot wallet is registered at hotIP and wallet calls
 // carry it in X-Forwarded-For, as the reference's e2e suite does.
 func newHarness(t *testing.T, env map[string]string) *harness {
 	t.Helper()
@@ -95,7 +101,7 @@ func forBackends(t *testing.T, f func(t *testing.T, backend string)) {
 }
 
 // newHarnessOn is newHarness on the given dbtest backend.
-func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness {
+func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness {
 	t.Helper()
 	vars := map[string]string{"TPG_USE_X_FORWARDED_FOR": "true", "TPG_PAYMENT_WALLET_ADDRESS": sendTo}
 	for k, v := range env {
@@ -124,7 +130,11 @@ func newHarnessOn(t *testing.T, backend string, env map[string]string) *harness 
 		if err != nil {
 			t.Fatal(err)
 		}
-		deps.Shopify = shop.Handler()
+		h.shopify, deps.Shopify, deps.RescanOpenOrders, deps.ExchangeRates = shop, shop.Handler(), shop.RescanOpenOrders(), shop
+		if cfg.ShopifyAPIKey != "" && cfg.ShopifyAPISecret != "" {
+			deps.Admin = admin.New(admin.Config{ClientID: cfg.ShopifyAPIKey, ClientSecrets: []string{cfg.ShopifyAPISecret}},
+				admin.Deps{Engine: e, Rates: shop, Webhooks: shop, Shopify: shop, Now: clk.Now, Log: log})
+		}
 	}
 	h.app = New(deps)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -175,7 +185,7 @@ func (h *harness) newActor() *actor {
 	return &actor{key: k, addr: tari.NewAddress(tari.MainNet, k.Public())}
 }
 
-func keyActor(t *testing.T, secret string) *actor {
+func keyActor(t testing.TB, secret string) *actor {
 	k, err := tari.ParseSecretKey(secret)
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +231,8 @@ type response struct {
 }
 
 // do sends a request through the real fiber app. body is sent as JSON
-// unless it is a string or []byte; headers are name/value pairs.
+// unless it is a string or []byte; headers are name/value pairs, a name
+// given twice sending two lines.
 func (h *harness) do(method, path string, body any, headers ...string) response {
 	h.t.Helper()
 	var r io.Reader
@@ -242,8 +253,14 @@ func (h *harness) do(method, path string, body any, headers ...string) response 
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		if name := http.CanonicalHeaderKey(headers[i]); seen[name] {
+			req.Header.Add(name, headers[i+1]) // a repeated name is another header line
+		} else {
+			req.Header.Set(name, headers[i+1])
+			seen[name] = true
+		}
 	}
 	if req.ContentLength > WebhookBodyLimit {
 		return h.tooLarge(req)
@@ -298,6 +315,21 @@ func (h *harness) confirmationBody(w *actor, txid string) []byte {
 	return b
 }
 
+// cancellationBody signs a /wallet/tx_cancelled notification.
+func (h *harness) cancellationBody(w *actor, txid string) []byte {
+	h.t.Helper()
+	w.nonce++
+	sig, err := tari.SignCancellation(rand.Reader, w.key, w.addr, w.nonce, txid)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	b, err := tari.CancellationNotification{TxID: txid, Auth: tari.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return b
+}
+
 // wallet posts a wallet notification from the hot wallet's IP.
 func (h *harness) wallet(path string, body []byte) response {
 	h.t.Helper()
@@ -338,7 +370,7 @@ func (h *harness) addOrder(orderID, customerID string, price int64, memo *string
 func ptr(s string) *string { return &s }
 
 // decode unmarshals a JSON response body.
-func decode[T any](t *testing.T, r response) T {
+func decode[T any](t testing.TB, r response) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal([]byte(r.body), &v); err != nil {
@@ -390,7 +422,7 @@ func golden(t *testing.T, name, body string, replace ...string) {
 }
 
 // signedClaim returns a freshly signed MemoSignature body.
-func signedClaim(t *testing.T, a *actor, orderID string) string {
+func signedClaim(t testing.TB, a *actor, orderID string) string {
 	t.Helper()
 	m, err := tari.SignMemo(rand.Reader, a.key, a.addr, orderID)
 	if err != nil {
@@ -398,6 +430,17 @@ func signedClaim(t *testing.T, a *actor, orderID string) string {
 	}
 	b, _ := m.MarshalJSON()
 	return string(b)
+}
+
+// processWebhooks processes the stored webhook deliveries that are due, as
+// the Shopify integration's worker does, once their receiver's lease has
+// lapsed.
+func (h *harness) processWebhooks() {
+	h.t.Helper()
+	h.clock.Add(2 * time.Minute)
+	if err := h.shopify.Handler().ProcessDue(context.Background()); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // order reads an order through the admin API.

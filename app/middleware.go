@@ -110,6 +110,16 @@ func require(role string) fiber.Handler {
 	}
 }
 
+// refuseBadText answers 400 to a request whose path, query or form holds
+// NUL or invalid UTF-8 (api.CheckRequestText), before any route looks
+// anything up with it.
+func refuseBadText(c *fiber.Ctx) error {
+	if err := api.CheckRequestText(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
 // refuseHead answers HEAD with 404, as the reference does: fiber would
 // otherwise serve every GET route for HEAD too.
 func refuseHead(c *fiber.Ctx) error {

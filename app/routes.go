@@ -17,14 +17,14 @@ import (
 // on one screen.
 func registerRoutes(app *fiber.App, d Deps) {
 	e, cfg, log := d.Engine, d.Config, d.Log
-	ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded}
+	ip := api.IPResolver{UseXForwardedFor: cfg.UseXForwardedFor, UseForwarded: cfg.UseForwarded, TrustedHops: cfg.TrustedProxyHops}
 	wallet := api.WalletGuard{Wallets: e, IP: ip, DisableWhitelist: cfg.DisableWalletWhitelist, Log: log}
 	var rates ExchangeRates = e
 	if d.ExchangeRates != nil {
 		rates = d.ExchangeRates
 	}
 
-	app.Use(accessLog(log, d.Now), recoverPanics(log), refuseHead, refuseEncodedBody, limitBody)
+	app.Use(accessLog(log, d.Now), recoverPanics(log), refuseHead, refuseEncodedBody, limitBody, refuseBadText)
 
 	// Root: no token.
 	app.Get("/health", api.Health)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"taripay/app/api"
+	"taripay/engine/tari/taritest"
 )
 
 func TestWalletNotificationAuth(t *testing.T) {
@@ -29,9 +30,36 @@ func TestWalletNotificationAuth(t *testing.T) {
 		{"X-Forwarded-For ignored unless enabled", map[string]string{"TPG_USE_X_FORWARDED_FOR": "false"}, func(h *harness) []byte {
 			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
 		}, []string{"X-Forwarded-For", hotIP}, 401},
-		{"a comma list is not an IP", nil, func(h *harness) []byte {
+		{"the client's entry left of our proxy's is not the caller", nil, func(h *harness) []byte {
 			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
 		}, []string{"X-Forwarded-For", hotIP + ", 10.0.0.1"}, 401},
+		{"our proxy appended the wallet's IP", nil, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "10.0.0.1, " + hotIP}, 200},
+		{"repeated X-Forwarded-For lines are one list", nil, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "10.0.0.1", "X-Forwarded-For", hotIP}, 200},
+		{"repeated lines: the last line's entry counts", nil, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP, "X-Forwarded-For", "10.0.0.1"}, 401},
+		{"two trusted hops", map[string]string{"TPG_TRUSTED_PROXY_HOPS": "2"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "1.2.3.4, " + hotIP + ", 10.0.0.1"}, 200},
+		{"fewer entries than trusted hops", map[string]string{"TPG_TRUSTED_PROXY_HOPS": "2"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP}, 401},
+		{"no fallback from a list to a client's Forwarded", map[string]string{"TPG_USE_FORWARDED": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", hotIP + ", 10.0.0.1", "Forwarded", "for=" + hotIP}, 401},
+		{"no fallback from a malformed header to a client's Forwarded", map[string]string{"TPG_USE_FORWARDED": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"X-Forwarded-For", "10.0.0.1, not-an-ip", "Forwarded", "for=" + hotIP}, 401},
+		{"Forwarded: the right-most element", map[string]string{"TPG_USE_X_FORWARDED_FOR": "false", "TPG_USE_FORWARDED": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"Forwarded", "for=10.0.0.1;proto=https, for=\"" + hotIP + ":4711\""}, 200},
+		{"Forwarded: the client's element is not the caller", map[string]string{"TPG_USE_X_FORWARDED_FOR": "false", "TPG_USE_FORWARDED": "true"}, func(h *harness) []byte {
+			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
+		}, []string{"Forwarded", "for=" + hotIP, "Forwarded", "for=10.0.0.1"}, 401},
 		{"wrong IP with the whitelist disabled", map[string]string{"TPG_DISABLE_WALLET_WHITELIST": "true"}, func(h *harness) []byte {
 			return h.paymentBody(h.hot, customer.addr, 100, "tx1", nil, nil)
 		}, []string{"X-Forwarded-For", "1.2.3.4"}, 200},
@@ -125,10 +153,10 @@ func TestWalletPaymentLifecycle(t *testing.T) {
 		golden(t, "tx_confirmation_unknown", r.body)
 
 		// tx_cancelled: a confirmed payment is final.
-		wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment001")), 409, "already confirmed")
-		wantError(t, h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "nope")), 404, "nope")
+		wantError(t, h.wallet("/wallet/tx_cancelled", h.cancellationBody(h.hot, "payment001")), 409, "already confirmed")
+		wantError(t, h.wallet("/wallet/tx_cancelled", h.cancellationBody(h.hot, "nope")), 404, "nope")
 		h.wallet("/wallet/incoming_payment", h.paymentBody(h.hot, alice.addr, 7, "payment002", nil, nil))
-		r = h.wallet("/wallet/tx_cancelled", h.confirmationBody(h.hot, "payment002"))
+		r = h.wallet("/wallet/tx_cancelled", h.cancellationBody(h.hot, "payment002"))
 		golden(t, "tx_cancelled", r.body)
 		// A cancelled payment can never be confirmed.
 		r = h.wallet("/wallet/tx_confirmation", h.confirmationBody(h.hot, "payment002"))
@@ -136,7 +164,7 @@ func TestWalletPaymentLifecycle(t *testing.T) {
 			t.Errorf("confirming a cancelled payment: %s", r.body)
 		}
 		// tx_cancelled has the same guards as tx_confirmation.
-		b := h.confirmationBody(h.hot, "payment003")
+		b := h.cancellationBody(h.hot, "payment003")
 		wantError(t, h.do("POST", "/wallet/tx_cancelled", b, "X-Forwarded-For", "1.2.3.4"), 401, "")
 		wantError(t, h.wallet("/wallet/tx_cancelled", []byte(strings.Replace(string(b), "payment003", "payment004", 1))), 401, "")
 
@@ -164,7 +192,7 @@ func TestWalletRoutesAuth(t *testing.T) {
 			return h.paymentBody(w, customer.addr, 100, "tx-new", nil, nil)
 		}},
 		{"/wallet/tx_confirmation", func(h *harness, w *actor) []byte { return h.confirmationBody(w, "tx1") }},
-		{"/wallet/tx_cancelled", func(h *harness, w *actor) []byte { return h.confirmationBody(w, "tx1") }},
+		{"/wallet/tx_cancelled", func(h *harness, w *actor) []byte { return h.cancellationBody(w, "tx1") }},
 	}
 	for _, rt := range routes {
 		t.Run(rt.path, func(t *testing.T) {
@@ -206,7 +234,7 @@ func TestWalletNotificationsWhileStoreDown(t *testing.T) {
 	}{
 		{"/wallet/incoming_payment", func(h *harness) []byte { return h.paymentBody(h.hot, customer.addr, 100, "tx2", nil, nil) }},
 		{"/wallet/tx_confirmation", func(h *harness) []byte { return h.confirmationBody(h.hot, "tx1") }},
-		{"/wallet/tx_cancelled", func(h *harness) []byte { return h.confirmationBody(h.hot, "tx1") }},
+		{"/wallet/tx_cancelled", func(h *harness) []byte { return h.cancellationBody(h.hot, "tx1") }},
 	}
 	for _, rt := range routes {
 		t.Run(rt.path, func(t *testing.T) {
@@ -226,4 +254,74 @@ func TestWalletNotificationsWhileStoreDown(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCancellationIsNeverAConfirmation: a confirmation seen in transit
+// cannot cancel the payment it confirms, on /wallet/tx_cancelled, and a
+// cancellation's signature does not confirm; the reference's confirmation
+// still confirms, and taripay's cancellation vector still cancels.
+func TestCancellationIsNeverAConfirmation(t *testing.T) {
+	ref, own := taritest.Load(t), taritest.LoadCancellations(t)
+	payment := findVector(t, ref.WalletBodies, "order_payment_matching.feature:28")      // payment001, nonce 1
+	confirmation := findVector(t, ref.WalletBodies, "order_payment_matching.feature:46") // payment001, nonce 2
+	moved := func(kind string) []byte {                                                  // a signature moved to the other route's body
+		for _, b := range own.Bodies {
+			if b.Kind == kind && !b.Valid {
+				return b.Body
+			}
+		}
+		t.Fatalf("no moved %s vector", kind)
+		return nil
+	}
+	forBackends(t, func(t *testing.T, backend string) {
+		for _, end := range []struct {
+			name, path string
+			body       []byte
+			status     string
+		}{
+			{"then confirmed", "/wallet/tx_confirmation", confirmation, "confirmed"},
+			{"then cancelled", "/wallet/tx_cancelled", own.Bodies[0].Body, "cancelled"},
+		} {
+			t.Run(end.name, func(t *testing.T) {
+				h := newHarnessOn(t, backend, nil)
+				sender := decode[struct {
+					Payment struct{ Sender string } `json:"payment"`
+				}](t, response{body: string(payment)}).Payment.Sender
+				status := func() string {
+					t.Helper()
+					r := h.as(h.login(h.super, "super_admin"), "GET", "/api/payments/"+sender, nil)
+					p := decode[struct {
+						Payments []struct{ Status string } `json:"payments"`
+					}](t, r)
+					if len(p.Payments) != 1 {
+						t.Fatalf("payments of %s: %s", sender, r.body)
+					}
+					return p.Payments[0].Status
+				}
+				if r := h.wallet("/wallet/incoming_payment", payment); r.status != 200 || !strings.Contains(r.body, `"success":true`) {
+					t.Fatalf("payment: %d %s", r.status, r.body)
+				}
+				for name, r := range map[string]response{
+					"the confirmation as it is, on tx_cancelled":        h.wallet("/wallet/tx_cancelled", confirmation),
+					"its signature in a cancellation body":              h.wallet("/wallet/tx_cancelled", moved("cancellation")),
+					"a cancellation's signature in a confirmation body": h.wallet("/wallet/tx_confirmation", moved("confirmation")),
+				} {
+					if r.status < 400 || r.status >= 500 || strings.Contains(r.body, "success") {
+						t.Errorf("%s: %d %s, want a refusal", name, r.status, r.body)
+					}
+				}
+				wantError(t, h.wallet("/wallet/tx_cancelled", moved("cancellation")), 401, api.ErrWalletAuth.Message)
+				wantError(t, h.wallet("/wallet/tx_confirmation", moved("confirmation")), 401, api.ErrWalletAuth.Message)
+				if got := status(); got != "received" {
+					t.Fatalf("after the refused notifications the payment is %s, want received", got)
+				}
+				if r := h.wallet(end.path, end.body); r.status != 200 || !strings.Contains(r.body, `"success":true`) {
+					t.Fatalf("%s: %d %s", end.path, r.status, r.body)
+				}
+				if got := status(); got != end.status {
+					t.Errorf("payment is %s, want %s", got, end.status)
+				}
+			})
+		}
+	})
 }

@@ -128,18 +128,18 @@ func (d *DB) ClaimWebhooks(ctx context.Context, limit int, lease time.Duration, 
 	return claimed, nil
 }
 
-// Webhook returns a stored delivery.
-func (d *DB) Webhook(ctx context.Context, id int64) (topic, shop string, body []byte, err error) {
+// Webhook returns a stored delivery and how many attempts it has had.
+func (d *DB) Webhook(ctx context.Context, id int64) (topic, shop string, body []byte, attempts int, err error) {
 	var w shopifyWebhook
 	if err := d.bun.NewSelect().Model(&w).Where("id = ?", id).Scan(ctx); err != nil {
-		return "", "", nil, fmt.Errorf("load webhook %d: %w", id, unavailable(err))
+		return "", "", nil, 0, fmt.Errorf("load webhook %d: %w", id, unavailable(err))
 	}
-	return w.Topic, w.Shop, w.Body, nil
+	return w.Topic, w.Shop, w.Body, w.Attempts, nil
 }
 
 // FinishWebhook records an attempt: done when cause is "", else failed for
-// good when final, else left pending until its lease lapses.
-func (d *DB) FinishWebhook(ctx context.Context, id int64, cause string, final bool, now time.Time) error {
+// good when final, else pending again from retryAt.
+func (d *DB) FinishWebhook(ctx context.Context, id int64, cause string, final bool, retryAt, now time.Time) error {
 	err := d.InTx(ctx, func(tx bun.Tx) error {
 		q := tx.NewUpdate().Model((*shopifyWebhook)(nil)).
 			Set("attempts = attempts + 1").Set("last_error = ?", cause).Where("id = ?", id)
@@ -148,6 +148,8 @@ func (d *DB) FinishWebhook(ctx context.Context, id int64, cause string, final bo
 			q = q.Set("state = 'done'").Set("processed_at = ?", now.UTC())
 		case final:
 			q = q.Set("state = 'failed'").Set("processed_at = ?", now.UTC())
+		default:
+			q = q.Set("due_at = ?", retryAt.UTC())
 		}
 		_, err := q.Exec(ctx)
 		return err

@@ -32,9 +32,9 @@ func TestShopifyWebhookInbox(t *testing.T) {
 		if err != nil || fresh || id2 != id {
 			t.Fatalf("duplicate save = %d, %v, %v; want %d, false", id2, fresh, err, id)
 		}
-		topic, shop, got, err := s.Webhook(ctx, id)
-		if err != nil || topic != "orders/create" || shop != "a.myshopify.com" || string(got) != string(body) {
-			t.Fatalf("webhook = %s %s %s %v", topic, shop, got, err)
+		topic, shop, got, attempts, err := s.Webhook(ctx, id)
+		if err != nil || topic != "orders/create" || shop != "a.myshopify.com" || string(got) != string(body) || attempts != 0 {
+			t.Fatalf("webhook = %s %s %s %d %v", topic, shop, got, attempts, err)
 		}
 
 		// Leased to the receiver: not claimable until the lease lapses.
@@ -48,13 +48,20 @@ func TestShopifyWebhookInbox(t *testing.T) {
 		if again, _ := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(time.Minute)); len(again) != 0 {
 			t.Fatalf("claimed twice: %v", again)
 		}
-		if err := s.FinishWebhook(ctx, id, "db down", false, t0.Add(time.Minute)); err != nil {
+		// A failed attempt is retried from its retry time, not before.
+		if err := s.FinishWebhook(ctx, id, "db down", false, t0.Add(5*time.Minute), t0.Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		if ids, _ := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(2*time.Minute)); len(ids) != 1 {
+		if ids, _ := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(4*time.Minute)); len(ids) != 0 {
+			t.Fatalf("failed attempt retried before its retry time: %v", ids)
+		}
+		if _, _, _, attempts, _ := s.Webhook(ctx, id); attempts != 1 {
+			t.Fatalf("attempts = %d after one failure", attempts)
+		}
+		if ids, _ := s.ClaimWebhooks(ctx, 10, time.Minute, t0.Add(5*time.Minute)); len(ids) != 1 {
 			t.Fatalf("failed attempt not retried: %v", ids)
 		}
-		if err := s.FinishWebhook(ctx, id, "", false, t0.Add(2*time.Minute)); err != nil {
+		if err := s.FinishWebhook(ctx, id, "", false, t0, t0.Add(5*time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		state, attempts, _, err := s.WebhookState(ctx, "ev-1")
@@ -66,7 +73,7 @@ func TestShopifyWebhookInbox(t *testing.T) {
 		}
 
 		id3, _, _ := s.SaveWebhook(ctx, "ev-3", "", "orders/create", "a.myshopify.com", body, t0, 0)
-		if err := s.FinishWebhook(ctx, id3, "bad payload", true, t0); err != nil {
+		if err := s.FinishWebhook(ctx, id3, "bad payload", true, t0, t0); err != nil {
 			t.Fatal(err)
 		}
 		if state, _, cause, _ := s.WebhookState(ctx, "ev-3"); state != "failed" || cause != "bad payload" {
@@ -96,7 +103,7 @@ func TestShopifyWebhookFailures(t *testing.T) {
 			cause string
 			final bool
 		}{done: {"", false}, failed: {"order 1: created_at: bad", true}, retrying: {"db down", false}} {
-			if err := s.FinishWebhook(ctx, id, outcome.cause, outcome.final, t0); err != nil {
+			if err := s.FinishWebhook(ctx, id, outcome.cause, outcome.final, t0, t0); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -184,7 +191,7 @@ func TestShopifyRedaction(t *testing.T) {
 		if p, _ := s.CustomerPayloads(ctx, "a.myshopify.com", "bob", nil); len(p) != 1 {
 			t.Fatal("bob's payload was redacted")
 		}
-		if _, _, body, _ := s.Webhook(ctx, 1); string(body) != `{"redacted":true}` {
+		if _, _, body, _, _ := s.Webhook(ctx, 1); string(body) != `{"redacted":true}` {
 			t.Fatalf("body = %s", body)
 		}
 		if n, err := s.RedactShop(ctx, "a.myshopify.com", t0); err != nil || n != 1 {

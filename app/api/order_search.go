@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -84,7 +83,7 @@ func query(c *fiber.Ctx, allowed ...string) (map[string]string, error) {
 		if len(vs) > 1 {
 			return nil, errQuery(fmt.Sprintf("duplicate field `%s`", k))
 		}
-		if len(vs[0]) > maxTextLen || !utf8.ValidString(vs[0]) {
+		if len(vs[0]) > maxTextLen || !engine.ValidText(vs[0]) {
 			return nil, errQuery(fmt.Sprintf("invalid value for `%s`", k))
 		}
 		out[k] = vs[0]

@@ -2,17 +2,20 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"mime"
+	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/engine"
 	"taripay/engine/tari"
 )
 
@@ -26,9 +29,12 @@ const (
 	maxTextLen = 4096
 )
 
-// decodeBody reads a JSON request body strictly: a JSON content type, one
-// object, no unknown or duplicate members, valid UTF-8, and every named
-// required member present and not null.
+// decodeBody reads a JSON request body: a JSON content type, one object, no
+// duplicate members, valid UTF-8, every string that v declares valid text
+// (no NUL: engine.ValidText), and every named required member present and
+// not null. Unknown members are ignored, as the reference and api.md
+// do, so that a newer wallet or client sending an extra field is served;
+// query parameters stay strict (query).
 func decodeBody(c *fiber.Ctx, v any, required ...string) error {
 	if err := checkContentType(c); err != nil {
 		return err
@@ -49,10 +55,61 @@ func decodeJSON(body []byte, v any, required ...string) error {
 			return errJSON(fmt.Sprintf("missing field `%s`", name))
 		}
 	}
-	if err := json.Unmarshal(body, v, json.RejectUnknownMembers(true)); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		return errJSON(jsonMessage(err))
 	}
+	return checkStrings(v)
+}
+
+// checkStrings refuses a decoded body with a string that is not text,
+// naming its member. Raw members (jsontext.Value, bytes) are left to the
+// parser that reads them.
+func checkStrings(v any) error {
+	if name, bad := badText(reflect.ValueOf(v), ""); bad {
+		return errJSON(fmt.Sprintf("field `%s` is not valid text: it holds NUL or invalid UTF-8", name))
+	}
 	return nil
+}
+
+func badText(v reflect.Value, name string) (string, bool) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return badText(v.Elem(), name)
+		}
+	case reflect.String:
+		return name, !engine.ValidText(v.String())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			f := v.Type().Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			member, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if n, bad := badText(v.Field(i), cmp.Or(member, f.Name)); bad {
+				return n, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return "", false
+		}
+		for i := range v.Len() {
+			if n, bad := badText(v.Index(i), name); bad {
+				return n, true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if n, bad := badText(it.Key(), name); bad {
+				return n, true
+			}
+			if n, bad := badText(it.Value(), name); bad {
+				return n, true
+			}
+		}
+	}
+	return "", false
 }
 
 // checkContentType requires application/json or */*+json, as actix's JSON
@@ -74,21 +131,59 @@ func jsonMessage(err error) string {
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
-// checkText rejects over-long values of the named fields.
+// checkText refuses values of the named fields that are longer than max
+// bytes or are not text (engine.ValidText): identifiers, and a client's own
+// text.
 func checkText(max int, fields ...string) error {
 	for i := 0; i+1 < len(fields); i += 2 {
-		if len(fields[i+1]) > max {
-			return errJSON(fmt.Sprintf("field `%s` is longer than %d bytes", fields[i], max))
+		if err := checkLength(max, fields[i], fields[i+1]); err != nil {
+			return err
+		}
+		if !engine.ValidText(fields[i+1]) {
+			return errJSON(fmt.Sprintf("field `%s` is not valid text: it holds NUL or invalid UTF-8", fields[i]))
 		}
 	}
 	return nil
 }
 
-// param returns a percent-decoded path parameter, which must be valid UTF-8
-// and at most maxIDLen bytes.
+// checkLength refuses a value longer than max bytes.
+func checkLength(max int, field, v string) error {
+	if len(v) > max {
+		return errJSON(fmt.Sprintf("field `%s` is longer than %d bytes", field, max))
+	}
+	return nil
+}
+
+// CheckRequestText refuses a request whose path, query parameters or form
+// fields are not text (engine.ValidText): they name things to look up or
+// change, and are bad input before any query. Bodies are checked where they
+// are parsed.
+func CheckRequestText(c *fiber.Ctx) error {
+	if !engine.ValidText(string(c.Request().URI().Path())) {
+		return errInvalidRequestPath("the path is not valid text: it holds NUL or invalid UTF-8")
+	}
+	var bad string
+	check := func(k, v []byte) {
+		if bad == "" && (!engine.ValidText(string(k)) || !engine.ValidText(string(v))) {
+			bad = strings.ToValidUTF8(strings.ReplaceAll(string(k), "\x00", ""), "?")
+		}
+	}
+	c.Request().URI().QueryArgs().VisitAll(check)
+	if bad != "" {
+		return errQuery(fmt.Sprintf("invalid value for `%s`: not valid text (NUL or invalid UTF-8)", bad))
+	}
+	c.Request().PostArgs().VisitAll(check) // urlencoded forms only
+	if bad != "" {
+		return &Error{Status: http.StatusBadRequest, Message: fmt.Sprintf("Form deserialize error: field `%s` is not valid text (NUL or invalid UTF-8)", bad)}
+	}
+	return nil
+}
+
+// param returns a percent-decoded path parameter, which must be text
+// (engine.ValidText) and at most maxIDLen bytes.
 func param(c *fiber.Ctx, name string) (string, error) {
 	v, err := url.PathUnescape(c.Params(name))
-	if err != nil || !utf8.ValidString(v) || len(v) > maxIDLen || v == "" {
+	if err != nil || !engine.ValidText(v) || len(v) > maxIDLen || v == "" {
 		return "", errInvalidRequestPath(fmt.Sprintf("invalid %s", name))
 	}
 	return v, nil
@@ -126,12 +221,12 @@ func empty(c *fiber.Ctx) error {
 	return nil
 }
 
-// decodeJSONArray reads a JSON array body strictly, like decodeJSON.
+// decodeJSONArray reads a JSON array body like decodeJSON.
 func decodeJSONArray(body []byte, v any) error {
 	if err := wantKind(body, '[', "a JSON array"); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(body, v, json.RejectUnknownMembers(true)); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		return errJSON(jsonMessage(err))
 	}
 	return nil

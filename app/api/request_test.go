@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
+
+	"taripay/engine"
 )
 
 func TestFormatTime(t *testing.T) {
@@ -95,14 +96,17 @@ func TestDecodeJSON(t *testing.T) {
 		{` {"amount":-5,"order_id":""} `, true},
 		{`{"order_id":"1"}`, false},                           // missing required
 		{`{"order_id":null,"amount":5}`, false},               // required null
-		{`{"order_id":"1","amount":5,"x":1}`, false},          // unknown member
+		{`{"order_id":"1","amount":5,"x":{"y":[1]}}`, true},   // unknown member: ignored
+		{`{"order_id":"1","amount":5,"x":1,"x":2}`, false},    // duplicate, even unknown
 		{`{"order_id":"1","amount":5,"order_id":"2"}`, false}, // duplicate member
 		{`{"Order_ID":"1","amount":5}`, false},                // names match exactly
 		{`{"order_id":1,"amount":5}`, false},                  // wrong type
 		{`{"order_id":"1","amount":5.5}`, false},              // not an integer
 		{`{"order_id":"1","amount":99999999999999999999}`, false},
-		{"{\"order_id\":\"\xff\",\"amount\":5}", false}, // not UTF-8
-		{`{"order_id":"1","amount":5}{}`, false},        // trailing data
+		{"{\"order_id\":\"\xff\",\"amount\":5}", false},           // not UTF-8
+		{`{"order_id":"1\u0000","amount":5}`, false},              // NUL: not text
+		{`{"order_id":"1","amount":5,"reason":"a\u0000"}`, false}, // in an optional member too
+		{`{"order_id":"1","amount":5}{}`, false},                  // trailing data
 		{`[]`, false},
 		{`null`, false},
 		{``, false},
@@ -134,8 +138,8 @@ func FuzzDecodeJSON(f *testing.F) {
 			}
 			return
 		}
-		if !utf8.ValidString(v.OrderID) || (v.Reason != nil && !utf8.ValidString(*v.Reason)) {
-			t.Errorf("decodeJSON(%q) accepted invalid UTF-8", body)
+		if !engine.ValidText(v.OrderID) || (v.Reason != nil && !engine.ValidText(*v.Reason)) {
+			t.Errorf("decodeJSON(%q) accepted a string that is not text", body)
 		}
 	})
 }

@@ -72,19 +72,38 @@ type walletAuthShape struct {
 	Signature jsontext.Value `json:"signature"`
 }
 
-type confirmationShape struct {
-	Confirmation struct {
-		TxID jsontext.Value `json:"txid"`
-	} `json:"confirmation"`
-	Auth walletAuthShape `json:"auth"`
+type txidShape struct {
+	TxID jsontext.Value `json:"txid"`
 }
 
-// parseConfirmation reads a tx_confirmation or tx_cancelled body.
+type confirmationShape struct {
+	Confirmation txidShape       `json:"confirmation"`
+	Auth         walletAuthShape `json:"auth"`
+}
+
+type cancellationShape struct {
+	Cancellation txidShape       `json:"cancellation"`
+	Auth         walletAuthShape `json:"auth"`
+}
+
+// parseConfirmation reads a tx_confirmation body.
 func parseConfirmation(c *fiber.Ctx) (tari.ConfirmationNotification, error) {
 	if err := decodeBody(c, &confirmationShape{}); err != nil {
 		return tari.ConfirmationNotification{}, err
 	}
 	n, err := tari.ParseConfirmationNotification(c.Body())
+	if err != nil {
+		return n, errJSON(err.Error())
+	}
+	return n, checkText(maxIDLen, "txid", n.TxID)
+}
+
+// parseCancellation reads a tx_cancelled body.
+func parseCancellation(c *fiber.Ctx) (tari.CancellationNotification, error) {
+	if err := decodeBody(c, &cancellationShape{}); err != nil {
+		return tari.CancellationNotification{}, err
+	}
+	n, err := tari.ParseCancellationNotification(c.Body())
 	if err != nil {
 		return n, errJSON(err.Error())
 	}

@@ -15,10 +15,12 @@ type paymentCanceler interface {
 
 // CancelTransaction answers POST /wallet/tx_cancelled (new in taripay): a
 // pending payment the wallet saw cancelled stops counting as pending. A
-// confirmed payment is final, so cancelling it is a 409.
+// confirmed payment is final, so cancelling it is a 409. The body is
+// {"cancellation":{"txid"},"auth"}, signed in a domain of its own
+// (tari.SignCancellation): a confirmation's signature never cancels.
 func CancelTransaction(e paymentCanceler, g WalletGuard) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		n, err := parseConfirmation(c)
+		n, err := parseCancellation(c)
 		if err != nil {
 			return err
 		}

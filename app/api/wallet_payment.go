@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -41,10 +42,13 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 			return errJSON(err.Error())
 		}
 		p := n.Payment
-		if err := checkText(maxIDLen, "txid", p.TxID, "order_id", deref(p.OrderID)); err != nil {
+		if err := checkText(maxIDLen, "txid", p.TxID); err != nil {
 			return err
 		}
-		if err := checkText(maxTextLen, "memo", deref(p.Memo)); err != nil {
+		if err := checkLength(maxIDLen, "order_id", deref(p.OrderID)); err != nil {
+			return err
+		}
+		if err := checkLength(maxTextLen, "memo", deref(p.Memo)); err != nil {
 			return err
 		}
 		by, err := g.check(c, n.Auth, n.Verify())
@@ -52,9 +56,12 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 			return err
 		}
 		log := g.Log.With("txid", p.TxID, "address", p.Sender.Base58(), "wallet", by.Address)
+		// The memo and the order id are what the payer wrote: the payment
+		// has happened, so it is stored with that text mended, not refused.
+		memo, orderID := mended(log, "memo", p.Memo), mended(log, "order_id", p.OrderID)
 		ctx := engine.WithActor(c.UserContext(), "wallet:"+by.Address)
 		stored, err := e.ReceivePayment(ctx, by, engine.NewPayment{
-			Sender: p.Sender.Base58(), Amount: p.Amount, TxID: p.TxID, Memo: p.Memo, OrderID: p.OrderID,
+			Sender: p.Sender.Base58(), Amount: p.Amount, TxID: p.TxID, Memo: memo, OrderID: orderID,
 		})
 		switch {
 		case errors.Is(err, engine.ErrInvalidNonce):
@@ -76,6 +83,19 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 		}
 		return render(c, JSONResponse{Success: true, Message: string(msg)})
 	}
+}
+
+// mended is s with what is not text replaced (engine.CleanText), logging
+// a warning when anything was.
+func mended(log *slog.Logger, field string, s *string) *string {
+	if s == nil {
+		return nil
+	}
+	clean, changed := engine.CleanText(*s)
+	if changed {
+		log.Warn("payment text held NUL or invalid UTF-8: stored with U+FFFD in its place", "field", field, "stored", clean)
+	}
+	return &clean
 }
 
 func deref(s *string) string {

@@ -31,6 +31,7 @@ const (
 	DefaultUnclaimedOrderTimeout = 2 * time.Hour
 	DefaultUnpaidOrderTimeout    = 48 * time.Hour
 	DefaultExpiryInterval        = time.Minute
+	DefaultTrustedProxyHops      = 1
 )
 
 // Config is every setting the server reads from the environment.
@@ -50,9 +51,13 @@ type Config struct {
 	// engine.Engine.PaymentAddress.
 	PaymentWallet tari.Address
 
-	StrictMode                bool // TPG_STRICT_MODE
-	UseXForwardedFor          bool // TPG_USE_X_FORWARDED_FOR
-	UseForwarded              bool // TPG_USE_FORWARDED
+	StrictMode       bool // TPG_STRICT_MODE
+	UseXForwardedFor bool // TPG_USE_X_FORWARDED_FOR
+	UseForwarded     bool // TPG_USE_FORWARDED
+	// TrustedProxyHops is how many proxies of ours append to those headers
+	// (TPG_TRUSTED_PROXY_HOPS): the caller's IP is that many entries from
+	// the right (api.IPResolver).
+	TrustedProxyHops          int
 	DisableWalletWhitelist    bool // TPG_DISABLE_WALLET_WHITELIST
 	DisableMemoSignatureCheck bool // TPG_DISABLE_MEMO_SIGNATURE_CHECK
 	OrderIDFieldName          bool // TPG_SHOPIFY_ORDER_ID_FIELD=name
@@ -144,6 +149,7 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 		StrictMode:                p.flag("TPG_STRICT_MODE", true),
 		UseXForwardedFor:          p.flag("TPG_USE_X_FORWARDED_FOR", false),
 		UseForwarded:              p.flag("TPG_USE_FORWARDED", false),
+		TrustedProxyHops:          int(p.integer("TPG_TRUSTED_PROXY_HOPS", DefaultTrustedProxyHops, 1, 16)),
 		DisableWalletWhitelist:    p.flag("TPG_DISABLE_WALLET_WHITELIST", false),
 		DisableMemoSignatureCheck: p.flag("TPG_DISABLE_MEMO_SIGNATURE_CHECK", false),
 		OrderIDFieldName:          p.orderIDField("TPG_SHOPIFY_ORDER_ID_FIELD"),

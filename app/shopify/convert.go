@@ -49,6 +49,9 @@ func shopAmount(plain string, set *MoneySet) string {
 // engine prices it from OriginalPrice, in the shop currency
 // (engine.ReceiveOrder).
 func (c Config) NewOrder(o Order) (engine.NewOrder, error) {
+	if err := o.checkIdentifiers(); err != nil {
+		return engine.NewOrder{}, err
+	}
 	price := c.Price(o)
 	created, err := time.Parse(time.RFC3339, o.CreatedAt)
 	if err != nil {

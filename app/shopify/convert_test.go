@@ -1,6 +1,7 @@
 package shopify
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,7 +87,7 @@ func TestIDKeepsPrecision(t *testing.T) {
 		`{"id":9007199254740993}`:     "9007199254740993",
 	} {
 		var o Order
-		if err := decode([]byte(in), &o); err != nil {
+		if err := json.Unmarshal([]byte(in), &o); err != nil {
 			t.Fatalf("%s: %v", in, err)
 		}
 		if o.ID != want {
@@ -169,15 +170,19 @@ func FuzzSubject(f *testing.F) {
 			f.Add(topic, b)
 		}
 	}
+	h := &Handler{cfg: Config{Shop: "test-shop.myshopify.com"}}
 	f.Fuzz(func(t *testing.T, topic string, body []byte) {
-		orderID, customerID, err := subject(topic, body)
+		s, err := h.subject(topic, topic, "test-shop.myshopify.com", body)
 		if err != nil {
 			return
 		}
-		for _, id := range []string{orderID, customerID} {
+		for _, id := range []string{s.orderID, s.customerID} {
 			if !digits(id) {
 				t.Fatalf("%s: non-numeric id %q accepted", topic, id)
 			}
+		}
+		if s.shop != "test-shop.myshopify.com" {
+			t.Fatalf("%s: stored under shop %q, not the header's", topic, s.shop)
 		}
 	})
 }

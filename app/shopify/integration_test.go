@@ -45,6 +45,25 @@ type stack struct {
 	app     *fiber.App
 	handler *shopify.Handler
 	admin   *shopify.Admin
+	logs    *logBuffer // what the webhook handler logged
+}
+
+// logBuffer collects log lines for a test to read.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // each runs fn on a fresh database of every backend.
@@ -66,7 +85,10 @@ func newStack(t *testing.T, d *db.DB, capture bool) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.handler = shopify.NewHandler(s.cfg, s.eng, d, d, shopify.NewPrices(s.admin, s.eng, quiet), s.clock.Now, quiet)
+	s.logs = &logBuffer{}
+	s.handler = shopify.NewHandler(s.cfg, shopify.HandlerDeps{Engine: s.eng, Inbox: d, Records: d,
+		Prices: shopify.NewPrices(s.admin, s.eng, quiet), Orders: s.admin, Now: s.clock.Now,
+		Log: slog.New(slog.NewTextHandler(s.logs, nil))})
 	s.app = fiber.New()
 	g := s.app.Group("/shopify", shopify.Gate(s.cfg, nil, quiet))
 	g.Post("/webhook/checkout_create", s.handler.CheckoutCreate)

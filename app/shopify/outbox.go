@@ -172,7 +172,7 @@ func (w *Worker) perform(ctx context.Context, job engine.SideEffect) error {
 		return ctx.Err() // shutting down: the lease lapses and the job runs again
 	}
 	final := !retryable(err) || job.Attempts+1 >= w.cfg.MaxAttempts
-	retryAt := w.now().Add(w.backoff(job.Attempts, err))
+	retryAt := w.now().Add(retryDelay(w.cfg.BaseBackoff, w.cfg.MaxBackoff, job.Attempts, err))
 	if final {
 		log.Error("shopify side effect failed", "err", err)
 	} else {
@@ -184,12 +184,14 @@ func (w *Worker) perform(ctx context.Context, job engine.SideEffect) error {
 	return nil
 }
 
-// backoff doubles from BaseBackoff per attempt, capped, and never retries
-// sooner than Shopify's Retry-After.
-func (w *Worker) backoff(attempts int, err error) time.Duration {
-	d := w.cfg.BaseBackoff << min(attempts, 30)
-	if d <= 0 || d > w.cfg.MaxBackoff {
-		d = w.cfg.MaxBackoff
+// retryDelay is the wait before retrying work that has failed attempts+1
+// times: base doubled per earlier attempt, capped at ceiling, and never
+// sooner than Shopify's Retry-After. The outbox and the webhook inbox both
+// back off by it.
+func retryDelay(base, ceiling time.Duration, attempts int, err error) time.Duration {
+	d := base << min(attempts, 30)
+	if d <= 0 || d > ceiling {
+		d = ceiling
 	}
 	var ce *CallError
 	if errors.As(err, &ce) && ce.RetryAfter > d {

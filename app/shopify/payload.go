@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"taripay/engine"
 )
 
 // Webhook payloads are decoded into these tolerant structs rather than
@@ -140,30 +142,129 @@ type ShopRedaction struct {
 	ShopDomain string `json:"shop_domain"`
 }
 
+// Shop is an app/uninstalled payload: the shop the app was removed from.
+type Shop struct {
+	ID              ID     `json:"id"`
+	MyshopifyDomain string `json:"myshopify_domain"`
+}
+
 var errNoID = errors.New("payload has no id")
 
-// decode parses a webhook body into v, which must carry a non-empty id for
-// the payloads that need one.
+// decode parses a webhook body into v and checks that it is that kind of
+// payload: Shopify signs the body alone, so a body signed for one topic and
+// posted to another must not pass for it. Each kind needs the members that
+// set it apart and that taripay acts on: an order its id, creation time and
+// price; a transaction its id, order and kind; a product its id and
+// variants; a shop its myshopify_domain; a compliance request its
+// shop_domain, and its customer. Domains come back lower-cased.
 func decode(body []byte, v any) error {
 	if err := json.Unmarshal(body, v); err != nil {
 		return fmt.Errorf("decode webhook: %w", err)
 	}
-	var id ID
+	var missing string
 	switch p := v.(type) {
 	case *Order:
-		id = p.ID
+		switch {
+		case p.ID == "":
+			return fmt.Errorf("decode webhook: %w", errNoID)
+		case p.CreatedAt == "":
+			missing = "created_at"
+		case p.TotalPrice == "" && p.TotalPriceSet == nil:
+			missing = "total_price"
+		default:
+			return p.checkIdentifiers()
+		}
 	case *Transaction:
-		id = p.ID
-		if id != "" && p.OrderID == "" {
-			return fmt.Errorf("decode transaction %s: %w", id, errNoID)
+		switch {
+		case p.ID == "":
+			return fmt.Errorf("decode webhook: %w", errNoID)
+		case p.OrderID == "":
+			return fmt.Errorf("decode transaction %s: %w", p.ID, errNoID)
+		case p.Kind == "":
+			missing = "kind"
+		case !engine.ValidText(p.Amount) || !engine.ValidText(p.Currency):
+			return fmt.Errorf("decode transaction %s: its amount or currency is not valid text", p.ID)
 		}
 	case *Product:
-		id = p.ID
-	default:
-		return nil
+		switch {
+		case p.ID == "":
+			return fmt.Errorf("decode webhook: %w", errNoID)
+		case p.Variants == nil:
+			missing = "variants"
+		}
+	case *Shop:
+		return shopDomain(&p.MyshopifyDomain, "myshopify_domain")
+	case *Redaction:
+		if p.Customer.ID == "" {
+			missing = "customer.id"
+			break
+		}
+		return shopDomain(&p.ShopDomain, "shop_domain")
+	case *ShopRedaction:
+		return shopDomain(&p.ShopDomain, "shop_domain")
 	}
-	if id == "" {
-		return fmt.Errorf("decode webhook: %w", errNoID)
+	if missing != "" {
+		return fmt.Errorf("decode webhook: not a payload of this topic: no %s", missing)
 	}
+	return nil
+}
+
+// checkIdentifiers refuses an order whose name or currencies, which
+// taripay looks orders and rates up by, are not text (engine.ValidText).
+// Its free text is mended instead (mend).
+func (o Order) checkIdentifiers() error {
+	for _, f := range []struct{ name, v string }{
+		{"name", o.Name}, {"currency", o.Currency}, {"presentment_currency", o.PresentmentCurrency},
+	} {
+		if !engine.ValidText(f.v) {
+			return fmt.Errorf("order %s: %s is not valid text: it holds NUL or invalid UTF-8", o.ID, f.name)
+		}
+	}
+	return nil
+}
+
+// mend replaces what is not text (engine.CleanText) in an order's free
+// text: its note and note attributes, payment gateways and financial
+// status. They describe an order already placed, which is stored with its
+// text mended, never refused. It returns the members it mended.
+func (o *Order) mend() []string {
+	var mended []string
+	text := func(name string, s *string) {
+		if clean, changed := engine.CleanText(*s); changed {
+			*s = clean
+			mended = append(mended, name)
+		}
+	}
+	if o.Note != nil {
+		text("note", o.Note)
+	}
+	for i := range o.NoteAttributes {
+		name := fmt.Sprintf("note_attributes[%d]", i)
+		var s string
+		if json.Unmarshal(o.NoteAttributes[i].Value, &s) == nil {
+			if clean, changed := engine.CleanText(s); changed {
+				o.NoteAttributes[i].Value, _ = json.Marshal(clean) // a string always encodes
+				mended = append(mended, name)
+			}
+			continue
+		}
+		raw := string(o.NoteAttributes[i].Value) // an object is kept verbatim: mend its bytes
+		text(name, &raw)
+		o.NoteAttributes[i].Value = json.RawMessage(raw)
+	}
+	for i := range o.PaymentGatewayNames {
+		text(fmt.Sprintf("payment_gateway_names[%d]", i), &o.PaymentGatewayNames[i])
+	}
+	text("financial_status", &o.FinancialStatus)
+	return mended
+}
+
+// shopDomain requires a payload's shop domain, lower-cased in place.
+func shopDomain(domain *string, member string) error {
+	s, err := ValidateShop(*domain)
+	if err != nil {
+		return fmt.Errorf("decode webhook: %s: %w", member, err)
+	}
+	*domain = s
 	return nil
 }

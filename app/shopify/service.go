@@ -79,11 +79,11 @@ func New(d Deps) (*Service, error) {
 	} else {
 		d.Log.Warn("Shopify is not configured (TPG_SHOPIFY_SHOP or TPG_SHOPIFY_API_BASE_URL, and TPG_SHOPIFY_ADMIN_ACCESS_TOKEN): storefront side effects are skipped")
 	}
-	var prices ProductSync
-	if s.prices != nil {
-		prices = s.prices
+	hd := HandlerDeps{Engine: d.Engine, Inbox: d.Store, Records: d.Store, Now: d.Now, Log: d.Log}
+	if s.admin != nil {
+		hd.Prices, hd.Orders = s.prices, s.admin
 	}
-	s.handler = NewHandler(d.Config, d.Engine, d.Store, d.Store, prices, d.Now, d.Log)
+	s.handler = NewHandler(d.Config, hd)
 	s.worker = NewWorker(WorkerConfig{CapturePayments: d.Config.CapturePayments, Restock: d.Config.Restock,
 		PaymentMethod: d.Config.PaymentMethod}, d.Engine, orderAdmin, d.Store, d.Now, d.Log)
 	d.Engine.Subscribe(s.worker.Notify)

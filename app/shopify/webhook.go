@@ -1,6 +1,7 @@
 package shopify
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -34,8 +35,11 @@ type Inbox interface {
 	SaveWebhook(ctx context.Context, eventID, webhookID, topic, shop string, body []byte, at time.Time, lease time.Duration) (int64, bool, error)
 	TagWebhook(ctx context.Context, id int64, orderID, customerID string) error
 	ClaimWebhooks(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]int64, error)
-	Webhook(ctx context.Context, id int64) (topic, shop string, body []byte, err error)
-	FinishWebhook(ctx context.Context, id int64, cause string, final bool, now time.Time) error
+	// Webhook returns a stored delivery and how many attempts it has had.
+	Webhook(ctx context.Context, id int64) (topic, shop string, body []byte, attempts int, err error)
+	// FinishWebhook records an attempt: done when cause is "", failed for
+	// good when final, else pending again from retryAt.
+	FinishWebhook(ctx context.Context, id int64, cause string, final bool, retryAt, now time.Time) error
 	// WebhookFailures lists the deliveries whose last attempt failed,
 	// newest first, for the admin.
 	WebhookFailures(ctx context.Context, limit int) ([]engine.WebhookFailure, error)
@@ -60,6 +64,11 @@ type ProductSync interface {
 	SyncProduct(ctx context.Context, p Product) error
 }
 
+// OrderReader reads an order's live state through the Admin API.
+type OrderReader interface {
+	Order(ctx context.Context, orderID string) (LiveOrder, error)
+}
+
 // Topics are the webhook topics taripay handles, each served at
 // /shopify/webhook/{topic}.
 var Topics = []string{
@@ -67,9 +76,19 @@ var Topics = []string{
 	"app/uninstalled", "customers/data_request", "customers/redact", "shop/redact",
 }
 
-// webhookLease is how long a delivery belongs to the process working it;
-// a failed attempt is retried when it lapses.
+// webhookLease is how long a delivery belongs to the process working it,
+// and the wait before its first retry.
 const webhookLease = time.Minute
+
+// A delivery whose processing keeps failing is retried with backoff, as the
+// outbox's jobs are: the wait doubles from webhookLease up to
+// webhookMaxBackoff, and after webhookMaxAttempts (about four hours) it has
+// failed for good. It is then listed on the admin dashboard with its error
+// and a retry button, as a delivery that failed for good at once is.
+const (
+	webhookMaxAttempts = 10
+	webhookMaxBackoff  = time.Hour
+)
 
 // Handler receives Shopify webhooks: verified by Gate, stored, answered,
 // then processed.
@@ -79,15 +98,27 @@ type Handler struct {
 	inbox   Inbox
 	records Records
 	prices  ProductSync // nil without Shopify settings
+	orders  OrderReader // nil without Shopify settings
 	now     func() time.Time
 	log     *slog.Logger
 	queue   chan int64
 }
 
-// NewHandler builds the webhook handler; prices may be nil.
-func NewHandler(cfg Config, eng Engine, inbox Inbox, records Records, prices ProductSync, now func() time.Time, log *slog.Logger) *Handler {
-	return &Handler{cfg: cfg, engine: eng, inbox: inbox, records: records, prices: prices, now: now, log: log,
-		queue: make(chan int64, 256)}
+// HandlerDeps are the webhook handler's collaborators.
+type HandlerDeps struct {
+	Engine  Engine
+	Inbox   Inbox
+	Records Records
+	Prices  ProductSync // nil without the Admin API
+	Orders  OrderReader // nil without the Admin API
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// NewHandler builds the webhook handler.
+func NewHandler(cfg Config, d HandlerDeps) *Handler {
+	return &Handler{cfg: cfg, engine: d.Engine, inbox: d.Inbox, records: d.Records, prices: d.Prices, orders: d.Orders,
+		now: d.Now, log: d.Log, queue: make(chan int64, 256)}
 }
 
 // Health answers GET /shopify/health like GET /health.
@@ -136,7 +167,7 @@ func (h *Handler) CheckoutCreate(c *fiber.Ctx) error {
 	if !d.fresh {
 		return c.JSON(webhookReply{true, "Order already exists."})
 	}
-	msg, err := h.process(c.UserContext(), d.id, topic, d.shop, d.body)
+	msg, err := h.process(c.UserContext(), d.id, 0, topic, d.shop, d.body)
 	if err != nil {
 		return c.JSON(webhookReply{false, replyMessage(err)})
 	}
@@ -189,26 +220,13 @@ type delivery struct {
 	body  []byte
 }
 
-// accept checks a delivery's body and stores it once per event id. A
-// refusal is the HTTP answer to give.
+// accept checks a delivery and stores it once per event id. A refusal is
+// the HTTP answer to give; a body that does not fit its route is refused
+// with a 400 and logged with its event id, and nothing is stored.
 func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
-	// fiber reuses its buffers after the handler returns; the body outlives it.
+	// fiber reuses its buffers after the handler returns: the body and the
+	// header strings outlive it.
 	body := slices.Clone(c.BodyRaw())
-	orderID, customerID, err := subject(topic, body)
-	if err != nil {
-		return delivery{}, fiber.NewError(fiber.StatusBadRequest, err.Error())
-	}
-	// The shop header is not signed: keep it only if it is a shop domain.
-	// fiber's header strings share its buffers too.
-	shop, err := ValidateShop(strings.Clone(c.Get("X-Shopify-Shop-Domain")))
-	if err != nil {
-		shop = h.cfg.Shop
-	}
-	// One shop per database: a delivery that names another is refused.
-	if err := h.checkShop(c.UserContext(), shop); err != nil {
-		h.log.Warn("webhook refused", "topic", topic, "shop", shop, "err", err)
-		return delivery{}, err
-	}
 	webhookID := strings.Clone(c.Get("X-Shopify-Webhook-Id"))
 	eventID := strings.Clone(c.Get("X-Shopify-Event-Id"))
 	if eventID == "" {
@@ -218,8 +236,24 @@ func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
 		sum := sha256.Sum256(append([]byte(topic+"\n"), body...))
 		eventID = "sha256:" + hex.EncodeToString(sum[:])
 	}
-	log := h.log.With("topic", topic, "shop", shop, "event_id", eventID, "order_id", orderID)
-	id, fresh, err := h.inbox.SaveWebhook(c.UserContext(), eventID, webhookID, topic, shop, body, h.now(), webhookLease)
+	shopHeader := strings.Clone(c.Get("X-Shopify-Shop-Domain"))
+	if !engine.ValidText(eventID) || !engine.ValidText(webhookID) {
+		h.log.Warn("webhook refused: its event or webhook id is not text", "topic", topic, "event_id", strings.ToValidUTF8(eventID, "?"))
+		return delivery{}, fiber.NewError(fiber.StatusBadRequest, "X-Shopify-Event-Id and X-Shopify-Webhook-Id must be text, without NUL")
+	}
+	log := h.log.With("topic", topic, "event_id", eventID)
+	s, err := h.subject(topic, c.Get("X-Shopify-Topic"), shopHeader, body)
+	if err != nil {
+		log.Warn("webhook refused: it does not fit its route", "shop_header", shopHeader, "err", err)
+		return delivery{}, fiber.NewError(fiber.StatusBadRequest, err.Error())
+	}
+	log = log.With("shop", s.shop, "order_id", s.orderID)
+	// One shop per database: a delivery about another is refused.
+	if err := h.checkShop(c.UserContext(), s.shop); err != nil {
+		log.Warn("webhook refused", "err", err)
+		return delivery{}, err
+	}
+	id, fresh, err := h.inbox.SaveWebhook(c.UserContext(), eventID, webhookID, topic, s.shop, body, h.now(), webhookLease)
 	switch {
 	case errors.Is(err, engine.ErrUnavailable):
 		// A full disk or a lost database: Shopify retries the 503.
@@ -231,51 +265,90 @@ func (h *Handler) accept(c *fiber.Ctx, topic string) (delivery, *fiber.Error) {
 	}
 	if !fresh {
 		log.Info("duplicate webhook ignored")
-		return delivery{id: id, shop: shop}, nil
+		return delivery{id: id, shop: s.shop}, nil
 	}
-	if orderID != "" || customerID != "" {
-		if err := h.inbox.TagWebhook(c.UserContext(), id, orderID, customerID); err != nil {
+	if s.orderID != "" || s.customerID != "" {
+		if err := h.inbox.TagWebhook(c.UserContext(), id, s.orderID, s.customerID); err != nil {
 			log.Error("tag webhook", "err", err)
 		}
 	}
 	log.Info("webhook stored")
-	return delivery{id: id, fresh: true, shop: shop, body: body}, nil
+	return delivery{id: id, fresh: true, shop: s.shop, body: body}, nil
 }
 
-// subject checks that a body has its topic's shape and returns the order
-// and customer it concerns.
-func subject(topic string, body []byte) (orderID, customerID string, err error) {
+// subject is what a delivery concerns, read from its signed body.
+type subject struct {
+	orderID, customerID string
+	shop                string // the shop the delivery is stored under
+}
+
+// subject checks a delivery before it is stored. Shopify signs the body
+// alone; the route, X-Shopify-Topic and X-Shopify-Shop-Domain are not. So
+// the topic header, when present, must name the route's topic, and the body
+// must fit that topic (decode). A body that names its shop (app/uninstalled
+// and the compliance topics) must name the shop header's, when there is
+// one, and the delivery is stored under the shop the body names; any other
+// is stored under the header's shop when it is a shop domain, else the
+// configured one.
+func (h *Handler) subject(topic, topicHeader, shopHeader string, body []byte) (subject, error) {
+	if topicHeader != "" && !strings.EqualFold(strings.TrimSpace(topicHeader), topic) {
+		return subject{}, fmt.Errorf("X-Shopify-Topic %q is not this route's topic %s", topicHeader, topic)
+	}
+	headerShop, err := ValidateShop(shopHeader)
+	if err != nil {
+		headerShop = ""
+	}
+	s := subject{shop: cmp.Or(headerShop, h.cfg.Shop)}
+	named := "" // the shop the body names
 	switch {
 	case strings.HasPrefix(topic, "orders/"):
 		var o Order
 		if err := decode(body, &o); err != nil {
-			return "", "", err
+			return subject{}, err
 		}
 		if o.Customer != nil {
-			customerID = string(o.Customer.ID)
+			s.customerID = string(o.Customer.ID)
 		}
-		return string(o.ID), customerID, nil
+		s.orderID = string(o.ID)
 	case topic == "order_transactions/create":
 		var t Transaction
 		if err := decode(body, &t); err != nil {
-			return "", "", err
+			return subject{}, err
 		}
-		return string(t.OrderID), "", nil
+		s.orderID = string(t.OrderID)
 	case topic == "products/update":
-		return "", "", decode(body, &Product{})
+		if err := decode(body, &Product{}); err != nil {
+			return subject{}, err
+		}
+	case topic == "app/uninstalled":
+		var p Shop
+		if err := decode(body, &p); err != nil {
+			return subject{}, err
+		}
+		named = p.MyshopifyDomain
 	case strings.HasPrefix(topic, "customers/"):
 		// Tagged so that a later redaction also blanks the request itself.
 		var r Redaction
 		if err := decode(body, &r); err != nil {
-			return "", "", err
+			return subject{}, err
 		}
-		return "", string(r.Customer.ID), nil
+		s.customerID, named = string(r.Customer.ID), r.ShopDomain
+	case topic == "shop/redact":
+		var r ShopRedaction
+		if err := decode(body, &r); err != nil {
+			return subject{}, err
+		}
+		named = r.ShopDomain
+	default:
+		return subject{}, fmt.Errorf("unknown topic %q", topic)
 	}
-	var v map[string]json.RawMessage
-	if err := json.Unmarshal(body, &v); err != nil {
-		return "", "", fmt.Errorf("decode webhook: %w", err)
+	if named != "" {
+		if shopHeader != "" && named != headerShop {
+			return subject{}, fmt.Errorf("the body is about shop %s, not %q (X-Shopify-Shop-Domain)", named, shopHeader)
+		}
+		s.shop = named
 	}
-	return "", "", nil
+	return s, nil
 }
 
 // Run processes queued deliveries, and those left behind by a crash or a
@@ -311,32 +384,37 @@ func (h *Handler) ProcessDue(ctx context.Context) error {
 }
 
 func (h *Handler) processStored(ctx context.Context, id int64) {
-	topic, shop, body, err := h.inbox.Webhook(ctx, id)
+	topic, shop, body, attempts, err := h.inbox.Webhook(ctx, id)
 	if err != nil {
 		h.log.Error("load webhook", "id", id, "err", err)
 		return
 	}
-	h.process(ctx, id, topic, shop, body)
+	h.process(ctx, id, attempts, topic, shop, body)
 }
 
-// process handles one leased delivery and records the outcome.
-func (h *Handler) process(ctx context.Context, id int64, topic, shop string, body []byte) (string, error) {
+// process handles one leased delivery, which has had attempts attempts
+// before this one, and records the outcome.
+func (h *Handler) process(ctx context.Context, id int64, attempts int, topic, shop string, body []byte) (string, error) {
 	msg, err := h.handle(ctx, topic, shop, body)
-	log := h.log.With("topic", topic, "shop", shop, "webhook", id)
-	final := err != nil && !retryable(err)
+	log := h.log.With("topic", topic, "shop", shop, "webhook", id, "attempt", attempts+1)
+	final := err != nil && (!retryable(err) || attempts+1 >= webhookMaxAttempts)
+	now := h.now()
+	retryAt := now.Add(retryDelay(webhookLease, webhookMaxBackoff, attempts, err))
 	switch {
 	case err == nil:
 		log.Info("webhook processed", "result", msg)
+	case final && retryable(err):
+		log.Error("webhook failed for good: out of retries; it can be retried from the admin", "err", err)
 	case final:
 		log.Warn("webhook failed", "err", err)
 	default:
-		log.Error("webhook processing will be retried", "err", err)
+		log.Error("webhook processing will be retried", "err", err, "retry_at", retryAt)
 	}
 	cause := ""
 	if err != nil {
 		cause = err.Error()
 	}
-	if ferr := h.inbox.FinishWebhook(ctx, id, cause, final, h.now()); ferr != nil {
+	if ferr := h.inbox.FinishWebhook(ctx, id, cause, final, retryAt, now); ferr != nil {
 		log.Error("record webhook outcome", "err", ferr)
 	}
 	return msg, err
@@ -381,9 +459,13 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 		}
 		return "Prices checked.", h.prices.SyncProduct(ctx, p)
 	case "app/uninstalled":
-		return "Uninstall recorded.", h.records.SetUninstalled(ctx, shop, now)
+		var p Shop
+		if err := decode(body, &p); err != nil {
+			return "", permanent(err)
+		}
+		return "Uninstall recorded.", h.records.SetUninstalled(ctx, p.MyshopifyDomain, now)
 	case "customers/data_request":
-		return h.dataRequest(ctx, shop, body)
+		return h.dataRequest(ctx, body)
 	case "customers/redact":
 		var r Redaction
 		if err := decode(body, &r); err != nil {
@@ -393,14 +475,14 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 		if err != nil {
 			return "", err
 		}
-		n, err := h.records.RedactCustomer(ctx, shopOf(r.ShopDomain, shop), string(r.Customer.ID), ids(r.OrdersToRedact), now)
+		n, err := h.records.RedactCustomer(ctx, r.ShopDomain, string(r.Customer.ID), ids(r.OrdersToRedact), now)
 		return fmt.Sprintf("%d stored payloads and %d order notes redacted; financial records kept.", n, notes), err
 	case "shop/redact":
 		var r ShopRedaction
 		if err := decode(body, &r); err != nil {
 			return "", permanent(err)
 		}
-		n, err := h.records.RedactShop(ctx, shopOf(r.ShopDomain, shop), now)
+		n, err := h.records.RedactShop(ctx, r.ShopDomain, now)
 		return fmt.Sprintf("%d stored payloads redacted; financial records kept.", n), err
 	}
 	return "", permanent(fmt.Errorf("unknown topic %q", topic))
@@ -412,6 +494,10 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 // (the reference refused it as an unsupported currency); a malformed one is
 // a permanent failure.
 func (h *Handler) createOrder(ctx context.Context, shop string, o Order) (string, error) {
+	if mended := o.mend(); len(mended) > 0 {
+		h.log.Warn("order text held NUL or invalid UTF-8: stored with U+FFFD in its place", "order_id", string(o.ID),
+			"shop", shop, "fields", mended)
+	}
 	if !h.cfg.TariOrder(o) {
 		return h.otherOrder(ctx, shop, o)
 	}
@@ -446,9 +532,25 @@ func (h *Handler) otherOrder(ctx context.Context, shop string, o Order) (string,
 	return "Not a Tari order (payment gateways: " + gateways + "); left to Shopify.", nil
 }
 
-// cancelOrder annuls an order cancelled in Shopify. The engine marks the
+// cancelOrder annuls an order cancelled in Shopify. The body says so with
+// its cancelled_at; one without (an orders/create body posted to this
+// route, say: the route is not signed) annuls nothing unless the order,
+// read again through the Admin API, is cancelled. The engine marks the
 // annulment as coming from the storefront, so nothing is sent back.
 func (h *Handler) cancelOrder(ctx context.Context, o Order) (string, error) {
+	if o.CancelledAt == nil || strings.TrimSpace(*o.CancelledAt) == "" {
+		if h.orders == nil {
+			return "", permanent(fmt.Errorf("order %s: the body has no cancelled_at, and without the Admin API taripay cannot check that the order is cancelled", o.ID))
+		}
+		live, err := h.orders.Order(ctx, string(o.ID))
+		if err != nil {
+			return "", fmt.Errorf("re-read order %s: %w", o.ID, err)
+		}
+		if !live.Cancelled {
+			h.log.Warn("orders/cancelled without cancelled_at for an order open in Shopify: nothing done", "order_id", string(o.ID))
+			return "Order " + string(o.ID) + " is not cancelled in Shopify; nothing done.", nil
+		}
+	}
 	_, err := h.engine.AnnulFromStorefront(engine.WithActor(ctx, "shopify"), string(o.ID), "cancelled in Shopify")
 	switch {
 	case err == nil:
@@ -479,12 +581,12 @@ type dataReportOrder struct {
 	CreatedAt  string `json:"created_at"`
 }
 
-func (h *Handler) dataRequest(ctx context.Context, shop string, body []byte) (string, error) {
+func (h *Handler) dataRequest(ctx context.Context, body []byte) (string, error) {
 	var r Redaction
 	if err := decode(body, &r); err != nil {
 		return "", permanent(err)
 	}
-	shop = shopOf(r.ShopDomain, shop)
+	shop := r.ShopDomain
 	customer := string(r.Customer.ID)
 	orders, err := h.engine.SearchOrders(ctx, engine.OrderQuery{CustomerID: customer})
 	if err != nil {
@@ -507,7 +609,9 @@ func (h *Handler) dataRequest(ctx context.Context, shop string, body []byte) (st
 	}
 	for _, p := range payloads {
 		if json.Valid(p) {
-			rep.Payloads = append(rep.Payloads, p)
+			// Kept verbatim, but the report is text: bytes that are not
+			// UTF-8 (which the JSON decoder let through) are mended.
+			rep.Payloads = append(rep.Payloads, []byte(strings.ToValidUTF8(string(p), "\uFFFD")))
 		}
 	}
 	b, err := json.Marshal(rep)
@@ -519,13 +623,6 @@ func (h *Handler) dataRequest(ctx context.Context, shop string, body []byte) (st
 	}
 	h.log.Info("customer data request recorded for the merchant", "shop", shop, "customer_id", customer, "orders", len(rep.Orders))
 	return fmt.Sprintf("Data report with %d orders recorded.", len(rep.Orders)), nil
-}
-
-func shopOf(payload, header string) string {
-	if payload != "" {
-		return strings.ToLower(payload)
-	}
-	return header
 }
 
 func ids(in []ID) []string {

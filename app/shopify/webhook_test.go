@@ -153,14 +153,14 @@ func (s *memStore) ClaimWebhooks(_ context.Context, limit int, lease time.Durati
 	return out, nil
 }
 
-func (s *memStore) Webhook(_ context.Context, id int64) (string, string, []byte, error) {
+func (s *memStore) Webhook(_ context.Context, id int64) (string, string, []byte, int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h := s.hooks[id-1]
-	return h.topic, h.shop, h.body, nil
+	return h.topic, h.shop, h.body, h.attempts, nil
 }
 
-func (s *memStore) FinishWebhook(_ context.Context, id int64, cause string, final bool, _ time.Time) error {
+func (s *memStore) FinishWebhook(_ context.Context, id int64, cause string, final bool, retryAt, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h := s.hooks[id-1]
@@ -171,6 +171,8 @@ func (s *memStore) FinishWebhook(_ context.Context, id int64, cause string, fina
 		h.state = "done"
 	case final:
 		h.state = "failed"
+	default:
+		h.due = retryAt
 	}
 	return nil
 }
@@ -293,7 +295,7 @@ func newWebhookHarness(t *testing.T) *webhookHarness {
 		store: newMemStore(),
 		clock: enginetest.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)),
 	}
-	w.h = NewHandler(cfg, w.eng, w.store, w.store, nil, w.clock.Now, slog.New(slog.DiscardHandler))
+	w.h = NewHandler(cfg, HandlerDeps{Engine: w.eng, Inbox: w.store, Records: w.store, Now: w.clock.Now, Log: slog.New(slog.DiscardHandler)})
 	w.app = fiber.New()
 	g := w.app.Group("/shopify", Gate(cfg, nil, slog.New(slog.DiscardHandler)))
 	g.Get("/health", w.h.Health)
@@ -519,7 +521,7 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 	}
 	// The process dies before working its queue; a new one finds the
 	// delivery once the lease lapses.
-	restarted := NewHandler(w.h.cfg, w.eng, w.store, w.store, nil, w.clock.Now, slog.New(slog.DiscardHandler))
+	restarted := NewHandler(w.h.cfg, HandlerDeps{Engine: w.eng, Inbox: w.store, Records: w.store, Now: w.clock.Now, Log: slog.New(slog.DiscardHandler)})
 	if err := restarted.ProcessDue(context.Background()); err != nil || len(w.eng.orders) != 0 {
 		t.Fatalf("processed during the receiver's lease: %v", err)
 	}
@@ -550,6 +552,34 @@ func TestWebhookRetriesTemporaryFailure(t *testing.T) {
 	}
 }
 
+// TestWebhookRetriesBackOffThenStop: a delivery whose processing keeps
+// failing with a temporary error is retried after a doubling wait, capped,
+// and fails for good after webhookMaxAttempts.
+func TestWebhookRetriesBackOffThenStop(t *testing.T) {
+	w := newWebhookHarness(t)
+	w.eng.addErr = engine.Errorf(engine.EINTERNAL, engine.ErrUnavailable, "db down")
+	w.send(t, "/shopify/webhook/orders/create", shopifytest.Webhook{Topic: "orders/create", EventID: "e", Secret: secret, Body: fixture(t, "orders_create.json")})
+	w.drain(t)
+	var waits []time.Duration
+	for last := w.clock.Now(); w.store.hook("e").state == "pending"; {
+		w.clock.Add(time.Second)
+		if err := w.h.ProcessDue(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := w.store.hook("e").attempts; n > len(waits)+1 {
+			waits = append(waits, w.clock.Now().Sub(last))
+			last = w.clock.Now()
+		}
+		if len(waits) > webhookMaxAttempts {
+			t.Fatal("retried without end")
+		}
+	}
+	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute, 32 * time.Minute, time.Hour, time.Hour, time.Hour}
+	if h := w.store.hook("e"); h.state != "failed" || h.attempts != webhookMaxAttempts || fmt.Sprint(waits) != fmt.Sprint(want) {
+		t.Errorf("delivery %s after %d attempts, %v apart; want failed after %d, %v apart", h.state, h.attempts, waits, webhookMaxAttempts, want)
+	}
+}
+
 // TestWebhookNotStored: a delivery the inbox cannot store is a 503 with
 // Retry-After, so that Shopify delivers it again.
 func TestWebhookNotStored(t *testing.T) {
@@ -572,7 +602,9 @@ func TestOrdersCancelledAnnulsWithoutCallingShopify(t *testing.T) {
 	fake := shopifytest.New(t)
 	w.send(t, "/shopify/webhook/orders/create", shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: fixture(t, "orders_create.json")})
 	w.send(t, "/shopify/webhook/orders/cancelled", shopifytest.Webhook{Topic: "orders/cancelled", Secret: secret, Body: fixture(t, "orders_cancelled.json")})
-	w.send(t, "/shopify/webhook/orders/cancelled", shopifytest.Webhook{Topic: "orders/cancelled", Secret: secret, Body: []byte(`{"id":42}`)})
+	if status, _ := w.send(t, "/shopify/webhook/orders/cancelled", shopifytest.Webhook{Topic: "orders/cancelled", Secret: secret, Body: []byte(`{"id":42}`)}); status != 400 {
+		t.Errorf("a bare id on orders/cancelled: %d, want 400 (not an order)", status)
+	}
 	w.drain(t)
 	if len(w.eng.annulled) != 1 || w.eng.annulled[0] != "5796499259604" {
 		t.Fatalf("annulled = %v", w.eng.annulled)
@@ -661,7 +693,7 @@ func TestComplianceWebhooks(t *testing.T) {
 	})
 	t.Run("app/uninstalled", func(t *testing.T) {
 		w := setup(t)
-		w.send(t, "/shopify/webhook/app/uninstalled", shopifytest.Webhook{Topic: "app/uninstalled", Shop: shop, Secret: secret, Body: []byte(`{"id":954889,"domain":"test-shop.myshopify.com"}`)})
+		w.send(t, "/shopify/webhook/app/uninstalled", shopifytest.Webhook{Topic: "app/uninstalled", Shop: shop, Secret: secret, Body: []byte(`{"id":954889,"domain":"shop.example.com","myshopify_domain":"test-shop.myshopify.com"}`)})
 		w.drain(t)
 		if !w.store.gone[shop] {
 			t.Error("uninstall not recorded")

@@ -53,6 +53,15 @@ func Backends(t testing.TB) []string {
 	return []string{"sqlite", "postgres"}
 }
 
+// Reachable reports whether Open can give a database of backend here:
+// SQLite always, PostgreSQL when its server answers or when
+// TPG_TEST_REQUIRE_POSTGRES is set (Open then fails instead of skipping).
+// It is for a test that cannot skip one backend alone, such as a fuzz
+// target serving every backend at once.
+func Reachable(backend string) bool {
+	return backend != "postgres" || postgresReachable() == nil || os.Getenv("TPG_TEST_REQUIRE_POSTGRES") != ""
+}
+
 // Open returns a fresh, migrated database of the given backend, closed and
 // dropped when the test ends.
 func Open(t testing.TB, backend string) *db.DB {

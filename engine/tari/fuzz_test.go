@@ -107,6 +107,9 @@ func FuzzParseWalletBody(f *testing.F) {
 	for _, tc := range taritest.Load(f).WalletBodies {
 		f.Add([]byte(tc.Body))
 	}
+	for _, tc := range taritest.LoadCancellations(f).Bodies {
+		f.Add([]byte(tc.Body))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if n, err := ParsePaymentNotification(data); err == nil {
 			body, _ := n.MarshalJSON()
@@ -119,6 +122,15 @@ func FuzzParseWalletBody(f *testing.F) {
 			body, _ := n.MarshalJSON()
 			if m, err := ParseConfirmationNotification(body); err != nil || m != n {
 				t.Fatalf("confirmation %s does not round trip: %v", body, err)
+			}
+			if (CancellationNotification{TxID: n.TxID, Auth: n.Auth}).Verify() && n.Verify() {
+				t.Fatalf("%s verifies as a confirmation and as a cancellation", body)
+			}
+		}
+		if n, err := ParseCancellationNotification(data); err == nil {
+			body, _ := n.MarshalJSON()
+			if m, err := ParseCancellationNotification(body); err != nil || m != n {
+				t.Fatalf("cancellation %s does not round trip: %v", body, err)
 			}
 		}
 	})

@@ -18,7 +18,7 @@ func TestSchnorrRoundTripAndBitFlips(t *testing.T) {
 	k := mustKey(t, rng)
 	other := mustKey(t, rng).Public()
 	msg := []byte("14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt:alice001")
-	for _, d := range []domain{domainMemo, domainWallet, domainJWT} {
+	for _, d := range []domain{domainMemo, domainWallet, domainCancel, domainJWT} {
 		t.Run(string(d), func(t *testing.T) {
 			sig, err := sign(rng, k, d, msg)
 			if err != nil {
@@ -28,7 +28,7 @@ func TestSchnorrRoundTripAndBitFlips(t *testing.T) {
 			if !verify(pub, d, msg, sig) {
 				t.Fatal("fresh signature does not verify")
 			}
-			for _, od := range []domain{domainMemo, domainWallet, domainJWT, "com.tari.schnorr_signature.v1.challenge"} {
+			for _, od := range []domain{domainMemo, domainWallet, domainCancel, domainJWT, "com.tari.schnorr_signature.v1.challenge"} {
 				if od != d && verify(pub, od, msg, sig) {
 					t.Fatalf("verifies in domain %s", od)
 				}
@@ -136,6 +136,31 @@ func TestWalletRoundTrip(t *testing.T) {
 	gotc.TxID = "payment002"
 	if gotc.Verify() {
 		t.Fatal("confirmation of another txid verifies")
+	}
+
+	xsig, err := SignCancellation(rng, k, hot, 44, "payment001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := CancellationNotification{TxID: "payment001", Auth: WalletAuth{Address: hot, Nonce: 44, Signature: xsig}}
+	body, _ = x.MarshalJSON()
+	if want := `{"cancellation":{"txid":"payment001"},"auth":`; !strings.HasPrefix(string(body), want) {
+		t.Fatalf("cancellation body %s", body)
+	}
+	gotx, err := ParseCancellationNotification(body)
+	if err != nil || gotx != x || !gotx.Verify() {
+		t.Fatalf("cancellation round trip: %+v %v", gotx, err)
+	}
+	// Neither signature verifies as the other kind, over the same txid and nonce.
+	if (ConfirmationNotification{TxID: x.TxID, Auth: x.Auth}).Verify() {
+		t.Fatal("a cancellation's signature verifies as a confirmation")
+	}
+	if (CancellationNotification{TxID: c.TxID, Auth: c.Auth}).Verify() {
+		t.Fatal("a confirmation's signature verifies as a cancellation")
+	}
+	csame, _ := SignWallet(rng, k, hot, 44, ConfirmationPayload("payment001"))
+	if (CancellationNotification{TxID: "payment001", Auth: WalletAuth{Address: hot, Nonce: 44, Signature: csame}}).Verify() {
+		t.Fatal("a confirmation's signature with the cancellation's nonce verifies as a cancellation")
 	}
 }
 

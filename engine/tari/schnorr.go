@@ -25,6 +25,11 @@ const (
 	domainWallet domain = "WalletSignature.v1.challenge"
 	domainMemo   domain = "MemoSignature.v1.challenge"
 	domainJWT    domain = "com.tari.jwt-ristretto.v1.challenge"
+	// domainCancel is taripay's own, for /wallet/tx_cancelled, which the
+	// reference does not have: no signature made in domainWallet (a
+	// confirmation seen in transit, say) verifies as a cancellation, nor
+	// the other way round.
+	domainCancel domain = "TaripayWalletCancellation.v1.challenge"
 )
 
 // Signature is a Schnorr signature: public nonce R and scalar s, both

@@ -17,7 +17,8 @@ func walletMessage(a Address, nonce int64, payload []byte) []byte {
 }
 
 // SignWallet signs a hot-wallet notification. payload must be the canonical
-// JSON from PaymentPayload or ConfirmationPayload.
+// JSON from PaymentPayload or ConfirmationPayload. A cancellation is signed
+// with SignCancellation instead.
 func SignWallet(rand io.Reader, k SecretKey, a Address, nonce int64, payload []byte) (Signature, error) {
 	return sign(rand, k, domainWallet, walletMessage(a, nonce, payload))
 }
@@ -25,6 +26,13 @@ func SignWallet(rand io.Reader, k SecretKey, a Address, nonce int64, payload []b
 // VerifyWallet checks a hot-wallet signature against a's spend key.
 func VerifyWallet(a Address, nonce int64, payload []byte, sig Signature) bool {
 	return verify(a.spend, domainWallet, walletMessage(a, nonce, payload), sig)
+}
+
+// SignCancellation signs a /wallet/tx_cancelled notification: the message
+// of a confirmation of txid, "<emoji address>:<nonce>:{"txid":"…"}", in a
+// hash domain of its own, so that it is never a confirmation's signature.
+func SignCancellation(rand io.Reader, k SecretKey, a Address, nonce int64, txid string) (Signature, error) {
+	return sign(rand, k, domainCancel, walletMessage(a, nonce, ConfirmationPayload(txid)))
 }
 
 // PaymentPayload is serde_json's compact output for the reference's
@@ -119,6 +127,26 @@ func (n ConfirmationNotification) MarshalJSON() ([]byte, error) {
 	return append(n.Auth.appendJSON(b), '}'), nil
 }
 
+// CancellationNotification is the body of POST /wallet/tx_cancelled (new in
+// taripay): {"cancellation":{"txid":"…"},"auth":{…}}, signed with
+// SignCancellation.
+type CancellationNotification struct {
+	TxID string
+	Auth WalletAuth
+}
+
+// Verify checks the hot wallet's cancellation signature.
+func (n CancellationNotification) Verify() bool {
+	return verify(n.Auth.Address.spend, domainCancel, walletMessage(n.Auth.Address, n.Auth.Nonce, ConfirmationPayload(n.TxID)), n.Auth.Signature)
+}
+
+// MarshalJSON writes {"cancellation":{"txid":"…"},"auth":{…}}.
+func (n CancellationNotification) MarshalJSON() ([]byte, error) {
+	b := append([]byte(`{"cancellation":`), ConfirmationPayload(n.TxID)...)
+	b = append(b, `,"auth":`...)
+	return append(n.Auth.appendJSON(b), '}'), nil
+}
+
 // ParsePaymentNotification reads an incoming_payment body serde-strictly.
 // It does not verify: call Verify.
 func ParsePaymentNotification(data []byte) (PaymentNotification, error) {
@@ -140,20 +168,39 @@ func ParsePaymentNotification(data []byte) (PaymentNotification, error) {
 func ParseConfirmationNotification(data []byte) (ConfirmationNotification, error) {
 	var n ConfirmationNotification
 	err := decodeObject(data, "struct TransactionConfirmationNotification", []objectField{
-		{name: "confirmation", required: true, decode: func(v jsontext.Value) error {
-			return decodeObjectValue(v, "struct TransactionConfirmation", []objectField{
-				{name: "txid", required: true, decode: func(v jsontext.Value) (err error) {
-					n.TxID, err = stringValue(v)
-					return err
-				}},
-			})
-		}},
+		{name: "confirmation", required: true, decode: txidObject(&n.TxID, "struct TransactionConfirmation")},
 		{name: "auth", required: true, decode: walletAuthField(&n.Auth)},
 	})
 	if err != nil {
 		return ConfirmationNotification{}, err
 	}
 	return n, nil
+}
+
+// ParseCancellationNotification reads a tx_cancelled body as strictly as a
+// confirmation. It does not verify: call Verify.
+func ParseCancellationNotification(data []byte) (CancellationNotification, error) {
+	var n CancellationNotification
+	err := decodeObject(data, "struct TransactionCancellationNotification", []objectField{
+		{name: "cancellation", required: true, decode: txidObject(&n.TxID, "struct TransactionCancellation")},
+		{name: "auth", required: true, decode: walletAuthField(&n.Auth)},
+	})
+	if err != nil {
+		return CancellationNotification{}, err
+	}
+	return n, nil
+}
+
+// txidObject decodes {"txid":"…"}, named what for serde's messages.
+func txidObject(txid *string, what string) func(jsontext.Value) error {
+	return func(v jsontext.Value) error {
+		return decodeObjectValue(v, what, []objectField{
+			{name: "txid", required: true, decode: func(v jsontext.Value) (err error) {
+				*txid, err = stringValue(v)
+				return err
+			}},
+		})
+	}
 }
 
 func paymentFields(p *Payment) []objectField {

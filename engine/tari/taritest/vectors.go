@@ -1,6 +1,7 @@
 // Package taritest loads the shared Tari test vectors
 // (engine/tari/testdata/tari_vectors.json, a copy of
-// shared/testdata/tari_vectors.json) for tests in any package.
+// shared/testdata/tari_vectors.json), and taripay's own wallet-cancellation
+// vectors (cancellation_vectors.json), for tests in any package.
 package taritest
 
 import (
@@ -61,17 +62,43 @@ type KeyVector struct {
 // Load reads the vectors, failing t if it cannot.
 func Load(t testing.TB) Vectors {
 	t.Helper()
+	var v Vectors
+	load(t, "tari_vectors.json", &v)
+	return v
+}
+
+// Cancellations mirrors cancellation_vectors.json: /wallet/tx_cancelled
+// bodies, and signatures moved between it and /wallet/tx_confirmation.
+type Cancellations struct {
+	SecretKey   string `json:"secret_key"`   // the hot wallet that signed the valid body
+	NonceScalar string `json:"nonce_scalar"` // the Schnorr nonce it was signed with
+	Bodies      []struct {
+		Scenario string          `json:"scenario"`
+		Kind     string          `json:"kind"` // "cancellation" or "confirmation"
+		Valid    bool            `json:"valid"`
+		Body     json.RawMessage `json:"body"`
+	} `json:"bodies"`
+}
+
+// LoadCancellations reads cancellation_vectors.json, failing t if it cannot.
+func LoadCancellations(t testing.TB) Cancellations {
+	t.Helper()
+	var v Cancellations
+	load(t, "cancellation_vectors.json", &v)
+	return v
+}
+
+func load(t testing.TB, name string, v any) {
+	t.Helper()
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
-		t.Fatal("taritest: cannot locate the vector file")
+		t.Fatal("taritest: cannot locate the vector files")
 	}
-	data, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "testdata", "tari_vectors.json"))
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v Vectors
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatalf("taritest: %s: %v", name, err)
 	}
-	return v
 }
