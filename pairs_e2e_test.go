@@ -146,7 +146,8 @@ func TestEmailSnippetRenderedByLiquid(t *testing.T) {
 			t.Fatal(err)
 		}
 		payloads[id] = b
-		deliverOrder(t, base, hmacSecret, b)
+		hook := shopifytest.Webhook{Topic: "orders/create", Shop: shop, Secret: hmacSecret, Body: b}
+		send(t, hook.Request(base+"/shopify/webhook/orders/create"), nil, 200)
 	}
 	waitForOrder(t, base, token, tariOrder, srv.Log)
 
