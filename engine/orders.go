@@ -13,7 +13,7 @@ var openStatuses = []OrderStatus{OrderNew, OrderUnclaimed}
 
 // AddOrder stores a storefront order priced in µT, claims it from a memo
 // signature in its note, matches it to earlier payments that named it (even
-// pending ones, DESIGN.md difference 5) or to the customer's funded
+// pending ones, unlike the reference) or to the customer's funded
 // addresses, and pays it from that address's credit — all in one
 // transaction. An order_id already stored returns the stored order and
 // ErrOrderExists. ReceiveOrder is the same for an order priced in fiat.

@@ -22,7 +22,7 @@ type RoleReader interface {
 // HeldRoles cuts an access token's roles down to those its address holds
 // now, so that a revocation takes effect on the next request rather than
 // when the 24-hour token expires. The token still grants no role it did
-// not ask for at login (api.md §2.2). A token with no role beyond user,
+// not ask for at login. A token with no role beyond user,
 // which every address holds, costs no read; any other costs one indexed
 // read of the address's role rows.
 func HeldRoles(ctx context.Context, e RoleReader, claims tari.AccessClaims) (tari.AccessClaims, error) {

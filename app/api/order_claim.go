@@ -25,7 +25,7 @@ type memoSignatureShape struct {
 }
 
 // ClaimOrder answers POST /order/claim: a memo signature links an order to
-// the signer's address (api.md §1.2 #3). Without a payment address to send
+// the signer's address, as in the reference. Without a payment address to send
 // the customer to, a valid claim is refused with 503 and not stored (the
 // reference answers with its developers' address; see engine.PaymentAddress).
 func ClaimOrder(e claimer, log *slog.Logger) fiber.Handler {

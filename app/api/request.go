@@ -32,8 +32,8 @@ const (
 // decodeBody reads a JSON request body: a JSON content type, one object, no
 // duplicate members, valid UTF-8, every string that v declares valid text
 // (no NUL: engine.ValidText), and every named required member present and
-// not null. Unknown members are ignored, as the reference and api.md
-// do, so that a newer wallet or client sending an extra field is served;
+// not null. Unknown members are ignored, as the reference
+// does, so that a newer wallet or client sending an extra field is served;
 // query parameters stay strict (query).
 func decodeBody(c *fiber.Ctx, v any, required ...string) error {
 	if err := checkContentType(c); err != nil {

@@ -1,6 +1,6 @@
 // Package config reads taripay's TPG_* settings once, at start, into a typed
-// Config. The variables and their defaults are the reference's (api.md §4.1)
-// plus DESIGN.md's additions, except that TPG_PAYMENT_WALLET_ADDRESS has no
+// Config. The variables and their defaults are the reference's plus
+// taripay's own (README, docs/), except that TPG_PAYMENT_WALLET_ADDRESS has no
 // default (the reference falls back on its developers' address); where the
 // reference silently falls back on an unreadable value, Load fails instead,
 // naming the variable and what it expects.

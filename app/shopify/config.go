@@ -61,7 +61,7 @@ func ValidateShop(shop string) (string, error) {
 }
 
 // LoadConfig reads the TPG_SHOPIFY_* variables with the reference's
-// semantics (api.md §4.1), plus TPG_SHOPIFY_API_BASE_URL,
+// semantics, plus TPG_SHOPIFY_API_BASE_URL,
 // TPG_SHOPIFY_RESTOCK and TPG_SHOPIFY_PAYMENT_METHOD;
 // TPG_SHOPIFY_ORDER_ID_FIELD is an engine rule, read
 // by app/config. lookupEnv is os.LookupEnv or a test map: an empty IP
