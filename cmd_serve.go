@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -48,11 +47,6 @@ func loadConfig() (config.Config, error) {
 	return config.Load(lookup)
 }
 
-// systemClock is the engine's clock outside tests.
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
 // openEngine opens (creating and migrating) the database and builds the
 // engine over it.
 func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB, error) {
@@ -64,7 +58,7 @@ func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB,
 	if database.Dialect() == db.Postgres {
 		database.Bun().SetMaxOpenConns(cfg.MaxConnections)
 	}
-	return engine.New(cfg.Engine(), database, systemClock{}), database, nil
+	return engine.New(cfg.Engine(), database, engine.SystemClock{}), database, nil
 }
 
 func serve(ctx context.Context, log *slog.Logger) error {
@@ -122,7 +116,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	logPaymentAddress(ctx, e, log) // before serving, so it is logged by the time /health answers
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
-	log.Info("taripay serving", "addr", ln.Addr().String(), "database", redactURL(cfg.DatabaseURL),
+	log.Info("taripay serving", "addr", ln.Addr().String(), "database", db.RedactURL(cfg.DatabaseURL),
 		"strict_mode", cfg.StrictMode, "shopify", cfg.ShopifyEnabled)
 
 	select {
@@ -182,16 +176,4 @@ func jwtKeys(cfg config.Config, log *slog.Logger) tari.JWTKeys {
 		log.Warn(fmt.Sprintf(tari.WarnJWTKeyFile, path))
 	}
 	return keys
-}
-
-// redactURL drops the password from a database URL before it is logged.
-func redactURL(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		if j := strings.LastIndex(u, "@"); j > i {
-			if k := strings.Index(u[i+3:j], ":"); k >= 0 {
-				return u[:i+3+k] + ":***" + u[j:]
-			}
-		}
-	}
-	return u
 }

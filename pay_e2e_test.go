@@ -77,7 +77,7 @@ func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 		t.Fatalf("open database: %v", err)
 	}
 	cfg := engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}
-	eng := engine.New(cfg, database, systemClock{})
+	eng := engine.New(cfg, database, engine.SystemClock{})
 	if err := eng.AuthorizeWallet(ctx, engine.Wallet{Address: hot.Base58(), IPAddress: "127.0.0.1"}); err != nil {
 		database.Close()
 		t.Fatalf("authorise hot wallet: %v", err)

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"taripay/app/shopify"
 	"taripay/engine/tari"
@@ -99,10 +98,6 @@ func loginToken(t *testing.T, k key, roles ...string) string {
 	}
 	return tok
 }
-
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
 
 // taripayCmd runs this test binary as taripay with args, in dir, with only
 // PATH, HOME and TMPDIR (both dir) and env in its environment.
