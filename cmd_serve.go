@@ -159,7 +159,7 @@ func logPaymentAddress(ctx context.Context, e *engine.Engine, log *slog.Logger) 
 const shutdownGrace = 10 * time.Second
 
 // jwtKeys returns the configured access-token keys, or a random pair for
-// this session with the reference's warnings (api.md §4.3).
+// this session with the reference's warnings (docs/api.md, "Configuration").
 func jwtKeys(cfg config.Config, log *slog.Logger) tari.JWTKeys {
 	if cfg.JWTKeys != nil {
 		return *cfg.JWTKeys

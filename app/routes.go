@@ -13,7 +13,7 @@ import (
 )
 
 // registerRoutes is the one route table: every path, its method, its
-// guards and its handler (api.md §1.1), so the whole attack surface reads
+// guards and its handler (docs/api.md, "Routes"), so the whole attack surface reads
 // on one screen.
 func registerRoutes(app *fiber.App, d Deps) {
 	e, cfg, log := d.Engine, d.Config, d.Log

@@ -16,7 +16,7 @@ import (
 // even by another address, only adds the link (as the reference does, so a
 // second wallet of the same customer can claim); a Paid, Cancelled or
 // Expired order is refused with ErrOrderClosed and nothing changes
-// (DESIGN.md difference 1).
+// (docs/design.md, "A claim never reopens an order").
 func (e *Engine) Claim(ctx context.Context, orderRef, address string) (ClaimResult, error) {
 	return e.claimOrder(ctx, address, ProofClaim, func(t *txn) (Order, error) {
 		return t.findOrder(orderRef, !e.cfg.StrictMode)

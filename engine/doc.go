@@ -8,7 +8,8 @@
 // rate+its waiting orders+pay). Its events and side-effect jobs are written
 // in that transaction and published to subscribers after it commits.
 //
-// Where the reference (engine.md) has a bug, the engine decides:
+// Where the reference has a bug, the engine decides (docs/design.md,
+// "Deliberate differences from the reference"):
 //   - A claim of a Paid, Cancelled or Expired order is ErrOrderClosed and
 //     changes nothing. A claim of a New order by another address only links
 //     that address to the customer (the order stays New, its unpaid clock

@@ -7,7 +7,7 @@ import (
 
 // ExpireOrders annuls open orders past their deadlines: Unclaimed orders
 // UnclaimedOrderTimeout after taripay recorded them, New orders
-// UnpaidOrderTimeout after their first claim (DESIGN.md difference 6; later
+// UnpaidOrderTimeout after their first claim (docs/design.md, "Expiry clocks stay put"; later
 // writes do not restart the clocks). One process runs a pass at a time (a
 // lock that others skip rather than wait for), and each order is expired by
 // a conditional update under its row lock, so exactly one process annuls

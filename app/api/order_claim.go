@@ -50,7 +50,7 @@ func ClaimOrder(e claimer, log *slog.Logger) fiber.Handler {
 		address := m.Address.Base58()
 		res, err := e.Claim(engine.WithActor(c.UserContext(), "claim:"+address), m.OrderID, address)
 		if err != nil {
-			return fromEngine(err, m.OrderID) // a closed order is a 409 (DESIGN.md difference 1)
+			return fromEngine(err, m.OrderID) // a closed order is a 409 (docs/design.md, "A claim never reopens an order")
 		}
 		o := res.Order
 		log.Info("order claimed", "order_id", o.OrderID, "address", address, "status", o.Status)
@@ -65,7 +65,7 @@ func ClaimOrder(e claimer, log *slog.Logger) fiber.Handler {
 }
 
 // expiresAt is the reference's ClaimedOrder.expires_at: fixed 6 h for New
-// and 2 h for Unclaimed orders, from updated_at (api.md §6.3).
+// and 2 h for Unclaimed orders, from updated_at (docs/api.md, "Claims").
 func expiresAt(o engine.Order) time.Time {
 	switch o.Status {
 	case engine.OrderNew:

@@ -22,7 +22,7 @@ import (
 	"taripay/engine/tari"
 )
 
-// Defaults, as in the reference unless DESIGN.md says otherwise.
+// Defaults, as in the reference unless docs/design.md says otherwise.
 const (
 	DefaultHost                  = "127.0.0.1"
 	DefaultPort                  = 8360
@@ -43,7 +43,7 @@ type Config struct {
 
 	// JWTKeys signs and verifies access tokens; nil when neither
 	// TPG_JWT_SIGNING_KEY nor TPG_JWT_VERIFICATION_KEY is set, in which case
-	// the server makes a random pair for the session (api.md §4.3).
+	// the server makes a random pair for the session (docs/api.md, "Configuration").
 	JWTKeys *tari.JWTKeys
 
 	// PaymentWallet is TPG_PAYMENT_WALLET_ADDRESS, or the zero Address when
@@ -228,7 +228,7 @@ func (p *parser) integer(key string, def, lo, hi int64) int64 {
 	return n
 }
 
-// flag reads the reference's boolean syntax (api.md §4.1).
+// flag reads the reference's boolean syntax (docs/api.md, "Configuration").
 func (p *parser) flag(key string, def bool) bool {
 	v := p.get(key)
 	switch strings.ToLower(v) {

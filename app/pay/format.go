@@ -42,7 +42,7 @@ func orderName(orderID string, altID *string) string {
 	return orderID
 }
 
-// deadline is when an open order expires, following DESIGN.md difference 6:
+// deadline is when an open order expires, following docs/design.md, "Expiry clocks stay put":
 // the unclaimed clock runs from when taripay recorded the order, the unpaid
 // clock from its claim. ok is false for closed orders.
 func (h *Handler) deadline(o engine.Order) (t time.Time, ok bool) {

@@ -170,7 +170,7 @@ func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
 
 // RescanOpenOrders answers POST /api/rescan_open_orders: every open
 // Shopify order goes through the orders/create logic, and the reply lists a
-// JsonResponse per order (api.md §1.2 #43). It is nil without the Admin API.
+// JsonResponse per order, as the reference's does. It is nil without the Admin API.
 func (s *Service) RescanOpenOrders() fiber.Handler {
 	if s.admin == nil {
 		return nil

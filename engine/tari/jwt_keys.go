@@ -11,7 +11,7 @@ import (
 // is not TPG_JWT_SIGNING_KEY·G.
 var ErrJWTKeyMismatch = errors.New("The verification key does not match the signing key. Check your configuration.")
 
-// The reference's warnings around the random key fallback (api.md §4.3).
+// The reference's warnings around the random key fallback (docs/api.md, "Configuration").
 // The caller logs them; format the %s verbs with the error and the path.
 const (
 	WarnJWTKeysFromEnv = "Could not load the authentication configuration from environment variables. %s. Reverting to the default configuration."
