@@ -412,7 +412,8 @@ func TestBadClaimsAgainstLiveServer(t *testing.T) {
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-// Issue 14 §3: `taripay serve` with default settings has no payment address
+// docs/design.md, "There is no fallback payment address": `taripay serve`
+// with default settings has no payment address
 // (TPG_PAYMENT_WALLET_ADDRESS unset, no hot wallet). It starts and says so
 // in one log line; pay pages (and the email link) say the shop is not ready,
 // with no address and no QR code; POST /order/claim is a 503 that changes
