@@ -11,6 +11,7 @@ import (
 	"math"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -93,6 +94,22 @@ func (c Config) Engine() engine.Config {
 		PaymentAddress:        c.PaymentWallet,
 		Shop:                  c.Shopify.Shop,
 	}
+}
+
+// DataDir is where the server keeps its files: the SQLite database's
+// directory, or data (relative to the working directory) with PostgreSQL.
+func (c Config) DataDir() string {
+	if path, ok := strings.CutPrefix(c.DatabaseURL, "sqlite://"); ok {
+		path, _, _ = strings.Cut(path, "?")
+		return filepath.Dir(path)
+	}
+	return "data"
+}
+
+// JWTKeyFile is where the server keeps the access-token keys it made when
+// TPG_JWT_SIGNING_KEY is unset.
+func (c Config) JWTKeyFile() string {
+	return filepath.Join(c.DataDir(), "jwt-signing-key.json")
 }
 
 // Addr is the listen address, host:port.

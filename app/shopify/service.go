@@ -76,8 +76,6 @@ func New(d Deps) (*Service, error) {
 		}
 		s.admin, orderAdmin = a, a
 		s.prices = NewPrices(a, d.Engine, d.Log)
-	} else {
-		d.Log.Warn("Shopify is not configured (TPG_SHOPIFY_SHOP or TPG_SHOPIFY_API_BASE_URL, and TPG_SHOPIFY_ADMIN_ACCESS_TOKEN): storefront side effects are skipped")
 	}
 	hd := HandlerDeps{Engine: d.Engine, Inbox: d.Store, Records: d.Store, Now: d.Now, Log: d.Log}
 	if s.admin != nil {
@@ -89,6 +87,10 @@ func New(d Deps) (*Service, error) {
 	d.Engine.Subscribe(s.worker.Notify)
 	return s, nil
 }
+
+// SideEffects reports whether the integration calls the Admin API (marks
+// orders paid, cancels them, pushes prices); without it they are skipped.
+func (s *Service) SideEffects() bool { return s.admin != nil }
 
 // Handler is the webhook handler that app/routes.go mounts behind Gate.
 func (s *Service) Handler() *Handler { return s.handler }
