@@ -27,6 +27,8 @@ func registerRoutes(app *fiber.App, d Deps) {
 	app.Use(accessLog(log, d.Now), recoverPanics(log), refuseHead, refuseEncodedBody, limitBody, refuseBadText)
 
 	// Root: no token.
+	app.Get("/", home(cfg.ShopifyAPISecret, d.Admin != nil))
+	app.Get("/docs/:name", showDoc)
 	app.Get("/health", api.Health)
 	app.Post("/auth", api.Login(e, d.Keys.Signing, d.Now, d.Rand, log))
 	app.Post("/order/claim", api.ClaimOrder(e, log))
