@@ -46,6 +46,10 @@ type Deps struct {
 	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	Now        func() time.Time
 	Log        *slog.Logger
+	// RateSyncBackoff is the first wait after a failed storefront price
+	// sync, doubled after each further failure up to 30 minutes; 5 s when
+	// zero.
+	RateSyncBackoff time.Duration
 }
 
 // Service is the running Shopify integration.
@@ -57,6 +61,7 @@ type Service struct {
 	handler *Handler
 	worker  *Worker
 	log     *slog.Logger
+	backoff time.Duration // Deps.RateSyncBackoff
 
 	mu      sync.Mutex
 	pending map[string]bool // currencies whose rate awaits a storefront sync
@@ -66,8 +71,11 @@ type Service struct {
 // New builds the integration. Without Shopify settings it still receives
 // webhooks, and logs its side effects as skipped.
 func New(d Deps) (*Service, error) {
-	s := &Service{engine: d.Engine, store: d.Store, log: d.Log,
+	s := &Service{engine: d.Engine, store: d.Store, log: d.Log, backoff: d.RateSyncBackoff,
 		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
+	if s.backoff <= 0 {
+		s.backoff = 5 * time.Second
+	}
 	var orderAdmin OrderAdmin
 	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
 		a, err := NewAdmin(d.Config, d.Tokens, d.HTTPClient, d.Log)
@@ -229,7 +237,8 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	delay := 5 * time.Second
+	delay := s.backoff
+	failures := map[string]int{} // consecutive failed syncs, by currency
 	for {
 		s.mu.Lock()
 		var todo []string
@@ -243,10 +252,19 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 			_, err := s.prices.Sync(ctx, cur)
 			switch {
 			case err == nil:
+				if n := failures[cur]; n > 0 {
+					s.log.Info("shopify price sync recovered", "currency", cur, "failures", n)
+				}
+				delete(failures, cur)
 			case !retryable(err):
+				delete(failures, cur)
 				s.log.Error("shopify price sync failed", "currency", cur, "err", err)
 			default:
-				s.log.Error("shopify price sync failed; will retry", "currency", cur, "err", err)
+				// Once per backoff step, counted: a shop that stays
+				// unreachable is a warning, not an error every few seconds.
+				failures[cur]++
+				s.log.Warn("shopify price sync failed; will retry", "currency", cur, "failures", failures[cur],
+					"retry_in", delay, "err", err)
 				s.mu.Lock()
 				s.pending[cur] = true
 				s.mu.Unlock()
@@ -258,7 +276,7 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 			retry = time.After(delay)
 			delay = min(2*delay, 30*time.Minute)
 		} else {
-			delay = 5 * time.Second
+			delay = s.backoff
 		}
 		select {
 		case <-ctx.Done():
