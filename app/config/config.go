@@ -44,7 +44,7 @@ type Config struct {
 
 	// JWTKeys signs and verifies access tokens; nil when neither
 	// TPG_JWT_SIGNING_KEY nor TPG_JWT_VERIFICATION_KEY is set, in which case
-	// the server makes a random pair for the session (docs/api.md, "Configuration").
+	// the server keeps a pair of its own in JWTKeyFile.
 	JWTKeys *tari.JWTKeys
 
 	// PaymentWallet is TPG_PAYMENT_WALLET_ADDRESS, or the zero Address when
