@@ -2,6 +2,7 @@ package config
 
 import (
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -69,7 +70,7 @@ func TestVarDefaultsAreLoadDefaults(t *testing.T) {
 // TestConfigurationDoc: docs/configuration.md holds the table as Markdown
 // renders it.
 func TestConfigurationDoc(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/configuration.md")
+	doc, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash("docs/configuration.md")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,8 +22,7 @@ type JWTKeys struct {
 
 // ParseJWTKeys checks the TPG_JWT_SIGNING_KEY and TPG_JWT_VERIFICATION_KEY
 // values. An empty string counts as unset. Error texts follow the reference's
-// ConfigurationError payloads; it prefixes them with "Invalid server
-// configuration. " when it logs WarnJWTKeysFromEnv.
+// ConfigurationError payloads.
 func ParseJWTKeys(signingHex, verificationHex string) (JWTKeys, error) {
 	if signingHex == "" {
 		return JWTKeys{}, errors.New("environment variable not found [TPG_JWT_SIGNING_KEY]")
