@@ -104,6 +104,7 @@ func (t *txn) wait(n NewOrder) (exists bool, err error) {
 		OrderID: n.OrderID, AltID: n.AltID, CustomerID: n.CustomerID, Memo: n.Memo,
 		Price: *n.OriginalPrice, Currency: n.Currency, CreatedAt: n.CreatedAt.UTC().Truncate(time.Microsecond),
 		AmountOutstanding: n.AmountOutstanding, ReceivedAt: t.now, ClaimToken: newClaimToken(),
+		CheckoutToken: n.CheckoutToken,
 	}
 	if w.CreatedAt.IsZero() {
 		w.CreatedAt = t.now
@@ -163,6 +164,7 @@ func (w WaitingOrder) newOrder() NewOrder {
 	return NewOrder{
 		OrderID: w.OrderID, AltID: w.AltID, CustomerID: w.CustomerID, Memo: w.Memo,
 		OriginalPrice: &price, Currency: w.Currency, CreatedAt: w.CreatedAt, AmountOutstanding: w.AmountOutstanding,
+		CheckoutToken: w.CheckoutToken,
 	}
 }
 

@@ -307,3 +307,29 @@ func TestOrdersRacingTheirRate(t *testing.T) {
 		}
 	})
 }
+
+// An order keeps the storefront's checkout token, whether it is priced at
+// once or waits for its rate first.
+func TestOrderKeepsItsCheckoutToken(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		en.setRate("USD", 2_000_000)
+		now := fiat("1001", "c1", "23.90", "USD", nil)
+		now.CheckoutToken = "checkout-1001"
+		later := fiat("1002", "c2", "1500", "JPY", nil)
+		later.CheckoutToken = "checkout-1002"
+		en.receiveOrder(now, false)
+		en.receiveOrder(later, true)
+		w, err := en.e.WaitingOrder(en.ctx, "1002")
+		if err != nil || w.CheckoutToken != "checkout-1002" {
+			t.Fatalf("waiting order = %+v, %v", w, err)
+		}
+		en.setRate("JPY", 10_000)
+		for id, want := range map[string]string{"1001": "checkout-1001", "1002": "checkout-1002"} {
+			o, err := en.e.Order(en.ctx, id, false)
+			if err != nil || o.CheckoutToken != want {
+				t.Errorf("order %s: checkout token %q, %v; want %q", id, o.CheckoutToken, err, want)
+			}
+		}
+	})
+}
