@@ -134,6 +134,7 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 		if cfg.ShopifyAPIKey != "" && cfg.ShopifyAPISecret != "" {
 			deps.Admin = admin.New(admin.Config{ClientID: cfg.ShopifyAPIKey, ClientSecrets: []string{cfg.ShopifyAPISecret}},
 				admin.Deps{Engine: e, Rates: shop, Webhooks: shop, Shopify: shop, Now: clk.Now, Log: log})
+			deps.Buyers = admin.SessionTokens{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Now: clk.Now}
 		}
 	}
 	h.app = New(deps)

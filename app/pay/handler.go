@@ -28,6 +28,8 @@ type Engine interface {
 	OrderViewers(ctx context.Context, orderID string) ([]engine.OrderViewer, error)
 	PaymentAddress(ctx context.Context) (tari.Address, error)
 	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
+	// CheckShop refuses a shop this server does not serve (engine.ErrOtherShop).
+	CheckShop(ctx context.Context, shop string) error
 }
 
 // Config is the part of taripay's configuration the pay pages use.
