@@ -337,6 +337,9 @@ type SideEffectKind string
 const (
 	SideEffectMarkPaid SideEffectKind = "mark_paid"
 	SideEffectCancel   SideEffectKind = "cancel"
+	// SideEffectPayLink writes the order's pay link onto the storefront's
+	// order, once, when the storefront sends the order (ReceiveOrder).
+	SideEffectPayLink SideEffectKind = "pay_link"
 )
 
 // SideEffectState is where an outbox job stands.

@@ -63,6 +63,7 @@ type Order struct {
 	TotalPrice string
 	CustomerID string
 	Note       string
+	PayURL     string // the taripay.pay_url metafield
 }
 
 // Variant is a fake product variant with its Tari price metafield.
@@ -85,17 +86,18 @@ type Fake struct {
 	Token    string
 	Currency string // the shop currency
 
-	mu            sync.Mutex
-	calls         []Call
-	faults        map[string][]fault
-	orders        map[string]*Order
-	variants      []*Variant
-	rates         map[string]string
-	rateDef       map[string]bool // the tari_price metaobject definition's fields; nil until created
-	priceDefined  bool            // the custom.tari_price metafield definition exists
-	subscriptions []map[string]string
-	nextID        int
-	arrived       chan string
+	mu             sync.Mutex
+	calls          []Call
+	faults         map[string][]fault
+	orders         map[string]*Order
+	variants       []*Variant
+	rates          map[string]string
+	rateDef        map[string]bool // the tari_price metaobject definition's fields; nil until created
+	priceDefined   bool            // the custom.tari_price metafield definition exists
+	payLinkDefined bool            // the taripay.pay_url order metafield definition exists
+	subscriptions  []map[string]string
+	nextID         int
+	arrived        chan string
 
 	t              testing.TB
 	schema         *Schema
@@ -190,6 +192,14 @@ func (f *Fake) Definitions() (rateFields []string, priceDefined bool) {
 	}
 	slices.Sort(rateFields)
 	return rateFields, f.priceDefined
+}
+
+// PayLinkDefined reports whether the taripay.pay_url order metafield is
+// defined.
+func (f *Fake) PayLinkDefined() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.payLinkDefined
 }
 
 // Subscriptions returns the webhook subscriptions as topic → URI.
@@ -547,6 +557,31 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		}
 		f.priceDefined = true
 		return mutation("metafieldDefinitionCreate", "userErrors", ""), nil
+	case "CreatePayLinkDefinition":
+		def, _ := vars["definition"].(map[string]any)
+		if def["ownerType"] != "ORDER" || def["namespace"] != "taripay" || def["key"] != "pay_url" {
+			return nil, fmt.Errorf("CreatePayLinkDefinition: unexpected definition %v", def)
+		}
+		if f.payLinkDefined {
+			return map[string]any{"metafieldDefinitionCreate": map[string]any{"userErrors": []any{
+				map[string]any{"field": []string{"definition", "key"}, "message": "Key is in use", "code": "TAKEN"}}}}, nil
+		}
+		f.payLinkDefined = true
+		return mutation("metafieldDefinitionCreate", "userErrors", ""), nil
+	case "SetPayLink":
+		fields, _ := vars["metafields"].([]any)
+		for _, mf := range fields {
+			m, _ := mf.(map[string]any)
+			o := f.orders[idOf(m["ownerId"])]
+			switch {
+			case o == nil:
+				return mutation("metafieldsSet", "userErrors", "Owner does not exist"), nil
+			case !f.payLinkDefined && m["type"] != "url":
+				return mutation("metafieldsSet", "userErrors", "Type can't be blank"), nil
+			}
+			o.PayURL, _ = m["value"].(string)
+		}
+		return mutation("metafieldsSet", "userErrors", ""), nil
 	case "WebhookSubscriptions":
 		var nodes []any
 		for _, s := range f.subscriptions {
