@@ -46,13 +46,13 @@ type WorkerConfig struct {
 	PaymentMethod   PaymentMethod // the Tari gateway's name (DefaultPaymentMethod)
 	// PublicURL is the server's public origin (TPG_PUBLIC_URL), which pay
 	// links start with; without it the pay-link jobs fail with the fix.
-	PublicURL string
-	Batch           int           // jobs leased per pass (10)
-	Lease           time.Duration // how long a leased job is ours (2m)
-	Poll            time.Duration // idle wait between passes (2s)
-	BaseBackoff     time.Duration // first retry delay, doubled per attempt (5s)
-	MaxBackoff      time.Duration // retry delay cap (30m)
-	MaxAttempts     int           // failures before a job is left failed (25)
+	PublicURL   string
+	Batch       int           // jobs leased per pass (10)
+	Lease       time.Duration // how long a leased job is ours (2m)
+	Poll        time.Duration // idle wait between passes (2s)
+	BaseBackoff time.Duration // first retry delay, doubled per attempt (5s)
+	MaxBackoff  time.Duration // retry delay cap (30m)
+	MaxAttempts int           // failures before a job is left failed (25)
 }
 
 func (c *WorkerConfig) defaults() {

@@ -48,8 +48,8 @@ type Deps struct {
 	// PublicURL is the server's public origin (TPG_PUBLIC_URL), which the
 	// pay links written onto orders start with.
 	PublicURL string
-	Now        func() time.Time
-	Log        *slog.Logger
+	Now       func() time.Time
+	Log       *slog.Logger
 }
 
 // Service is the running Shopify integration.
