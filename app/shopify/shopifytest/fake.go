@@ -551,23 +551,13 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		}
 		return mutation("metaobjectDefinitionUpdate", "userErrors", ""), nil
 	case "CreateTariPriceDefinition":
-		if f.priceDefined {
-			return map[string]any{"metafieldDefinitionCreate": map[string]any{"userErrors": []any{
-				map[string]any{"field": []string{"definition", "key"}, "message": "Key is in use", "code": "TAKEN"}}}}, nil
-		}
-		f.priceDefined = true
-		return mutation("metafieldDefinitionCreate", "userErrors", ""), nil
+		return defineMetafield(&f.priceDefined), nil
 	case "CreatePayLinkDefinition":
 		def, _ := vars["definition"].(map[string]any)
 		if def["ownerType"] != "ORDER" || def["namespace"] != "taripay" || def["key"] != "pay_url" {
 			return nil, fmt.Errorf("CreatePayLinkDefinition: unexpected definition %v", def)
 		}
-		if f.payLinkDefined {
-			return map[string]any{"metafieldDefinitionCreate": map[string]any{"userErrors": []any{
-				map[string]any{"field": []string{"definition", "key"}, "message": "Key is in use", "code": "TAKEN"}}}}, nil
-		}
-		f.payLinkDefined = true
-		return mutation("metafieldDefinitionCreate", "userErrors", ""), nil
+		return defineMetafield(&f.payLinkDefined), nil
 	case "SetPayLink":
 		fields, _ := vars["metafields"].([]any)
 		for _, mf := range fields {
@@ -606,6 +596,18 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		return mutation("webhookSubscriptionUpdate", "userErrors", ""), nil
 	}
 	return nil, fmt.Errorf("fake Shopify does not know operation %q", op)
+}
+
+// defineMetafield answers metafieldDefinitionCreate for the definition
+// whose existence *defined records: created, or TAKEN as Shopify answers a
+// second time.
+func defineMetafield(defined *bool) any {
+	if *defined {
+		return map[string]any{"metafieldDefinitionCreate": map[string]any{"userErrors": []any{
+			map[string]any{"field": []string{"definition", "key"}, "message": "Key is in use", "code": "TAKEN"}}}}
+	}
+	*defined = true
+	return mutation("metafieldDefinitionCreate", "userErrors", "")
 }
 
 func (f *Fake) newID() string {
