@@ -126,7 +126,7 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log,
 		Pay: pay.New(e, pay.ConfigFrom(cfg), clk.Now, log)}
 	if cfg.ShopifyEnabled {
-		shop, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: store, Now: clk.Now, Log: log})
+		shop, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: store, PublicURL: cfg.PublicURL, Now: clk.Now, Log: log})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,6 +134,7 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 		if cfg.ShopifyAPIKey != "" && cfg.ShopifyAPISecret != "" {
 			deps.Admin = admin.New(admin.Config{ClientID: cfg.ShopifyAPIKey, ClientSecrets: []string{cfg.ShopifyAPISecret}},
 				admin.Deps{Engine: e, Rates: shop, Webhooks: shop, Shopify: shop, Now: clk.Now, Log: log})
+			deps.Buyers = admin.SessionTokens{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Now: clk.Now}
 		}
 	}
 	h.app = New(deps)

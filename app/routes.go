@@ -4,9 +4,11 @@ import (
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"taripay/app/api"
+	"taripay/app/pay"
 	"taripay/app/shopify"
 	"taripay/engine/tari"
 	"taripay/static"
@@ -38,6 +40,21 @@ func registerRoutes(app *fiber.App, d Deps) {
 	app.Post("/wallet/incoming_payment", api.IncomingPayment(e, wallet))
 	app.Post("/wallet/tx_confirmation", api.ConfirmTransaction(e, wallet))
 	app.Post("/wallet/tx_cancelled", api.CancelTransaction(e, wallet))
+
+	// The checkout UI extension: a session token and the buyer's proof of
+	// the order; CORS for its sandboxed worker, on this route only. It is
+	// registered before the /shopify group, whose webhook gate would want
+	// an HMAC.
+	if p := d.Pay; p != nil && d.Buyers != nil {
+		ext := cors.New(cors.Config{
+			AllowOrigins: "*", // the extension runs in a worker with an opaque origin; no cookies are involved
+			AllowMethods: fiber.MethodGet,
+			AllowHeaders: fiber.HeaderAuthorization + ", " + pay.CheckoutTokenHeader,
+			MaxAge:       600,
+		})
+		app.Options("/shopify/extension/orders/:id", ext)
+		app.Get("/shopify/extension/orders/:id", ext, p.ExtensionOrder(d.Buyers, cfg.PublicURL))
+	}
 
 	// Shopify webhooks: the HMAC over the raw body, then the IP whitelist.
 	if s := d.Shopify; s != nil {

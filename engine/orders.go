@@ -58,7 +58,7 @@ func (e *Engine) addOrder(t *txn, n NewOrder, token, reason string) (out Order, 
 		TotalPrice: n.TotalPrice, OriginalPrice: n.OriginalPrice, Currency: n.Currency,
 		CreatedAt: n.CreatedAt.UTC().Truncate(time.Microsecond), UpdatedAt: t.now, Status: OrderUnclaimed,
 		AmountOutstanding: n.AmountOutstanding, ExchangeRate: n.ExchangeRate,
-		RecordedAt: t.now, ClaimToken: token,
+		RecordedAt: t.now, ClaimToken: token, CheckoutToken: n.CheckoutToken,
 	}
 	if o.CreatedAt.IsZero() {
 		o.CreatedAt = t.now

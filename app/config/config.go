@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -67,6 +68,10 @@ type Config struct {
 	UnpaidOrderTimeout    time.Duration // TPG_UNPAID_ORDER_TIMEOUT
 	ExpiryInterval        time.Duration // TPG_EXPIRY_INTERVAL
 	ClaimLinkSecret       string        // TPG_CLAIM_LINK_SECRET: keys the order-email pay links (docs/claim-link.md)
+	// PublicURL is TPG_PUBLIC_URL, the server's public origin
+	// (https://pay.example.com): pay links written onto Shopify orders and
+	// given to the checkout extension start with it (docs/shopify-setup.md).
+	PublicURL string
 
 	// SuperAdmins are granted super_admin at every start (TPG_SUPER_ADMIN).
 	SuperAdmins []tari.Address
@@ -175,6 +180,7 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 		ExpiryInterval:            p.interval("TPG_EXPIRY_INTERVAL", DefaultExpiryInterval),
 		SuperAdmins:               p.addresses("TPG_SUPER_ADMIN"),
 		ClaimLinkSecret:           p.str("TPG_CLAIM_LINK_SECRET", ""),
+		PublicURL:                 p.origin("TPG_PUBLIC_URL"),
 		ShopifyAPIKey:             p.str("TPG_SHOPIFY_API_KEY", ""),
 		ShopifyAPISecret:          p.str("TPG_SHOPIFY_API_SECRET", ""),
 	}
@@ -230,6 +236,21 @@ func (p *parser) str(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// origin reads an http(s) origin with no path, query or fragment; a
+// trailing slash is dropped. Unset is "".
+func (p *parser) origin(key string) string {
+	v := strings.TrimSuffix(p.get(key), "/")
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+		p.fail(key, v, "an http(s) origin such as https://pay.example.com")
+		return ""
+	}
+	return v
 }
 
 func (p *parser) integer(key string, def, lo, hi int64) int64 {

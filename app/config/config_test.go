@@ -80,6 +80,7 @@ func TestLoadValues(t *testing.T) {
 			func(c Config) bool { return c.Shopify.PaymentMethod == "Tari" }},
 		{"payment method", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s", "TPG_SHOPIFY_PAYMENT_METHOD": " Tari Payment Server "},
 			func(c Config) bool { return c.ShopifyEnabled && c.Shopify.PaymentMethod == "Tari Payment Server" }},
+		{"public url", map[string]string{"TPG_PUBLIC_URL": " https://pay.example.com/ "}, func(c Config) bool { return c.PublicURL == "https://pay.example.com" }},
 		{"jwt keys", map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK, "TPG_JWT_VERIFICATION_KEY": jwtPK},
 			func(c Config) bool { return c.JWTKeys != nil && c.JWTKeys.Verification.Hex() == jwtPK }},
 	}
@@ -122,6 +123,9 @@ func TestLoadRejects(t *testing.T) {
 		{"TPG_JWT_SIGNING_KEY", "zz", map[string]string{"TPG_JWT_VERIFICATION_KEY": jwtPK}},
 		{"TPG_JWT_VERIFICATION_KEY", otherPK, map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK}},
 		{"TPG_JWT_VERIFICATION_KEY", "", map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK}},
+		{"TPG_PUBLIC_URL", "pay.example.com", nil},
+		{"TPG_PUBLIC_URL", "https://pay.example.com/shop", nil},
+		{"TPG_PUBLIC_URL", "ftp://pay.example.com", nil},
 		{"TPG_SHOPIFY_SHOP", "evil.example.com", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s"}},
 	}
 	for _, tt := range tests {

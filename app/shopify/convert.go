@@ -65,6 +65,7 @@ func (c Config) NewOrder(o Order) (engine.NewOrder, error) {
 		Currency:          OrderCurrency(o),
 		CreatedAt:         created.UTC(),
 		AmountOutstanding: o.TotalOutstanding,
+		CheckoutToken:     o.CheckoutToken,
 	}
 	if o.Name != "" {
 		name := o.Name

@@ -93,6 +93,7 @@ type Order struct {
 	FinancialStatus     string          `json:"financial_status"`
 	PaymentGatewayNames []string        `json:"payment_gateway_names"`
 	Customer            *Customer       `json:"customer"`
+	CheckoutToken       string          `json:"checkout_token"`
 	Test                bool            `json:"test"`
 }
 
