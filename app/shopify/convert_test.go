@@ -35,7 +35,12 @@ func TestNewOrder(t *testing.T) {
 		price      string
 		memo       string // substring; "" means no memo
 	}{
+		{"orders_create.json", PriceOutstanding, "5796499259604", "#1140", "7221372846292", "USD", "23.90", ""},
 		{"orders_create.json", PriceTotal, "5796499259604", "#1140", "7221372846292", "USD", "23.90", ""},
+		// part paid by gift card: Tari bills what is still owed, or the whole total on request.
+		{"orders_create_gift_card.json", PriceOutstanding, "5796499259700", "#1141", "7221372846292", "USD", "13.90", ""},
+		{"orders_create_gift_card.json", PriceTotal, "5796499259700", "#1141", "7221372846292", "USD", "23.90", ""},
+		{"orders_create_gift_card_full.json", PriceOutstanding, "5796499259701", "#1142", "7221372846292", "USD", "0.00", ""},
 		{"orders_create.json", PriceSubtotal, "5796499259604", "#1140", "7221372846292", "USD", "17.00", ""},
 		{"orders_create.json", PriceLineItems, "5796499259604", "#1140", "7221372846292", "USD", "17.00", ""},
 		// presentment EUR on a USD shop: the USD amount; ids above 2^53 kept exactly.
