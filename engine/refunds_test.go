@@ -219,7 +219,10 @@ func TestConcurrentRefunds(t *testing.T) {
 			}
 			id := int64(1 + rng.IntN(3*orders))
 			if i%2 == 0 {
-				ops = append(ops, func(string) error { _, err := en.e.MarkRefundSent(en.ctx, id, fmt.Sprintf("back-%d", id), ""); return err })
+				ops = append(ops, func(string) error {
+					_, err := en.e.MarkRefundSent(en.ctx, id, fmt.Sprintf("back-%d", id), "")
+					return err
+				})
 			} else {
 				ops = append(ops, func(string) error { _, err := en.e.CreditRefund(en.ctx, id, ""); return err })
 			}
