@@ -166,7 +166,7 @@ func FuzzDecodeRedaction(f *testing.F) {
 }
 
 func FuzzSubject(f *testing.F) {
-	for _, name := range []string{"orders_create.json", "order_transactions_create.json", "products_update.json", "customers_redact.json", "shop_redact.json"} {
+	for _, name := range []string{"orders_create.json", "order_transactions_create.json", "refunds_create.json", "products_update.json", "customers_redact.json", "shop_redact.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
