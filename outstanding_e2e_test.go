@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"taripay/app/shopify/shopifytest"
 )
@@ -45,5 +46,45 @@ func TestPartlyPaidOrderEndToEnd(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRefundEndToEnd runs `taripay serve`: a refunds/create delivery, signed
+// and sent to the path shopify.app.toml registers, for an order paid in
+// Tari records one refund due of its Tari part at the order's rate; the
+// same refund delivered again records nothing more.
+func TestRefundEndToEnd(t *testing.T) {
+	const secret = "e2e-webhook-secret"
+	super := newKey(t)
+	srv := startServe(t, t.TempDir(), "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)
+	base := srv.Base
+	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
+	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	order := shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: read("orders_create.json")}
+	send(t, order.Request(base+"/shopify/webhook/checkout_create"), []string{`"success":true`}, 200)
+	post(t, base+"/api/credit", `{"customer_id":"7221372846292","amount":239000000,"reason":"paid in Tari"}`,
+		[]string{`"orders_paid":[{`}, 200, "tpg_access_token", token)
+
+	refund := read("refunds_create.json")
+	for i, want := range []string{"Refund due recorded: 150000000 µT", "Refund already recorded."} {
+		hook := shopifytest.Webhook{Topic: "refunds/create", Secret: secret, Body: refund}
+		send(t, hook.Request(base+"/shopify/webhook/refunds/create"), nil, 200)
+		deadline := time.Now().Add(30 * time.Second)
+		for strings.Count(srv.Log.String(), "webhook processed") < i+2 { // the order's, then each refund's
+			if time.Now().After(deadline) {
+				t.Fatalf("refund delivery %d never processed\n%s", i+1, srv.Log.Tail())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if !strings.Contains(srv.Log.String(), want) {
+			t.Errorf("delivery %d: the log lacks %q\n%s", i+1, want, srv.Log.Tail())
+		}
 	}
 }
