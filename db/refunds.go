@@ -68,7 +68,7 @@ func (s *store) RefundsForOrder(ctx context.Context, orderID string) ([]engine.R
 
 func (s *store) Refunds(ctx context.Context, statuses []engine.RefundStatus, limit int) ([]engine.Refund, error) {
 	rs := []engine.Refund{}
-	q := s.idb.NewSelect().Model(&rs).Order("id").Limit(int64(limit))
+	q := s.idb.NewSelect().Model(&rs).OrderExpr("id DESC").Limit(int64(limit))
 	if len(statuses) > 0 {
 		q = q.Where("status IN (?)", bun.In(statuses))
 	}

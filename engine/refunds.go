@@ -63,7 +63,7 @@ type RefundTx interface {
 	CloseRefund(ctx context.Context, r Refund) (bool, error)
 	RefundsForOrder(ctx context.Context, orderID string) ([]Refund, error)
 	// Refunds lists refunds of the statuses (every status when none),
-	// oldest first.
+	// newest first.
 	Refunds(ctx context.Context, statuses []RefundStatus, limit int) ([]Refund, error)
 }
 
@@ -236,7 +236,7 @@ func (e *Engine) Refund(ctx context.Context, id int64) (Refund, error) {
 	return out, err
 }
 
-// Refunds lists refunds of the statuses (all when none), oldest first.
+// Refunds lists refunds of the statuses (all when none), newest first.
 func (e *Engine) Refunds(ctx context.Context, statuses []RefundStatus, limit int) ([]Refund, error) {
 	var out []Refund
 	err := e.view(ctx, func(t *txn) (err error) {

@@ -70,8 +70,8 @@ func TestRecordRefund(t *testing.T) {
 			}
 		}
 		due, err := en.e.Refunds(en.ctx, []engine.RefundStatus{engine.RefundDue}, 100)
-		if err != nil || len(due) != 2 {
-			t.Fatalf("refunds due = %+v, %v; want r1 and r2", due, err)
+		if err != nil || len(due) != 2 || due[0].RefundID != "r2" {
+			t.Fatalf("refunds due = %+v, %v; want r2 and r1, newest first", due, err)
 		}
 		en.wantTypes(engine.EventRefund, engine.EventRefund)
 		en.wantBalance(alice, xtr(20)) // a refund due moves no balance

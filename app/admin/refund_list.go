@@ -21,7 +21,8 @@ type refundService interface {
 	CreditRefund(ctx context.Context, id int64, reason string) (engine.Refund, error)
 }
 
-// refundsShown is how many refunds the page lists, due and closed each.
+// refundsShown is how many refunds the page lists, due and closed each,
+// newest first.
 const refundsShown = 200
 
 // refundList lists the refunds due, each with its QR code and tari:// link
