@@ -88,6 +88,13 @@ func (e *Engine) addOrder(t *txn, n NewOrder, token, reason string) (out Order, 
 	if err := t.emit(NewOrderEvent{Order: o}); err != nil {
 		return Order{}, false, err
 	}
+	if o.TotalPrice == 0 && o.OriginalPrice != nil {
+		// A storefront order with nothing left to pay (a gift card or store
+		// credit covered it) is paid as it arrives, with no settlement: it
+		// costs the customer nothing in Tari and adds nothing to the ledger.
+		out, err = t.markPaid(o, nil)
+		return out, false, err
+	}
 	if claimant == "" {
 		if claimant, err = e.autoClaimant(t, o); err != nil {
 			return Order{}, false, err

@@ -21,6 +21,7 @@ type Store interface {
 type Tx interface {
 	ReportTx
 	StaffTx
+	RefundTx
 
 	// InsertOrder stores o and sets o.ID. It reports false, changing
 	// nothing, when o.OrderID or o.AltID is already stored.

@@ -142,6 +142,9 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Get("/customers/:id", h.customerShow)
 	g.Post("/customers/:id/credit", write, h.creditIssue)
 	g.Post("/customers/:id/settle", write, h.customerSettle)
+	g.Get("/refunds", h.refundList)
+	g.Post("/refunds/:id/sent", write, h.refundSend)
+	g.Post("/refunds/:id/credit", write, h.refundCredit)
 	g.Get("/addresses/:address", h.addressShow)
 	g.Post("/addresses/:address/settle", write, h.addressSettle)
 	g.Get("/wallets", h.walletList)
@@ -164,6 +167,7 @@ type Engine interface {
 	orderActions
 	syncService
 	customerService
+	refundService
 	addressService
 	walletService
 	rateService

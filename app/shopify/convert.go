@@ -25,9 +25,14 @@ func OrderCurrency(o Order) string {
 	return strings.ToUpper(strings.TrimSpace(cur))
 }
 
-// Price returns the shop-currency amount chosen by the price field.
+// Price returns the shop-currency amount chosen by the price field. The
+// outstanding amount falls back to the total for a payload without one.
 func (c Config) Price(o Order) string {
 	switch c.PriceField {
+	case PriceOutstanding:
+		if o.TotalOutstanding != nil && strings.TrimSpace(*o.TotalOutstanding) != "" {
+			return strings.TrimSpace(*o.TotalOutstanding)
+		}
 	case PriceSubtotal:
 		return shopAmount(o.SubtotalPrice, o.SubtotalPriceSet)
 	case PriceLineItems:

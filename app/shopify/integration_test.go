@@ -78,12 +78,19 @@ func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 
 func newStack(t *testing.T, d *db.DB, capture bool) *stack {
 	t.Helper()
+	return newStackWith(t, d, func(c *shopify.Config) { c.CapturePayments = capture })
+}
+
+// newStackWith is newStack on the default configuration as set changes it.
+func newStackWith(t *testing.T, d *db.DB, set func(*shopify.Config)) *stack {
+	t.Helper()
 	var err error
 	s := &stack{db: d, clock: enginetest.NewClock(time.Now().UTC().Truncate(time.Second)), fake: shopifytest.New(t)}
 	s.eng = engine.New(engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, d, s.clock)
 	s.cfg = shopify.Config{APIBaseURL: s.fake.URL, APIVersion: shopify.DefaultAPIVersion, AccessToken: shopifytest.Token,
-		HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceTotal, CapturePayments: capture, Restock: true,
+		HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceOutstanding, Restock: true,
 		PaymentMethod: shopify.DefaultPaymentMethod}
+	set(&s.cfg)
 	s.admin, err = shopify.NewAdmin(s.cfg, nil, &http.Client{Timeout: 5 * time.Second}, quiet)
 	if err != nil {
 		t.Fatal(err)
