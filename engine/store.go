@@ -20,6 +20,7 @@ type Store interface {
 // conditional: Update* methods report whether a row matched.
 type Tx interface {
 	ReportTx
+	ExportTx
 	StaffTx
 
 	// InsertOrder stores o and sets o.ID. It reports false, changing
