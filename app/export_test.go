@@ -29,13 +29,14 @@ func fixedActor(t testing.TB, seed byte) *actor {
 var creditNoteTxID = regexp.MustCompile(`(credit_note_[^,]*:\d+):[0-9a-f]{16}`)
 
 // exportScenario records, an hour apart, three orders, a payment that
-// pays one, a credit note that pays another, and a pending payment; texts
-// a spreadsheet would run as formulas sit in a customer id, an order name
-// and a memo. It returns the time of each step.
-func exportScenario(t *testing.T, h *harness) (alice, bob *actor, at []time.Time) {
+// pays one, a credit note that pays another, a pending payment, and a
+// fourth order paid 0.05 XTR short within the harness's 1 % underpayment
+// tolerance; texts a spreadsheet would run as formulas sit in a customer
+// id, an order name and a memo. It returns the time of each step.
+func exportScenario(t *testing.T, h *harness) (alice, bob, carol *actor, at []time.Time) {
 	t.Helper()
 	ctx := context.Background()
-	alice, bob = fixedActor(t, 1), fixedActor(t, 2)
+	alice, bob, carol = fixedActor(t, 1), fixedActor(t, 2), fixedActor(t, 3)
 	step := func() { at = append(at, h.clock.Now()); h.clock.Add(time.Hour) }
 	for _, o := range []struct {
 		id, name, customer string
@@ -62,7 +63,14 @@ func exportScenario(t *testing.T, h *harness) (alice, bob *actor, at []time.Time
 		t.Fatalf("payment: %d %s", r.status, r.body)
 	}
 	step()
-	return alice, bob, at
+	if _, err := h.e.AddOrder(ctx, engine.NewOrder{
+		OrderID: "5004", AltID: ptr("#1004"), CustomerID: "c4", TotalPrice: 10_000_000, Currency: "XTR", CreatedAt: h.clock.Now(),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.pay(carol, 9_950_000, "tx-3", nil, ptr("5004"))
+	step()
+	return alice, bob, carol, at
 }
 
 // The three exports on both databases: their header, one row per order,
@@ -70,12 +78,12 @@ func exportScenario(t *testing.T, h *harness) (alice, bob *actor, at []time.Time
 // and the since/until window.
 func TestExportCSV(t *testing.T) {
 	forBackends(t, func(t *testing.T, backend string) {
-		h := newHarnessOn(t, backend, nil)
-		alice, bob, at := exportScenario(t, h)
+		h := newHarnessOn(t, backend, map[string]string{"TPG_UNDERPAYMENT_TOLERANCE": "1"})
+		alice, bob, carol, at := exportScenario(t, h)
 		accountant := h.newActor()
 		h.grant(accountant, engine.RoleReadAll)
 		token := h.login(accountant, "read_all")
-		names := []string{alice.base58(), "ALICE", bob.base58(), "BOB"}
+		names := []string{alice.base58(), "ALICE", bob.base58(), "BOB", carol.base58(), "CAROL"}
 		get := func(path string) string {
 			t.Helper()
 			r := h.as(token, http.MethodGet, path, nil)
@@ -102,13 +110,14 @@ func TestExportCSV(t *testing.T) {
 			path string
 			want []string // the first cell of each row after the header
 		}{
-			{"/api/export/orders.csv?since=" + rfc(at[1]), []string{"5002", "5003"}},
+			{"/api/export/orders.csv?since=" + rfc(at[1]), []string{"5002", "5003", "5004"}},
 			{"/api/export/orders.csv?until=" + rfc(at[1]), []string{"5001", "5002"}},
 			{"/api/export/orders.csv?since=" + rfc(at[1]) + "&until=" + rfc(at[1]), []string{"5002"}},
-			{"/api/export/payments.csv?since=" + rfc(at[5]), []string{"tx-2"}},
+			{"/api/export/payments.csv?since=" + rfc(at[5]), []string{"tx-2", "tx-3"}},
 			{"/api/export/ledger.csv?until=" + rfc(at[3]), []string{"payment", "settlement"}},
-			{"/api/export/ledger.csv?since=" + rfc(at[4]), []string{"credit_note", "settlement"}},
-			{"/api/export/ledger.csv?since=" + rfc(at[5].Add(time.Second)), nil},
+			{"/api/export/ledger.csv?since=" + rfc(at[4]) + "&until=" + rfc(at[5]), []string{"credit_note", "settlement"}},
+			{"/api/export/ledger.csv?since=" + rfc(at[6]), []string{"payment", "settlement", "write_off"}},
+			{"/api/export/ledger.csv?since=" + rfc(at[6].Add(time.Second)), nil},
 		}
 		for _, tc := range tests {
 			rows, err := csv.NewReader(strings.NewReader(get(tc.path))).ReadAll()

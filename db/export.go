@@ -21,6 +21,7 @@ type orderExport struct {
 	engine.Order `bun:",extend"`
 	Settled      engine.MicroTari `bun:"settled"`
 	PaidBy       string           `bun:"paid_by"`
+	WrittenOff   engine.MicroTari `bun:"written_off"`
 }
 
 // paymentExport is a payment with the order it names, its columns
@@ -49,10 +50,11 @@ func (s *store) ExportOrders(ctx context.Context, since, until time.Time, fn fun
 	q := s.idb.NewSelect().Model((*engine.Order)(nil)).ColumnExpr(`"order".*`).
 		ColumnExpr(`(SELECT COALESCE(SUM(s.amount), 0) FROM settlements AS s WHERE s.order_id = "order".order_id) AS settled`).
 		ColumnExpr(`COALESCE(` + paidBy + `, '') AS paid_by`).
+		ColumnExpr(`(SELECT COALESCE(SUM(w.amount), 0) FROM write_offs AS w WHERE w.order_id = "order".order_id) AS written_off`).
 		OrderExpr(`"order".created_at, "order".id`)
 	q = window(q, `"order".created_at`, since, until)
 	return stream(ctx, q, "orders", func(r *orderExport) error {
-		return fn(engine.OrderRow{Order: r.Order, PaidBy: r.PaidBy, Settled: r.Settled})
+		return fn(engine.OrderRow{Order: r.Order, PaidBy: r.PaidBy, Settled: r.Settled, WrittenOff: r.WrittenOff})
 	})
 }
 
@@ -68,14 +70,16 @@ func (s *store) ExportPayments(ctx context.Context, since, until time.Time, fn f
 
 func (s *store) ExportLedger(ctx context.Context, since, until time.Time, fn func(engine.LedgerEntry) error) error {
 	// Every entry as (kind, ref, at, address, amount, order_ref): confirmed
-	// payments and credit notes on the day they were confirmed, and
-	// settlements.
+	// payments and credit notes on the day they were confirmed,
+	// settlements and write-offs.
 	entries := s.idb.NewRaw(`SELECT CASE WHEN payment_type = ? THEN ? ELSE ? END AS kind, tx_id AS ref, updated_at AS at,
 			sender AS address, amount, order_id AS order_ref
 		FROM payments WHERE status = ?
 		UNION ALL
-		SELECT ?, CAST(id AS TEXT), created_at, payment_address, amount, order_id FROM settlements`,
-		engine.PaymentManual, engine.LedgerCreditNote, engine.LedgerPayment, engine.PaymentConfirmed, engine.LedgerSettlement)
+		SELECT ?, CAST(id AS TEXT), created_at, payment_address, amount, order_id FROM settlements
+		UNION ALL
+		SELECT ?, CAST(id AS TEXT), created_at, '', amount, order_id FROM write_offs`,
+		engine.PaymentManual, engine.LedgerCreditNote, engine.LedgerPayment, engine.PaymentConfirmed, engine.LedgerSettlement, engine.LedgerWriteOff)
 	q := s.idb.NewSelect().TableExpr("(?) AS e", entries).
 		ColumnExpr("e.kind, e.ref, e.at, e.address, e.amount").
 		ColumnExpr(s.orderColumns()).Join(namedOrder("e.order_ref")).

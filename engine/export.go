@@ -17,8 +17,10 @@ type OrderRow struct {
 	// PaidBy lists the addresses whose funds paid the order, sorted and
 	// separated by spaces; empty when it is not paid.
 	PaidBy string
-	// Settled is what those addresses paid.
-	Settled MicroTari
+	// Settled is what those addresses paid; WrittenOff the shortfall
+	// forgiven under the underpayment tolerance (writeoff.go).
+	Settled    MicroTari
+	WrittenOff MicroTari
 }
 
 // PaymentRow is one payment of the payments export, with the order it
@@ -38,15 +40,18 @@ const (
 	LedgerCreditNote LedgerKind = "credit_note"
 	// LedgerSettlement is an address's funds applied to an order.
 	LedgerSettlement LedgerKind = "settlement"
+	// LedgerWriteOff is the shortfall of an order paid within the
+	// underpayment tolerance.
+	LedgerWriteOff LedgerKind = "write_off"
 )
 
 // LedgerEntry is one row of the ledger export: a movement of µT.
 type LedgerEntry struct {
 	Kind LedgerKind
-	// Ref is the payment's txid, or the settlement's id.
+	// Ref is the payment's txid, or the settlement's or write-off's id.
 	Ref     string
 	At      time.Time
-	Address string // the credited or debited address
+	Address string // the credited or debited address; empty for a write-off
 	Amount  MicroTari
 	// Order is the order the entry concerns, when there is one.
 	Order *Order
@@ -61,7 +66,8 @@ type ExportTx interface {
 	// ExportPayments streams the payments received within the window.
 	ExportPayments(ctx context.Context, since, until time.Time, fn func(PaymentRow) error) error
 	// ExportLedger streams the ledger entries made within the window:
-	// payments and credit notes when confirmed, settlements when made.
+	// payments and credit notes when confirmed, settlements and write-offs
+	// when made.
 	ExportLedger(ctx context.Context, since, until time.Time, fn func(LedgerEntry) error) error
 }
 

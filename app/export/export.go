@@ -77,7 +77,7 @@ func ParseWindow(since, until string) (Window, error) {
 var (
 	orderHeader = []string{
 		"shopify_order_id", "shopify_order_name", "customer_id", "status", "currency", "original_price",
-		"rate_ut_per_unit", "total_ut", "total_xtr", "settled_ut", "settled_xtr", "paid_by",
+		"rate_ut_per_unit", "total_ut", "total_xtr", "settled_ut", "settled_xtr", "written_off_ut", "written_off_xtr", "paid_by",
 		"created_at", "recorded_at", "claimed_at", "updated_at",
 	}
 	paymentHeader = []string{
@@ -138,7 +138,7 @@ func orderCells(r engine.OrderRow) []string {
 	return []string{
 		o.OrderID, deref(o.AltID), o.CustomerID, string(o.Status), o.Currency, deref(o.OriginalPrice),
 		strconv.FormatInt(o.ExchangeRate, 10), strconv.FormatInt(o.TotalPrice, 10), XTR(o.TotalPrice),
-		strconv.FormatInt(r.Settled, 10), XTR(r.Settled), r.PaidBy,
+		strconv.FormatInt(r.Settled, 10), XTR(r.Settled), strconv.FormatInt(r.WrittenOff, 10), XTR(r.WrittenOff), r.PaidBy,
 		stamp(o.CreatedAt), stamp(o.RecordedAt), stampPtr(o.ClaimedAt), stamp(o.UpdatedAt),
 	}
 }
