@@ -252,3 +252,6 @@ func (f *fakeEngine) ExportPayments(context.Context, time.Time, time.Time, func(
 func (f *fakeEngine) ExportLedger(context.Context, time.Time, time.Time, func(engine.LedgerEntry) error) error {
 	return nil
 }
+func (f *fakeEngine) OrderWriteOffs(context.Context, string) ([]engine.WriteOff, error) {
+	return nil, nil
+}
