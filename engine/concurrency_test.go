@@ -232,10 +232,22 @@ func concurrentMoneyPaths(t *testing.T, tol engine.Tolerance) {
 			}
 			en.receive(fmt.Sprintf("tx%02d", i), addr(i%accounts), xtr(int64(1+rng.IntN(12)))-short, nil, nil)
 		}
+		// Customer cw's orders are paid by addr-w alone, 9.6 XTR for each 10
+		// XTR order: with the tolerance, each confirmation pays one 0.4 XTR
+		// short, however the operations interleave.
+		var txids []string
+		for i := range 40 {
+			txids = append(txids, fmt.Sprintf("tx%02d", i))
+		}
+		for i := range 3 {
+			id := fmt.Sprintf("w%d", i)
+			en.order(id, "cw", xtr(10), nil)
+			en.receive("tx-"+id, "addr-w", xtr(10)-400_000, nil, ptr(id))
+			txids = append(txids, "tx-"+id)
+		}
 		var ops []func(wallet string) error
 		order := func() string { return fmt.Sprintf("o%02d", rng.IntN(orders)) }
-		for i := range 40 {
-			txid := fmt.Sprintf("tx%02d", i)
+		for _, txid := range txids {
 			ops = append(ops, func(w string) error {
 				_, _, err := en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: w, Nonce: 1}, txid)
 				return err
