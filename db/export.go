@@ -29,16 +29,18 @@ type orderExport struct {
 type paymentExport struct {
 	engine.Payment `bun:",extend"`
 	Order          engine.Order `bun:"embed:o_"`
+	Customer       string       `bun:"customer"`
 }
 
 // ledgerExport is one ledger entry with its order, as paymentExport.
 type ledgerExport struct {
-	Kind    engine.LedgerKind `bun:"kind"`
-	Ref     string            `bun:"ref"`
-	At      time.Time         `bun:"at"`
-	Address string            `bun:"address"`
-	Amount  engine.MicroTari  `bun:"amount"`
-	Order   engine.Order      `bun:"embed:o_"`
+	Kind     engine.LedgerKind `bun:"kind"`
+	Ref      string            `bun:"ref"`
+	At       time.Time         `bun:"at"`
+	Address  string            `bun:"address"`
+	Amount   engine.MicroTari  `bun:"amount"`
+	Order    engine.Order      `bun:"embed:o_"`
+	Customer string            `bun:"customer"`
 }
 
 func (s *store) ExportOrders(ctx context.Context, since, until time.Time, fn func(engine.OrderRow) error) error {
@@ -61,10 +63,11 @@ func (s *store) ExportOrders(ctx context.Context, since, until time.Time, fn fun
 func (s *store) ExportPayments(ctx context.Context, since, until time.Time, fn func(engine.PaymentRow) error) error {
 	q := s.idb.NewSelect().Model((*engine.Payment)(nil)).ColumnExpr(`"payment".*`).
 		ColumnExpr(s.orderColumns()).Join(namedOrder(`"payment".order_id`)).
+		ColumnExpr(customer(`"payment".payment_type = ?`, `"payment".sender`), engine.PaymentManual).
 		OrderExpr(`"payment".created_at, "payment".tx_id`)
 	q = window(q, `"payment".created_at`, since, until)
 	return stream(ctx, q, "payments", func(r *paymentExport) error {
-		return fn(engine.PaymentRow{Payment: r.Payment, Order: present(r.Order)})
+		return fn(engine.PaymentRow{Payment: r.Payment, Order: present(r.Order), CustomerID: r.Customer})
 	})
 }
 
@@ -83,10 +86,11 @@ func (s *store) ExportLedger(ctx context.Context, since, until time.Time, fn fun
 	q := s.idb.NewSelect().TableExpr("(?) AS e", entries).
 		ColumnExpr("e.kind, e.ref, e.at, e.address, e.amount").
 		ColumnExpr(s.orderColumns()).Join(namedOrder("e.order_ref")).
+		ColumnExpr(customer("e.kind = ?", "e.address"), engine.LedgerCreditNote).
 		OrderExpr("e.at, e.kind, e.ref")
 	q = window(q, "e.at", since, until)
 	return stream(ctx, q, "ledger entries", func(r *ledgerExport) error {
-		return fn(engine.LedgerEntry{Kind: r.Kind, Ref: r.Ref, At: r.At, Address: r.Address, Amount: r.Amount, Order: present(r.Order)})
+		return fn(engine.LedgerEntry{Kind: r.Kind, Ref: r.Ref, At: r.At, Address: r.Address, Amount: r.Amount, Order: present(r.Order), CustomerID: r.Customer})
 	})
 }
 
@@ -97,6 +101,15 @@ func namedOrder(ref string) string {
 	return `LEFT JOIN orders AS o ON o.id = COALESCE(
 		(SELECT x.id FROM orders AS x WHERE x.order_id = ` + ref + `),
 		(SELECT x.id FROM orders AS x WHERE x.alt_id = ` + ref + `))`
+}
+
+// customer selects, as customer, the joined order's customer or, when the
+// row is a credit note (creditNote, a condition with one argument), the
+// customer its credit address is linked to: only that customer's, as
+// the engine links it.
+func customer(creditNote, address string) string {
+	return `COALESCE(o.customer_id, CASE WHEN ` + creditNote + ` THEN
+		(SELECT MIN(l.customer_id) FROM address_customer_links AS l WHERE l.address = ` + address + `) END, '') AS customer`
 }
 
 // orderColumns selects every column of the joined order o as o_<column>.

@@ -28,6 +28,9 @@ type OrderRow struct {
 type PaymentRow struct {
 	Payment Payment
 	Order   *Order
+	// CustomerID is the order's customer, or the customer a credit note
+	// credited; empty when neither is known.
+	CustomerID string
 }
 
 // LedgerKind names the kind of a ledger entry.
@@ -55,6 +58,8 @@ type LedgerEntry struct {
 	Amount  MicroTari
 	// Order is the order the entry concerns, when there is one.
 	Order *Order
+	// CustomerID is as in PaymentRow.
+	CustomerID string
 }
 
 // ExportTx is what the exports read (db/export.go); Tx embeds it. Each

@@ -145,7 +145,7 @@ func orderCells(r engine.OrderRow) []string {
 
 func paymentCells(r engine.PaymentRow) []string {
 	p := r.Payment
-	o := orderOf(r.Order)
+	o := orderOf(r.Order, r.CustomerID)
 	return []string{
 		p.TxID, string(p.PaymentType), string(p.Status), p.Sender, strconv.FormatInt(p.Amount, 10), XTR(p.Amount),
 		deref(p.Memo), deref(p.OrderID), o[0], o[1], o[2], o[4], o[5], stamp(p.CreatedAt), stamp(p.UpdatedAt),
@@ -155,17 +155,17 @@ func paymentCells(r engine.PaymentRow) []string {
 func ledgerCells(r engine.LedgerEntry) []string {
 	return append([]string{
 		string(r.Kind), r.Ref, stamp(r.At), r.Address, strconv.FormatInt(r.Amount, 10), XTR(r.Amount),
-	}, orderOf(r.Order)...)
+	}, orderOf(r.Order, r.CustomerID)...)
 }
 
 // orderOf is the order columns shared by the payments and ledger exports:
-// Shopify id and name, customer, status, currency and rate; empty when
-// the row has no stored order.
-func orderOf(o *engine.Order) []string {
+// Shopify id and name, the customer, and the order's status, currency and
+// rate; empty but for the customer when the row has no stored order.
+func orderOf(o *engine.Order, customerID string) []string {
 	if o == nil {
-		return make([]string, 6)
+		return []string{"", "", customerID, "", "", ""}
 	}
-	return []string{o.OrderID, deref(o.AltID), o.CustomerID, string(o.Status), o.Currency, strconv.FormatInt(o.ExchangeRate, 10)}
+	return []string{o.OrderID, deref(o.AltID), customerID, string(o.Status), o.Currency, strconv.FormatInt(o.ExchangeRate, 10)}
 }
 
 // XTR writes µT as an exact XTR decimal with six places, e.g. 1500000 →
