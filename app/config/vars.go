@@ -41,6 +41,7 @@ func Vars() []Var {
 		{"TPG_UNPAID_ORDER_TIMEOUT", hours(DefaultUnpaidOrderTimeout.Hours()), "whole hours (or a Go duration) a claimed order may stay unpaid before it expires"},
 		{"TPG_EXPIRY_INTERVAL", DefaultExpiryInterval.String(), "how often expired orders are looked for"},
 		{"TPG_CLAIM_LINK_SECRET", "", "keys the pay links in order emails (docs/claim-link.md); unset: the email snippet cannot link"},
+		{"TPG_UNDERPAYMENT_TOLERANCE", "0", "percentage from 0 to 5 an order may be paid short; the shortfall is written off (docs/money.md)"},
 		{"TPG_SHOPIFY_API_KEY", "", "the Shopify app's client id; with TPG_SHOPIFY_API_SECRET turns on the embedded admin at /admin"},
 		{"TPG_SHOPIFY_API_SECRET", "", "the Shopify app's client secret; also verifies webhooks when TPG_SHOPIFY_HMAC_SECRET is unset"},
 		{"TPG_SHOPIFY_SHOP", "", "the shop's <name>.myshopify.com domain; the only shop served"},
