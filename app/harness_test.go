@@ -402,13 +402,19 @@ func wantError(t *testing.T, r response, status int, msg string) {
 }
 
 // golden compares a JSON body with testdata/golden/name.json, after
-// replacing the volatile values in replace (actual → placeholder).
+// replacing the volatile values in replace (actual → placeholder). A name
+// with an extension (export_orders.csv) names the file, whose body is
+// compared byte for byte.
 func golden(t *testing.T, name, body string, replace ...string) {
 	t.Helper()
 	body = strings.NewReplacer(replace...).Replace(body)
-	path := filepath.Join("testdata", "golden", name+".json")
+	file, end := name+".json", "\n"
+	if filepath.Ext(name) != "" {
+		file, end = name, ""
+	}
+	path := filepath.Join("testdata", "golden", file)
 	if *update {
-		if err := os.WriteFile(path, []byte(body+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(body+end), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -417,7 +423,7 @@ func golden(t *testing.T, name, body string, replace ...string) {
 	if err != nil {
 		t.Fatalf("%v (run go test ./app -update to create it)", err)
 	}
-	if got := body + "\n"; got != string(want) {
+	if got := body + end; got != string(want) {
 		t.Errorf("%s differs from golden file:\n got: %s\nwant: %s", name, got, want)
 	}
 }

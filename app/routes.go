@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"taripay/app/api"
+	"taripay/app/export"
 	"taripay/app/pay"
 	"taripay/app/shopify"
 	"taripay/engine/tari"
@@ -110,6 +111,9 @@ func registerRoutes(app *fiber.App, d Deps) {
 	r.Get("/addresses", readAll, api.ListIDs(e.Addresses))
 	r.Get("/exchange_rate/:currency", readAll, api.ShowExchangeRate(e))
 	r.Get("/wallets", readAll, api.ListWallets(e))
+	for _, kind := range export.Kinds {
+		r.Get("/export/"+kind.Filename(), readAll, api.Export(e, kind, log))
+	}
 
 	r.Post("/settle/address/:address", write, api.SettleAddress(e, log))
 	r.Post("/settle/customer/:customer_id", write, api.SettleCustomer(e, log))

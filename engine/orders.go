@@ -92,7 +92,7 @@ func (e *Engine) addOrder(t *txn, n NewOrder, token, reason string) (out Order, 
 		// A storefront order with nothing left to pay (a gift card or store
 		// credit covered it) is paid as it arrives, with no settlement: it
 		// costs the customer nothing in Tari and adds nothing to the ledger.
-		out, err = t.markPaid(o, nil)
+		out, err = t.markPaid(o, nil, 0)
 		return out, false, err
 	}
 	if claimant == "" {

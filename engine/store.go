@@ -20,6 +20,7 @@ type Store interface {
 // conditional: Update* methods report whether a row matched.
 type Tx interface {
 	ReportTx
+	ExportTx
 	StaffTx
 	RefundTx
 
@@ -104,6 +105,10 @@ type Tx interface {
 	InsertSettlement(ctx context.Context, s *Settlement) error
 	SettlementsByAddress(ctx context.Context, address string) ([]Settlement, error)
 	SettlementsByOrders(ctx context.Context, orderIDs []string) ([]Settlement, error)
+	// InsertWriteOff journals the shortfall of an order paid within the
+	// underpayment tolerance and sets w.ID.
+	InsertWriteOff(ctx context.Context, w *WriteOff) error
+	WriteOffsByOrders(ctx context.Context, orderIDs []string) ([]WriteOff, error)
 
 	// InsertAudits appends the entries to the trail, in order.
 	InsertAudits(ctx context.Context, entries []AuditEntry) error

@@ -262,3 +262,17 @@ func (f *fakeEngine) SettleAddress(ctx context.Context, address string) (engine.
 	}
 	return f.settleAddress(ctx, address)
 }
+
+// The exports stream no rows: TestExportDownloads runs them on the real engine.
+func (f *fakeEngine) ExportOrders(context.Context, time.Time, time.Time, func(engine.OrderRow) error) error {
+	return nil
+}
+func (f *fakeEngine) ExportPayments(context.Context, time.Time, time.Time, func(engine.PaymentRow) error) error {
+	return nil
+}
+func (f *fakeEngine) ExportLedger(context.Context, time.Time, time.Time, func(engine.LedgerEntry) error) error {
+	return nil
+}
+func (f *fakeEngine) OrderWriteOffs(context.Context, string) ([]engine.WriteOff, error) {
+	return nil, nil
+}

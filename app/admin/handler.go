@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/export"
 	"taripay/app/shopify"
 	"taripay/engine"
 )
@@ -157,6 +158,9 @@ func (h *Handler) Register(r fiber.Router) {
 	// the engine also checks that the staff user holds the role they change
 	g.Post("/staff", write, h.staffGrant)
 	g.Get("/setup", h.setupShow)
+	for _, kind := range export.Kinds {
+		g.Get("/export/"+kind.Filename(), h.exportDownload(kind))
+	}
 	g.Post("/setup/webhooks", superAdmin, h.webhooksEnsure)
 }
 
@@ -176,6 +180,7 @@ type Engine interface {
 	staffService
 	reportService
 	setupService
+	export.Source
 }
 
 type (

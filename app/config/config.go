@@ -72,6 +72,10 @@ type Config struct {
 	// (https://pay.example.com): pay links written onto Shopify orders and
 	// given to the checkout extension start with it (docs/shopify-setup.md).
 	PublicURL string
+	// UnderpaymentTolerance is TPG_UNDERPAYMENT_TOLERANCE, a percentage
+	// from 0 (the default) to 5: how short of its total an order may be
+	// paid, the shortfall written off (docs/money.md).
+	UnderpaymentTolerance engine.Tolerance
 
 	// SuperAdmins are granted super_admin at every start (TPG_SUPER_ADMIN).
 	SuperAdmins []tari.Address
@@ -98,6 +102,7 @@ func (c Config) Engine() engine.Config {
 		UnpaidOrderTimeout:    c.UnpaidOrderTimeout,
 		PaymentAddress:        c.PaymentWallet,
 		Shop:                  c.Shopify.Shop,
+		UnderpaymentTolerance: c.UnderpaymentTolerance,
 	}
 }
 
@@ -181,6 +186,7 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 		SuperAdmins:               p.addresses("TPG_SUPER_ADMIN"),
 		ClaimLinkSecret:           p.str("TPG_CLAIM_LINK_SECRET", ""),
 		PublicURL:                 p.origin("TPG_PUBLIC_URL"),
+		UnderpaymentTolerance:     p.tolerance("TPG_UNDERPAYMENT_TOLERANCE"),
 		ShopifyAPIKey:             p.str("TPG_SHOPIFY_API_KEY", ""),
 		ShopifyAPISecret:          p.str("TPG_SHOPIFY_API_SECRET", ""),
 	}
@@ -264,6 +270,20 @@ func (p *parser) integer(key string, def, lo, hi int64) int64 {
 		return def
 	}
 	return n
+}
+
+// tolerance reads a percentage from 0 to 5 (engine.ParseTolerance); unset is 0.
+func (p *parser) tolerance(key string) engine.Tolerance {
+	v := p.get(key)
+	if v == "" {
+		return 0
+	}
+	tol, err := engine.ParseTolerance(v)
+	if err != nil {
+		p.fail(key, v, "a percentage from 0 to 5 with at most 4 decimals, such as 0.5 or 2")
+		return 0
+	}
+	return tol
 }
 
 // flag reads the reference's boolean syntax (docs/api.md, "Configuration").

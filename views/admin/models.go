@@ -101,6 +101,8 @@ type DashboardPage struct {
 	Failures    []SyncRow
 	Deliveries  []DeliveryRow
 	Chart       Chart
+	// Exports are the CSV downloads for the accountant.
+	Exports []ExportLink
 }
 
 // DeliveryRow is one Shopify webhook delivery whose processing failed.
