@@ -168,6 +168,15 @@ func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	return s.admin.Subscriptions(ctx)
 }
 
+// Connection makes one cheap live Admin API call, for the admin's setup
+// checklist.
+func (s *Service) Connection(ctx context.Context) (ShopConnection, error) {
+	if s.admin == nil {
+		return ShopConnection{}, ErrNotConfigured
+	}
+	return s.admin.Connection(ctx)
+}
+
 // RescanOpenOrders answers POST /api/rescan_open_orders: every open
 // Shopify order goes through the orders/create logic, and the reply lists a
 // JsonResponse per order (api.md §1.2 #43). It is nil without the Admin API.
