@@ -72,10 +72,12 @@ type Connection struct {
 	ExpiresAt *time.Time
 }
 
-// Shopify is the storefront's webhook set-up, for the setup checklist (its
-// methods return shopify.ErrNotConfigured without an Admin API client), and
-// the count of orders paid another way than Tari, for the dashboard.
+// Shopify is the live connection and the storefront's webhook set-up, for
+// the setup checklist (its methods return shopify.ErrNotConfigured without
+// an Admin API client), and the count of orders paid another way than
+// Tari, for the dashboard.
 type Shopify interface {
+	Connection(ctx context.Context) (shopify.ShopConnection, error)
 	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
 	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
 	OtherOrders(ctx context.Context) (int, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,46 +17,16 @@ import (
 
 type setupService interface {
 	PaymentAddress(ctx context.Context) (tari.Address, error)
+	PaymentAddressConfigured() bool
 }
 
-// setupShow is the setup checklist: the Shopify connection, webhooks, a hot
-// wallet, the address customers pay, an exchange rate, and the order-email
-// snippet to copy.
+// setupShow is the setup checklist: the Shopify connection and its scopes,
+// webhooks, a hot wallet, the address customers pay, an exchange rate, and
+// the order-email snippet to copy. Each row says what it checked: a live
+// Admin API call, the database, or nothing ("Not checked").
 func (h *Handler) setupShow(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	st := staffOf(c)
-	var checks []view.Check
-
-	conn := view.Check{Label: "Shopify connection", Detail: "No Admin API token yet: open the app from Shopify admin."}
-	if h.deps.Install != nil {
-		if status, err := h.deps.Install.Status(ctx, st.Shop); err != nil {
-			conn.Detail = h.userMessage(c, err)
-		} else if status.Mode != "" {
-			conn.OK = true
-			conn.Detail = status.Mode + " for " + st.Shop
-			if status.Scope != "" {
-				conn.Detail += ", scopes " + status.Scope
-			}
-		}
-	}
-	checks = append(checks, conn)
-
-	hooks := view.Check{Label: "Webhooks registered", Detail: "Not checked: no Admin API client is configured."}
-	canRegister := false
-	if h.deps.Shopify != nil {
-		subs, err := h.deps.Shopify.Subscriptions(ctx)
-		switch missing := missingTopics(subs); {
-		case errors.Is(err, shopify.ErrNotConfigured):
-		case err != nil:
-			hooks.Detail = "Could not ask Shopify: " + h.userMessage(c, err)
-		case len(missing) > 0:
-			hooks.Detail = "Missing: " + strings.Join(missing, ", ")
-			canRegister = true
-		default:
-			hooks.OK, hooks.Detail = true, plural(len(subs), "subscription")
-		}
-	}
-	checks = append(checks, hooks)
+	checks := h.shopifyChecks(c)
 
 	wallets, err := h.deps.Engine.Wallets(ctx)
 	if err != nil {
@@ -76,7 +47,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	default:
-		payTo.OK, payTo.Detail = true, a.Base58()
+		payTo.OK, payTo.Detail = true, a.Base58()+" ("+paymentAddressSource(h.deps.Engine)+")"
 	}
 	checks = append(checks, payTo)
 	if payTo.OK {
@@ -89,15 +60,20 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	}
 	rate := view.Check{Label: "An exchange rate is set", Detail: "Set one under Exchange rates."}
 	if len(rates) > 0 {
-		rate.OK = true
-		rate.Detail = rates[0].Currency + " " + xtr.Format(rates[0].Rate)
+		var each []string
+		for _, r := range rates {
+			each = append(each, "1 "+r.Currency+" = "+xtr.Format(r.Rate)+", set "+ago(h.deps.Now().Sub(r.UpdatedAt)))
+		}
+		rate.OK, rate.Detail = true, strings.Join(each, "; ")
 	}
 	checks = append(checks, rate)
 
 	p := view.SetupPage{Layout: h.layout(c, "Setup", "setup"), Checks: checks}
-	if canRegister {
-		f := webhooksForm()
-		p.Register = &f
+	for _, ch := range checks {
+		if ch.Register {
+			f := webhooksForm()
+			p.Register = &f
+		}
 	}
 	if h.deps.Snippet != nil {
 		p.Snippet = h.deps.Snippet(c.BaseURL())
@@ -105,23 +81,121 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	return render(c, view.SetupView(p))
 }
 
-// missingTopics lists the webhook topics taripay handles that have no
-// subscription. Compliance topics come from shopify.app.toml, not the API.
-func missingTopics(subs []shopify.Subscription) []string {
-	have := map[string]bool{}
-	for _, s := range subs {
-		have[s.Topic] = true
+// shopifyChecks are the rows that ask Shopify, live: the connection (one
+// cheap Admin API call), the scopes it grants, and the webhooks registered
+// and pointing at this server. Without an Admin API client they say they
+// were not checked.
+func (h *Handler) shopifyChecks(c *fiber.Ctx) []view.Check {
+	ctx := c.UserContext()
+	st := staffOf(c)
+	conn := view.Check{Label: "Shopify connection"}
+	scopes := view.Check{Label: "Access scopes granted"}
+	hooks := view.Check{Label: "Webhooks registered"}
+	if h.deps.Shopify == nil {
+		notChecked := "Not checked: no Admin API client is configured."
+		for _, ch := range []*view.Check{&conn, &scopes, &hooks} {
+			ch.Unchecked, ch.Detail = true, notChecked
+		}
+		return []view.Check{conn, scopes, hooks}
 	}
-	var missing []string
+	how := ""
+	if h.deps.Install != nil {
+		status, err := h.deps.Install.Status(ctx, st.Shop)
+		switch {
+		case err != nil:
+			conn.Detail = h.userMessage(c, err)
+		case status.Mode == "":
+			conn.Detail = "No Admin API token yet: open the app from Shopify admin."
+		default:
+			how = " by " + status.Mode
+		}
+	}
+	if conn.Detail == "" {
+		live, err := h.deps.Shopify.Connection(ctx)
+		switch {
+		case errors.Is(err, shopify.ErrNotConfigured):
+			conn.Unchecked, conn.Detail = true, "Not checked: no Admin API client is configured."
+		case err != nil:
+			conn.Blocking, conn.Detail = true, "Shopify did not answer: "+shopify.Cause(err)
+		default:
+			conn.OK, conn.Detail = true, "Connected to "+live.Name+" ("+st.Shop+")"+how+"."
+			if missing := live.MissingScopes(); len(missing) > 0 {
+				scopes.Blocking, scopes.Detail = true, "Not granted: "+strings.Join(missing, ", ")+
+					". shopify.app.toml asks for them: deploy it (shopify app deploy), then open the app from Shopify admin to approve them."
+			} else {
+				scopes.OK, scopes.Detail = true, "All "+plural(len(shopify.Scopes), "scope")+" that shopify.app.toml asks for."
+			}
+		}
+	}
+	if !scopes.OK && !scopes.Blocking {
+		scopes.Unchecked, scopes.Detail = true, "Not checked: the connection did not work."
+	}
+
+	subs, err := h.deps.Shopify.Subscriptions(ctx)
+	switch missing := missingTopics(subs, c.BaseURL()); {
+	case errors.Is(err, shopify.ErrNotConfigured):
+		hooks.Unchecked, hooks.Detail = true, "Not checked: no Admin API client is configured."
+	case err != nil:
+		hooks.Detail = "Could not ask Shopify: " + shopify.Cause(err)
+	case len(missing) > 0:
+		hooks.Detail = strings.Join(missing, "; ")
+		hooks.Register = true
+	default:
+		hooks.OK, hooks.Detail = true, plural(len(subs), "subscription")+", each pointing at "+c.BaseURL()+"."
+	}
+	return []view.Check{conn, scopes, hooks}
+}
+
+// paymentAddressSource says where the address customers pay comes from.
+func paymentAddressSource(e setupService) string {
+	if e.PaymentAddressConfigured() {
+		return "set by TPG_PAYMENT_WALLET_ADDRESS"
+	}
+	return "the one authorised hot wallet, as TPG_PAYMENT_WALLET_ADDRESS is not set"
+}
+
+// ago is a duration in words, for the age of a rate: "just now", "5 minutes
+// ago", "3 hours ago", "2 days ago".
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	}
+	return plural(int(d/(24*time.Hour)), "day") + " ago"
+}
+
+// missingTopics lists the webhook topics taripay handles that have no
+// subscription, or one that points elsewhere than this server at base.
+// Compliance topics come from shopify.app.toml, not the API.
+func missingTopics(subs []shopify.Subscription, base string) []string {
+	have := map[string]string{}
+	for _, s := range subs {
+		have[s.Topic] = s.CallbackURL
+	}
+	var missing, elsewhere []string
 	for _, t := range shopify.Topics {
 		if strings.HasPrefix(t, "customers/") || t == "shop/redact" {
 			continue
 		}
-		if !have[strings.ToUpper(strings.NewReplacer("/", "_").Replace(t))] {
+		switch url, ok := have[shopify.TopicEnum(t)]; {
+		case !ok:
 			missing = append(missing, t)
+		case url != strings.TrimRight(base, "/")+"/shopify/webhook/"+t:
+			elsewhere = append(elsewhere, t+" to "+url)
 		}
 	}
-	return missing
+	var out []string
+	if len(missing) > 0 {
+		out = append(out, "Missing: "+strings.Join(missing, ", "))
+	}
+	if len(elsewhere) > 0 {
+		out = append(out, "Pointing elsewhere: "+strings.Join(elsewhere, ", "))
+	}
+	return out
 }
 
 // orderAddressCheck says whether each order gets its own address: only a

@@ -368,4 +368,10 @@ type Check struct {
 	// Blocking marks a check that is not OK and stops customers paying;
 	// it shows red, with the fix in Detail.
 	Blocking bool
+	// Unchecked marks a check that could not be made, e.g. without an
+	// Admin API client: it is neither done nor to do.
+	Unchecked bool
+	// Register offers the form that subscribes the shop to taripay's
+	// webhooks.
+	Register bool
 }
