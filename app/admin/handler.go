@@ -54,6 +54,10 @@ type Deps struct {
 	// Snippet returns the order-email snippet with the claim link, for the
 	// server at baseURL.
 	Snippet func(baseURL string) string
+	// PayLink returns the order's link in the order email, for the
+	// server at baseURL; "" when there is none (no link secret), and the
+	// order page then shows the pay page's own URL.
+	PayLink func(baseURL, orderID string) string
 	Now     func() time.Time
 	Log     *slog.Logger
 }

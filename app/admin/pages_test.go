@@ -261,10 +261,10 @@ func TestSetupPaymentAddressCheck(t *testing.T) {
 	}{
 		{"none", func() (tari.Address, error) { return tari.Address{}, noAddress }, "Fix now Customers have an address to pay " + noAddress.Message, "badge-critical", true, ""},
 		{"single", func() (tari.Address, error) { return addr, nil }, "Done Customers have an address to pay " + testAddress +
-			" (the one authorised hot wallet, as TPG_PAYMENT_WALLET_ADDRESS is not set)", "badge-success", false,
+			" (from the one authorised hot wallet, as TPG_PAYMENT_WALLET_ADDRESS is not set)", "badge-success", false,
 			"To do Each order has its own address This single (spend-key only) address cannot carry a payment id, so customers must type the order's note as the message. Set TPG_PAYMENT_WALLET_ADDRESS to the wallet's dual address (view and spend key)."},
 		{"dual", func() (tari.Address, error) { return dual, nil }, "Done Customers have an address to pay " + dual.Base58() +
-			" (set by TPG_PAYMENT_WALLET_ADDRESS)", "badge-success", false,
+			" (from the configuration: TPG_PAYMENT_WALLET_ADDRESS)", "badge-success", false,
 			"Done Each order has its own address Your dual address carries each order's note as a payment id, so customers type nothing."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -47,7 +47,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	default:
-		payTo.OK, payTo.Detail = true, a.Base58()+" ("+paymentAddressSource(h.deps.Engine)+")"
+		payTo.OK, payTo.Detail = true, a.Base58()+" (from "+paymentAddressSource(h.deps.Engine)+")"
 	}
 	checks = append(checks, payTo)
 	if payTo.OK {
@@ -149,7 +149,7 @@ func (h *Handler) shopifyChecks(c *fiber.Ctx) []view.Check {
 // paymentAddressSource says where the address customers pay comes from.
 func paymentAddressSource(e setupService) string {
 	if e.PaymentAddressConfigured() {
-		return "set by TPG_PAYMENT_WALLET_ADDRESS"
+		return "the configuration: TPG_PAYMENT_WALLET_ADDRESS"
 	}
 	return "the one authorised hot wallet, as TPG_PAYMENT_WALLET_ADDRESS is not set"
 }

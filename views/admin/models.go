@@ -36,9 +36,12 @@ type Field struct {
 // Form is one server-validated form. Once its values validate, a form that
 // needs confirming comes back with Confirm set, and only the confirmed post acts.
 type Form struct {
-	ID      string
-	Action  string
-	Title   string
+	ID     string
+	Action string
+	Title  string
+	// Fold, instead of a title, names a form that sits folded in a
+	// <details> until chosen; the page writes it as the summary.
+	Fold    string
 	Submit  string
 	Danger  bool
 	Fields  []Field
@@ -124,6 +127,7 @@ type StatusRow struct {
 
 // Chart is a bar chart of received XTR per day, drawn as SVG.
 type Chart struct {
+	Days   int // how many days it covers
 	Width  int
 	Height int
 	Bars   []Bar
@@ -174,6 +178,10 @@ type OrderDetail struct {
 	Audit    []AuditRow
 	Sync     []SyncRow
 	Actions  []Form
+	// PayLink is the customer's pay link, as in the order email, and PayQR
+	// its QR code as a data: URI; empty without one.
+	PayLink string
+	PayQR   string
 }
 
 // Fact is a label and its value.
@@ -284,9 +292,19 @@ type WalletsPage struct {
 
 // WalletsSection is the part of the wallets page that actions re-render.
 type WalletsSection struct {
-	Flash     *Flash
+	Flash *Flash
+	// PayTo is the address customers pay, and where it comes from; with
+	// none, Problem says how to set one.
+	PayTo     PayTo
 	Wallets   []WalletRow
 	Authorize Form
+}
+
+// PayTo is the address customers pay.
+type PayTo struct {
+	Address string
+	Source  string
+	Problem string
 }
 
 // WalletRow is one authorised hot wallet.
