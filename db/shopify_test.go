@@ -231,6 +231,39 @@ func TestShopifyRedaction(t *testing.T) {
 	})
 }
 
+// TestShopifyLatestCustomerPayloads finds each customer's newest order
+// payload of the shop, and none once redacted.
+func TestShopifyLatestCustomerPayloads(t *testing.T) {
+	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
+		ctx := context.Background()
+		save := func(ev, topic, shop, customer, body string) {
+			id, _, err := s.SaveWebhook(ctx, ev, "", topic, shop, []byte(body), t0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.TagWebhook(ctx, id, ev, customer); err != nil {
+				t.Fatal(err)
+			}
+		}
+		save("1", "orders/create", "a.myshopify.com", "alice", `{"n":"alice old"}`)
+		save("2", "orders/updated", "a.myshopify.com", "alice", `{"n":"alice new"}`)
+		save("3", "customers/data_request", "a.myshopify.com", "alice", `{"n":"not an order"}`)
+		save("4", "orders/create", "a.myshopify.com", "bob", `{"n":"bob"}`)
+		save("5", "orders/create", "c.myshopify.com", "carol", `{"n":"another shop"}`)
+
+		got, err := s.LatestCustomerPayloads(ctx, "a.myshopify.com", []string{"alice", "bob", "carol", "dave"})
+		if err != nil || len(got) != 2 || string(got["alice"]) != `{"n":"alice new"}` || string(got["bob"]) != `{"n":"bob"}` {
+			t.Fatalf("payloads = %q, %v", got, err)
+		}
+		if _, err := s.RedactCustomer(ctx, "a.myshopify.com", "alice", nil, t0); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.LatestCustomerPayloads(ctx, "a.myshopify.com", []string{"alice"}); err != nil || len(got) != 0 {
+			t.Fatalf("after redaction: %q, %v", got, err)
+		}
+	})
+}
+
 func TestShopifyOtherOrders(t *testing.T) {
 	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
 		ctx := context.Background()

@@ -32,8 +32,14 @@ func (h *Handler) customerDetail(c *fiber.Ctx, id string, flash *view.Flash) (vi
 	if err != nil {
 		return view.CustomerDetail{}, err
 	}
+	contacts, err := h.contacts(c, []string{id})
+	if err != nil {
+		return view.CustomerDetail{}, err
+	}
 	b := hist.Balance
 	d := view.CustomerDetail{
+		Name:       contacts[id].Name,
+		Email:      contacts[id].Email,
 		Flash:      flash,
 		CustomerID: id,
 		Balance:    xtr.Format(b.CurrentBalance),

@@ -49,7 +49,9 @@ func TestPagesGolden(t *testing.T) {
 	}
 	hs := newHarness(t, eng)
 	hs.h.deps.Shopify = &fakeShopify{conn: shopify.ShopConnection{Name: "Tari Teas", Scopes: shopify.Scopes}, subs: subs}
-	hs.h.deps.Snippet = func(base string) string { return pay.EmailSnippet(base, []byte("link-secret"), shopify.DefaultPaymentMethod) }
+	hs.h.deps.Snippet = func(base string) string {
+		return pay.EmailSnippet(base, []byte("link-secret"), shopify.DefaultPaymentMethod)
+	}
 	hs.h.deps.PayLink = func(base, id string) string { return pay.OrderLink(base, []byte("link-secret"), id) }
 
 	for _, tt := range []struct{ name, path string }{

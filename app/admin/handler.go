@@ -79,12 +79,14 @@ type Connection struct {
 // Shopify is the live connection and the storefront's webhook set-up, for
 // the setup checklist (its methods return shopify.ErrNotConfigured without
 // an Admin API client), and the count of orders paid another way than
-// Tari, for the dashboard.
+// Tari, for the dashboard, and the customers' names and emails from their
+// latest orders, for the customer pages.
 type Shopify interface {
 	Connection(ctx context.Context) (shopify.ShopConnection, error)
 	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
 	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
 	OtherOrders(ctx context.Context) (int, error)
+	Contacts(ctx context.Context, shop string, customerIDs []string) (map[string]shopify.Contact, error)
 }
 
 // Handler serves the embedded admin pages.

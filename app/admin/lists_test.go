@@ -9,6 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"taripay/app/pay"
+	"taripay/app/shopify"
 	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/internal/qrtest"
@@ -41,6 +42,29 @@ func TestCustomerPageListsEveryAddress(t *testing.T) {
 	want := []string{testAddress + " 0.25 XTR", unfunded + " 0 XTR"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("addresses = %q, want %q", got, want)
+	}
+}
+
+// TestCustomersNamedByTheirLatestOrder shows each customer's name and email
+// from their latest order, in the list and on their page, and nothing for
+// a customer whose orders named none.
+func TestCustomersNamedByTheirLatestOrder(t *testing.T) {
+	hs := newHarness(t, &fakeEngine{customerIDs: func(int, int) ([]string, error) { return []string{"c1", "c2"}, nil }})
+	hs.h.deps.Shopify = &fakeShopify{contacts: map[string]shopify.Contact{"c1": {Name: "Alice Liddell", Email: "alice@example.com"}}}
+	var rows []string
+	hs.get(t, "/admin/customers").Find(`[data-testid=customer-row]`).Each(func(_ int, s *goquery.Selection) {
+		var cells []string
+		s.Find("td").Each(func(_ int, td *goquery.Selection) { cells = append(cells, squash(td.Text())) })
+		rows = append(rows, strings.Join(cells, "|"))
+	})
+	if want := []string{"c1|Alice Liddell|alice@example.com", "c2||"}; strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("customers = %q, want %q", rows, want)
+	}
+	if got := squash(hs.get(t, "/admin/customers/c1").Find(`[data-testid=customer-contact]`).Text()); got != "Alice Liddell alice@example.com" {
+		t.Errorf("c1's page names %q", got)
+	}
+	if n := hs.get(t, "/admin/customers/c2").Find(`[data-testid=customer-contact]`).Length(); n != 0 {
+		t.Errorf("c2's page names someone")
 	}
 }
 

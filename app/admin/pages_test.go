@@ -216,14 +216,25 @@ func TestPagesRender(t *testing.T) {
 }
 
 type fakeShopify struct {
-	conn    shopify.ShopConnection
-	subs    []shopify.Subscription
-	err     error    // what every call fails with, when set
-	ensured []string // the public URLs EnsureWebhooks was called with
-	other   int      // orders paid another way
+	contacts map[string]shopify.Contact
+	conn     shopify.ShopConnection
+	subs     []shopify.Subscription
+	err      error    // what every call fails with, when set
+	ensured  []string // the public URLs EnsureWebhooks was called with
+	other    int      // orders paid another way
 }
 
 func (f *fakeShopify) OtherOrders(context.Context) (int, error) { return f.other, nil }
+
+func (f *fakeShopify) Contacts(_ context.Context, _ string, ids []string) (map[string]shopify.Contact, error) {
+	out := map[string]shopify.Contact{}
+	for _, id := range ids {
+		if c, ok := f.contacts[id]; ok {
+			out[id] = c
+		}
+	}
+	return out, f.err
+}
 
 func (f *fakeShopify) Connection(context.Context) (shopify.ShopConnection, error) {
 	return f.conn, f.err

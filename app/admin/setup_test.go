@@ -22,6 +22,10 @@ func (l liveShopify) EnsureWebhooks(ctx context.Context, publicURL string) ([]sh
 
 func (liveShopify) OtherOrders(context.Context) (int, error) { return 0, nil }
 
+func (liveShopify) Contacts(context.Context, string, []string) (map[string]shopify.Contact, error) {
+	return nil, nil
+}
+
 // TestSetupShopifyChecks renders the setup checklist's Shopify rows from
 // live calls to the fake Admin API, which holds every call to the vendored
 // schema: each row says what Shopify answered, or why it could not ask.

@@ -33,6 +33,9 @@ type Store interface {
 	Records
 	CaptureLog
 	OtherOrders(ctx context.Context) (int, error)
+	// LatestCustomerPayloads returns each named customer's newest stored
+	// order payload that is not redacted.
+	LatestCustomerPayloads(ctx context.Context, shop string, customerIDs []string) (map[string][]byte, error)
 }
 
 // Deps are the integration's collaborators.

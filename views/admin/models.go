@@ -215,17 +215,20 @@ type SyncRow struct {
 // CustomerListPage lists customer ids and looks one up.
 type CustomerListPage struct {
 	Layout
-	Query    string
-	Error    string
-	IDs      []Link
-	NextHref string
-	PrevHref string
+	Query     string
+	Error     string
+	Customers []CustomerRow
+	NextHref  string
+	PrevHref  string
 }
 
-// Link is a labelled href.
-type Link struct {
-	Text string
-	Href string
+// CustomerRow is one customer of the list, named as their latest order
+// names them (empty when Shopify withheld it).
+type CustomerRow struct {
+	ID    string
+	Href  string
+	Name  string
+	Email string
 }
 
 // CustomerPage is one customer's account.
@@ -236,8 +239,11 @@ type CustomerPage struct {
 
 // CustomerDetail is the part of the customer page that actions re-render.
 type CustomerDetail struct {
-	Flash       *Flash
-	CustomerID  string
+	Flash      *Flash
+	CustomerID string
+	// Name and Email are from the customer's latest order.
+	Name        string
+	Email       string
 	Balance     string
 	Confirmed   string
 	Spent       string
