@@ -400,6 +400,35 @@ func (d *DB) LatestCustomerPayloads(ctx context.Context, shop string, customerID
 	return out, nil
 }
 
+// WebhookActivity says when the shop's last delivery arrived, and how many
+// of its latest recent orders/create deliveries named no customer.
+func (d *DB) WebhookActivity(ctx context.Context, shop string, recent int) (engine.WebhookActivity, error) {
+	var out engine.WebhookActivity
+	var last []shopifyWebhook
+	err := d.bun.NewSelect().Model(&last).Column("received_at").Where("shop = ?", shop).
+		OrderExpr("id DESC").Limit(1).Scan(ctx)
+	if err != nil {
+		return out, fmt.Errorf("find the last webhook: %w", unavailable(err))
+	}
+	if len(last) == 1 {
+		at := last[0].ReceivedAt.UTC()
+		out.LastAt = &at
+	}
+	var orders []shopifyWebhook
+	err = d.bun.NewSelect().Model(&orders).Column("customer_id").Where("shop = ?", shop).
+		Where("topic = ?", "orders/create").OrderExpr("id DESC").Limit(int64(recent)).Scan(ctx)
+	if err != nil {
+		return out, fmt.Errorf("find the latest orders' customers: %w", unavailable(err))
+	}
+	out.RecentOrders = len(orders)
+	for _, o := range orders {
+		if o.CustomerID == "" {
+			out.WithoutCustomer++
+		}
+	}
+	return out, nil
+}
+
 type shopifyDataRequest struct {
 	bun.BaseModel `bun:"table:shopify_data_requests"`
 

@@ -264,6 +264,37 @@ func TestShopifyLatestCustomerPayloads(t *testing.T) {
 	})
 }
 
+// TestShopifyWebhookActivity finds the shop's last delivery and counts
+// its latest orders that came without a customer.
+func TestShopifyWebhookActivity(t *testing.T) {
+	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
+		ctx := context.Background()
+		const shop = "a.myshopify.com"
+		if a, err := s.WebhookActivity(ctx, shop, 3); err != nil || a.LastAt != nil || a.RecentOrders != 0 {
+			t.Fatalf("no delivery yet: %+v, %v", a, err)
+		}
+		save := func(ev, topic, shop, customer string, at time.Time) {
+			id, _, err := s.SaveWebhook(ctx, ev, "", topic, shop, []byte(`{}`), at, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.TagWebhook(ctx, id, ev, customer); err != nil {
+				t.Fatal(err)
+			}
+		}
+		save("1", "orders/create", shop, "", t0) // too old to count among the latest 3
+		save("2", "orders/create", shop, "alice", t0.Add(time.Minute))
+		save("3", "orders/create", shop, "", t0.Add(2*time.Minute))
+		save("4", "orders/create", shop, "bob", t0.Add(3*time.Minute))
+		save("5", "products/update", shop, "", t0.Add(4*time.Minute))
+		save("6", "orders/create", "c.myshopify.com", "", t0.Add(5*time.Minute))
+		a, err := s.WebhookActivity(ctx, shop, 3)
+		if err != nil || a.LastAt == nil || !a.LastAt.Equal(t0.Add(4*time.Minute)) || a.RecentOrders != 3 || a.WithoutCustomer != 1 {
+			t.Fatalf("activity = %+v, %v", a, err)
+		}
+	})
+}
+
 func TestShopifyOtherOrders(t *testing.T) {
 	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
 		ctx := context.Background()

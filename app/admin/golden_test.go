@@ -48,7 +48,8 @@ func TestPagesGolden(t *testing.T) {
 		subs = append(subs, shopify.Subscription{Topic: shopify.TopicEnum(topic), CallbackURL: "http://example.com/shopify/webhook/" + topic})
 	}
 	hs := newHarness(t, eng)
-	hs.h.deps.Shopify = &fakeShopify{conn: shopify.ShopConnection{Name: "Tari Teas", Scopes: shopify.Scopes}, subs: subs}
+	hs.h.deps.Shopify = &fakeShopify{conn: shopify.ShopConnection{Name: "Tari Teas", Scopes: shopify.Scopes}, subs: subs,
+		activity: engine.WebhookActivity{LastAt: &seen, RecentOrders: 3}}
 	hs.h.deps.Snippet = func(base string) string {
 		return pay.EmailSnippet(base, []byte("link-secret"), shopify.DefaultPaymentMethod)
 	}

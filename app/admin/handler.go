@@ -87,6 +87,7 @@ type Shopify interface {
 	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
 	OtherOrders(ctx context.Context) (int, error)
 	Contacts(ctx context.Context, shop string, customerIDs []string) (map[string]shopify.Contact, error)
+	WebhookActivity(ctx context.Context, shop string) (engine.WebhookActivity, error)
 }
 
 // Handler serves the embedded admin pages.

@@ -216,6 +216,7 @@ func TestPagesRender(t *testing.T) {
 }
 
 type fakeShopify struct {
+	activity engine.WebhookActivity
 	contacts map[string]shopify.Contact
 	conn     shopify.ShopConnection
 	subs     []shopify.Subscription
@@ -234,6 +235,10 @@ func (f *fakeShopify) Contacts(_ context.Context, _ string, ids []string) (map[s
 		}
 	}
 	return out, f.err
+}
+
+func (f *fakeShopify) WebhookActivity(context.Context, string) (engine.WebhookActivity, error) {
+	return f.activity, f.err
 }
 
 func (f *fakeShopify) Connection(context.Context) (shopify.ShopConnection, error) {

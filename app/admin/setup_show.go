@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 		wallet.OK = true
 		wallet.Detail = plural(len(wallets), "wallet") + "; last seen " + whenPtr(wallets[0].LastSeen)
 	}
-	checks = append(checks, wallet)
+	checks = append(checks, wallet, h.notifiedCheck(wallets))
 
 	payTo := view.Check{Label: "Customers have an address to pay"}
 	a, err := h.deps.Engine.PaymentAddress(ctx)
@@ -93,10 +94,12 @@ func (h *Handler) shopifyChecks(c *fiber.Ctx) []view.Check {
 	hooks := view.Check{Label: "Webhooks registered"}
 	if h.deps.Shopify == nil {
 		notChecked := "Not checked: no Admin API client is configured."
-		for _, ch := range []*view.Check{&conn, &scopes, &hooks} {
+		arrived := view.Check{Label: "Webhooks arrive"}
+		customers := view.Check{Label: "Orders arrive with their customer"}
+		for _, ch := range []*view.Check{&conn, &scopes, &hooks, &arrived, &customers} {
 			ch.Unchecked, ch.Detail = true, notChecked
 		}
-		return []view.Check{conn, scopes, hooks}
+		return []view.Check{conn, scopes, hooks, arrived, customers}
 	}
 	how := ""
 	if h.deps.Install != nil {
@@ -143,7 +146,53 @@ func (h *Handler) shopifyChecks(c *fiber.Ctx) []view.Check {
 	default:
 		hooks.OK, hooks.Detail = true, plural(len(subs), "subscription")+", each pointing at "+c.BaseURL()+"."
 	}
-	return []view.Check{conn, scopes, hooks}
+	return append([]view.Check{conn, scopes, hooks}, h.deliveryChecks(c)...)
+}
+
+// deliveryChecks read the stored deliveries: when the last webhook arrived,
+// and whether the latest orders came with their customer, which Shopify
+// withholds from apps without protected customer data access.
+func (h *Handler) deliveryChecks(c *fiber.Ctx) []view.Check {
+	arrived := view.Check{Label: "Webhooks arrive"}
+	customers := view.Check{Label: "Orders arrive with their customer"}
+	a, err := h.deps.Shopify.WebhookActivity(c.UserContext(), staffOf(c).Shop)
+	if err != nil {
+		msg := "Could not read the deliveries: " + h.userMessage(c, err)
+		arrived.Detail, customers.Detail = msg, msg
+		return []view.Check{arrived, customers}
+	}
+	if a.LastAt == nil {
+		arrived.Detail = "No webhook has arrived yet: place a test order in the shop."
+	} else {
+		arrived.OK, arrived.Detail = true, "The last one arrived "+when(*a.LastAt)+" ("+ago(h.deps.Now().Sub(*a.LastAt))+")."
+	}
+	switch {
+	case a.RecentOrders == 0:
+		customers.Unchecked, customers.Detail = true, "Not checked: no order has arrived yet."
+	case a.WithoutCustomer > 0:
+		customers.Blocking = true
+		customers.Detail = strconv.Itoa(a.WithoutCustomer) + " of the last " + plural(a.RecentOrders, "order") +
+			" arrived without a customer, so taripay cannot link them to the customer's account. Request protected customer data " +
+			"access (customer name and email) in the Partner Dashboard: Apps → taripay → API access → Protected customer data access."
+	default:
+		customers.OK, customers.Detail = true, "Each of the last "+plural(a.RecentOrders, "order")+" named its customer."
+	}
+	return []view.Check{arrived, customers}
+}
+
+// notifiedCheck says when a hot wallet last notified taripay.
+func (h *Handler) notifiedCheck(wallets []engine.Wallet) view.Check {
+	ch := view.Check{Label: "Wallet notifications arrive", Detail: "No hot wallet has notified taripay yet."}
+	var last *time.Time
+	for _, w := range wallets {
+		if w.LastSeen != nil && (last == nil || w.LastSeen.After(*last)) {
+			last = w.LastSeen
+		}
+	}
+	if last != nil {
+		ch.OK, ch.Detail = true, "The last one arrived "+when(*last)+" ("+ago(h.deps.Now().Sub(*last))+")."
+	}
+	return ch
 }
 
 // paymentAddressSource says where the address customers pay comes from.

@@ -7,9 +7,13 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"taripay/app/shopify"
 	"taripay/app/shopify/shopifytest"
+	"taripay/engine"
 )
 
 // liveShopify is the setup checklist's Shopify side over the real Admin API
@@ -21,6 +25,10 @@ func (l liveShopify) EnsureWebhooks(ctx context.Context, publicURL string) ([]sh
 }
 
 func (liveShopify) OtherOrders(context.Context) (int, error) { return 0, nil }
+
+func (liveShopify) WebhookActivity(context.Context, string) (engine.WebhookActivity, error) {
+	return engine.WebhookActivity{}, nil
+}
 
 func (liveShopify) Contacts(context.Context, string, []string) (map[string]shopify.Contact, error) {
 	return nil, nil
@@ -121,6 +129,49 @@ func TestSetupShopifyChecks(t *testing.T) {
 			}
 			if form := doc.Find(`#webhooks`).Length() == 1; form != tt.form {
 				t.Errorf("register form shown: %v, want %v", form, tt.form)
+			}
+		})
+	}
+}
+
+// TestSetupDeliveryChecks says when the last webhook and the last wallet
+// notification arrived, and turns red when recent orders came without
+// their customer.
+func TestSetupDeliveryChecks(t *testing.T) {
+	seen := testNow.Add(-3 * time.Hour)
+	row := func(doc *goquery.Document, label string) string {
+		return squash(doc.Find(`[data-testid=check]:contains("` + label + `")`).Text())
+	}
+	tests := []struct {
+		name                    string
+		activity                engine.WebhookActivity
+		lastSeen                *time.Time
+		arrived, customers, own string
+	}{
+		{name: "nothing yet", arrived: "To do Webhooks arrive No webhook has arrived yet: place a test order in the shop.",
+			customers: "Not checked Orders arrive with their customer Not checked: no order has arrived yet.",
+			own:       "To do Wallet notifications arrive No hot wallet has notified taripay yet."},
+		{name: "all well", activity: engine.WebhookActivity{LastAt: &seen, RecentOrders: 4}, lastSeen: &seen,
+			arrived:   "Done Webhooks arrive The last one arrived 2026-11-23 07:00 (3 hours ago).",
+			customers: "Done Orders arrive with their customer Each of the last 4 orders named its customer.",
+			own:       "Done Wallet notifications arrive The last one arrived 2026-11-23 07:00 (3 hours ago)."},
+		{name: "customers withheld", activity: engine.WebhookActivity{LastAt: &seen, RecentOrders: 4, WithoutCustomer: 2},
+			arrived: "Done Webhooks arrive The last one arrived 2026-11-23 07:00 (3 hours ago).",
+			customers: "Fix now Orders arrive with their customer 2 of the last 4 orders arrived without a customer, so taripay cannot link them " +
+				"to the customer's account. Request protected customer data access (customer name and email) in the Partner Dashboard: " +
+				"Apps → taripay → API access → Protected customer data access.",
+			own: "To do Wallet notifications arrive No hot wallet has notified taripay yet."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hs := newHarness(t, &fakeEngine{wallets: func() ([]engine.Wallet, error) {
+				return []engine.Wallet{{Address: testAddress, LastSeen: tt.lastSeen}}, nil
+			}})
+			hs.h.deps.Shopify = &fakeShopify{activity: tt.activity}
+			doc := hs.get(t, "/admin/setup")
+			got := []string{row(doc, "Webhooks arrive"), row(doc, "Orders arrive with their customer"), row(doc, "Wallet notifications arrive")}
+			if want := []string{tt.arrived, tt.customers, tt.own}; strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 		})
 	}

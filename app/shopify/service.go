@@ -36,6 +36,9 @@ type Store interface {
 	// LatestCustomerPayloads returns each named customer's newest stored
 	// order payload that is not redacted.
 	LatestCustomerPayloads(ctx context.Context, shop string, customerIDs []string) (map[string][]byte, error)
+	// WebhookActivity says when the shop's last delivery arrived and how
+	// many of its latest recent orders came without a customer.
+	WebhookActivity(ctx context.Context, shop string, recent int) (engine.WebhookActivity, error)
 }
 
 // Deps are the integration's collaborators.
@@ -178,6 +181,13 @@ func (s *Service) Connection(ctx context.Context) (ShopConnection, error) {
 		return ShopConnection{}, ErrNotConfigured
 	}
 	return s.admin.Connection(ctx)
+}
+
+// WebhookActivity says when the shop's last webhook arrived and how many of
+// its latest 20 orders came without a customer, for the admin's setup
+// checklist.
+func (s *Service) WebhookActivity(ctx context.Context, shop string) (engine.WebhookActivity, error) {
+	return s.store.WebhookActivity(ctx, shop, 20)
 }
 
 // RescanOpenOrders answers POST /api/rescan_open_orders: every open

@@ -265,6 +265,10 @@ func (s *memStore) LatestCustomerPayloads(_ context.Context, shop string, custom
 	return out, nil
 }
 
+func (s *memStore) WebhookActivity(context.Context, string, int) (engine.WebhookActivity, error) {
+	return engine.WebhookActivity{}, nil
+}
+
 func (s *memStore) SaveDataReport(_ context.Context, shop, customerID string, report []byte, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
