@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"taripay/engine"
@@ -29,14 +30,7 @@ func TestPayPageAxe(t *testing.T) {
 		tokens[s] = token
 	}
 	app, _ := testHandler(t, f)
-	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS)}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go app.Listener(ln)
-	t.Cleanup(func() { app.Shutdown() })
-	base := "http://" + ln.Addr().String()
+	base := serveHTTP(t, app)
 
 	for _, width := range []int64{360, 1280} {
 		ctx := browsertest.New(t, int(width), 900)
@@ -55,4 +49,18 @@ func TestPayPageAxe(t *testing.T) {
 			cancel()
 		}
 	}
+}
+
+// serveHTTP serves app, with static/ at /static, on 127.0.0.1 until the
+// test ends, and returns its base URL.
+func serveHTTP(t *testing.T, app *fiber.App) string {
+	t.Helper()
+	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS)}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go app.Listener(ln)
+	t.Cleanup(func() { app.Shutdown() })
+	return "http://" + ln.Addr().String()
 }

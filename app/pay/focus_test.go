@@ -1,16 +1,12 @@
 package pay
 
 import (
-	"net"
-	"net/http"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"taripay/internal/browsertest"
-	"taripay/static"
 )
 
 // focusPage holds the pay page's kinds of button, styled by taripay.css.
@@ -25,20 +21,14 @@ const focusPage = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><t
 // pay page's dark primary button and on its plain one.
 func TestFocusRingInChromium(t *testing.T) {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	app.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(static.FS)}))
 	app.Get("/focus", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 		return c.SendString(focusPage)
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go app.Listener(ln)
-	t.Cleanup(func() { app.Shutdown() })
+	base := serveHTTP(t, app)
 
 	ctx := browsertest.New(t, 800, 400)
-	if err := chromedp.Do(ctx, chromedp.Navigate("http://"+ln.Addr().String()+"/focus"), chromedp.WaitVisible(`#plain`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/focus"), chromedp.WaitVisible(`#plain`)); err != nil {
 		t.Fatal(err)
 	}
 	for _, sel := range []string{"#primary", "#plain"} {
