@@ -70,6 +70,9 @@ func newAdmin(cfg config.Config, e *engine.Engine, install admin.Installer, shop
 		Snippet: func(baseURL string) string {
 			return pay.EmailSnippet(baseURL, linkSecret, string(cfg.Shopify.PaymentMethod))
 		},
+		PayLink: func(baseURL, orderID string) string {
+			return pay.OrderLink(baseURL, linkSecret, orderID)
+		},
 		Now: time.Now,
 		Log: log,
 	})

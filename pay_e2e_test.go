@@ -6,8 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"image"
-	_ "image/png"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,14 +18,13 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/chromedp/chromedp"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"taripay/app/pay"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/internal/browsertest"
+	"taripay/internal/qrtest"
 )
 
 // payServer is a real `taripay serve` subprocess over a fresh SQLite file,
@@ -178,23 +175,6 @@ func mustRun[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 	return v
 }
 
-func decodeQRCode(t *testing.T, png []byte) string {
-	t.Helper()
-	img, _, err := image.Decode(bytes.NewReader(png))
-	if err != nil {
-		t.Fatalf("decode PNG: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("decode QR: %v", err)
-	}
-	return res.GetText()
-}
-
 // Acceptance 1 and 4: the pay page in real headless Chromium at 360×740,
 // from a fresh order to Paid without a reload.
 func TestPayPageInBrowser(t *testing.T) {
@@ -250,7 +230,7 @@ func TestPayPageInBrowser(t *testing.T) {
 	png, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	want := "tari://mainnet/transactions/send?tariAddress=" + hot.Base58() + "&amount=2400500000&note=order%20e2e-1001"
-	if got := decodeQRCode(t, png); got != want {
+	if got := qrtest.Decode(t, png); got != want {
 		t.Errorf("QR = %q, want %q", got, want)
 	}
 
@@ -517,7 +497,7 @@ func TestServeWithoutPaymentAddress(t *testing.T) {
 	}
 	png, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if got := decodeQRCode(t, png); !strings.Contains(got, "tariAddress="+hot.addr.Base58()+"&") {
+	if got := qrtest.Decode(t, png); !strings.Contains(got, "tariAddress="+hot.addr.Base58()+"&") {
 		t.Errorf("QR = %q, want the hot wallet %s", got, hot.addr.Base58())
 	}
 	sendTo, _ := json.Marshal(hot.addr)

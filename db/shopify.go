@@ -375,6 +375,60 @@ func (d *DB) CustomerPayloads(ctx context.Context, shop, customerID string, orde
 	return out, nil
 }
 
+// LatestCustomerPayloads returns, for each of the shop's customers named,
+// the newest stored order payload (orders/create, orders/updated or
+// orders/cancelled) that is not redacted, for the admin to show the name
+// and email it carries. A customer with none is left out.
+func (d *DB) LatestCustomerPayloads(ctx context.Context, shop string, customerIDs []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if len(customerIDs) == 0 {
+		return out, nil
+	}
+	var rows []shopifyWebhook
+	err := d.bun.NewSelect().Model(&rows).Column("customer_id", "body").
+		Where("shop = ?", shop).Where("customer_id IN (?)", bun.In(customerIDs)).
+		Where("topic IN (?)", bun.In([]string{"orders/create", "orders/updated", "orders/cancelled"})).
+		Where("redacted_at IS NULL").OrderExpr("id DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find the latest payloads of %d customers: %w", len(customerIDs), unavailable(err))
+	}
+	for _, r := range rows {
+		if _, ok := out[r.CustomerID]; !ok {
+			out[r.CustomerID] = r.Body
+		}
+	}
+	return out, nil
+}
+
+// WebhookActivity says when the shop's last delivery arrived, and how many
+// of its latest recent orders/create deliveries named no customer.
+func (d *DB) WebhookActivity(ctx context.Context, shop string, recent int) (engine.WebhookActivity, error) {
+	var out engine.WebhookActivity
+	var last []shopifyWebhook
+	err := d.bun.NewSelect().Model(&last).Column("received_at").Where("shop = ?", shop).
+		OrderExpr("id DESC").Limit(1).Scan(ctx)
+	if err != nil {
+		return out, fmt.Errorf("find the last webhook: %w", unavailable(err))
+	}
+	if len(last) == 1 {
+		at := last[0].ReceivedAt.UTC()
+		out.LastAt = &at
+	}
+	var orders []shopifyWebhook
+	err = d.bun.NewSelect().Model(&orders).Column("customer_id").Where("shop = ?", shop).
+		Where("topic = ?", "orders/create").OrderExpr("id DESC").Limit(int64(recent)).Scan(ctx)
+	if err != nil {
+		return out, fmt.Errorf("find the latest orders' customers: %w", unavailable(err))
+	}
+	out.RecentOrders = len(orders)
+	for _, o := range orders {
+		if o.CustomerID == "" {
+			out.WithoutCustomer++
+		}
+	}
+	return out, nil
+}
+
 type shopifyDataRequest struct {
 	bun.BaseModel `bun:"table:shopify_data_requests"`
 

@@ -231,6 +231,70 @@ func TestShopifyRedaction(t *testing.T) {
 	})
 }
 
+// TestShopifyLatestCustomerPayloads finds each customer's newest order
+// payload of the shop, and none once redacted.
+func TestShopifyLatestCustomerPayloads(t *testing.T) {
+	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
+		ctx := context.Background()
+		save := func(ev, topic, shop, customer, body string) {
+			id, _, err := s.SaveWebhook(ctx, ev, "", topic, shop, []byte(body), t0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.TagWebhook(ctx, id, ev, customer); err != nil {
+				t.Fatal(err)
+			}
+		}
+		save("1", "orders/create", "a.myshopify.com", "alice", `{"n":"alice old"}`)
+		save("2", "orders/updated", "a.myshopify.com", "alice", `{"n":"alice new"}`)
+		save("3", "customers/data_request", "a.myshopify.com", "alice", `{"n":"not an order"}`)
+		save("4", "orders/create", "a.myshopify.com", "bob", `{"n":"bob"}`)
+		save("5", "orders/create", "c.myshopify.com", "carol", `{"n":"another shop"}`)
+
+		got, err := s.LatestCustomerPayloads(ctx, "a.myshopify.com", []string{"alice", "bob", "carol", "dave"})
+		if err != nil || len(got) != 2 || string(got["alice"]) != `{"n":"alice new"}` || string(got["bob"]) != `{"n":"bob"}` {
+			t.Fatalf("payloads = %q, %v", got, err)
+		}
+		if _, err := s.RedactCustomer(ctx, "a.myshopify.com", "alice", nil, t0); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.LatestCustomerPayloads(ctx, "a.myshopify.com", []string{"alice"}); err != nil || len(got) != 0 {
+			t.Fatalf("after redaction: %q, %v", got, err)
+		}
+	})
+}
+
+// TestShopifyWebhookActivity finds the shop's last delivery and counts
+// its latest orders that came without a customer.
+func TestShopifyWebhookActivity(t *testing.T) {
+	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
+		ctx := context.Background()
+		const shop = "a.myshopify.com"
+		if a, err := s.WebhookActivity(ctx, shop, 3); err != nil || a.LastAt != nil || a.RecentOrders != 0 {
+			t.Fatalf("no delivery yet: %+v, %v", a, err)
+		}
+		save := func(ev, topic, shop, customer string, at time.Time) {
+			id, _, err := s.SaveWebhook(ctx, ev, "", topic, shop, []byte(`{}`), at, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.TagWebhook(ctx, id, ev, customer); err != nil {
+				t.Fatal(err)
+			}
+		}
+		save("1", "orders/create", shop, "", t0) // too old to count among the latest 3
+		save("2", "orders/create", shop, "alice", t0.Add(time.Minute))
+		save("3", "orders/create", shop, "", t0.Add(2*time.Minute))
+		save("4", "orders/create", shop, "bob", t0.Add(3*time.Minute))
+		save("5", "products/update", shop, "", t0.Add(4*time.Minute))
+		save("6", "orders/create", "c.myshopify.com", "", t0.Add(5*time.Minute))
+		a, err := s.WebhookActivity(ctx, shop, 3)
+		if err != nil || a.LastAt == nil || !a.LastAt.Equal(t0.Add(4*time.Minute)) || a.RecentOrders != 3 || a.WithoutCustomer != 1 {
+			t.Fatalf("activity = %+v, %v", a, err)
+		}
+	})
+}
+
 func TestShopifyOtherOrders(t *testing.T) {
 	eachShopifyStore(t, func(t *testing.T, s *db.DB) {
 		ctx := context.Background()

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -433,5 +434,30 @@ func TestExpiry(t *testing.T) {
 		en.confirm("late")
 		en.wantStatus("n1", engine.OrderExpired)
 		en.wantBalance(alice.String(), xtr(10))
+	})
+}
+
+// TestCustomerHistoryLinksEveryAddress lists an address that claimed an
+// order but has paid nothing yet next to one with a balance.
+func TestCustomerHistoryLinksEveryAddress(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		funded, unfunded := newUser(t), newUser(t)
+		en.order("o1", "c1", xtr(100), funded.memo(t, "o1"))
+		if _, err := en.e.Claim(en.ctx, "o1", unfunded.String()); err != nil {
+			t.Fatal(err)
+		}
+		en.receive("ta", funded.String(), xtr(60), nil, nil)
+		en.confirm("ta")
+		h, err := en.e.CustomerHistory(en.ctx, "c1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Balance.Addresses) != 1 || h.Balance.Addresses[0].Address != funded.String() {
+			t.Errorf("funded addresses = %+v", h.Balance.Addresses)
+		}
+		if !slices.Contains(h.Linked, funded.String()) || !slices.Contains(h.Linked, unfunded.String()) || len(h.Linked) != 2 {
+			t.Errorf("linked = %v, want %s and %s", h.Linked, funded, unfunded)
+		}
 	})
 }

@@ -32,3 +32,8 @@ func (e *Engine) PaymentAddress(ctx context.Context) (tari.Address, error) {
 	}
 	return a, nil
 }
+
+// PaymentAddressConfigured says whether PaymentAddress comes from
+// Config.PaymentAddress (TPG_PAYMENT_WALLET_ADDRESS) rather than from the
+// one authorised hot wallet, for the admin to say where it comes from.
+func (e *Engine) PaymentAddressConfigured() bool { return !e.cfg.PaymentAddress.IsZero() }

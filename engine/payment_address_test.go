@@ -55,6 +55,9 @@ func TestPaymentAddress(t *testing.T) {
 					if err != nil || got != tt.want {
 						t.Fatalf("PaymentAddress = %s, %v; want %s", got.Base58(), err, tt.want.Base58())
 					}
+					if configured := en.e.PaymentAddressConfigured(); configured != !tt.configured.IsZero() {
+						t.Errorf("PaymentAddressConfigured = %v with %q configured", configured, tt.configured.Base58())
+					}
 					return
 				}
 				if !errors.Is(err, engine.ErrNoPaymentAddress) || engine.ErrorCode(err) != engine.EUNCONFIGURED || !got.IsZero() {

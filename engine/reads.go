@@ -110,6 +110,9 @@ func (e *Engine) CustomerHistory(ctx context.Context, customerID string) (Custom
 		if out.Balance, err = t.customerBalance(customerID); err != nil {
 			return err
 		}
+		if out.Linked, err = t.AddressesOf(t.ctx, customerID); err != nil {
+			return err
+		}
 		if out.OrderBalance, err = t.CustomerOrderBalance(t.ctx, customerID); err != nil {
 			return err
 		}

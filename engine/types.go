@@ -196,8 +196,11 @@ type AddressHistory struct {
 
 // CustomerHistory is everything the ledger knows about a customer.
 type CustomerHistory struct {
-	CustomerID   string
-	Balance      CustomerBalance
+	CustomerID string
+	Balance    CustomerBalance
+	// Linked is every address linked to the customer, funded or not:
+	// Balance.Addresses holds only those with a balance.
+	Linked       []string
 	OrderBalance CustomerOrderBalance
 	Orders       []Order
 	Settlements  []Settlement

@@ -16,3 +16,14 @@ type WebhookFailure struct {
 	LastError  string
 	ReceivedAt time.Time
 }
+
+// WebhookActivity is what the stored Shopify deliveries say about the
+// shop's set-up, for the admin's setup checklist: when the last one
+// arrived, and how many of the latest orders/create deliveries came
+// without a customer (Shopify withholds it from apps without protected
+// customer data access). It lives here for the reason WebhookFailure does.
+type WebhookActivity struct {
+	LastAt          *time.Time // nil: none yet
+	RecentOrders    int
+	WithoutCustomer int
+}

@@ -81,6 +81,12 @@ func TestBrowserAdminInIframe(t *testing.T) {
 		click(`[data-order-id="1002"] a`),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=order-detail]`)),
 	)
+	// its actions stay folded until one is chosen
+	folded := value(t, app, "actions folded", chromedp.Evaluate[bool](`[...document.querySelectorAll("[data-testid=order-actions] form")].every(f => !f.checkVisibility())`))
+	if !folded {
+		t.Errorf("the order's actions show before one is chosen")
+	}
+	run(t, app, "choose the memo action", click(`[data-testid=action-order-memo] summary`), chromedp.WaitVisible(chromedp.CSS(`#order-memo`)))
 	submitConfirmed(t, app, "order-memo", map[string]string{"memo": "gift for alice, wrapped", "reason": "customer asked"})
 	run(t, app, "memo changed", waitText(`[data-testid=audit]`, "gift for alice, wrapped"))
 	if got := text(t, app, `[data-testid=audit]`); !strings.Contains(got, "gift for alice, wrapped") || !strings.Contains(got, "admin:"+testShop+"/42") {

@@ -78,6 +78,9 @@ func startAdmin(t *testing.T, eng Engine, staticFS http.FileSystem, setup func(*
 		Snippet: func(base string) string {
 			return pay.EmailSnippet(base, []byte("test-link-secret"), shopify.DefaultPaymentMethod)
 		},
+		PayLink: func(base, orderID string) string {
+			return pay.OrderLink(base, []byte("test-link-secret"), orderID)
+		},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	h.Register(app)

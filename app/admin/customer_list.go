@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -46,10 +47,23 @@ func (h *Handler) customerList(c *fiber.Ctx) error {
 	if pageNo > 1 {
 		p.PrevHref = "/admin/customers?page=" + strconv.Itoa(pageNo-1)
 	}
+	contacts, err := h.contacts(c, ids)
+	if err != nil {
+		return err
+	}
 	for _, id := range ids {
-		p.IDs = append(p.IDs, view.Link{Text: id, Href: customerHref(id)})
+		p.Customers = append(p.Customers, view.CustomerRow{ID: id, Href: customerHref(id), Name: contacts[id].Name, Email: contacts[id].Email})
 	}
 	return render(c, view.CustomerListView(p))
+}
+
+// contacts are the customers' names and emails from their latest orders;
+// none without the Shopify integration.
+func (h *Handler) contacts(c *fiber.Ctx, ids []string) (map[string]shopify.Contact, error) {
+	if h.deps.Shopify == nil {
+		return nil, nil
+	}
+	return h.deps.Shopify.Contacts(c.UserContext(), staffOf(c).Shop, ids)
 }
 
 func customerHref(id string) string { return "/admin/customers/" + url.PathEscape(id) }

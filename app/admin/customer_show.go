@@ -32,8 +32,14 @@ func (h *Handler) customerDetail(c *fiber.Ctx, id string, flash *view.Flash) (vi
 	if err != nil {
 		return view.CustomerDetail{}, err
 	}
+	contacts, err := h.contacts(c, []string{id})
+	if err != nil {
+		return view.CustomerDetail{}, err
+	}
 	b := hist.Balance
 	d := view.CustomerDetail{
+		Name:       contacts[id].Name,
+		Email:      contacts[id].Email,
 		Flash:      flash,
 		CustomerID: id,
 		Balance:    xtr.Format(b.CurrentBalance),
@@ -43,8 +49,16 @@ func (h *Handler) customerDetail(c *fiber.Ctx, id string, flash *view.Flash) (vi
 		Credit:     creditForm(id, nil, nil),
 		Settle:     settleForm(id),
 	}
+	// every linked address, funded or not, funded ones first
+	listed := map[string]bool{}
 	for _, a := range b.Addresses {
+		listed[a.Address] = true
 		d.Addresses = append(d.Addresses, view.AddressRow{Address: a.Address, Href: addressHref(a.Address), Balance: xtr.Format(a.CurrentBalance)})
+	}
+	for _, a := range hist.Linked {
+		if !listed[a] {
+			d.Addresses = append(d.Addresses, view.AddressRow{Address: a, Href: addressHref(a), Balance: xtr.Format(0)})
+		}
 	}
 	for _, o := range hist.Orders {
 		d.Orders = append(d.Orders, orderRow(o))

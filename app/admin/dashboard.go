@@ -93,15 +93,15 @@ func waitingNote(counts []engine.WaitingCount) string {
 // chart lays out one bar per day, scaled to the largest day.
 func chart(days []engine.DayTotal) view.Chart {
 	const width, height, labelSpace = 700, 180, 16
-	ch := view.Chart{Width: width, Height: height}
-	if len(days) == 0 {
-		return ch
-	}
+	ch := view.Chart{Width: width, Height: height, Days: chartDays}
 	var max engine.MicroTari
 	for _, d := range days {
 		if d.Amount > max {
 			max = d.Amount
 		}
+	}
+	if max == 0 { // nothing to draw: the page says so
+		return ch
 	}
 	ch.Max = xtr.Format(max)
 	slot := width / len(days)

@@ -42,6 +42,7 @@ type fakeEngine struct {
 	addressHistory   func(address string) (engine.AddressHistory, error)
 	settleAddress    func(ctx context.Context, address string) (engine.MultiAccountPayment, error)
 	paymentAddress   func() (tari.Address, error)
+	configuredPayTo  bool // PaymentAddressConfigured
 	// staffMember answers Install and StaffMember; nil gives every staff
 	// user of testShop every role.
 	staffMember      func(shop, user string) (engine.StaffMember, error)
@@ -81,6 +82,8 @@ func (f *fakeEngine) PaymentAddress(context.Context) (tari.Address, error) {
 	}
 	return f.paymentAddress()
 }
+
+func (f *fakeEngine) PaymentAddressConfigured() bool { return f.configuredPayTo }
 
 func (f *fakeEngine) Order(_ context.Context, ref string, _ bool) (engine.Order, error) {
 	if f.order == nil {

@@ -126,9 +126,10 @@ func orderRow(o engine.Order) view.OrderRow {
 	if o.AltID != nil && *o.AltID != "" {
 		name = *o.AltID
 	}
-	fiat := deref(o.OriginalPrice)
-	if fiat != "" {
-		fiat += " " + o.Currency
+	// an XTR order has no fiat price: its XTR column says it all
+	fiat := ""
+	if o.OriginalPrice != nil && *o.OriginalPrice != "" && o.Currency != "XTR" {
+		fiat = *o.OriginalPrice + " " + o.Currency
 	}
 	return view.OrderRow{
 		OrderID:  o.OrderID,

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"taripay/engine"
 )
 
@@ -129,6 +131,7 @@ func TestFormsRejectBadInput(t *testing.T) {
 			if !strings.Contains(body, `data-testid="`+tt.error+`"`) {
 				t.Fatalf("no inline %s in %.2000s", tt.error, body)
 			}
+			announcedAndTied(t, parse(t, body), tt.error)
 			for _, raw := range []string{hostileScript, hostileAttr, "<img", "onerror=alert(1)>"} {
 				if strings.Contains(body, raw) {
 					t.Fatalf("unescaped %q reflected", raw)
@@ -138,6 +141,28 @@ func TestFormsRejectBadInput(t *testing.T) {
 				t.Errorf("a %d-byte answer: long input is reflected in full", len(body))
 			}
 		})
+	}
+}
+
+// announcedAndTied checks that the error with data-testid testid is
+// announced (role=alert) and, when it belongs to a field, that the field
+// names it in aria-describedby and is aria-invalid.
+func announcedAndTied(t *testing.T, doc *goquery.Document, testid string) {
+	t.Helper()
+	e := doc.Find(`[data-testid="` + testid + `"]`)
+	if role, _ := e.Attr("role"); role != "alert" {
+		t.Errorf("%s is not announced: role=%q", testid, role)
+	}
+	if testid == "form-error" {
+		return
+	}
+	id, _ := e.Attr("id")
+	f := doc.Find(`[aria-describedby~="` + id + `"]`)
+	if id == "" || f.Length() != 1 {
+		t.Fatalf("%s (id %q) is described by %d fields, want 1", testid, id, f.Length())
+	}
+	if v, _ := f.Attr("aria-invalid"); v != "true" {
+		t.Errorf("the field of %s has aria-invalid=%q, want true", testid, v)
 	}
 }
 

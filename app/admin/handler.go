@@ -55,6 +55,10 @@ type Deps struct {
 	// Snippet returns the order-email snippet with the claim link, for the
 	// server at baseURL.
 	Snippet func(baseURL string) string
+	// PayLink returns the order's link in the order email, for the
+	// server at baseURL; "" when there is none (no link secret), and the
+	// order page then shows the pay page's own URL.
+	PayLink func(baseURL, orderID string) string
 	Now     func() time.Time
 	Log     *slog.Logger
 }
@@ -73,13 +77,18 @@ type Connection struct {
 	ExpiresAt *time.Time
 }
 
-// Shopify is the storefront's webhook set-up, for the setup checklist (its
-// methods return shopify.ErrNotConfigured without an Admin API client), and
-// the count of orders paid another way than Tari, for the dashboard.
+// Shopify is the live connection and the storefront's webhook set-up, for
+// the setup checklist (its methods return shopify.ErrNotConfigured without
+// an Admin API client), and the count of orders paid another way than
+// Tari, for the dashboard, and the customers' names and emails from their
+// latest orders, for the customer pages.
 type Shopify interface {
+	Connection(ctx context.Context) (shopify.ShopConnection, error)
 	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
 	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
 	OtherOrders(ctx context.Context) (int, error)
+	Contacts(ctx context.Context, shop string, customerIDs []string) (map[string]shopify.Contact, error)
+	WebhookActivity(ctx context.Context, shop string) (engine.WebhookActivity, error)
 }
 
 // Handler serves the embedded admin pages.

@@ -53,7 +53,7 @@ func (a orderAction) form(o engine.Order, vals map[string]string, errs map[strin
 	f := view.Form{
 		ID:     "order-" + a.name,
 		Action: orderHref(o.OrderID) + "/" + a.name,
-		Title:  a.title,
+		Fold:   a.title,
 		Submit: a.submit,
 		Danger: a.danger,
 	}

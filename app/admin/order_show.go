@@ -1,7 +1,11 @@
 package admin
 
 import (
+	"encoding/base64"
+	"fmt"
+
 	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
 
 	"taripay/app/xtr"
 	"taripay/engine"
@@ -46,6 +50,9 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 			Label: "Written off",
 			Value: xtr.Format(w.Amount) + " short, within the underpayment tolerance of " + w.Tolerance.String() + " % (" + when(w.CreatedAt) + ")",
 		})
+	}
+	if d.PayLink, d.PayQR, err = h.payLink(c, o); err != nil {
+		return view.OrderDetail{}, err
 	}
 	for _, p := range payments {
 		d.Payments = append(d.Payments, paymentRow(p))
@@ -94,4 +101,23 @@ func orderFacts(o engine.Order) []view.Fact {
 		facts = append(facts, view.Fact{Label: "Outstanding", Value: *o.AmountOutstanding})
 	}
 	return facts
+}
+
+// payLink is the customer's pay link for the order, as in the order email,
+// and its QR code as a PNG data URI, for the merchant to share again.
+func (h *Handler) payLink(c *fiber.Ctx, o engine.Order) (link, qr string, err error) {
+	if h.deps.PayLink != nil {
+		link = h.deps.PayLink(c.BaseURL(), o.OrderID)
+	}
+	if link == "" && o.ClaimToken != "" {
+		link = c.BaseURL() + "/pay/" + o.ClaimToken
+	}
+	if link == "" {
+		return "", "", nil
+	}
+	png, err := qrcode.Encode(link, qrcode.Medium, 200)
+	if err != nil {
+		return "", "", fmt.Errorf("QR code of the pay link of order %s: %w", o.OrderID, err)
+	}
+	return link, "data:image/png;base64," + base64.StdEncoding.EncodeToString(png), nil
 }

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strconv"
 
@@ -32,6 +33,14 @@ func (h *Handler) walletsSection(c *fiber.Ctx, flash *view.Flash, authorize view
 		return view.WalletsSection{}, err
 	}
 	s := view.WalletsSection{Flash: flash, Authorize: authorize}
+	switch a, err := h.deps.Engine.PaymentAddress(c.UserContext()); {
+	case errors.Is(err, engine.ErrNoPaymentAddress):
+		s.PayTo.Problem = err.Error()
+	case err != nil:
+		return view.WalletsSection{}, err
+	default:
+		s.PayTo = view.PayTo{Address: a.Base58(), Source: paymentAddressSource(h.deps.Engine)}
+	}
 	for i, w := range ws {
 		s.Wallets = append(s.Wallets, view.WalletRow{
 			Address:   w.Address,

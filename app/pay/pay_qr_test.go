@@ -1,35 +1,12 @@
 package pay
 
 import (
-	"bytes"
-	"image"
-	_ "image/png"
 	"net/http"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
 	"taripay/engine"
+	"taripay/internal/qrtest"
 )
-
-// decodeQR reads the text of a QR code PNG.
-func decodeQR(t testing.TB, png []byte) string {
-	t.Helper()
-	img, _, err := image.Decode(bytes.NewReader(png))
-	if err != nil {
-		t.Fatalf("decode PNG: %v", err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("decode QR: %v", err)
-	}
-	return res.GetText()
-}
 
 func TestQR(t *testing.T) {
 	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
@@ -40,7 +17,7 @@ func TestQR(t *testing.T) {
 	}
 	_, hot := key(t, 9)
 	want := "tari://mainnet/transactions/send?tariAddress=" + hot.Base58() + "&amount=2400500000&note=order%20o1"
-	if got := decodeQR(t, png); got != want {
+	if got := qrtest.Decode(t, png); got != want {
 		t.Errorf("QR text = %q, want %q", got, want)
 	}
 	if cc := resp.Header.Get("Cache-Control"); cc != "public, max-age=3600" {

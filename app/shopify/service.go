@@ -34,6 +34,12 @@ type Store interface {
 	Records
 	CaptureLog
 	OtherOrders(ctx context.Context) (int, error)
+	// LatestCustomerPayloads returns each named customer's newest stored
+	// order payload that is not redacted.
+	LatestCustomerPayloads(ctx context.Context, shop string, customerIDs []string) (map[string][]byte, error)
+	// WebhookActivity says when the shop's last delivery arrived and how
+	// many of its latest recent orders came without a customer.
+	WebhookActivity(ctx context.Context, shop string, recent int) (engine.WebhookActivity, error)
 }
 
 // Deps are the integration's collaborators.
@@ -180,6 +186,22 @@ func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
 		return nil, ErrNotConfigured
 	}
 	return s.admin.Subscriptions(ctx)
+}
+
+// Connection makes one cheap live Admin API call, for the admin's setup
+// checklist.
+func (s *Service) Connection(ctx context.Context) (ShopConnection, error) {
+	if s.admin == nil {
+		return ShopConnection{}, ErrNotConfigured
+	}
+	return s.admin.Connection(ctx)
+}
+
+// WebhookActivity says when the shop's last webhook arrived and how many of
+// its latest 20 orders came without a customer, for the admin's setup
+// checklist.
+func (s *Service) WebhookActivity(ctx context.Context, shop string) (engine.WebhookActivity, error) {
+	return s.store.WebhookActivity(ctx, shop, 20)
 }
 
 // RescanOpenOrders answers POST /api/rescan_open_orders: every open

@@ -1,6 +1,7 @@
 package shopify
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -36,5 +37,19 @@ func TestAppTOMLDeclaresEveryTopic(t *testing.T) {
 	}
 	if len(declared) != len(Topics) {
 		t.Errorf("declared %v, want %v", declared, Topics)
+	}
+}
+
+// TestAppTOMLDeclaresEveryScope keeps shopify.app.toml's access scopes in
+// step with Scopes, which the admin's setup checklist compares with the
+// granted ones.
+func TestAppTOMLDeclaresEveryScope(t *testing.T) {
+	app, err := shopifytest.LoadApp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := slices.Sorted(maps.Keys(app.Scopes()))
+	if want := slices.Sorted(slices.Values(Scopes)); !slices.Equal(declared, want) {
+		t.Errorf("shopify.app.toml asks for %v, Scopes holds %v", declared, want)
 	}
 }

@@ -266,6 +266,23 @@ func (s *memStore) CustomerPayloads(_ context.Context, shop, customerID string, 
 	return out, nil
 }
 
+func (s *memStore) LatestCustomerPayloads(_ context.Context, shop string, customerIDs []string) (map[string][]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]byte{}
+	for i := len(s.hooks) - 1; i >= 0; i-- {
+		h := s.hooks[i]
+		if _, seen := out[h.customerID]; !seen && h.shop == shop && contains(customerIDs, h.customerID) && strings.HasPrefix(h.topic, "orders/") && string(h.body) != "{}" {
+			out[h.customerID] = h.body
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) WebhookActivity(context.Context, string, int) (engine.WebhookActivity, error) {
+	return engine.WebhookActivity{}, nil
+}
+
 func (s *memStore) SaveDataReport(_ context.Context, shop, customerID string, report []byte, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

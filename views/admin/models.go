@@ -36,9 +36,12 @@ type Field struct {
 // Form is one server-validated form. Once its values validate, a form that
 // needs confirming comes back with Confirm set, and only the confirmed post acts.
 type Form struct {
-	ID      string
-	Action  string
-	Title   string
+	ID     string
+	Action string
+	Title  string
+	// Fold, instead of a title, names a form that sits folded in a
+	// <details> until chosen; the page writes it as the summary.
+	Fold    string
 	Submit  string
 	Danger  bool
 	Fields  []Field
@@ -126,6 +129,7 @@ type StatusRow struct {
 
 // Chart is a bar chart of received XTR per day, drawn as SVG.
 type Chart struct {
+	Days   int // how many days it covers
 	Width  int
 	Height int
 	Bars   []Bar
@@ -176,6 +180,10 @@ type OrderDetail struct {
 	Audit    []AuditRow
 	Sync     []SyncRow
 	Actions  []Form
+	// PayLink is the customer's pay link, as in the order email, and PayQR
+	// its QR code as a data: URI; empty without one.
+	PayLink string
+	PayQR   string
 }
 
 // Fact is a label and its value.
@@ -209,17 +217,20 @@ type SyncRow struct {
 // CustomerListPage lists customer ids and looks one up.
 type CustomerListPage struct {
 	Layout
-	Query    string
-	Error    string
-	IDs      []Link
-	NextHref string
-	PrevHref string
+	Query     string
+	Error     string
+	Customers []CustomerRow
+	NextHref  string
+	PrevHref  string
 }
 
-// Link is a labelled href.
-type Link struct {
-	Text string
-	Href string
+// CustomerRow is one customer of the list, named as their latest order
+// names them (empty when Shopify withheld it).
+type CustomerRow struct {
+	ID    string
+	Href  string
+	Name  string
+	Email string
 }
 
 // CustomerPage is one customer's account.
@@ -230,8 +241,11 @@ type CustomerPage struct {
 
 // CustomerDetail is the part of the customer page that actions re-render.
 type CustomerDetail struct {
-	Flash       *Flash
-	CustomerID  string
+	Flash      *Flash
+	CustomerID string
+	// Name and Email are from the customer's latest order.
+	Name        string
+	Email       string
 	Balance     string
 	Confirmed   string
 	Spent       string
@@ -286,9 +300,19 @@ type WalletsPage struct {
 
 // WalletsSection is the part of the wallets page that actions re-render.
 type WalletsSection struct {
-	Flash     *Flash
+	Flash *Flash
+	// PayTo is the address customers pay, and where it comes from; with
+	// none, Problem says how to set one.
+	PayTo     PayTo
 	Wallets   []WalletRow
 	Authorize Form
+}
+
+// PayTo is the address customers pay.
+type PayTo struct {
+	Address string
+	Source  string
+	Problem string
 }
 
 // WalletRow is one authorised hot wallet.
@@ -370,4 +394,10 @@ type Check struct {
 	// Blocking marks a check that is not OK and stops customers paying;
 	// it shows red, with the fix in Detail.
 	Blocking bool
+	// Unchecked marks a check that could not be made, e.g. without an
+	// Admin API client: it is neither done nor to do.
+	Unchecked bool
+	// Register offers the form that subscribes the shop to taripay's
+	// webhooks.
+	Register bool
 }

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -85,6 +86,7 @@ type Fake struct {
 	*httptest.Server
 	Token    string
 	Currency string // the shop currency
+	ShopName string // the shop's name
 
 	mu             sync.Mutex
 	calls          []Call
@@ -118,7 +120,7 @@ func New(t testing.TB) *Fake {
 		t.Fatal(err)
 	}
 	f := &Fake{
-		Token: Token, Currency: "USD",
+		Token: Token, Currency: "USD", ShopName: "Test shop",
 		faults: map[string][]fault{}, orders: map[string]*Order{}, rates: map[string]string{},
 		nextID: 9_000_000, arrived: make(chan string, 1024),
 		t: t, schema: schema, scopes: app.Scopes(),
@@ -466,6 +468,15 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		return mutation("orderCancel", "orderCancelUserErrors", ""), nil
 	case "OpenOrders":
 		return f.openOrders(vars), nil
+	case "Connection":
+		var handles []map[string]any
+		for _, sc := range slices.Sorted(maps.Keys(f.scopes)) {
+			handles = append(handles, map[string]any{"handle": sc})
+		}
+		return map[string]any{
+			"shop":                   map[string]any{"name": f.ShopName},
+			"currentAppInstallation": map[string]any{"accessScopes": handles},
+		}, nil
 	case "ShopCurrency":
 		return map[string]any{"shop": map[string]any{"currencyCode": f.Currency}}, nil
 	case "Variants":

@@ -1,0 +1,178 @@
+package admin
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"taripay/app/shopify"
+	"taripay/app/shopify/shopifytest"
+	"taripay/engine"
+)
+
+// liveShopify is the setup checklist's Shopify side over the real Admin API
+// client, talking to the fake Admin API.
+type liveShopify struct{ *shopify.Admin }
+
+func (l liveShopify) EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error) {
+	return shopify.EnsureWebhooks(ctx, l.Admin, publicURL)
+}
+
+func (liveShopify) OtherOrders(context.Context) (int, error) { return 0, nil }
+
+func (liveShopify) WebhookActivity(context.Context, string) (engine.WebhookActivity, error) {
+	return engine.WebhookActivity{}, nil
+}
+
+func (liveShopify) Contacts(context.Context, string, []string) (map[string]shopify.Contact, error) {
+	return nil, nil
+}
+
+// TestSetupShopifyChecks renders the setup checklist's Shopify rows from
+// live calls to the fake Admin API, which holds every call to the vendored
+// schema: each row says what Shopify answered, or why it could not ask.
+func TestSetupShopifyChecks(t *testing.T) {
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := closed.Addr().String()
+	closed.Close()
+
+	const here = "http://example.com" // the harness's base URL
+	type rows struct{ conn, scopes, hooks string }
+	tests := []struct {
+		name     string
+		noAdmin  bool
+		token    string
+		url      string // empty: the fake's
+		grant    []string
+		register string // where webhooks were registered; empty: none
+		drop     bool   // one subscription is missing
+		want     rows
+		form     bool // the register form shows
+	}{
+		{name: "no Admin API", noAdmin: true, want: rows{
+			"Not checked Shopify connection Not checked: no Admin API client is configured.",
+			"Not checked Access scopes granted Not checked: no Admin API client is configured.",
+			"Not checked Webhooks registered Not checked: no Admin API client is configured."}},
+		{name: "all good", register: here, want: rows{
+			"Done Shopify connection Connected to Test shop (" + testShop + ").",
+			"Done Access scopes granted All 9 scopes that shopify.app.toml asks for.",
+			"Done Webhooks registered 7 subscriptions, each pointing at http://example.com."}},
+		{name: "a scope not granted, webhooks elsewhere", register: "https://old.example",
+			grant: []string{"write_orders", "write_products", "write_metaobjects", "write_metaobject_definitions"},
+			want: rows{
+				"Done Shopify connection Connected to Test shop (" + testShop + ").",
+				"Fix now Access scopes granted Not granted: read_customers. shopify.app.toml asks for them: deploy it (shopify app deploy), then open the app from Shopify admin to approve them.",
+				"To do Webhooks registered Pointing elsewhere: orders/create to https://old.example/shopify/webhook/orders/create, " +
+					"orders/updated to https://old.example/shopify/webhook/orders/updated, orders/cancelled to https://old.example/shopify/webhook/orders/cancelled, " +
+					"order_transactions/create to https://old.example/shopify/webhook/order_transactions/create, refunds/create to https://old.example/shopify/webhook/refunds/create, products/update to https://old.example/shopify/webhook/products/update, " +
+					"app/uninstalled to https://old.example/shopify/webhook/app/uninstalled"},
+			form: true},
+		{name: "none registered", want: rows{
+			"Done Shopify connection Connected to Test shop (" + testShop + ").",
+			"Done Access scopes granted All 9 scopes that shopify.app.toml asks for.",
+			"To do Webhooks registered Missing: orders/create, orders/updated, orders/cancelled, order_transactions/create, refunds/create, products/update, app/uninstalled"},
+			form: true},
+		{name: "wrong token", token: "shpat_revoked", want: rows{
+			"Fix now Shopify connection Shopify did not answer: Shopify answered HTTP 401: [API] Invalid API key or access token (unrecognized login or wrong password)",
+			"Not checked Access scopes granted Not checked: the connection did not work.",
+			"To do Webhooks registered Could not ask Shopify: Shopify answered HTTP 401: [API] Invalid API key or access token (unrecognized login or wrong password)"}},
+		{name: "nothing listening", url: "http://" + refused, want: rows{
+			"Fix now Shopify connection Shopify did not answer: connection refused at " + refused,
+			"Not checked Access scopes granted Not checked: the connection did not work.",
+			"To do Webhooks registered Could not ask Shopify: connection refused at " + refused}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hs := newHarness(t, &fakeEngine{})
+			if !tt.noAdmin {
+				fake := shopifytest.New(t)
+				if tt.grant != nil {
+					fake.Grant(tt.grant...)
+				}
+				cfg := shopify.Config{APIBaseURL: fake.URL, AccessToken: shopifytest.Token, APIVersion: shopify.DefaultAPIVersion}
+				a, err := shopify.NewAdmin(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tt.register != "" {
+					if _, err := shopify.EnsureWebhooks(context.Background(), a, tt.register); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if tt.token != "" {
+					cfg.AccessToken = tt.token
+				}
+				if tt.url != "" {
+					cfg.APIBaseURL = tt.url
+				}
+				if a, err = shopify.NewAdmin(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+					t.Fatal(err)
+				}
+				hs.h.deps.Shopify = liveShopify{a}
+			}
+			_, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+			doc := parse(t, body)
+			row := func(i int) string {
+				return strings.Join(strings.Fields(doc.Find(`[data-testid=check]`).Eq(i).Text()), " ")
+			}
+			if got := (rows{row(0), row(1), row(2)}); got != tt.want {
+				t.Errorf("rows:\n%s\n%s\n%s\nwant:\n%s\n%s\n%s", got.conn, got.scopes, got.hooks, tt.want.conn, tt.want.scopes, tt.want.hooks)
+			}
+			if form := doc.Find(`#webhooks`).Length() == 1; form != tt.form {
+				t.Errorf("register form shown: %v, want %v", form, tt.form)
+			}
+		})
+	}
+}
+
+// TestSetupDeliveryChecks says when the last webhook and the last wallet
+// notification arrived, and turns red when recent orders came without
+// their customer.
+func TestSetupDeliveryChecks(t *testing.T) {
+	seen := testNow.Add(-3 * time.Hour)
+	row := func(doc *goquery.Document, label string) string {
+		return squash(doc.Find(`[data-testid=check]:contains("` + label + `")`).Text())
+	}
+	tests := []struct {
+		name                    string
+		activity                engine.WebhookActivity
+		lastSeen                *time.Time
+		arrived, customers, own string
+	}{
+		{name: "nothing yet", arrived: "To do Webhooks arrive No webhook has arrived yet: place a test order in the shop.",
+			customers: "Not checked Orders arrive with their customer Not checked: no order has arrived yet.",
+			own:       "To do Wallet notifications arrive No hot wallet has notified taripay yet."},
+		{name: "all well", activity: engine.WebhookActivity{LastAt: &seen, RecentOrders: 4}, lastSeen: &seen,
+			arrived:   "Done Webhooks arrive The last one arrived 2026-11-23 07:00 (3 hours ago).",
+			customers: "Done Orders arrive with their customer Each of the last 4 orders named its customer.",
+			own:       "Done Wallet notifications arrive The last one arrived 2026-11-23 07:00 (3 hours ago)."},
+		{name: "customers withheld", activity: engine.WebhookActivity{LastAt: &seen, RecentOrders: 4, WithoutCustomer: 2},
+			arrived: "Done Webhooks arrive The last one arrived 2026-11-23 07:00 (3 hours ago).",
+			customers: "Fix now Orders arrive with their customer 2 of the last 4 orders arrived without a customer, so taripay cannot link them " +
+				"to the customer's account. Request protected customer data access (customer name and email) in the Partner Dashboard: " +
+				"Apps → taripay → API access → Protected customer data access.",
+			own: "To do Wallet notifications arrive No hot wallet has notified taripay yet."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hs := newHarness(t, &fakeEngine{wallets: func() ([]engine.Wallet, error) {
+				return []engine.Wallet{{Address: testAddress, LastSeen: tt.lastSeen}}, nil
+			}})
+			hs.h.deps.Shopify = &fakeShopify{activity: tt.activity}
+			doc := hs.get(t, "/admin/setup")
+			got := []string{row(doc, "Webhooks arrive"), row(doc, "Orders arrive with their customer"), row(doc, "Wallet notifications arrive")}
+			if want := []string{tt.arrived, tt.customers, tt.own}; strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
