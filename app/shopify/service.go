@@ -57,6 +57,8 @@ type Service struct {
 	handler *Handler
 	worker  *Worker
 	log     *slog.Logger
+	// shopNames is nil without Shopify settings.
+	shopNames *shopNames
 
 	mu      sync.Mutex
 	pending map[string]bool // currencies whose rate awaits a storefront sync
@@ -76,6 +78,7 @@ func New(d Deps) (*Service, error) {
 		}
 		s.admin, orderAdmin = a, a
 		s.prices = NewPrices(a, d.Engine, d.Log)
+		s.shopNames = &shopNames{read: a.ShopName, now: d.Now, log: d.Log}
 	} else {
 		d.Log.Warn("Shopify is not configured (TPG_SHOPIFY_SHOP or TPG_SHOPIFY_API_BASE_URL, and TPG_SHOPIFY_ADMIN_ACCESS_TOKEN): storefront side effects are skipped")
 	}

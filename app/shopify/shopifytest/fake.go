@@ -84,6 +84,7 @@ type Fake struct {
 	*httptest.Server
 	Token    string
 	Currency string // the shop currency
+	Name     string // the shop's name; SetName changes it while the fake serves
 
 	mu            sync.Mutex
 	calls         []Call
@@ -116,7 +117,7 @@ func New(t testing.TB) *Fake {
 		t.Fatal(err)
 	}
 	f := &Fake{
-		Token: Token, Currency: "USD",
+		Token: Token, Currency: "USD", Name: "Test Shop",
 		faults: map[string][]fault{}, orders: map[string]*Order{}, rates: map[string]string{},
 		nextID: 9_000_000, arrived: make(chan string, 1024),
 		t: t, schema: schema, scopes: app.Scopes(),
@@ -134,6 +135,13 @@ func (f *Fake) AddOrder(o Order) {
 		o.FinancialStatus = "PENDING"
 	}
 	f.orders[o.ID] = &o
+}
+
+// SetName renames the shop.
+func (f *Fake) SetName(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Name = name
 }
 
 // Order returns a copy of a stored order.
@@ -458,6 +466,8 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		return f.openOrders(vars), nil
 	case "ShopCurrency":
 		return map[string]any{"shop": map[string]any{"currencyCode": f.Currency}}, nil
+	case "ShopName":
+		return map[string]any{"shop": map[string]any{"name": f.Name}}, nil
 	case "Variants":
 		return f.variantPage(vars), nil
 	case "VariantsByID":
