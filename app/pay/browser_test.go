@@ -80,6 +80,7 @@ func TestPageInChromium(t *testing.T) {
 
 	m := sign(t, 1, "o1")
 	must(chromedp.Do(ctx,
+		chromedp.Click(`[data-testid="claim-details"] > summary`), // the claim form is folded away
 		chromedp.SendKeys(`#claim-address`, m.Address.Base58()),
 		chromedp.SendKeys(`#claim-signature`, m.Signature.Hex()),
 		chromedp.Click(`[data-testid="claim-submit"]`),

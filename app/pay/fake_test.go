@@ -170,7 +170,7 @@ func testHandler(t testing.TB, f *fakeEngine) (*fiber.App, *Handler) {
 	t.Helper()
 	_, hot := key(t, 9)
 	f.payTo = hot
-	h := New(f, Config{
+	h := New(f, nil, Config{
 		StrictMode:            true,
 		UnclaimedOrderTimeout: 2 * time.Hour,
 		UnpaidOrderTimeout:    48 * time.Hour,

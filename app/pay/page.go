@@ -22,6 +22,7 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 	now := h.now()
 	p := views.PayPage{
 		Token:           o.ClaimToken,
+		Shop:            h.shopName(ctx),
 		OrderName:       orderName(o.OrderID, o.AltID),
 		Amount:          xtr.Format(o.TotalPrice),
 		AmountMicroTari: o.TotalPrice,
@@ -45,13 +46,14 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 	// customer need type nothing; the note stays in the link and on the
 	// page for a wallet that cannot send to such an address.
 	note := h.paymentNote(o)
-	to, _ = engine.OrderAddress(to, o, h.cfg.NoteByName)
+	to, own := engine.OrderAddress(to, o, h.cfg.NoteByName)
 	p.Payment = &views.PaymentDetails{
-		Address:    to.Base58(),
-		Emoji:      to.Emoji(),
-		PaymentURI: PaymentURI(to, o.TotalPrice, note),
-		QRURL:      "/pay/" + o.ClaimToken + "/qr.png",
-		Note:       note,
+		Address:      to.Base58(),
+		OrderAddress: own,
+		Emoji:        to.Emoji(),
+		PaymentURI:   PaymentURI(to, o.TotalPrice, note),
+		QRURL:        "/pay/" + o.ClaimToken + "/qr.png",
+		Note:         note,
 	}
 	form := &views.ClaimForm{Action: "/pay/" + o.ClaimToken + "/claim", OrderID: o.OrderID}
 	switch o.Status {
@@ -119,7 +121,7 @@ func (h *Handler) status(o engine.Order, now time.Time) views.StatusView {
 	s := views.StatusView{Status: string(o.Status)}
 	switch o.Status {
 	case engine.OrderUnclaimed:
-		s.Label, s.Detail = "Waiting for your claim", "Claim the order with your Tari address, then pay."
+		s.Label, s.Detail = "Waiting for your payment", "Pay with the QR code, or the address and note below. This page updates by itself."
 	case engine.OrderNew:
 		s.Label, s.Detail = "Claimed, waiting for payment", "Your claim is recorded. The order is marked paid once your payment is confirmed."
 	case engine.OrderPaid:
