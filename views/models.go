@@ -55,7 +55,11 @@ type StatusView struct {
 	Label    string
 	Detail   string
 	TimeLeft string // empty when no deadline applies
-	PollURL  string // empty when the status is final
+	// Shown names what the page shows (the status, "-closed" when payment is
+	// not offered), which a poll compares; PollURL, empty when the status is
+	// final, carries it.
+	Shown    string
+	PollURL  string
 	Interval string // htmx trigger, e.g. "every 2s"
 }
 

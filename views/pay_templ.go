@@ -866,7 +866,7 @@ func Payment(d *PaymentDetails, amount string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<p class=\"note-why\" data-testid=\"note-why\"><strong>The note is what matches your payment to this order.</strong> If your wallet asks for a message, enter the note exactly. Without it the shop cannot tell which order you paid.</p><details class=\"more\"><summary>Emoji address</summary>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<p class=\"note-why\" data-testid=\"note-why\"><strong>The note is what matches your payment to this order.</strong> If your wallet asks for a message, enter the note exactly. Without it the shop cannot tell which order you paid.</p><details class=\"more\" data-testid=\"emoji-details\"><summary>Emoji address</summary>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

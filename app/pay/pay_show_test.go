@@ -247,28 +247,46 @@ func TestUnknownToken(t *testing.T) {
 // replaces the region's text (out of band, keeping the region) and the pay
 // part, and a final status stops the polling.
 func TestStatusFragment(t *testing.T) {
-	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderNew)}}
-	app, _ := testHandler(t, f)
+	pastDeadline := func(f *fakeEngine) {
+		o := f.orders[tokenA]
+		claimed := now.Add(-49 * time.Hour)
+		o.ClaimedAt = &claimed
+		f.orders[tokenA] = o
+	}
 	for _, tc := range []struct {
 		name, status, shown string
-		poll                string // the new poller's URL; "" for none
-		live                string // the status the live region is told; "" for untouched
+		prep                func(f *fakeEngine)
+		poll                string // the new poller's shown=; "" for no poller
+		live                string // the label the live region is told; "" for untouched
 		offer               bool   // the pay part is replaced
+		qr                  bool   // and offers payment
 	}{
-		{"unchanged", "New", "New", "/pay/" + tokenA + "/status?shown=New", "", false},
-		{"none shown", "New", "", "/pay/" + tokenA + "/status?shown=New", "New", true},
-		{"paid", "Paid", "New", "", "Paid", true},
+		{"unchanged", "New", "New", nil, "New", "", false, false},
+		{"none shown", "New", "", nil, "New", "Claimed, waiting for payment", true, true},
+		{"paid", "Paid", "New", nil, "", "Paid", true, false},
+		{"deadline passed", "New", "New", pastDeadline, "New-closed", "Expired", true, false},
+		{"shop not ready, unchanged", "New", "New-closed", func(f *fakeEngine) { f.noPay = true }, "New-closed", "", false, false},
+		{"shop became ready", "New", "New-closed", nil, "New", "Claimed, waiting for payment", true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f.setStatus(tokenA, engine.OrderStatus(tc.status))
+			f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderStatus(tc.status))}}
+			f.viewers = map[string][]engine.OrderViewer{"o1": {{Address: "x", Proof: engine.ProofPayPage}}}
+			app, _ := testHandler(t, f)
+			if tc.prep != nil {
+				tc.prep(f)
+			}
 			_, body := get(t, app, "/pay/"+tokenA+"/status?shown="+tc.shown)
 			if bytes.Contains(body, []byte("<html")) {
 				t.Fatalf("status answer is a whole page:\n%s", body)
 			}
 			d := doc(t, body)
 			poll := d.Find("#status-poll")
-			if got := poll.AttrOr("hx-get", ""); got != tc.poll {
-				t.Errorf("poller URL = %q, want %q", got, tc.poll)
+			want := ""
+			if tc.poll != "" {
+				want = "/pay/" + tokenA + "/status?shown=" + tc.poll
+			}
+			if got := poll.AttrOr("hx-get", ""); got != want {
+				t.Errorf("poller URL = %q, want %q", got, want)
 			}
 			if tc.poll != "" && (poll.AttrOr("hx-trigger", "") != "every 3s" || poll.AttrOr("hx-swap", "") != "outerHTML") {
 				t.Errorf("poller %s", body)
@@ -281,15 +299,16 @@ func TestStatusFragment(t *testing.T) {
 				if live.Length() != 0 || testid(d, "status").Length() != 0 {
 					t.Errorf("an unchanged status rewrites the live region:\n%s", body)
 				}
-			} else if live.AttrOr("hx-swap-oob", "") != "innerHTML" || live.Find(`[data-testid="status"]`).AttrOr("data-status", "") != tc.live {
+			} else if live.AttrOr("hx-swap-oob", "") != "innerHTML" || live.Find(`[data-testid="status-label"]`).Text() != tc.live ||
+				live.Find(`[data-testid="status"]`).AttrOr("data-status", "") != tc.status {
 				t.Errorf("the live region is not told %s, in place:\n%s", tc.live, body)
 			}
 			offer := d.Find(`#offer[hx-swap-oob="true"]`)
 			if (offer.Length() == 1) != tc.offer {
 				t.Errorf("pay part replaced = %v, want %v:\n%s", offer.Length() == 1, tc.offer, body)
 			}
-			if tc.status == "Paid" && (offer.Find(`[data-testid="qr"]`).Length() != 0 || !strings.Contains(offer.Text(), "This order is paid")) {
-				t.Errorf("a status change does not withdraw the payment offer:\n%s", body)
+			if tc.offer && (offer.Find(`[data-testid="qr"]`).Length() == 1) != tc.qr {
+				t.Errorf("payment offered = %v, want %v:\n%s", !tc.qr, tc.qr, body)
 			}
 		})
 	}

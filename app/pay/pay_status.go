@@ -10,8 +10,9 @@ import (
 
 // Status serves GET /pay/{token}/status?shown={status}, which the page's
 // poller asks every few seconds: a new poller and the time left, plus the
-// status text and the pay part when the status differs from the one shown
-// (or none was named), so the page's live region changes only then.
+// status text and the pay part when they differ from what the page shows
+// (views.StatusView.Shown; or it named none), so the page's live region
+// changes only then.
 func (h *Handler) Status(c *fiber.Ctx) error {
 	o, err := h.order(c)
 	if err != nil {
@@ -21,5 +22,5 @@ func (h *Handler) Status(c *fiber.Ctx) error {
 	if err != nil {
 		return done(h.internal(c, "status of order "+o.OrderID, err))
 	}
-	return render(c, http.StatusOK, views.StatusUpdate(p, c.Query("shown") != string(o.Status)))
+	return render(c, http.StatusOK, views.StatusUpdate(p, c.Query("shown") != p.Status.Shown))
 }
