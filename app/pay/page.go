@@ -30,11 +30,11 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 	}
 	p.Fiat, p.Rate = h.fiat(ctx, o)
 	err := h.offer(ctx, o, now, &p)
+	// What the page shows: the status and, while it is open, whether payment
+	// is offered, which also changes when the deadline passes or the shop
+	// gets a payment address. The poll says it back (Status).
+	p.Status.Shown = string(o.Status)
 	if o.Status.Open() {
-		// What the page shows: the status, and whether it offers payment,
-		// which also changes when the deadline passes or the shop gets a
-		// payment address. The poll says it back (Status).
-		p.Status.Shown = string(o.Status)
 		if p.Payment == nil {
 			p.Status.Shown += "-closed"
 		}

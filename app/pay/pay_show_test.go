@@ -264,6 +264,8 @@ func TestStatusFragment(t *testing.T) {
 		{"unchanged", "New", "New", nil, "New", "", false, false},
 		{"none shown", "New", "", nil, "New", "Claimed, waiting for payment", true, true},
 		{"paid", "Paid", "New", nil, "", "Paid", true, false},
+		{"final, none shown", "Cancelled", "", nil, "", "Cancelled", true, false},
+		{"final, unchanged", "Cancelled", "Cancelled", nil, "", "", false, false},
 		{"deadline passed", "New", "New", pastDeadline, "New-closed", "Expired", true, false},
 		{"shop not ready, unchanged", "New", "New-closed", func(f *fakeEngine) { f.noPay = true }, "New-closed", "", false, false},
 		{"shop became ready", "New", "New-closed", nil, "New", "Claimed, waiting for payment", true, true},
