@@ -44,6 +44,20 @@ func waitFor(cond string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// openOnPhone opens a payable page in Chromium on a 360×740 phone screen,
+// for a minute at most.
+func openOnPhone(t *testing.T, url string) context.Context {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(browsertest.New(t, 360, 740), time.Minute)
+	t.Cleanup(cancel)
+	must(t, chromedp.Do(ctx,
+		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile),
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(`[data-testid="qr"]`),
+	))
+	return ctx
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -65,14 +79,7 @@ func TestPageInChromium(t *testing.T) {
 		return engine.ClaimResult{Order: o}, nil
 	}
 	base, _ := serveHTTP(t, f, 200*time.Millisecond, nil)
-	ctx, cancel := context.WithTimeout(browsertest.New(t, 360, 740), time.Minute)
-	defer cancel()
-
-	must(t, chromedp.Do(ctx,
-		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile),
-		chromedp.Navigate(base+"/pay/"+tokenA),
-		chromedp.WaitVisible(`[data-testid="qr"]`),
-	))
+	ctx := openOnPhone(t, base+"/pay/"+tokenA)
 	type report struct {
 		Lang                                 string
 		ScrollWidth, ClientWidth, InnerWidth int
@@ -123,13 +130,8 @@ func TestPageInChromium(t *testing.T) {
 func TestPageAccessibleInChromium(t *testing.T) {
 	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
 	base, _ := serveHTTP(t, f, 100*time.Millisecond, shopNamer("Kopi Roasters"))
-	ctx, cancel := context.WithTimeout(browsertest.New(t, 360, 740), time.Minute)
-	defer cancel()
-
+	ctx := openOnPhone(t, base+"/pay/"+tokenA)
 	must(t, chromedp.Do(ctx,
-		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile),
-		chromedp.Navigate(base+"/pay/"+tokenA),
-		chromedp.WaitVisible(`[data-testid="qr"]`),
 		chromedp.Evaluate[chromedp.Void](`
 			window.live = document.querySelector("[aria-live]");
 			window.mutations = 0;
