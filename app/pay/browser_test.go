@@ -45,10 +45,10 @@ func waitFor(cond string) chromedp.Action[chromedp.Void] {
 }
 
 // openOnPhone opens a payable page in Chromium on a 360×740 phone screen,
-// for a minute at most.
+// for two minutes at most.
 func openOnPhone(t *testing.T, url string) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(browsertest.New(t, 360, 740), time.Minute)
+	ctx, cancel := context.WithTimeout(browsertest.New(t, 360, 740), 2*time.Minute)
 	t.Cleanup(cancel)
 	must(t, chromedp.Do(ctx,
 		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile),
@@ -240,13 +240,12 @@ func TestPageScreenshots(t *testing.T) {
 	}
 	for _, vp := range []struct{ width, height int }{{390, 844}, {1280, 800}} {
 		t.Run(fmt.Sprint(vp.width), func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(browsertest.New(t, vp.width, vp.height), 2*time.Minute)
-			defer cancel()
+			browser := browsertest.New(t, vp.width, vp.height)
 			emulate := chromedp.EmulateViewport(int64(vp.width), int64(vp.height))
 			if vp.width < 600 {
 				emulate = chromedp.EmulateViewport(int64(vp.width), int64(vp.height), chromedp.EmulateMobile)
 			}
-			must(t, chromedp.Do(ctx, emulate))
+			must(t, chromedp.Do(browser, emulate))
 			for _, st := range states {
 				t.Run(st.name, func(t *testing.T) {
 					f := &fakeEngine{noPay: st.noPay}
@@ -256,6 +255,9 @@ func TestPageScreenshots(t *testing.T) {
 						f.orders = map[string]engine.Order{tokenA: testOrder(tokenA, id, st.order)}
 						f.viewers = map[string][]engine.OrderViewer{id: {{Address: customer.Base58(), OrderID: id, Proof: engine.ProofPayPage}}}
 					}
+					// A busy machine slows Chromium down: each state gets its own time.
+					ctx, cancel := context.WithTimeout(browser, 90*time.Second)
+					defer cancel()
 					base, _ := serveHTTP(t, f, time.Hour, shopNamer("Kopi Roasters"))
 					f.payTo = dual
 					must(t, chromedp.Do(ctx,
