@@ -102,7 +102,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		Log:    log,
 		Now:    time.Now,
 		Rand:   rand.Reader,
-		Pay:    pay.New(e, pay.ConfigFrom(cfg), time.Now, log),
+		Pay:    pay.New(e, shop, pay.ConfigFrom(cfg), time.Now, log),
 		// POST /api/exchange_rate pushes each new rate to the storefront.
 		ExchangeRates: shop,
 	}

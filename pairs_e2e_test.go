@@ -43,6 +43,7 @@ func TestClaimOutputIsAcceptedAsPrinted(t *testing.T) {
 		out := printed(o.OrderID)
 		if err := chromedp.Do(ctx,
 			chromedp.Navigate(s.url+"/pay/"+o.ClaimToken),
+			chromedp.Click(`[data-testid="claim-details"] > summary`), // the claim form is folded away
 			chromedp.WaitVisible(`#claim-signature`),
 			// The whole output, its newline too, and no address typed.
 			chromedp.SendKeys(`#claim-signature`, out),

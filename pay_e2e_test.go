@@ -215,7 +215,7 @@ func TestPayPageInBrowser(t *testing.T) {
 		InnerWidth: window.innerWidth,
 		ImagesNoAlt: [...document.images].filter(i => !i.alt.trim()).length,
 		Unlabelled: [...document.querySelectorAll("input:not([type=hidden]), textarea, select")].filter(e => e.labels.length === 0).map(e => e.name),
-		StatusPolling: !!document.querySelector("#status[hx-get]"),
+		StatusPolling: !!document.querySelector("#status-poll[hx-get]"),
 	})`))
 	screenshot(t, ctx, "pay-unclaimed-360.png")
 	if a11y.Lang == "" || a11y.InnerWidth != 360 || a11y.ScrollWidth > a11y.ClientWidth || a11y.ImagesNoAlt != 0 || len(a11y.Unlabelled) != 0 || !a11y.StatusPolling {
@@ -242,6 +242,7 @@ func TestPayPageInBrowser(t *testing.T) {
 		t.Fatalf("taripay claim output %q: %v", out, err)
 	}
 	if err := chromedp.Do(ctx,
+		chromedp.Click(`[data-testid="claim-details"] > summary`), // the claim form is folded away
 		chromedp.SendKeys(`#claim-address`, claim.Address),
 		chromedp.SendKeys(`#claim-signature`, claim.Signature),
 		chromedp.Click(`[data-testid="claim-submit"]`),

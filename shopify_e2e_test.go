@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"taripay/app/pay"
 	"taripay/app/shopify/shopifytest"
 	"taripay/internal/servetest"
 )
@@ -28,6 +29,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
 		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN="+shopifytest.Token,
 		"TPG_SHOPIFY_HMAC_SECRET="+secret,
+		"TPG_CLAIM_LINK_SECRET=e2e-secret",
 	)
 	base, stderr := srv.Base, srv.Log
 	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
@@ -46,6 +48,18 @@ func TestShopifyEndToEnd(t *testing.T) {
 	send(t, unsigned.Request(base+"/shopify/webhook/orders/create"), []string{"error"}, 401)
 	deliverOrder(t, base, secret, body)
 	waitForOrder(t, base, token, "5796499259604", stderr)
+
+	// Its pay page, reached by the email link, names the shop as Shopify
+	// does; the name is read once, not on every page.
+	for range 2 {
+		page := get(t, base+"/pay/order/5796499259604/"+pay.LinkMAC([]byte("e2e-secret"), "5796499259604"))
+		if !strings.Contains(page, `<p class="shop" data-testid="shop-name">Test Shop</p>`) {
+			t.Errorf("the pay page does not name the shop:\n%s", page)
+		}
+	}
+	if n := len(fake.Calls("ShopName")); n != 1 {
+		t.Errorf("the shop's name was read %d times for two pages, want once", n)
+	}
 
 	post(t, base+"/api/credit", `{"customer_id":"7221372846292","amount":239000000,"reason":"paid in Tari"}`,
 		[]string{`"orders_paid":[{`}, 200, "tpg_access_token", token)

@@ -124,7 +124,7 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 	h := &harness{t: t, e: e, clock: clk, cfg: cfg, log: logs, storeDown: down}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log,
-		Pay: pay.New(e, pay.ConfigFrom(cfg), clk.Now, log)}
+		Pay: pay.New(e, nil, pay.ConfigFrom(cfg), clk.Now, log)}
 	if cfg.ShopifyEnabled {
 		shop, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: store, PublicURL: cfg.PublicURL, Now: clk.Now, Log: log})
 		if err != nil {

@@ -4,7 +4,10 @@ package views
 
 // PayPage is the public claim-and-pay page of one order.
 type PayPage struct {
-	Token     string
+	Token string
+	// Shop is the shop's name, or its domain when the name is unknown; ""
+	// shows none.
+	Shop      string
 	OrderName string
 	// Amount is the order total in XTR, formatted exactly ("2,400.5 XTR");
 	// AmountMicroTari is the same value in µT for wallets that want it.
@@ -36,11 +39,14 @@ type ClaimedElsewhere struct {
 
 // PaymentDetails tells the customer where and how to pay.
 type PaymentDetails struct {
-	Address    string // base58
-	Emoji      string
-	PaymentURI string // tari://… deep link, also in the QR code
-	QRURL      string
-	Note       string // what to put in the payment's message
+	Address string // base58
+	// OrderAddress is true when Address is the order's own, carrying its
+	// note as the payment id (engine.OrderAddress).
+	OrderAddress bool
+	Emoji        string
+	PaymentURI   string // tari://… deep link, also in the QR code
+	QRURL        string
+	Note         string // what to put in the payment's message
 }
 
 // StatusView is the live status region, polled by htmx while it can change.
@@ -49,7 +55,11 @@ type StatusView struct {
 	Label    string
 	Detail   string
 	TimeLeft string // empty when no deadline applies
-	PollURL  string // empty when the status is final
+	// Shown names what the page shows (the status, "-closed" when payment is
+	// not offered), which a poll compares; PollURL, empty when the status is
+	// final, carries it.
+	Shown    string
+	PollURL  string
 	Interval string // htmx trigger, e.g. "every 2s"
 }
 
@@ -78,17 +88,10 @@ type ClaimForm struct {
 // Message is a simple page with a heading and one paragraph: not found,
 // still processing, or a generic error.
 type Message struct {
+	Shop    string // as PayPage.Shop
 	Title   string
 	Text    string
 	Refresh int // seconds until the page reloads itself; 0 for never
-}
-
-// payFrom ends the payment card's first sentence.
-func payFrom(anyAddress bool) string {
-	if anyAddress {
-		return ", keeping the message below."
-	}
-	return " from the address you claimed with."
 }
 
 // Home is the server's home page.

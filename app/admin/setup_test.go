@@ -63,13 +63,13 @@ func TestSetupShopifyChecks(t *testing.T) {
 			"Not checked Access scopes granted Not checked: no Admin API client is configured.",
 			"Not checked Webhooks registered Not checked: no Admin API client is configured."}},
 		{name: "all good", register: here, want: rows{
-			"Done Shopify connection Connected to Test shop (" + testShop + ").",
+			"Done Shopify connection Connected to Test Shop (" + testShop + ").",
 			"Done Access scopes granted All 9 scopes that shopify.app.toml asks for.",
 			"Done Webhooks registered 7 subscriptions, each pointing at http://example.com."}},
 		{name: "a scope not granted, webhooks elsewhere", register: "https://old.example",
 			grant: []string{"write_orders", "write_products", "write_metaobjects", "write_metaobject_definitions"},
 			want: rows{
-				"Done Shopify connection Connected to Test shop (" + testShop + ").",
+				"Done Shopify connection Connected to Test Shop (" + testShop + ").",
 				"Fix now Access scopes granted Not granted: read_customers. shopify.app.toml asks for them: deploy it (shopify app deploy), then open the app from Shopify admin to approve them.",
 				"To do Webhooks registered Pointing elsewhere: orders/create to https://old.example/shopify/webhook/orders/create, " +
 					"orders/updated to https://old.example/shopify/webhook/orders/updated, orders/cancelled to https://old.example/shopify/webhook/orders/cancelled, " +
@@ -77,7 +77,7 @@ func TestSetupShopifyChecks(t *testing.T) {
 					"app/uninstalled to https://old.example/shopify/webhook/app/uninstalled"},
 			form: true},
 		{name: "none registered", want: rows{
-			"Done Shopify connection Connected to Test shop (" + testShop + ").",
+			"Done Shopify connection Connected to Test Shop (" + testShop + ").",
 			"Done Access scopes granted All 9 scopes that shopify.app.toml asks for.",
 			"To do Webhooks registered Missing: orders/create, orders/updated, orders/cancelled, order_transactions/create, refunds/create, products/update, app/uninstalled"},
 			form: true},

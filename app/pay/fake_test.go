@@ -176,7 +176,7 @@ func testHandler(t testing.TB, f *fakeEngine) (*fiber.App, *Handler) {
 	t.Helper()
 	_, hot := key(t, 9)
 	f.payTo = hot
-	h := New(f, Config{
+	h := New(f, nil, Config{
 		StrictMode: true,
 		LinkSecret: []byte("link-secret"),
 	}, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))

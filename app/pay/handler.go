@@ -34,6 +34,12 @@ type Engine interface {
 	CheckShop(ctx context.Context, shop string) error
 }
 
+// ShopNamer names the shop at the top of the pages: Shopify's name for it,
+// cached (shopify.Service.ShopName); "" when unknown.
+type ShopNamer interface {
+	ShopName(ctx context.Context) string
+}
+
 // Config is the part of taripay's configuration the pay pages use.
 type Config struct {
 	// StrictMode (TPG_STRICT_MODE) off also accepts claims signed over the
@@ -55,19 +61,20 @@ type Config struct {
 // Handler serves the pay pages. Build it with New.
 type Handler struct {
 	eng   Engine
+	shop  ShopNamer // nil: no name, only the configured domain
 	cfg   Config
 	now   func() time.Time
 	log   *slog.Logger
 	flash flashes
 }
 
-// New builds the pay-page handlers; now is the clock that deadlines are
-// measured against.
-func New(eng Engine, cfg Config, now func() time.Time, log *slog.Logger) *Handler {
+// New builds the pay-page handlers; shop names the shop (nil for none), and
+// now is the clock that deadlines are measured against.
+func New(eng Engine, shop ShopNamer, cfg Config, now func() time.Time, log *slog.Logger) *Handler {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 3 * time.Second
 	}
-	return &Handler{eng: eng, cfg: cfg, now: now, log: log, flash: newFlashes(cfg.LinkSecret)}
+	return &Handler{eng: eng, shop: shop, cfg: cfg, now: now, log: log, flash: newFlashes(cfg.LinkSecret)}
 }
 
 // tokenPattern bounds what is worth a database lookup; anything else is the
@@ -98,6 +105,16 @@ func (h *Handler) order(c *fiber.Ctx) (engine.Order, error) {
 		return engine.Order{}, h.internal(c, "load order by claim token", err)
 	}
 	return o, nil
+}
+
+// shopName is the shop's name, else its myshopify domain, else "".
+func (h *Handler) shopName(ctx context.Context) string {
+	if h.shop != nil {
+		if name := h.shop.ShopName(ctx); name != "" {
+			return name
+		}
+	}
+	return h.cfg.Shop
 }
 
 func (h *Handler) notFound(c *fiber.Ctx) error {

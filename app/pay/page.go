@@ -22,36 +22,61 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 	now := h.now()
 	p := views.PayPage{
 		Token:           o.ClaimToken,
+		Shop:            h.shopName(ctx),
 		OrderName:       orderName(o.OrderID, o.AltID),
 		Amount:          xtr.Format(o.TotalPrice),
 		AmountMicroTari: o.TotalPrice,
 		Status:          h.status(o, now),
 	}
 	p.Fiat, p.Rate = h.fiat(ctx, o)
+	err := h.offer(ctx, o, now, &p)
+	// What the page shows: the status and, while it is open, whether payment
+	// is offered, which also changes when the deadline passes or the shop
+	// gets a payment address. The poll says it back (Status).
+	p.Status.Shown = string(o.Status)
+	if o.Status.Open() {
+		if p.Payment == nil {
+			p.Status.Shown += "-closed"
+		}
+		p.Status.PollURL = "/pay/" + o.ClaimToken + "/status?shown=" + p.Status.Shown
+		p.Status.Interval = "every " + h.cfg.PollInterval.String()
+	}
+	return p, err
+}
 
-	if reason := closedReason(o, h.expired(o, now)); reason != "" {
+// offer fills in how to pay an open order, and the claim form, or why it
+// cannot be paid.
+func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *views.PayPage) error {
+	expired := h.expired(o, now)
+	if reason := closedReason(o, expired); reason != "" {
 		p.Closed = reason
-		return p, nil
+		if expired {
+			// The expiry worker has yet to close it.
+			p.Status.Label, p.Status.Detail = "Expired", "The time to pay this order ran out."
+		}
+		return nil
 	}
 	to, err := h.eng.PaymentAddress(ctx)
 	switch {
 	case errors.Is(err, engine.ErrNoPaymentAddress):
 		p.Closed = notReady
-		return p, nil
+		p.Status.Label, p.Status.Detail = "Waiting for the shop", "The shop cannot take Tari payments yet. This page shows how to pay as soon as it can."
+		return nil
 	case err != nil:
-		return p, fmt.Errorf("pay page of order %s: %w", o.OrderID, err)
+		return fmt.Errorf("pay page of order %s: %w", o.OrderID, err)
 	}
 	// The order's own address carries its note as a payment id, so the
 	// customer need type nothing; the note stays in the link and on the
 	// page for a wallet that cannot send to such an address.
 	note := h.paymentNote(o)
-	to, _ = engine.OrderAddress(to, o, h.cfg.NoteByName)
+	to, own := engine.OrderAddress(to, o, h.cfg.NoteByName)
 	p.Payment = &views.PaymentDetails{
-		Address:    to.Base58(),
-		Emoji:      to.Emoji(),
-		PaymentURI: PaymentURI(to, o.TotalPrice, note),
-		QRURL:      "/pay/" + o.ClaimToken + "/qr.png",
-		Note:       note,
+		Address:      to.Base58(),
+		OrderAddress: own,
+		Emoji:        to.Emoji(),
+		PaymentURI:   PaymentURI(to, o.TotalPrice, note),
+		QRURL:        "/pay/" + o.ClaimToken + "/qr.png",
+		Note:         note,
 	}
 	form := &views.ClaimForm{Action: "/pay/" + o.ClaimToken + "/claim", OrderID: o.OrderID}
 	switch o.Status {
@@ -59,14 +84,14 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 		p.Claim = form
 	case engine.OrderNew:
 		if p.Elsewhere, err = h.claimedElsewhere(ctx, o); err != nil {
-			return p, err
+			return err
 		}
 		if p.Elsewhere != nil {
 			p.Claim = form
 			p.Status.Detail = "The order is marked paid once a payment for it is confirmed."
 		}
 	}
-	return p, nil
+	return nil
 }
 
 // claimedElsewhere reports a New order that nobody claimed on this page,
@@ -119,7 +144,7 @@ func (h *Handler) status(o engine.Order, now time.Time) views.StatusView {
 	s := views.StatusView{Status: string(o.Status)}
 	switch o.Status {
 	case engine.OrderUnclaimed:
-		s.Label, s.Detail = "Waiting for your claim", "Claim the order with your Tari address, then pay."
+		s.Label, s.Detail = "Waiting for your payment", "Pay with the QR code, or the address and note below. This page updates by itself."
 	case engine.OrderNew:
 		s.Label, s.Detail = "Claimed, waiting for payment", "Your claim is recorded. The order is marked paid once your payment is confirmed."
 	case engine.OrderPaid:
@@ -137,10 +162,6 @@ func (h *Handler) status(o engine.Order, now time.Time) views.StatusView {
 		} else {
 			s.TimeLeft = "The time to pay has run out."
 		}
-	}
-	if o.Status.Open() {
-		s.PollURL = "/pay/" + o.ClaimToken + "/status?shown=" + string(o.Status)
-		s.Interval = "every " + h.cfg.PollInterval.String()
 	}
 	return s
 }

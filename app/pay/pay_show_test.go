@@ -2,10 +2,12 @@ package pay
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,7 +53,7 @@ func TestShowByStatus(t *testing.T) {
 		poll               bool
 		timeLeft           string
 	}{
-		{engine.OrderUnclaimed, "Waiting for your claim", "", true, true, true, "Time left: 1 hour 30 minutes."},
+		{engine.OrderUnclaimed, "Waiting for your payment", "", true, true, true, "Time left: 1 hour 30 minutes."},
 		{engine.OrderNew, "Claimed, waiting for payment", "", true, false, true, "Time left: 47 hours."},
 		{engine.OrderPaid, "Paid", "This order is paid.", false, false, false, ""},
 		{engine.OrderExpired, "Expired", "This order expired", false, false, false, ""},
@@ -92,7 +94,7 @@ func TestShowByStatus(t *testing.T) {
 			if got := testid(d, "status-label").Text(); got != tc.label {
 				t.Errorf("status label = %q, want %q", got, tc.label)
 			}
-			if _, ok := st.Attr("hx-get"); ok != tc.poll {
+			if _, ok := d.Find("#status-poll").Attr("hx-get"); ok != tc.poll {
 				t.Errorf("polling = %v, want %v", ok, tc.poll)
 			}
 			if got := testid(d, "time-left").Text(); got != tc.timeLeft {
@@ -240,34 +242,77 @@ func TestUnknownToken(t *testing.T) {
 	}
 }
 
+// The poller's answer never touches the live region while the status stays
+// the same, so a screen reader announces nothing every 3 s; a change
+// replaces the region's text (out of band, keeping the region) and the pay
+// part, and a final status stops the polling.
 func TestStatusFragment(t *testing.T) {
-	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderNew)}}
-	app, _ := testHandler(t, f)
-	_, body := get(t, app, "/pay/"+tokenA+"/status")
-	if !bytes.HasPrefix(bytes.TrimSpace(body), []byte(`<section id="status"`)) || bytes.Contains(body, []byte("<html")) {
-		t.Fatalf("status fragment is not just the status section:\n%s", body)
+	pastDeadline := func(f *fakeEngine) {
+		o := f.orders[tokenA]
+		claimed := now.Add(-49 * time.Hour)
+		o.ClaimedAt = &claimed
+		f.orders[tokenA] = o
 	}
-	if got := testid(doc(t, body), "status").AttrOr("hx-trigger", ""); got != "every 3s" {
-		t.Errorf("hx-trigger = %q", got)
-	}
-
-	if testid(doc(t, body), "status").AttrOr("hx-get", "") != "/pay/"+tokenA+"/status?shown=New" {
-		t.Errorf("poll URL does not carry the shown status:\n%s", body)
-	}
-	if bytes.Contains(body, []byte(`id="offer"`)) {
-		t.Errorf("unchanged status replaced the claim-and-pay part:\n%s", body)
-	}
-
-	f.orders[tokenA] = testOrder(tokenA, "o1", engine.OrderPaid)
-	_, body = get(t, app, "/pay/"+tokenA+"/status?shown=New")
-	d := doc(t, body)
-	s := testid(d, "status")
-	if s.AttrOr("data-status", "") != "Paid" || s.AttrOr("hx-get", "") != "" {
-		t.Errorf("paid fragment: status %q, still polling %q", s.AttrOr("data-status", ""), s.AttrOr("hx-get", ""))
-	}
-	offer := d.Find(`#offer[hx-swap-oob="true"]`)
-	if offer.Length() != 1 || offer.Find(`[data-testid="qr"]`).Length() != 0 || !strings.Contains(offer.Text(), "This order is paid") {
-		t.Errorf("a status change does not withdraw the payment offer:\n%s", body)
+	for _, tc := range []struct {
+		name, status, shown string
+		prep                func(f *fakeEngine)
+		poll                string // the new poller's shown=; "" for no poller
+		live                string // the label the live region is told; "" for untouched
+		offer               bool   // the pay part is replaced
+		qr                  bool   // and offers payment
+	}{
+		{"unchanged", "New", "New", nil, "New", "", false, false},
+		{"none shown", "New", "", nil, "New", "Claimed, waiting for payment", true, true},
+		{"paid", "Paid", "New", nil, "", "Paid", true, false},
+		{"final, none shown", "Cancelled", "", nil, "", "Cancelled", true, false},
+		{"final, unchanged", "Cancelled", "Cancelled", nil, "", "", false, false},
+		{"deadline passed", "New", "New", pastDeadline, "New-closed", "Expired", true, false},
+		{"shop not ready, unchanged", "New", "New-closed", func(f *fakeEngine) { f.noPay = true }, "New-closed", "", false, false},
+		{"shop became ready", "New", "New-closed", nil, "New", "Claimed, waiting for payment", true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderStatus(tc.status))}}
+			f.viewers = map[string][]engine.OrderViewer{"o1": {{Address: "x", Proof: engine.ProofPayPage}}}
+			app, _ := testHandler(t, f)
+			if tc.prep != nil {
+				tc.prep(f)
+			}
+			_, body := get(t, app, "/pay/"+tokenA+"/status?shown="+tc.shown)
+			if bytes.Contains(body, []byte("<html")) {
+				t.Fatalf("status answer is a whole page:\n%s", body)
+			}
+			d := doc(t, body)
+			poll := d.Find("#status-poll")
+			want := ""
+			if tc.poll != "" {
+				want = "/pay/" + tokenA + "/status?shown=" + tc.poll
+			}
+			if got := poll.AttrOr("hx-get", ""); got != want {
+				t.Errorf("poller URL = %q, want %q", got, want)
+			}
+			if tc.poll != "" && (poll.AttrOr("hx-trigger", "") != "every 3s" || poll.AttrOr("hx-swap", "") != "outerHTML") {
+				t.Errorf("poller %s", body)
+			}
+			if d.Find(`#time-left[hx-swap-oob="true"]`).Length() != 1 {
+				t.Errorf("the time left is not refreshed:\n%s", body)
+			}
+			live := d.Find("#status-live")
+			if tc.live == "" {
+				if live.Length() != 0 || testid(d, "status").Length() != 0 {
+					t.Errorf("an unchanged status rewrites the live region:\n%s", body)
+				}
+			} else if live.AttrOr("hx-swap-oob", "") != "innerHTML" || live.Find(`[data-testid="status-label"]`).Text() != tc.live ||
+				live.Find(`[data-testid="status"]`).AttrOr("data-status", "") != tc.status {
+				t.Errorf("the live region is not told %s, in place:\n%s", tc.live, body)
+			}
+			offer := d.Find(`#offer[hx-swap-oob="true"]`)
+			if (offer.Length() == 1) != tc.offer {
+				t.Errorf("pay part replaced = %v, want %v:\n%s", offer.Length() == 1, tc.offer, body)
+			}
+			if tc.offer && (offer.Find(`[data-testid="qr"]`).Length() == 1) != tc.qr {
+				t.Errorf("payment offered = %v, want %v:\n%s", !tc.qr, tc.qr, body)
+			}
+		})
 	}
 }
 
@@ -324,6 +369,102 @@ func TestShowClaimedElsewhere(t *testing.T) {
 				if testid(d, id).Length() != 1 {
 					t.Errorf("%s not shown:\n%s", id, body)
 				}
+			}
+		})
+	}
+}
+
+// shopNamer is a fixed shop name.
+type shopNamer string
+
+func (n shopNamer) ShopName(context.Context) string { return string(n) }
+
+// The pages name the shop at the top: Shopify's name for it, else its
+// domain, else nothing.
+func TestShowShopName(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		namer  ShopNamer
+		domain string
+		want   string // "" for no name shown
+	}{
+		{"from Shopify", shopNamer("Kopi Roasters"), "kopi.myshopify.com", "Kopi Roasters"},
+		{"name unknown", shopNamer(""), "kopi.myshopify.com", "kopi.myshopify.com"},
+		{"no Shopify", nil, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeEngine{
+				orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)},
+				waiting: map[string]engine.WaitingOrder{tokenB: {
+					OrderID: "o2", AltID: str("#1002"), Price: "10.00", Currency: "EUR", ClaimToken: tokenB,
+				}},
+			}
+			app, h := testHandler(t, f)
+			h.shop, h.cfg.Shop = tc.namer, tc.domain
+			for _, token := range []string{tokenA, tokenB} {
+				d := doc(t, func() []byte { _, b := get(t, app, "/pay/"+token); return b }())
+				got := testid(d, "shop-name")
+				if got.Text() != tc.want || (tc.want == "") != (got.Length() == 0) {
+					t.Errorf("%s: shop name %q (%d shown), want %q", token, got.Text(), got.Length(), tc.want)
+				}
+			}
+		})
+	}
+}
+
+// The page leads with paying: the QR code, the order's address, then the
+// note and why it matters, before the claim form, which is folded away
+// unless it shows an error.
+func TestShowPaysFirst(t *testing.T) {
+	view, _ := key(t, 5)
+	spend, _ := key(t, 6)
+	dual := tari.NewDualAddress(tari.MainNet, tari.DefaultFeatures, view.Public(), spend.Public())
+	for _, tc := range []struct {
+		name         string
+		dual         bool
+		addressLabel string
+	}{
+		{"order address", true, "To this order's address"},
+		{"single address", false, "To the shop's address"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
+			app, _ := testHandler(t, f)
+			if tc.dual {
+				f.payTo = dual
+			}
+			_, body := get(t, app, "/pay/"+tokenA)
+			d := doc(t, body)
+			order := []string{}
+			d.Find(`[data-testid]`).Each(func(_ int, s *goquery.Selection) {
+				switch id := s.AttrOr("data-testid", ""); id {
+				case "qr", "open-wallet", "address", "payment-note", "note-why", "claim-details", "claim-form":
+					order = append(order, id)
+				}
+			})
+			if want := "[qr open-wallet address payment-note note-why claim-details claim-form]"; fmt.Sprint(order) != want {
+				t.Errorf("order on the page %v, want %s", order, want)
+			}
+			if got := testid(d, "open-wallet").AttrOr("href", ""); got != testid(d, "payment-uri").AttrOr("href", "-") || !strings.HasPrefix(got, "tari://") {
+				t.Errorf("wallet link %q", got)
+			}
+			if got := strings.TrimSpace(d.Find("#address-base58-label").Text()); got != tc.addressLabel {
+				t.Errorf("address label %q, want %q", got, tc.addressLabel)
+			}
+			if got := testid(d, "note-why").Text(); !strings.Contains(got, "The note is what matches your payment to this order.") {
+				t.Errorf("the note's purpose is not stated: %q", got)
+			}
+			claim := testid(d, "claim-details")
+			if goquery.NodeName(claim) != "details" || claim.Is("[open]") ||
+				strings.TrimSpace(claim.Find("summary").Text()) != "Paying from another address, or with a wallet that signs claims?" {
+				t.Errorf("claim form not folded away:\n%s", body)
+			}
+
+			// A refused claim opens the fold to show why.
+			_, body = postForm(t, app, "/pay/"+tokenA+"/claim", url.Values{"address": {"nonsense"}, "signature": {"00"}})
+			d = doc(t, body)
+			if !testid(d, "claim-details").Is("[open]") || testid(d, "claim-error").Length() != 1 {
+				t.Errorf("a refused claim is folded away:\n%s", body)
 			}
 		})
 	}

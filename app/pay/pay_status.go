@@ -1,19 +1,18 @@
 package pay
 
 import (
-	"context"
-	"io"
 	"net/http"
 
-	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/views"
 )
 
-// Status serves GET /pay/{token}/status?shown={status}: the page's "status"
-// fragment, which htmx polls and swaps in place. When the status differs
-// from the one the page shows, the claim-and-pay part is replaced too.
+// Status serves GET /pay/{token}/status?shown={status}, which the page's
+// poller asks every few seconds: a new poller and the time left, plus the
+// status text and the pay part when they differ from what the page shows
+// (views.StatusView.Shown; or it named none), so the page's live region
+// changes only then.
 func (h *Handler) Status(c *fiber.Ctx) error {
 	o, err := h.order(c)
 	if err != nil {
@@ -23,13 +22,5 @@ func (h *Handler) Status(c *fiber.Ctx) error {
 	if err != nil {
 		return done(h.internal(c, "status of order "+o.OrderID, err))
 	}
-	return render(c, http.StatusOK, templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-		if err := templ.RenderFragments(ctx, w, views.Pay(p), "status"); err != nil {
-			return err
-		}
-		if shown := c.Query("shown"); shown != "" && shown != string(o.Status) {
-			return views.Offer(p, true).Render(ctx, w)
-		}
-		return nil
-	}))
+	return render(c, http.StatusOK, views.StatusUpdate(p, c.Query("shown") != p.Status.Shown))
 }

@@ -26,6 +26,7 @@ func (h *Handler) waitingOrNotFound(c *fiber.Ctx, token string) error {
 		return h.internal(c, "load waiting order by claim token", err)
 	}
 	if err := render(c, http.StatusOK, views.MessagePage(views.Message{
+		Shop:  h.shopName(c.UserContext()),
 		Title: "The shop is setting its Tari price",
 		Text: "Your order " + orderName(w.OrderID, w.AltID) + " (" + w.Price + " " + w.Currency + ") is saved. " +
 			"The shop has not set a Tari price for " + w.Currency + " yet; this page shows the amount to pay " +

@@ -23,7 +23,7 @@ func TestAdminConnection(t *testing.T) {
 	refused.Close() // nothing listens there now
 
 	fake := shopifytest.New(t)
-	fake.ShopName = "Tari Teas"
+	fake.Name = "Tari Teas"
 	tests := []struct {
 		name    string
 		url     string

@@ -72,6 +72,8 @@ type Service struct {
 	worker  *Worker
 	log     *slog.Logger
 	backoff time.Duration // Deps.RateSyncBackoff
+	// shopNames is nil without Shopify settings.
+	shopNames *shopNames
 
 	mu      sync.Mutex
 	pending map[string]bool // currencies whose rate awaits a storefront sync
@@ -94,6 +96,7 @@ func New(d Deps) (*Service, error) {
 		}
 		s.admin, orderAdmin = a, a
 		s.prices = NewPrices(a, d.Engine, d.Log)
+		s.shopNames = &shopNames{read: a.ShopName, now: d.Now, log: d.Log}
 	}
 	hd := HandlerDeps{Engine: d.Engine, Inbox: d.Store, Records: d.Store, Now: d.Now, Log: d.Log}
 	if s.admin != nil {

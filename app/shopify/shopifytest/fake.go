@@ -86,7 +86,7 @@ type Fake struct {
 	*httptest.Server
 	Token    string
 	Currency string // the shop currency
-	ShopName string // the shop's name
+	Name     string // the shop's name; SetName changes it while the fake serves
 
 	mu             sync.Mutex
 	calls          []Call
@@ -120,7 +120,7 @@ func New(t testing.TB) *Fake {
 		t.Fatal(err)
 	}
 	f := &Fake{
-		Token: Token, Currency: "USD", ShopName: "Test shop",
+		Token: Token, Currency: "USD", Name: "Test Shop",
 		faults: map[string][]fault{}, orders: map[string]*Order{}, rates: map[string]string{},
 		nextID: 9_000_000, arrived: make(chan string, 1024),
 		t: t, schema: schema, scopes: app.Scopes(),
@@ -138,6 +138,13 @@ func (f *Fake) AddOrder(o Order) {
 		o.FinancialStatus = "PENDING"
 	}
 	f.orders[o.ID] = &o
+}
+
+// SetName renames the shop.
+func (f *Fake) SetName(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Name = name
 }
 
 // Order returns a copy of a stored order.
@@ -474,11 +481,13 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 			handles = append(handles, map[string]any{"handle": sc})
 		}
 		return map[string]any{
-			"shop":                   map[string]any{"name": f.ShopName},
+			"shop":                   map[string]any{"name": f.Name},
 			"currentAppInstallation": map[string]any{"accessScopes": handles},
 		}, nil
 	case "ShopCurrency":
 		return map[string]any{"shop": map[string]any{"currencyCode": f.Currency}}, nil
+	case "ShopName":
+		return map[string]any{"shop": map[string]any{"name": f.Name}}, nil
 	case "Variants":
 		return f.variantPage(vars), nil
 	case "VariantsByID":
