@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"taripay/engine"
+	"taripay/engine/tari"
 )
 
 // ledger recomputes balances from the journal (payments, settlements and
@@ -424,4 +425,69 @@ func TestConcurrentConfirmationsOfOnePayment(t *testing.T) {
 			t.Errorf("events %v, want one confirmation and one OrderPaid", count)
 		}
 	})
+}
+
+// staleOrderStore hands every write transaction a Tx whose lookup of an
+// order by reference returns it with customer was: the read a transaction
+// made just before a concurrent Reassign committed.
+type staleOrderStore struct {
+	engine.Store
+	was string
+}
+
+func (s staleOrderStore) Update(ctx context.Context, fn func(engine.Tx) error) error {
+	return s.Store.Update(ctx, func(tx engine.Tx) error { return fn(staleOrderTx{tx, s.was}) })
+}
+
+type staleOrderTx struct {
+	engine.Tx
+	was string
+}
+
+func (t staleOrderTx) OrderByRef(ctx context.Context, ref string, byAlt bool) (engine.Order, bool, error) {
+	o, ok, err := t.Tx.OrderByRef(ctx, ref, byAlt)
+	if ok {
+		o.CustomerID = t.was
+	}
+	return o, ok, err
+}
+
+// A Reassign that commits between Fulfill's lookup of the order and its
+// lock: the credit note, the claim and the payment all follow the order's
+// customer under the lock, so the order is paid from the new customer's
+// credit note and the old customer's credit is left alone.
+func TestFulfillAfterAConcurrentReassign(t *testing.T) {
+	tests := []struct {
+		name      string
+		oldCredit engine.MicroTari
+	}{
+		{"the old customer has no credit", 0},
+		{"the old customer's credit would cover the order", xtr(50)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			backends(t, func(t *testing.T, backend string) {
+				en := newEnv(t, backend, defaultConfig)
+				en.order("o1", "c1", xtr(30), nil)
+				if _, err := en.e.Reassign(en.ctx, "o1", "c2", ""); err != nil {
+					t.Fatal(err)
+				}
+				if tt.oldCredit > 0 {
+					if _, err := en.e.CreditNote(en.ctx, "c1", tt.oldCredit, ""); err != nil {
+						t.Fatal(err)
+					}
+				}
+				stale := engine.New(defaultConfig, staleOrderStore{Store: en.db, was: "c1"}, en.clock)
+				stale.SetLogger(slog.New(slog.DiscardHandler))
+
+				o, err := stale.Fulfill(en.ctx, "o1", "paid by card")
+				if err != nil || o.Status != engine.OrderPaid || o.CustomerID != "c2" {
+					t.Fatalf("fulfil = %+v, %v", o, err)
+				}
+				en.wantBalance(tari.DummyAddress("c1").Base58(), tt.oldCredit)
+				en.wantBalance(tari.DummyAddress("c2").Base58(), 0)
+				checkLedger(t, en)
+			})
+		})
+	}
 }

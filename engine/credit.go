@@ -103,6 +103,16 @@ func (e *Engine) Fulfill(ctx context.Context, orderRef, reason string) (Order, e
 		if !cur.Status.Open() {
 			return forbidden()
 		}
+		if cur.CustomerID != found.CustomerID {
+			// A Reassign committed between the lookup and the lock: the
+			// note, the claim and the payment are the locked order's
+			// customer's. Taking this balance after the order's lock may
+			// deadlock, and the store then retries the transaction.
+			addr = creditAddress(cur.CustomerID)
+			if _, err := t.LockBalances(t.ctx, []string{addr}); err != nil {
+				return err
+			}
+		}
 		memo := fmt.Sprintf("Credit note: Admin credit overrode for order %s. Reason: %s", cur.OrderID, reason)
 		if _, err := e.addCreditNote(t, cur.CustomerID, cur.TotalPrice, memo); err != nil {
 			return err
