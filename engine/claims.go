@@ -101,14 +101,31 @@ func (t *txn) claim(o Order, address string, proof Proof, reason string) (Order,
 }
 
 // memoClaimant returns the address of a valid memo signature in an order's
-// note, signed for exactly this order_id.
-func memoClaimant(o Order) (string, bool) {
-	if o.Memo == nil || !strings.HasPrefix(strings.TrimSpace(*o.Memo), "{") {
-		return "", false
+// note, signed for exactly orderID, or "". It parses untrusted text and
+// verifies a signature, so callers run it before the write transaction and
+// pass its result in.
+func (e *Engine) memoClaimant(memo *string, orderID string) string {
+	if memo == nil {
+		return ""
 	}
-	sig, err := tari.ParseMemoSignature([]byte(*o.Memo))
-	if err != nil || sig.OrderID != o.OrderID || !sig.Verify() {
-		return "", false
+	sig, ok := e.readMemo(*memo)
+	if !ok || !sig.Verify() || sig.OrderID != orderID {
+		return ""
 	}
-	return sig.Address.Base58(), true
+	return sig.Address.Base58()
+}
+
+// readMemo parses a note that holds a memo signature (a JSON object); ok is
+// false for any other note. It does not verify the signature.
+func (e *Engine) readMemo(memo string) (sig tari.MemoSignature, ok bool) {
+	memo = strings.TrimSpace(memo)
+	if !strings.HasPrefix(memo, "{") {
+		return sig, false
+	}
+	parse := e.parseMemo
+	if parse == nil {
+		parse = tari.ParseMemoSignature
+	}
+	sig, err := parse([]byte(memo))
+	return sig, err == nil
 }
