@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -101,4 +102,88 @@ func TestOrderTotalBounded(t *testing.T) {
 		r := h.as(admin, http.MethodPatch, "/api/order_price", map[string]any{"order_id": "9102", "new_price": 100_000_000_000_001, "reason": "x"})
 		wantError(t, r, http.StatusBadRequest, "one order may cost")
 	})
+}
+
+// Every list route reads one page: count is 1 to engine.MaxPageSize (a
+// larger one, such as a billion, is a 400, not a billion-row read), offset
+// skips, and the page holds at most count items.
+func TestListPagesBounded(t *testing.T) {
+	forBackends(t, func(t *testing.T, backend string) {
+		h := newHarnessOn(t, backend, nil)
+		alice, bob := keyActor(t, aliceSecret), keyActor(t, bobSecret)
+		for i, by := range []*actor{alice, alice, bob} {
+			id := fmt.Sprintf("o%d", i+1)
+			h.addOrder(id, fmt.Sprintf("c%d", i+1), 1_000_000, nil)
+			h.clock.Add(time.Minute)
+			if r := h.claim(by, id); r.status != http.StatusOK {
+				t.Fatalf("claim %s: %d %s", id, r.status, r.body)
+			}
+		}
+		for i := range 3 {
+			h.pay(alice, 1, fmt.Sprintf("tx%d", i), nil, nil)
+		}
+		admin := h.login(h.super, "super_admin")
+		own := h.login(alice)
+		lists := []struct {
+			path, token string
+			items       func(r response) int // the page's items, from its body
+		}{
+			{"/api/customer_ids", admin, count[[]string]},
+			{"/api/addresses", admin, count[[]string]},
+			{"/api/search/orders", admin, count[[]map[string]any]},
+			{"/api/creditors", admin, count[[]map[string]any]},
+			{"/api/orders", own, field("orders")},
+			{"/api/unfulfilled_orders", own, field("orders")},
+			{"/api/orders/" + alice.base58(), admin, field("orders")},
+			{"/api/unfulfilled_orders/" + alice.base58(), admin, field("orders")},
+			{"/api/payments", own, field("payments")},
+			{"/api/payments/" + alice.base58(), admin, field("payments")},
+		}
+		for _, l := range lists {
+			sep := "?"
+			if strings.Contains(l.path, "?") {
+				sep = "&"
+			}
+			all := h.as(l.token, http.MethodGet, l.path, nil)
+			if all.status != http.StatusOK {
+				t.Fatalf("%s: %d %s", l.path, all.status, all.body)
+			}
+			n := l.items(all)
+			if n < 2 {
+				t.Fatalf("%s lists %d items, want at least 2 to page through: %s", l.path, n, all.body)
+			}
+			for _, c := range []struct {
+				query string
+				want  int
+			}{{"count=1", min(n, 1)}, {"offset=1", max(n-1, 0)}, {"offset=1&count=1", min(max(n-1, 0), 1)}, {"offset=1000000000", 0}} {
+				r := h.as(l.token, http.MethodGet, l.path+sep+c.query, nil)
+				if r.status != http.StatusOK || l.items(r) != c.want {
+					t.Errorf("%s?%s: %d %s, want %d items", l.path, c.query, r.status, r.body, c.want)
+				}
+			}
+			for _, q := range []string{"count=1000000000", "count=1001", "count=0", "count=-1", "offset=-1", "count=x"} {
+				wantError(t, h.as(l.token, http.MethodGet, l.path+sep+q, nil), http.StatusBadRequest, "Query deserialize error")
+			}
+		}
+	})
+}
+
+// count is the length of a JSON array body.
+func count[T ~[]E, E any](r response) int {
+	var v T
+	if err := json.Unmarshal([]byte(r.body), &v); err != nil {
+		return -1
+	}
+	return len(v)
+}
+
+// field is the length of the JSON array in a body's member name.
+func field(name string) func(response) int {
+	return func(r response) int {
+		var v map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(r.body), &v); err != nil {
+			return -1
+		}
+		return count[[]any](response{body: string(v[name])})
+	}
 }

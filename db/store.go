@@ -190,9 +190,7 @@ func (s *store) SearchOrders(ctx context.Context, f engine.OrderQuery) ([]engine
 	} else {
 		q = q.Order("created_at", "id")
 	}
-	if f.Limit > 0 || f.Offset > 0 {
-		q = paged(q, f.Offset, f.Limit)
-	}
+	q = paged(q, f.Offset, f.Limit)
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("search orders: %w", err)
 	}
@@ -270,11 +268,10 @@ func (s *store) CustomerIDs(ctx context.Context, offset, count int) ([]string, e
 	return ids, nil
 }
 
+// paged reads count rows after the first offset; the engine bounds count
+// (engine.MaxPageSize).
 func paged(q *bun.SelectQuery, offset, count int) *bun.SelectQuery {
-	if count <= 0 {
-		count = 1 << 30 // SQLite needs a LIMIT before an OFFSET
-	}
-	return q.Limit(int64(count)).Offset(int64(max(offset, 0)))
+	return q.Limit(int64(max(count, 0))).Offset(int64(max(offset, 0)))
 }
 
 // --- links ---

@@ -469,8 +469,11 @@ func (e *Engine) Reset(ctx context.Context, orderRef, reason string) (Order, err
 	return out, err
 }
 
-// SearchOrders filters orders, oldest first.
+// SearchOrders filters orders, oldest first, one page of at most
+// MaxPageSize.
 func (e *Engine) SearchOrders(ctx context.Context, q OrderQuery) ([]Order, error) {
+	p := Page{Offset: q.Offset, Count: q.Limit}.bounded()
+	q.Offset, q.Limit = p.Offset, p.Count
 	var out []Order
 	err := e.view(ctx, func(t *txn) (err error) {
 		q.Statuses = slices.DeleteFunc(slices.Clone(q.Statuses), func(s OrderStatus) bool { return strings.TrimSpace(string(s)) == "" })

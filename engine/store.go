@@ -60,6 +60,7 @@ type Tx interface {
 	// customer or with one of the order ids, and reports how many it cleared.
 	RedactWaitingOrders(ctx context.Context, customerID string, orderIDs []string) (int, error)
 	Creditors(ctx context.Context) ([]CustomerOrders, error)
+	// CustomerIDs and Addresses list count ids after the first offset.
 	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
 
 	// Link records address ↔ customer, idempotently. proven marks the
