@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"taripay/app/config"
 	"taripay/bench"
 )
 
@@ -48,6 +49,9 @@ func newBenchCmd() *cobra.Command {
 			}
 			if o.Concurrency < 1 || o.Duration <= 0 || o.MaxOps < o.Concurrency {
 				return fmt.Errorf("--concurrency and --duration must be positive and --max-ops at least --concurrency")
+			}
+			if o.Concurrency > config.DefaultMaxConnsPerIP {
+				return fmt.Errorf("--concurrency is at most %d: the workers share one address, and the server holds each address to TPG_MAX_CONNS_PER_IP's default", config.DefaultMaxConnsPerIP)
 			}
 			o.Log = log
 			results, ceilings, err := bench.Run(ctx, o, cmd.OutOrStdout())

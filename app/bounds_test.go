@@ -1,16 +1,21 @@
 package app
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"taripay/app/admin"
 	"taripay/app/shopify"
+	"taripay/engine"
 )
 
 const (
@@ -185,5 +190,134 @@ func field(name string) func(response) int {
 			return -1
 		}
 		return count[[]any](response{body: string(v[name])})
+	}
+}
+
+// rows counts the rows of every table the engine writes.
+func (h *harness) rows() map[string]int {
+	h.t.Helper()
+	out := map[string]int{}
+	for _, table := range []string{"orders", "payments", "address_customer_links", "address_balances", "settlements",
+		"audit_entries", "events", "side_effects", "login_nonces", "order_viewers"} {
+		var n int
+		if err := h.db.Bun().NewRaw("SELECT count(*) FROM "+table).Scan(context.Background(), &n); err != nil {
+			h.t.Fatal(err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+// A replayed claim or login writes nothing: no event, no row. Login nonces
+// that are times more than a day old are refused, and pruned.
+func TestReplayWritesNothing(t *testing.T) {
+	forBackends(t, func(t *testing.T, backend string) {
+		h := newHarnessOn(t, backend, nil)
+		alice := keyActor(t, aliceSecret)
+		h.addOrder("o1", "alice", 1_000_000, nil)
+		claim := signedClaim(t, alice, "o1")
+		if r := h.do(http.MethodPost, "/order/claim", claim); r.status != http.StatusOK {
+			t.Fatalf("claim: %d %s", r.status, r.body)
+		}
+		login := h.loginToken(alice)
+		if r := h.do(http.MethodPost, "/auth", nil, "tpg_auth_token", login); r.status != http.StatusOK {
+			t.Fatalf("login: %d %s", r.status, r.body)
+		}
+		before := h.rows()
+		for _, replay := range []struct {
+			name string
+			send func() response
+			want int
+		}{
+			{"the same claim", func() response { return h.do(http.MethodPost, "/order/claim", claim) }, http.StatusOK},
+			{"the claim signed again", func() response { return h.claim(alice, "o1") }, http.StatusOK},
+			{"the same login", func() response { return h.do(http.MethodPost, "/auth", nil, "tpg_auth_token", login) }, http.StatusUnauthorized},
+		} {
+			if r := replay.send(); r.status != replay.want {
+				t.Fatalf("%s: %d %s, want %d", replay.name, r.status, r.body, replay.want)
+			}
+			if after := h.rows(); fmt.Sprint(after) != fmt.Sprint(before) {
+				t.Errorf("%s wrote rows:\n before %v\n after  %v", replay.name, before, after)
+			}
+		}
+
+		// taritools signs the time as the nonce: a day later its token is
+		// refused, and its stored nonce pruned; a counter nonce stays.
+		bob := keyActor(t, bobSecret)
+		bob.nonce = h.clock.Now().Unix() - 1
+		timed := h.loginToken(bob)
+		if r := h.do(http.MethodPost, "/auth", nil, "tpg_auth_token", timed); r.status != http.StatusOK {
+			t.Fatalf("login with the time as nonce: %d %s", r.status, r.body)
+		}
+		nonces := h.rows()["login_nonces"]
+		if n, err := h.e.PruneLoginNonces(context.Background()); err != nil || n != 0 {
+			t.Fatalf("pruned %d, %v before any nonce expired", n, err)
+		}
+		h.clock.Add(engine.LoginNonceLifetime + time.Second)
+		if n, err := h.e.PruneLoginNonces(context.Background()); err != nil || n != 1 {
+			t.Fatalf("pruned %d, %v; want bob's expired nonce", n, err)
+		}
+		if got := h.rows()["login_nonces"]; got != nonces-1 {
+			t.Fatalf("login nonces %d after pruning, want %d", got, nonces-1)
+		}
+		before = h.rows()
+		r := h.do(http.MethodPost, "/auth", nil, "tpg_auth_token", timed)
+		wantError(t, r, http.StatusUnauthorized, "Nonce is not strictly increasing")
+		if after := h.rows(); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Errorf("the expired login wrote rows:\n before %v\n after  %v", before, after)
+		}
+		bob.nonce = h.clock.Now().Unix()
+		if r := h.do(http.MethodPost, "/auth", nil, "tpg_auth_token", h.loginToken(bob)); r.status != http.StatusOK {
+			t.Fatalf("a fresh login: %d %s", r.status, r.body)
+		}
+	})
+}
+
+// One client address holds at most TPG_MAX_CONNS_PER_IP connections: one
+// more is answered 429 and closed before any request is read, while the
+// held ones and other addresses are still served.
+func TestConnectionsPerAddressCapped(t *testing.T) {
+	const max = 4
+	h := newHarness(t, map[string]string{"TPG_MAX_CONNS_PER_IP": strconv.Itoa(max)})
+	from := func(ip string) net.Conn {
+		t.Helper()
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+		c, err := d.Dial("tcp", h.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	get := func(c net.Conn) (*http.Response, error) {
+		t.Helper()
+		if _, err := io.WriteString(c, "GET /health HTTP/1.1\r\nHost: taripay\r\n\r\n"); err != nil {
+			return nil, err
+		}
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err == nil {
+			res.Body.Close()
+		}
+		return res, err
+	}
+	held := make([]net.Conn, max)
+	for i := range held {
+		held[i] = from("127.0.0.1") // open and silent, as a client that never reads
+	}
+	extra := from("127.0.0.1")
+	_ = extra.SetReadDeadline(time.Now().Add(10 * time.Second)) // fail, not hang, where nothing refuses it
+	res, err := http.ReadResponse(bufio.NewReader(extra), nil)
+	if err != nil || res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("connection %d from one address: %v %v, want 429", max+1, res, err)
+	}
+	res.Body.Close()
+	if _, err := get(extra); err == nil {
+		t.Error("the refused connection still serves")
+	}
+	if res, err := get(held[0]); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("a held connection: %v %v, want 200", res, err)
+	}
+	if res, err := get(from("127.0.0.2")); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("another address: %v %v, want 200", res, err)
 	}
 }

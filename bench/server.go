@@ -138,7 +138,11 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 	wctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.workers.Add(3)
-	go func() { defer s.workers.Done(); _ = s.app.Listener(ln) }()
+	// The default per-address cap holds: the honest workers share one
+	// loopback address (at most --concurrency connections), and the attack
+	// traffic comes from another (attack.go).
+	limited := app.LimitConnsPerIP(ln, cfg.MaxConnsPerIP, log)
+	go func() { defer s.workers.Done(); _ = s.app.Listener(limited) }()
 	go func() { defer s.workers.Done(); _ = svc.Run(wctx) }()
 	go func() {
 		defer s.workers.Done()

@@ -749,6 +749,17 @@ func (s *store) SetLoginNonce(ctx context.Context, address string, nonce int64, 
 	return n == 1, err
 }
 
+func (s *store) PruneLoginNonces(ctx context.Context, cutoff time.Time) (int, error) {
+	res, err := s.idb.ExecContext(ctx, `DELETE FROM login_nonces
+		WHERE (last_nonce >= 1000000000 AND last_nonce < ?) OR (last_nonce >= 1000000000000 AND last_nonce < ?)`,
+		min(cutoff.Unix(), 1e10), min(cutoff.UnixMilli(), 1e13))
+	if err != nil {
+		return 0, fmt.Errorf("prune login nonces: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 func (s *store) Roles(ctx context.Context, address string) ([]engine.Role, error) {
 	roles := []engine.Role{}
 	err := s.idb.NewSelect().Table("role_assignments").Column("role").Where("address = ?", address).Order("role").Scan(ctx, &roles)
