@@ -20,6 +20,7 @@ import (
 
 	"taripay/app"
 	"taripay/app/config"
+	"taripay/app/pay"
 	"taripay/app/shopify"
 	"taripay/db"
 	"taripay/engine"
@@ -127,7 +128,7 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 		return nil, err
 	}
 	s.app = app.New(app.Deps{Config: cfg, Engine: s.Engine, Keys: keys, Log: log, Now: time.Now, Rand: rand.Reader,
-		Shopify: svc.Handler(), ExchangeRates: svc})
+		Shopify: svc.Handler(), ExchangeRates: svc, Pay: pay.New(s.Engine, pay.ConfigFrom(cfg), time.Now, log)})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
