@@ -12,8 +12,10 @@ const XTRRate MicroTari = 1_000_000
 // currency's history and, in the same transaction, prices every order
 // waiting for a rate of that currency (ReceiveOrder): each then takes
 // AddOrder's path (memo claim, auto-claim, payment from credit, NewOrder
-// event), and its expiry clocks start now. An order this rate cannot price
-// stays waiting, and is logged.
+// event), and its expiry clocks start now. Their notes and prices are read
+// before that transaction; an order that began waiting meanwhile is priced
+// in a second one right after. An order this rate cannot price stays
+// waiting, and is logged.
 func (e *Engine) SetExchangeRate(ctx context.Context, currency string, rate MicroTari) (ExchangeRate, error) {
 	currency = strings.ToUpper(strings.TrimSpace(currency))
 	if currency == "" {
@@ -56,6 +58,9 @@ func (e *Engine) SetExchangeRate(ctx context.Context, currency string, rate Micr
 		}
 		if unread == 0 {
 			break
+		}
+		if pass == maxPricingPasses-1 {
+			e.log.Warn("waiting orders changed while the rate was set: left waiting for the next rate", "currency", currency, "orders", unread)
 		}
 	}
 	for id, cause := range unpriced {
