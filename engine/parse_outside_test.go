@@ -93,3 +93,39 @@ func TestNotesParsedOutsideTheWriteTransaction(t *testing.T) {
 		}
 	})
 }
+
+// An order that starts waiting for a rate while SetExchangeRate reads the
+// waiting orders' notes, outside its transaction, is priced too: in a
+// second transaction, after its note is read.
+func TestRatePricesOrdersThatBeganWaitingMeanwhile(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		u := newUser(t)
+		price := "10.00"
+		order := func(id string) engine.NewOrder {
+			return engine.NewOrder{OrderID: id, CustomerID: "c1", OriginalPrice: &price, Currency: "EUR", Memo: u.memo(t, id), CreatedAt: en.clock.Now()}
+		}
+		if _, waiting, err := en.e.ReceiveOrder(en.ctx, order("w1")); err != nil || !waiting {
+			t.Fatalf("w1: waiting %v, %v", waiting, err)
+		}
+		var arrived atomic.Bool
+		engine.SetMemoParser(en.e, func(b []byte) (tari.MemoSignature, error) {
+			// The first note read is w1's, by SetExchangeRate: w2 arrives now.
+			if arrived.CompareAndSwap(false, true) {
+				if _, waiting, err := en.e.ReceiveOrder(en.ctx, order("w2")); err != nil || !waiting {
+					t.Errorf("w2: waiting %v, %v", waiting, err)
+				}
+			}
+			return tari.ParseMemoSignature(b)
+		})
+		if _, err := en.e.SetExchangeRate(en.ctx, "EUR", xtr(2)); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"w1", "w2"} {
+			o, err := en.e.Order(en.ctx, id, false)
+			if err != nil || o.Status != engine.OrderNew || o.TotalPrice != xtr(20) {
+				t.Errorf("order %s: %s, %d µT, %v; want New (claimed by its note) at 20 XTR", id, o.Status, o.TotalPrice, err)
+			}
+		}
+	})
+}
