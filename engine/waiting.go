@@ -26,7 +26,7 @@ func (e *Engine) ReceiveOrder(ctx context.Context, n NewOrder) (o Order, waiting
 	if n.OriginalPrice == nil {
 		return Order{}, false, invalidAmount("order %s has no price", n.OrderID)
 	}
-	in, err := readOrder(e, n)
+	in, err := e.readOrder(n)
 	if err != nil {
 		return Order{}, false, err
 	}
@@ -89,7 +89,7 @@ func (t *txn) rate(currency string) (MicroTari, bool, error) {
 // readOrder reads what a storefront order's untrusted text says, before
 // any transaction: its price in minor units and the claimant of a memo
 // signature in its note.
-func readOrder(e *Engine, n NewOrder) (orderText, error) {
+func (e *Engine) readOrder(n NewOrder) (orderText, error) {
 	minor, err := minorUnits(*n.OriginalPrice, n.Currency)
 	if err != nil {
 		return orderText{}, fmt.Errorf("order %s: %w", n.OrderID, err)
@@ -167,7 +167,7 @@ func (e *Engine) readWaiting(ctx context.Context, currency string) (map[int64]or
 	}
 	out := make(map[int64]orderText, len(waiting))
 	for _, w := range waiting {
-		in, err := readOrder(e, w.newOrder())
+		in, err := e.readOrder(w.newOrder())
 		if err != nil {
 			in = orderText{memo: w.Memo, price: w.Price, bad: err}
 		}
