@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/spf13/cobra"
 
 	"taripay/engine/tari"
@@ -83,11 +85,50 @@ func postClaim(cmd *cobra.Command, server string, body []byte) error {
 	if err != nil {
 		return fmt.Errorf("read claim answer: %w", err)
 	}
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	if ok {
+		answer = base58SendTo(answer)
+	}
 	if _, err := fmt.Fprintf(cmd.OutOrStdout(), "%s\n", bytes.TrimSpace(answer)); err != nil {
 		return err
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !ok {
 		return fmt.Errorf("server answered %s", resp.Status)
 	}
 	return nil
+}
+
+// base58SendTo rewrites the send_to of the server's ClaimedOrder, the
+// address object the reference's wire format has, as the base58 address a
+// customer pastes into a wallet, keeping every other member as it came. An
+// answer of another shape is returned unchanged.
+func base58SendTo(answer []byte) []byte {
+	dec := jsontext.NewDecoder(bytes.NewReader(answer))
+	var out bytes.Buffer
+	enc := jsontext.NewEncoder(&out)
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' || enc.WriteToken(tok) != nil {
+		return answer
+	}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return answer
+		}
+		name := tok.String() // the token dies at the next read
+		v, err := dec.ReadValue()
+		if err != nil {
+			return answer
+		}
+		var a tari.Address
+		if name == "send_to" && a.UnmarshalJSON(v) == nil {
+			v = jsontext.Value(strconv.Quote(a.Base58()))
+		}
+		if enc.WriteToken(jsontext.String(name)) != nil || enc.WriteValue(v) != nil {
+			return answer
+		}
+	}
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '}' || enc.WriteToken(tok) != nil {
+		return answer
+	}
+	return out.Bytes()
 }

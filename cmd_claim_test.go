@@ -46,6 +46,15 @@ func TestClaimPrints(t *testing.T) {
 	}
 }
 
+// claimedOrder is a server's answer to a claim (app/testdata/golden/claimed_order.json).
+const (
+	claimedSendTo = `{"Single":{"network":"mainnet","features":3,"public_spend_key":"0859fb3d6696579310c220d204cb21437d6658d0a05af1c8cd54fffd87253443"}}`
+	claimedOrder  = `{"order_id":"order10256","total_price":2400000000,"expires_at":"2024-03-12T15:00:00Z","status":"New","send_to":` + claimedSendTo + `}`
+)
+
+// TestClaimPostsToServer: `taripay claim --server` posts the claim and
+// prints the answer, send_to as the base58 address a wallet takes; a
+// non-2xx answer is printed as it came, and fails the command.
 func TestClaimPostsToServer(t *testing.T) {
 	t.Setenv("TPG_SECRET_KEY", claimSecret)
 	var got struct {
@@ -60,7 +69,7 @@ func TestClaimPostsToServer(t *testing.T) {
 			io.WriteString(w, `{"error":"The data was not found. The requested order missing does not exist"}`)
 			return
 		}
-		io.WriteString(w, `{"order_id":"order10256","status":"New"}`)
+		io.WriteString(w, claimedOrder)
 	}))
 	defer srv.Close()
 
@@ -72,8 +81,12 @@ func TestClaimPostsToServer(t *testing.T) {
 		t.Fatalf("request %s %s %s", got.method, got.path, got.contentType)
 	}
 	checkClaim(t, got.body, "order10256")
-	if strings.TrimSpace(out) != `{"order_id":"order10256","status":"New"}` {
-		t.Fatalf("printed %q, want the server's answer", out)
+	var sendTo tari.Address
+	if err := sendTo.UnmarshalJSON([]byte(claimedSendTo)); err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Replace(claimedOrder, claimedSendTo, `"`+sendTo.Base58()+`"`, 1); strings.TrimSpace(out) != want {
+		t.Fatalf("printed %s\nwant the server's answer with send_to in base58:\n%s", out, want)
 	}
 
 	out, err = runCLI(t, "claim", "--order", "missing", "--server", srv.URL)

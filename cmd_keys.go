@@ -132,9 +132,18 @@ func (s *secretSource) load() (tari.SecretKey, string, error) {
 	}
 	k, err := tari.ParseSecretKey(text)
 	if err != nil {
-		return tari.SecretKey{}, "", fmt.Errorf("secret key from %s: %w", from, err)
+		return tari.SecretKey{}, "", fmt.Errorf("secret key from %s: %s", from, secretKeyProblem(err))
 	}
 	return k, from, nil
+}
+
+// secretKeyProblem says plainly what a secret key must be: the parser's
+// errors are the reference's wire messages, written for another audience.
+func secretKeyProblem(err error) string {
+	if errors.Is(err, tari.ErrSecretKey) {
+		return "not a valid secret key (a Tari secret key is a canonical scalar: make one with `taripay keys new`)"
+	}
+	return "a secret key is 64 hex characters (32 bytes), as printed by `taripay keys new`"
 }
 
 // writeJSON prints v as indented JSON, leaving emoji and '&' unescaped.

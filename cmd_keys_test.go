@@ -109,14 +109,20 @@ func TestKeysShow(t *testing.T) {
 		})
 	}
 	t.Setenv("TPG_SECRET_KEY", "")
-	for _, args := range [][]string{
-		{"keys", "show"},
-		{"keys", "show", "--secret", "zz"},
-		{"keys", "show", "--secret", secret, "--secret-file", file},
-		{"keys", "show", "--secret-file", file + ".missing"},
+	for _, tc := range []struct {
+		args []string
+		want string // in the error
+	}{
+		{[]string{"keys", "show"}, "no secret key"},
+		{[]string{"keys", "show", "--secret", "abcd"}, "a secret key is 64 hex characters"},
+		{[]string{"keys", "show", "--secret", "zz"}, "a secret key is 64 hex characters"},
+		{[]string{"keys", "show", "--secret", strings.Repeat("ff", 32)}, "not a valid secret key"},
+		{[]string{"keys", "show", "--secret", secret, "--secret-file", file}, "not both"},
+		{[]string{"keys", "show", "--secret-file", file + ".missing"}, "read secret key"},
 	} {
-		if _, err := runCLI(t, args...); err == nil {
-			t.Errorf("%v succeeded", args)
+		_, err := runCLI(t, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want one saying %q", tc.args, err, tc.want)
 		}
 	}
 }

@@ -28,7 +28,7 @@ func TestRolesCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer store.Close()
-		rs, err := engine.New(engine.Config{}, store, wallClock{}).Roles(context.Background(), who.Base58())
+		rs, err := engine.New(engine.Config{}, store, engine.SystemClock{}).Roles(context.Background(), who.Base58())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"strings"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -27,7 +28,8 @@ func newServeCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Run the payment server",
 		Long: "Run the payment server on TPG_HOST:TPG_PORT. Settings come from TPG_* variables and an optional\n" +
-			".env file in the working directory; the process environment wins over the file.",
+			".env file in the working directory; the process environment wins over the file\n" +
+			"(docs/configuration.md).\n\n" + config.Help(),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return serve(cmd.Context(), newLogger())
@@ -48,11 +50,6 @@ func loadConfig() (config.Config, error) {
 	return config.Load(lookup)
 }
 
-// systemClock is the engine's clock outside tests.
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
 // openEngine opens (creating and migrating) the database and builds the
 // engine over it.
 func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB, error) {
@@ -64,7 +61,7 @@ func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB,
 	if database.Dialect() == db.Postgres {
 		database.Bun().SetMaxOpenConns(cfg.MaxConnections)
 	}
-	return engine.New(cfg.Engine(), database, systemClock{}), database, nil
+	return engine.New(cfg.Engine(), database, engine.SystemClock{}), database, nil
 }
 
 func serve(ctx context.Context, log *slog.Logger) error {
@@ -73,12 +70,15 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
-	keys := jwtKeys(cfg, log)
 	e, database, err := openEngine(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
+	keys, err := jwtKeys(cfg, log)
+	if err != nil {
+		return err
+	}
 
 	for _, a := range cfg.SuperAdmins {
 		if err := e.UpdateRoles(engine.WithActor(ctx, "config:TPG_SUPER_ADMIN"), a.Base58(), []engine.Role{engine.RoleSuperAdmin}, nil); err != nil {
@@ -120,11 +120,11 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	var workers sync.WaitGroup
 	workers.Go(func() { e.RunExpiry(engine.WithActor(ctx, "expiry"), cfg.ExpiryInterval) })
 
-	logPaymentAddress(ctx, e, log) // before serving, so it is logged by the time /health answers
+	// Before serving, so it is all logged by the time /health answers.
+	logStartup(log, cfg, ln.Addr(), startupParts{Admin: deps.Admin != nil, SideEffects: shop.SideEffects()})
+	logPaymentAddress(ctx, e, log)
 	served := make(chan error, 1)
 	go func() { served <- server.Listener(ln) }()
-	log.Info("taripay serving", "addr", ln.Addr().String(), "database", redactURL(cfg.DatabaseURL),
-		"strict_mode", cfg.StrictMode, "shopify", cfg.ShopifyEnabled)
 
 	select {
 	case err = <-served:
@@ -146,6 +146,57 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	return err
 }
 
+// startupParts says which optional parts of the server are on.
+type startupParts struct {
+	Admin       bool // the embedded admin at /admin
+	SideEffects bool // Shopify Admin API calls: mark paid, cancel, prices
+}
+
+// logStartup tells a newcomer where to look: the URL to open, the
+// database, and each optional part, with the variables that turn on the
+// parts that are off (docs/configuration.md).
+func logStartup(log *slog.Logger, cfg config.Config, addr net.Addr, parts startupParts) {
+	base := "http://" + browsable(addr)
+	log.Info("taripay serving: open "+base+"/", "url", base+"/", "database", db.RedactURL(cfg.DatabaseURL),
+		"strict_mode", cfg.StrictMode)
+	part := func(name string, on bool, where, turnOn string) {
+		if on {
+			log.Info(name+": on", "at", where)
+		} else {
+			log.Info(name+": off", "turn_on_with", turnOn)
+		}
+	}
+	part("embedded admin", parts.Admin, base+"/admin (open it from Shopify admin)",
+		"TPG_SHOPIFY_API_KEY and TPG_SHOPIFY_API_SECRET")
+	part("Shopify webhooks", cfg.ShopifyEnabled, base+"/shopify/webhook/{topic}",
+		"TPG_SHOPIFY_HMAC_SECRET (or TPG_SHOPIFY_API_SECRET)")
+	part("Shopify side effects (mark paid, cancel, prices)", parts.SideEffects, "the Admin API of "+shopName(cfg),
+		"TPG_SHOPIFY_SHOP with TPG_SHOPIFY_ADMIN_ACCESS_TOKEN, or the embedded admin's install")
+	part("pay pages", true, base+"/pay/{claim token}", "")
+	part("pay links in order emails", cfg.ClaimLinkSecret != "", base+"/pay/order/{order id}/{mac}",
+		"TPG_CLAIM_LINK_SECRET")
+}
+
+// browsable is addr as a browser on this machine reaches it: a wildcard
+// listen address is reached on loopback.
+func browsable(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+}
+
+func shopName(cfg config.Config) string {
+	if cfg.Shopify.APIBaseURL != "" {
+		return cfg.Shopify.APIBaseURL
+	}
+	if cfg.Shopify.Shop != "" {
+		return cfg.Shopify.Shop
+	}
+	return "the installed shop"
+}
+
 // logPaymentAddress says at start where customers will be sent to pay, or,
 // in one line, what is missing and how to set it. The server runs either
 // way: a wallet authorised later takes effect at once.
@@ -165,34 +216,25 @@ func logPaymentAddress(ctx context.Context, e *engine.Engine, log *slog.Logger) 
 // SIGTERM.
 const shutdownGrace = 10 * time.Second
 
-// jwtKeys returns the configured access-token keys, or a random pair for
-// this session with the reference's warnings (api.md §4.3).
-func jwtKeys(cfg config.Config, log *slog.Logger) tari.JWTKeys {
+// jwtKeys returns the configured access-token keys, or else the pair kept
+// in the data directory, made on the first start: tokens then survive a
+// restart, which the reference's random key for each session did not.
+func jwtKeys(cfg config.Config, log *slog.Logger) (tari.JWTKeys, error) {
 	if cfg.JWTKeys != nil {
-		return *cfg.JWTKeys
+		return *cfg.JWTKeys, nil
 	}
-	log.Warn(fmt.Sprintf(tari.WarnJWTKeysFromEnv, "Invalid server configuration. environment variable not found [TPG_JWT_SIGNING_KEY]"))
-	keys, path, err := tari.RandomJWTKeys(rand.Reader, "")
-	log.Warn(tari.WarnJWTRandomKey)
-	switch {
-	case err != nil && path == "":
-		log.Warn(tari.WarnJWTKeyNoTemp, "err", err)
-	case err != nil:
-		log.Warn(fmt.Sprintf(tari.WarnJWTKeyNoFile, err))
-	default:
-		log.Warn(fmt.Sprintf(tari.WarnJWTKeyFile, path))
+	path := cfg.JWTKeyFile()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return tari.JWTKeys{}, fmt.Errorf("data directory for the JWT key: %w", err)
 	}
-	return keys
-}
-
-// redactURL drops the password from a database URL before it is logged.
-func redactURL(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		if j := strings.LastIndex(u, "@"); j > i {
-			if k := strings.Index(u[i+3:j], ":"); k >= 0 {
-				return u[:i+3+k] + ":***" + u[j:]
-			}
-		}
+	keys, created, err := tari.JWTKeyFile(rand.Reader, path)
+	if err != nil {
+		return tari.JWTKeys{}, fmt.Errorf("JWT signing key (set TPG_JWT_SIGNING_KEY and TPG_JWT_VERIFICATION_KEY, or fix the file): %w", err)
 	}
-	return u
+	if created {
+		log.Warn("TPG_JWT_SIGNING_KEY is unset: made a JWT signing key and stored it for the next starts; set TPG_JWT_SIGNING_KEY and TPG_JWT_VERIFICATION_KEY from it in production", "file", path)
+	} else {
+		log.Info("TPG_JWT_SIGNING_KEY is unset: using the stored JWT signing key", "file", path)
+	}
+	return keys, nil
 }

@@ -18,8 +18,7 @@ import (
 // admin, stored per shop. It is nil when the admin is off.
 func adminInstall(cfg config.Config, database *db.DB, log *slog.Logger) admin.Installer {
 	if cfg.ShopifyAPIKey == "" || cfg.ShopifyAPISecret == "" {
-		log.Info("embedded admin off: set TPG_SHOPIFY_API_KEY and TPG_SHOPIFY_API_SECRET to serve /admin")
-		return nil
+		return nil // logStartup says how to turn it on
 	}
 	if cfg.Shopify.AccessToken != "" {
 		return admin.StaticToken{Shop: cfg.Shopify.Shop, Token: cfg.Shopify.AccessToken}

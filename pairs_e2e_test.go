@@ -201,7 +201,7 @@ func TestEmailSnippetRenderedByLiquid(t *testing.T) {
 	}
 
 	// The snippet the docs show, with the placeholders filled in.
-	doc, err := os.ReadFile(filepath.Join("docs", "claim-link.md"))
+	doc, err := os.ReadFile("docs/claim-link.md")
 	if err != nil {
 		t.Fatal(err)
 	}

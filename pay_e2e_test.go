@@ -77,7 +77,7 @@ func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 		t.Fatalf("open database: %v", err)
 	}
 	cfg := engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}
-	eng := engine.New(cfg, database, systemClock{})
+	eng := engine.New(cfg, database, engine.SystemClock{})
 	if err := eng.AuthorizeWallet(ctx, engine.Wallet{Address: hot.Base58(), IPAddress: "127.0.0.1"}); err != nil {
 		database.Close()
 		t.Fatalf("authorise hot wallet: %v", err)
@@ -412,7 +412,8 @@ func TestBadClaimsAgainstLiveServer(t *testing.T) {
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-// Issue 14 §3: `taripay serve` with default settings has no payment address
+// docs/design.md, "There is no fallback payment address": `taripay serve`
+// with default settings has no payment address
 // (TPG_PAYMENT_WALLET_ADDRESS unset, no hot wallet). It starts and says so
 // in one log line; pay pages (and the email link) say the shop is not ready,
 // with no address and no QR code; POST /order/claim is a 503 that changes

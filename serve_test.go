@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"taripay/app/shopify"
 	"taripay/engine/tari"
@@ -71,8 +70,8 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 	if !strings.Contains(order, `"status":"Paid"`) {
 		t.Errorf("order after payment: %s", order)
 	}
-	if !strings.Contains(srv.Log.String(), "The JWT signing key has not been set") {
-		t.Errorf("no warning about the random JWT key in:\n%s", srv.Log.String())
+	if !strings.Contains(srv.Log.String(), "TPG_JWT_SIGNING_KEY is unset: made a JWT signing key") {
+		t.Errorf("no warning about the generated JWT key in:\n%s", srv.Log.String())
 	}
 	if err := srv.Stop(); err != nil {
 		t.Errorf("exit after SIGTERM: %v\n%s", err, srv.Log.String())
@@ -99,10 +98,6 @@ func loginToken(t *testing.T, k key, roles ...string) string {
 	}
 	return tok
 }
-
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
 
 // taripayCmd runs this test binary as taripay with args, in dir, with only
 // PATH, HOME and TMPDIR (both dir) and env in its environment.
@@ -190,5 +185,92 @@ func TestServeShutdownWithAnIdleClient(t *testing.T) {
 	}
 	if !strings.Contains(srv.Log.String(), "connections still open after the grace period") {
 		t.Errorf("no warning about the connection closed at shutdown in:\n%s", srv.Log)
+	}
+}
+
+// TestServeStartLog: the start log names the URL to open and the database,
+// and each optional part, with the variables that turn on those that are
+// off; with the admin's and Shopify's settings they are on.
+func TestServeStartLog(t *testing.T) {
+	tests := []struct {
+		name string
+		env  []string
+		want []string
+	}{
+		{"bare", nil, []string{
+			`database=sqlite://data/taripay.db`,
+			`msg="embedded admin: off" turn_on_with="TPG_SHOPIFY_API_KEY and TPG_SHOPIFY_API_SECRET"`,
+			`msg="Shopify webhooks: off" turn_on_with="TPG_SHOPIFY_HMAC_SECRET (or TPG_SHOPIFY_API_SECRET)"`,
+			`msg="Shopify side effects (mark paid, cancel, prices): off" turn_on_with="TPG_SHOPIFY_SHOP with TPG_SHOPIFY_ADMIN_ACCESS_TOKEN`,
+			`msg="pay pages: on" at="http://127.0.0.1:PORT/pay/{claim token}"`,
+			`msg="pay links in order emails: off" turn_on_with=TPG_CLAIM_LINK_SECRET`,
+			`Set TPG_PAYMENT_WALLET_ADDRESS to the shop's Tari address`,
+		}},
+		{"shopify", []string{"TPG_SHOPIFY_API_KEY=key", "TPG_SHOPIFY_API_SECRET=secret", "TPG_SHOPIFY_SHOP=demo.myshopify.com",
+			"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN=shpat_x", "TPG_CLAIM_LINK_SECRET=links",
+			"TPG_DATABASE_URL=sqlite://store/shop.db"}, []string{
+			`database=sqlite://store/shop.db`,
+			`msg="embedded admin: on" at="http://127.0.0.1:PORT/admin`,
+			`msg="Shopify webhooks: on"`,
+			`msg="Shopify side effects (mark paid, cancel, prices): on" at="the Admin API of demo.myshopify.com"`,
+			`msg="pay links in order emails: on"`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startServe(t, t.TempDir(), tc.env...)
+			log := srv.Log.String()
+			port := strings.TrimPrefix(srv.Base, "http://127.0.0.1:")
+			want := append([]string{`msg="taripay serving: open ` + srv.Base + `/" url=` + srv.Base + `/`}, tc.want...)
+			for _, w := range want {
+				w = strings.ReplaceAll(w, "PORT", port)
+				if !strings.Contains(log, w) {
+					t.Errorf("start log lacks %s:\n%s", w, log)
+				}
+			}
+			if strings.Contains(log, "shpat_x") {
+				t.Errorf("start log shows a secret:\n%s", log)
+			}
+		})
+	}
+}
+
+// TestServeKeepsItsJWTKey: without TPG_JWT_SIGNING_KEY the first start
+// makes a key and stores it in the data directory, readable by its owner
+// only; the next start reuses it, so a token issued before the restart
+// still works. Nothing is left in TMPDIR.
+func TestServeKeepsItsJWTKey(t *testing.T) {
+	dir, tmp := t.TempDir(), t.TempDir()
+	super := newKey(t)
+	env := []string{"TPG_SUPER_ADMIN=" + super.addr.Base58(), "TMPDIR=" + tmp}
+	srv := startServe(t, dir, env...)
+	token := post(t, srv.Base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
+	get(t, srv.Base+"/api/check_token", "tpg_access_token", token)
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(dir, "data", "jwt-signing-key.json")
+	info, err := os.Stat(keyFile)
+	if err != nil {
+		t.Fatalf("no key file in the data directory: %v", err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v, want 0600", info.Mode().Perm())
+	}
+	first, _ := os.ReadFile(keyFile)
+
+	srv = startServe(t, dir, env...)
+	get(t, srv.Base+"/api/check_token", "tpg_access_token", token)
+	if !strings.Contains(srv.Log.String(), "using the stored JWT signing key") {
+		t.Errorf("the second start did not say it reused the key:\n%s", srv.Log)
+	}
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := os.ReadFile(keyFile); string(again) != string(first) {
+		t.Error("the key file changed on the second start")
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("left in TMPDIR: %v", left)
 	}
 }

@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"taripay/engine"
 )
@@ -94,4 +96,34 @@ func TestClaimWithoutPaymentAddress(t *testing.T) {
 		}
 		wantStatus(t, h, "order10256", engine.OrderNew)
 	})
+}
+
+// TestClaimExpiryIsThePayPagesDeadline: the expires_at that /order/claim
+// answers (and `taripay claim` prints) is the deadline the pay page counts
+// down to: both come from engine.Config.Deadline.
+func TestClaimExpiryIsThePayPagesDeadline(t *testing.T) {
+	h := newHarness(t, map[string]string{"TPG_UNPAID_ORDER_TIMEOUT": "48"})
+	o := h.addOrder("order10256", "142", 2_400_000_000, nil)
+	h.clock.Add(10 * time.Minute)
+	claimedAt := h.clock.Now()
+	r := h.claim(h.newActor(), "order10256")
+	if r.status != 200 {
+		t.Fatalf("claim: %d %s", r.status, r.body)
+	}
+	var claimed struct {
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &claimed); err != nil {
+		t.Fatal(err)
+	}
+	if want := claimedAt.Add(48 * time.Hour); !claimed.ExpiresAt.Equal(want) {
+		t.Errorf("expires_at %v, want the claim plus TPG_UNPAID_ORDER_TIMEOUT, %v", claimed.ExpiresAt, want)
+	}
+	h.clock.Add(7 * time.Minute)
+	page := h.do("GET", "/pay/"+o.ClaimToken, nil)
+	left := claimed.ExpiresAt.Sub(h.clock.Now()) // 47 h 53 min
+	want := fmt.Sprintf("Time left: %d hours %d minutes.", int(left.Hours()), int(left.Minutes())%60)
+	if !strings.Contains(page.body, `data-testid="time-left">`+want+`<`) {
+		t.Errorf("the pay page does not count down to expires_at (%s):\n%s", want, page.body)
+	}
 }

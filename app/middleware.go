@@ -14,7 +14,7 @@ import (
 )
 
 // accessLog writes one line per request in the reference's access-log
-// format (api.md §4.4), except for /health. It records headers and the
+// format (docs/api.md, "Access log"), except for /health. It records headers and the
 // request URI with its credentials cut short (redactURI), never a token or
 // a body.
 func accessLog(log *slog.Logger, now func() time.Time) fiber.Handler {
@@ -100,7 +100,7 @@ func accessToken(c *fiber.Ctx) string {
 }
 
 // require lets a request through when its token grants role; super_admin
-// grants every role (api.md §2.2).
+// grants every role (docs/api.md, "Roles").
 func require(role string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if !api.Caller(c).HasRoles(role) {

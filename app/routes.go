@@ -13,7 +13,7 @@ import (
 )
 
 // registerRoutes is the one route table: every path, its method, its
-// guards and its handler (api.md §1.1), so the whole attack surface reads
+// guards and its handler (docs/api.md, "Routes"), so the whole attack surface reads
 // on one screen.
 func registerRoutes(app *fiber.App, d Deps) {
 	e, cfg, log := d.Engine, d.Config, d.Log
@@ -27,6 +27,8 @@ func registerRoutes(app *fiber.App, d Deps) {
 	app.Use(accessLog(log, d.Now), recoverPanics(log), refuseHead, refuseEncodedBody, limitBody, refuseBadText)
 
 	// Root: no token.
+	app.Get("/", home(cfg.ShopifyAPISecret, d.Admin != nil))
+	app.Get("/docs/:name", showDoc)
 	app.Get("/health", api.Health)
 	app.Post("/auth", api.Login(e, d.Keys.Signing, d.Now, d.Rand, log))
 	app.Post("/order/claim", api.ClaimOrder(e, log))

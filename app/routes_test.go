@@ -11,7 +11,7 @@ import (
 	"taripay/engine/tari"
 )
 
-// route is one /api registration of api.md §1.1 with a request that
+// route is one /api registration (docs/api.md, "Routes") with a request that
 // succeeds once the test's fixtures exist.
 type route struct {
 	method, path string

@@ -10,7 +10,7 @@ import (
 	"taripay/engine"
 )
 
-// Scenario families of engine.md §9, replayed over HTTP with freshly signed
+// Scenario families of the reference's engine tests, replayed over HTTP with freshly signed
 // requests. Customer keys are fixed so golden files are stable.
 const (
 	aliceSecret = "bf9da371add03729f9df1ab8f6356a7104868fe75de9d5235d33af28cfcae701" // 145ynt…

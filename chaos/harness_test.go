@@ -434,7 +434,7 @@ const usdRate = 1_000_000
 
 var orderIDInPayload = regexp.MustCompile(`"OrderID":"([^"]+)"`)
 
-// checkInvariants checks engine.md §8.1 on the database (no server needs to
+// checkInvariants checks the invariants of docs/engine.md, "Invariants", on the database (no server needs to
 // be running) and that nothing a server acknowledged was lost. It returns
 // how many orders there are, and how many are Paid and Expired, so callers
 // can insist the run exercised both.

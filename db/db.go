@@ -104,11 +104,11 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 		sqldb.SetMaxOpenConns(20)
 		d = &DB{bun: bun.NewDB(sqldb, pgdialect.New()), dialect: Postgres}
 	default:
-		return nil, fmt.Errorf("db: unsupported database URL %q (want sqlite://path or postgres://…)", redact(rawURL))
+		return nil, fmt.Errorf("db: unsupported database URL %q (want sqlite://path or postgres://…)", RedactURL(rawURL))
 	}
 	if err := d.ping(ctx); err != nil {
 		d.Close()
-		return nil, fmt.Errorf("db: connect %s: %w", redact(rawURL), err)
+		return nil, fmt.Errorf("db: connect %s: %w", RedactURL(rawURL), err)
 	}
 	return d, nil
 }
@@ -156,16 +156,26 @@ func postgresDSN(rawURL string) string {
 	return u.String()
 }
 
-// redact hides a password in a database URL for error messages.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+// RedactURL hides the password of a database URL, for logs and error
+// messages. A URL that does not parse still loses whatever stands between
+// the user name and the last "@".
+func RedactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		if _, ok := u.User.Password(); !ok {
+			return raw
+		}
+		return u.Redacted()
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	at := strings.LastIndex(rest, "@")
+	if !ok || at < 0 {
 		return raw
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	user, _, hasPassword := strings.Cut(rest[:at], ":")
+	if !hasPassword {
+		return raw
 	}
-	return u.String()
+	return scheme + "://" + user + ":xxxxx" + rest[at:]
 }
 
 // Close releases the pool.

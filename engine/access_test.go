@@ -122,7 +122,7 @@ func TestExchangeRates(t *testing.T) {
 	})
 }
 
-// engine.md §9 order_search, on the seeded accounts.
+// The reference's order_search scenarios, on the seeded accounts.
 func TestSearchAndListings(t *testing.T) {
 	backends(t, func(t *testing.T, backend string) {
 		en := newEnv(t, backend, defaultConfig)

@@ -8,7 +8,7 @@ import (
 	"taripay/engine/tari"
 )
 
-// seed is engine.md §9's "database with some accounts": five orders,
+// seed is the reference's "database with some accounts": five orders,
 // each claimed by its customer's address, so all are New.
 func seed(t *testing.T, en *env) (alice, bob user) {
 	alice, bob = newUser(t), newUser(t)
@@ -60,7 +60,7 @@ func TestCreditNote(t *testing.T) {
 		en.wantBalance(bobCredit, 0)
 		en.wantStatus("4", engine.OrderNew)
 
-		// Identical notes in the same second no longer collide (§7.3 #9).
+		// Identical notes in the same second no longer collide (docs/engine.md, "Credit notes").
 		for range 2 {
 			if _, err := en.e.CreditNote(en.ctx, "carol", xtr(1000), "same"); err != nil {
 				t.Fatal(err)
@@ -110,7 +110,7 @@ func TestSettle(t *testing.T) {
 	})
 }
 
-// DESIGN.md difference 2 / engine.md §4.8: an address that both named the
+// docs/design.md, "No payment counts twice": an address that both named the
 // order and is linked to the customer counts once. The reference paid a
 // 2100 order from a 1050 balance and left the address at −1050.
 func TestSettleCountsEachAddressOnce(t *testing.T) {
@@ -324,7 +324,7 @@ func TestCancelAndFulfil(t *testing.T) {
 	})
 }
 
-// DESIGN.md difference 1: a claim never reopens a closed order. The
+// docs/design.md, "A claim never reopens an order": a claim never reopens a closed order. The
 // reference set a Paid order back to New and paid it again.
 func TestClaimNeverReopens(t *testing.T) {
 	backends(t, func(t *testing.T, backend string) {
@@ -374,7 +374,7 @@ func TestClaimNeverReopens(t *testing.T) {
 
 // Expiry: the unclaimed clock runs from when taripay recorded the order,
 // the unpaid clock from the first claim, and later writes restart neither
-// (DESIGN.md difference 6).
+// (docs/design.md, "Expiry clocks stay put").
 func TestExpiry(t *testing.T) {
 	backends(t, func(t *testing.T, backend string) {
 		en := newEnv(t, backend, defaultConfig)

@@ -17,7 +17,7 @@ import (
 // second wallet of the same customer can claim), and a claim the address
 // has made before (a replay) writes nothing at all; a Paid, Cancelled or
 // Expired order is refused with ErrOrderClosed and nothing changes
-// (DESIGN.md difference 1).
+// (docs/design.md, "A claim never reopens an order").
 func (e *Engine) Claim(ctx context.Context, orderRef, address string) (ClaimResult, error) {
 	return e.claimOrder(ctx, address, ProofClaim, func(t *txn) (Order, error) {
 		return t.findOrder(orderRef, !e.cfg.StrictMode)

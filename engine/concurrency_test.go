@@ -14,7 +14,7 @@ import (
 )
 
 // ledger recomputes balances from the journal (payments and settlements)
-// and checks the invariants of engine.md §8.1 against it and against the
+// and checks the invariants (docs/engine.md, "Invariants") against it and against the
 // stored balance rows.
 func checkLedger(t *testing.T, en *env) (paidOrders map[string]bool) {
 	t.Helper()
@@ -183,7 +183,8 @@ func TestConcurrentConfirmationsAndClaims(t *testing.T) {
 
 // Every money path at once — confirmations, claims, credit notes, settles,
 // price changes, reassigns, fulfils, cancels and expiry — keeps the ledger
-// invariants (DESIGN.md differences 2 and 3).
+// invariants (docs/design.md, "No payment counts twice" and
+// "Concurrency is safe on both databases").
 func TestConcurrentMoneyPaths(t *testing.T) {
 	backends(t, func(t *testing.T, backend string) {
 		cfg := defaultConfig

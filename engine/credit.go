@@ -12,7 +12,7 @@ func creditAddress(customerID string) string { return tari.DummyAddress(customer
 
 // creditNoteTxID adds random entropy to the reference's
 // "credit_note_<customer>:<µT>:<unix>" so two identical notes in one second
-// no longer collide (engine.md §7.3 #9).
+// no longer collide (docs/engine.md, "Credit notes").
 func creditNoteTxID(customerID string, amount MicroTari, t *txn) string {
 	return fmt.Sprintf("credit_note_%s:%d:%d:%s", customerID, amount, t.now.Unix(), randomHex(8))
 }
@@ -20,7 +20,7 @@ func creditNoteTxID(customerID string, amount MicroTari, t *txn) string {
 // addCreditNote stores a confirmed Manual payment from the customer's
 // credit address, links that address and credits its balance. A negative
 // note may only bring the balance down to zero (ErrInsufficientFunds
-// otherwise): the schema forbids negative balances (DESIGN.md difference 2),
+// otherwise): the schema forbids negative balances (docs/design.md, "No payment counts twice"),
 // where the reference let them go below zero.
 func (e *Engine) addCreditNote(t *txn, customerID string, amount MicroTari, memo string) (Payment, error) {
 	addr := creditAddress(customerID)

@@ -8,7 +8,8 @@
 // rate+its waiting orders+pay). Its events and side-effect jobs are written
 // in that transaction and published to subscribers after it commits.
 //
-// Where the reference (engine.md) has a bug, the engine decides:
+// Where the reference has a bug, the engine decides (docs/design.md,
+// "Deliberate differences from the reference"):
 //   - A claim of a Paid, Cancelled or Expired order is ErrOrderClosed and
 //     changes nothing. A claim of a New order by another address only links
 //     that address to the customer (the order stays New, its unpaid clock
@@ -21,7 +22,10 @@
 //     confirmed, links its sender and claims the order when it arrives.
 //   - Unclaimed orders expire UnclaimedOrderTimeout after RecordedAt, New
 //     orders UnpaidOrderTimeout after ClaimedAt; no other write restarts
-//     the clocks. Reset restarts the unclaimed clock.
+//     the clocks. Reset restarts the unclaimed clock. Config.Deadline is
+//     that rule for one order: the pay page counts down to it and
+//     /order/claim answers it as expires_at (the reference answered a fixed
+//     6 h, or 2 h unclaimed, from updated_at whatever the timeouts).
 //   - Credit-note txids carry random entropy; OrderPaid fires once per order.
 //   - Payment memos and the multi-address payer use the alt_id only when
 //     strict mode is off (the reference inverted the latter).

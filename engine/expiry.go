@@ -7,7 +7,7 @@ import (
 
 // ExpireOrders annuls open orders past their deadlines: Unclaimed orders
 // UnclaimedOrderTimeout after taripay recorded them, New orders
-// UnpaidOrderTimeout after their first claim (DESIGN.md difference 6; later
+// UnpaidOrderTimeout after their first claim (docs/design.md, "Expiry clocks stay put"; later
 // writes do not restart the clocks). One process runs a pass at a time (a
 // lock that others skip rather than wait for), and each order is expired by
 // a conditional update under its row lock, so exactly one process annuls
@@ -53,6 +53,32 @@ func (e *Engine) ExpireOrders(ctx context.Context) ([]Order, error) {
 	})
 	return out, err
 }
+
+// Deadline is when an open order expires, as ExpireOrders counts it: an
+// Unclaimed order UnclaimedOrderTimeout after taripay recorded it, a New
+// order UnpaidOrderTimeout after its first claim. ok is false for a closed
+// order, or when its timeout is zero. The pay page's time left and
+// /order/claim's expires_at both come from here.
+func (c Config) Deadline(o Order) (t time.Time, ok bool) {
+	switch o.Status {
+	case OrderUnclaimed:
+		from := o.RecordedAt
+		if from.IsZero() {
+			from = o.UpdatedAt
+		}
+		return from.Add(c.UnclaimedOrderTimeout), c.UnclaimedOrderTimeout > 0
+	case OrderNew:
+		from := o.UpdatedAt
+		if o.ClaimedAt != nil {
+			from = *o.ClaimedAt
+		}
+		return from.Add(c.UnpaidOrderTimeout), c.UnpaidOrderTimeout > 0
+	}
+	return time.Time{}, false
+}
+
+// Deadline is Config.Deadline under the engine's configuration.
+func (e *Engine) Deadline(o Order) (time.Time, bool) { return e.cfg.Deadline(o) }
 
 // RunExpiry runs ExpireOrders and PruneLoginNonces now and then every
 // interval until ctx ends. Errors are logged and the loop goes on.

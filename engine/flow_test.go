@@ -7,8 +7,8 @@ import (
 	"taripay/engine"
 )
 
-// Order, then claim, then payment, then confirmation (engine.md §9
-// order_payment_matching 4).
+// Order, then claim, then payment, then confirmation (the reference's
+// order_payment_matching scenario 4).
 func TestOrderClaimPayConfirm(t *testing.T) {
 	backends(t, func(t *testing.T, backend string) {
 		en := newEnv(t, backend, defaultConfig)
@@ -78,8 +78,8 @@ func TestOrderClaimPayConfirm(t *testing.T) {
 	})
 }
 
-// A payment names an order that does not exist yet (engine.md §9
-// order_payment_matching 8, and DESIGN.md difference 5 for a pending one).
+// A payment names an order that does not exist yet (the reference's
+// order_payment_matching scenario 8; a pending one: docs/design.md, "Late orders still match").
 func TestPaymentFirstOrderLater(t *testing.T) {
 	backends(t, func(t *testing.T, backend string) {
 		en := newEnv(t, backend, defaultConfig)
@@ -114,8 +114,8 @@ func TestPaymentFirstOrderLater(t *testing.T) {
 	})
 }
 
-// Overpayment stays as credit and pays the next order (§9
-// order_payment_matching 3).
+// Overpayment stays as credit and pays the next order (the
+// reference's order_payment_matching scenario 3).
 func TestOverpaymentIsCredit(t *testing.T) {
 	backends(t, func(t *testing.T, backend string) {
 		en := newEnv(t, backend, defaultConfig)
@@ -143,7 +143,7 @@ func TestOverpaymentIsCredit(t *testing.T) {
 }
 
 // Underpayment leaves the order New and the funds as credit; no partial
-// settlement (§9 other_prices 2).
+// settlement (the reference's other_prices scenario 2).
 func TestUnderpayment(t *testing.T) {
 	backends(t, func(t *testing.T, backend string) {
 		en := newEnv(t, backend, defaultConfig)
@@ -200,7 +200,7 @@ func TestUnconfirmedNeverPays(t *testing.T) {
 	})
 }
 
-// Strict mode decides whether payments may name an order by its alt_id (§2.5).
+// Strict mode decides whether payments may name an order by its alt_id (docs/engine.md, "Strict mode").
 func TestStrictMode(t *testing.T) {
 	for _, strict := range []bool{true, false} {
 		t.Run(map[bool]string{true: "on", false: "off"}[strict], func(t *testing.T) {

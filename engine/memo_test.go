@@ -8,7 +8,7 @@ import (
 	"taripay/engine/tari"
 )
 
-// How a payment gets its order id (api.md §6.6).
+// How a payment gets its order id (docs/engine.md, "How a payment names an order").
 func TestPaymentOrderRef(t *testing.T) {
 	k, err := tari.NewSecretKey(rand.Reader)
 	if err != nil {

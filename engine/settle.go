@@ -9,7 +9,8 @@ import (
 // Both payment algorithms run inside the caller's transaction while holding
 // the balance rows they draw on (LockBalances), re-read every order under
 // its lock, and pay it only with a conditional status update, so no order
-// is paid twice and no balance is spent twice (DESIGN.md differences 2, 3).
+// is paid twice and no balance is spent twice (docs/design.md, "No payment counts twice" and
+// "Concurrency is safe on both databases").
 
 // payFromAddress is algorithm A: pay the orders in the given order from
 // one address's balance, stopping at the first one it cannot cover in full.

@@ -6,7 +6,7 @@ import (
 )
 
 // ShopToken is a shop's offline Admin API access token, obtained by token
-// exchange and rotated by refresh (shopify.md B.1, B.4).
+// exchange and rotated by refresh (docs/admin.md, "Install and tokens").
 type ShopToken struct {
 	Shop             string // <x>.myshopify.com
 	AccessToken      string

@@ -64,7 +64,7 @@ type Order struct {
 	// the order was priced in XTR or imported without one).
 	ExchangeRate MicroTari
 	// RecordedAt is when taripay first stored the order; the unclaimed
-	// expiry clock runs from it (DESIGN.md difference 6).
+	// expiry clock runs from it (docs/design.md, "Expiry clocks stay put").
 	RecordedAt time.Time
 	// ClaimedAt is when the order was first claimed; the unpaid expiry clock
 	// runs from it.

@@ -90,3 +90,9 @@ func payFrom(anyAddress bool) string {
 	}
 	return " from the address you claimed with."
 }
+
+// Home is the server's home page.
+type Home struct {
+	Admin bool     // the embedded admin is on
+	Docs  []string // the documentation files served at /docs/{name}
+}

@@ -11,7 +11,7 @@ import (
 )
 
 // SessionHeader carries the server-minted app session on htmx requests
-// (shopify.md B.6, pattern 2). htmx sends it through hx-headers, so nothing
+// (docs/admin.md, "Authentication"). htmx sends it through hx-headers, so nothing
 // is sent automatically cross-site and no cookie is needed.
 const SessionHeader = "X-TPS-Session"
 

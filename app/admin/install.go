@@ -149,6 +149,8 @@ func (x *TokenExchange) request(ctx context.Context, shop string, body map[strin
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
+	// The URL actually dialled (the credentials travel in the body).
+	x.Log.Info("admin: shopify token request", "shop", shop, "grant", grant, "url", req.URL.String())
 	resp, err := x.HTTP.Do(req)
 	if err != nil {
 		return fmt.Errorf("%s for %s: %w", grant, shop, err)

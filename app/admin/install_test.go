@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -105,14 +107,24 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 	defer srv.Close()
 	now := testNow
 	store := &memTokens{m: map[string]engine.ShopToken{}}
+	var logs bytes.Buffer
 	x := &TokenExchange{
 		ClientID: testClientID, ClientSecret: testSecret,
 		BaseURL: func(string) string { return srv.URL },
 		HTTP:    srv.Client(), Store: store,
 		Now: func() time.Time { return now },
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log: slog.New(slog.NewTextHandler(&logs, nil)),
 	}
 	ctx := context.Background()
+	defer func() {
+		// Every request logs the URL it dialled, and never a credential.
+		if want := "url=" + srv.URL + "/admin/oauth/access_token"; !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
+		if strings.Contains(logs.String(), testSecret) || strings.Contains(logs.String(), "id-token") {
+			t.Errorf("log shows a credential:\n%s", logs.String())
+		}
+	}()
 
 	if err := x.Ensure(ctx, testShop, "bad"); !errors.Is(err, ErrInvalidSession) {
 		t.Fatalf("refused subject token: %v", err)

@@ -14,7 +14,7 @@ import (
 // leeway is the clock tolerance Shopify's own libraries allow on exp and nbf.
 const leeway = 10 * time.Second
 
-// shopPattern is the only shop domain form we accept (shopify.md B.2).
+// shopPattern is the only shop domain form we accept (docs/admin.md, "Headers").
 var shopPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
 
 // ValidShop reports whether shop is a plain "<x>.myshopify.com" domain, safe
@@ -33,7 +33,7 @@ type Staff struct {
 // Actor names the staff user in the audit trail.
 func (s Staff) Actor() string { return "admin:" + s.Shop + "/" + s.User }
 
-// sessionClaims are the App Bridge session token's claims (shopify.md B.3).
+// sessionClaims are the App Bridge session token's claims (docs/admin.md, "Authentication").
 type sessionClaims struct {
 	Dest string `json:"dest"`
 	jwt.RegisteredClaims

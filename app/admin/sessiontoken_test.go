@@ -35,7 +35,7 @@ func validIDToken(now time.Time) idToken {
 	}
 }
 
-// mintIDToken signs a session token like Shopify's (shopify.md D.2).
+// mintIDToken signs a session token like Shopify's (docs/admin.md, "Authentication").
 func mintIDToken(t testing.TB, tok idToken) string {
 	t.Helper()
 	jti := make([]byte, 16)

@@ -21,7 +21,7 @@ type loginer interface {
 }
 
 // Login answers POST /auth: it turns a self-signed login token into an
-// access token signed with the server key (api.md §3.1).
+// access token signed with the server key (docs/api.md, "Logging in").
 func Login(e loginer, key tari.SecretKey, now func() time.Time, rand io.Reader, log *slog.Logger) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		token := c.Get("tpg_auth_token")

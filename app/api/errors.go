@@ -9,7 +9,7 @@ import (
 	"taripay/engine"
 )
 
-// Error is an HTTP error with the reference's message (api.md §0.1). Every
+// Error is an HTTP error with the reference's message (docs/api.md, "Errors"). Every
 // failure the API sends is one of these, as {"error": Message}; the fiber
 // error handler in package app writes it and logs Cause.
 type Error struct {
@@ -83,7 +83,7 @@ func errConflict(s string) *Error {
 }
 
 // ErrNoToken and the other access-token errors keep the reference's debug
-// wording (the one its e2e suite asserts, api.md §3.2).
+// wording (the one its e2e suite asserts; docs/api.md, "Access tokens").
 var (
 	ErrNoToken = &Error{Status: http.StatusUnauthorized,
 		Message: "An error occurred, no cookie containing a jwt was found in the request. Please first authenticate with this application."}

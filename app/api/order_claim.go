@@ -15,6 +15,7 @@ import (
 type claimer interface {
 	PaymentAddress(ctx context.Context) (tari.Address, error)
 	Claim(ctx context.Context, orderRef, address string) (engine.ClaimResult, error)
+	Deadline(o engine.Order) (time.Time, bool)
 }
 
 // memoSignatureShape lists the members a claim body may have.
@@ -50,28 +51,28 @@ func ClaimOrder(e claimer, log *slog.Logger) fiber.Handler {
 		address := m.Address.Base58()
 		res, err := e.Claim(engine.WithActor(c.UserContext(), "claim:"+address), m.OrderID, address)
 		if err != nil {
-			return fromEngine(err, m.OrderID) // a closed order is a 409 (DESIGN.md difference 1)
+			return fromEngine(err, m.OrderID) // a closed order is a 409 (docs/design.md, "A claim never reopens an order")
 		}
 		o := res.Order
 		log.Info("order claimed", "order_id", o.OrderID, "address", address, "status", o.Status)
 		return render(c, ClaimedOrder{
 			OrderID:    o.OrderID,
 			TotalPrice: o.TotalPrice,
-			ExpiresAt:  Time(expiresAt(o)),
+			ExpiresAt:  Time(expiresAt(e, o)),
 			Status:     o.Status,
 			SendTo:     sendTo,
 		})
 	}
 }
 
-// expiresAt is the reference's ClaimedOrder.expires_at: fixed 6 h for New
-// and 2 h for Unclaimed orders, from updated_at (api.md §6.3).
-func expiresAt(o engine.Order) time.Time {
-	switch o.Status {
-	case engine.OrderNew:
-		return o.UpdatedAt.Add(6 * time.Hour)
-	case engine.OrderUnclaimed:
-		return o.UpdatedAt.Add(2 * time.Hour)
+// expiresAt is ClaimedOrder.expires_at: when the order expires, as the pay
+// page counts it, where the reference gave a fixed 6 h for New and 2 h for
+// Unclaimed orders from updated_at whatever the timeouts (docs/api.md,
+// "Claims"). A closed order, or one that never expires, gives its
+// updated_at, as there.
+func expiresAt(e claimer, o engine.Order) time.Time {
+	if t, ok := e.Deadline(o); ok {
+		return t
 	}
 	return o.UpdatedAt
 }

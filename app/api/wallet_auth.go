@@ -19,7 +19,7 @@ type walletFinder interface {
 
 // WalletGuard checks a hot wallet's notification before anything changes:
 // the signature over the canonical payload, then the wallet's registered
-// IP, then the nonce (api.md §3.3). The engine consumes the nonce in the
+// IP, then the nonce (docs/api.md, "Hot-wallet notifications"). The engine consumes the nonce in the
 // same transaction as the notification's effect.
 type WalletGuard struct {
 	Wallets          walletFinder

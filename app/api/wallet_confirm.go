@@ -14,7 +14,7 @@ type paymentConfirmer interface {
 }
 
 // ConfirmTransaction answers POST /wallet/tx_confirmation: the payment
-// becomes spendable and pays what it can (api.md §1.2 #6). A storage fault
+// becomes spendable and pays what it can (docs/api.md, "Hot-wallet notifications"). A storage fault
 // is a 503, which the notifier retries, not a final success:false.
 func ConfirmTransaction(e paymentConfirmer, g WalletGuard) fiber.Handler {
 	return func(c *fiber.Ctx) error {

@@ -30,7 +30,7 @@ type paymentShape struct {
 
 // IncomingPayment answers POST /wallet/incoming_payment. Once the wallet is
 // authenticated the answer is 200 with a JsonResponse, as the reference's
-// notifier expects (api.md §1.2 #5), except for a storage fault: that is a
+// notifier expects (docs/api.md, "Hot-wallet notifications"), except for a storage fault: that is a
 // 503, which `taripay wallet` retries, where success:false is final.
 func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 	return func(c *fiber.Ctx) error {

@@ -8,7 +8,7 @@ import (
 	"taripay/engine/tari"
 )
 
-// Wire shapes of the reference (api.md §6.2). Field order is the JSON key
+// Wire shapes of the reference (docs/api.md, "Reply shapes"). Field order is the JSON key
 // order, and every Option is present, as null when empty.
 
 // Time is a timestamp as chrono writes it by default: RFC 3339 in UTC with

@@ -11,6 +11,7 @@ import (
 	"math"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ import (
 	"taripay/engine/tari"
 )
 
-// Defaults, as in the reference unless DESIGN.md says otherwise.
+// Defaults, as in the reference unless docs/design.md says otherwise.
 const (
 	DefaultHost                  = "127.0.0.1"
 	DefaultPort                  = 8360
@@ -47,7 +48,7 @@ type Config struct {
 
 	// JWTKeys signs and verifies access tokens; nil when neither
 	// TPG_JWT_SIGNING_KEY nor TPG_JWT_VERIFICATION_KEY is set, in which case
-	// the server makes a random pair for the session (api.md §4.3).
+	// the server keeps a pair of its own in JWTKeyFile.
 	JWTKeys *tari.JWTKeys
 
 	// PaymentWallet is TPG_PAYMENT_WALLET_ADDRESS, or the zero Address when
@@ -100,6 +101,22 @@ func (c Config) Engine() engine.Config {
 		PaymentAddress:        c.PaymentWallet,
 		Shop:                  c.Shopify.Shop,
 	}
+}
+
+// DataDir is where the server keeps its files: the SQLite database's
+// directory, or data (relative to the working directory) with PostgreSQL.
+func (c Config) DataDir() string {
+	if path, ok := strings.CutPrefix(c.DatabaseURL, "sqlite://"); ok {
+		path, _, _ = strings.Cut(path, "?")
+		return filepath.Dir(path)
+	}
+	return "data"
+}
+
+// JWTKeyFile is where the server keeps the access-token keys it made when
+// TPG_JWT_SIGNING_KEY is unset.
+func (c Config) JWTKeyFile() string {
+	return filepath.Join(c.DataDir(), "jwt-signing-key.json")
 }
 
 // Addr is the listen address, host:port.
@@ -236,7 +253,7 @@ func (p *parser) integer(key string, def, lo, hi int64) int64 {
 	return n
 }
 
-// flag reads the reference's boolean syntax (api.md §4.1).
+// flag reads the reference's boolean syntax (docs/api.md, "Configuration").
 func (p *parser) flag(key string, def bool) bool {
 	v := p.get(key)
 	switch strings.ToLower(v) {

@@ -107,6 +107,10 @@ func (f *fakeEngine) OrderViewers(_ context.Context, orderID string) ([]engine.O
 	return f.viewers[orderID], nil
 }
 
+func (f *fakeEngine) Deadline(o engine.Order) (time.Time, bool) {
+	return engine.Config{UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}.Deadline(o)
+}
+
 func (f *fakeEngine) PaymentAddress(context.Context) (tari.Address, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -171,10 +175,8 @@ func testHandler(t testing.TB, f *fakeEngine) (*fiber.App, *Handler) {
 	_, hot := key(t, 9)
 	f.payTo = hot
 	h := New(f, Config{
-		StrictMode:            true,
-		UnclaimedOrderTimeout: 2 * time.Hour,
-		UnpaidOrderTimeout:    48 * time.Hour,
-		LinkSecret:            []byte("link-secret"),
+		StrictMode: true,
+		LinkSecret: []byte("link-secret"),
 	}, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Get("/pay/order/:order_id/:mac", h.EmailLink)

@@ -42,27 +42,6 @@ func orderName(orderID string, altID *string) string {
 	return orderID
 }
 
-// deadline is when an open order expires, following DESIGN.md difference 6:
-// the unclaimed clock runs from when taripay recorded the order, the unpaid
-// clock from its claim. ok is false for closed orders.
-func (h *Handler) deadline(o engine.Order) (t time.Time, ok bool) {
-	switch o.Status {
-	case engine.OrderUnclaimed:
-		from := o.RecordedAt
-		if from.IsZero() {
-			from = o.UpdatedAt
-		}
-		return from.Add(h.cfg.UnclaimedOrderTimeout), h.cfg.UnclaimedOrderTimeout > 0
-	case engine.OrderNew:
-		from := o.UpdatedAt
-		if o.ClaimedAt != nil {
-			from = *o.ClaimedAt
-		}
-		return from.Add(h.cfg.UnpaidOrderTimeout), h.cfg.UnpaidOrderTimeout > 0
-	}
-	return time.Time{}, false
-}
-
 // formatLeft says how long is left, in whole minutes rounded down.
 func formatLeft(d time.Duration) string {
 	m := int64(d / time.Minute)

@@ -28,6 +28,8 @@ type Engine interface {
 	OrderViewers(ctx context.Context, orderID string) ([]engine.OrderViewer, error)
 	PaymentAddress(ctx context.Context) (tari.Address, error)
 	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
+	// Deadline is when an open order expires (engine.Config.Deadline).
+	Deadline(o engine.Order) (time.Time, bool)
 }
 
 // Config is the part of taripay's configuration the pay pages use.
@@ -37,9 +39,7 @@ type Config struct {
 	StrictMode bool
 	// NoteByName (TPG_SHOPIFY_ORDER_ID_FIELD=name) puts the order name
 	// rather than its id in the suggested payment message.
-	NoteByName            bool
-	UnclaimedOrderTimeout time.Duration
-	UnpaidOrderTimeout    time.Duration
+	NoteByName bool
 	// PollInterval is how often the page polls its status; 3 s when zero.
 	PollInterval time.Duration
 	// LinkSecret keys the order-email links (/pay/order/{id}/{mac}); empty

@@ -98,7 +98,7 @@ func (h *Handler) claimedElsewhere(ctx context.Context, o engine.Order) (*views.
 // expired reports an open order past its deadline, which the expiry worker
 // has not yet closed; it is no longer offered for payment.
 func (h *Handler) expired(o engine.Order, now time.Time) bool {
-	t, ok := h.deadline(o)
+	t, ok := h.eng.Deadline(o)
 	return ok && !now.Before(t)
 }
 
@@ -131,7 +131,7 @@ func (h *Handler) status(o engine.Order, now time.Time) views.StatusView {
 	default:
 		s.Label = string(o.Status)
 	}
-	if t, ok := h.deadline(o); ok {
+	if t, ok := h.eng.Deadline(o); ok {
 		if left := t.Sub(now); left > 0 {
 			s.TimeLeft = "Time left: " + formatLeft(left) + "."
 		} else {

@@ -93,10 +93,13 @@ type UserErrors []string
 func (u UserErrors) Error() string { return "user errors: " + strings.Join(u, "; ") }
 
 // roundTripper points go-shopify at the configured base URL and remembers
-// the response headers it does not expose with full precision.
+// the URL it dialled and the response headers go-shopify does not expose
+// with full precision.
 type roundTripper struct {
 	base       *url.URL
 	next       http.RoundTripper
+	dialled    string // method and URL, without query or credentials
+	status     int
 	retryAfter string
 	version    string
 }
@@ -108,8 +111,12 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.URL.Path = strings.TrimRight(rt.base.Path, "/") + req.URL.Path
 		req.Host = rt.base.Host
 	}
+	u := *req.URL
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	rt.dialled = req.Method + " " + u.String()
 	resp, err := rt.next.RoundTrip(req)
 	if resp != nil {
+		rt.status = resp.StatusCode
 		rt.retryAfter = resp.Header.Get("Retry-After")
 		rt.version = resp.Header.Get("X-Shopify-API-Version")
 	}
@@ -139,6 +146,8 @@ func (a *Admin) query(ctx context.Context, op, q string, vars map[string]any, ou
 		return &CallError{Op: op, Err: err}
 	}
 	err = c.GraphQL.Query(ctx, q, vars, out)
+	// The URL actually dialled, so a wrong base URL or shop shows at once.
+	a.log.Info("shopify admin api", "op", op, "url", rt.dialled, "status", rt.status, "ok", err == nil)
 	if rt.version != "" && rt.version != a.cfg.APIVersion {
 		a.log.Warn("shopify answered with another API version", "requested", a.cfg.APIVersion, "served", rt.version)
 	}

@@ -141,7 +141,7 @@ const upsertRatesMutation = `mutation UpsertRates($handle: MetaobjectHandleInput
 }`
 
 // UpsertRate sets one currency's field of the tari_price/tari-price-global
-// metaobject. Keys are lower-case, as the theme reads them (shopify.md A.7).
+// metaobject. Keys are lower-case, as the theme reads them (README.md, "Shopify").
 func (a *Admin) UpsertRate(ctx context.Context, currency, microTari string) error {
 	var resp struct {
 		MetaobjectUpsert struct {

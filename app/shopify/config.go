@@ -29,9 +29,9 @@ type Config struct {
 	AccessToken string // static X-Shopify-Access-Token (TPG_SHOPIFY_ADMIN_ACCESS_TOKEN)
 
 	HMACSecret string // TPG_SHOPIFY_HMAC_SECRET, else TPG_SHOPIFY_API_SECRET
-	HMACChecks bool   // TPG_SHOPIFY_HMAC_CHECKS (api.md §3.5)
+	HMACChecks bool   // TPG_SHOPIFY_HMAC_CHECKS (docs/api.md, "Shopify webhooks")
 	// IPWhitelist is nil when the check is off; an empty, non-nil list
-	// refuses every caller (api.md §3.6).
+	// refuses every caller (docs/api.md, "Shopify webhooks").
 	IPWhitelist []netip.Addr
 
 	PriceField      PriceField
@@ -51,7 +51,7 @@ var shopPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
 var ErrShopDomain = errors.New("shop must be <name>.myshopify.com")
 
 // ValidateShop accepts only "<name>.myshopify.com": go-shopify would send
-// requests (and secrets) to any host it is given (shopify.md C.2).
+// requests (and secrets) to any host it is given.
 func ValidateShop(shop string) (string, error) {
 	s := strings.ToLower(strings.TrimSpace(shop))
 	if !shopPattern.MatchString(s) {
@@ -93,7 +93,7 @@ func LoadConfig(lookupEnv func(string) (string, bool)) (Config, error) {
 		}
 		c.Shop = s
 	}
-	// Only unset, "1" or "true" turn HMAC checks on (api.md §3.5).
+	// Only unset, "1" or "true" turn HMAC checks on (docs/api.md, "Shopify webhooks").
 	switch v, set := lookupEnv("TPG_SHOPIFY_HMAC_CHECKS"); {
 	case !set, v == "1", v == "true":
 		c.HMACChecks = true
@@ -132,7 +132,7 @@ func ParseIPWhitelist(v string) []netip.Addr {
 	return ips
 }
 
-// flag parses the boolean syntax of api.md §4.1.
+// flag parses the boolean syntax of docs/api.md, "Configuration".
 func flag(v string, def bool) bool {
 	switch strings.ToLower(strings.TrimSpace(v)) {
 	case "1", "true", "yes", "on":

@@ -34,7 +34,7 @@ func VerifyWebhook(body []byte, header, secret string) bool {
 }
 
 // Gate guards every /shopify route: the HMAC over the raw body first, then
-// the IP whitelist (api.md §3.5, §3.6). remoteIP resolves the caller's
+// the IP whitelist (docs/api.md, "Shopify webhooks"). remoteIP resolves the caller's
 // address with the server's forwarding rules; nil means the TCP peer.
 func Gate(cfg Config, remoteIP func(*fiber.Ctx) (netip.Addr, bool), log *slog.Logger) fiber.Handler {
 	if remoteIP == nil {

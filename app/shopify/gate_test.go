@@ -13,7 +13,7 @@ import (
 )
 
 func TestSignReferenceVector(t *testing.T) {
-	// api.md §3.5: the reference's own vector (its body really contains "...").
+	// The reference's own vector (its body really contains "...").
 	got := Sign([]byte(`{"id":5621189509332,..."source":"shopify"}`), "my_secret")
 	if want := "1JKXEbaNTtaw8EyjOKhDEJL/hE/SKH1ZZADWGD36m6k="; got != want {
 		t.Fatalf("Sign = %s, want %s", got, want)

@@ -10,7 +10,7 @@ import (
 )
 
 // Webhook payloads are decoded into these tolerant structs rather than
-// goshopify's types, which fail on real orders (shopify.md C.3). Only the
+// goshopify's types, which fail on real orders. Only the
 // fields taripay reads are declared; everything but the ids is optional.
 
 // ID is a Shopify numeric id kept as its decimal digits: ids exceed 2^53, so

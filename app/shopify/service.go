@@ -46,6 +46,10 @@ type Deps struct {
 	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	Now        func() time.Time
 	Log        *slog.Logger
+	// RateSyncBackoff is the first wait after a failed storefront price
+	// sync, doubled after each further failure up to 30 minutes; 5 s when
+	// zero.
+	RateSyncBackoff time.Duration
 }
 
 // Service is the running Shopify integration.
@@ -57,6 +61,7 @@ type Service struct {
 	handler *Handler
 	worker  *Worker
 	log     *slog.Logger
+	backoff time.Duration // Deps.RateSyncBackoff
 
 	mu      sync.Mutex
 	pending map[string]bool // currencies whose rate awaits a storefront sync
@@ -66,8 +71,11 @@ type Service struct {
 // New builds the integration. Without Shopify settings it still receives
 // webhooks, and logs its side effects as skipped.
 func New(d Deps) (*Service, error) {
-	s := &Service{engine: d.Engine, store: d.Store, log: d.Log,
+	s := &Service{engine: d.Engine, store: d.Store, log: d.Log, backoff: d.RateSyncBackoff,
 		pending: map[string]bool{}, wake: make(chan struct{}, 1)}
+	if s.backoff <= 0 {
+		s.backoff = 5 * time.Second
+	}
 	var orderAdmin OrderAdmin
 	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
 		a, err := NewAdmin(d.Config, d.Tokens, d.HTTPClient, d.Log)
@@ -76,8 +84,6 @@ func New(d Deps) (*Service, error) {
 		}
 		s.admin, orderAdmin = a, a
 		s.prices = NewPrices(a, d.Engine, d.Log)
-	} else {
-		d.Log.Warn("Shopify is not configured (TPG_SHOPIFY_SHOP or TPG_SHOPIFY_API_BASE_URL, and TPG_SHOPIFY_ADMIN_ACCESS_TOKEN): storefront side effects are skipped")
 	}
 	hd := HandlerDeps{Engine: d.Engine, Inbox: d.Store, Records: d.Store, Now: d.Now, Log: d.Log}
 	if s.admin != nil {
@@ -89,6 +95,10 @@ func New(d Deps) (*Service, error) {
 	d.Engine.Subscribe(s.worker.Notify)
 	return s, nil
 }
+
+// SideEffects reports whether the integration calls the Admin API (marks
+// orders paid, cancels them, pushes prices); without it they are skipped.
+func (s *Service) SideEffects() bool { return s.admin != nil }
 
 // Handler is the webhook handler that app/routes.go mounts behind Gate.
 func (s *Service) Handler() *Handler { return s.handler }
@@ -170,7 +180,7 @@ func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
 
 // RescanOpenOrders answers POST /api/rescan_open_orders: every open
 // Shopify order goes through the orders/create logic, and the reply lists a
-// JsonResponse per order (api.md §1.2 #43). It is nil without the Admin API.
+// JsonResponse per order, as the reference's does. It is nil without the Admin API.
 func (s *Service) RescanOpenOrders() fiber.Handler {
 	if s.admin == nil {
 		return nil
@@ -227,7 +237,8 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	delay := 5 * time.Second
+	delay := s.backoff
+	failures := map[string]int{} // consecutive failed syncs, by currency
 	for {
 		s.mu.Lock()
 		var todo []string
@@ -241,10 +252,19 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 			_, err := s.prices.Sync(ctx, cur)
 			switch {
 			case err == nil:
+				if n := failures[cur]; n > 0 {
+					s.log.Info("shopify price sync recovered", "currency", cur, "failures", n)
+				}
+				delete(failures, cur)
 			case !retryable(err):
+				delete(failures, cur)
 				s.log.Error("shopify price sync failed", "currency", cur, "err", err)
 			default:
-				s.log.Error("shopify price sync failed; will retry", "currency", cur, "err", err)
+				// Once per backoff step, counted: a shop that stays
+				// unreachable is a warning, not an error every few seconds.
+				failures[cur]++
+				s.log.Warn("shopify price sync failed; will retry", "currency", cur, "failures", failures[cur],
+					"retry_in", delay, "err", err)
 				s.mu.Lock()
 				s.pending[cur] = true
 				s.mu.Unlock()
@@ -256,7 +276,7 @@ func (s *Service) runRateSyncs(ctx context.Context) error {
 			retry = time.After(delay)
 			delay = min(2*delay, 30*time.Minute)
 		} else {
-			delay = 5 * time.Second
+			delay = s.backoff
 		}
 		select {
 		case <-ctx.Done():

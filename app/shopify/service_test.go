@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,15 +46,20 @@ func (e *serviceEngine) ExchangeRate(_ context.Context, cur string) (engine.Exch
 
 func (e *serviceEngine) Subscribe(func(context.Context, engine.Envelope)) { e.subscribers++ }
 
+// TestServiceSyncsRatesInTheBackground: a price sync that fails is retried
+// with a doubling wait, logged at WARN once per step with the count of
+// failures so far, never at ERROR, and its recovery is logged once. Each
+// Admin API call logs the URL it dialled.
 func TestServiceSyncsRatesInTheBackground(t *testing.T) {
 	fake := shopifytest.New(t)
 	fake.AddVariant(shopifytest.Variant{ID: "1", Price: "2.00"})
-	fake.FailNext("UpsertRates", 1, 503) // the first sync fails and is retried
+	fake.FailNext("UpsertRates", 3, 503) // the first three syncs fail and are retried
 	eng := &serviceEngine{fakeEngine: &fakeEngine{rates: map[string]engine.MicroTari{}, orders: map[string]engine.NewOrder{}},
 		memOutbox: &memOutbox{now: time.Now, leased: map[int64]time.Time{}}}
+	logs := newCapture()
 	s, err := New(Deps{
 		Config: Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token, HMACChecks: true, HMACSecret: "k"},
-		Engine: eng, Store: newMemStoreWithCaptures(), Now: time.Now, Log: slog.New(slog.DiscardHandler),
+		Engine: eng, Store: newMemStoreWithCaptures(), Now: time.Now, Log: slog.New(logs), RateSyncBackoff: time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -68,14 +75,90 @@ func TestServiceSyncsRatesInTheBackground(t *testing.T) {
 	if _, err := s.SetExchangeRate(ctx, "USD", 10_000_000); err != nil {
 		t.Fatal(err)
 	}
-	for v, _ := fake.Variant("1"); v.TariPrice == nil; v, _ = fake.Variant("1") {
-		<-fake.Arrived()
-	}
-	if n := len(fake.Calls("UpsertRates")); n != 2 {
-		t.Errorf("%d metaobject upserts, want a failure and a retry", n)
+	logs.waitFor(t, "shopify price sync recovered")
+	if n := len(fake.Calls("UpsertRates")); n != 4 {
+		t.Errorf("%d metaobject upserts, want three failures and a retry", n)
 	}
 	if v, _ := fake.Variant("1"); *v.TariPrice != "20000000" || fake.Rates()["usd"] != "10000000" {
 		t.Errorf("variant %s, rates %v", *v.TariPrice, fake.Rates())
+	}
+
+	var steps []string
+	for _, r := range logs.records() {
+		switch {
+		case r.Level >= slog.LevelError:
+			t.Errorf("logged at %s: %s %v", r.Level, r.Message, r.attrs)
+		case strings.HasPrefix(r.Message, "shopify price sync"):
+			steps = append(steps, fmt.Sprintf("%s %s failures=%v retry_in=%v", r.Level, r.Message, r.attrs["failures"], r.attrs["retry_in"]))
+		case r.Message == "shopify admin api":
+			if want := "POST " + fake.URL + "/admin/api/" + DefaultAPIVersion + "/graphql.json"; r.attrs["url"] != want {
+				t.Errorf("dialled %v, want %s", r.attrs["url"], want)
+			}
+		}
+	}
+	want := []string{
+		"WARN shopify price sync failed; will retry failures=1 retry_in=1ms",
+		"WARN shopify price sync failed; will retry failures=2 retry_in=2ms",
+		"WARN shopify price sync failed; will retry failures=3 retry_in=4ms",
+		"INFO shopify price sync recovered failures=3 retry_in=<nil>",
+	}
+	if strings.Join(steps, "\n") != strings.Join(want, "\n") {
+		t.Errorf("price sync logged\n%s\nwant\n%s", strings.Join(steps, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// capture is a slog handler that keeps every record for a test to read.
+type capture struct {
+	mu   sync.Mutex
+	recs []captured
+	more chan struct{} // signalled after each record
+}
+
+type captured struct {
+	slog.Record
+	attrs map[string]any
+}
+
+func newCapture() *capture { return &capture{more: make(chan struct{}, 1)} }
+
+func (c *capture) Enabled(context.Context, slog.Level) bool { return true }
+func (c *capture) WithAttrs([]slog.Attr) slog.Handler       { return c }
+func (c *capture) WithGroup(string) slog.Handler            { return c }
+
+func (c *capture) Handle(_ context.Context, r slog.Record) error {
+	attrs := map[string]any{}
+	r.Attrs(func(a slog.Attr) bool { attrs[a.Key] = a.Value.Any(); return true })
+	c.mu.Lock()
+	c.recs = append(c.recs, captured{r, attrs})
+	c.mu.Unlock()
+	select {
+	case c.more <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func (c *capture) records() []captured {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]captured(nil), c.recs...)
+}
+
+// waitFor waits until a record with message msg has been logged.
+func (c *capture) waitFor(t *testing.T, msg string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		for _, r := range c.records() {
+			if r.Message == msg {
+				return
+			}
+		}
+		select {
+		case <-c.more:
+		case <-deadline:
+			t.Fatalf("nothing logged %q", msg)
+		}
 	}
 }
 

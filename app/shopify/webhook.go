@@ -157,7 +157,7 @@ type webhookReply struct {
 
 // CheckoutCreate answers /shopify/webhook/checkout_create (topic
 // orders/create) as the reference does: the order is stored and processed
-// before the reply, which says how it went (api.md §1.2 #7).
+// before the reply, which says how it went.
 func (h *Handler) CheckoutCreate(c *fiber.Ctx) error {
 	const topic = "orders/create"
 	d, refused := h.accept(c, topic)

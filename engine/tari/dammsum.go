@@ -1,7 +1,7 @@
 package tari
 
 // dammSum is the Tari address checksum: a Damm-style check over GF(2^8)
-// with mask 0x1B (crypto.md §4.3). It catches every single-byte substitution
+// with mask 0x1B. It catches every single-byte substitution
 // and every adjacent transposition.
 func dammSum(b []byte) byte {
 	var r byte

@@ -2,7 +2,7 @@
 // reference payment server and Tari wallets: Ristretto keys, TariAddress
 // (binary, base58, emoji, hex and serde JSON), domain-separated Schnorr
 // signatures, order-claim (memo) and hot-wallet signatures, and Ristretto256
-// JWTs. Everything follows shared/spec/crypto.md byte for byte.
+// JWTs. Everything follows Tari's formats byte for byte (docs/crypto.md).
 //
 // Signing functions take an io.Reader for the nonce: pass crypto/rand.Reader
 // in production and a fixed reader in tests to reproduce signatures.

@@ -2,6 +2,7 @@ package tari
 
 import (
 	"bytes"
+	"encoding/json"
 	"taripay/engine/tari/taritest"
 	"testing"
 	"time"
@@ -49,10 +50,16 @@ func FuzzParseAddress(f *testing.F) {
 func FuzzAddressUnmarshalJSON(f *testing.F) {
 	f.Add([]byte(`{"Single":{"network":"mainnet","features":3,"public_spend_key":"10c2e78e1bbbe58779eade51cf6d66f26288d934e9eda26fb20c8bcb88825d2a"}}`))
 	f.Add([]byte(`{"Dual":{"network":"nextnet","features":1,"public_view_key":"10c2e78e1bbbe58779eade51cf6d66f26288d934e9eda26fb20c8bcb88825d2a","public_spend_key":"10c2e78e1bbbe58779eade51cf6d66f26288d934e9eda26fb20c8bcb88825d2a"}}`))
+	// Once accepted: a valid address followed by input that is not a JSON
+	// token (fixed by rejecting anything but EOF after the value).
+	f.Add([]byte(`{"Single":{"network":"mainnet","features":3,"public_spend_key":"10c2e78e1bbbe58779eade51cf6d66f26288d934e9eda26fb20c8bcb88825d2a"}} x`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var a Address
 		if a.UnmarshalJSON(data) != nil {
 			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("accepted %q, which is not one JSON value", data)
 		}
 		js, _ := a.MarshalJSON()
 		var b Address

@@ -1,25 +1,18 @@
 package tari
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // ErrJWTKeyMismatch is the reference's text when TPG_JWT_VERIFICATION_KEY
 // is not TPG_JWT_SIGNING_KEY·G.
 var ErrJWTKeyMismatch = errors.New("The verification key does not match the signing key. Check your configuration.")
-
-// The reference's warnings around the random key fallback (api.md §4.3).
-// The caller logs them; format the %s verbs with the error and the path.
-const (
-	WarnJWTKeysFromEnv = "Could not load the authentication configuration from environment variables. %s. Reverting to the default configuration."
-	WarnJWTRandomKey   = "🚨️🚨️🚨️ The JWT signing key has not been set. I'm using a random value for this session.DO NOT operate on production like this since you may lose access to data. 🚨️🚨️🚨️"
-	WarnJWTKeyFile     = "🚨️🚨️🚨️ The JWT signing key for this session was written to %s. If this is a production instance, you are doing it wrong! Set the TPG_JWT_SIGNING_KEY and TPG_JWT_VERIFICATION_KEY environment variables instead. 🚨️🚨️🚨️"
-	WarnJWTKeyNoFile   = "🪛️ Could not write the JWT signing key to the temporary file. %s"
-	WarnJWTKeyNoTemp   = "🪛️ Could not create a temporary file to store the JWT signing key. "
-)
 
 // JWTKeys is the server's access-token key pair.
 type JWTKeys struct {
@@ -29,8 +22,7 @@ type JWTKeys struct {
 
 // ParseJWTKeys checks the TPG_JWT_SIGNING_KEY and TPG_JWT_VERIFICATION_KEY
 // values. An empty string counts as unset. Error texts follow the reference's
-// ConfigurationError payloads; it prefixes them with "Invalid server
-// configuration. " when it logs WarnJWTKeysFromEnv.
+// ConfigurationError payloads.
 func ParseJWTKeys(signingHex, verificationHex string) (JWTKeys, error) {
 	if signingHex == "" {
 		return JWTKeys{}, errors.New("environment variable not found [TPG_JWT_SIGNING_KEY]")
@@ -52,30 +44,66 @@ func ParseJWTKeys(signingHex, verificationHex string) (JWTKeys, error) {
 	return JWTKeys{Signing: sk, Verification: vk}, nil
 }
 
-// RandomJWTKeys makes a fresh pair from rand and writes it to a new file in
-// dir (os.TempDir() when empty) as one JSON line
-// {"jwt_signing_key":"<hex>","jwt_verification_key":"<hex>"}, so an
-// operator can recover tokens issued this session. It returns the path. On
-// an error the keys are still usable: the caller logs WarnJWTKeyNoTemp when
-// the path is empty (the file could not be created) and WarnJWTKeyNoFile
-// otherwise.
-func RandomJWTKeys(rand io.Reader, dir string) (JWTKeys, string, error) {
+// JWTKeyFile returns the access-token keys kept in the file at path,
+// making a pair from rand and storing it there (mode 0600) when the file
+// does not exist; created says which. The file is one JSON line,
+// {"jwt_signing_key":"<hex>","jwt_verification_key":"<hex>"}, the
+// variables' values, so an operator can move them into the environment.
+// The pair is written to a temporary file in path's directory and linked
+// into place, so a reader never sees half a file and two servers starting
+// at once end up with the same pair.
+func JWTKeyFile(rand io.Reader, path string) (keys JWTKeys, created bool, err error) {
+	keys, err = readJWTKeyFile(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return keys, false, err
+	}
 	sk, err := NewSecretKey(rand)
 	if err != nil {
-		return JWTKeys{}, "", err
+		return JWTKeys{}, false, err
 	}
-	keys := JWTKeys{Signing: sk, Verification: sk.Public()}
-	f, err := os.CreateTemp(dir, ".tmp")
+	keys = JWTKeys{Signing: sk, Verification: sk.Public()}
+	f, err := os.CreateTemp(filepath.Dir(path), ".jwt-key-*") // mode 0600
 	if err != nil {
-		return keys, "", fmt.Errorf("create JWT key file: %w", err)
+		return JWTKeys{}, false, fmt.Errorf("create JWT key file: %w", err)
 	}
-	line := `{"jwt_signing_key":"` + sk.Hex() + `","jwt_verification_key":"` + keys.Verification.Hex() + "\"}\n"
-	_, err = f.WriteString(line)
+	defer os.Remove(f.Name())
+	line, _ := json.Marshal(jwtKeyFile{Signing: sk.Hex(), Verification: keys.Verification.Hex()})
+	_, err = f.Write(append(line, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return keys, f.Name(), fmt.Errorf("write JWT key file: %w", err)
+		return JWTKeys{}, false, fmt.Errorf("write JWT key file: %w", err)
 	}
-	return keys, f.Name(), nil
+	if err := os.Link(f.Name(), path); errors.Is(err, fs.ErrExist) {
+		keys, err = readJWTKeyFile(path) // another process stored its pair first
+		return keys, false, err
+	} else if err != nil {
+		return JWTKeys{}, false, fmt.Errorf("store JWT key file: %w", err)
+	}
+	return keys, true, nil
+}
+
+type jwtKeyFile struct {
+	Signing      string `json:"jwt_signing_key"`
+	Verification string `json:"jwt_verification_key"`
+}
+
+func readJWTKeyFile(path string) (JWTKeys, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return JWTKeys{}, err
+	}
+	var f jwtKeyFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return JWTKeys{}, fmt.Errorf("JWT key file %s: %w", path, err)
+	}
+	keys, err := ParseJWTKeys(f.Signing, f.Verification)
+	if err != nil {
+		return JWTKeys{}, fmt.Errorf("JWT key file %s: %w", path, err)
+	}
+	return keys, nil
 }

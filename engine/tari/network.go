@@ -8,7 +8,7 @@ import (
 // Network is the Tari network byte carried in every address.
 type Network byte
 
-// The networks a v1.10 server knows (crypto.md §4.1).
+// The networks a v1.10 server knows.
 const (
 	MainNet   Network = 0x00
 	StageNet  Network = 0x01

@@ -67,7 +67,7 @@ func TestReferenceMemoSignature(t *testing.T) {
 	}
 }
 
-// crypto.md §5.4: the current-format wallet message from e2e
+// The current-format wallet message from e2e
 // wallet_auth.feature, emoji address first.
 func TestReferenceWalletMessage(t *testing.T) {
 	const want = `🐢🌊💰⭐🎷🎨💄🏰🔩📖⭐🏈😈🔬👀🐴🍦🎿🐞🥊🐣🎯👗🎧🍬🏆🐨👢🐙🔋🔦📟🍆🎒🚫:1:{"sender":"14wqR3rjyVbjgXDyLVaL97p3CksHc84cz9hLLMMTMYDjtBt","amount":2500000000,"txid":"payment001","memo":null,"order_id":null}`

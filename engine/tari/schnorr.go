@@ -92,7 +92,7 @@ func (sig Signature) Bytes() []byte {
 }
 
 // challenge computes e = wide_reduce(Blake2b-512(u64le(len tag) ‖ tag ‖
-// u64le(32) ‖ R ‖ u64le(32) ‖ P ‖ u64le(len m) ‖ m)), crypto.md §2.
+// u64le(32) ‖ R ‖ u64le(32) ‖ P ‖ u64le(len m) ‖ m)).
 func challenge(d domain, r, p, msg []byte) *ristretto255.Scalar {
 	h, _ := blake2b.New512(nil) // cannot fail without a key
 	var n [8]byte

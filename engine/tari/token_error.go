@@ -77,7 +77,7 @@ func (e *TokenError) Error() string {
 func (e *TokenError) Malformed() bool { return e.Kind == TokenMalformed }
 
 // LoginMessage is the reference's whole error text for a failed login
-// token on POST /auth (api.md §1.2 #2), to be sent as {"error": …}.
+// token on POST /auth (docs/api.md, "Logging in"), to be sent as {"error": …}.
 func (e *TokenError) LoginMessage() string {
 	switch {
 	case e.Kind == TokenMalformed:
@@ -88,8 +88,8 @@ func (e *TokenError) LoginMessage() string {
 	return "Authentication Error. Login token signature is invalid. " + e.Error()
 }
 
-// Plain-text bodies of the reference's JWT middleware on /api (api.md §3.2,
-// release build). Debug builds, which the reference's e2e tests assert,
+// Plain-text bodies of the reference's JWT middleware on /api (the
+// release build; docs/api.md, "Access tokens"). Debug builds, which the reference's e2e tests assert,
 // send AccessMessage instead of MsgAccessTokenInvalid.
 const (
 	MsgNoAccessToken      = "An error occurred, no cookie containing a jwt was found in the request. Please first authenticate with this application."

@@ -20,7 +20,7 @@ import (
 
 // The Admin API schema is Shopify's own introspection result and scope
 // table for one API version, as published in @shopify/dev-mcp (see
-// testdata/README.md). Exactly one version is vendored: the one taripay pins.
+// app/shopify/shopifytest/testdata/README.md). Exactly one version is vendored: the one taripay pins.
 //
 //go:embed testdata/admin_*.json.gz
 var vendored embed.FS

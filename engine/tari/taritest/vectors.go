@@ -1,7 +1,7 @@
 // Package taritest loads the shared Tari test vectors
-// (engine/tari/testdata/tari_vectors.json, a copy of
-// shared/testdata/tari_vectors.json), and taripay's own wallet-cancellation
-// vectors (cancellation_vectors.json), for tests in any package.
+// (engine/tari/testdata/tari_vectors.json), and taripay's own
+// wallet-cancellation vectors (engine/tari/testdata/cancellation_vectors.json),
+// for tests in any package.
 package taritest
 
 import (
