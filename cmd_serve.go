@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"taripay/app"
+	"taripay/app/admin"
 	"taripay/app/config"
 	"taripay/app/pay"
 	"taripay/db"
@@ -110,6 +111,9 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		deps.RescanOpenOrders = shop.RescanOpenOrders()
 	}
 	deps.Admin = newAdmin(cfg, e, install, shop, log)
+	if install != nil {
+		deps.Buyers = admin.SessionTokens{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Shop: cfg.Shopify.Shop, Now: time.Now}
+	}
 	server := app.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {

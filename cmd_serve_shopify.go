@@ -18,7 +18,7 @@ import (
 // tokens, when not nil, supplies exchanged Admin API tokens (the embedded
 // admin's install) in place of the static one.
 func startShopify(ctx context.Context, cfg config.Config, e *engine.Engine, database *db.DB, tokens shopify.TokenSource, log *slog.Logger) (*shopify.Service, <-chan struct{}, error) {
-	s, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: database, Tokens: tokens, Now: time.Now, Log: log})
+	s, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: database, Tokens: tokens, PublicURL: cfg.PublicURL, Now: time.Now, Log: log})
 	if err != nil {
 		return nil, nil, err
 	}

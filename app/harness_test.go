@@ -127,7 +127,7 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log,
 		Pay: pay.New(e, pay.ConfigFrom(cfg), clk.Now, log)}
 	if cfg.ShopifyEnabled {
-		shop, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: store, Now: clk.Now, Log: log})
+		shop, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: store, PublicURL: cfg.PublicURL, Now: clk.Now, Log: log})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,6 +135,7 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 		if cfg.ShopifyAPIKey != "" && cfg.ShopifyAPISecret != "" {
 			deps.Admin = admin.New(admin.Config{ClientID: cfg.ShopifyAPIKey, ClientSecrets: []string{cfg.ShopifyAPISecret}},
 				admin.Deps{Engine: e, Rates: shop, Webhooks: shop, Shopify: shop, Now: clk.Now, Log: log})
+			deps.Buyers = admin.SessionTokens{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Now: clk.Now}
 		}
 	}
 	h.app = New(deps)
@@ -403,13 +404,19 @@ func wantError(t *testing.T, r response, status int, msg string) {
 }
 
 // golden compares a JSON body with testdata/golden/name.json, after
-// replacing the volatile values in replace (actual → placeholder).
+// replacing the volatile values in replace (actual → placeholder). A name
+// with an extension (export_orders.csv) names the file, whose body is
+// compared byte for byte.
 func golden(t *testing.T, name, body string, replace ...string) {
 	t.Helper()
 	body = strings.NewReplacer(replace...).Replace(body)
-	path := filepath.Join("testdata", "golden", name+".json")
+	file, end := name+".json", "\n"
+	if filepath.Ext(name) != "" {
+		file, end = name, ""
+	}
+	path := filepath.Join("testdata", "golden", file)
 	if *update {
-		if err := os.WriteFile(path, []byte(body+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(body+end), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -418,7 +425,7 @@ func golden(t *testing.T, name, body string, replace ...string) {
 	if err != nil {
 		t.Fatalf("%v (run go test ./app -update to create it)", err)
 	}
-	if got := body + "\n"; got != string(want) {
+	if got := body + end; got != string(want) {
 		t.Errorf("%s differs from golden file:\n got: %s\nwant: %s", name, got, want)
 	}
 }

@@ -4,9 +4,12 @@ import (
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
 	"taripay/app/api"
+	"taripay/app/export"
+	"taripay/app/pay"
 	"taripay/app/shopify"
 	"taripay/engine/tari"
 	"taripay/static"
@@ -38,6 +41,21 @@ func registerRoutes(app *fiber.App, d Deps) {
 	app.Post("/wallet/incoming_payment", api.IncomingPayment(e, wallet))
 	app.Post("/wallet/tx_confirmation", api.ConfirmTransaction(e, wallet))
 	app.Post("/wallet/tx_cancelled", api.CancelTransaction(e, wallet))
+
+	// The checkout UI extension: a session token and the buyer's proof of
+	// the order; CORS for its sandboxed worker, on this route only. It is
+	// registered before the /shopify group, whose webhook gate would want
+	// an HMAC.
+	if p := d.Pay; p != nil && d.Buyers != nil {
+		ext := cors.New(cors.Config{
+			AllowOrigins: "*", // the extension runs in a worker with an opaque origin; no cookies are involved
+			AllowMethods: fiber.MethodGet,
+			AllowHeaders: fiber.HeaderAuthorization + ", " + pay.CheckoutTokenHeader,
+			MaxAge:       600,
+		})
+		app.Options("/shopify/extension/orders/:id", ext)
+		app.Get("/shopify/extension/orders/:id", ext, p.ExtensionOrder(d.Buyers, cfg.PublicURL))
+	}
 
 	// Shopify webhooks: the HMAC over the raw body, then the IP whitelist.
 	if s := d.Shopify; s != nil {
@@ -93,6 +111,9 @@ func registerRoutes(app *fiber.App, d Deps) {
 	r.Get("/addresses", readAll, api.ListIDs(e.Addresses))
 	r.Get("/exchange_rate/:currency", readAll, api.ShowExchangeRate(e))
 	r.Get("/wallets", readAll, api.ListWallets(e))
+	for _, kind := range export.Kinds {
+		r.Get("/export/"+kind.Filename(), readAll, api.Export(e, kind, log))
+	}
 
 	r.Post("/settle/address/:address", write, api.SettleAddress(e, log))
 	r.Post("/settle/customer/:customer_id", write, api.SettleCustomer(e, log))

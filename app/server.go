@@ -40,6 +40,10 @@ type Deps struct {
 	RescanOpenOrders fiber.Handler
 	// Pay serves the public claim-and-pay pages; nil leaves /pay unrouted.
 	Pay *pay.Handler
+	// Buyers verifies the session tokens of the checkout UI extension
+	// (extensions/taripay-pay); nil, without TPG_SHOPIFY_API_KEY and
+	// TPG_SHOPIFY_API_SECRET, leaves its route unrouted.
+	Buyers pay.BuyerTokens
 	// Admin serves the embedded admin; nil leaves /admin unrouted.
 	Admin *admin.Handler
 }

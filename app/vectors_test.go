@@ -109,13 +109,13 @@ func TestReferenceLoginVectors(t *testing.T) {
 			{"login_with_disallowed_roles", 403, "Insufficient Permissions. User requested at least 1 roles that are not allowed"},
 			{"login_with_invalid_signature", 401, "Authentication Error. Login token signature is invalid."},
 			{"login_with_invalid_header", 400, "Authentication Error. Login token is not in the correct format. InvalidTokenStructure"},
-			{"generated from the shared vectors", 403, "Insufficient Permissions. User requested at least 1 roles"},
+			{"generated from", 403, "Insufficient Permissions. User requested at least 1 roles"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.source, func(t *testing.T) {
 				var token string
 				for _, l := range v.LoginTokens {
-					if strings.HasSuffix(l.Source, tt.source) {
+					if strings.Contains(l.Source, tt.source) {
 						token = l.Token
 					}
 				}

@@ -13,9 +13,12 @@ import (
 	"taripay/engine"
 )
 
-// ledger recomputes balances from the journal (payments and settlements)
-// and checks the invariants (docs/engine.md, "Invariants") against it and against the
-// stored balance rows.
+// ledger recomputes balances from the journal (payments, settlements and
+// write-offs) and checks the invariants (docs/engine.md, "Invariants")
+// against it and against the stored balance rows: a Paid order's
+// settlements and write-off add up to its total, a write-off stays within
+// the tolerance that allowed it, and confirmed payments + write-offs =
+// paid order totals + balances (docs/money.md).
 func checkLedger(t *testing.T, en *env) (paidOrders map[string]bool) {
 	t.Helper()
 	ctx := context.Background()
@@ -66,22 +69,41 @@ func checkLedger(t *testing.T, en *env) (paidOrders map[string]bool) {
 	for _, p := range perOrder {
 		settledOrder[p.OrderID] = p.Total
 	}
+	var writeOffs []engine.WriteOff
+	if err := b.NewSelect().Model(&writeOffs).Scan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	writtenOff := map[string]engine.WriteOff{}
+	var sumWrittenOff int64
+	for _, w := range writeOffs {
+		if _, twice := writtenOff[w.OrderID]; twice {
+			t.Errorf("order %s has two write-offs", w.OrderID)
+		}
+		writtenOff[w.OrderID] = w
+		sumWrittenOff += w.Amount
+	}
 	paidOrders = map[string]bool{}
 	for _, o := range orders {
 		s, has := settledOrder[o.OrderID]
+		w, short := writtenOff[o.OrderID]
 		switch {
-		case o.Status == engine.OrderPaid && (!has || s != o.TotalPrice):
-			t.Errorf("order %s is Paid with settlements %d, price %d", o.OrderID, s, o.TotalPrice)
-		case o.Status != engine.OrderPaid && has:
-			t.Errorf("order %s is %s but has settlements %d", o.OrderID, o.Status, s)
+		case o.Status == engine.OrderPaid && s+w.Amount != o.TotalPrice: // nothing to pay: no settlement
+			t.Errorf("order %s is Paid with settlements %d and write-off %d, price %d", o.OrderID, s, w.Amount, o.TotalPrice)
+		case o.Status != engine.OrderPaid && (has || short):
+			t.Errorf("order %s is %s but has settlements %d and write-off %d", o.OrderID, o.Status, s, w.Amount)
+		case short && (w.Amount <= 0 || w.Amount > w.Tolerance.Forgiven(o.TotalPrice)):
+			t.Errorf("order %s: write-off %d beyond the %s %% tolerance of its price %d", o.OrderID, w.Amount, w.Tolerance, o.TotalPrice)
 		}
 		if o.Status == engine.OrderPaid {
 			paidOrders[o.OrderID] = true
 			sumPaid += o.TotalPrice
 		}
 	}
-	if sumConfirmed != sumPaid+sumBalance {
-		t.Errorf("conservation: confirmed %d != paid %d + balances %d", sumConfirmed, sumPaid, sumBalance)
+	// Refunds sent stay within the paid orders' totals; credited ones came
+	// back as credit notes, among the confirmed payments.
+	sent := checkRefunds(t, en, settledOrder)
+	if sumConfirmed+sumWrittenOff != sumPaid+sumBalance || sent > sumPaid {
+		t.Errorf("conservation: confirmed %d + write-offs %d != paid %d + balances %d, or refunds sent %d beyond the paid", sumConfirmed, sumWrittenOff, sumPaid, sumBalance, sent)
 	}
 	return paidOrders
 }
@@ -185,10 +207,19 @@ func TestConcurrentConfirmationsAndClaims(t *testing.T) {
 // price changes, reassigns, fulfils, cancels and expiry — keeps the ledger
 // invariants (docs/design.md, "No payment counts twice" and
 // "Concurrency is safe on both databases").
+// With the most underpayment tolerance, payments fall a little short of
+// whole XTR, so orders are paid short and written off along the way.
 func TestConcurrentMoneyPaths(t *testing.T) {
+	for _, tol := range []engine.Tolerance{0, engine.MaxTolerance} {
+		t.Run("tolerance="+tol.String(), func(t *testing.T) { concurrentMoneyPaths(t, tol) })
+	}
+}
+
+func concurrentMoneyPaths(t *testing.T, tol engine.Tolerance) {
 	backends(t, func(t *testing.T, backend string) {
 		cfg := defaultConfig
 		cfg.UnclaimedOrderTimeout = 20 * time.Second // the older half of the orders is expirable
+		cfg.UnderpaymentTolerance = tol
 		en := newEnv(t, backend, cfg)
 		rng := rand.New(rand.NewPCG(3, 4))
 		const accounts, orders = 8, 40
@@ -198,12 +229,28 @@ func TestConcurrentMoneyPaths(t *testing.T) {
 			en.order(fmt.Sprintf("o%02d", i), cust(i%accounts), xtr(int64(1+rng.IntN(10))), nil)
 		}
 		for i := range 40 {
-			en.receive(fmt.Sprintf("tx%02d", i), addr(i%accounts), xtr(int64(1+rng.IntN(12))), nil, nil)
+			short := int64(0)
+			if tol > 0 {
+				short = rng.Int64N(300_000)
+			}
+			en.receive(fmt.Sprintf("tx%02d", i), addr(i%accounts), xtr(int64(1+rng.IntN(12)))-short, nil, nil)
+		}
+		// Customer cw's orders are paid by addr-w alone, 9.6 XTR for each 10
+		// XTR order: with the tolerance, each confirmation pays one 0.4 XTR
+		// short, however the operations interleave.
+		var txids []string
+		for i := range 40 {
+			txids = append(txids, fmt.Sprintf("tx%02d", i))
+		}
+		for i := range 3 {
+			id := fmt.Sprintf("w%d", i)
+			en.order(id, "cw", xtr(10), nil)
+			en.receive("tx-"+id, "addr-w", xtr(10)-400_000, nil, ptr(id))
+			txids = append(txids, "tx-"+id)
 		}
 		var ops []func(wallet string) error
 		order := func() string { return fmt.Sprintf("o%02d", rng.IntN(orders)) }
-		for i := range 40 {
-			txid := fmt.Sprintf("tx%02d", i)
+		for _, txid := range txids {
 			ops = append(ops, func(w string) error {
 				_, _, err := en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: w, Nonce: 1}, txid)
 				return err
@@ -250,6 +297,9 @@ func TestConcurrentMoneyPaths(t *testing.T) {
 		checkOrderPaidOnce(t, en.events.all(), paid)
 		if len(paid) == 0 {
 			t.Fatal("no order was paid")
+		}
+		if n, err := en.db.Bun().NewSelect().Model((*engine.WriteOff)(nil)).Count(en.ctx); err != nil || (tol > 0) != (n > 0) {
+			t.Errorf("%d write-offs (%v) with a tolerance of %s %%", n, err, tol)
 		}
 	})
 }

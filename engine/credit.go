@@ -56,23 +56,30 @@ func (e *Engine) CreditNote(ctx context.Context, customerID string, amount Micro
 	var out MultiAccountPayment
 	err := e.update(ctx, func(t *txn) error {
 		out = MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
-		p, err := e.addCreditNote(t, customerID, amount, "Credit note: "+reason)
-		if err != nil {
-			return err
-		}
-		if err := t.emit(PaymentReceivedEvent{Payment: p}); err != nil {
-			return err
-		}
-		orders, err := t.ordersOfAddress(p.Sender, true)
-		if err != nil {
-			return err
-		}
-		if err := e.settleOrders(t, orders, &out); err != nil {
-			return err
-		}
-		return t.emit(ConfirmationEvent{Payment: p})
+		_, err := e.creditCustomer(t, customerID, amount, "Credit note: "+reason, &out)
+		return err
 	})
 	return out, err
+}
+
+// creditCustomer is CreditNote's transaction: the note, then the open
+// orders it pays, recorded in out.
+func (e *Engine) creditCustomer(t *txn, customerID string, amount MicroTari, memo string, out *MultiAccountPayment) (Payment, error) {
+	p, err := e.addCreditNote(t, customerID, amount, memo)
+	if err != nil {
+		return p, err
+	}
+	if err := t.emit(PaymentReceivedEvent{Payment: p}); err != nil {
+		return p, err
+	}
+	orders, err := t.ordersOfAddress(p.Sender, true)
+	if err != nil {
+		return p, err
+	}
+	if err := e.settleOrders(t, orders, out); err != nil {
+		return p, err
+	}
+	return p, t.emit(ConfirmationEvent{Payment: p})
 }
 
 // Fulfill marks an open order paid by the merchant: in one transaction, a

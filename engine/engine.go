@@ -27,6 +27,8 @@ type Config struct {
 	// Shop is TPG_SHOPIFY_SHOP: when set, the only shop this server serves
 	// (see CheckShop).
 	Shop string
+	// UnderpaymentTolerance is TPG_UNDERPAYMENT_TOLERANCE (writeoff.go).
+	UnderpaymentTolerance Tolerance
 }
 
 // Clock is injected so expiry and timestamps are exact in tests.

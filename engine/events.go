@@ -13,6 +13,7 @@ const (
 	EventOrderPaid       EventType = "OrderPaid"
 	EventOrderAnnulled   EventType = "OrderAnnulled"
 	EventOrderModified   EventType = "OrderModified"
+	EventOrderWrittenOff EventType = "OrderWrittenOff"
 )
 
 // Event is one typed engine event. Events are written to the outbox in the

@@ -61,7 +61,7 @@ func (e *Engine) addOrder(t *txn, n NewOrder, memoClaimant, token, reason string
 		TotalPrice: n.TotalPrice, OriginalPrice: n.OriginalPrice, Currency: n.Currency,
 		CreatedAt: n.CreatedAt.UTC().Truncate(time.Microsecond), UpdatedAt: t.now, Status: OrderUnclaimed,
 		AmountOutstanding: n.AmountOutstanding, ExchangeRate: n.ExchangeRate,
-		RecordedAt: t.now, ClaimToken: token,
+		RecordedAt: t.now, ClaimToken: token, CheckoutToken: n.CheckoutToken,
 	}
 	if o.CreatedAt.IsZero() {
 		o.CreatedAt = t.now
@@ -89,6 +89,13 @@ func (e *Engine) addOrder(t *txn, n NewOrder, memoClaimant, token, reason string
 	}
 	if err := t.emit(NewOrderEvent{Order: o}); err != nil {
 		return Order{}, false, err
+	}
+	if o.TotalPrice == 0 && o.OriginalPrice != nil {
+		// A storefront order with nothing left to pay (a gift card or store
+		// credit covered it) is paid as it arrives, with no settlement: it
+		// costs the customer nothing in Tari and adds nothing to the ledger.
+		out, err = t.markPaid(o, nil, 0)
+		return out, false, err
 	}
 	if claimant == "" {
 		if claimant, err = e.autoClaimant(t, o); err != nil {

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -13,7 +15,8 @@ import (
 // "Concurrency is safe on both databases").
 
 // payFromAddress is algorithm A: pay the orders in the given order from
-// one address's balance, stopping at the first one it cannot cover in full.
+// one address's balance, stopping at the first one it cannot cover (in
+// full, or down to the underpayment tolerance).
 func (e *Engine) payFromAddress(t *txn, address string, orders []Order) ([]Order, []Settlement, error) {
 	bals, err := t.LockBalances(t.ctx, []string{address})
 	if err != nil {
@@ -30,15 +33,16 @@ func (e *Engine) payFromAddress(t *txn, address string, orders []Order) ([]Order
 		if !cur.Status.Open() {
 			continue
 		}
-		if cur.TotalPrice > remaining {
+		if e.cfg.UnderpaymentTolerance.Due(cur.TotalPrice) > remaining {
 			break
 		}
-		s := Settlement{CreatedAt: t.now, OrderID: cur.OrderID, PaymentAddress: address, SettlementType: SettlementSingle, Amount: cur.TotalPrice}
-		next, err := t.markPaid(cur, []Settlement{s})
+		take := min(cur.TotalPrice, remaining)
+		s := Settlement{CreatedAt: t.now, OrderID: cur.OrderID, PaymentAddress: address, SettlementType: SettlementSingle, Amount: take}
+		next, err := t.markPaid(cur, []Settlement{s}, e.cfg.UnderpaymentTolerance)
 		if err != nil {
 			return nil, nil, err
 		}
-		remaining -= cur.TotalPrice
+		remaining -= take
 		paid = append(paid, next)
 		settlements = append(settlements, s)
 	}
@@ -46,8 +50,10 @@ func (e *Engine) payFromAddress(t *txn, address string, orders []Order) ([]Order
 }
 
 // payOrder is algorithm B: pay one order from any address that named it in
-// a payment or is linked to its customer. Candidates are de-duplicated and
-// each draws at most its real balance (fixing the reference's double count).
+// a payment or is linked to its customer, when their balances together
+// cover it (in full, or down to the underpayment tolerance). Candidates are
+// de-duplicated and each draws at most its real balance (fixing the
+// reference's double count).
 func (e *Engine) payOrder(t *txn, o Order) (bool, []Settlement, error) {
 	bals, err := e.lockPayers(t, o)
 	if err != nil {
@@ -63,7 +69,7 @@ func (e *Engine) payOrder(t *txn, o Order) (bool, []Settlement, error) {
 		funded = append(funded, b)
 		total += b.CurrentBalance
 	}
-	if total < cur.TotalPrice {
+	if total < e.cfg.UnderpaymentTolerance.Due(cur.TotalPrice) {
 		return false, []Settlement{}, nil
 	}
 	slices.SortFunc(funded, func(a, b AddressBalance) int {
@@ -75,10 +81,6 @@ func (e *Engine) payOrder(t *txn, o Order) (bool, []Settlement, error) {
 		}
 		return strings.Compare(a.Address, b.Address)
 	})
-	typ := SettlementMultiple
-	if funded[0].CurrentBalance >= cur.TotalPrice {
-		typ = SettlementSingle
-	}
 	var settlements []Settlement
 	remaining := cur.TotalPrice
 	for _, b := range funded {
@@ -86,13 +88,20 @@ func (e *Engine) payOrder(t *txn, o Order) (bool, []Settlement, error) {
 		if take == 0 && len(settlements) > 0 {
 			break
 		}
-		settlements = append(settlements, Settlement{CreatedAt: t.now, OrderID: cur.OrderID, PaymentAddress: b.Address, SettlementType: typ, Amount: take})
+		settlements = append(settlements, Settlement{CreatedAt: t.now, OrderID: cur.OrderID, PaymentAddress: b.Address, Amount: take})
 		remaining -= take
 		if remaining == 0 {
 			break
 		}
 	}
-	if _, err := t.markPaid(cur, settlements); err != nil {
+	typ := SettlementMultiple
+	if len(settlements) == 1 {
+		typ = SettlementSingle
+	}
+	for i := range settlements {
+		settlements[i].SettlementType = typ
+	}
+	if _, err := t.markPaid(cur, settlements, e.cfg.UnderpaymentTolerance); err != nil {
 		return false, nil, err
 	}
 	return true, settlements, nil
@@ -120,9 +129,19 @@ func (e *Engine) lockPayers(t *txn, o Order) (map[string]AddressBalance, error) 
 
 // markPaid moves a locked open order to Paid with its settlements, makes
 // each paying address a viewer, emits OrderPaid and queues the
-// storefront's mark-paid job, all in this transaction. The settlements'
-// IDs are filled in.
-func (t *txn) markPaid(cur Order, settlements []Settlement) (Order, error) {
+// storefront's mark-paid job, all in this transaction. When the
+// settlements fall short of the total, within what tol forgives, the
+// shortfall is journalled as a write-off and OrderWrittenOff follows. The
+// settlements' IDs are filled in.
+func (t *txn) markPaid(cur Order, settlements []Settlement, tol Tolerance) (Order, error) {
+	var settled MicroTari
+	for _, s := range settlements {
+		settled += s.Amount
+	}
+	short := cur.TotalPrice - settled
+	if short < 0 || short > tol.Forgiven(cur.TotalPrice) {
+		return cur, fmt.Errorf("pay %s: settlements of %d µT for a total of %d µT", cur.OrderID, settled, cur.TotalPrice)
+	}
 	next := cur
 	next.Status, next.UpdatedAt = OrderPaid, t.now
 	ok, err := t.saveOrder(cur, next, "paid")
@@ -142,6 +161,18 @@ func (t *txn) markPaid(cur Order, settlements []Settlement) (Order, error) {
 	}
 	if err := t.emit(OrderPaidEvent{Order: next}); err != nil {
 		return cur, err
+	}
+	if short > 0 {
+		w := WriteOff{CreatedAt: t.now, OrderID: next.OrderID, Amount: short, Tolerance: tol}
+		if err := t.InsertWriteOff(t.ctx, &w); err != nil {
+			return cur, err
+		}
+		t.audit("order", next.OrderID, "write_off", nil, strPtr(strconv.FormatInt(short, 10)),
+			"paid "+strconv.FormatInt(settled, 10)+" µT of "+strconv.FormatInt(cur.TotalPrice, 10)+
+				" µT, within the underpayment tolerance of "+tol.String()+" %")
+		if err := t.emit(OrderWrittenOffEvent{Order: next, WriteOff: w}); err != nil {
+			return cur, err
+		}
 	}
 	return next, t.InsertSideEffect(t.ctx, SideEffectMarkPaid, next.OrderID, t.now)
 }

@@ -20,7 +20,9 @@ type Store interface {
 // conditional: Update* methods report whether a row matched.
 type Tx interface {
 	ReportTx
+	ExportTx
 	StaffTx
+	RefundTx
 
 	// InsertOrder stores o and sets o.ID. It reports false, changing
 	// nothing, when o.OrderID or o.AltID is already stored.
@@ -104,6 +106,10 @@ type Tx interface {
 	InsertSettlement(ctx context.Context, s *Settlement) error
 	SettlementsByAddress(ctx context.Context, address string) ([]Settlement, error)
 	SettlementsByOrders(ctx context.Context, orderIDs []string) ([]Settlement, error)
+	// InsertWriteOff journals the shortfall of an order paid within the
+	// underpayment tolerance and sets w.ID.
+	InsertWriteOff(ctx context.Context, w *WriteOff) error
+	WriteOffsByOrders(ctx context.Context, orderIDs []string) ([]WriteOff, error)
 
 	// InsertAudits appends the entries to the trail, in order.
 	InsertAudits(ctx context.Context, entries []AuditEntry) error

@@ -71,6 +71,10 @@ type Order struct {
 	ClaimedAt *time.Time
 	// ClaimToken is the unguessable token of the public /pay/{token} page.
 	ClaimToken string
+	// CheckoutToken is the storefront's token of the checkout that placed
+	// the order ("" when it sent none): the checkout extension proves with
+	// it that the buyer asking about the order is the one who placed it.
+	CheckoutToken string
 }
 
 // NewOrder is what a storefront hands the engine.
@@ -87,6 +91,7 @@ type NewOrder struct {
 	CreatedAt         time.Time
 	AmountOutstanding *string
 	ExchangeRate      MicroTari
+	CheckoutToken     string
 }
 
 // WaitingOrder is a storefront order whose currency had no exchange rate
@@ -106,6 +111,7 @@ type WaitingOrder struct {
 	AmountOutstanding *string
 	ReceivedAt        time.Time
 	ClaimToken        string
+	CheckoutToken     string
 }
 
 // WaitingCount is how many orders wait for a rate of one currency.
@@ -331,6 +337,9 @@ type SideEffectKind string
 const (
 	SideEffectMarkPaid SideEffectKind = "mark_paid"
 	SideEffectCancel   SideEffectKind = "cancel"
+	// SideEffectPayLink writes the order's pay link onto the storefront's
+	// order, once, when the storefront sends the order (ReceiveOrder).
+	SideEffectPayLink SideEffectKind = "pay_link"
 )
 
 // SideEffectState is where an outbox job stands.

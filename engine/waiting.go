@@ -17,7 +17,8 @@ import (
 // (waiting is true, and there is no Order yet); SetExchangeRate prices it in
 // the transaction that stores the rate. A malformed price is refused at
 // once, rate or not. n.TotalPrice and n.ExchangeRate are ignored. An
-// order_id already stored, as an order or waiting, is ErrOrderExists.
+// order_id already stored, as an order or waiting, is ErrOrderExists. A new
+// order queues its SideEffectPayLink job.
 func (e *Engine) ReceiveOrder(ctx context.Context, n NewOrder) (o Order, waiting bool, err error) {
 	n.Currency = strings.ToUpper(strings.TrimSpace(n.Currency))
 	if err := checkNewOrder(n); err != nil {
@@ -51,14 +52,19 @@ func (e *Engine) ReceiveOrder(ctx context.Context, n NewOrder) (o Order, waiting
 		if !ok {
 			exists, err = t.wait(n)
 			waiting = !exists
+		} else {
+			p, perr := in.priced(n, rate)
+			if perr != nil {
+				return perr
+			}
+			o, exists, err = e.addOrder(t, p, in.claimant, "", "order received")
+		}
+		if err != nil || exists {
 			return err
 		}
-		p, err := in.priced(n, rate)
-		if err != nil {
-			return err
-		}
-		o, exists, err = e.addOrder(t, p, in.claimant, "", "order received")
-		return err
+		// The pay link exists from now on, priced or waiting: the outbox
+		// writes it onto the storefront's order.
+		return t.InsertSideEffect(t.ctx, SideEffectPayLink, n.OrderID, t.now)
 	})
 	switch {
 	case err != nil:
@@ -136,6 +142,7 @@ func (t *txn) wait(n NewOrder) (exists bool, err error) {
 		OrderID: n.OrderID, AltID: n.AltID, CustomerID: n.CustomerID, Memo: n.Memo,
 		Price: *n.OriginalPrice, Currency: n.Currency, CreatedAt: n.CreatedAt.UTC().Truncate(time.Microsecond),
 		AmountOutstanding: n.AmountOutstanding, ReceivedAt: t.now, ClaimToken: newClaimToken(),
+		CheckoutToken: n.CheckoutToken,
 	}
 	if w.CreatedAt.IsZero() {
 		w.CreatedAt = t.now
@@ -229,6 +236,7 @@ func (w WaitingOrder) newOrder() NewOrder {
 	return NewOrder{
 		OrderID: w.OrderID, AltID: w.AltID, CustomerID: w.CustomerID, Memo: w.Memo,
 		OriginalPrice: &price, Currency: w.Currency, CreatedAt: w.CreatedAt, AmountOutstanding: w.AmountOutstanding,
+		CheckoutToken: w.CheckoutToken,
 	}
 }
 

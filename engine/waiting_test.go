@@ -163,8 +163,8 @@ func TestWaitingOrderTakesTheNormalPath(t *testing.T) {
 		en.wantTypes(engine.EventNewOrder, engine.EventNewOrder, engine.EventNewOrder, engine.EventOrderPaid, engine.EventNewOrder)
 		en.wantBalance(carol.String(), xtr(150))
 		jobs, err := en.e.SideEffects(en.ctx, "2003")
-		if err != nil || len(jobs) != 1 || jobs[0].Kind != engine.SideEffectMarkPaid {
-			t.Fatalf("outbox of the order paid from credit: %+v, %v", jobs, err)
+		if err != nil || len(jobs) != 2 || jobs[0].Kind != engine.SideEffectPayLink || jobs[1].Kind != engine.SideEffectMarkPaid {
+			t.Fatalf("outbox of the order paid from credit: %+v, %v; want its pay link, then mark paid", jobs, err)
 		}
 		if paid := en.confirm("tx-bob"); len(paid) != 1 || paid[0].OrderID != "2002" {
 			t.Fatalf("bob's confirmation paid %+v", paid)
@@ -304,6 +304,52 @@ func TestOrdersRacingTheirRate(t *testing.T) {
 		priced, err := en.e.SearchOrders(en.ctx, engine.OrderQuery{})
 		if err != nil || len(priced) != rounds*orders {
 			t.Fatalf("%d orders, %v", len(priced), err)
+		}
+	})
+}
+
+// An order keeps the storefront's checkout token, whether it is priced at
+// once or waits for its rate first.
+func TestOrderKeepsItsCheckoutToken(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		en.setRate("USD", 2_000_000)
+		now := fiat("1001", "c1", "23.90", "USD", nil)
+		now.CheckoutToken = "checkout-1001"
+		later := fiat("1002", "c2", "1500", "JPY", nil)
+		later.CheckoutToken = "checkout-1002"
+		en.receiveOrder(now, false)
+		en.receiveOrder(later, true)
+		w, err := en.e.WaitingOrder(en.ctx, "1002")
+		if err != nil || w.CheckoutToken != "checkout-1002" {
+			t.Fatalf("waiting order = %+v, %v", w, err)
+		}
+		en.setRate("JPY", 10_000)
+		for id, want := range map[string]string{"1001": "checkout-1001", "1002": "checkout-1002"} {
+			o, err := en.e.Order(en.ctx, id, false)
+			if err != nil || o.CheckoutToken != want {
+				t.Errorf("order %s: checkout token %q, %v; want %q", id, o.CheckoutToken, err, want)
+			}
+		}
+	})
+}
+
+// A received order queues its pay link for the storefront once, whether it
+// is priced at once or waits; a repeated delivery queues nothing more.
+func TestReceiveOrderQueuesItsPayLinkOnce(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		en.setRate("USD", 2_000_000)
+		en.receiveOrder(fiat("1001", "c1", "23.90", "USD", nil), false)
+		en.receiveOrder(fiat("1002", "c2", "1500", "JPY", nil), true)
+		if _, _, err := en.e.ReceiveOrder(en.ctx, fiat("1001", "c1", "23.90", "USD", nil)); !errors.Is(err, engine.ErrOrderExists) {
+			t.Fatalf("second delivery: %v", err)
+		}
+		for _, id := range []string{"1001", "1002"} {
+			jobs, err := en.e.SideEffects(en.ctx, id)
+			if err != nil || len(jobs) != 1 || jobs[0].Kind != engine.SideEffectPayLink || jobs[0].State != engine.SideEffectPending {
+				t.Errorf("order %s outbox: %+v, %v", id, jobs, err)
+			}
 		}
 	})
 }

@@ -48,6 +48,7 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 		ReceivedTotal: xtr.Format(d.ReceivedTotal),
 		OtherOrders:   other,
 		Chart:         chart(d.PerDay),
+		Exports:       exportLinks(),
 	}
 	for _, s := range d.ByStatus {
 		p.ByStatus = append(p.ByStatus, view.StatusRow{

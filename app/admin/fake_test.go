@@ -26,6 +26,9 @@ type fakeEngine struct {
 	customerHistory  func(id string) (engine.CustomerHistory, error)
 	creditNote       func(ctx context.Context, id string, amount engine.MicroTari, reason string) (engine.MultiAccountPayment, error)
 	settleCustomer   func(ctx context.Context, id string) (engine.MultiAccountPayment, error)
+	refunds          func(statuses []engine.RefundStatus) ([]engine.Refund, error)
+	markRefundSent   func(ctx context.Context, id int64, txid, reason string) (engine.Refund, error)
+	creditRefund     func(ctx context.Context, id int64, reason string) (engine.Refund, error)
 	wallets          func() ([]engine.Wallet, error)
 	authorizeWallet  func(ctx context.Context, w engine.Wallet) error
 	revokeWallet     func(ctx context.Context, address string) error
@@ -163,6 +166,24 @@ func (f *fakeEngine) CreditNote(ctx context.Context, id string, amount engine.Mi
 	}
 	return f.creditNote(ctx, id, amount, reason)
 }
+func (f *fakeEngine) Refunds(_ context.Context, statuses []engine.RefundStatus, _ int) ([]engine.Refund, error) {
+	if f.refunds == nil {
+		return nil, nil
+	}
+	return f.refunds(statuses)
+}
+func (f *fakeEngine) MarkRefundSent(ctx context.Context, id int64, txid, reason string) (engine.Refund, error) {
+	if f.markRefundSent == nil {
+		return engine.Refund{}, errNotFaked
+	}
+	return f.markRefundSent(ctx, id, txid, reason)
+}
+func (f *fakeEngine) CreditRefund(ctx context.Context, id int64, reason string) (engine.Refund, error) {
+	if f.creditRefund == nil {
+		return engine.Refund{}, errNotFaked
+	}
+	return f.creditRefund(ctx, id, reason)
+}
 func (f *fakeEngine) SettleCustomer(ctx context.Context, id string) (engine.MultiAccountPayment, error) {
 	if f.settleCustomer == nil {
 		return engine.MultiAccountPayment{}, errNotFaked
@@ -240,4 +261,18 @@ func (f *fakeEngine) SettleAddress(ctx context.Context, address string) (engine.
 		return engine.MultiAccountPayment{}, errNotFaked
 	}
 	return f.settleAddress(ctx, address)
+}
+
+// The exports stream no rows: TestExportDownloads runs them on the real engine.
+func (f *fakeEngine) ExportOrders(context.Context, time.Time, time.Time, func(engine.OrderRow) error) error {
+	return nil
+}
+func (f *fakeEngine) ExportPayments(context.Context, time.Time, time.Time, func(engine.PaymentRow) error) error {
+	return nil
+}
+func (f *fakeEngine) ExportLedger(context.Context, time.Time, time.Time, func(engine.LedgerEntry) error) error {
+	return nil
+}
+func (f *fakeEngine) OrderWriteOffs(context.Context, string) ([]engine.WriteOff, error) {
+	return nil, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/export"
 	"taripay/app/shopify"
 	"taripay/engine"
 )
@@ -142,6 +143,9 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Get("/customers/:id", h.customerShow)
 	g.Post("/customers/:id/credit", write, h.creditIssue)
 	g.Post("/customers/:id/settle", write, h.customerSettle)
+	g.Get("/refunds", h.refundList)
+	g.Post("/refunds/:id/sent", write, h.refundSend)
+	g.Post("/refunds/:id/credit", write, h.refundCredit)
 	g.Get("/addresses/:address", h.addressShow)
 	g.Post("/addresses/:address/settle", write, h.addressSettle)
 	g.Get("/wallets", h.walletList)
@@ -154,6 +158,9 @@ func (h *Handler) Register(r fiber.Router) {
 	// the engine also checks that the staff user holds the role they change
 	g.Post("/staff", write, h.staffGrant)
 	g.Get("/setup", h.setupShow)
+	for _, kind := range export.Kinds {
+		g.Get("/export/"+kind.Filename(), h.exportDownload(kind))
+	}
 	g.Post("/setup/webhooks", superAdmin, h.webhooksEnsure)
 }
 
@@ -164,6 +171,7 @@ type Engine interface {
 	orderActions
 	syncService
 	customerService
+	refundService
 	addressService
 	walletService
 	rateService
@@ -172,6 +180,7 @@ type Engine interface {
 	staffService
 	reportService
 	setupService
+	export.Source
 }
 
 type (

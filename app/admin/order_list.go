@@ -19,6 +19,7 @@ type orderReader interface {
 	PaymentsForOrder(ctx context.Context, orderID string) ([]engine.Payment, error)
 	Audit(ctx context.Context, entity, entityID string) ([]engine.AuditEntry, error)
 	SideEffects(ctx context.Context, orderID string) ([]engine.SideEffect, error)
+	OrderWriteOffs(ctx context.Context, orderID string) ([]engine.WriteOff, error)
 }
 
 var orderStatuses = []string{

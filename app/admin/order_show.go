@@ -36,7 +36,17 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 	if err != nil {
 		return view.OrderDetail{}, err
 	}
+	writeOffs, err := h.deps.Engine.OrderWriteOffs(ctx, o.OrderID)
+	if err != nil {
+		return view.OrderDetail{}, err
+	}
 	d := view.OrderDetail{Flash: flash, Order: orderRow(o), Facts: orderFacts(o)}
+	for _, w := range writeOffs {
+		d.Facts = append(d.Facts, view.Fact{
+			Label: "Written off",
+			Value: xtr.Format(w.Amount) + " short, within the underpayment tolerance of " + w.Tolerance.String() + " % (" + when(w.CreatedAt) + ")",
+		})
+	}
 	for _, p := range payments {
 		d.Payments = append(d.Payments, paymentRow(p))
 	}

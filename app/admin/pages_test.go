@@ -238,7 +238,7 @@ func (f *fakeShopify) EnsureWebhooks(_ context.Context, publicURL string) ([]sho
 
 func TestSetupWebhookCheck(t *testing.T) {
 	var all []shopify.Subscription
-	for _, topic := range []string{"ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED", "ORDER_TRANSACTIONS_CREATE", "PRODUCTS_UPDATE", "APP_UNINSTALLED"} {
+	for _, topic := range []string{"ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED", "ORDER_TRANSACTIONS_CREATE", "REFUNDS_CREATE", "PRODUCTS_UPDATE", "APP_UNINSTALLED"} {
 		all = append(all, shopify.Subscription{Topic: topic})
 	}
 	refused := &shopify.CallError{Op: "WebhookSubscriptions", Status: 200,
@@ -248,7 +248,7 @@ func TestSetupWebhookCheck(t *testing.T) {
 		err  error
 		want string
 	}{
-		"all registered": {all, nil, "Done Webhooks registered 6 subscriptions"},
+		"all registered": {all, nil, "Done Webhooks registered 7 subscriptions"},
 		"one missing":    {all[1:], nil, "To do Webhooks registered Missing: orders/create"},
 		"refused":        {nil, refused, "To do Webhooks registered Could not ask Shopify: Shopify refused: Access denied for webhookSubscriptions field."},
 		"unreachable": {nil, &shopify.CallError{Op: "WebhookSubscriptions", Temporary: true, Err: errors.New("dial tcp: refused")},

@@ -54,8 +54,42 @@ type SessionTokens struct {
 // Verify checks signature, algorithm, aud, exp and nbf (with leeway), that
 // iss and dest name the same shop, and that the shop is well formed.
 func (v SessionTokens) Verify(token string) (Staff, error) {
+	claims, err := v.parse(token)
+	if err != nil {
+		return Staff{}, err
+	}
+	return v.staff(claims)
+}
+
+// VerifyBuyer checks the session token of a checkout or customer-account
+// UI extension, which a shopper's page sends: signature, algorithm, aud,
+// exp and nbf as Verify does, and that dest is this app's shop. Such a
+// token has no iss, and sub, the customer's GID, only when the shopper is
+// signed in; customer is "" otherwise. It proves the shop and nothing
+// about any order.
+func (v SessionTokens) VerifyBuyer(token string) (shop, customer string, err error) {
+	claims, err := v.parse(token)
+	if err != nil {
+		return "", "", err
+	}
+	shop = claims.Dest
+	if u, err := url.Parse(claims.Dest); err == nil && u.Scheme == "https" && strings.Trim(u.Path, "/") == "" {
+		shop = u.Host
+	}
+	if !ValidShop(shop) {
+		return "", "", fmt.Errorf("%w: dest is not a shop", ErrInvalidSession)
+	}
+	if v.Shop != "" && shop != v.Shop {
+		return "", "", fmt.Errorf("%w: shop %s is not this app's shop", ErrInvalidSession, shop)
+	}
+	return shop, claims.Subject, nil
+}
+
+// parse checks a token's signature, algorithm, aud, exp and nbf, trying
+// each client secret in turn.
+func (v SessionTokens) parse(token string) (sessionClaims, error) {
 	if token == "" {
-		return Staff{}, fmt.Errorf("%w: missing", ErrInvalidSession)
+		return sessionClaims{}, fmt.Errorf("%w: missing", ErrInvalidSession)
 	}
 	var lastErr error
 	for _, secret := range v.Secrets {
@@ -76,14 +110,14 @@ func (v SessionTokens) Verify(token string) (Staff, error) {
 			continue
 		}
 		if err != nil {
-			return Staff{}, fmt.Errorf("%w: %w", ErrInvalidSession, err)
+			return sessionClaims{}, fmt.Errorf("%w: %w", ErrInvalidSession, err)
 		}
-		return v.staff(claims)
+		return claims, nil
 	}
 	if lastErr == nil {
 		lastErr = errors.New("no client secret configured")
 	}
-	return Staff{}, fmt.Errorf("%w: %w", ErrInvalidSession, lastErr)
+	return sessionClaims{}, fmt.Errorf("%w: %w", ErrInvalidSession, lastErr)
 }
 
 func (v SessionTokens) staff(c sessionClaims) (Staff, error) {

@@ -187,3 +187,48 @@ func FuzzAppSessionsVerify(f *testing.F) {
 		}
 	})
 }
+
+// A checkout or customer-account extension's token: no iss, a bare or
+// https dest, and sub only for a signed-in customer.
+func TestSessionTokensVerifyBuyer(t *testing.T) {
+	v := SessionTokens{ClientID: testClientID, Secrets: []string{testSecret}, Shop: testShop, Now: func() time.Time { return testNow }}
+	buyer := func(edit func(*idToken)) idToken {
+		tok := validIDToken(testNow)
+		tok.iss, tok.dest, tok.sub = "", testShop, "gid://shopify/Customer/7"
+		if edit != nil {
+			edit(&tok)
+		}
+		return tok
+	}
+	tests := []struct {
+		name     string
+		tok      idToken
+		customer string
+		ok       bool
+	}{
+		{"bare dest, signed in", buyer(nil), "gid://shopify/Customer/7", true},
+		{"https dest, guest", buyer(func(k *idToken) { k.dest, k.sub = "https://"+testShop, "" }), "", true},
+		{"nbf within leeway", buyer(func(k *idToken) { k.nbf = testNow.Add(5 * time.Second) }), "gid://shopify/Customer/7", true},
+		{"wrong aud", buyer(func(k *idToken) { k.aud = "another-app" }), "", false},
+		{"another shop", buyer(func(k *idToken) { k.dest = "other.myshopify.com" }), "", false},
+		{"dest not a shop", buyer(func(k *idToken) { k.dest = "https://evil.example/" + testShop }), "", false},
+		{"expired", buyer(func(k *idToken) { k.exp = testNow.Add(-time.Minute) }), "", false},
+		{"not yet valid", buyer(func(k *idToken) { k.nbf = testNow.Add(time.Minute) }), "", false},
+		{"wrong secret", buyer(func(k *idToken) { k.secret = "guess" }), "", false},
+		{"HS512", buyer(func(k *idToken) { k.method = jwt.SigningMethodHS512 }), "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			shop, customer, err := v.VerifyBuyer(mintIDToken(t, tt.tok))
+			if !tt.ok {
+				if !errors.Is(err, ErrInvalidSession) {
+					t.Fatalf("VerifyBuyer = %s, %s, %v; want ErrInvalidSession", shop, customer, err)
+				}
+				return
+			}
+			if err != nil || shop != testShop || customer != tt.customer {
+				t.Fatalf("VerifyBuyer = %q, %q, %v; want %s, %q", shop, customer, err, testShop, tt.customer)
+			}
+		})
+	}
+}

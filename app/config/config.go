@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -74,6 +75,14 @@ type Config struct {
 	UnpaidOrderTimeout    time.Duration // TPG_UNPAID_ORDER_TIMEOUT
 	ExpiryInterval        time.Duration // TPG_EXPIRY_INTERVAL
 	ClaimLinkSecret       string        // TPG_CLAIM_LINK_SECRET: keys the order-email pay links (docs/claim-link.md)
+	// PublicURL is TPG_PUBLIC_URL, the server's public origin
+	// (https://pay.example.com): pay links written onto Shopify orders and
+	// given to the checkout extension start with it (docs/shopify-setup.md).
+	PublicURL string
+	// UnderpaymentTolerance is TPG_UNDERPAYMENT_TOLERANCE, a percentage
+	// from 0 (the default) to 5: how short of its total an order may be
+	// paid, the shortfall written off (docs/money.md).
+	UnderpaymentTolerance engine.Tolerance
 
 	// SuperAdmins are granted super_admin at every start (TPG_SUPER_ADMIN).
 	SuperAdmins []tari.Address
@@ -100,6 +109,7 @@ func (c Config) Engine() engine.Config {
 		UnpaidOrderTimeout:    c.UnpaidOrderTimeout,
 		PaymentAddress:        c.PaymentWallet,
 		Shop:                  c.Shopify.Shop,
+		UnderpaymentTolerance: c.UnderpaymentTolerance,
 	}
 }
 
@@ -183,6 +193,8 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 		ExpiryInterval:            p.interval("TPG_EXPIRY_INTERVAL", DefaultExpiryInterval),
 		SuperAdmins:               p.addresses("TPG_SUPER_ADMIN"),
 		ClaimLinkSecret:           p.str("TPG_CLAIM_LINK_SECRET", ""),
+		PublicURL:                 p.origin("TPG_PUBLIC_URL"),
+		UnderpaymentTolerance:     p.tolerance("TPG_UNDERPAYMENT_TOLERANCE"),
 		ShopifyAPIKey:             p.str("TPG_SHOPIFY_API_KEY", ""),
 		ShopifyAPISecret:          p.str("TPG_SHOPIFY_API_SECRET", ""),
 	}
@@ -240,6 +252,21 @@ func (p *parser) str(key, def string) string {
 	return def
 }
 
+// origin reads an http(s) origin with no path, query or fragment; a
+// trailing slash is dropped. Unset is "".
+func (p *parser) origin(key string) string {
+	v := strings.TrimSuffix(p.get(key), "/")
+	if v == "" {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+		p.fail(key, v, "an http(s) origin such as https://pay.example.com")
+		return ""
+	}
+	return v
+}
+
 func (p *parser) integer(key string, def, lo, hi int64) int64 {
 	v := p.get(key)
 	if v == "" {
@@ -251,6 +278,20 @@ func (p *parser) integer(key string, def, lo, hi int64) int64 {
 		return def
 	}
 	return n
+}
+
+// tolerance reads a percentage from 0 to 5 (engine.ParseTolerance); unset is 0.
+func (p *parser) tolerance(key string) engine.Tolerance {
+	v := p.get(key)
+	if v == "" {
+		return 0
+	}
+	tol, err := engine.ParseTolerance(v)
+	if err != nil {
+		p.fail(key, v, "a percentage from 0 to 5 with at most 4 decimals, such as 0.5 or 2")
+		return 0
+	}
+	return tol
 }
 
 // flag reads the reference's boolean syntax (docs/api.md, "Configuration").

@@ -81,6 +81,12 @@ func TestLoadValues(t *testing.T) {
 			func(c Config) bool { return c.Shopify.PaymentMethod == "Tari" }},
 		{"payment method", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s", "TPG_SHOPIFY_PAYMENT_METHOD": " Tari Payment Server "},
 			func(c Config) bool { return c.ShopifyEnabled && c.Shopify.PaymentMethod == "Tari Payment Server" }},
+		{"public url", map[string]string{"TPG_PUBLIC_URL": " https://pay.example.com/ "}, func(c Config) bool { return c.PublicURL == "https://pay.example.com" }},
+		{"no tolerance by default", nil, func(c Config) bool { return c.UnderpaymentTolerance == 0 && c.Engine().UnderpaymentTolerance == 0 }},
+		{"tolerance", map[string]string{"TPG_UNDERPAYMENT_TOLERANCE": " 2.5 "}, func(c Config) bool {
+			return c.UnderpaymentTolerance == 25_000 && c.Engine().UnderpaymentTolerance == 25_000
+		}},
+		{"most tolerance", map[string]string{"TPG_UNDERPAYMENT_TOLERANCE": "5"}, func(c Config) bool { return c.UnderpaymentTolerance == 50_000 }},
 		{"jwt keys", map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK, "TPG_JWT_VERIFICATION_KEY": jwtPK},
 			func(c Config) bool { return c.JWTKeys != nil && c.JWTKeys.Verification.Hex() == jwtPK }},
 	}
@@ -118,11 +124,19 @@ func TestLoadRejects(t *testing.T) {
 		{"TPG_EXPIRY_INTERVAL", "0s", nil},
 		{"TPG_EXPIRY_INTERVAL", "60", nil},
 		{"TPG_SHOPIFY_ORDER_ID_FIELD", "sku", nil},
+		{"TPG_UNDERPAYMENT_TOLERANCE", "5.0001", nil},
+		{"TPG_UNDERPAYMENT_TOLERANCE", "-1", nil},
+		{"TPG_UNDERPAYMENT_TOLERANCE", "2%", nil},
+		{"TPG_UNDERPAYMENT_TOLERANCE", "0.00001", nil},
+		{"TPG_UNDERPAYMENT_TOLERANCE", "1e-2", nil},
 		{"TPG_SUPER_ADMIN", alice + ",not-an-address", nil},
 		{"TPG_PAYMENT_WALLET_ADDRESS", "xyz", nil},
 		{"TPG_JWT_SIGNING_KEY", "zz", map[string]string{"TPG_JWT_VERIFICATION_KEY": jwtPK}},
 		{"TPG_JWT_VERIFICATION_KEY", otherPK, map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK}},
 		{"TPG_JWT_VERIFICATION_KEY", "", map[string]string{"TPG_JWT_SIGNING_KEY": jwtSK}},
+		{"TPG_PUBLIC_URL", "pay.example.com", nil},
+		{"TPG_PUBLIC_URL", "https://pay.example.com/shop", nil},
+		{"TPG_PUBLIC_URL", "ftp://pay.example.com", nil},
 		{"TPG_SHOPIFY_SHOP", "evil.example.com", map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s"}},
 	}
 	for _, tt := range tests {

@@ -47,6 +47,8 @@ func (f *fakeEngine) setStatus(token string, s engine.OrderStatus) {
 	f.orders[token] = o
 }
 
+func (f *fakeEngine) CheckShop(context.Context, string) error { return nil }
+
 func (f *fakeEngine) OrderByClaimToken(_ context.Context, token string) (engine.Order, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -30,6 +30,8 @@ type Engine interface {
 	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
 	// Deadline is when an open order expires (engine.Config.Deadline).
 	Deadline(o engine.Order) (time.Time, bool)
+	// CheckShop refuses a shop this server does not serve (engine.ErrOtherShop).
+	CheckShop(ctx context.Context, shop string) error
 }
 
 // Config is the part of taripay's configuration the pay pages use.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	goshopify "github.com/bold-commerce/go-shopify/v4"
@@ -25,6 +26,9 @@ type Admin struct {
 	base   *url.URL // nil: https://{shop}
 	client *http.Client
 	log    *slog.Logger
+	// payLinkDefined is set once the taripay.pay_url definition is known
+	// to exist (SetPayLink).
+	payLinkDefined atomic.Bool
 }
 
 // TokenSource supplies a shop's offline access token, e.g. one obtained by

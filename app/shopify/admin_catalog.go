@@ -116,6 +116,21 @@ const setPricesMutation = `mutation SetTariPrices($metafields: [MetafieldsSetInp
 // maxMetafieldsSet is metafieldsSet's per-call limit.
 const maxMetafieldsSet = 25
 
+// setMetafields writes up to 25 metafields with doc, a metafieldsSet
+// operation named op; a value equal to the stored one changes nothing, so
+// a repeat is safe.
+func (a *Admin) setMetafields(ctx context.Context, op, doc string, fields []map[string]any) error {
+	var resp struct {
+		MetafieldsSet struct {
+			UserErrors []userError `json:"userErrors"`
+		} `json:"metafieldsSet"`
+	}
+	if err := a.query(ctx, op, doc, map[string]any{"metafields": fields}, &resp); err != nil {
+		return err
+	}
+	return checkUserErrors(op, resp.MetafieldsSet.UserErrors)
+}
+
 // SetTariPrices writes custom.tari_price (µT) on up to 25 variants at once.
 func (a *Admin) SetTariPrices(ctx context.Context, prices map[string]string) error {
 	var fields []map[string]any
@@ -125,15 +140,7 @@ func (a *Admin) SetTariPrices(ctx context.Context, prices map[string]string) err
 			"type": "number_integer", "value": v,
 		})
 	}
-	var resp struct {
-		MetafieldsSet struct {
-			UserErrors []userError `json:"userErrors"`
-		} `json:"metafieldsSet"`
-	}
-	if err := a.query(ctx, "SetTariPrices", setPricesMutation, map[string]any{"metafields": fields}, &resp); err != nil {
-		return err
-	}
-	return checkUserErrors("SetTariPrices", resp.MetafieldsSet.UserErrors)
+	return a.setMetafields(ctx, "SetTariPrices", setPricesMutation, fields)
 }
 
 const upsertRatesMutation = `mutation UpsertRates($handle: MetaobjectHandleInput!, $metaobject: MetaobjectUpsertInput!) {
@@ -309,6 +316,16 @@ const createPriceDefinitionMutation = `mutation CreateTariPriceDefinition($defin
 // metafield is defined and readable by the storefront; "already taken" is
 // success.
 func (a *Admin) EnsureTariPriceDefinition(ctx context.Context) error {
+	return a.ensureMetafieldDefinition(ctx, "CreateTariPriceDefinition", createPriceDefinitionMutation, map[string]any{
+		"name": "Tari price", "namespace": "custom", "key": "tari_price", "type": "number_integer",
+		"ownerType": "PRODUCTVARIANT", "description": "Price in µT, kept in step with the exchange rate by taripay",
+		"access": map[string]any{"storefront": "PUBLIC_READ"},
+	})
+}
+
+// ensureMetafieldDefinition creates a metafield definition with doc, a
+// metafieldDefinitionCreate operation named op; "already taken" is success.
+func (a *Admin) ensureMetafieldDefinition(ctx context.Context, op, doc string, def map[string]any) error {
 	var resp struct {
 		Create struct {
 			UserErrors []struct {
@@ -317,12 +334,7 @@ func (a *Admin) EnsureTariPriceDefinition(ctx context.Context) error {
 			} `json:"userErrors"`
 		} `json:"metafieldDefinitionCreate"`
 	}
-	vars := map[string]any{"definition": map[string]any{
-		"name": "Tari price", "namespace": "custom", "key": "tari_price", "type": "number_integer",
-		"ownerType": "PRODUCTVARIANT", "description": "Price in µT, kept in step with the exchange rate by taripay",
-		"access": map[string]any{"storefront": "PUBLIC_READ"},
-	}}
-	if err := a.query(ctx, "CreateTariPriceDefinition", createPriceDefinitionMutation, vars, &resp); err != nil {
+	if err := a.query(ctx, op, doc, map[string]any{"definition": def}, &resp); err != nil {
 		return err
 	}
 	var errs []userError
@@ -331,5 +343,5 @@ func (a *Admin) EnsureTariPriceDefinition(ctx context.Context) error {
 			errs = append(errs, e.userError)
 		}
 	}
-	return checkUserErrors("CreateTariPriceDefinition", errs)
+	return checkUserErrors(op, errs)
 }

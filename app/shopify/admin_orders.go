@@ -92,3 +92,36 @@ func (a *Admin) OpenOrders(ctx context.Context, after string) ([]Order, string, 
 	}
 	return out, next, nil
 }
+
+// The order metafield taripay.pay_url holds the order's pay link, for the
+// merchant's notifications, Flow and order printers (docs/shopify-setup.md).
+const (
+	payLinkNamespace = "taripay"
+	payLinkKey       = "pay_url"
+)
+
+const createPayLinkDefinitionMutation = `mutation CreatePayLinkDefinition($definition: MetafieldDefinitionInput!) {
+  metafieldDefinitionCreate(definition: $definition) { createdDefinition { id } userErrors { field message code } }
+}`
+
+const setPayLinkMutation = `mutation SetPayLink($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) { metafields { id } userErrors { field message } }
+}`
+
+// SetPayLink writes payURL into the order's taripay.pay_url metafield,
+// first creating its definition if this process has not seen it yet.
+func (a *Admin) SetPayLink(ctx context.Context, orderID, payURL string) error {
+	if !a.payLinkDefined.Load() {
+		err := a.ensureMetafieldDefinition(ctx, "CreatePayLinkDefinition", createPayLinkDefinitionMutation, map[string]any{
+			"name": "Tari pay link", "namespace": payLinkNamespace, "key": payLinkKey, "type": "url", "ownerType": "ORDER",
+			"description": "The page where the customer pays this order in Tari, written by taripay",
+		})
+		if err != nil {
+			return err
+		}
+		a.payLinkDefined.Store(true)
+	}
+	return a.setMetafields(ctx, "SetPayLink", setPayLinkMutation, []map[string]any{{
+		"ownerId": gid("Order", orderID), "namespace": payLinkNamespace, "key": payLinkKey, "type": "url", "value": payURL,
+	}})
+}

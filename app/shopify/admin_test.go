@@ -82,7 +82,7 @@ func TestServiceSubscriptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	subs, err := (&Service{admin: h.admin}).Subscriptions(context.Background())
-	if err != nil || len(subs) != 6 || subs[0].Topic != "ORDERS_CREATE" || subs[0].CallbackURL != "https://x.example/shopify/webhook/orders/create" {
+	if err != nil || len(subs) != 7 || subs[0].Topic != "ORDERS_CREATE" || subs[0].CallbackURL != "https://x.example/shopify/webhook/orders/create" {
 		t.Errorf("subscriptions = %v, %v", subs, err)
 	}
 	if _, err := (&Service{}).Subscriptions(context.Background()); !errors.Is(err, ErrNotConfigured) {

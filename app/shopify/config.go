@@ -16,9 +16,13 @@ const DefaultAPIVersion = "2026-10"
 type PriceField string
 
 const (
-	PriceTotal     PriceField = "total"
-	PriceSubtotal  PriceField = "subtotal"
-	PriceLineItems PriceField = "line_items"
+	// PriceOutstanding, the default, bills what the customer still owes
+	// after a gift card or store credit (docs/design.md, "Tari pays what is
+	// still owed").
+	PriceOutstanding PriceField = "outstanding"
+	PriceTotal       PriceField = "total"
+	PriceSubtotal    PriceField = "subtotal"
+	PriceLineItems   PriceField = "line_items"
 )
 
 // Config is the Shopify part of taripay's configuration, parsed once at start.
@@ -73,7 +77,7 @@ func LoadConfig(lookupEnv func(string) (string, bool)) (Config, error) {
 		APIVersion:    strings.TrimSpace(getenv("TPG_SHOPIFY_API_VERSION")),
 		AccessToken:   strings.TrimSpace(getenv("TPG_SHOPIFY_ADMIN_ACCESS_TOKEN")),
 		HMACSecret:    getenv("TPG_SHOPIFY_HMAC_SECRET"),
-		PriceField:    PriceTotal,
+		PriceField:    PriceOutstanding,
 		Restock:       true,
 		PaymentMethod: PaymentMethod(strings.TrimSpace(getenv("TPG_SHOPIFY_PAYMENT_METHOD"))),
 	}
@@ -101,11 +105,16 @@ func LoadConfig(lookupEnv func(string) (string, bool)) (Config, error) {
 	if v, ok := lookupEnv("TPG_SHOPIFY_IP_WHITELIST"); ok {
 		c.IPWhitelist = ParseIPWhitelist(v)
 	}
+	// Unset (or "outstanding") bills the outstanding amount; any other
+	// value the reference did not know is its total.
 	switch strings.ToLower(strings.TrimSpace(getenv("TPG_SHOPIFY_PRICE_FIELD"))) {
+	case "", "outstanding":
 	case "subtotal":
 		c.PriceField = PriceSubtotal
 	case "line_items", "line":
 		c.PriceField = PriceLineItems
+	default:
+		c.PriceField = PriceTotal
 	}
 	c.CapturePayments = flag(getenv("TPG_SHOPIFY_CAPTURE_PAYMENTS"), false)
 	c.Restock = flag(getenv("TPG_SHOPIFY_RESTOCK"), true)

@@ -25,9 +25,14 @@ func OrderCurrency(o Order) string {
 	return strings.ToUpper(strings.TrimSpace(cur))
 }
 
-// Price returns the shop-currency amount chosen by the price field.
+// Price returns the shop-currency amount chosen by the price field. The
+// outstanding amount falls back to the total for a payload without one.
 func (c Config) Price(o Order) string {
 	switch c.PriceField {
+	case PriceOutstanding:
+		if o.TotalOutstanding != nil && strings.TrimSpace(*o.TotalOutstanding) != "" {
+			return strings.TrimSpace(*o.TotalOutstanding)
+		}
 	case PriceSubtotal:
 		return shopAmount(o.SubtotalPrice, o.SubtotalPriceSet)
 	case PriceLineItems:
@@ -65,6 +70,7 @@ func (c Config) NewOrder(o Order) (engine.NewOrder, error) {
 		Currency:          OrderCurrency(o),
 		CreatedAt:         created.UTC(),
 		AmountOutstanding: o.TotalOutstanding,
+		CheckoutToken:     o.CheckoutToken,
 	}
 	if o.Name != "" {
 		name := o.Name

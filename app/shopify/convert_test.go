@@ -34,14 +34,20 @@ func TestNewOrder(t *testing.T) {
 		currency   string
 		price      string
 		memo       string // substring; "" means no memo
+		checkout   string // the checkout token the extension proves with
 	}{
-		{"orders_create.json", PriceTotal, "5796499259604", "#1140", "7221372846292", "USD", "23.90", ""},
-		{"orders_create.json", PriceSubtotal, "5796499259604", "#1140", "7221372846292", "USD", "17.00", ""},
-		{"orders_create.json", PriceLineItems, "5796499259604", "#1140", "7221372846292", "USD", "17.00", ""},
+		{"orders_create.json", PriceOutstanding, "5796499259604", "#1140", "7221372846292", "USD", "23.90", "", "0e2ad4ba0a8bd1d6f5e5f4a6c1f0b7d2"},
+		{"orders_create.json", PriceTotal, "5796499259604", "#1140", "7221372846292", "USD", "23.90", "", "0e2ad4ba0a8bd1d6f5e5f4a6c1f0b7d2"},
+		// part paid by gift card: Tari bills what is still owed, or the whole total on request.
+		{"orders_create_gift_card.json", PriceOutstanding, "5796499259700", "#1141", "7221372846292", "USD", "13.90", "", "0e2ad4ba0a8bd1d6f5e5f4a6c1f0b7d2"},
+		{"orders_create_gift_card.json", PriceTotal, "5796499259700", "#1141", "7221372846292", "USD", "23.90", "", "0e2ad4ba0a8bd1d6f5e5f4a6c1f0b7d2"},
+		{"orders_create_gift_card_full.json", PriceOutstanding, "5796499259701", "#1142", "7221372846292", "USD", "0.00", "", "0e2ad4ba0a8bd1d6f5e5f4a6c1f0b7d2"},
+		{"orders_create.json", PriceSubtotal, "5796499259604", "#1140", "7221372846292", "USD", "17.00", "", "0e2ad4ba0a8bd1d6f5e5f4a6c1f0b7d2"},
+		{"orders_create.json", PriceLineItems, "5796499259604", "#1140", "7221372846292", "USD", "17.00", "", "0e2ad4ba0a8bd1d6f5e5f4a6c1f0b7d2"},
 		// presentment EUR on a USD shop: the USD amount; ids above 2^53 kept exactly.
-		{"orders_create_presentment.json", PriceTotal, "820982911946154508", "#9999", "115310627314723954", "USD", "12.30", `"order_id":"820982911946154508"`},
-		{"orders_create_kwd.json", PriceTotal, "6100000000001", "#2001", "order-6100000000001", "KWD", "12.345", `"signature":"bb"`},
-		{"orders_create_jpy.json", PriceTotal, "6200000000002", "#3002", "order-6200000000002", "JPY", "1500", ""},
+		{"orders_create_presentment.json", PriceTotal, "820982911946154508", "#9999", "115310627314723954", "USD", "12.30", `"order_id":"820982911946154508"`, ""},
+		{"orders_create_kwd.json", PriceTotal, "6100000000001", "#2001", "order-6100000000001", "KWD", "12.345", `"signature":"bb"`, ""},
+		{"orders_create_jpy.json", PriceTotal, "6200000000002", "#3002", "order-6200000000002", "JPY", "1500", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"/"+string(tt.field), func(t *testing.T) {
@@ -58,6 +64,9 @@ func TestNewOrder(t *testing.T) {
 			}
 			if n.Currency != tt.currency || *n.OriginalPrice != tt.price {
 				t.Errorf("price = %s %s, want %s %s", n.Currency, *n.OriginalPrice, tt.currency, tt.price)
+			}
+			if n.CheckoutToken != tt.checkout {
+				t.Errorf("checkout token = %q, want %q", n.CheckoutToken, tt.checkout)
 			}
 			if n.CreatedAt.Location() != time.UTC {
 				t.Errorf("created_at not UTC: %v", n.CreatedAt)
@@ -161,7 +170,7 @@ func FuzzDecodeRedaction(f *testing.F) {
 }
 
 func FuzzSubject(f *testing.F) {
-	for _, name := range []string{"orders_create.json", "order_transactions_create.json", "products_update.json", "customers_redact.json", "shop_redact.json"} {
+	for _, name := range []string{"orders_create.json", "order_transactions_create.json", "refunds_create.json", "products_update.json", "customers_redact.json", "shop_redact.json"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

@@ -21,7 +21,8 @@ func TestEnsureWebhooks(t *testing.T) {
 	}
 	want := map[string]string{
 		"orders/create": "updated", "orders/updated": "created", "orders/cancelled": "created",
-		"order_transactions/create": "created", "products/update": "created", "app/uninstalled": "created",
+		"order_transactions/create": "created", "refunds/create": "created", "products/update": "created",
+		"app/uninstalled": "created",
 	}
 	for topic, action := range want {
 		if actions[topic] != action {
@@ -33,7 +34,8 @@ func TestEnsureWebhooks(t *testing.T) {
 	}
 	subs := h.fake.Subscriptions()
 	if subs["ORDER_TRANSACTIONS_CREATE"] != "https://tps.example.com/shopify/webhook/order_transactions/create" ||
-		subs["ORDERS_CREATE"] != "https://tps.example.com/shopify/webhook/orders/create" {
+		subs["ORDERS_CREATE"] != "https://tps.example.com/shopify/webhook/orders/create" ||
+		subs["REFUNDS_CREATE"] != "https://tps.example.com/shopify/webhook/refunds/create" {
 		t.Errorf("subscriptions = %v", subs)
 	}
 	// A second run changes nothing.
@@ -46,7 +48,7 @@ func TestEnsureWebhooks(t *testing.T) {
 			t.Errorf("rerun: %s %s", r.Topic, r.Action)
 		}
 	}
-	if n := len(h.fake.Calls("CreateWebhook")); n != 6 {
-		t.Errorf("%d creates, want 6", n)
+	if n := len(h.fake.Calls("CreateWebhook")); n != 7 {
+		t.Errorf("%d creates, want 7", n)
 	}
 }

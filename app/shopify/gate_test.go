@@ -117,6 +117,18 @@ func TestLoadConfig(t *testing.T) {
 		len(c.IPWhitelist) != 1 || !c.CapturePayments || c.Restock || c.APIVersion != DefaultAPIVersion || c.PaymentMethod != "Tari" {
 		t.Errorf("config = %+v", c)
 	}
+	for _, tt := range []struct {
+		env  string
+		want PriceField
+	}{
+		{"", PriceOutstanding}, {"outstanding", PriceOutstanding}, {"total", PriceTotal}, {"Subtotal", PriceSubtotal},
+		{"line_items", PriceLineItems}, {"something else", PriceTotal},
+	} {
+		c, err := LoadConfig(env(map[string]string{"TPG_SHOPIFY_HMAC_SECRET": "s", "TPG_SHOPIFY_PRICE_FIELD": tt.env}))
+		if err != nil || c.PriceField != tt.want {
+			t.Errorf("TPG_SHOPIFY_PRICE_FIELD=%q: price field %q, %v; want %q", tt.env, c.PriceField, err, tt.want)
+		}
+	}
 	for _, shop := range []string{"evil.example/?x=myshopify.com", "a.myshopify.com.evil.io", "-a.myshopify.com", "a_b.myshopify.com"} {
 		if _, err := LoadConfig(env(map[string]string{"TPG_SHOPIFY_SHOP": shop, "TPG_SHOPIFY_HMAC_SECRET": "s"})); err == nil {
 			t.Errorf("accepted shop %q", shop)

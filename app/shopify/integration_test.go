@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,8 @@ const (
 	secret  = "integration-secret"
 	orderID = "5796499259604"
 	shopDom = "test-shop.myshopify.com"
+	// publicURL is TPG_PUBLIC_URL, which pay links start with.
+	publicURL = "https://pay.example.com"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -75,12 +78,19 @@ func each(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 
 func newStack(t *testing.T, d *db.DB, capture bool) *stack {
 	t.Helper()
+	return newStackWith(t, d, func(c *shopify.Config) { c.CapturePayments = capture })
+}
+
+// newStackWith is newStack on the default configuration as set changes it.
+func newStackWith(t *testing.T, d *db.DB, set func(*shopify.Config)) *stack {
+	t.Helper()
 	var err error
 	s := &stack{db: d, clock: enginetest.NewClock(time.Now().UTC().Truncate(time.Second)), fake: shopifytest.New(t)}
 	s.eng = engine.New(engine.Config{StrictMode: true, UnclaimedOrderTimeout: 2 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, d, s.clock)
 	s.cfg = shopify.Config{APIBaseURL: s.fake.URL, APIVersion: shopify.DefaultAPIVersion, AccessToken: shopifytest.Token,
-		HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceTotal, CapturePayments: capture, Restock: true,
+		HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceOutstanding, Restock: true,
 		PaymentMethod: shopify.DefaultPaymentMethod}
+	set(&s.cfg)
 	s.admin, err = shopify.NewAdmin(s.cfg, nil, &http.Client{Timeout: 5 * time.Second}, quiet)
 	if err != nil {
 		t.Fatal(err)
@@ -137,8 +147,9 @@ func (s *stack) createOrder(t *testing.T) {
 }
 
 func (s *stack) worker() *shopify.Worker {
-	return shopify.NewWorker(shopify.WorkerConfig{CapturePayments: s.cfg.CapturePayments, Restock: true, BaseBackoff: time.Second},
-		s.eng, s.admin, s.db, s.clock.Now, quiet)
+	return shopify.NewWorker(shopify.WorkerConfig{CapturePayments: s.cfg.CapturePayments, Restock: true, BaseBackoff: time.Second,
+		PublicURL: publicURL},
+		s.eng, s.eng, s.admin, s.db, s.clock.Now, quiet)
 }
 
 // drain works the outbox, jumping the clock past each retry, until idle.
@@ -171,13 +182,15 @@ func (s *stack) pay(t *testing.T, amount engine.MicroTari) {
 	}
 }
 
+// effects are the order's outbox jobs but its pay link, which
+// TestIntegrationPayLink follows.
 func (s *stack) effects(t *testing.T) []engine.SideEffect {
 	t.Helper()
 	jobs, err := s.eng.SideEffects(context.Background(), orderID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return jobs
+	return slices.DeleteFunc(jobs, func(j engine.SideEffect) bool { return j.Kind == engine.SideEffectPayLink })
 }
 
 func TestIntegrationWebhookHMAC(t *testing.T) {
@@ -411,7 +424,7 @@ func runChild() int {
 	if err != nil {
 		return 2
 	}
-	w := shopify.NewWorker(shopify.WorkerConfig{Lease: 2 * time.Second, Poll: 20 * time.Millisecond}, e, admin, d, time.Now, quiet)
+	w := shopify.NewWorker(shopify.WorkerConfig{Lease: 2 * time.Second, Poll: 20 * time.Millisecond, PublicURL: publicURL}, e, e, admin, d, time.Now, quiet)
 	w.Run(ctx)
 	return 0
 }
@@ -474,6 +487,7 @@ func TestIntegrationKilledWorker(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
+					jobs = slices.DeleteFunc(jobs, func(j engine.SideEffect) bool { return j.Kind != engine.SideEffectMarkPaid })
 					if len(jobs) == 1 && jobs[0].State == engine.SideEffectDone {
 						break
 					}
@@ -669,6 +683,68 @@ func TestIntegrationCancelRefusalIsVisible(t *testing.T) {
 		}
 		if len(dash.Failures) != 1 || dash.Failures[0].OrderID != orderID || dash.Failures[0].LastError != jobs[0].LastError {
 			t.Errorf("dashboard failures = %+v", dash.Failures)
+		}
+	})
+}
+
+// TestIntegrationPayLink: orders/create queues the pay link's job once;
+// the worker defines taripay.pay_url and writes the order's pay URL into
+// it, waits out a 429, and writes it exactly once, however often the order
+// is delivered or the outbox runs.
+func TestIntegrationPayLink(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		s.fake.ThrottleNext("SetPayLink", "3")
+		s.createOrder(t)
+		status, reply := s.send(t, "/shopify/webhook/orders/create", shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: fixture(t, "orders_create.json")})
+		if status != 200 {
+			t.Fatalf("second delivery: %d %s", status, reply)
+		}
+		s.drain(t)
+		s.drain(t)
+		o, err := s.eng.Order(context.Background(), orderID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live, _ := s.fake.Order(orderID)
+		if want := publicURL + "/pay/" + o.ClaimToken; live.PayURL != want {
+			t.Errorf("taripay.pay_url = %q, want %q", live.PayURL, want)
+		}
+		if !s.fake.PayLinkDefined() || len(s.fake.Calls("CreatePayLinkDefinition")) != 1 {
+			t.Errorf("definition: defined %v, created %d times", s.fake.PayLinkDefined(), len(s.fake.Calls("CreatePayLinkDefinition")))
+		}
+		if calls, ok := len(s.fake.Calls("SetPayLink")), s.fake.Succeeded("SetPayLink"); calls != 2 || ok != 1 {
+			t.Errorf("metafieldsSet sent %d times, %d succeeded; want the 429, then once", calls, ok)
+		}
+		jobs, err := s.eng.SideEffects(context.Background(), orderID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) != 1 || jobs[0].Kind != engine.SideEffectPayLink || jobs[0].State != engine.SideEffectDone || jobs[0].Attempts != 2 {
+			t.Errorf("side effects = %+v, want one pay link, done on its second attempt", jobs)
+		}
+	})
+}
+
+// TestIntegrationPayLinkNeedsThePublicURL: without TPG_PUBLIC_URL the job
+// fails for good, saying what to set, and nothing is written.
+func TestIntegrationPayLinkNeedsThePublicURL(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB) {
+		s := newStack(t, d, false)
+		s.createOrder(t)
+		w := shopify.NewWorker(shopify.WorkerConfig{BaseBackoff: time.Second}, s.eng, s.eng, s.admin, s.db, s.clock.Now, quiet)
+		if _, err := w.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		jobs, err := s.eng.SideEffects(context.Background(), orderID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(jobs) != 1 || jobs[0].State != engine.SideEffectFailed || !strings.Contains(jobs[0].LastError, "TPG_PUBLIC_URL") {
+			t.Errorf("side effects = %+v", jobs)
+		}
+		if n := len(s.fake.Calls("SetPayLink")); n != 0 {
+			t.Errorf("metafieldsSet sent %d times", n)
 		}
 	})
 }

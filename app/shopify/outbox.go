@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"taripay/engine"
@@ -23,6 +24,14 @@ type OrderAdmin interface {
 	MarkAsPaid(ctx context.Context, orderID string) error
 	Capture(ctx context.Context, orderID string, auth LiveTransaction) error
 	Cancel(ctx context.Context, orderID string, restock bool, note string) error
+	SetPayLink(ctx context.Context, orderID, payURL string) error
+}
+
+// ClaimTokens finds the token of an order's pay page, /pay/{token}, whether
+// the order is priced or waits for its exchange rate.
+type ClaimTokens interface {
+	Order(ctx context.Context, ref string, allowAlt bool) (engine.Order, error)
+	WaitingOrder(ctx context.Context, orderID string) (engine.WaitingOrder, error)
 }
 
 // CaptureLog records which card authorisations have been captured.
@@ -35,12 +44,15 @@ type WorkerConfig struct {
 	CapturePayments bool
 	Restock         bool
 	PaymentMethod   PaymentMethod // the Tari gateway's name (DefaultPaymentMethod)
-	Batch           int           // jobs leased per pass (10)
-	Lease           time.Duration // how long a leased job is ours (2m)
-	Poll            time.Duration // idle wait between passes (2s)
-	BaseBackoff     time.Duration // first retry delay, doubled per attempt (5s)
-	MaxBackoff      time.Duration // retry delay cap (30m)
-	MaxAttempts     int           // failures before a job is left failed (25)
+	// PublicURL is the server's public origin (TPG_PUBLIC_URL), which pay
+	// links start with; without it the pay-link jobs fail with the fix.
+	PublicURL   string
+	Batch       int           // jobs leased per pass (10)
+	Lease       time.Duration // how long a leased job is ours (2m)
+	Poll        time.Duration // idle wait between passes (2s)
+	BaseBackoff time.Duration // first retry delay, doubled per attempt (5s)
+	MaxBackoff  time.Duration // retry delay cap (30m)
+	MaxAttempts int           // failures before a job is left failed (25)
 }
 
 func (c *WorkerConfig) defaults() {
@@ -64,12 +76,13 @@ func (c *WorkerConfig) defaults() {
 	}
 }
 
-// Worker performs the outbox's mark-paid and cancel jobs against Shopify.
+// Worker performs the outbox's mark-paid, cancel and pay-link jobs against Shopify.
 // Each job re-reads the live order first and acts only if the effect is still
 // missing, so a job repeated after a crash or a lost reply acts once.
 type Worker struct {
 	cfg    WorkerConfig
 	outbox Outbox
+	orders ClaimTokens
 	admin  OrderAdmin // nil: Shopify is not configured
 	auths  CaptureLog
 	now    func() time.Time
@@ -79,9 +92,9 @@ type Worker struct {
 
 // NewWorker builds the outbox worker. With a nil admin it only logs that
 // side effects are skipped, and leaves them pending for when Shopify is set up.
-func NewWorker(cfg WorkerConfig, outbox Outbox, admin OrderAdmin, auths CaptureLog, now func() time.Time, log *slog.Logger) *Worker {
+func NewWorker(cfg WorkerConfig, outbox Outbox, orders ClaimTokens, admin OrderAdmin, auths CaptureLog, now func() time.Time, log *slog.Logger) *Worker {
 	cfg.defaults()
-	return &Worker{cfg: cfg, outbox: outbox, admin: admin, auths: auths, now: now, log: log, wake: make(chan struct{}, 1)}
+	return &Worker{cfg: cfg, outbox: outbox, orders: orders, admin: admin, auths: auths, now: now, log: log, wake: make(chan struct{}, 1)}
 }
 
 // Notify is an engine subscriber: it wakes the worker when a side effect
@@ -159,6 +172,8 @@ func (w *Worker) perform(ctx context.Context, job engine.SideEffect) error {
 		err = w.markPaid(callCtx, job.OrderID, log)
 	case engine.SideEffectCancel:
 		err = w.cancel(callCtx, job.OrderID, log)
+	case engine.SideEffectPayLink:
+		err = w.payLink(callCtx, job.OrderID, log)
 	default:
 		err = permanent(fmt.Errorf("unknown side effect %q", job.Kind))
 	}
@@ -269,6 +284,42 @@ func (w *Worker) cancel(ctx context.Context, orderID string, log *slog.Logger) e
 	}
 	log.Info("shopify order cancelled", "restock", w.cfg.Restock)
 	return nil
+}
+
+// payLink writes the order's pay link into its taripay.pay_url metafield.
+// The value never changes, so a repeat after a lost reply writes the same.
+func (w *Worker) payLink(ctx context.Context, orderID string, log *slog.Logger) error {
+	if w.cfg.PublicURL == "" {
+		return permanent(errors.New("TPG_PUBLIC_URL is not set, so the pay link cannot be written onto the order: set it, restart, and retry this job"))
+	}
+	token, open, err := w.claimToken(ctx, orderID)
+	if err != nil {
+		return err
+	}
+	if !open {
+		log.Info("shopify order pay link not written: the order is closed, nothing is left to pay")
+		return nil
+	}
+	payURL := strings.TrimSuffix(w.cfg.PublicURL, "/") + "/pay/" + token
+	if err := w.admin.SetPayLink(ctx, orderID, payURL); err != nil {
+		return err
+	}
+	log.Info("shopify order pay link written")
+	return nil
+}
+
+// claimToken is the pay-page token of an order, priced or waiting, and
+// whether it is still open.
+func (w *Worker) claimToken(ctx context.Context, orderID string) (token string, open bool, err error) {
+	o, err := w.orders.Order(ctx, orderID, false)
+	if !errors.Is(err, engine.ErrOrderNotFound) {
+		return o.ClaimToken, o.Status.Open(), err
+	}
+	wo, err := w.orders.WaitingOrder(ctx, orderID)
+	if errors.Is(err, engine.ErrOrderNotFound) {
+		return "", false, permanent(fmt.Errorf("order %s is not stored, so it has no pay link", orderID))
+	}
+	return wo.ClaimToken, true, err
 }
 
 // cancellable says why a live order must not be cancelled in Shopify, or

@@ -21,6 +21,20 @@ type memOutbox struct {
 	jobs    []engine.SideEffect
 	leased  map[int64]time.Time
 	retries []time.Time
+	tokens  map[string]string // claim tokens of the stored orders, by order id
+}
+
+func (o *memOutbox) Order(_ context.Context, ref string, _ bool) (engine.Order, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if token, ok := o.tokens[ref]; ok {
+		return engine.Order{OrderID: ref, ClaimToken: token, Status: engine.OrderUnclaimed}, nil
+	}
+	return engine.Order{}, engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "no order %s", ref)
+}
+
+func (o *memOutbox) WaitingOrder(_ context.Context, orderID string) (engine.WaitingOrder, error) {
+	return engine.WaitingOrder{}, engine.Errorf(engine.ENOTFOUND, engine.ErrOrderNotFound, "no waiting order %s", orderID)
 }
 
 func (o *memOutbox) add(kind engine.SideEffectKind, orderID string) {
@@ -111,7 +125,7 @@ func newHarness(t *testing.T) *harness {
 
 func (h *harness) worker(cfg WorkerConfig) *Worker {
 	cfg.BaseBackoff = time.Second
-	return NewWorker(cfg, h.outbox, h.admin, h.auths, h.clock.Now, slog.New(slog.DiscardHandler))
+	return NewWorker(cfg, h.outbox, h.outbox, h.admin, h.auths, h.clock.Now, slog.New(slog.DiscardHandler))
 }
 
 // drain runs passes, jumping the clock past each retry, until nothing is due.
@@ -370,7 +384,7 @@ func TestWorkerCapturesAuthorisation(t *testing.T) {
 func TestWorkerWithoutShopify(t *testing.T) {
 	out := &memOutbox{now: time.Now, leased: map[int64]time.Time{}}
 	out.add(engine.SideEffectMarkPaid, "1")
-	w := NewWorker(WorkerConfig{}, out, nil, nil, time.Now, slog.New(slog.DiscardHandler))
+	w := NewWorker(WorkerConfig{}, out, out, nil, nil, time.Now, slog.New(slog.DiscardHandler))
 	w.Notify(context.Background(), engine.Envelope{Event: engine.OrderPaidEvent{Order: engine.Order{OrderID: "1"}}})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

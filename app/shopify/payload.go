@@ -93,6 +93,7 @@ type Order struct {
 	FinancialStatus     string          `json:"financial_status"`
 	PaymentGatewayNames []string        `json:"payment_gateway_names"`
 	Customer            *Customer       `json:"customer"`
+	CheckoutToken       string          `json:"checkout_token"`
 	Test                bool            `json:"test"`
 }
 
@@ -106,6 +107,14 @@ type Transaction struct {
 	Currency string `json:"currency"`
 	Gateway  string `json:"gateway"`
 	Test     bool   `json:"test"`
+}
+
+// Refund is a refunds/create payload: the money goes back through its
+// transactions, one per gateway that took the order's payments.
+type Refund struct {
+	ID           ID            `json:"id"`
+	OrderID      ID            `json:"order_id"`
+	Transactions []Transaction `json:"transactions"`
 }
 
 // Variant is one variant of a products/update payload.
@@ -154,7 +163,8 @@ var errNoID = errors.New("payload has no id")
 // payload: Shopify signs the body alone, so a body signed for one topic and
 // posted to another must not pass for it. Each kind needs the members that
 // set it apart and that taripay acts on: an order its id, creation time and
-// price; a transaction its id, order and kind; a product its id and
+// price; a transaction its id, order and kind; a refund its id, order and
+// transactions; a product its id and
 // variants; a shop its myshopify_domain; a compliance request its
 // shop_domain, and its customer. Domains come back lower-cased.
 func decode(body []byte, v any) error {
@@ -184,6 +194,20 @@ func decode(body []byte, v any) error {
 			missing = "kind"
 		case !engine.ValidText(p.Amount) || !engine.ValidText(p.Currency):
 			return fmt.Errorf("decode transaction %s: its amount or currency is not valid text", p.ID)
+		}
+	case *Refund:
+		switch {
+		case p.ID == "":
+			return fmt.Errorf("decode webhook: %w", errNoID)
+		case p.OrderID == "":
+			return fmt.Errorf("decode refund %s: %w", p.ID, errNoID)
+		case p.Transactions == nil:
+			missing = "transactions"
+		}
+		for _, t := range p.Transactions {
+			if !engine.ValidText(t.Amount) || !engine.ValidText(t.Currency) || !engine.ValidText(t.Gateway) {
+				return fmt.Errorf("decode refund %s: a transaction's amount, currency or gateway is not valid text", p.ID)
+			}
 		}
 	case *Product:
 		switch {

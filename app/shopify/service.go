@@ -22,6 +22,7 @@ import (
 type ServiceEngine interface {
 	Engine
 	Outbox
+	ClaimTokens
 	SetExchangeRate(ctx context.Context, currency string, rate engine.MicroTari) (engine.ExchangeRate, error)
 	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
 	Subscribe(fn func(context.Context, engine.Envelope))
@@ -44,8 +45,11 @@ type Deps struct {
 	// static Config.AccessToken.
 	Tokens     TokenSource
 	HTTPClient *http.Client // nil: a client with a 30 s timeout
-	Now        func() time.Time
-	Log        *slog.Logger
+	// PublicURL is the server's public origin (TPG_PUBLIC_URL), which the
+	// pay links written onto orders start with.
+	PublicURL string
+	Now       func() time.Time
+	Log       *slog.Logger
 	// RateSyncBackoff is the first wait after a failed storefront price
 	// sync, doubled after each further failure up to 30 minutes; 5 s when
 	// zero.
@@ -91,7 +95,7 @@ func New(d Deps) (*Service, error) {
 	}
 	s.handler = NewHandler(d.Config, hd)
 	s.worker = NewWorker(WorkerConfig{CapturePayments: d.Config.CapturePayments, Restock: d.Config.Restock,
-		PaymentMethod: d.Config.PaymentMethod}, d.Engine, orderAdmin, d.Store, d.Now, d.Log)
+		PaymentMethod: d.Config.PaymentMethod, PublicURL: d.PublicURL}, d.Engine, d.Engine, orderAdmin, d.Store, d.Now, d.Log)
 	d.Engine.Subscribe(s.worker.Notify)
 	return s, nil
 }

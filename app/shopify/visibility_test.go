@@ -41,6 +41,7 @@ func TestEveryPermanentWebhookFailureIsVisible(t *testing.T) {
 		{"orders/cancelled: decode", "orders/cancelled", "", `{"id":"x"}`, `shopify id "x"`},
 		{"order_transactions/create: decode", "order_transactions/create", "", `{"id":"x","order_id":1}`, `shopify id "x"`},
 		{"products/update: decode", "products/update", "", `{"id":"x"}`, `shopify id "x"`},
+		{"refunds/create: decode", "refunds/create", "", `{"id":"x","order_id":1,"transactions":[]}`, `shopify id "x"`},
 		{"customers/redact: decode", "customers/redact", "", `{"customer":{"id":"x"}}`, `shopify id "x"`},
 		{"shop/redact: decode", "shop/redact", "", `{"shop_id":"x"}`, `shopify id "x"`},
 		{"app/uninstalled: decode", "app/uninstalled", "", `{"id":1,"domain":"shop.example.com"}`, "myshopify_domain"},

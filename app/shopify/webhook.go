@@ -23,6 +23,7 @@ import (
 type Engine interface {
 	ReceiveOrder(ctx context.Context, o engine.NewOrder) (engine.Order, bool, error)
 	AnnulFromStorefront(ctx context.Context, orderID, reason string) (engine.Order, error)
+	RecordRefund(ctx context.Context, r engine.NewRefund) (engine.Refund, bool, error)
 	SearchOrders(ctx context.Context, q engine.OrderQuery) ([]engine.Order, error)
 	RedactCustomer(ctx context.Context, customerID string, orderIDs []string) (int, error)
 	// CheckShop refuses a shop this server does not serve (engine.ErrOtherShop).
@@ -72,8 +73,8 @@ type OrderReader interface {
 // Topics are the webhook topics taripay handles, each served at
 // /shopify/webhook/{topic}.
 var Topics = []string{
-	"orders/create", "orders/updated", "orders/cancelled", "order_transactions/create", "products/update",
-	"app/uninstalled", "customers/data_request", "customers/redact", "shop/redact",
+	"orders/create", "orders/updated", "orders/cancelled", "order_transactions/create", "refunds/create",
+	"products/update", "app/uninstalled", "customers/data_request", "customers/redact", "shop/redact",
 }
 
 // webhookLease is how long a delivery belongs to the process working it,
@@ -316,6 +317,12 @@ func (h *Handler) subject(topic, topicHeader, shopHeader string, body []byte) (s
 			return subject{}, err
 		}
 		s.orderID = string(t.OrderID)
+	case topic == "refunds/create":
+		var r Refund
+		if err := decode(body, &r); err != nil {
+			return subject{}, err
+		}
+		s.orderID = string(r.OrderID)
 	case topic == "products/update":
 		if err := decode(body, &Product{}); err != nil {
 			return subject{}, err
@@ -449,6 +456,12 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 			return "", err
 		}
 		return "Authorisation recorded.", nil
+	case "refunds/create":
+		var r Refund
+		if err := decode(body, &r); err != nil {
+			return "", permanent(err)
+		}
+		return h.recordRefund(ctx, r)
 	case "products/update":
 		var p Product
 		if err := decode(body, &p); err != nil {

@@ -31,7 +31,21 @@ type fakeEngine struct {
 	orders   map[string]engine.NewOrder
 	annulled []string
 	redacted []string // customer ids whose order notes were redacted
+	refunds  []engine.NewRefund
 	addErr   error
+}
+
+// RecordRefund keeps each refund id once.
+func (e *fakeEngine) RecordRefund(_ context.Context, r engine.NewRefund) (engine.Refund, bool, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, stored := range e.refunds {
+		if stored.RefundID == r.RefundID {
+			return engine.Refund{RefundID: r.RefundID}, true, nil
+		}
+	}
+	e.refunds = append(e.refunds, r)
+	return engine.Refund{RefundID: r.RefundID, OrderID: r.OrderID}, false, nil
 }
 
 func (e *fakeEngine) RedactCustomer(_ context.Context, customerID string, orderIDs []string) (int, error) {

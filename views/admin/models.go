@@ -5,7 +5,7 @@ package admin
 // Layout is what every admin page shares.
 type Layout struct {
 	Title        string
-	Nav          string // the active tab: dashboard, orders, customers, wallets, rates, roles, setup
+	Nav          string // the active tab: dashboard, orders, customers, refunds, wallets, rates, roles, setup
 	Shop         string
 	User         string   // the staff user (the session token's sub)
 	Roles        []string // the taripay roles they hold
@@ -101,6 +101,8 @@ type DashboardPage struct {
 	Failures    []SyncRow
 	Deliveries  []DeliveryRow
 	Chart       Chart
+	// Exports are the CSV downloads for the accountant.
+	Exports []ExportLink
 }
 
 // DeliveryRow is one Shopify webhook delivery whose processing failed.

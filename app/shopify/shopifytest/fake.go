@@ -63,6 +63,7 @@ type Order struct {
 	TotalPrice string
 	CustomerID string
 	Note       string
+	PayURL     string // the taripay.pay_url metafield
 }
 
 // Variant is a fake product variant with its Tari price metafield.
@@ -85,17 +86,18 @@ type Fake struct {
 	Token    string
 	Currency string // the shop currency
 
-	mu            sync.Mutex
-	calls         []Call
-	faults        map[string][]fault
-	orders        map[string]*Order
-	variants      []*Variant
-	rates         map[string]string
-	rateDef       map[string]bool // the tari_price metaobject definition's fields; nil until created
-	priceDefined  bool            // the custom.tari_price metafield definition exists
-	subscriptions []map[string]string
-	nextID        int
-	arrived       chan string
+	mu             sync.Mutex
+	calls          []Call
+	faults         map[string][]fault
+	orders         map[string]*Order
+	variants       []*Variant
+	rates          map[string]string
+	rateDef        map[string]bool // the tari_price metaobject definition's fields; nil until created
+	priceDefined   bool            // the custom.tari_price metafield definition exists
+	payLinkDefined bool            // the taripay.pay_url order metafield definition exists
+	subscriptions  []map[string]string
+	nextID         int
+	arrived        chan string
 
 	t              testing.TB
 	schema         *Schema
@@ -190,6 +192,14 @@ func (f *Fake) Definitions() (rateFields []string, priceDefined bool) {
 	}
 	slices.Sort(rateFields)
 	return rateFields, f.priceDefined
+}
+
+// PayLinkDefined reports whether the taripay.pay_url order metafield is
+// defined.
+func (f *Fake) PayLinkDefined() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.payLinkDefined
 }
 
 // Subscriptions returns the webhook subscriptions as topic → URI.
@@ -541,12 +551,27 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		}
 		return mutation("metaobjectDefinitionUpdate", "userErrors", ""), nil
 	case "CreateTariPriceDefinition":
-		if f.priceDefined {
-			return map[string]any{"metafieldDefinitionCreate": map[string]any{"userErrors": []any{
-				map[string]any{"field": []string{"definition", "key"}, "message": "Key is in use", "code": "TAKEN"}}}}, nil
+		return defineMetafield(&f.priceDefined), nil
+	case "CreatePayLinkDefinition":
+		def, _ := vars["definition"].(map[string]any)
+		if def["ownerType"] != "ORDER" || def["namespace"] != "taripay" || def["key"] != "pay_url" {
+			return nil, fmt.Errorf("CreatePayLinkDefinition: unexpected definition %v", def)
 		}
-		f.priceDefined = true
-		return mutation("metafieldDefinitionCreate", "userErrors", ""), nil
+		return defineMetafield(&f.payLinkDefined), nil
+	case "SetPayLink":
+		fields, _ := vars["metafields"].([]any)
+		for _, mf := range fields {
+			m, _ := mf.(map[string]any)
+			o := f.orders[idOf(m["ownerId"])]
+			switch {
+			case o == nil:
+				return mutation("metafieldsSet", "userErrors", "Owner does not exist"), nil
+			case !f.payLinkDefined && m["type"] != "url":
+				return mutation("metafieldsSet", "userErrors", "Type can't be blank"), nil
+			}
+			o.PayURL, _ = m["value"].(string)
+		}
+		return mutation("metafieldsSet", "userErrors", ""), nil
 	case "WebhookSubscriptions":
 		var nodes []any
 		for _, s := range f.subscriptions {
@@ -571,6 +596,18 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		return mutation("webhookSubscriptionUpdate", "userErrors", ""), nil
 	}
 	return nil, fmt.Errorf("fake Shopify does not know operation %q", op)
+}
+
+// defineMetafield answers metafieldDefinitionCreate for the definition
+// whose existence *defined records: created, or TAKEN as Shopify answers a
+// second time.
+func defineMetafield(defined *bool) any {
+	if *defined {
+		return map[string]any{"metafieldDefinitionCreate": map[string]any{"userErrors": []any{
+			map[string]any{"field": []string{"definition", "key"}, "message": "Key is in use", "code": "TAKEN"}}}}
+	}
+	*defined = true
+	return mutation("metafieldDefinitionCreate", "userErrors", "")
 }
 
 func (f *Fake) newID() string {

@@ -45,4 +45,39 @@
 			btn.textContent = "Copied";
 		}
 	});
+	// An export download needs the app session, which a plain link cannot
+	// send: fetch the CSV with it (and a fresh session token when App Bridge
+	// is present), then save the file.
+	document.addEventListener("click", function (evt) {
+		var btn = evt.target.closest("[data-download]");
+		if (!btn) {
+			return;
+		}
+		var holder = btn.closest("[hx-headers]");
+		var headers = holder ? JSON.parse(holder.getAttribute("hx-headers")) : {};
+		var token = window.shopify && typeof window.shopify.idToken === "function" ?
+			window.shopify.idToken().catch(function () { return ""; }) : Promise.resolve("");
+		btn.disabled = true;
+		token.then(function (t) {
+			if (t) {
+				headers["Authorization"] = "Bearer " + t;
+			}
+			return fetch(btn.getAttribute("data-download"), {headers: headers});
+		}).then(function (res) {
+			if (!res.ok) {
+				throw new Error("HTTP " + res.status);
+			}
+			return res.blob();
+		}).then(function (blob) {
+			var a = document.createElement("a");
+			a.href = URL.createObjectURL(blob);
+			a.download = btn.getAttribute("data-filename");
+			document.body.appendChild(a);
+			a.click();
+			a.remove();
+			btn.setAttribute("data-downloaded", String(blob.size));
+		}).catch(function (err) {
+			btn.setAttribute("data-download-error", err.message);
+		}).then(function () { btn.disabled = false; });
+	});
 })();
