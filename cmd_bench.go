@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"taripay/app/config"
 	"taripay/bench"
 )
 
@@ -19,6 +20,7 @@ func newBenchCmd() *cobra.Command {
 		o       bench.Options
 		backend string
 		out     string
+		attack  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -49,7 +51,14 @@ func newBenchCmd() *cobra.Command {
 			if o.Concurrency < 1 || o.Duration <= 0 || o.MaxOps < o.Concurrency {
 				return fmt.Errorf("--concurrency and --duration must be positive and --max-ops at least --concurrency")
 			}
+			if o.Concurrency > config.DefaultMaxConnsPerIP {
+				return fmt.Errorf("--concurrency is at most %d: the workers share one address, and the server holds each address to TPG_MAX_CONNS_PER_IP's default", config.DefaultMaxConnsPerIP)
+			}
 			o.Log = log
+			if attack {
+				_, err := bench.Attack(ctx, o, cmd.OutOrStdout())
+				return err
+			}
 			results, ceilings, err := bench.Run(ctx, o, cmd.OutOrStdout())
 			if out != "" && len(results) > 0 {
 				f, ferr := os.Create(out)
@@ -69,6 +78,8 @@ func newBenchCmd() *cobra.Command {
 	f.IntVar(&o.Concurrency, "concurrency", 4*runtime.GOMAXPROCS(0), "concurrent workers, each with its own hot wallet")
 	f.StringVar(&backend, "backend", "all", "sqlite, postgres, or all (every reachable database)")
 	f.StringVar(&out, "out", "", "write the results as a markdown table to this file")
+	f.BoolVar(&attack, "attack", false, "instead of the workloads: honest traffic (pay page, login, wallet payments) quiet, then under\n"+
+		"attack (long addresses, big signed order notes, gzip bodies, a huge page count, slow readers), p99 side by side")
 	f.IntVar(&o.MaxOps, "max-ops", 10000, "most requests prepared per workload")
 	f.StringVar(&o.ProfileDir, "cpuprofile-dir", "", "write a CPU profile of each timed window into this directory")
 	var workloads string

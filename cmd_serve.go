@@ -119,6 +119,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	ln = app.LimitConnsPerIP(ln, cfg.MaxConnsPerIP, log)
 
 	var workers sync.WaitGroup
 	workers.Go(func() { e.RunExpiry(engine.WithActor(ctx, "expiry"), cfg.ExpiryInterval) })

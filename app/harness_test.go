@@ -45,6 +45,7 @@ type harness struct {
 	app   *fiber.App
 	addr  string // where app listens, on loopback
 	e     *engine.Engine
+	db    *db.DB
 	clock *enginetest.Clock
 	cfg   config.Config
 	log   *bytes.Buffer
@@ -121,7 +122,7 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	h := &harness{t: t, e: e, clock: clk, cfg: cfg, log: logs, storeDown: down}
+	h := &harness{t: t, e: e, db: store, clock: clk, cfg: cfg, log: logs, storeDown: down}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	deps := Deps{Config: cfg, Engine: e, Keys: keys, Now: clk.Now, Rand: rand.Reader, Log: log,
 		Pay: pay.New(e, nil, pay.ConfigFrom(cfg), clk.Now, log)}
@@ -143,6 +144,7 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 		t.Fatal(err)
 	}
 	h.addr = ln.Addr().String()
+	ln = LimitConnsPerIP(ln, cfg.MaxConnsPerIP, log)
 	go func() { _ = h.app.Listener(ln) }()
 	t.Cleanup(func() { _ = h.app.Shutdown() })
 	h.super = h.newActor()

@@ -20,6 +20,7 @@ import (
 
 	"taripay/app"
 	"taripay/app/config"
+	"taripay/app/pay"
 	"taripay/app/shopify"
 	"taripay/db"
 	"taripay/engine"
@@ -127,7 +128,7 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 		return nil, err
 	}
 	s.app = app.New(app.Deps{Config: cfg, Engine: s.Engine, Keys: keys, Log: log, Now: time.Now, Rand: rand.Reader,
-		Shopify: svc.Handler(), ExchangeRates: svc})
+		Shopify: svc.Handler(), ExchangeRates: svc, Pay: pay.New(s.Engine, pay.ConfigFrom(cfg), time.Now, log)})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -138,7 +139,11 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 	wctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.workers.Add(3)
-	go func() { defer s.workers.Done(); _ = s.app.Listener(ln) }()
+	// The default per-address cap holds: the honest workers share one
+	// loopback address (at most --concurrency connections), and the attack
+	// traffic comes from another (attack.go).
+	limited := app.LimitConnsPerIP(ln, cfg.MaxConnsPerIP, log)
+	go func() { defer s.workers.Done(); _ = s.app.Listener(limited) }()
 	go func() { defer s.workers.Done(); _ = svc.Run(wctx) }()
 	go func() {
 		defer s.workers.Done()

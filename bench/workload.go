@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	crand "crypto/rand"
 	"fmt"
@@ -20,10 +21,12 @@ import (
 
 // request is one pre-built, pre-signed HTTP call and how to tell it worked.
 type request struct {
+	method  string // "" is POST
 	path    string
 	body    []byte
-	hmac    string // X-Shopify-Hmac-Sha256, for webhooks
-	success []byte // a substring a good reply contains
+	hmac    string    // X-Shopify-Hmac-Sha256, for webhooks
+	header  [2]string // one more header, when its name is set
+	success []byte    // a substring a good reply contains
 }
 
 // Workload names, in the order they run.
@@ -280,13 +283,19 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 }
 
 func send(ctx context.Context, client *http.Client, base string, r request) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+r.path, bytes.NewReader(r.body))
+	method := cmp.Or(r.method, http.MethodPost)
+	req, err := http.NewRequestWithContext(ctx, method, base+r.path, bytes.NewReader(r.body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if r.hmac != "" {
 		req.Header.Set("X-Shopify-Hmac-Sha256", r.hmac)
+	}
+	if r.header[0] != "" {
+		req.Header.Set(r.header[0], r.header[1])
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -298,7 +307,7 @@ func send(ctx context.Context, client *http.Client, base string, r request) erro
 		return err
 	}
 	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, r.success) {
-		return fmt.Errorf("%w: POST %s: %d %s", errRefused, r.path, resp.StatusCode, bytes.TrimSpace(body))
+		return fmt.Errorf("%w: %s %s: %d %.200s", errRefused, method, r.path, resp.StatusCode, bytes.TrimSpace(body))
 	}
 	return nil
 }

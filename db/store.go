@@ -190,9 +190,7 @@ func (s *store) SearchOrders(ctx context.Context, f engine.OrderQuery) ([]engine
 	} else {
 		q = q.Order("created_at", "id")
 	}
-	if f.Limit > 0 || f.Offset > 0 {
-		q = paged(q, f.Offset, f.Limit)
-	}
+	q = paged(q, f.Offset, f.Limit)
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("search orders: %w", err)
 	}
@@ -270,11 +268,10 @@ func (s *store) CustomerIDs(ctx context.Context, offset, count int) ([]string, e
 	return ids, nil
 }
 
+// paged reads count rows after the first offset; the engine bounds count
+// (engine.MaxPageSize).
 func paged(q *bun.SelectQuery, offset, count int) *bun.SelectQuery {
-	if count <= 0 {
-		count = 1 << 30 // SQLite needs a LIMIT before an OFFSET
-	}
-	return q.Limit(int64(count)).Offset(int64(max(offset, 0)))
+	return q.Limit(int64(max(count, 0))).Offset(int64(max(offset, 0)))
 }
 
 // --- links ---
@@ -750,6 +747,17 @@ func (s *store) SetLoginNonce(ctx context.Context, address string, nonce int64, 
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+func (s *store) PruneLoginNonces(ctx context.Context, cutoff time.Time) (int, error) {
+	res, err := s.idb.ExecContext(ctx, `DELETE FROM login_nonces
+		WHERE (last_nonce >= 1000000000 AND last_nonce < ?) OR (last_nonce >= 1000000000000 AND last_nonce < ?)`,
+		min(cutoff.Unix(), 1e10), min(cutoff.UnixMilli(), 1e13))
+	if err != nil {
+		return 0, fmt.Errorf("prune login nonces: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 func (s *store) Roles(ctx context.Context, address string) ([]engine.Role, error) {

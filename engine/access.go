@@ -3,7 +3,20 @@ package engine
 import (
 	"context"
 	"slices"
+	"time"
 )
+
+// PruneLoginNonces forgets the stored login nonces that are times more than
+// LoginNonceLifetime ago: Login refuses every token they could stop, and
+// each login with a new key adds one. It reports how many it removed.
+func (e *Engine) PruneLoginNonces(ctx context.Context) (int, error) {
+	var n int
+	err := e.update(ctx, func(t *txn) (err error) {
+		n, err = t.PruneLoginNonces(t.ctx, t.now.Add(-LoginNonceLifetime))
+		return err
+	})
+	return n, err
+}
 
 var knownRoles = []Role{RoleUser, RoleReadAll, RoleWrite, RolePaymentWallet, RoleSuperAdmin}
 
@@ -16,12 +29,35 @@ func checkRoles(roles []Role) error {
 	return nil
 }
 
+// LoginNonceLifetime is how long a login token whose nonce is a Unix time
+// (taritools signs the time in seconds) stays usable: an older one is
+// refused, so its address's stored nonce can be pruned (PruneLoginNonces)
+// without letting the token be replayed.
+const LoginNonceLifetime = 24 * time.Hour
+
+// nonceTime reads a login nonce as the Unix time it holds: seconds from 10⁹
+// to 10¹⁰, milliseconds from 10¹² to 10¹³ (2001 to 2286). Other nonces are
+// counters, which never expire.
+func nonceTime(nonce int64) (time.Time, bool) {
+	switch {
+	case nonce >= 1e9 && nonce < 1e10:
+		return time.Unix(nonce, 0), true
+	case nonce >= 1e12 && nonce < 1e13:
+		return time.UnixMilli(nonce), true
+	}
+	return time.Time{}, false
+}
+
 // Login consumes a login nonce (strictly increasing per address; an unseen
 // address is created) and checks that every requested role is held. The
-// nonce is burned even when the role check then fails.
+// nonce is burned even when the role check then fails. A nonce that is a
+// time more than LoginNonceLifetime ago is refused, and burns nothing.
 func (e *Engine) Login(ctx context.Context, address string, nonce int64, roles []Role) error {
 	if address == "" {
 		return Errorf(EINVALID, ErrInvalidNonce, "A login needs an address")
+	}
+	if at, ok := nonceTime(nonce); ok && at.Before(e.now().Add(-LoginNonceLifetime)) {
+		return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "Nonce is not strictly increasing. The login token's nonce is a time more than %s ago: sign a new one.", LoginNonceLifetime)
 	}
 	var missing int
 	err := e.update(ctx, func(t *txn) error {

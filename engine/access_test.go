@@ -190,10 +190,10 @@ func TestSearchAndListings(t *testing.T) {
 		if err != nil || fmt.Sprint(cr) != fmt.Sprintf("[{alice New %d} {bob New %d}]", xtr(400), xtr(200)) {
 			t.Fatalf("creditors = %v, %v", cr, err)
 		}
-		if got, err := en.e.CustomerIDs(en.ctx, 1, 2); err != nil || fmt.Sprint(got) != "[alice bob]" {
+		if got, err := en.e.CustomerIDs(en.ctx, engine.Page{Offset: 1, Count: 2}); err != nil || fmt.Sprint(got) != "[alice bob]" {
 			t.Fatalf("customer ids = %v, %v", got, err)
 		}
-		if got, err := en.e.Addresses(en.ctx, 0, 0); err != nil || fmt.Sprint(got) != "[addr-alice addr-bob]" {
+		if got, err := en.e.Addresses(en.ctx, engine.Page{}); err != nil || fmt.Sprint(got) != "[addr-alice addr-bob]" {
 			t.Fatalf("addresses = %v, %v", got, err)
 		}
 		r, err := en.e.OrdersForAddress(en.ctx, "addr-alice", true)

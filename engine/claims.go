@@ -14,7 +14,8 @@ import (
 //
 // Unclaimed becomes New (starting the unpaid clock); a claim of a New order,
 // even by another address, only adds the link (as the reference does, so a
-// second wallet of the same customer can claim); a Paid, Cancelled or
+// second wallet of the same customer can claim), and a claim the address
+// has made before (a replay) writes nothing at all; a Paid, Cancelled or
 // Expired order is refused with ErrOrderClosed and nothing changes
 // (docs/design.md, "A claim never reopens an order").
 func (e *Engine) Claim(ctx context.Context, orderRef, address string) (ClaimResult, error) {
@@ -58,6 +59,10 @@ func (e *Engine) claimOrder(ctx context.Context, address string, proof Proof, fi
 		if !cur.Status.Open() {
 			return Errorf(ECONFLICT, ErrOrderClosed, "Order %s is %s and can no longer be claimed", cur.OrderID, cur.Status)
 		}
+		if again, err := t.claimedBefore(cur, address, proof); err != nil || again {
+			out.Order = cur
+			return err
+		}
 		o, err := t.claim(cur, address, proof, "claimed with a memo signature")
 		if err != nil {
 			return err
@@ -72,6 +77,25 @@ func (e *Engine) claimOrder(ctx context.Context, address string, proof Proof, fi
 		return err
 	})
 	return out, err
+}
+
+// claimedBefore reports whether address has claimed o already with as
+// strong a proof: the claim again (a replay) would change nothing, so it
+// writes nothing, not even an event.
+func (t *txn) claimedBefore(o Order, address string, proof Proof) (bool, error) {
+	if o.Status == OrderUnclaimed {
+		return false, nil
+	}
+	viewers, err := t.Viewers(t.ctx, o.OrderID)
+	if err != nil {
+		return false, err
+	}
+	for _, v := range viewers {
+		if v.Address == address && (proof != ProofPayPage || v.Proof == ProofPayPage) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // claim links address to the order's customer, makes it a viewer of the
@@ -101,14 +125,31 @@ func (t *txn) claim(o Order, address string, proof Proof, reason string) (Order,
 }
 
 // memoClaimant returns the address of a valid memo signature in an order's
-// note, signed for exactly this order_id.
-func memoClaimant(o Order) (string, bool) {
-	if o.Memo == nil || !strings.HasPrefix(strings.TrimSpace(*o.Memo), "{") {
-		return "", false
+// note, signed for exactly orderID, or "". It parses untrusted text and
+// verifies a signature, so callers run it before the write transaction and
+// pass its result in.
+func (e *Engine) memoClaimant(memo *string, orderID string) string {
+	if memo == nil {
+		return ""
 	}
-	sig, err := tari.ParseMemoSignature([]byte(*o.Memo))
-	if err != nil || sig.OrderID != o.OrderID || !sig.Verify() {
-		return "", false
+	sig, ok := e.readMemo(*memo)
+	if !ok || !sig.Verify() || sig.OrderID != orderID {
+		return ""
 	}
-	return sig.Address.Base58(), true
+	return sig.Address.Base58()
+}
+
+// readMemo parses a note that holds a memo signature (a JSON object); ok is
+// false for any other note. It does not verify the signature.
+func (e *Engine) readMemo(memo string) (sig tari.MemoSignature, ok bool) {
+	memo = strings.TrimSpace(memo)
+	if !strings.HasPrefix(memo, "{") {
+		return sig, false
+	}
+	parse := e.parseMemo
+	if parse == nil {
+		parse = tari.ParseMemoSignature
+	}
+	sig, err := parse([]byte(memo))
+	return sig, err == nil
 }

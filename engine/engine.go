@@ -56,6 +56,11 @@ type Engine struct {
 	owner string // this process's side-effect lease owner
 	log   *slog.Logger
 
+	// parseMemo reads a memo signature from untrusted text:
+	// tari.ParseMemoSignature when nil. Tests observe with it that no note
+	// is parsed while a write transaction is open.
+	parseMemo func([]byte) (tari.MemoSignature, error)
+
 	mu   sync.Mutex // serialises publication, so subscribers see one change's events in order
 	subs []func(context.Context, Envelope)
 }

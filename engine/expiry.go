@@ -80,8 +80,8 @@ func (c Config) Deadline(o Order) (t time.Time, ok bool) {
 // Deadline is Config.Deadline under the engine's configuration.
 func (e *Engine) Deadline(o Order) (time.Time, bool) { return e.cfg.Deadline(o) }
 
-// RunExpiry runs ExpireOrders now and then every interval until ctx ends.
-// Errors are logged and the loop goes on.
+// RunExpiry runs ExpireOrders and PruneLoginNonces now and then every
+// interval until ctx ends. Errors are logged and the loop goes on.
 func (e *Engine) RunExpiry(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = time.Minute
@@ -95,6 +95,11 @@ func (e *Engine) RunExpiry(ctx context.Context, every time.Duration) {
 		}
 		for _, o := range expired {
 			e.log.Info("order expired", "order_id", o.OrderID, "customer_id", o.CustomerID)
+		}
+		if n, err := e.PruneLoginNonces(ctx); err != nil && ctx.Err() == nil {
+			e.log.Error("pruning login nonces failed", "err", err)
+		} else if n > 0 {
+			e.log.Info("expired login nonces pruned", "count", n)
 		}
 		select {
 		case <-ctx.Done():

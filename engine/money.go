@@ -27,11 +27,18 @@ func Exponent(currency string) int {
 	return 2
 }
 
+// maxAmountLen bounds a decimal money string before it is parsed: 40
+// digits are more than any price in any currency.
+const maxAmountLen = 40
+
 // minorUnits parses a decimal money string ("10.5", "1500", "12.345") into
 // minor units of currency. Digits beyond the currency's exponent must be
 // zeros, so nothing is ever rounded away; signs, exponents and spaces are
 // refused (ErrInvalidAmount).
 func minorUnits(amount, currency string) (*big.Int, error) {
+	if len(amount) > maxAmountLen {
+		return nil, invalidAmount("an amount has at most %d characters", maxAmountLen)
+	}
 	whole, frac, hasDot := strings.Cut(amount, ".")
 	if whole == "" && (!hasDot || frac == "") || !digits(whole) || !digits(frac) {
 		return nil, invalidAmount("%q is not a decimal amount", amount)
@@ -64,21 +71,44 @@ func digits(s string) bool {
 	return true
 }
 
+// MaxOrderTotal is the most one order may cost: 10¹⁴ µT, a hundred million
+// XTR. An order priced above it is refused where it comes in
+// (ErrInvalidAmount), so sums of orders stay far inside int64: it takes
+// 92,233 orders of this size to overflow one (docs/security.md, resource
+// limits).
+const MaxOrderTotal MicroTari = 100_000_000_000_000
+
+// checkOrderTotal refuses an order price outside 0..MaxOrderTotal.
+func checkOrderTotal(orderID string, total MicroTari) error {
+	if total < 0 {
+		return Errorf(EINVALID, ErrInvalidAmount, "The order price cannot be negative")
+	}
+	if total > MaxOrderTotal {
+		return invalidAmount("order %s costs %d µT, more than the %d µT one order may cost", orderID, total, MaxOrderTotal)
+	}
+	return nil
+}
+
 // ToMicroTari converts a fiat amount at rate (µT per one whole unit of
 // currency) with integer arithmetic only, truncating toward zero as the
 // reference does. XTR amounts convert at parity whatever rate is given. A
 // malformed amount, a rate that is not positive, or a result beyond int64
 // is ErrInvalidAmount.
 func ToMicroTari(amount, currency string, rate MicroTari) (MicroTari, error) {
+	minor, err := minorUnits(amount, currency)
+	if err != nil {
+		return 0, err
+	}
+	return convert(minor, amount, currency, rate)
+}
+
+// convert is ToMicroTari for an amount already parsed into minor units.
+func convert(minor *big.Int, amount, currency string, rate MicroTari) (MicroTari, error) {
 	if strings.EqualFold(currency, "XTR") {
 		rate = XTRRate
 	}
 	if rate <= 0 {
 		return 0, invalidAmount("rate %d for %s", rate, currency)
-	}
-	minor, err := minorUnits(amount, currency)
-	if err != nil {
-		return 0, err
 	}
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(Exponent(currency))), nil)
 	mt := new(big.Int).Mul(minor, big.NewInt(rate))

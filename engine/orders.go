@@ -21,13 +21,14 @@ func (e *Engine) AddOrder(ctx context.Context, n NewOrder) (Order, error) {
 	if err := checkNewOrder(n); err != nil {
 		return Order{}, err
 	}
-	if n.TotalPrice < 0 {
-		return Order{}, Errorf(EINVALID, ErrInvalidAmount, "The order price cannot be negative")
+	if err := checkOrderTotal(n.OrderID, n.TotalPrice); err != nil {
+		return Order{}, err
 	}
+	claimant := e.memoClaimant(n.Memo, n.OrderID)
 	var out Order
 	var exists bool
 	err := e.update(ctx, func(t *txn) (err error) {
-		out, exists, err = e.addOrder(t, n, "", "order received")
+		out, exists, err = e.addOrder(t, n, claimant, "", "order received")
 		return err
 	})
 	if err != nil {
@@ -46,10 +47,12 @@ func checkNewOrder(n NewOrder) error {
 	return nil
 }
 
-// addOrder is AddOrder's transaction. The order keeps token as its claim
-// token (a waiting order's), or gets a new one when token is "". exists
-// reports an order_id already stored, which is returned unchanged.
-func (e *Engine) addOrder(t *txn, n NewOrder, token, reason string) (out Order, exists bool, err error) {
+// addOrder is AddOrder's transaction. memoClaimant is the address of the
+// memo signature in n's note, read before the transaction (memoClaimant),
+// or "". The order keeps token as its claim token (a waiting order's), or
+// gets a new one when token is "". exists reports an order_id already
+// stored, which is returned unchanged.
+func (e *Engine) addOrder(t *txn, n NewOrder, memoClaimant, token, reason string) (out Order, exists bool, err error) {
 	if token == "" {
 		token = newClaimToken()
 	}
@@ -78,12 +81,11 @@ func (e *Engine) addOrder(t *txn, n NewOrder, token, reason string) (out Order, 
 		return stored, true, nil
 	}
 	t.audit("order", o.OrderID, "status", nil, strPtr(string(o.Status)), reason)
-	claimant := ""
-	if addr, ok := memoClaimant(o); ok {
-		if o, err = t.claim(o, addr, ProofClaim, "memo signature in the order note"); err != nil {
+	claimant := memoClaimant
+	if claimant != "" {
+		if o, err = t.claim(o, claimant, ProofClaim, "memo signature in the order note"); err != nil {
 			return Order{}, false, err
 		}
-		claimant = addr
 	}
 	if err := t.emit(NewOrderEvent{Order: o}); err != nil {
 		return Order{}, false, err
@@ -340,6 +342,9 @@ func (e *Engine) ChangePrice(ctx context.Context, orderRef string, price MicroTa
 	if price < 0 {
 		return Order{}, forbidden()
 	}
+	if err := checkOrderTotal(orderRef, price); err != nil {
+		return Order{}, err
+	}
 	var out Order
 	err := e.update(ctx, func(t *txn) error {
 		cur, err := e.lockOrderToPay(t, orderRef, !e.cfg.StrictMode)
@@ -471,8 +476,11 @@ func (e *Engine) Reset(ctx context.Context, orderRef, reason string) (Order, err
 	return out, err
 }
 
-// SearchOrders filters orders, oldest first.
+// SearchOrders filters orders, oldest first, one page of at most
+// MaxPageSize.
 func (e *Engine) SearchOrders(ctx context.Context, q OrderQuery) ([]Order, error) {
+	p := Page{Offset: q.Offset, Count: q.Limit}.bounded()
+	q.Offset, q.Limit = p.Offset, p.Count
 	var out []Order
 	err := e.view(ctx, func(t *txn) (err error) {
 		q.Statuses = slices.DeleteFunc(slices.Clone(q.Statuses), func(s OrderStatus) bool { return strings.TrimSpace(string(s)) == "" })

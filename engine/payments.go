@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"taripay/engine/tari"
 )
 
 // ReceivePayment stores a pending payment, consuming the wallet nonce in the
@@ -21,6 +19,7 @@ func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment
 	if p.Amount <= 0 {
 		return Payment{}, Errorf(EINVALID, ErrInvalidAmount, "A payment amount must be positive")
 	}
+	ref := e.paymentOrderRef(p) // untrusted text, read before the write transaction
 	var out Payment
 	var dup bool
 	err := e.update(ctx, func(t *txn) error {
@@ -30,7 +29,7 @@ func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment
 		}
 		pay := Payment{
 			TxID: p.TxID, CreatedAt: t.now, UpdatedAt: t.now, Sender: p.Sender, Amount: p.Amount, Memo: p.Memo,
-			PaymentType: PaymentOnChain, Status: PaymentReceived, OrderID: e.paymentOrderRef(p),
+			PaymentType: PaymentOnChain, Status: PaymentReceived, OrderID: ref,
 		}
 		ok, err := t.InsertPayment(t.ctx, pay)
 		if err != nil {
@@ -104,13 +103,11 @@ func (e *Engine) paymentOrderRef(p NewPayment) *string {
 	if p.Memo != nil {
 		memo = strings.TrimSpace(*p.Memo)
 	}
-	if strings.HasPrefix(memo, "{") {
-		if sig, err := tari.ParseMemoSignature([]byte(memo)); err == nil {
-			if sig.Verify() {
-				return &sig.OrderID
-			}
-			return p.OrderID // a forged claim names nothing
+	if sig, ok := e.readMemo(memo); ok {
+		if sig.Verify() {
+			return &sig.OrderID
 		}
+		return p.OrderID // a forged claim names nothing
 	}
 	byName := func(ref string) *string {
 		if e.cfg.OrderIDFieldName && !strings.HasPrefix(ref, "#") && strings.Trim(ref, "0123456789") == "" {

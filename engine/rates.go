@@ -12,8 +12,10 @@ const XTRRate MicroTari = 1_000_000
 // currency's history and, in the same transaction, prices every order
 // waiting for a rate of that currency (ReceiveOrder): each then takes
 // AddOrder's path (memo claim, auto-claim, payment from credit, NewOrder
-// event), and its expiry clocks start now. An order this rate cannot price
-// stays waiting, and is logged.
+// event), and its expiry clocks start now. Their notes and prices are read
+// before that transaction; an order that began waiting meanwhile is priced
+// in a second one right after. An order this rate cannot price stays
+// waiting, and is logged.
 func (e *Engine) SetExchangeRate(ctx context.Context, currency string, rate MicroTari) (ExchangeRate, error) {
 	currency = strings.ToUpper(strings.TrimSpace(currency))
 	if currency == "" {
@@ -23,26 +25,52 @@ func (e *Engine) SetExchangeRate(ctx context.Context, currency string, rate Micr
 		return ExchangeRate{}, Errorf(EINVALID, ErrInvalidAmount, "An exchange rate must be positive")
 	}
 	var out ExchangeRate
-	var unpriced map[string]error
-	err := e.update(ctx, func(t *txn) (err error) {
-		if err := t.Lock(t.ctx, rateLock(currency)); err != nil {
-			return err
+	unpriced := map[string]error{}
+	// The waiting orders' notes and prices are read before each
+	// transaction, never while it holds the write lock. Once the rate is
+	// stored no order starts waiting for it, so a second pass prices those
+	// that began waiting during the first; a third is for safety.
+	for pass := range maxPricingPasses {
+		read, err := e.readWaiting(ctx, currency)
+		if err != nil {
+			return ExchangeRate{}, err
 		}
-		out = ExchangeRate{Currency: currency, Rate: rate, UpdatedAt: t.now}
-		if err := t.InsertExchangeRate(t.ctx, out); err != nil {
+		unread := 0
+		err = e.update(ctx, func(t *txn) (err error) {
+			if err := t.Lock(t.ctx, rateLock(currency)); err != nil {
+				return err
+			}
+			r := out
+			if pass == 0 {
+				out = ExchangeRate{Currency: currency, Rate: rate, UpdatedAt: t.now}
+				if err := t.InsertExchangeRate(t.ctx, out); err != nil {
+					return err
+				}
+				r = out
+			} else if r.Rate, _, err = t.rate(currency); err != nil {
+				return err
+			}
+			unread, err = e.priceWaiting(t, r, read, unpriced)
 			return err
+		})
+		if err != nil {
+			return ExchangeRate{}, err
 		}
-		unpriced, err = e.priceWaiting(t, out)
-		return err
-	})
-	if err != nil {
-		return ExchangeRate{}, err
+		if unread == 0 {
+			break
+		}
+		if pass == maxPricingPasses-1 {
+			e.log.Warn("waiting orders changed while the rate was set: left waiting for the next rate", "currency", currency, "orders", unread)
+		}
 	}
 	for id, cause := range unpriced {
 		e.log.Warn("waiting order not priced at the new rate", "order_id", id, "currency", currency, "rate", rate, "err", cause)
 	}
 	return out, nil
 }
+
+// maxPricingPasses bounds SetExchangeRate's passes over the waiting orders.
+const maxPricingPasses = 3
 
 // ExchangeRate is the currency's latest rate; XTR is always at parity. An
 // unknown currency is ErrUnsupportedCurrency.

@@ -177,20 +177,22 @@ func (e *Engine) Creditors(ctx context.Context) ([]CustomerOrders, error) {
 }
 
 // CustomerIDs pages through the customer ids that have orders, sorted.
-func (e *Engine) CustomerIDs(ctx context.Context, offset, count int) ([]string, error) {
+func (e *Engine) CustomerIDs(ctx context.Context, p Page) ([]string, error) {
+	p = p.bounded()
 	var out []string
 	err := e.view(ctx, func(t *txn) (err error) {
-		out, err = t.CustomerIDs(t.ctx, offset, count)
+		out, err = t.CustomerIDs(t.ctx, p.Offset, p.Count)
 		return err
 	})
 	return out, err
 }
 
 // Addresses pages through the addresses linked to any customer, sorted.
-func (e *Engine) Addresses(ctx context.Context, offset, count int) ([]string, error) {
+func (e *Engine) Addresses(ctx context.Context, p Page) ([]string, error) {
+	p = p.bounded()
 	var out []string
 	err := e.view(ctx, func(t *txn) (err error) {
-		out, err = t.Addresses(t.ctx, offset, count)
+		out, err = t.Addresses(t.ctx, p.Offset, p.Count)
 		return err
 	})
 	return out, err

@@ -62,6 +62,7 @@ type Tx interface {
 	// customer or with one of the order ids, and reports how many it cleared.
 	RedactWaitingOrders(ctx context.Context, customerID string, orderIDs []string) (int, error)
 	Creditors(ctx context.Context) ([]CustomerOrders, error)
+	// CustomerIDs and Addresses list count ids after the first offset.
 	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
 
 	// Link records address ↔ customer, idempotently. proven marks the
@@ -141,6 +142,10 @@ type Tx interface {
 	// SetLoginNonce stores nonce if it is greater than the stored one (or
 	// none is stored); false otherwise.
 	SetLoginNonce(ctx context.Context, address string, nonce int64, at time.Time) (bool, error)
+	// PruneLoginNonces deletes the login nonces that are Unix times (seconds
+	// from 10⁹ to 10¹⁰, milliseconds from 10¹² to 10¹³) before cutoff, and
+	// reports how many.
+	PruneLoginNonces(ctx context.Context, cutoff time.Time) (int, error)
 	Roles(ctx context.Context, address string) ([]Role, error)
 	GrantRoles(ctx context.Context, address string, roles []Role) error
 	RevokeRoles(ctx context.Context, address string, roles []Role) error

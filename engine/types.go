@@ -315,7 +315,7 @@ type OrderQuery struct {
 	Until      *time.Time // inclusive, on CreatedAt
 	Statuses   []OrderStatus
 	Offset     int
-	Limit      int // 0 means no limit
+	Limit      int // 0 means MaxPageSize, as any Limit above it does
 	// NewestFirst orders by created_at descending; the API keeps the
 	// reference's oldest first, while the admin's list shows recent orders.
 	NewestFirst bool

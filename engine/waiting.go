@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +27,9 @@ func (e *Engine) ReceiveOrder(ctx context.Context, n NewOrder) (o Order, waiting
 	if n.OriginalPrice == nil {
 		return Order{}, false, invalidAmount("order %s has no price", n.OrderID)
 	}
-	if _, err := minorUnits(*n.OriginalPrice, n.Currency); err != nil {
-		return Order{}, false, fmt.Errorf("order %s: %w", n.OrderID, err)
+	in, err := e.readOrder(n)
+	if err != nil {
+		return Order{}, false, err
 	}
 	var exists bool
 	err = e.update(ctx, func(t *txn) error {
@@ -51,11 +53,11 @@ func (e *Engine) ReceiveOrder(ctx context.Context, n NewOrder) (o Order, waiting
 			exists, err = t.wait(n)
 			waiting = !exists
 		} else {
-			p, perr := priced(n, rate)
+			p, perr := in.priced(n, rate)
 			if perr != nil {
 				return perr
 			}
-			o, exists, err = e.addOrder(t, p, "", "order received")
+			o, exists, err = e.addOrder(t, p, in.claimant, "", "order received")
 		}
 		if err != nil || exists {
 			return err
@@ -90,9 +92,39 @@ func (t *txn) rate(currency string) (MicroTari, bool, error) {
 	return rs[0].Rate, true, nil
 }
 
-// priced is n with its price converted at rate.
-func priced(n NewOrder, rate MicroTari) (NewOrder, error) {
-	total, err := ToMicroTari(*n.OriginalPrice, n.Currency, rate)
+// readOrder reads what a storefront order's untrusted text says, before
+// any transaction: its price in minor units and the claimant of a memo
+// signature in its note.
+func (e *Engine) readOrder(n NewOrder) (orderText, error) {
+	minor, err := minorUnits(*n.OriginalPrice, n.Currency)
+	if err != nil {
+		return orderText{}, fmt.Errorf("order %s: %w", n.OrderID, err)
+	}
+	return orderText{memo: n.Memo, price: *n.OriginalPrice, minor: minor, claimant: e.memoClaimant(n.Memo, n.OrderID)}, nil
+}
+
+// orderText is what readOrder read from an order: the note and price it
+// read, the price in minor units and the memo claimant ("" for none), or
+// why the price does not parse.
+type orderText struct {
+	memo     *string
+	price    string
+	minor    *big.Int
+	claimant string
+	bad      error
+}
+
+// reads reports whether in was read from w's current note and price.
+func (in orderText) reads(w WaitingOrder) bool {
+	return in.price == w.Price && (in.memo == nil) == (w.Memo == nil) && (in.memo == nil || *in.memo == *w.Memo)
+}
+
+// priced is n with its price, read into in, converted at rate.
+func (in orderText) priced(n NewOrder, rate MicroTari) (NewOrder, error) {
+	total, err := convert(in.minor, *n.OriginalPrice, n.Currency, rate)
+	if err == nil {
+		err = checkOrderTotal(n.OrderID, total)
+	}
 	if err != nil {
 		return n, fmt.Errorf("order %s: %w", n.OrderID, err)
 	}
@@ -129,39 +161,73 @@ func (t *txn) wait(n NewOrder) (exists bool, err error) {
 	return false, nil
 }
 
-// priceWaiting prices every order waiting for r's currency at r; each then
-// takes AddOrder's path, its expiry clocks starting now. It returns the
-// orders that this rate cannot price (their price overflows µT, or their
-// alt_id was taken meanwhile), which stay waiting.
-func (e *Engine) priceWaiting(t *txn, r ExchangeRate) (map[string]error, error) {
-	waiting, err := t.WaitingOrders(t.ctx, r.Currency)
+// readWaiting reads, outside any transaction, the orders waiting for a
+// rate of currency, keyed by id.
+func (e *Engine) readWaiting(ctx context.Context, currency string) (map[int64]orderText, error) {
+	var waiting []WaitingOrder
+	err := e.view(ctx, func(t *txn) (err error) {
+		waiting, err = t.WaitingOrders(t.ctx, currency)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	unpriced := map[string]error{}
+	out := make(map[int64]orderText, len(waiting))
 	for _, w := range waiting {
-		n, err := priced(w.newOrder(), r.Rate)
+		in, err := e.readOrder(w.newOrder())
+		if err != nil {
+			in = orderText{memo: w.Memo, price: w.Price, bad: err}
+		}
+		out[w.ID] = in
+	}
+	return out, nil
+}
+
+// priceWaiting prices every order waiting for r's currency at r; each then
+// takes AddOrder's path, its expiry clocks starting now. read holds what
+// readWaiting read of them; an order it has not read as it now is (it
+// started waiting, or its note was redacted, since) is left waiting and
+// counted in unread, for the caller to read and price in a next
+// transaction. It records in unpriced the orders that this rate cannot
+// price (their price is malformed or overflows, or their alt_id was taken
+// meanwhile), which stay waiting.
+func (e *Engine) priceWaiting(t *txn, r ExchangeRate, read map[int64]orderText, unpriced map[string]error) (unread int, err error) {
+	waiting, err := t.WaitingOrders(t.ctx, r.Currency)
+	if err != nil {
+		return 0, err
+	}
+	for _, w := range waiting {
+		in, ok := read[w.ID]
+		if !ok || !in.reads(w) {
+			unread++
+			continue
+		}
+		if in.bad != nil {
+			unpriced[w.OrderID] = in.bad
+			continue
+		}
+		n, err := in.priced(w.newOrder(), r.Rate)
 		if err != nil {
 			unpriced[w.OrderID] = err
 			continue
 		}
-		_, exists, err := e.addOrder(t, n, w.ClaimToken, "priced once its exchange rate was set")
+		_, exists, err := e.addOrder(t, n, in.claimant, w.ClaimToken, "priced once its exchange rate was set")
 		switch {
 		case errors.Is(err, ErrOrderExists):
 			unpriced[w.OrderID] = err
 			continue
 		case err != nil:
-			return nil, err
+			return 0, err
 		}
 		// An order_id already stored as an order needs no waiting either.
 		if err := t.DeleteWaitingOrder(t.ctx, w.ID); err != nil {
-			return nil, err
+			return 0, err
 		}
 		if !exists {
 			t.audit("order", w.OrderID, "exchange_rate", nil, strPtr(strconv.FormatInt(r.Rate, 10)), "priced at the new "+r.Currency+" rate")
 		}
 	}
-	return unpriced, nil
+	return unread, nil
 }
 
 // newOrder is what the storefront sent for w.

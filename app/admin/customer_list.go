@@ -13,7 +13,7 @@ import (
 )
 
 type customerService interface {
-	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
+	CustomerIDs(ctx context.Context, p engine.Page) ([]string, error)
 	CustomerHistory(ctx context.Context, customerID string) (engine.CustomerHistory, error)
 	CreditNote(ctx context.Context, customerID string, amount engine.MicroTari, reason string) (engine.MultiAccountPayment, error)
 	SettleCustomer(ctx context.Context, customerID string) (engine.MultiAccountPayment, error)
@@ -36,7 +36,7 @@ func (h *Handler) customerList(c *fiber.Ctx) error {
 	if err != nil || pageNo < 1 || pageNo > maxPage {
 		pageNo = 1
 	}
-	ids, err := h.deps.Engine.CustomerIDs(c.UserContext(), (pageNo-1)*customersPerPage, customersPerPage+1)
+	ids, err := h.deps.Engine.CustomerIDs(c.UserContext(), engine.Page{Offset: (pageNo - 1) * customersPerPage, Count: customersPerPage + 1})
 	if err != nil {
 		return err
 	}

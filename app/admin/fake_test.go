@@ -151,11 +151,11 @@ func (f *fakeEngine) Reset(ctx context.Context, ref, reason string) (engine.Orde
 	}
 	return f.reset(ctx, ref, reason)
 }
-func (f *fakeEngine) CustomerIDs(_ context.Context, offset, count int) ([]string, error) {
+func (f *fakeEngine) CustomerIDs(_ context.Context, p engine.Page) ([]string, error) {
 	if f.customerIDs == nil {
 		return nil, nil
 	}
-	return f.customerIDs(offset, count)
+	return f.customerIDs(p.Offset, p.Count)
 }
 func (f *fakeEngine) CustomerHistory(_ context.Context, id string) (engine.CustomerHistory, error) {
 	if f.customerHistory == nil {

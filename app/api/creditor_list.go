@@ -12,13 +12,19 @@ type creditorLister interface {
 	Creditors(ctx context.Context) ([]engine.CustomerOrders, error)
 }
 
-// ListCreditors answers GET /api/creditors: customers with New orders.
+// ListCreditors answers GET /api/creditors: one page of the customers
+// with New orders.
 func ListCreditors(e creditorLister) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		p, err := pageQuery(c)
+		if err != nil {
+			return err
+		}
 		rows, err := e.Creditors(c.UserContext())
 		if err != nil {
 			return fromEngine(err, "")
 		}
+		rows = engine.PageOf(rows, p)
 		out := make([]CustomerOrders, len(rows))
 		for i, r := range rows {
 			out[i] = CustomerOrders{CustomerID: r.CustomerID, Status: r.Status, TotalOrders: r.TotalOrders}

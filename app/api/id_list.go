@@ -2,35 +2,23 @@ package api
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
+
+	"taripay/engine"
 )
 
-// ListIDs answers GET /api/customer_ids and GET /api/addresses with
-// list(ctx, offset, count): distinct customer ids or payment senders,
-// sorted. Unlike the reference, count without offset starts at 0 and
-// offset without count skips that many.
-func ListIDs(list func(ctx context.Context, offset, count int) ([]string, error)) fiber.Handler {
+// ListIDs answers GET /api/customer_ids and GET /api/addresses with one
+// page of list: distinct customer ids or linked addresses, sorted. Unlike
+// the reference, count without offset starts at 0, offset without count
+// reads a full page, and a page holds at most engine.MaxPageSize ids.
+func ListIDs(list func(ctx context.Context, p engine.Page) ([]string, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		q, err := query(c, "offset", "count")
+		p, err := pageQuery(c)
 		if err != nil {
 			return err
 		}
-		var page [2]int
-		for i, name := range []string{"offset", "count"} {
-			v, ok := q[name]
-			if !ok {
-				continue
-			}
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return errQuery(fmt.Sprintf("invalid value for `%s`: expected a non-negative integer", name))
-			}
-			page[i] = n
-		}
-		ids, err := list(c.UserContext(), page[0], page[1])
+		ids, err := list(c.UserContext(), p)
 		if err != nil {
 			return fromEngine(err, "")
 		}

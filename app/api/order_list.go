@@ -14,9 +14,14 @@ type orderLister interface {
 }
 
 // ListOrders answers GET /api/orders[/{address}] (every status) and, with
-// onlyOpen, GET /api/unfulfilled_orders[/{address}] (New and Unclaimed).
+// onlyOpen, GET /api/unfulfilled_orders[/{address}] (New and Unclaimed):
+// one page of the orders; total_orders sums them all.
 func ListOrders(e orderLister, onlyOpen bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		p, err := pageQuery(c)
+		if err != nil {
+			return err
+		}
 		address, own, err := account(c)
 		if err != nil {
 			return err
@@ -29,6 +34,6 @@ func ListOrders(e orderLister, onlyOpen bool) fiber.Handler {
 		if err != nil {
 			return fromEngine(err, "")
 		}
-		return render(c, OrderResult{Address: r.Address, TotalOrders: r.TotalOrders, Orders: newOrders(r.Orders)})
+		return render(c, OrderResult{Address: r.Address, TotalOrders: r.TotalOrders, Orders: newOrders(engine.PageOf(r.Orders, p))})
 	}
 }

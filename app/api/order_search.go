@@ -19,18 +19,22 @@ type orderSearcher interface {
 }
 
 // searchParams are the only query parameters /api/search/orders accepts.
-var searchParams = []string{"memo", "order_id", "alt_id", "customer_id", "currency", "since", "until", "status"}
+var searchParams = append([]string{"memo", "order_id", "alt_id", "customer_id", "currency", "since", "until", "status"}, pageParams...)
 
-// SearchOrders answers GET /api/search/orders, oldest first.
+// SearchOrders answers GET /api/search/orders, oldest first, one page.
 func SearchOrders(e orderSearcher) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		q, err := query(c, searchParams...)
 		if err != nil {
 			return err
 		}
+		p, err := page(q)
+		if err != nil {
+			return err
+		}
 		oq := engine.OrderQuery{
 			Memo: q["memo"], OrderID: q["order_id"], AltID: q["alt_id"],
-			CustomerID: q["customer_id"], Currency: q["currency"],
+			CustomerID: q["customer_id"], Currency: q["currency"], Offset: p.Offset, Limit: p.Count,
 		}
 		for _, name := range []string{"since", "until"} {
 			v, ok := q[name]

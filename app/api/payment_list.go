@@ -13,9 +13,14 @@ type paymentLister interface {
 	PaymentsForOrder(ctx context.Context, orderID string) ([]engine.Payment, error)
 }
 
-// ListPayments answers GET /api/payments[/{address}].
+// ListPayments answers GET /api/payments[/{address}]: one page of the
+// payments; total_payments sums them all.
 func ListPayments(e paymentLister) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		p, err := pageQuery(c)
+		if err != nil {
+			return err
+		}
 		address, _, err := account(c)
 		if err != nil {
 			return err
@@ -24,7 +29,7 @@ func ListPayments(e paymentLister) fiber.Handler {
 		if err != nil {
 			return fromEngine(err, "")
 		}
-		return render(c, PaymentsResult{Address: r.Address, TotalPayments: r.TotalPayments, Payments: newPayments(r.Payments)})
+		return render(c, PaymentsResult{Address: r.Address, TotalPayments: r.TotalPayments, Payments: newPayments(engine.PageOf(r.Payments, p))})
 	}
 }
 

@@ -34,6 +34,10 @@ const (
 	DefaultUnpaidOrderTimeout    = 48 * time.Hour
 	DefaultExpiryInterval        = time.Minute
 	DefaultTrustedProxyHops      = 1
+	// DefaultMaxConnsPerIP is more than a browser or a hot wallet opens,
+	// and few enough that clients that never read their replies cannot pin
+	// the server's memory (docs/security.md, resource limits).
+	DefaultMaxConnsPerIP = 64
 )
 
 // Config is every setting the server reads from the environment.
@@ -59,7 +63,10 @@ type Config struct {
 	// TrustedProxyHops is how many proxies of ours append to those headers
 	// (TPG_TRUSTED_PROXY_HOPS): the caller's IP is that many entries from
 	// the right (api.IPResolver).
-	TrustedProxyHops          int
+	TrustedProxyHops int
+	// MaxConnsPerIP caps the open connections from one TCP peer
+	// (TPG_MAX_CONNS_PER_IP); 0 is no cap.
+	MaxConnsPerIP             int
 	DisableWalletWhitelist    bool // TPG_DISABLE_WALLET_WHITELIST
 	DisableMemoSignatureCheck bool // TPG_DISABLE_MEMO_SIGNATURE_CHECK
 	OrderIDFieldName          bool // TPG_SHOPIFY_ORDER_ID_FIELD=name
@@ -177,6 +184,7 @@ func Load(lookupEnv func(string) (string, bool)) (Config, error) {
 		UseXForwardedFor:          p.flag("TPG_USE_X_FORWARDED_FOR", false),
 		UseForwarded:              p.flag("TPG_USE_FORWARDED", false),
 		TrustedProxyHops:          int(p.integer("TPG_TRUSTED_PROXY_HOPS", DefaultTrustedProxyHops, 1, 16)),
+		MaxConnsPerIP:             int(p.integer("TPG_MAX_CONNS_PER_IP", DefaultMaxConnsPerIP, 0, 1_000_000)),
 		DisableWalletWhitelist:    p.flag("TPG_DISABLE_WALLET_WHITELIST", false),
 		DisableMemoSignatureCheck: p.flag("TPG_DISABLE_MEMO_SIGNATURE_CHECK", false),
 		OrderIDFieldName:          p.orderIDField("TPG_SHOPIFY_ORDER_ID_FIELD"),

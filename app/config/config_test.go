@@ -33,7 +33,7 @@ func TestLoadDefaults(t *testing.T) {
 	if c.JWTKeys != nil || !c.PaymentWallet.IsZero() || !c.Engine().PaymentAddress.IsZero() || !c.StrictMode {
 		t.Errorf("keys/wallet/strict defaults: %+v", c)
 	}
-	if c.UseXForwardedFor || c.UseForwarded || c.TrustedProxyHops != 1 || c.DisableWalletWhitelist || c.DisableMemoSignatureCheck || c.OrderIDFieldName {
+	if c.UseXForwardedFor || c.UseForwarded || c.TrustedProxyHops != 1 || c.MaxConnsPerIP != 64 || c.DisableWalletWhitelist || c.DisableMemoSignatureCheck || c.OrderIDFieldName {
 		t.Errorf("flag defaults: %+v", c)
 	}
 	if c.UnclaimedOrderTimeout != 2*time.Hour || c.UnpaidOrderTimeout != 48*time.Hour || c.ExpiryInterval != time.Minute {
@@ -59,6 +59,7 @@ func TestLoadValues(t *testing.T) {
 				return c.UseXForwardedFor && c.UseForwarded && c.DisableWalletWhitelist && c.DisableMemoSignatureCheck
 			}},
 		{"proxy hops", map[string]string{"TPG_TRUSTED_PROXY_HOPS": "2"}, func(c Config) bool { return c.TrustedProxyHops == 2 }},
+		{"connections per IP", map[string]string{"TPG_MAX_CONNS_PER_IP": "0"}, func(c Config) bool { return c.MaxConnsPerIP == 0 }},
 		{"empty flag is default", map[string]string{"TPG_STRICT_MODE": ""}, func(c Config) bool { return c.StrictMode }},
 		{"hours", map[string]string{"TPG_UNCLAIMED_ORDER_TIMEOUT": "3", "TPG_UNPAID_ORDER_TIMEOUT": "0"},
 			func(c Config) bool { return c.UnclaimedOrderTimeout == 3*time.Hour && c.UnpaidOrderTimeout == 0 }},

@@ -36,6 +36,7 @@ func Vars() []Var {
 		{"TPG_USE_X_FORWARDED_FOR", "false", "take the caller's IP from X-Forwarded-For (behind a proxy of yours)"},
 		{"TPG_USE_FORWARDED", "false", "take the caller's IP from Forwarded's for= (behind a proxy of yours)"},
 		{"TPG_TRUSTED_PROXY_HOPS", strconv.Itoa(DefaultTrustedProxyHops), "how many proxies of yours append to that header"},
+		{"TPG_MAX_CONNS_PER_IP", strconv.Itoa(DefaultMaxConnsPerIP), "connections open at once from one client address, one more is answered 429; 0: no cap; behind a proxy, its pool"},
 		{"TPG_DISABLE_WALLET_WHITELIST", "false", "accept hot-wallet notifications from any IP"},
 		{"TPG_DISABLE_MEMO_SIGNATURE_CHECK", "false", "accept order claims in payment memos without a signature"},
 		{"TPG_UNCLAIMED_ORDER_TIMEOUT", hours(DefaultUnclaimedOrderTimeout.Hours()), "whole hours (or a Go duration) an order may stay unclaimed before it expires"},

@@ -601,9 +601,16 @@ func (h *Handler) dataRequest(ctx context.Context, body []byte) (string, error) 
 	}
 	shop := r.ShopDomain
 	customer := string(r.Customer.ID)
-	orders, err := h.engine.SearchOrders(ctx, engine.OrderQuery{CustomerID: customer})
-	if err != nil {
-		return "", err
+	var orders []engine.Order
+	for page := (engine.OrderQuery{CustomerID: customer, Limit: engine.MaxPageSize}); ; page.Offset += page.Limit {
+		more, err := h.engine.SearchOrders(ctx, page)
+		if err != nil {
+			return "", err
+		}
+		orders = append(orders, more...)
+		if len(more) < page.Limit {
+			break
+		}
 	}
 	payloads, err := h.records.CustomerPayloads(ctx, shop, customer, ids(r.OrdersRequested))
 	if err != nil {
