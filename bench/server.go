@@ -128,7 +128,7 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 		return nil, err
 	}
 	s.app = app.New(app.Deps{Config: cfg, Engine: s.Engine, Keys: keys, Log: log, Now: time.Now, Rand: rand.Reader,
-		Shopify: svc.Handler(), ExchangeRates: svc, Pay: pay.New(s.Engine, pay.ConfigFrom(cfg), time.Now, log)})
+		Shopify: svc.Handler(), ExchangeRates: svc, Pay: pay.New(s.Engine, svc, pay.ConfigFrom(cfg), time.Now, log)})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
