@@ -77,14 +77,15 @@ type Connection struct {
 	ExpiresAt *time.Time
 }
 
-// Shopify is the live connection and the storefront's webhook set-up, for
-// the setup checklist (its methods return shopify.ErrNotConfigured without
+// Shopify is the live connection, the storefront's webhook set-up and
+// whether the order pages render app extensions, for the setup checklist (its methods return shopify.ErrNotConfigured without
 // an Admin API client), and the count of orders paid another way than
 // Tari, for the dashboard, and the customers' names and emails from their
 // latest orders, for the customer pages.
 type Shopify interface {
 	Connection(ctx context.Context) (shopify.ShopConnection, error)
 	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
+	OrderPagesExtensible(ctx context.Context) (bool, error)
 	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
 	OtherOrders(ctx context.Context) (int, error)
 	Contacts(ctx context.Context, shop string, customerIDs []string) (map[string]shopify.Contact, error)

@@ -216,13 +216,14 @@ func TestPagesRender(t *testing.T) {
 }
 
 type fakeShopify struct {
-	activity engine.WebhookActivity
-	contacts map[string]shopify.Contact
-	conn     shopify.ShopConnection
-	subs     []shopify.Subscription
-	err      error    // what every call fails with, when set
-	ensured  []string // the public URLs EnsureWebhooks was called with
-	other    int      // orders paid another way
+	activity   engine.WebhookActivity
+	contacts   map[string]shopify.Contact
+	conn       shopify.ShopConnection
+	subs       []shopify.Subscription
+	err        error    // what every call fails with, when set
+	ensured    []string // the public URLs EnsureWebhooks was called with
+	other      int      // orders paid another way
+	extensible bool     // the order pages render app extensions
 }
 
 func (f *fakeShopify) OtherOrders(context.Context) (int, error) { return f.other, nil }
@@ -243,6 +244,10 @@ func (f *fakeShopify) WebhookActivity(context.Context, string) (engine.WebhookAc
 
 func (f *fakeShopify) Connection(context.Context) (shopify.ShopConnection, error) {
 	return f.conn, f.err
+}
+
+func (f *fakeShopify) OrderPagesExtensible(context.Context) (bool, error) {
+	return f.extensible, f.err
 }
 
 func (f *fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) {

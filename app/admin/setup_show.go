@@ -84,7 +84,8 @@ func (h *Handler) setupShow(c *fiber.Ctx) error {
 
 // shopifyChecks are the rows that ask Shopify, live: the connection (one
 // cheap Admin API call), the scopes it grants, and the webhooks registered
-// and pointing at this server. Without an Admin API client they say they
+// and pointing at this server, and whether the order pages render app
+// extensions. Without an Admin API client they say they
 // were not checked.
 func (h *Handler) shopifyChecks(c *fiber.Ctx) []view.Check {
 	ctx := c.UserContext()
@@ -94,12 +95,13 @@ func (h *Handler) shopifyChecks(c *fiber.Ctx) []view.Check {
 	hooks := view.Check{Label: "Webhooks registered"}
 	if h.deps.Shopify == nil {
 		notChecked := "Not checked: no Admin API client is configured."
+		pages := view.Check{Label: orderPagesLabel}
 		arrived := view.Check{Label: "Webhooks arrive"}
 		customers := view.Check{Label: "Orders arrive with their customer"}
-		for _, ch := range []*view.Check{&conn, &scopes, &hooks, &arrived, &customers} {
+		for _, ch := range []*view.Check{&conn, &scopes, &hooks, &pages, &arrived, &customers} {
 			ch.Unchecked, ch.Detail = true, notChecked
 		}
-		return []view.Check{conn, scopes, hooks, arrived, customers}
+		return []view.Check{conn, scopes, hooks, pages, arrived, customers}
 	}
 	how := ""
 	if h.deps.Install != nil {
@@ -146,7 +148,34 @@ func (h *Handler) shopifyChecks(c *fiber.Ctx) []view.Check {
 	default:
 		hooks.OK, hooks.Detail = true, plural(len(subs), "subscription")+", each pointing at "+c.BaseURL()+"."
 	}
-	return append([]view.Check{conn, scopes, hooks}, h.deliveryChecks(c)...)
+	return append([]view.Check{conn, scopes, hooks, h.orderPagesCheck(c)}, h.deliveryChecks(c)...)
+}
+
+const orderPagesLabel = "The order pages show the Pay with Tari block"
+
+// orderPagesCheck asks Shopify whether the published checkout profile's
+// Thank-you and Order status pages render app extensions, where taripay's
+// block shows the customer how to pay, and links to the checkout editor.
+func (h *Handler) orderPagesCheck(c *fiber.Ctx) view.Check {
+	ch := view.Check{Label: orderPagesLabel}
+	ok, err := h.deps.Shopify.OrderPagesExtensible(c.UserContext())
+	switch {
+	case errors.Is(err, shopify.ErrNotConfigured):
+		ch.Unchecked, ch.Detail = true, "Not checked: no Admin API client is configured."
+		return ch
+	case err != nil:
+		ch.Detail = "Could not ask Shopify: " + shopify.Cause(err)
+		return ch
+	case ok:
+		ch.OK, ch.Detail = true, "The Thank-you and Order status pages render app extensions. "+
+			"Check in the checkout editor that the Pay with Tari block is placed on both."
+	default:
+		ch.Blocking, ch.Detail = true, "The published checkout's Thank-you and Order status pages do not render app extensions, "+
+			"so customers do not see how to pay. In the checkout editor, upgrade both pages and place the Pay with Tari block on each, then publish."
+	}
+	ch.Link = "https://admin.shopify.com/store/" + strings.TrimSuffix(staffOf(c).Shop, ".myshopify.com") + "/settings/checkout/editor"
+	ch.LinkText = "Open the checkout editor"
+	return ch
 }
 
 // deliveryChecks read the stored deliveries: when the last webhook arrived,

@@ -46,7 +46,7 @@ func TestSetupShopifyChecks(t *testing.T) {
 	closed.Close()
 
 	const here = "http://example.com" // the harness's base URL
-	type rows struct{ conn, scopes, hooks string }
+	type rows struct{ conn, scopes, hooks, pages string }
 	tests := []struct {
 		name     string
 		noAdmin  bool
@@ -55,17 +55,26 @@ func TestSetupShopifyChecks(t *testing.T) {
 		grant    []string
 		register string // where webhooks were registered; empty: none
 		drop     bool   // one subscription is missing
+		pagesOff bool   // the order pages do not render app extensions
 		want     rows
 		form     bool // the register form shows
 	}{
 		{name: "no Admin API", noAdmin: true, want: rows{
 			"Not checked Shopify connection Not checked: no Admin API client is configured.",
 			"Not checked Access scopes granted Not checked: no Admin API client is configured.",
-			"Not checked Webhooks registered Not checked: no Admin API client is configured."}},
+			"Not checked Webhooks registered Not checked: no Admin API client is configured.",
+			"Not checked The order pages show the Pay with Tari block Not checked: no Admin API client is configured."}},
 		{name: "all good", register: here, want: rows{
 			"Done Shopify connection Connected to Test Shop (" + testShop + ").",
 			"Done Access scopes granted All 9 scopes that shopify.app.toml asks for.",
-			"Done Webhooks registered 7 subscriptions, each pointing at http://example.com."}},
+			"Done Webhooks registered 7 subscriptions, each pointing at http://example.com.",
+			"Done The order pages show the Pay with Tari block The Thank-you and Order status pages render app extensions. Check in the checkout editor that the Pay with Tari block is placed on both. Open the checkout editor"}},
+		{name: "order pages without extensions", register: here, pagesOff: true, want: rows{
+			"Done Shopify connection Connected to Test Shop (" + testShop + ").",
+			"Done Access scopes granted All 9 scopes that shopify.app.toml asks for.",
+			"Done Webhooks registered 7 subscriptions, each pointing at http://example.com.",
+			"Fix now The order pages show the Pay with Tari block The published checkout's Thank-you and Order status pages do not render app extensions, " +
+				"so customers do not see how to pay. In the checkout editor, upgrade both pages and place the Pay with Tari block on each, then publish. Open the checkout editor"}},
 		{name: "a scope not granted, webhooks elsewhere", register: "https://old.example",
 			grant: []string{"write_orders", "write_products", "write_metaobjects", "write_metaobject_definitions"},
 			want: rows{
@@ -74,27 +83,32 @@ func TestSetupShopifyChecks(t *testing.T) {
 				"To do Webhooks registered Pointing elsewhere: orders/create to https://old.example/shopify/webhook/orders/create, " +
 					"orders/updated to https://old.example/shopify/webhook/orders/updated, orders/cancelled to https://old.example/shopify/webhook/orders/cancelled, " +
 					"order_transactions/create to https://old.example/shopify/webhook/order_transactions/create, refunds/create to https://old.example/shopify/webhook/refunds/create, products/update to https://old.example/shopify/webhook/products/update, " +
-					"app/uninstalled to https://old.example/shopify/webhook/app/uninstalled"},
+					"app/uninstalled to https://old.example/shopify/webhook/app/uninstalled",
+				"Done The order pages show the Pay with Tari block The Thank-you and Order status pages render app extensions. Check in the checkout editor that the Pay with Tari block is placed on both. Open the checkout editor"},
 			form: true},
 		{name: "none registered", want: rows{
 			"Done Shopify connection Connected to Test Shop (" + testShop + ").",
 			"Done Access scopes granted All 9 scopes that shopify.app.toml asks for.",
-			"To do Webhooks registered Missing: orders/create, orders/updated, orders/cancelled, order_transactions/create, refunds/create, products/update, app/uninstalled"},
+			"To do Webhooks registered Missing: orders/create, orders/updated, orders/cancelled, order_transactions/create, refunds/create, products/update, app/uninstalled",
+			"Done The order pages show the Pay with Tari block The Thank-you and Order status pages render app extensions. Check in the checkout editor that the Pay with Tari block is placed on both. Open the checkout editor"},
 			form: true},
 		{name: "wrong token", token: "shpat_revoked", want: rows{
 			"Fix now Shopify connection Shopify did not answer: Shopify answered HTTP 401: [API] Invalid API key or access token (unrecognized login or wrong password)",
 			"Not checked Access scopes granted Not checked: the connection did not work.",
-			"To do Webhooks registered Could not ask Shopify: Shopify answered HTTP 401: [API] Invalid API key or access token (unrecognized login or wrong password)"}},
+			"To do Webhooks registered Could not ask Shopify: Shopify answered HTTP 401: [API] Invalid API key or access token (unrecognized login or wrong password)",
+			"To do The order pages show the Pay with Tari block Could not ask Shopify: Shopify answered HTTP 401: [API] Invalid API key or access token (unrecognized login or wrong password)"}},
 		{name: "nothing listening", url: "http://" + refused, want: rows{
 			"Fix now Shopify connection Shopify did not answer: connection refused at " + refused,
 			"Not checked Access scopes granted Not checked: the connection did not work.",
-			"To do Webhooks registered Could not ask Shopify: connection refused at " + refused}},
+			"To do Webhooks registered Could not ask Shopify: connection refused at " + refused,
+			"To do The order pages show the Pay with Tari block Could not ask Shopify: connection refused at " + refused}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			hs := newHarness(t, &fakeEngine{})
 			if !tt.noAdmin {
 				fake := shopifytest.New(t)
+				fake.OrderPagesExtensible = !tt.pagesOff
 				if tt.grant != nil {
 					fake.Grant(tt.grant...)
 				}
@@ -124,8 +138,13 @@ func TestSetupShopifyChecks(t *testing.T) {
 			row := func(i int) string {
 				return strings.Join(strings.Fields(doc.Find(`[data-testid=check]`).Eq(i).Text()), " ")
 			}
-			if got := (rows{row(0), row(1), row(2)}); got != tt.want {
-				t.Errorf("rows:\n%s\n%s\n%s\nwant:\n%s\n%s\n%s", got.conn, got.scopes, got.hooks, tt.want.conn, tt.want.scopes, tt.want.hooks)
+			if got := (rows{row(0), row(1), row(2), row(3)}); got != tt.want {
+				t.Errorf("rows:\n%s\n%s\n%s\n%s\nwant:\n%s\n%s\n%s\n%s", got.conn, got.scopes, got.hooks, got.pages,
+					tt.want.conn, tt.want.scopes, tt.want.hooks, tt.want.pages)
+			}
+			link, _ := doc.Find(`[data-testid=check]`).Eq(3).Find(`[data-testid=check-link]`).Attr("href")
+			if want := "https://admin.shopify.com/store/" + strings.TrimSuffix(testShop, ".myshopify.com") + "/settings/checkout/editor"; !tt.noAdmin && tt.token == "" && tt.url == "" && link != want {
+				t.Errorf("checkout editor link = %q, want %q", link, want)
 			}
 			if form := doc.Find(`#webhooks`).Length() == 1; form != tt.form {
 				t.Errorf("register form shown: %v, want %v", form, tt.form)

@@ -102,3 +102,31 @@ func Cause(err error) string {
 	}
 	return err.Error()
 }
+
+// checkoutPagesQuery reads the checkout profiles: typOspPagesActive exists
+// only on CheckoutProfile, though the query is deprecated in favour of
+// checkoutAndAccountsConfigurations. It needs no access scope.
+const checkoutPagesQuery = `query CheckoutPages { checkoutProfiles(first: 25) { nodes { isPublished typOspPagesActive } } }`
+
+// OrderPagesExtensible says whether the shop's published checkout profile
+// renders app extensions on the Thank-you and Order status pages, where the
+// Pay with Tari block shows; false when no profile is published.
+func (a *Admin) OrderPagesExtensible(ctx context.Context) (bool, error) {
+	var resp struct {
+		CheckoutProfiles struct {
+			Nodes []struct {
+				IsPublished       bool `json:"isPublished"`
+				TypOspPagesActive bool `json:"typOspPagesActive"`
+			} `json:"nodes"`
+		} `json:"checkoutProfiles"`
+	}
+	if err := a.query(ctx, "CheckoutPages", checkoutPagesQuery, nil, &resp); err != nil {
+		return false, err
+	}
+	for _, p := range resp.CheckoutProfiles.Nodes {
+		if p.IsPublished {
+			return p.TypOspPagesActive, nil
+		}
+	}
+	return false, nil
+}

@@ -200,6 +200,15 @@ func (s *Service) Connection(ctx context.Context) (ShopConnection, error) {
 	return s.admin.Connection(ctx)
 }
 
+// OrderPagesExtensible says whether the Thank-you and Order status pages
+// render app extensions, for the admin's setup checklist.
+func (s *Service) OrderPagesExtensible(ctx context.Context) (bool, error) {
+	if s.admin == nil {
+		return false, ErrNotConfigured
+	}
+	return s.admin.OrderPagesExtensible(ctx)
+}
+
 // WebhookActivity says when the shop's last webhook arrived and how many of
 // its latest 20 orders came without a customer, for the admin's setup
 // checklist.

@@ -397,6 +397,9 @@ type Check struct {
 	// Unchecked marks a check that could not be made, e.g. without an
 	// Admin API client: it is neither done nor to do.
 	Unchecked bool
+	// Link, when set, is where the merchant makes the fix, named by
+	// LinkText; it opens in the top window, out of the embedded app.
+	Link, LinkText string
 	// Register offers the form that subscribes the shop to taripay's
 	// webhooks.
 	Register bool

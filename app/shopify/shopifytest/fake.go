@@ -87,6 +87,10 @@ type Fake struct {
 	Token    string
 	Currency string // the shop currency
 	Name     string // the shop's name; SetName changes it while the fake serves
+	// OrderPagesExtensible is the published checkout profile's
+	// typOspPagesActive: whether the Thank-you and Order status pages
+	// render app extensions.
+	OrderPagesExtensible bool
 
 	mu             sync.Mutex
 	calls          []Call
@@ -484,6 +488,11 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 			"shop":                   map[string]any{"name": f.Name},
 			"currentAppInstallation": map[string]any{"accessScopes": handles},
 		}, nil
+	case "CheckoutPages":
+		return map[string]any{"checkoutProfiles": map[string]any{"nodes": []any{
+			map[string]any{"isPublished": false, "typOspPagesActive": true}, // a draft
+			map[string]any{"isPublished": true, "typOspPagesActive": f.OrderPagesExtensible},
+		}}}, nil
 	case "ShopCurrency":
 		return map[string]any{"shop": map[string]any{"currencyCode": f.Currency}}, nil
 	case "ShopName":
