@@ -61,6 +61,7 @@ func newAdmin(cfg config.Config, e *engine.Engine, install admin.Installer, shop
 		Shop:          cfg.Shopify.Shop,
 		AppBridgeURL:  admin.DefaultAppBridgeURL,
 		HtmxURL:       "/static/htmx.min.js",
+		PublicURL:     cfg.PublicURL,
 	}, admin.Deps{
 		Engine:   e,
 		Install:  install,

@@ -36,6 +36,10 @@ type Config struct {
 	SessionTTL time.Duration
 	// PageSize is how many orders one page of the order list shows.
 	PageSize int
+	// PublicURL is the server's public origin (TPG_PUBLIC_URL): the outbox
+	// writes each order's pay link, starting with it, into the order's
+	// taripay.pay_url metafield, and skips that without it.
+	PublicURL string
 }
 
 // DefaultAppBridgeURL is Shopify's CDN copy of App Bridge.

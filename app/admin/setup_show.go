@@ -27,7 +27,7 @@ type setupService interface {
 // Admin API call, the database, or nothing ("Not checked").
 func (h *Handler) setupShow(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	checks := h.shopifyChecks(c)
+	checks := append(h.shopifyChecks(c), h.payLinkCheck())
 
 	wallets, err := h.deps.Engine.Wallets(ctx)
 	if err != nil {
@@ -207,6 +207,17 @@ func (h *Handler) deliveryChecks(c *fiber.Ctx) []view.Check {
 		customers.OK, customers.Detail = true, "Each of the last "+plural(a.RecentOrders, "order")+" named its customer."
 	}
 	return []view.Check{arrived, customers}
+}
+
+// payLinkCheck says whether the outbox writes each order's pay link into its
+// taripay.pay_url metafield: it needs TPG_PUBLIC_URL, and skips it without.
+func (h *Handler) payLinkCheck() view.Check {
+	if h.cfg.PublicURL == "" {
+		return view.Check{Label: "Pay link on orders",
+			Detail: "Set TPG_PUBLIC_URL to write each order's pay link into its taripay.pay_url metafield, for notifications, Flow and order printers."}
+	}
+	return view.Check{Label: "Pay link on orders", OK: true,
+		Detail: "Each new order's pay link, " + strings.TrimSuffix(h.cfg.PublicURL, "/") + "/pay/…, is written into its taripay.pay_url metafield."}
 }
 
 // notifiedCheck says when a hot wallet last notified taripay.

@@ -195,3 +195,29 @@ func TestSetupDeliveryChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestSetupPayLinkCheck: the pay link goes onto each order only with
+// TPG_PUBLIC_URL, and the setup page says which.
+func TestSetupPayLinkCheck(t *testing.T) {
+	for _, tt := range []struct {
+		name, publicURL, want, badge string
+	}{
+		{"unset", "", "To do Pay link on orders Set TPG_PUBLIC_URL to write each order's pay link into its taripay.pay_url metafield, " +
+			"for notifications, Flow and order printers.", "badge-attention"},
+		{"set", "https://pay.example.com/", "Done Pay link on orders Each new order's pay link, https://pay.example.com/pay/…, " +
+			"is written into its taripay.pay_url metafield.", "badge-success"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			hs := newHarness(t, &fakeEngine{})
+			hs.h.cfg.PublicURL = tt.publicURL
+			_, body := hs.do(t, "GET", "/admin/setup", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})
+			check := parse(t, body).Find(`[data-testid=check]:contains("Pay link on orders")`)
+			if got := strings.Join(strings.Fields(check.Text()), " "); check.Length() != 1 || got != tt.want {
+				t.Errorf("pay link check = %q, want %q", got, tt.want)
+			}
+			if !check.Find(".badge").HasClass(tt.badge) {
+				t.Errorf("pay link check is not shown as %s", tt.badge)
+			}
+		})
+	}
+}
