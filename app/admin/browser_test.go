@@ -103,14 +103,7 @@ func startAdmin(t *testing.T, eng Engine, staticFS http.FileSystem, setup func(*
 		if path == "" {
 			path = "/admin"
 		}
-		q := url.Values{
-			"embedded":  {"1"},
-			"shop":      {testShop},
-			"host":      {base64.RawStdEncoding.EncodeToString([]byte("admin.shopify.com/store/test-shop"))},
-			"locale":    {"en"},
-			"timestamp": {fmt.Sprint(time.Now().Unix())},
-			"id_token":  {mintIDToken(t, validIDToken(time.Now()))},
-		}
+		q := embedded(t)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!DOCTYPE html><html><head><title>Shopify admin (fake)</title>
 <style>body{margin:0;font-family:sans-serif;background:#1a1a1a}header{color:#fff;padding:10px 16px}iframe{border:0;width:100%%;height:920px;background:#fff}</style></head>
@@ -119,6 +112,19 @@ func startAdmin(t *testing.T, eng Engine, staticFS http.FileSystem, setup func(*
 	fake.Start()
 	t.Cleanup(fake.Close)
 	return &adminServer{h: h, appURL: appURL, adminURL: adminURL}
+}
+
+// embedded is the query Shopify admin opens an embedded app with, its
+// session token valid now.
+func embedded(t *testing.T) url.Values {
+	return url.Values{
+		"embedded":  {"1"},
+		"shop":      {testShop},
+		"host":      {base64.RawStdEncoding.EncodeToString([]byte("admin.shopify.com/store/test-shop"))},
+		"locale":    {"en"},
+		"timestamp": {fmt.Sprint(time.Now().Unix())},
+		"id_token":  {mintIDToken(t, validIDToken(time.Now()))},
+	}
 }
 
 func portOf(a net.Addr) string { return fmt.Sprint(a.(*net.TCPAddr).Port) }
