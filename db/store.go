@@ -247,13 +247,13 @@ func (s *store) CustomerOrderBalance(ctx context.Context, customerID string) (en
 	return b, nil
 }
 
-func (s *store) Creditors(ctx context.Context) ([]engine.CustomerOrders, error) {
+func (s *store) Creditors(ctx context.Context, offset, count int) ([]engine.CustomerOrders, error) {
 	rows := []engine.CustomerOrders{}
-	err := s.idb.NewSelect().Table("orders").
+	q := s.idb.NewSelect().Table("orders").
 		ColumnExpr("customer_id, status, SUM(total_price) AS total_orders").
 		Where("status = ?", engine.OrderNew).Group("customer_id", "status").
-		Having("SUM(total_price) > 0").Order("customer_id").Scan(ctx, &rows)
-	if err != nil {
+		Having("SUM(total_price) > 0").Order("customer_id")
+	if err := paged(q, offset, count).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("creditors: %w", err)
 	}
 	return rows, nil
@@ -268,8 +268,8 @@ func (s *store) CustomerIDs(ctx context.Context, offset, count int) ([]string, e
 	return ids, nil
 }
 
-// paged reads count rows after the first offset; the engine bounds count
-// (engine.MaxPageSize).
+// paged reads count rows after the first offset, or every row after it
+// when count is 0; the engine bounds count (engine.MaxPageSize).
 func paged(q *bun.SelectQuery, offset, count int) *bun.SelectQuery {
 	return q.Limit(int64(max(count, 0))).Offset(int64(max(offset, 0)))
 }
@@ -392,12 +392,23 @@ func (s *store) SetPaymentStatus(ctx context.Context, txid string, from, to engi
 	return n == 1, err
 }
 
-func (s *store) PaymentsBySender(ctx context.Context, address string) ([]engine.Payment, error) {
+func (s *store) PaymentsBySender(ctx context.Context, address string, offset, count int) ([]engine.Payment, error) {
 	ps := []engine.Payment{}
-	if err := s.idb.NewSelect().Model(&ps).Where("sender = ?", address).Order("created_at", "tx_id").Scan(ctx); err != nil {
+	q := s.idb.NewSelect().Model(&ps).Where("sender = ?", address).Order("created_at", "tx_id")
+	if err := paged(q, offset, count).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("payments of %s: %w", address, err)
 	}
 	return ps, nil
+}
+
+func (s *store) PaymentsTotal(ctx context.Context, address string) (engine.MicroTari, error) {
+	var total engine.MicroTari
+	err := s.idb.NewSelect().Table("payments").ColumnExpr("COALESCE(SUM(amount), 0)").
+		Where("sender = ?", address).Scan(ctx, &total)
+	if err != nil {
+		return 0, fmt.Errorf("total payments of %s: %w", address, err)
+	}
+	return total, nil
 }
 
 func (s *store) PaymentsForOrderRefs(ctx context.Context, refs []string) ([]engine.Payment, error) {

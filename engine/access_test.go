@@ -186,7 +186,7 @@ func TestSearchAndListings(t *testing.T) {
 		if _, err := en.e.Claim(en.ctx, "2", "addr-bob"); err != nil {
 			t.Fatal(err)
 		}
-		cr, err := en.e.Creditors(en.ctx)
+		cr, err := en.e.Creditors(en.ctx, engine.Page{})
 		if err != nil || fmt.Sprint(cr) != fmt.Sprintf("[{alice New %d} {bob New %d}]", xtr(400), xtr(200)) {
 			t.Fatalf("creditors = %v, %v", cr, err)
 		}

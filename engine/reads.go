@@ -84,7 +84,7 @@ func (e *Engine) addressHistory(ctx context.Context, address string, orders orde
 		if out.Orders, err = orders(t, address, false); err != nil {
 			return err
 		}
-		if out.Payments, err = t.PaymentsBySender(t.ctx, address); err != nil {
+		if out.Payments, err = t.PaymentsBySender(t.ctx, address, 0, 0); err != nil {
 			return err
 		}
 		out.Settlements, err = t.SettlementsByAddress(t.ctx, address)
@@ -151,26 +151,28 @@ func (e *Engine) orderResult(ctx context.Context, address string, onlyOpen bool,
 	return out, err
 }
 
-// PaymentsForAddress lists an address's payments; the total counts every status.
-func (e *Engine) PaymentsForAddress(ctx context.Context, address string) (PaymentsResult, error) {
+// PaymentsForAddress lists page p of an address's payments, oldest first;
+// the total sums every payment, of every status.
+func (e *Engine) PaymentsForAddress(ctx context.Context, address string, p Page) (PaymentsResult, error) {
+	p = p.bounded()
 	out := PaymentsResult{Address: address}
 	err := e.view(ctx, func(t *txn) (err error) {
-		if out.Payments, err = t.PaymentsBySender(t.ctx, address); err != nil {
+		if out.Payments, err = t.PaymentsBySender(t.ctx, address, p.Offset, p.Count); err != nil {
 			return err
 		}
-		for _, p := range out.Payments {
-			out.TotalPayments += p.Amount
-		}
-		return nil
+		out.TotalPayments, err = t.PaymentsTotal(t.ctx, address)
+		return err
 	})
 	return out, err
 }
 
-// Creditors lists customers with unpaid New orders, by customer id.
-func (e *Engine) Creditors(ctx context.Context) ([]CustomerOrders, error) {
+// Creditors pages through the customers with unpaid New orders, by
+// customer id.
+func (e *Engine) Creditors(ctx context.Context, p Page) ([]CustomerOrders, error) {
+	p = p.bounded()
 	var out []CustomerOrders
 	err := e.view(ctx, func(t *txn) (err error) {
-		out, err = t.Creditors(t.ctx)
+		out, err = t.Creditors(t.ctx, p.Offset, p.Count)
 		return err
 	})
 	return out, err

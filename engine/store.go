@@ -61,7 +61,8 @@ type Tx interface {
 	// RedactWaitingOrders clears the memos of the waiting orders of the
 	// customer or with one of the order ids, and reports how many it cleared.
 	RedactWaitingOrders(ctx context.Context, customerID string, orderIDs []string) (int, error)
-	Creditors(ctx context.Context) ([]CustomerOrders, error)
+	// Creditors lists count creditors after the first offset, by customer id.
+	Creditors(ctx context.Context, offset, count int) ([]CustomerOrders, error)
 	// CustomerIDs and Addresses list count ids after the first offset.
 	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
 
@@ -88,7 +89,12 @@ type Tx interface {
 	Payment(ctx context.Context, txid string) (Payment, bool, error)
 	// SetPaymentStatus moves a payment from one status to another.
 	SetPaymentStatus(ctx context.Context, txid string, from, to PaymentStatus, at time.Time) (bool, error)
-	PaymentsBySender(ctx context.Context, address string) ([]Payment, error)
+	// PaymentsBySender lists an address's payments, oldest (created_at,
+	// tx_id) first: count after the first offset, or every one after it
+	// when count is 0.
+	PaymentsBySender(ctx context.Context, address string, offset, count int) ([]Payment, error)
+	// PaymentsTotal sums the amounts of an address's payments, every status.
+	PaymentsTotal(ctx context.Context, address string) (MicroTari, error)
 	// PaymentsForOrderRefs lists payments whose order_id is one of refs,
 	// oldest first.
 	PaymentsForOrderRefs(ctx context.Context, refs []string) ([]Payment, error)
