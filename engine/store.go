@@ -37,12 +37,11 @@ type Tx interface {
 	// UpdateOrder writes the named columns of o when the stored row still
 	// has one of the expected statuses.
 	UpdateOrder(ctx context.Context, o Order, columns []string, statuses []OrderStatus) (bool, error)
-	// OrdersOfCustomers lists the orders of the customers, oldest
-	// (created_at, id) first; no statuses means every status.
-	OrdersOfCustomers(ctx context.Context, customerIDs []string, statuses []OrderStatus) ([]Order, error)
-	// OrdersOfAddress lists, like OrdersOfCustomers, the orders of the
-	// customers linked to address.
-	OrdersOfAddress(ctx context.Context, address string, statuses []OrderStatus) ([]Order, error)
+	// Orders lists the orders of set, oldest (created_at, id) first: count
+	// after the first offset, or every one after it when count is 0.
+	Orders(ctx context.Context, set OrderSet, offset, count int) ([]Order, error)
+	// OrdersTotal sums the total prices of the orders of set.
+	OrdersTotal(ctx context.Context, set OrderSet) (MicroTari, error)
 	SearchOrders(ctx context.Context, q OrderQuery) ([]Order, error)
 	// ExpirableOrders lists open orders whose clocks have run out: Unclaimed
 	// recorded before unclaimedBefore, New claimed before unpaidBefore.
@@ -80,9 +79,6 @@ type Tx interface {
 	AddViewer(ctx context.Context, v OrderViewer) error
 	// Viewers lists the viewers of an order, oldest first.
 	Viewers(ctx context.Context, orderID string) ([]OrderViewer, error)
-	// ViewedOrders lists, like OrdersOfCustomers, the orders that address
-	// is a viewer of.
-	ViewedOrders(ctx context.Context, address string, statuses []OrderStatus) ([]Order, error)
 
 	// InsertPayment stores p; false when the txid exists.
 	InsertPayment(ctx context.Context, p Payment) (bool, error)
