@@ -65,7 +65,9 @@ func TestListsPagedInTheQuery(t *testing.T) {
 				{"orders linked to A", func(tx engine.Tx, offset, count int) ([]string, error) {
 					os, err := tx.Orders(ctx, engine.OrderSet{LinkedTo: "A"}, offset, count)
 					return orderIDs(os), err
-				}, func(tx engine.Tx) (engine.MicroTari, error) { return tx.OrdersTotal(ctx, engine.OrderSet{LinkedTo: "A"}) },
+				}, func(tx engine.Tx) (engine.MicroTari, error) {
+					return tx.OrdersTotal(ctx, engine.OrderSet{LinkedTo: "A"})
+				},
 					[]string{"o00", "o01", "o03", "o04", "o06", "o08", "o09"}, 1 + 2 + 4 + 5 + 7 + 9 + 10},
 				{"orders A sees", func(tx engine.Tx, offset, count int) ([]string, error) {
 					os, err := tx.Orders(ctx, engine.OrderSet{Customers: []string{"c1"}, ViewedBy: "A"}, offset, count)
