@@ -109,7 +109,7 @@ func TestOrderTotalBounded(t *testing.T) {
 	})
 }
 
-// Every list route reads one page: count is 1 to engine.MaxPageSize (a
+// Every list route, and every list in a history, reads one page: count is 1 to engine.MaxPageSize (a
 // larger one, such as a billion, is a 400, not a billion-row read), offset
 // skips, and the page holds at most count items.
 func TestListPagesBounded(t *testing.T) {
@@ -124,6 +124,7 @@ func TestListPagesBounded(t *testing.T) {
 				t.Fatalf("claim %s: %d %s", id, r.status, r.body)
 			}
 		}
+		h.addOrder("o4", "c1", 1_000_000, nil) // a second order of c1, for its history
 		for i := range 3 {
 			h.pay(alice, 1, fmt.Sprintf("tx%d", i), nil, nil)
 		}
@@ -143,6 +144,11 @@ func TestListPagesBounded(t *testing.T) {
 			{"/api/unfulfilled_orders/" + alice.base58(), admin, field("orders")},
 			{"/api/payments", own, field("payments")},
 			{"/api/payments/" + alice.base58(), admin, field("payments")},
+			{"/api/history", own, field("orders")},
+			{"/api/history", own, field("payments")},
+			{"/api/history/address/" + alice.base58(), admin, field("orders")},
+			{"/api/history/address/" + alice.base58(), admin, field("payments")},
+			{"/api/history/customer/c1", admin, field("orders")},
 		}
 		for _, l := range lists {
 			sep := "?"

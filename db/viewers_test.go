@@ -90,7 +90,7 @@ func TestOrderViewersMigration(t *testing.T) {
 				"Q":                 "o-memo,o-pay,o-note,o-page",
 				"S":                 "o-s1,o-auto",
 			} {
-				r, err := e.OwnOrders(ctx, address, false)
+				r, err := e.OwnOrders(ctx, address, false, engine.Page{})
 				if err != nil {
 					t.Fatal(err)
 				}

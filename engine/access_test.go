@@ -186,7 +186,7 @@ func TestSearchAndListings(t *testing.T) {
 		if _, err := en.e.Claim(en.ctx, "2", "addr-bob"); err != nil {
 			t.Fatal(err)
 		}
-		cr, err := en.e.Creditors(en.ctx)
+		cr, err := en.e.Creditors(en.ctx, engine.Page{})
 		if err != nil || fmt.Sprint(cr) != fmt.Sprintf("[{alice New %d} {bob New %d}]", xtr(400), xtr(200)) {
 			t.Fatalf("creditors = %v, %v", cr, err)
 		}
@@ -196,7 +196,7 @@ func TestSearchAndListings(t *testing.T) {
 		if got, err := en.e.Addresses(en.ctx, engine.Page{}); err != nil || fmt.Sprint(got) != "[addr-alice addr-bob]" {
 			t.Fatalf("addresses = %v, %v", got, err)
 		}
-		r, err := en.e.OrdersForAddress(en.ctx, "addr-alice", true)
+		r, err := en.e.OrdersForAddress(en.ctx, "addr-alice", true, engine.Page{})
 		if err != nil || r.TotalOrders != xtr(400) || len(r.Orders) != 2 {
 			t.Fatalf("orders for alice = %+v, %v", r, err)
 		}

@@ -72,7 +72,7 @@ func (e *Engine) creditCustomer(t *txn, customerID string, amount MicroTari, mem
 	if err := t.emit(PaymentReceivedEvent{Payment: p}); err != nil {
 		return p, err
 	}
-	orders, err := t.ordersOfAddress(p.Sender, true)
+	orders, err := t.allOrders((*txn).linkedOrders, p.Sender, true)
 	if err != nil {
 		return p, err
 	}

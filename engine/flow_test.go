@@ -193,7 +193,7 @@ func TestUnconfirmedNeverPays(t *testing.T) {
 		wantErr(t, err, engine.ErrPaymentStatus)
 		en.wantStatus("o1", engine.OrderNew)
 		en.wantBalance(alice.String(), 0)
-		pr, err := en.e.PaymentsForAddress(en.ctx, alice.String())
+		pr, err := en.e.PaymentsForAddress(en.ctx, alice.String(), engine.Page{})
 		if err != nil || pr.TotalPayments != xtr(1000) || len(pr.Payments) != 2 {
 			t.Fatalf("payments = %+v, %v", pr, err)
 		}

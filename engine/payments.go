@@ -165,7 +165,7 @@ func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string)
 		}
 		t.audit("payment", txid, "status", strPtr(string(PaymentReceived)), strPtr(string(PaymentConfirmed)), "confirmed by wallet")
 		out.Status, out.UpdatedAt = PaymentConfirmed, t.now
-		orders, err := t.ordersOfAddress(p.Sender, true)
+		orders, err := t.allOrders((*txn).linkedOrders, p.Sender, true)
 		if err != nil {
 			return err
 		}

@@ -68,12 +68,22 @@ func (t *txn) customerBalance(customerID string) (CustomerBalance, error) {
 // the orders of every customer linked to it: the merchant's view.
 // OwnHistory is the address's own.
 func (e *Engine) AddressHistory(ctx context.Context, address string) (AddressHistory, error) {
-	return e.addressHistory(ctx, address, (*txn).ordersOfAddress)
+	return e.addressHistory(ctx, address, (*txn).linkedOrders)
 }
 
-// ordersOf is a way to list the orders of an address's account:
-// ordersOfAddress (the merchant's view) or visibleOrders (the address's).
-type ordersOf func(t *txn, address string, onlyOpen bool) ([]Order, error)
+// ordersOf names the orders of an address's account: linkedOrders (the
+// merchant's view) or visibleOrders (the address's).
+type ordersOf func(t *txn, address string, onlyOpen bool) (OrderSet, error)
+
+// allOrders lists every order of address's account named by of, oldest
+// first.
+func (t *txn) allOrders(of ordersOf, address string, onlyOpen bool) ([]Order, error) {
+	set, err := of(t, address, onlyOpen)
+	if err != nil {
+		return nil, err
+	}
+	return t.Orders(t.ctx, set, 0, 0)
+}
 
 func (e *Engine) addressHistory(ctx context.Context, address string, orders ordersOf) (AddressHistory, error) {
 	out := AddressHistory{Address: address}
@@ -81,10 +91,10 @@ func (e *Engine) addressHistory(ctx context.Context, address string, orders orde
 		if out.Balance, err = t.addressBalance(address); err != nil {
 			return err
 		}
-		if out.Orders, err = orders(t, address, false); err != nil {
+		if out.Orders, err = t.allOrders(orders, address, false); err != nil {
 			return err
 		}
-		if out.Payments, err = t.PaymentsBySender(t.ctx, address); err != nil {
+		if out.Payments, err = t.PaymentsBySender(t.ctx, address, 0, 0); err != nil {
 			return err
 		}
 		out.Settlements, err = t.SettlementsByAddress(t.ctx, address)
@@ -93,14 +103,19 @@ func (e *Engine) addressHistory(ctx context.Context, address string, orders orde
 	return out, err
 }
 
-// ordersOfAddress lists the orders of every customer linked to address:
-// the orders its money may pay.
-func (t *txn) ordersOfAddress(address string, onlyOpen bool) ([]Order, error) {
-	var statuses []OrderStatus
+// linkedOrders names the orders of every customer linked to address: the
+// orders its money may pay.
+func (t *txn) linkedOrders(address string, onlyOpen bool) (OrderSet, error) {
+	return OrderSet{LinkedTo: address, Statuses: statusesOf(onlyOpen)}, nil
+}
+
+// statusesOf is the statuses of the open orders with onlyOpen, else none
+// (every status).
+func statusesOf(onlyOpen bool) []OrderStatus {
 	if onlyOpen {
-		statuses = openStatuses
+		return openStatuses
 	}
-	return t.OrdersOfAddress(t.ctx, address, statuses)
+	return nil
 }
 
 // CustomerHistory is everything the ledger knows about a customer.
@@ -116,7 +131,7 @@ func (e *Engine) CustomerHistory(ctx context.Context, customerID string) (Custom
 		if out.OrderBalance, err = t.CustomerOrderBalance(t.ctx, customerID); err != nil {
 			return err
 		}
-		if out.Orders, err = t.OrdersOfCustomers(t.ctx, []string{customerID}, nil); err != nil {
+		if out.Orders, err = t.Orders(t.ctx, OrderSet{Customers: []string{customerID}}, 0, 0); err != nil {
 			return err
 		}
 		var paid []string
@@ -131,46 +146,52 @@ func (e *Engine) CustomerHistory(ctx context.Context, customerID string) (Custom
 	return out, err
 }
 
-// OrdersForAddress lists the orders of every customer linked to address:
-// the merchant's view. OwnOrders is the address's own.
-func (e *Engine) OrdersForAddress(ctx context.Context, address string, onlyOpen bool) (OrderResult, error) {
-	return e.orderResult(ctx, address, onlyOpen, (*txn).ordersOfAddress)
+// OrdersForAddress lists page p of the orders of every customer linked to
+// address, oldest first: the merchant's view. OwnOrders is the address's
+// own. The total sums every order of the list, not only the page's.
+func (e *Engine) OrdersForAddress(ctx context.Context, address string, onlyOpen bool, p Page) (OrderResult, error) {
+	return e.orderResult(ctx, address, onlyOpen, p, (*txn).linkedOrders)
 }
 
-func (e *Engine) orderResult(ctx context.Context, address string, onlyOpen bool, orders ordersOf) (OrderResult, error) {
+func (e *Engine) orderResult(ctx context.Context, address string, onlyOpen bool, p Page, orders ordersOf) (OrderResult, error) {
+	p = p.bounded()
 	out := OrderResult{Address: address}
-	err := e.view(ctx, func(t *txn) (err error) {
-		if out.Orders, err = orders(t, address, onlyOpen); err != nil {
+	err := e.view(ctx, func(t *txn) error {
+		set, err := orders(t, address, onlyOpen)
+		if err != nil {
 			return err
 		}
-		for _, o := range out.Orders {
-			out.TotalOrders += o.TotalPrice
+		if out.Orders, err = t.Orders(t.ctx, set, p.Offset, p.Count); err != nil {
+			return err
 		}
-		return nil
+		out.TotalOrders, err = t.OrdersTotal(t.ctx, set)
+		return err
 	})
 	return out, err
 }
 
-// PaymentsForAddress lists an address's payments; the total counts every status.
-func (e *Engine) PaymentsForAddress(ctx context.Context, address string) (PaymentsResult, error) {
+// PaymentsForAddress lists page p of an address's payments, oldest first;
+// the total sums every payment, of every status.
+func (e *Engine) PaymentsForAddress(ctx context.Context, address string, p Page) (PaymentsResult, error) {
+	p = p.bounded()
 	out := PaymentsResult{Address: address}
 	err := e.view(ctx, func(t *txn) (err error) {
-		if out.Payments, err = t.PaymentsBySender(t.ctx, address); err != nil {
+		if out.Payments, err = t.PaymentsBySender(t.ctx, address, p.Offset, p.Count); err != nil {
 			return err
 		}
-		for _, p := range out.Payments {
-			out.TotalPayments += p.Amount
-		}
-		return nil
+		out.TotalPayments, err = t.PaymentsTotal(t.ctx, address)
+		return err
 	})
 	return out, err
 }
 
-// Creditors lists customers with unpaid New orders, by customer id.
-func (e *Engine) Creditors(ctx context.Context) ([]CustomerOrders, error) {
+// Creditors pages through the customers with unpaid New orders, by
+// customer id.
+func (e *Engine) Creditors(ctx context.Context, p Page) ([]CustomerOrders, error) {
+	p = p.bounded()
 	var out []CustomerOrders
 	err := e.view(ctx, func(t *txn) (err error) {
-		out, err = t.Creditors(t.ctx)
+		out, err = t.Creditors(t.ctx, p.Offset, p.Count)
 		return err
 	})
 	return out, err

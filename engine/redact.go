@@ -20,7 +20,7 @@ const Redacted = "[redacted]"
 func (e *Engine) RedactCustomer(ctx context.Context, customerID string, orderIDs []string) (int, error) {
 	var n int
 	err := e.update(ctx, func(t *txn) error {
-		orders, err := t.OrdersOfCustomers(t.ctx, []string{customerID}, nil)
+		orders, err := t.Orders(t.ctx, OrderSet{Customers: []string{customerID}}, 0, 0)
 		if err != nil {
 			return err
 		}

@@ -110,7 +110,7 @@ func TestRestartAfterKill(t *testing.T) {
 	}
 	en = envOn(t, d, "sqlite://"+path, defaultConfig)
 	for _, txid := range confirmed {
-		p, err := en.e.PaymentsForAddress(en.ctx, "addr-"+txid[len(txid)-1:])
+		p, err := en.e.PaymentsForAddress(en.ctx, "addr-"+txid[len(txid)-1:], engine.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}

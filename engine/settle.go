@@ -200,14 +200,14 @@ func (e *Engine) settleOrders(t *txn, orders []Order, into *MultiAccountPayment)
 // customer linked to address: the merchant's settle. SettleOwn is the
 // address's own.
 func (e *Engine) SettleAddress(ctx context.Context, address string) (MultiAccountPayment, error) {
-	return e.settleAddress(ctx, address, (*txn).ordersOfAddress)
+	return e.settleAddress(ctx, address, (*txn).linkedOrders)
 }
 
 func (e *Engine) settleAddress(ctx context.Context, address string, list ordersOf) (MultiAccountPayment, error) {
 	out := MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
 	err := e.update(ctx, func(t *txn) error {
 		out = MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
-		orders, err := list(t, address, true)
+		orders, err := t.allOrders(list, address, true)
 		if err != nil {
 			return err
 		}
@@ -222,7 +222,7 @@ func (e *Engine) SettleCustomer(ctx context.Context, customerID string) (MultiAc
 	out := MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
 	err := e.update(ctx, func(t *txn) error {
 		out = MultiAccountPayment{OrdersPaid: []Order{}, Settlements: []Settlement{}}
-		orders, err := t.OrdersOfCustomers(t.ctx, []string{customerID}, openStatuses)
+		orders, err := t.Orders(t.ctx, OrderSet{Customers: []string{customerID}, Statuses: openStatuses}, 0, 0)
 		if err != nil {
 			return err
 		}

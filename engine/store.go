@@ -37,12 +37,11 @@ type Tx interface {
 	// UpdateOrder writes the named columns of o when the stored row still
 	// has one of the expected statuses.
 	UpdateOrder(ctx context.Context, o Order, columns []string, statuses []OrderStatus) (bool, error)
-	// OrdersOfCustomers lists the orders of the customers, oldest
-	// (created_at, id) first; no statuses means every status.
-	OrdersOfCustomers(ctx context.Context, customerIDs []string, statuses []OrderStatus) ([]Order, error)
-	// OrdersOfAddress lists, like OrdersOfCustomers, the orders of the
-	// customers linked to address.
-	OrdersOfAddress(ctx context.Context, address string, statuses []OrderStatus) ([]Order, error)
+	// Orders lists the orders of set, oldest (created_at, id) first: count
+	// after the first offset, or every one after it when count is 0.
+	Orders(ctx context.Context, set OrderSet, offset, count int) ([]Order, error)
+	// OrdersTotal sums the total prices of the orders of set.
+	OrdersTotal(ctx context.Context, set OrderSet) (MicroTari, error)
 	SearchOrders(ctx context.Context, q OrderQuery) ([]Order, error)
 	// ExpirableOrders lists open orders whose clocks have run out: Unclaimed
 	// recorded before unclaimedBefore, New claimed before unpaidBefore.
@@ -61,7 +60,8 @@ type Tx interface {
 	// RedactWaitingOrders clears the memos of the waiting orders of the
 	// customer or with one of the order ids, and reports how many it cleared.
 	RedactWaitingOrders(ctx context.Context, customerID string, orderIDs []string) (int, error)
-	Creditors(ctx context.Context) ([]CustomerOrders, error)
+	// Creditors lists count creditors after the first offset, by customer id.
+	Creditors(ctx context.Context, offset, count int) ([]CustomerOrders, error)
 	// CustomerIDs and Addresses list count ids after the first offset.
 	CustomerIDs(ctx context.Context, offset, count int) ([]string, error)
 
@@ -79,16 +79,18 @@ type Tx interface {
 	AddViewer(ctx context.Context, v OrderViewer) error
 	// Viewers lists the viewers of an order, oldest first.
 	Viewers(ctx context.Context, orderID string) ([]OrderViewer, error)
-	// ViewedOrders lists, like OrdersOfCustomers, the orders that address
-	// is a viewer of.
-	ViewedOrders(ctx context.Context, address string, statuses []OrderStatus) ([]Order, error)
 
 	// InsertPayment stores p; false when the txid exists.
 	InsertPayment(ctx context.Context, p Payment) (bool, error)
 	Payment(ctx context.Context, txid string) (Payment, bool, error)
 	// SetPaymentStatus moves a payment from one status to another.
 	SetPaymentStatus(ctx context.Context, txid string, from, to PaymentStatus, at time.Time) (bool, error)
-	PaymentsBySender(ctx context.Context, address string) ([]Payment, error)
+	// PaymentsBySender lists an address's payments, oldest (created_at,
+	// tx_id) first: count after the first offset, or every one after it
+	// when count is 0.
+	PaymentsBySender(ctx context.Context, address string, offset, count int) ([]Payment, error)
+	// PaymentsTotal sums the amounts of an address's payments, every status.
+	PaymentsTotal(ctx context.Context, address string) (MicroTari, error)
 	// PaymentsForOrderRefs lists payments whose order_id is one of refs,
 	// oldest first.
 	PaymentsForOrderRefs(ctx context.Context, refs []string) ([]Payment, error)

@@ -206,6 +206,19 @@ type CustomerHistory struct {
 	Settlements  []Settlement
 }
 
+// OrderSet names the orders of a read (Tx.Orders): those of the customers
+// linked to LinkedTo, of the Customers, or that ViewedBy is a viewer of
+// (an order in any of the sets that are given), with one of the Statuses
+// (none: every status) and, when OrderID is given, that order_id. The
+// zero OrderSet holds no order.
+type OrderSet struct {
+	LinkedTo  string
+	Customers []string
+	ViewedBy  string
+	Statuses  []OrderStatus
+	OrderID   string
+}
+
 // OrderResult lists an address's orders (OrdersForAddress, OwnOrders).
 type OrderResult struct {
 	Address     string

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"cmp"
 	"context"
 	"slices"
 )
@@ -31,50 +30,39 @@ func (t *txn) see(address string, o Order, proof Proof) error {
 	return t.AddViewer(t.ctx, OrderViewer{Address: address, OrderID: o.OrderID, Proof: proof, CreatedAt: t.now})
 }
 
-// visibleOrders lists the orders address may see, oldest (created_at, id)
-// first: every order of the customers it proved to be, and the orders it
-// is a viewer of.
-func (t *txn) visibleOrders(address string, onlyOpen bool) ([]Order, error) {
-	var statuses []OrderStatus
-	if onlyOpen {
-		statuses = openStatuses
-	}
-	out := []Order{}
+// visibleOrders names the orders address may see: every order of the
+// customers it proved to be, and the orders it is a viewer of.
+func (t *txn) visibleOrders(address string, onlyOpen bool) (OrderSet, error) {
 	customers, err := t.ProvenCustomers(t.ctx, address)
 	if err != nil {
-		return nil, err
+		return OrderSet{}, err
 	}
-	if len(customers) > 0 {
-		if out, err = t.OrdersOfCustomers(t.ctx, customers, statuses); err != nil {
-			return nil, err
-		}
-	}
-	viewed, err := t.ViewedOrders(t.ctx, address, statuses)
-	if err != nil || len(viewed) == 0 {
-		return out, err
-	}
-	have := make(map[int64]bool, len(out))
-	for _, o := range out {
-		have[o.ID] = true
-	}
-	for _, o := range viewed {
-		if !have[o.ID] {
-			out = append(out, o)
-		}
-	}
-	slices.SortFunc(out, func(a, b Order) int {
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	return out, nil
+	return OrderSet{Customers: customers, ViewedBy: address, Statuses: statusesOf(onlyOpen)}, nil
 }
 
-// OwnOrders lists the orders address may see: what GET /api/orders shows
-// the address itself. OrdersForAddress is the merchant's view.
-func (e *Engine) OwnOrders(ctx context.Context, address string, onlyOpen bool) (OrderResult, error) {
-	return e.orderResult(ctx, address, onlyOpen, (*txn).visibleOrders)
+// OwnOrder finds the order of order_id orderID when address may see it.
+func (e *Engine) OwnOrder(ctx context.Context, address, orderID string) (Order, bool, error) {
+	var out []Order
+	err := e.view(ctx, func(t *txn) error {
+		set, err := t.visibleOrders(address, false)
+		if err != nil {
+			return err
+		}
+		set.OrderID = orderID
+		out, err = t.Orders(t.ctx, set, 0, 1)
+		return err
+	})
+	if err != nil || len(out) == 0 {
+		return Order{}, false, err
+	}
+	return out[0], true, nil
+}
+
+// OwnOrders lists page p of the orders address may see, oldest first: what
+// GET /api/orders shows the address itself. OrdersForAddress is the
+// merchant's view.
+func (e *Engine) OwnOrders(ctx context.Context, address string, onlyOpen bool, p Page) (OrderResult, error) {
+	return e.orderResult(ctx, address, onlyOpen, p, (*txn).visibleOrders)
 }
 
 // OwnHistory is AddressHistory with only the orders address may see.

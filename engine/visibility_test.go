@@ -67,7 +67,7 @@ func TestOwnOrdersVisibility(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				c, x := strings.ReplaceAll(tc.name, " ", "_"), newUser(t)
 				tc.act(t, c, x)
-				r, err := en.e.OwnOrders(en.ctx, x.String(), false)
+				r, err := en.e.OwnOrders(en.ctx, x.String(), false, engine.Page{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -79,7 +79,7 @@ func TestOwnOrdersVisibility(t *testing.T) {
 					t.Errorf("%s sees %v, want %v", x, got, tc.want)
 				}
 				// The merchant's view of x is every order of its customer.
-				m, err := en.e.OrdersForAddress(en.ctx, x.String(), false)
+				m, err := en.e.OrdersForAddress(en.ctx, x.String(), false, engine.Page{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -9,7 +9,7 @@ import (
 )
 
 type creditorLister interface {
-	Creditors(ctx context.Context) ([]engine.CustomerOrders, error)
+	Creditors(ctx context.Context, p engine.Page) ([]engine.CustomerOrders, error)
 }
 
 // ListCreditors answers GET /api/creditors: one page of the customers
@@ -20,11 +20,10 @@ func ListCreditors(e creditorLister) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		rows, err := e.Creditors(c.UserContext())
+		rows, err := e.Creditors(c.UserContext(), p)
 		if err != nil {
 			return fromEngine(err, "")
 		}
-		rows = engine.PageOf(rows, p)
 		out := make([]CustomerOrders, len(rows))
 		for i, r := range rows {
 			out[i] = CustomerOrders{CustomerID: r.CustomerID, Status: r.Status, TotalOrders: r.TotalOrders}

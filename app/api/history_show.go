@@ -14,9 +14,14 @@ type historyReader interface {
 	CustomerHistory(ctx context.Context, customerID string) (engine.CustomerHistory, error)
 }
 
-// ShowAddressHistory answers GET /api/history and /api/history/address/{address}.
+// ShowAddressHistory answers GET /api/history and /api/history/address/{address}:
+// one page (offset, count) of each of its orders, payments and settlements.
 func ShowAddressHistory(e historyReader) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		p, err := pageQuery(c)
+		if err != nil {
+			return err
+		}
 		address, own, err := account(c)
 		if err != nil {
 			return err
@@ -32,16 +37,21 @@ func ShowAddressHistory(e historyReader) fiber.Handler {
 		return render(c, AddressHistory{
 			Address:     h.Address,
 			Balance:     newAddressBalance(h.Balance),
-			Orders:      newOrders(h.Orders),
-			Payments:    newPayments(h.Payments),
-			Settlements: newSettlements(h.Settlements),
+			Orders:      newOrders(engine.PageOf(h.Orders, p)),
+			Payments:    newPayments(engine.PageOf(h.Payments, p)),
+			Settlements: newSettlements(engine.PageOf(h.Settlements, p)),
 		})
 	}
 }
 
-// ShowCustomerHistory answers GET /api/history/customer/{id}.
+// ShowCustomerHistory answers GET /api/history/customer/{id}: one page
+// (offset, count) of each of its orders and settlements.
 func ShowCustomerHistory(e historyReader) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		p, err := pageQuery(c)
+		if err != nil {
+			return err
+		}
 		id, err := param(c, "id")
 		if err != nil {
 			return err
@@ -50,6 +60,8 @@ func ShowCustomerHistory(e historyReader) fiber.Handler {
 		if err != nil {
 			return fromEngine(err, "")
 		}
+		h.Orders = engine.PageOf(h.Orders, p)
+		h.Settlements = engine.PageOf(h.Settlements, p)
 		return render(c, newCustomerHistory(h))
 	}
 }

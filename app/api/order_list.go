@@ -9,8 +9,8 @@ import (
 )
 
 type orderLister interface {
-	OrdersForAddress(ctx context.Context, address string, onlyOpen bool) (engine.OrderResult, error)
-	OwnOrders(ctx context.Context, address string, onlyOpen bool) (engine.OrderResult, error)
+	OrdersForAddress(ctx context.Context, address string, onlyOpen bool, p engine.Page) (engine.OrderResult, error)
+	OwnOrders(ctx context.Context, address string, onlyOpen bool, p engine.Page) (engine.OrderResult, error)
 }
 
 // ListOrders answers GET /api/orders[/{address}] (every status) and, with
@@ -30,10 +30,10 @@ func ListOrders(e orderLister, onlyOpen bool) fiber.Handler {
 		if own {
 			list = e.OwnOrders
 		}
-		r, err := list(c.UserContext(), address, onlyOpen)
+		r, err := list(c.UserContext(), address, onlyOpen, p)
 		if err != nil {
 			return fromEngine(err, "")
 		}
-		return render(c, OrderResult{Address: r.Address, TotalOrders: r.TotalOrders, Orders: newOrders(engine.PageOf(r.Orders, p))})
+		return render(c, OrderResult{Address: r.Address, TotalOrders: r.TotalOrders, Orders: newOrders(r.Orders)})
 	}
 }

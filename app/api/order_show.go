@@ -11,11 +11,11 @@ import (
 
 type orderFinder interface {
 	Order(ctx context.Context, ref string, allowAlt bool) (engine.Order, error)
-	OwnOrders(ctx context.Context, address string, onlyOpen bool) (engine.OrderResult, error)
+	OwnOrder(ctx context.Context, address, orderID string) (engine.Order, bool, error)
 }
 
 // ShowOrder answers GET /api/order/id/{order_id}. Admins find any order by
-// order_id or alt_id; others only one they may see (engine.OwnOrders), by
+// order_id or alt_id; others only one they may see (engine.OwnOrder), by
 // order_id. Anything not found or not theirs is a 200 null, so orders
 // cannot be enumerated.
 func ShowOrder(e orderFinder) fiber.Handler {
@@ -34,15 +34,13 @@ func ShowOrder(e orderFinder) fiber.Handler {
 			}
 			return render(c, newOrder(o))
 		}
-		r, err := e.OwnOrders(c.UserContext(), Caller(c).Address.Base58(), false)
+		o, found, err := e.OwnOrder(c.UserContext(), Caller(c).Address.Base58(), ref)
 		if err != nil {
 			return fromEngine(err, ref)
 		}
-		for _, o := range r.Orders {
-			if o.OrderID == ref {
-				return render(c, newOrder(o))
-			}
+		if !found {
+			return render(c, nil)
 		}
-		return render(c, nil)
+		return render(c, newOrder(o))
 	}
 }

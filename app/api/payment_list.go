@@ -9,7 +9,7 @@ import (
 )
 
 type paymentLister interface {
-	PaymentsForAddress(ctx context.Context, address string) (engine.PaymentsResult, error)
+	PaymentsForAddress(ctx context.Context, address string, p engine.Page) (engine.PaymentsResult, error)
 	PaymentsForOrder(ctx context.Context, orderID string) ([]engine.Payment, error)
 }
 
@@ -25,11 +25,11 @@ func ListPayments(e paymentLister) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		r, err := e.PaymentsForAddress(c.UserContext(), address)
+		r, err := e.PaymentsForAddress(c.UserContext(), address, p)
 		if err != nil {
 			return fromEngine(err, "")
 		}
-		return render(c, PaymentsResult{Address: r.Address, TotalPayments: r.TotalPayments, Payments: newPayments(engine.PageOf(r.Payments, p))})
+		return render(c, PaymentsResult{Address: r.Address, TotalPayments: r.TotalPayments, Payments: newPayments(r.Payments)})
 	}
 }
 

@@ -1,0 +1,131 @@
+package db_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"taripay/db/dbtest"
+	"taripay/engine"
+)
+
+// The order, payment and creditor lists read one page in the query: a page
+// holds at most count rows, pages follow one another in the list's order
+// (created_at, then id or tx_id, so rows of one instant keep their place),
+// and the totals sum the whole list.
+func TestListsPagedInTheQuery(t *testing.T) {
+	for _, backend := range dbtest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			d := dbtest.Open(t, backend)
+			at := time.Date(2024, 3, 10, 15, 0, 0, 0, time.UTC)
+			err := d.Update(ctx, func(tx engine.Tx) error {
+				// 7 orders of c1 (linked to A), 2 of c2 that A views, 1 of c3;
+				// three share each instant, so the id breaks the tie.
+				for i, customer := range []string{"c1", "c1", "c2", "c1", "c1", "c3", "c1", "c2", "c1", "c1"} {
+					o := engine.Order{OrderID: fmt.Sprintf("o%02d", i), CustomerID: customer, Currency: "XTR", TotalPrice: engine.MicroTari(i + 1),
+						Status: engine.OrderNew, ClaimToken: fmt.Sprintf("tok-%d", i), CreatedAt: at.Add(time.Duration(i/3) * time.Minute)}
+					if _, err := tx.InsertOrder(ctx, &o); err != nil {
+						return err
+					}
+					if customer == "c2" {
+						if err := tx.AddViewer(ctx, engine.OrderViewer{Address: "A", OrderID: o.OrderID, Proof: engine.ProofClaim, CreatedAt: at}); err != nil {
+							return err
+						}
+					}
+				}
+				for i := range 8 {
+					p := engine.Payment{TxID: fmt.Sprintf("tx%d", 7-i), Sender: "A", Amount: engine.MicroTari(10 * (i + 1)), PaymentType: engine.PaymentOnChain,
+						Status: engine.PaymentReceived, CreatedAt: at.Add(time.Duration(i/3) * time.Minute), UpdatedAt: at}
+					if _, err := tx.InsertPayment(ctx, p); err != nil {
+						return err
+					}
+				}
+				return tx.Link(ctx, "A", "c1", true, at)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			orderIDs := func(os []engine.Order) []string {
+				out := []string{}
+				for _, o := range os {
+					out = append(out, o.OrderID)
+				}
+				return out
+			}
+			lists := []struct {
+				name  string
+				read  func(tx engine.Tx, offset, count int) ([]string, error)
+				total func(tx engine.Tx) (engine.MicroTari, error)
+				want  []string
+				sum   engine.MicroTari
+			}{
+				{"orders linked to A", func(tx engine.Tx, offset, count int) ([]string, error) {
+					os, err := tx.Orders(ctx, engine.OrderSet{LinkedTo: "A"}, offset, count)
+					return orderIDs(os), err
+				}, func(tx engine.Tx) (engine.MicroTari, error) {
+					return tx.OrdersTotal(ctx, engine.OrderSet{LinkedTo: "A"})
+				},
+					[]string{"o00", "o01", "o03", "o04", "o06", "o08", "o09"}, 1 + 2 + 4 + 5 + 7 + 9 + 10},
+				{"orders A sees", func(tx engine.Tx, offset, count int) ([]string, error) {
+					os, err := tx.Orders(ctx, engine.OrderSet{Customers: []string{"c1"}, ViewedBy: "A"}, offset, count)
+					return orderIDs(os), err
+				}, func(tx engine.Tx) (engine.MicroTari, error) {
+					return tx.OrdersTotal(ctx, engine.OrderSet{Customers: []string{"c1"}, ViewedBy: "A"})
+				}, []string{"o00", "o01", "o02", "o03", "o04", "o06", "o07", "o08", "o09"}, 55 - 6},
+				{"payments of A", func(tx engine.Tx, offset, count int) ([]string, error) {
+					ps, err := tx.PaymentsBySender(ctx, "A", offset, count)
+					out := []string{}
+					for _, p := range ps {
+						out = append(out, p.TxID)
+					}
+					return out, err
+				}, func(tx engine.Tx) (engine.MicroTari, error) { return tx.PaymentsTotal(ctx, "A") },
+					[]string{"tx5", "tx6", "tx7", "tx2", "tx3", "tx4", "tx0", "tx1"}, 360},
+				{"creditors", func(tx engine.Tx, offset, count int) ([]string, error) {
+					rows, err := tx.Creditors(ctx, offset, count)
+					out := []string{}
+					for _, r := range rows {
+						out = append(out, r.CustomerID)
+					}
+					return out, err
+				}, nil, []string{"c1", "c2", "c3"}, 0},
+			}
+			for _, l := range lists {
+				err := d.View(ctx, func(tx engine.Tx) error {
+					all, err := l.read(tx, 0, 0)
+					if err != nil || !slices.Equal(all, l.want) {
+						t.Errorf("%s: %v %v, want %v", l.name, all, err, l.want)
+					}
+					for _, count := range []int{1, 2, 3} {
+						var pages []string
+						for offset := 0; offset <= len(l.want); offset += count {
+							page, err := l.read(tx, offset, count)
+							if err != nil {
+								return err
+							}
+							if want := min(count, len(l.want)-offset); len(page) != want {
+								t.Errorf("%s at %d, count %d: %v, want %d rows", l.name, offset, count, page, want)
+							}
+							pages = append(pages, page...)
+						}
+						if !slices.Equal(pages, l.want) {
+							t.Errorf("%s in pages of %d: %v, want %v", l.name, count, pages, l.want)
+						}
+					}
+					if l.total != nil {
+						if sum, err := l.total(tx); err != nil || sum != l.sum {
+							t.Errorf("%s: total %d %v, want %d", l.name, sum, err, l.sum)
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
