@@ -30,7 +30,7 @@ func Vars() []Var {
 		{"TPG_JWT_SIGNING_KEY", "", "64-hex secret key that signs access tokens; unset: one is generated once and kept in <data directory>/jwt-signing-key.json (mode 0600)"},
 		{"TPG_JWT_VERIFICATION_KEY", "", "64-hex public key of TPG_JWT_SIGNING_KEY; set both or neither"},
 		{"TPG_PAYMENT_WALLET_ADDRESS", "", "address customers pay; unset: the one authorised hot wallet, else customers cannot pay yet"},
-		{"TPG_PUBLIC_URL", "", "the server's public https origin; pay links written onto Shopify orders (taripay.pay_url) and given to the checkout extension start with it"},
+		{"TPG_PUBLIC_URL", "", "the server's public https origin; pay links written onto Shopify orders (taripay.pay_url) and given to the checkout extension start with it; unset, the outbox skips writing pay links (one warning at start) and the setup page says so"},
 		{"TPG_SUPER_ADMIN", "", "comma-separated addresses granted super_admin at every start"},
 		{"TPG_STRICT_MODE", "true", "match payments by order id only, never by the shop's order name"},
 		{"TPG_USE_X_FORWARDED_FOR", "false", "take the caller's IP from X-Forwarded-For (behind a proxy of yours)"},
