@@ -327,3 +327,58 @@ func TestConnectionsPerAddressCapped(t *testing.T) {
 		t.Errorf("another address: %v %v, want 200", res, err)
 	}
 }
+
+// An address of a quarter of a megabyte, where an address is at most a few
+// hundred characters, is refused before it is decoded (base58 decoding is
+// quadratic: on the old main each of these requests held a core for about
+// 20 s). Claims, wallet notifications' auth and the pay page's claim form
+// all read an address; none of them changes anything.
+func TestLongAddressesRefused(t *testing.T) {
+	forBackends(t, func(t *testing.T, backend string) {
+		h := newHarnessOn(t, backend, nil)
+		alice := keyActor(t, aliceSecret)
+		o := h.addOrder("o1", "alice", 100, nil)
+		admin := h.login(h.super, "super_admin")
+		before := h.snapshot(admin)
+		huge := strings.Repeat("z", 250_000)
+
+		claim := strings.Replace(signedClaim(t, alice, "o1"), alice.base58(), huge, 1)
+		if !strings.Contains(claim, huge) {
+			t.Fatal("the claim does not carry the address in base58")
+		}
+		wantError(t, h.send("POST", "/order/claim", "", "application/json", claim), 0, "")
+		payment := strings.Replace(string(h.paymentBody(h.hot, alice.addr, 1, "tx-long", nil, nil)), h.hot.base58(), huge, 1)
+		if payment == string(h.paymentBody(h.hot, alice.addr, 1, "tx-long", nil, nil)) {
+			t.Fatal("the payment body does not carry the wallet's address in base58")
+		}
+		r := h.send("POST", "/wallet/incoming_payment", "", "application/json", payment)
+		wantError(t, r, 0, "")
+		if r.status < 400 || r.status >= 500 {
+			t.Errorf("wallet auth.address: %d %s", r.status, r.body)
+		}
+		form := "address=" + huge + "&signature=00"
+		if r := h.send("POST", "/pay/"+o.ClaimToken+"/claim", "", "application/x-www-form-urlencoded", form); r.status < 400 || r.status >= 500 {
+			t.Errorf("pay page claim form: %d", r.status)
+		}
+		if after := h.snapshot(admin); after != before {
+			t.Errorf("a long address changed state:\nbefore %s\nafter  %s", before, after)
+		}
+	})
+}
+
+// The server bounds how long a connection may sit: a client that never
+// reads its reply, or keeps an idle connection, frees it (docs/security.md,
+// "Resource limits").
+func TestServerTimeouts(t *testing.T) {
+	h := newHarness(t, nil)
+	cfg := h.app.Config()
+	if cfg.WriteTimeout <= 0 || cfg.WriteTimeout > 30*time.Second {
+		t.Errorf("WriteTimeout %v, want at most 30 s", cfg.WriteTimeout)
+	}
+	if cfg.ReadTimeout <= 0 || cfg.ReadTimeout > 30*time.Second {
+		t.Errorf("ReadTimeout %v, want at most 30 s", cfg.ReadTimeout)
+	}
+	if cfg.IdleTimeout <= 0 || cfg.IdleTimeout > 2*time.Minute {
+		t.Errorf("IdleTimeout %v, want at most 2 min", cfg.IdleTimeout)
+	}
+}
