@@ -28,6 +28,8 @@ type fakeEngine struct {
 	claim   func(orderRef, address string) (engine.ClaimResult, error)
 	claims  []string                        // "orderID address" of every ClaimWithToken call
 	viewers map[string][]engine.OrderViewer // by order id
+	// receipts add up the payments that name an order, by order id.
+	receipts map[string]engine.OrderReceipts
 	rate    engine.ExchangeRate
 	// PaymentAddress returns payTo (testHandler sets the hot wallet) and
 	// payToErr; noPay makes it ErrNoPaymentAddress.
@@ -107,6 +109,12 @@ func (f *fakeEngine) OrderViewers(_ context.Context, orderID string) ([]engine.O
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.viewers[orderID], nil
+}
+
+func (f *fakeEngine) ReceiptsForOrder(_ context.Context, o engine.Order) (engine.OrderReceipts, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.receipts[o.OrderID], nil
 }
 
 func (f *fakeEngine) Deadline(o engine.Order) (time.Time, bool) {
