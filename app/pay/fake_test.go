@@ -30,7 +30,7 @@ type fakeEngine struct {
 	viewers map[string][]engine.OrderViewer // by order id
 	// receipts add up the payments that name an order, by order id.
 	receipts map[string]engine.OrderReceipts
-	rate    engine.ExchangeRate
+	rate     engine.ExchangeRate
 	// PaymentAddress returns payTo (testHandler sets the hot wallet) and
 	// payToErr; noPay makes it ErrNoPaymentAddress.
 	payTo    tari.Address
