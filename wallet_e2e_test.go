@@ -31,8 +31,10 @@ import (
 // for a one-sided payment: a confirmation at depth 0, then mined. Each
 // order is paid the way a customer would pay it: to the order's own address
 // (whose payment id the wallet reports in each form it has printed), or to
-// the merchant's address with the page's note typed as the message. Every
-// order ends Paid, and is marked paid in Shopify exactly once.
+// the merchant's address with the page's note typed as the message. While
+// the payment waits to be mined the pay page says it arrived and asks for
+// no other; every order ends Paid, and is marked paid in Shopify exactly
+// once.
 func TestRealWalletPaysOrder(t *testing.T) {
 	const secret, linkSecret = "e2e-webhook-secret", "e2e-link-secret"
 	fake := shopifytest.New(t)
