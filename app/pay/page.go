@@ -117,8 +117,8 @@ func (h *Handler) received(ctx context.Context, o engine.Order, p *views.PayPage
 	}
 	p.Status.Label = "Payment received — waiting for confirmation (" + xtr.Format(total) + " of " + p.Amount + ")"
 	p.Status.Detail = "Your payment has arrived. The order is marked paid once the shop's wallet confirms it; there is nothing more to do."
-	p.Closed = "Your payment for this order has arrived. Please do not send it again. If you sent less than " + p.Amount +
-		", contact the shop."
+	p.Closed = "Your payment for this order has arrived. Please do not send it again. If you did not send it, or sent " +
+		"less than " + p.Amount + ", contact the shop."
 	return "-received-" + strconv.FormatInt(total, 10), nil
 }
 
