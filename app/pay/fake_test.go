@@ -49,6 +49,14 @@ func (f *fakeEngine) setStatus(token string, s engine.OrderStatus) {
 	f.orders[token] = o
 }
 
+// setReceipts records what the payments that name an order add up to, as
+// the engine would once they arrive, safely while the server runs.
+func (f *fakeEngine) setReceipts(orderID string, r engine.OrderReceipts) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.receipts = map[string]engine.OrderReceipts{orderID: r}
+}
+
 func (f *fakeEngine) CheckShop(context.Context, string) error { return nil }
 
 func (f *fakeEngine) OrderByClaimToken(_ context.Context, token string) (engine.Order, error) {
