@@ -31,8 +31,10 @@ import (
 // for a one-sided payment: a confirmation at depth 0, then mined. Each
 // order is paid the way a customer would pay it: to the order's own address
 // (whose payment id the wallet reports in each form it has printed), or to
-// the merchant's address with the page's note typed as the message. Every
-// order ends Paid, and is marked paid in Shopify exactly once.
+// the merchant's address with the page's note typed as the message. While
+// the payment waits to be mined the pay page says it arrived and asks for
+// no other; every order ends Paid, and is marked paid in Shopify exactly
+// once.
 func TestRealWalletPaysOrder(t *testing.T) {
 	const secret, linkSecret = "e2e-webhook-secret", "e2e-link-secret"
 	fake := shopifytest.New(t)
@@ -81,7 +83,8 @@ func TestRealWalletPaysOrder(t *testing.T) {
 			send(t, webhook.Request(base+"/shopify/webhook/orders/create"), nil, 200)
 
 			// The customer follows the order email's link to the pay page.
-			link := waitForPayPage(t, base+"/pay/order/"+orderID+"/"+pay.LinkMAC([]byte(linkSecret), orderID), srv.Log)
+			emailLink := base + "/pay/order/" + orderID + "/" + pay.LinkMAC([]byte(linkSecret), orderID)
+			link := waitForPayPage(t, emailLink, srv.Log)
 			to, amount, note := link.Query().Get("tariAddress"), link.Query().Get("amount"), link.Query().Get("note")
 			addr, err := tari.ParseAddress(to)
 			if err != nil {
@@ -116,9 +119,20 @@ func TestRealWalletPaysOrder(t *testing.T) {
 			if s := orderStatus(t, base, token, orderID); s != "New" {
 				t.Fatalf("after the payment was seen, order is %s, want New (claimed by the payment)", s)
 			}
+			// The page says the payment arrived, and asks for no second one.
+			page := payPage(t, emailLink)
+			if got := page.Find(`[data-testid="status-label"]`).Text(); !strings.HasPrefix(got, "Payment received — waiting for confirmation (") {
+				t.Errorf("after the payment was seen, the pay page's status is %q", got)
+			}
+			if n := page.Find(`[data-testid="payment-uri"], [data-testid="claimed-elsewhere"]`).Length(); n != 0 {
+				t.Errorf("after the payment was seen, the pay page still offers payment or warns of another claimant")
+			}
 			wallet("mined", "3")
 			if s := orderStatus(t, base, token, orderID); s != "Paid" {
 				t.Fatalf("after the payment was mined, order is %s, want Paid", s)
+			}
+			if got := payPage(t, emailLink).Find(`[data-testid="status"]`).AttrOr("data-status", ""); got != "Paid" {
+				t.Errorf("after the payment was mined, the pay page shows %q, want Paid", got)
 			}
 			waitForShopify(t, fake, orderID, srv.Log)
 		})
@@ -190,6 +204,16 @@ func waitForPayPage(t *testing.T, emailLink string, log *servetest.Log) *url.URL
 		t.Fatalf("payment link %q: %v", href, err)
 	}
 	return u
+}
+
+// payPage is the pay page that the order email's link leads to.
+func payPage(t *testing.T, emailLink string) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(get(t, emailLink)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 func orderStatus(t *testing.T, base, token, orderID string) string {

@@ -276,3 +276,40 @@ func TestPaymentNoteNamesTheOrder(t *testing.T) {
 		}
 	})
 }
+
+// ReceiptsForOrder adds up, by status, only the payments that name the
+// order; cancelled ones count for nothing.
+func TestReceiptsForOrder(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		alice, bob := newUser(t), newUser(t)
+		o := en.order("o1", "1", xtr(100), nil)
+		en.order("o2", "2", xtr(100), nil)
+		steps := []struct {
+			name string
+			do   func()
+			want engine.OrderReceipts
+		}{
+			{"none yet", func() {}, engine.OrderReceipts{}},
+			{"received", func() { en.receive("tx1", alice.String(), xtr(40), nil, ptr("o1")) }, engine.OrderReceipts{Pending: xtr(40)}},
+			{"other order and unnamed", func() {
+				en.receive("tx2", bob.String(), xtr(7), nil, ptr("o2"))
+				en.receive("tx3", bob.String(), xtr(9), nil, nil)
+			}, engine.OrderReceipts{Pending: xtr(40)}},
+			{"confirmed", func() { en.confirm("tx1") }, engine.OrderReceipts{Confirmed: xtr(40)}},
+			{"second received", func() { en.receive("tx4", bob.String(), xtr(30), nil, ptr("o1")) }, engine.OrderReceipts{Pending: xtr(30), Confirmed: xtr(40)}},
+			{"cancelled", func() {
+				if _, err := en.e.CancelPayment(en.ctx, en.call(), "tx4"); err != nil {
+					t.Fatal(err)
+				}
+			}, engine.OrderReceipts{Confirmed: xtr(40)}},
+		}
+		for _, s := range steps {
+			s.do()
+			got, err := en.e.ReceiptsForOrder(en.ctx, o)
+			if err != nil || got != s.want {
+				t.Fatalf("%s: receipts = %+v, %v; want %+v", s.name, got, err, s.want)
+			}
+		}
+	})
+}

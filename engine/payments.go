@@ -248,6 +248,40 @@ func (e *Engine) PaymentsForOrder(ctx context.Context, orderID string) ([]Paymen
 	return out, err
 }
 
+// OrderReceipts adds up the payments that name an order, by status;
+// cancelled ones count for nothing.
+type OrderReceipts struct {
+	Pending   MicroTari // received, not yet confirmed by the hot wallet
+	Confirmed MicroTari
+}
+
+// Total is what the payments that name the order bring, pending or not.
+func (r OrderReceipts) Total() MicroTari { return r.Pending + r.Confirmed }
+
+// ReceiptsForOrder adds up the payments that name o (by order_id, and by
+// alt_id when strict mode is off) in one indexed read, so that a pay page
+// can say a payment has arrived before it is confirmed.
+func (e *Engine) ReceiptsForOrder(ctx context.Context, o Order) (OrderReceipts, error) {
+	var r OrderReceipts
+	err := e.view(ctx, func(t *txn) error {
+		r = OrderReceipts{}
+		payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
+		if err != nil {
+			return err
+		}
+		for _, p := range payments {
+			switch p.Status {
+			case PaymentReceived:
+				r.Pending += p.Amount
+			case PaymentConfirmed:
+				r.Confirmed += p.Amount
+			}
+		}
+		return nil
+	})
+	return r, err
+}
+
 // walletPayment consumes the wallet's nonce and loads the payment that its
 // notification names.
 func (t *txn) walletPayment(by WalletCall, txid string) (Payment, error) {

@@ -56,9 +56,9 @@ func must(t *testing.T, err error) {
 
 // TestPageInChromium renders the page over real HTTP in headless Chromium at
 // 360×740 with the fake engine: layout, accessibility, the claim form
-// without JavaScript help, and the htmx status swap. The full-stack version
-// with the real server and the wallet CLI is TestPayPageInBrowser in the
-// root package.
+// without JavaScript help, and the htmx status swap through a payment that
+// arrives to Paid. The full-stack version with the real server and the
+// wallet CLI is TestPayPageInBrowser in the root package.
 func TestPageInChromium(t *testing.T) {
 	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
 	f.claim = func(string, string) (engine.ClaimResult, error) {
@@ -101,6 +101,11 @@ func TestPageInChromium(t *testing.T) {
 		chromedp.WaitVisible(`[data-status="New"]`),
 		chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`),
 	))
+	// The customer's payment arrives: the page stops offering payment.
+	f.setReceipts("o1", engine.OrderReceipts{Pending: 2_400_500_000})
+	must(t, chromedp.Do(ctx, waitFor(`document.querySelector("[data-testid=status-label]").textContent.startsWith("Payment received")`+
+		` && !document.querySelector("[data-testid=qr]") && !!document.querySelector("[data-testid=closed-reason]")`)))
+	shot(t, ctx, "pay-page-received-360.png")
 	f.setStatus(tokenA, engine.OrderPaid)
 	must(t, chromedp.Do(ctx, chromedp.WaitVisible(`[data-status="Paid"]`), chromedp.WaitVisible(`[data-testid="closed-reason"]`)))
 	kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded === true && !document.querySelector("[data-testid=qr]")`))

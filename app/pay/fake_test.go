@@ -28,7 +28,9 @@ type fakeEngine struct {
 	claim   func(orderRef, address string) (engine.ClaimResult, error)
 	claims  []string                        // "orderID address" of every ClaimWithToken call
 	viewers map[string][]engine.OrderViewer // by order id
-	rate    engine.ExchangeRate
+	// receipts add up the payments that name an order, by order id.
+	receipts map[string]engine.OrderReceipts
+	rate     engine.ExchangeRate
 	// PaymentAddress returns payTo (testHandler sets the hot wallet) and
 	// payToErr; noPay makes it ErrNoPaymentAddress.
 	payTo    tari.Address
@@ -45,6 +47,14 @@ func (f *fakeEngine) setStatus(token string, s engine.OrderStatus) {
 	o := f.orders[token]
 	o.Status = s
 	f.orders[token] = o
+}
+
+// setReceipts records what the payments that name an order add up to, as
+// the engine would once they arrive, safely while the server runs.
+func (f *fakeEngine) setReceipts(orderID string, r engine.OrderReceipts) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.receipts = map[string]engine.OrderReceipts{orderID: r}
 }
 
 func (f *fakeEngine) CheckShop(context.Context, string) error { return nil }
@@ -107,6 +117,12 @@ func (f *fakeEngine) OrderViewers(_ context.Context, orderID string) ([]engine.O
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.viewers[orderID], nil
+}
+
+func (f *fakeEngine) ReceiptsForOrder(_ context.Context, o engine.Order) (engine.OrderReceipts, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.receipts[o.OrderID], nil
 }
 
 func (f *fakeEngine) Deadline(o engine.Order) (time.Time, bool) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"taripay/app/xtr"
@@ -29,15 +30,14 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 		Status:          h.status(o, now),
 	}
 	p.Fiat, p.Rate = h.fiat(ctx, o)
-	err := h.offer(ctx, o, now, &p)
+	shown, err := h.offer(ctx, o, now, &p)
 	// What the page shows: the status and, while it is open, whether payment
-	// is offered, which also changes when the deadline passes or the shop
-	// gets a payment address. The poll says it back (Status).
+	// is offered, which also changes when the deadline passes, the shop gets
+	// a payment address or a payment for the order arrives. The poll says it
+	// back (Status).
 	p.Status.Shown = string(o.Status)
 	if o.Status.Open() {
-		if p.Payment == nil {
-			p.Status.Shown += "-closed"
-		}
+		p.Status.Shown += shown
 		p.Status.PollURL = "/pay/" + o.ClaimToken + "/status?shown=" + p.Status.Shown
 		p.Status.Interval = "every " + h.cfg.PollInterval.String()
 	}
@@ -45,8 +45,10 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 }
 
 // offer fills in how to pay an open order, and the claim form, or why it
-// cannot be paid.
-func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *views.PayPage) error {
+// cannot be paid. It returns what the page shows beyond the order's status,
+// for views.StatusView.Shown: "-closed" when payment is not offered, and
+// "-received-{µT}" when a payment for the order has arrived.
+func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *views.PayPage) (string, error) {
 	expired := h.expired(o, now)
 	if reason := closedReason(o, expired); reason != "" {
 		p.Closed = reason
@@ -54,16 +56,21 @@ func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *v
 			// The expiry worker has yet to close it.
 			p.Status.Label, p.Status.Detail = "Expired", "The time to pay this order ran out."
 		}
-		return nil
+		return "-closed", nil
+	}
+	if o.Status == engine.OrderNew {
+		if received, err := h.received(ctx, o, p); err != nil || received != "" {
+			return received, err
+		}
 	}
 	to, err := h.eng.PaymentAddress(ctx)
 	switch {
 	case errors.Is(err, engine.ErrNoPaymentAddress):
 		p.Closed = notReady
 		p.Status.Label, p.Status.Detail = "Waiting for the shop", "The shop cannot take Tari payments yet. This page shows how to pay as soon as it can."
-		return nil
+		return "-closed", nil
 	case err != nil:
-		return fmt.Errorf("pay page of order %s: %w", o.OrderID, err)
+		return "", fmt.Errorf("pay page of order %s: %w", o.OrderID, err)
 	}
 	// The order's own address carries its note as a payment id, so the
 	// customer need type nothing; the note stays in the link and on the
@@ -84,14 +91,35 @@ func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *v
 		p.Claim = form
 	case engine.OrderNew:
 		if p.Elsewhere, err = h.claimedElsewhere(ctx, o); err != nil {
-			return err
+			return "", err
 		}
 		if p.Elsewhere != nil {
 			p.Claim = form
 			p.Status.Detail = "The order is marked paid once a payment for it is confirmed."
 		}
 	}
-	return nil
+	return "", nil
+}
+
+// received says so when payments that name a New order have arrived
+// (pending, or confirmed without covering it; a payment that names the
+// order also claims it for its sender): the page then waits for the
+// confirmation and offers neither payment nor a claim, so the customer
+// does not pay twice. It returns "" when none has arrived.
+func (h *Handler) received(ctx context.Context, o engine.Order, p *views.PayPage) (string, error) {
+	r, err := h.eng.ReceiptsForOrder(ctx, o)
+	if err != nil {
+		return "", fmt.Errorf("payments for order %s: %w", o.OrderID, err)
+	}
+	total := r.Total()
+	if total <= 0 {
+		return "", nil
+	}
+	p.Status.Label = "Payment received — waiting for confirmation (" + xtr.Format(total) + " of " + p.Amount + ")"
+	p.Status.Detail = "Your payment has arrived. The order is marked paid once the shop's wallet confirms it; there is nothing more to do."
+	p.Closed = "Your payment for this order has arrived. Please do not send it again. If you did not send it, or sent " +
+		"less than " + p.Amount + ", contact the shop."
+	return "-received-" + strconv.FormatInt(total, 10), nil
 }
 
 // claimedElsewhere reports a New order that nobody claimed on this page,

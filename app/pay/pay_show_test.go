@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -253,6 +254,18 @@ func TestStatusFragment(t *testing.T) {
 		o.ClaimedAt = &claimed
 		f.orders[tokenA] = o
 	}
+	// A payment that names the order arrived: 1,000 XTR pending; or 2,000
+	// XTR confirmed that does not cover the 2,400.5 XTR.
+	pending := func(f *fakeEngine) {
+		f.receipts = map[string]engine.OrderReceipts{"o1": {Pending: 600_000_000, Confirmed: 400_000_000}}
+	}
+	confirmedShort := func(f *fakeEngine) {
+		f.receipts = map[string]engine.OrderReceipts{"o1": {Confirmed: 2_000_000_000}}
+	}
+	const (
+		waitingLabel = "Payment received — waiting for confirmation (1,000 XTR of 2,400.5 XTR)"
+		shortLabel   = "Payment received — waiting for confirmation (2,000 XTR of 2,400.5 XTR)"
+	)
 	for _, tc := range []struct {
 		name, status, shown string
 		prep                func(f *fakeEngine)
@@ -269,6 +282,11 @@ func TestStatusFragment(t *testing.T) {
 		{"deadline passed", "New", "New", pastDeadline, "New-closed", "Expired", true, false},
 		{"shop not ready, unchanged", "New", "New-closed", func(f *fakeEngine) { f.noPay = true }, "New-closed", "", false, false},
 		{"shop became ready", "New", "New-closed", nil, "New", "Claimed, waiting for payment", true, true},
+		{"payment received", "New", "New", pending, "New-received-1000000000", waitingLabel, true, false},
+		{"payment received, unchanged", "New", "New-received-1000000000", pending, "New-received-1000000000", "", false, false},
+		{"more received", "New", "New-received-400000000", pending, "New-received-1000000000", waitingLabel, true, false},
+		{"confirmed short", "New", "New", confirmedShort, "New-received-2000000000", shortLabel, true, false},
+		{"received, then paid", "Paid", "New-received-1000000000", pending, "", "Paid", true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderStatus(tc.status))}}
@@ -369,6 +387,52 @@ func TestShowClaimedElsewhere(t *testing.T) {
 				if testid(d, id).Length() != 1 {
 					t.Errorf("%s not shown:\n%s", id, body)
 				}
+			}
+		})
+	}
+}
+
+// A New order that a payment named, by its note or its own address, was
+// claimed by the sender: until the payment is confirmed and covers it the
+// page says the payment arrived, and neither offers payment again nor warns
+// of a claim by another address.
+func TestShowPaymentReceived(t *testing.T) {
+	_, sender := key(t, 7)
+	for _, tc := range []struct {
+		name     string
+		receipts engine.OrderReceipts
+		label    string
+	}{
+		{"pending", engine.OrderReceipts{Pending: 2_400_500_000},
+			"Payment received — waiting for confirmation (2,400.5 XTR of 2,400.5 XTR)"},
+		{"pending and confirmed", engine.OrderReceipts{Pending: 1_000_000, Confirmed: 400_000},
+			"Payment received — waiting for confirmation (1.4 XTR of 2,400.5 XTR)"},
+		{"confirmed short", engine.OrderReceipts{Confirmed: 2_000_000_000},
+			"Payment received — waiting for confirmation (2,000 XTR of 2,400.5 XTR)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeEngine{
+				orders:   map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderNew)},
+				viewers:  map[string][]engine.OrderViewer{"o1": {{Address: sender.Base58(), Proof: engine.ProofPayment}}},
+				receipts: map[string]engine.OrderReceipts{"o1": tc.receipts},
+			}
+			app, _ := testHandler(t, f)
+			_, body := get(t, app, "/pay/"+tokenA)
+			d := doc(t, body)
+			if got := testid(d, "status-label").Text(); got != tc.label {
+				t.Errorf("status = %q, want %q", got, tc.label)
+			}
+			if got := testid(d, "closed-reason").Text(); !strings.Contains(got, "Please do not send it again") {
+				t.Errorf("closed reason = %q", got)
+			}
+			for _, id := range []string{"qr", "payment-uri", "address", "payment-note", "claim-form", "claimed-elsewhere"} {
+				if testid(d, id).Length() != 0 {
+					t.Errorf("%s shown:\n%s", id, body)
+				}
+			}
+			want := "/pay/" + tokenA + "/status?shown=New-received-" + strconv.FormatInt(tc.receipts.Total(), 10)
+			if got := d.Find("#status-poll").AttrOr("hx-get", ""); got != want {
+				t.Errorf("poller URL = %q, want %q", got, want)
 			}
 		})
 	}
