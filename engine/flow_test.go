@@ -277,6 +277,27 @@ func TestPaymentNoteNamesTheOrder(t *testing.T) {
 	})
 }
 
+// Due is what is left of the total once pending and confirmed payments
+// count; never below 0.
+func TestOrderReceiptsDue(t *testing.T) {
+	tests := []struct {
+		name string
+		r    engine.OrderReceipts
+		want engine.MicroTari
+	}{
+		{"nothing received", engine.OrderReceipts{}, 100},
+		{"part pending", engine.OrderReceipts{Pending: 30}, 70},
+		{"part confirmed and pending", engine.OrderReceipts{Pending: 30, Confirmed: 25}, 45},
+		{"exactly", engine.OrderReceipts{Confirmed: 100}, 0},
+		{"more", engine.OrderReceipts{Pending: 60, Confirmed: 60}, 0},
+	}
+	for _, tt := range tests {
+		if got := tt.r.Due(100); got != tt.want {
+			t.Errorf("%s: Due(100) = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
 // ReceiptsForOrder adds up, by status, only the payments that name the
 // order; cancelled ones count for nothing.
 func TestReceiptsForOrder(t *testing.T) {

@@ -258,26 +258,33 @@ type OrderReceipts struct {
 // Total is what the payments that name the order bring, pending or not.
 func (r OrderReceipts) Total() MicroTari { return r.Pending + r.Confirmed }
 
+// Due is what is left to pay of an order totalling total once these
+// payments count, pending or not; 0 once they cover it.
+func (r OrderReceipts) Due(total MicroTari) MicroTari { return max(total-r.Total(), 0) }
+
+// Receipts adds up payments that name one order, by status.
+func Receipts(payments []Payment) OrderReceipts {
+	var r OrderReceipts
+	for _, p := range payments {
+		switch p.Status {
+		case PaymentReceived:
+			r.Pending += p.Amount
+		case PaymentConfirmed:
+			r.Confirmed += p.Amount
+		}
+	}
+	return r
+}
+
 // ReceiptsForOrder adds up the payments that name o (by order_id, and by
 // alt_id when strict mode is off) in one indexed read, so that a pay page
 // can say a payment has arrived before it is confirmed.
 func (e *Engine) ReceiptsForOrder(ctx context.Context, o Order) (OrderReceipts, error) {
 	var r OrderReceipts
 	err := e.view(ctx, func(t *txn) error {
-		r = OrderReceipts{}
 		payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
-		if err != nil {
-			return err
-		}
-		for _, p := range payments {
-			switch p.Status {
-			case PaymentReceived:
-				r.Pending += p.Amount
-			case PaymentConfirmed:
-				r.Confirmed += p.Amount
-			}
-		}
-		return nil
+		r = Receipts(payments)
+		return err
 	})
 	return r, err
 }
