@@ -39,6 +39,9 @@ type ClaimedElsewhere struct {
 
 // PaymentDetails tells the customer where and how to pay.
 type PaymentDetails struct {
+	// Amount is what to send, formatted as PayPage.Amount: the order's
+	// total, or what is still due once part of it has arrived.
+	Amount  string
 	Address string // base58
 	// OrderAddress is true when Address is the order's own, carrying its
 	// note as the payment id (engine.OrderAddress).

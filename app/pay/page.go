@@ -47,7 +47,7 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 // offer fills in how to pay an open order, and the claim form, or why it
 // cannot be paid. It returns what the page shows beyond the order's status,
 // for views.StatusView.Shown: "-closed" when payment is not offered, and
-// "-received-{µT}" when a payment for the order has arrived.
+// "-received-{µT}" when payments for the order have arrived.
 func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *views.PayPage) (string, error) {
 	expired := h.expired(o, now)
 	if reason := closedReason(o, expired); reason != "" {
@@ -58,10 +58,23 @@ func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *v
 		}
 		return "-closed", nil
 	}
+	// Payments that name a New order (a payment that names the order also
+	// claims it for its sender) leave only the rest due.
+	var r engine.OrderReceipts
 	if o.Status == engine.OrderNew {
-		if received, err := h.received(ctx, o, p); err != nil || received != "" {
-			return received, err
+		var err error
+		if r, err = h.eng.ReceiptsForOrder(ctx, o); err != nil {
+			return "", fmt.Errorf("payments for order %s: %w", o.OrderID, err)
 		}
+	}
+	received := ""
+	if r.Total() > 0 {
+		received = "-received-" + strconv.FormatInt(r.Total(), 10)
+	}
+	due := r.Due(o.TotalPrice)
+	if received != "" && due == 0 {
+		waiting(r, p)
+		return received, nil
 	}
 	to, err := h.eng.PaymentAddress(ctx)
 	switch {
@@ -78,12 +91,17 @@ func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *v
 	note := h.paymentNote(o)
 	to, own := engine.OrderAddress(to, o, h.cfg.NoteByName)
 	p.Payment = &views.PaymentDetails{
+		Amount:       xtr.Format(due),
 		Address:      to.Base58(),
 		OrderAddress: own,
 		Emoji:        to.Emoji(),
-		PaymentURI:   PaymentURI(to, o.TotalPrice, note),
+		PaymentURI:   PaymentURI(to, due, note),
 		QRURL:        "/pay/" + o.ClaimToken + "/qr.png",
 		Note:         note,
+	}
+	if received != "" {
+		partlyPaid(r, due, p)
+		return received, nil
 	}
 	form := &views.ClaimForm{Action: "/pay/" + o.ClaimToken + "/claim", OrderID: o.OrderID}
 	switch o.Status {
@@ -101,25 +119,24 @@ func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *v
 	return "", nil
 }
 
-// received says so when payments that name a New order have arrived
-// (pending, or confirmed without covering it; a payment that names the
-// order also claims it for its sender): the page then waits for the
-// confirmation and offers neither payment nor a claim, so the customer
-// does not pay twice. It returns "" when none has arrived.
-func (h *Handler) received(ctx context.Context, o engine.Order, p *views.PayPage) (string, error) {
-	r, err := h.eng.ReceiptsForOrder(ctx, o)
-	if err != nil {
-		return "", fmt.Errorf("payments for order %s: %w", o.OrderID, err)
-	}
-	total := r.Total()
-	if total <= 0 {
-		return "", nil
-	}
-	p.Status.Label = "Payment received — waiting for confirmation (" + xtr.Format(total) + " of " + p.Amount + ")"
+// waiting says that payments covering the order have arrived: the page
+// then waits for their confirmation and offers neither payment nor a
+// claim, so the customer does not pay twice.
+func waiting(r engine.OrderReceipts, p *views.PayPage) {
+	p.Status.Label = "Payment received — waiting for confirmation (" + xtr.Format(r.Total()) + " of " + p.Amount + ")"
 	p.Status.Detail = "Your payment has arrived. The order is marked paid once the shop's wallet confirms it; there is nothing more to do."
-	p.Closed = "Your payment for this order has arrived. Please do not send it again. If you did not send it, or sent " +
-		"less than " + p.Amount + ", contact the shop."
-	return "-received-" + strconv.FormatInt(total, 10), nil
+	p.Closed = "Your payment for this order has arrived. Please do not send it again. If you did not send it, contact the shop."
+}
+
+// partlyPaid says that payments for less than the order's total have
+// arrived, pending or confirmed, and what is still due, which the page
+// offers to pay (with the same note) instead of the total. It offers no
+// claim: the payment's sender claimed the order.
+func partlyPaid(r engine.OrderReceipts, due engine.MicroTari, p *views.PayPage) {
+	p.Status.Label = "Received " + xtr.Format(r.Total()) + " of " + p.Amount + ", " + xtr.Format(due) + " still due"
+	p.Status.Detail = "Part of this order's total has arrived. Send the " + xtr.Format(due) +
+		" still due below, with the same note; the order is marked paid once the whole total is confirmed. " +
+		"If you did not send that payment, contact the shop."
 }
 
 // claimedElsewhere reports a New order that nobody claimed on this page,

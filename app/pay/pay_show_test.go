@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -254,17 +253,21 @@ func TestStatusFragment(t *testing.T) {
 		o.ClaimedAt = &claimed
 		f.orders[tokenA] = o
 	}
-	// A payment that names the order arrived: 1,000 XTR pending; or 2,000
-	// XTR confirmed that does not cover the 2,400.5 XTR.
+	// Payments that name the order arrived: 1,000 XTR, part pending; or
+	// 2,000 XTR confirmed, short of the 2,400.5 XTR; or all of it.
 	pending := func(f *fakeEngine) {
 		f.receipts = map[string]engine.OrderReceipts{"o1": {Pending: 600_000_000, Confirmed: 400_000_000}}
 	}
 	confirmedShort := func(f *fakeEngine) {
 		f.receipts = map[string]engine.OrderReceipts{"o1": {Confirmed: 2_000_000_000}}
 	}
+	received := func(f *fakeEngine) {
+		f.receipts = map[string]engine.OrderReceipts{"o1": {Pending: 400_500_000, Confirmed: 2_000_000_000}}
+	}
 	const (
-		waitingLabel = "Payment received — waiting for confirmation (1,000 XTR of 2,400.5 XTR)"
-		shortLabel   = "Payment received — waiting for confirmation (2,000 XTR of 2,400.5 XTR)"
+		partLabel    = "Received 1,000 XTR of 2,400.5 XTR, 1,400.5 XTR still due"
+		shortLabel   = "Received 2,000 XTR of 2,400.5 XTR, 400.5 XTR still due"
+		waitingLabel = "Payment received — waiting for confirmation (2,400.5 XTR of 2,400.5 XTR)"
 	)
 	for _, tc := range []struct {
 		name, status, shown string
@@ -282,10 +285,12 @@ func TestStatusFragment(t *testing.T) {
 		{"deadline passed", "New", "New", pastDeadline, "New-closed", "Expired", true, false},
 		{"shop not ready, unchanged", "New", "New-closed", func(f *fakeEngine) { f.noPay = true }, "New-closed", "", false, false},
 		{"shop became ready", "New", "New-closed", nil, "New", "Claimed, waiting for payment", true, true},
-		{"payment received", "New", "New", pending, "New-received-1000000000", waitingLabel, true, false},
-		{"payment received, unchanged", "New", "New-received-1000000000", pending, "New-received-1000000000", "", false, false},
-		{"more received", "New", "New-received-400000000", pending, "New-received-1000000000", waitingLabel, true, false},
-		{"confirmed short", "New", "New", confirmedShort, "New-received-2000000000", shortLabel, true, false},
+		{"part received", "New", "New", pending, "New-received-1000000000", partLabel, true, true},
+		{"part received, unchanged", "New", "New-received-1000000000", pending, "New-received-1000000000", "", false, false},
+		{"more received", "New", "New-received-400000000", pending, "New-received-1000000000", partLabel, true, true},
+		{"confirmed short", "New", "New", confirmedShort, "New-received-2000000000", shortLabel, true, true},
+		{"all received", "New", "New-received-2000000000", received, "New-received-2400500000", waitingLabel, true, false},
+		{"all received, unchanged", "New", "New-received-2400500000", received, "New-received-2400500000", "", false, false},
 		{"received, then paid", "Paid", "New-received-1000000000", pending, "", "Paid", true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -393,22 +398,30 @@ func TestShowClaimedElsewhere(t *testing.T) {
 }
 
 // A New order that a payment named, by its note or its own address, was
-// claimed by the sender: until the payment is confirmed and covers it the
-// page says the payment arrived, and neither offers payment again nor warns
-// of a claim by another address.
+// claimed by the sender. Once payments cover it, pending or not, the page
+// says the payment arrived and neither offers payment again nor warns of a
+// claim by another address; while they fall short it says what is still
+// due and offers to pay just that, with the same address and note.
 func TestShowPaymentReceived(t *testing.T) {
 	_, sender := key(t, 7)
 	for _, tc := range []struct {
 		name     string
 		receipts engine.OrderReceipts
 		label    string
+		due      string // the amount offered; "" for no payment offered
+		uri      string // the amount in the payment URI, in µT
+		shown    string // the poller's shown=
 	}{
-		{"pending", engine.OrderReceipts{Pending: 2_400_500_000},
-			"Payment received — waiting for confirmation (2,400.5 XTR of 2,400.5 XTR)"},
-		{"pending and confirmed", engine.OrderReceipts{Pending: 1_000_000, Confirmed: 400_000},
-			"Payment received — waiting for confirmation (1.4 XTR of 2,400.5 XTR)"},
-		{"confirmed short", engine.OrderReceipts{Confirmed: 2_000_000_000},
-			"Payment received — waiting for confirmation (2,000 XTR of 2,400.5 XTR)"},
+		{"nothing received", engine.OrderReceipts{},
+			"Claimed, waiting for payment", "2,400.5 XTR", "2400500000", "New"},
+		{"part received, pending", engine.OrderReceipts{Pending: 1_000_000, Confirmed: 400_000},
+			"Received 1.4 XTR of 2,400.5 XTR, 2,399.1 XTR still due", "2,399.1 XTR", "2399100000", "New-received-1400000"},
+		{"part confirmed", engine.OrderReceipts{Confirmed: 2_000_000_000},
+			"Received 2,000 XTR of 2,400.5 XTR, 400.5 XTR still due", "400.5 XTR", "400500000", "New-received-2000000000"},
+		{"full, pending", engine.OrderReceipts{Pending: 2_400_500_000},
+			"Payment received — waiting for confirmation (2,400.5 XTR of 2,400.5 XTR)", "", "", "New-received-2400500000"},
+		{"more, pending and confirmed", engine.OrderReceipts{Pending: 2_000_000_000, Confirmed: 500_000_000},
+			"Payment received — waiting for confirmation (2,500 XTR of 2,400.5 XTR)", "", "", "New-received-2500000000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := &fakeEngine{
@@ -422,15 +435,40 @@ func TestShowPaymentReceived(t *testing.T) {
 			if got := testid(d, "status-label").Text(); got != tc.label {
 				t.Errorf("status = %q, want %q", got, tc.label)
 			}
-			if got := testid(d, "closed-reason").Text(); !strings.Contains(got, "Please do not send it again") {
-				t.Errorf("closed reason = %q", got)
+			if got := testid(d, "amount").Text(); got != "2,400.5 XTR" {
+				t.Errorf("order amount = %q, want the total", got)
 			}
-			for _, id := range []string{"qr", "payment-uri", "address", "payment-note", "claim-form", "claimed-elsewhere"} {
-				if testid(d, id).Length() != 0 {
-					t.Errorf("%s shown:\n%s", id, body)
+			if tc.due == "" {
+				if got := testid(d, "closed-reason").Text(); !strings.Contains(got, "Please do not send it again") {
+					t.Errorf("closed reason = %q", got)
+				}
+				for _, id := range []string{"qr", "payment-uri", "address", "payment-note", "claim-form", "claimed-elsewhere"} {
+					if testid(d, id).Length() != 0 {
+						t.Errorf("%s shown:\n%s", id, body)
+					}
+				}
+			} else {
+				if got := testid(d, "pay-amount").Text(); got != tc.due {
+					t.Errorf("amount to send = %q, want %q", got, tc.due)
+				}
+				if got := testid(d, "qr").AttrOr("alt", ""); got != "QR code to pay "+tc.due+" for this order" {
+					t.Errorf("QR alt = %q", got)
+				}
+				_, hot := key(t, 9)
+				uri := "tari://mainnet/transactions/send?tariAddress=" + hot.Base58() + "&amount=" + tc.uri + "&note=order%20o1"
+				if got := testid(d, "payment-uri").AttrOr("href", ""); got != uri {
+					t.Errorf("payment URI = %q, want %q", got, uri)
+				}
+				if got := testid(d, "payment-note").Text(); !strings.Contains(got, "order o1") {
+					t.Errorf("note = %q, want the order's", got)
+				}
+				// The sender's payment claimed the order: once part of it
+				// is paid, the page no longer warns of another claimant.
+				if received := tc.receipts.Total() > 0; received == (testid(d, "claimed-elsewhere").Length() != 0) {
+					t.Errorf("claimed-elsewhere shown = %v with %s received:\n%s", !received, tc.name, body)
 				}
 			}
-			want := "/pay/" + tokenA + "/status?shown=New-received-" + strconv.FormatInt(tc.receipts.Total(), 10)
+			want := "/pay/" + tokenA + "/status?shown=" + tc.shown
 			if got := d.Find("#status-poll").AttrOr("hx-get", ""); got != want {
 				t.Errorf("poller URL = %q, want %q", got, want)
 			}
