@@ -51,6 +51,9 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 			Value: xtr.Format(w.Amount) + " short, within the underpayment tolerance of " + w.Tolerance.String() + " % (" + when(w.CreatedAt) + ")",
 		})
 	}
+	if f, ok := receivedFact(o, payments); ok {
+		d.Facts = append(d.Facts, f)
+	}
 	if d.PayLink, d.PayQR, err = h.payLink(c, o); err != nil {
 		return view.OrderDetail{}, err
 	}
@@ -101,6 +104,25 @@ func orderFacts(o engine.Order) []view.Fact {
 		facts = append(facts, view.Fact{Label: "Outstanding", Value: *o.AmountOutstanding})
 	}
 	return facts
+}
+
+// receivedFact says what the payments that name an open order bring,
+// pending and confirmed apart, and what is still due, as its pay page
+// does; ok is false for a closed order or one without such payments.
+func receivedFact(o engine.Order, payments []engine.Payment) (f view.Fact, ok bool) {
+	r := engine.Receipts(payments)
+	if !o.Status.Open() || r.Total() <= 0 {
+		return view.Fact{}, false
+	}
+	due := "nothing"
+	if d := r.Due(o.TotalPrice); d > 0 {
+		due = xtr.Format(d)
+	}
+	return view.Fact{
+		Label: "Received",
+		Value: xtr.Format(r.Total()) + " of " + xtr.Format(o.TotalPrice) + ", " + due + " still due (" +
+			xtr.Format(r.Pending) + " pending, " + xtr.Format(r.Confirmed) + " confirmed)",
+	}, true
 }
 
 // payLink is the customer's pay link for the order, as in the order email,
