@@ -29,6 +29,9 @@ type fakeEngine struct {
 	refunds          func(statuses []engine.RefundStatus) ([]engine.Refund, error)
 	markRefundSent   func(ctx context.Context, id int64, txid, reason string) (engine.Refund, error)
 	creditRefund     func(ctx context.Context, id int64, reason string) (engine.Refund, error)
+	latePayments     func(q engine.LatePaymentQuery) ([]engine.LatePayment, error)
+	refundLate       func(ctx context.Context, txid, reason string) (engine.Refund, error)
+	keepLate         func(ctx context.Context, txid, reason string) (engine.LatePayment, error)
 	wallets          func() ([]engine.Wallet, error)
 	authorizeWallet  func(ctx context.Context, w engine.Wallet) error
 	revokeWallet     func(ctx context.Context, address string) error
@@ -186,6 +189,24 @@ func (f *fakeEngine) CreditRefund(ctx context.Context, id int64, reason string) 
 		return engine.Refund{}, errNotFaked
 	}
 	return f.creditRefund(ctx, id, reason)
+}
+func (f *fakeEngine) LatePayments(_ context.Context, q engine.LatePaymentQuery) ([]engine.LatePayment, error) {
+	if f.latePayments == nil {
+		return nil, nil
+	}
+	return f.latePayments(q)
+}
+func (f *fakeEngine) RefundLatePayment(ctx context.Context, txid, reason string) (engine.Refund, error) {
+	if f.refundLate == nil {
+		return engine.Refund{}, errNotFaked
+	}
+	return f.refundLate(ctx, txid, reason)
+}
+func (f *fakeEngine) KeepLatePayment(ctx context.Context, txid, reason string) (engine.LatePayment, error) {
+	if f.keepLate == nil {
+		return engine.LatePayment{}, errNotFaked
+	}
+	return f.keepLate(ctx, txid, reason)
 }
 func (f *fakeEngine) SettleCustomer(ctx context.Context, id string) (engine.MultiAccountPayment, error) {
 	if f.settleCustomer == nil {

@@ -160,6 +160,8 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Get("/refunds", h.refundList)
 	g.Post("/refunds/:id/sent", write, h.refundSend)
 	g.Post("/refunds/:id/credit", write, h.refundCredit)
+	g.Post("/late-payments/:txid/refund", write, h.latePaymentRefund)
+	g.Post("/late-payments/:txid/keep", write, h.latePaymentKeep)
 	g.Get("/addresses/:address", h.addressShow)
 	g.Post("/addresses/:address/settle", write, h.addressSettle)
 	g.Get("/wallets", h.walletList)
@@ -186,6 +188,7 @@ type Engine interface {
 	syncService
 	customerService
 	refundService
+	latePaymentService
 	addressService
 	walletService
 	rateService
