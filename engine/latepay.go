@@ -79,41 +79,15 @@ func (e *Engine) RefundLatePayment(ctx context.Context, txid, reason string) (Re
 			return err
 		}
 		p := lp.Payment
-		bals, err := t.LockBalances(t.ctx, []string{p.Sender})
+		out, err = t.refundFromCredit(LateRefundID(txid), lp.OrderID, lp.CustomerID, p.Sender, p.Amount,
+			fmt.Sprintf("payment %s arrived after order %s closed. %s", txid, lp.OrderID, reason))
 		if err != nil {
-			return err
-		}
-		amount := min(p.Amount, bals[p.Sender].CurrentBalance)
-		if amount <= 0 {
-			return Errorf(EINVALID, ErrNothingToRefund, "Payment %s has been spent: %s holds no credit to refund", txid, p.Sender)
-		}
-		memo := fmt.Sprintf("Debit note: refund of payment %s, which arrived after order %s closed. Reason: %s", txid, lp.OrderID, reason)
-		debit := Payment{TxID: "refund_" + txid, CreatedAt: t.now, UpdatedAt: t.now, Sender: p.Sender, Amount: -amount,
-			Memo: &memo, PaymentType: PaymentManual, Status: PaymentConfirmed}
-		if ok, err := t.InsertPayment(t.ctx, debit); err != nil || !ok {
-			if err == nil {
-				err = fmt.Errorf("debit note %s exists", debit.TxID)
-			}
-			return err
-		}
-		t.audit("payment", debit.TxID, "status", nil, strPtr(string(debit.Status)), memo)
-		if err := t.AddConfirmed(t.ctx, p.Sender, -amount, t.now); err != nil {
-			return err
-		}
-		out = Refund{RefundID: LateRefundID(txid), OrderID: lp.OrderID, CustomerID: lp.CustomerID, Address: p.Sender,
-			Amount: amount, ShopAmount: fmt.Sprintf("%d.%06d", amount/1_000_000, amount%1_000_000), Currency: "XTR", Status: RefundDue, CreatedAt: t.now}
-		if ok, err := t.InsertRefund(t.ctx, &out); err != nil || !ok {
-			if err == nil {
-				err = fmt.Errorf("refund %s exists", out.RefundID)
-			}
 			return err
 		}
 		if err := t.setLateOutcome(lp, LateRefunded, reason); err != nil {
 			return err
 		}
-		t.audit("refund", out.RefundID, "status", nil, strPtr(string(RefundDue)),
-			fmt.Sprintf("payment %s arrived after order %s closed: %d µT due to %s. %s", txid, lp.OrderID, amount, p.Sender, reason))
-		return t.emit(RefundEvent{Refund: out})
+		return nil
 	})
 	return out, err
 }
@@ -135,6 +109,48 @@ func (e *Engine) KeepLatePayment(ctx context.Context, txid, reason string) (Late
 	})
 	return out, err
 }
+
+// refundFromCredit records a refund due to payer of up to amount, capped
+// at payer's credit, which it leaves at once as a debit note
+// (DebitNoteTxID) so the customer cannot spend what is being refunded.
+// Nothing left is ErrNothingToRefund.
+func (t *txn) refundFromCredit(refundID, orderID, customerID, payer string, amount MicroTari, why string) (Refund, error) {
+	bals, err := t.LockBalances(t.ctx, []string{payer})
+	if err != nil {
+		return Refund{}, err
+	}
+	amount = min(amount, bals[payer].CurrentBalance)
+	if amount <= 0 {
+		return Refund{}, Errorf(EINVALID, ErrNothingToRefund, "Address %s holds no credit to refund: it has paid other orders", payer)
+	}
+	memo := "Debit note: refund " + refundID + ": " + why
+	debit := Payment{TxID: DebitNoteTxID(refundID), CreatedAt: t.now, UpdatedAt: t.now, Sender: payer, Amount: -amount,
+		Memo: &memo, PaymentType: PaymentManual, Status: PaymentConfirmed}
+	if ok, err := t.InsertPayment(t.ctx, debit); err != nil || !ok {
+		if err == nil {
+			err = Errorf(ECONFLICT, ErrOrderNoOp, "Refund %s was recorded meanwhile", refundID)
+		}
+		return Refund{}, err
+	}
+	t.audit("payment", debit.TxID, "status", nil, strPtr(string(debit.Status)), memo)
+	if err := t.AddConfirmed(t.ctx, payer, -amount, t.now); err != nil {
+		return Refund{}, err
+	}
+	r := Refund{RefundID: refundID, OrderID: orderID, CustomerID: customerID, Address: payer, Amount: amount,
+		ShopAmount: fmt.Sprintf("%d.%06d", amount/1_000_000, amount%1_000_000), Currency: "XTR", Status: RefundDue, CreatedAt: t.now}
+	if ok, err := t.InsertRefund(t.ctx, &r); err != nil || !ok {
+		if err == nil {
+			err = Errorf(ECONFLICT, ErrOrderNoOp, "Refund %s was recorded meanwhile", refundID)
+		}
+		return Refund{}, err
+	}
+	t.audit("refund", refundID, "status", nil, strPtr(string(RefundDue)), fmt.Sprintf("%d µT due to %s: %s", amount, payer, why))
+	return r, t.emit(RefundEvent{Refund: r})
+}
+
+// DebitNoteTxID is the txid of the debit note that takes a refund of
+// credit (refundFromCredit) out of the payer's balance.
+func DebitNoteTxID(refundID string) string { return "refund_" + refundID }
 
 // LateRefundID is the refund id of the refund of late payment txid: one
 // refund per payment.

@@ -108,3 +108,79 @@ func TestLatePayments(t *testing.T) {
 		checkLedger(t, en)
 	})
 }
+
+// A Paid order whose own payments brought more than its price shows the
+// overpayment, held as its payer's credit; refunding it records one refund
+// due, capped at the credit the payer still holds, taken out of it.
+func TestRefundOverpayment(t *testing.T) {
+	backends(t, func(t *testing.T, backend string) {
+		en := newEnv(t, backend, defaultConfig)
+		alice, bob := newUser(t).String(), newUser(t).String()
+		ref := func(s string) *string { return &s }
+		en.order("6001", "c1", xtr(50), nil)
+		en.order("6002", "c2", xtr(50), nil)
+		en.order("6003", "c3", xtr(50), nil)
+		en.order("6004", "c3", xtr(20), nil)
+		en.order("6005", "c5", xtr(50), nil) // open
+		for _, p := range []struct {
+			txid, sender, order string
+			amount              engine.MicroTari
+		}{{"tx-1", alice, "6001", xtr(80)}, {"tx-2", newUser(t).String(), "6002", xtr(50)}, {"tx-3", bob, "6003", xtr(80)}} {
+			en.receive(p.txid, p.sender, p.amount, nil, ref(p.order))
+			en.confirm(p.txid)
+		}
+		en.wantStatus("6004", engine.OrderPaid) // bob's 30 XTR over paid c3's other order: 10 left
+
+		for _, tt := range []struct {
+			order  string
+			amount engine.MicroTari
+			payer  string
+		}{{"6001", xtr(30), alice}, {"6002", 0, ""}, {"6003", xtr(30), bob}, {"6005", 0, ""}} {
+			ov, err := en.e.Overpayment(en.ctx, tt.order)
+			if err != nil || ov.Amount != tt.amount || ov.Payer != tt.payer || ov.Refund != nil {
+				t.Errorf("overpayment of %s = %+v, %v; want %d µT from %s", tt.order, ov, err, tt.amount, tt.payer)
+			}
+		}
+		ctx := engine.WithActor(en.ctx, "staff:7")
+		for _, tt := range []struct {
+			order string
+			want  engine.MicroTari
+			err   error
+		}{
+			{"6001", xtr(30), nil},
+			{"6001", 0, engine.ErrNothingToRefund}, // refunded already
+			{"6003", xtr(10), nil},
+			{"6002", 0, engine.ErrNothingToRefund},
+			{"6005", 0, engine.ErrNothingToRefund},
+			{"nope", 0, engine.ErrOrderNotFound},
+		} {
+			r, err := en.e.RefundOverpayment(ctx, tt.order, "customer paid twice")
+			if tt.err != nil {
+				if !errors.Is(err, tt.err) {
+					t.Errorf("refund of %s: %v, want %v", tt.order, err, tt.err)
+				}
+				continue
+			}
+			if err != nil || r.Amount != tt.want || r.Status != engine.RefundDue || r.RefundID != engine.OverpaymentRefundID(tt.order) {
+				t.Errorf("refund of %s = %+v, %v; want %d µT due", tt.order, r, err, tt.want)
+			}
+		}
+		en.wantBalance(alice, 0)
+		en.wantBalance(bob, 0)
+		if ov, err := en.e.Overpayment(en.ctx, "6001"); err != nil || ov.Refund == nil || ov.Refund.Amount != xtr(30) {
+			t.Errorf("overpayment of 6001 after its refund = %+v, %v", ov, err)
+		}
+		checkLedger(t, en)
+		due, err := en.e.Refunds(en.ctx, []engine.RefundStatus{engine.RefundDue}, 10)
+		if err != nil || len(due) != 2 {
+			t.Fatalf("refunds due = %+v, %v", due, err)
+		}
+		if _, err := en.e.MarkRefundSent(ctx, due[0].ID, "tx-back", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := en.e.CreditRefund(ctx, due[1].ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		checkLedger(t, en)
+	})
+}

@@ -158,7 +158,7 @@ func checkRefunds(t *testing.T, en *env, settledOrder map[string]int64) (sent in
 	}
 	perOrder := map[string]int64{}
 	for _, r := range refunds {
-		if late := checkLateRefund(t, en, r); late {
+		if fromCredit := checkRefundFromCredit(t, en, r); fromCredit {
 			continue
 		}
 		perOrder[r.OrderID] += r.Amount
@@ -191,21 +191,21 @@ func checkRefunds(t *testing.T, en *env, settledOrder map[string]int64) (sent in
 	return sent
 }
 
-// checkLateRefund checks a refund of a payment that arrived for a closed
-// order (engine.LateRefundID): its amount left the payer's credit as a
-// debit note of the same amount, so it is outside the orders' settlements
-// and, once sent, outside the ledger already. It reports whether r is one.
-func checkLateRefund(t *testing.T, en *env, r engine.Refund) bool {
+// checkRefundFromCredit checks a refund of credit (of a payment that
+// arrived for a closed order, or of an overpayment): its amount left the
+// payer's credit as a debit note of the same amount, so it is outside the
+// orders' settlements and, once sent, outside the ledger already. It
+// reports whether r is one.
+func checkRefundFromCredit(t *testing.T, en *env, r engine.Refund) bool {
 	t.Helper()
-	txid, late := strings.CutPrefix(r.RefundID, engine.LateRefundID(""))
-	if !late {
+	if !strings.HasPrefix(r.RefundID, engine.LateRefundID("")) && !strings.HasPrefix(r.RefundID, engine.OverpaymentRefundID("")) {
 		return false
 	}
 	var debit struct {
 		Sender string
 		Amount int64
 	}
-	err := en.db.Bun().NewRaw("SELECT sender, amount FROM payments WHERE tx_id = ? AND status = 'Confirmed'", "refund_"+txid).Scan(context.Background(), &debit)
+	err := en.db.Bun().NewRaw("SELECT sender, amount FROM payments WHERE tx_id = ? AND status = 'Confirmed'", engine.DebitNoteTxID(r.RefundID)).Scan(context.Background(), &debit)
 	if err != nil || debit.Sender != r.Address || debit.Amount != -r.Amount {
 		t.Errorf("refund %s: debit note %+v (%v), want %d µT from %s", r.RefundID, debit, err, -r.Amount, r.Address)
 	}
