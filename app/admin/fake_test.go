@@ -32,6 +32,8 @@ type fakeEngine struct {
 	latePayments     func(q engine.LatePaymentQuery) ([]engine.LatePayment, error)
 	refundLate       func(ctx context.Context, txid, reason string) (engine.Refund, error)
 	keepLate         func(ctx context.Context, txid, reason string) (engine.LatePayment, error)
+	overpayment      func(ref string) (engine.Overpayment, error)
+	refundOverpaid   func(ctx context.Context, ref, reason string) (engine.Refund, error)
 	wallets          func() ([]engine.Wallet, error)
 	authorizeWallet  func(ctx context.Context, w engine.Wallet) error
 	revokeWallet     func(ctx context.Context, address string) error
@@ -296,6 +298,18 @@ func (f *fakeEngine) ExportPayments(context.Context, time.Time, time.Time, func(
 }
 func (f *fakeEngine) ExportLedger(context.Context, time.Time, time.Time, func(engine.LedgerEntry) error) error {
 	return nil
+}
+func (f *fakeEngine) Overpayment(_ context.Context, ref string) (engine.Overpayment, error) {
+	if f.overpayment == nil {
+		return engine.Overpayment{}, nil
+	}
+	return f.overpayment(ref)
+}
+func (f *fakeEngine) RefundOverpayment(ctx context.Context, ref, reason string) (engine.Refund, error) {
+	if f.refundOverpaid == nil {
+		return engine.Refund{}, errNotFaked
+	}
+	return f.refundOverpaid(ctx, ref, reason)
 }
 func (f *fakeEngine) OrderWriteOffs(context.Context, string) ([]engine.WriteOff, error) {
 	return nil, nil

@@ -151,6 +151,7 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Post("/orders/:id/memo", write, h.orderMemo)
 	g.Post("/orders/:id/reassign", write, h.orderReassign)
 	g.Post("/orders/:id/reset", write, h.orderReset)
+	g.Post("/orders/:id/refund-overpayment", write, h.orderRefundOverpayment)
 	g.Post("/orders/:id/sync/:job/retry", write, h.syncRetry)
 	g.Post("/webhooks/:id/retry", write, h.webhookRetry)
 	g.Get("/customers", h.customerList)
