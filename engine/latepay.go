@@ -84,10 +84,7 @@ func (e *Engine) RefundLatePayment(ctx context.Context, txid, reason string) (Re
 		if err != nil {
 			return err
 		}
-		if err := t.setLateOutcome(lp, LateRefunded, reason); err != nil {
-			return err
-		}
-		return nil
+		return t.setLateOutcome(lp, LateRefunded, reason)
 	})
 	return out, err
 }
