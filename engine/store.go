@@ -23,6 +23,7 @@ type Tx interface {
 	ExportTx
 	StaffTx
 	RefundTx
+	LatePaymentTx
 
 	// InsertOrder stores o and sets o.ID. It reports false, changing
 	// nothing, when o.OrderID or o.AltID is already stored.

@@ -27,6 +27,16 @@ type PayPage struct {
 	Notice string     // a one-off confirmation, e.g. after a claim
 	// Elsewhere is set when the order was claimed, but not on this page.
 	Elsewhere *ClaimedElsewhere
+	// Late is set when payments for the order arrived after it closed.
+	Late *LatePayment
+}
+
+// LatePayment tells the customer that payments for a closed order
+// arrived: held as their credit, or being refunded.
+type LatePayment struct {
+	Amount    string // their total, in XTR
+	Refunding bool   // every one of them is being refunded
+	ShopURL   string // where to reach the merchant; "" when unknown
 }
 
 // ClaimedElsewhere tells the customer that the order was claimed without

@@ -22,21 +22,29 @@ const (
 	latestDeliveries = 20
 )
 
-// dashboard shows the orders waiting for a rate, what was received, orders
-// by status and how many Shopify orders were paid another way, the latest
-// payments, Shopify sync and webhook failures and a chart of payments per
-// day.
+// dashboard shows the orders waiting for a rate, the payments received for
+// closed orders, what was received, orders by status and how many Shopify
+// orders were paid another way, the latest payments, Shopify sync and
+// webhook failures and a chart of payments per day.
 func (h *Handler) dashboard(c *fiber.Ctx) error {
+	p, err := h.dashboardPage(c)
+	if err != nil {
+		return err
+	}
+	return render(c, view.DashboardView(p))
+}
+
+func (h *Handler) dashboardPage(c *fiber.Ctx) (view.DashboardPage, error) {
 	ctx := c.UserContext()
 	d, err := h.deps.Engine.Dashboard(ctx, chartDays)
 	if err != nil {
-		return err
+		return view.DashboardPage{}, err
 	}
 	other := ""
 	if h.deps.Shopify != nil {
 		n, err := h.deps.Shopify.OtherOrders(ctx)
 		if err != nil {
-			return err
+			return view.DashboardPage{}, err
 		}
 		other = strconv.Itoa(n)
 	}
@@ -49,6 +57,9 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 		OtherOrders:   other,
 		Chart:         chart(d.PerDay),
 		Exports:       exportLinks(),
+	}
+	if p.LatePayments, err = h.latePaymentsSection(ctx); err != nil {
+		return view.DashboardPage{}, err
 	}
 	for _, s := range d.ByStatus {
 		p.ByStatus = append(p.ByStatus, view.StatusRow{
@@ -67,13 +78,13 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	if h.deps.Webhooks != nil {
 		failures, err := h.deps.Webhooks.WebhookFailures(ctx, latestDeliveries)
 		if err != nil {
-			return err
+			return view.DashboardPage{}, err
 		}
 		for _, f := range failures {
 			p.Deliveries = append(p.Deliveries, deliveryRow(f))
 		}
 	}
-	return render(c, view.DashboardView(p))
+	return p, nil
 }
 
 // waitingNote says how many orders wait for an exchange rate, and of which

@@ -29,6 +29,11 @@ type fakeEngine struct {
 	refunds          func(statuses []engine.RefundStatus) ([]engine.Refund, error)
 	markRefundSent   func(ctx context.Context, id int64, txid, reason string) (engine.Refund, error)
 	creditRefund     func(ctx context.Context, id int64, reason string) (engine.Refund, error)
+	latePayments     func(q engine.LatePaymentQuery) ([]engine.LatePayment, error)
+	refundLate       func(ctx context.Context, txid, reason string) (engine.Refund, error)
+	keepLate         func(ctx context.Context, txid, reason string) (engine.LatePayment, error)
+	overpayment      func(ref string) (engine.Overpayment, error)
+	refundOverpaid   func(ctx context.Context, ref, reason string) (engine.Refund, error)
 	wallets          func() ([]engine.Wallet, error)
 	authorizeWallet  func(ctx context.Context, w engine.Wallet) error
 	revokeWallet     func(ctx context.Context, address string) error
@@ -187,6 +192,24 @@ func (f *fakeEngine) CreditRefund(ctx context.Context, id int64, reason string) 
 	}
 	return f.creditRefund(ctx, id, reason)
 }
+func (f *fakeEngine) LatePayments(_ context.Context, q engine.LatePaymentQuery) ([]engine.LatePayment, error) {
+	if f.latePayments == nil {
+		return nil, nil
+	}
+	return f.latePayments(q)
+}
+func (f *fakeEngine) RefundLatePayment(ctx context.Context, txid, reason string) (engine.Refund, error) {
+	if f.refundLate == nil {
+		return engine.Refund{}, errNotFaked
+	}
+	return f.refundLate(ctx, txid, reason)
+}
+func (f *fakeEngine) KeepLatePayment(ctx context.Context, txid, reason string) (engine.LatePayment, error) {
+	if f.keepLate == nil {
+		return engine.LatePayment{}, errNotFaked
+	}
+	return f.keepLate(ctx, txid, reason)
+}
 func (f *fakeEngine) SettleCustomer(ctx context.Context, id string) (engine.MultiAccountPayment, error) {
 	if f.settleCustomer == nil {
 		return engine.MultiAccountPayment{}, errNotFaked
@@ -275,6 +298,18 @@ func (f *fakeEngine) ExportPayments(context.Context, time.Time, time.Time, func(
 }
 func (f *fakeEngine) ExportLedger(context.Context, time.Time, time.Time, func(engine.LedgerEntry) error) error {
 	return nil
+}
+func (f *fakeEngine) Overpayment(_ context.Context, ref string) (engine.Overpayment, error) {
+	if f.overpayment == nil {
+		return engine.Overpayment{}, nil
+	}
+	return f.overpayment(ref)
+}
+func (f *fakeEngine) RefundOverpayment(ctx context.Context, ref, reason string) (engine.Refund, error) {
+	if f.refundOverpaid == nil {
+		return engine.Refund{}, errNotFaked
+	}
+	return f.refundOverpaid(ctx, ref, reason)
 }
 func (f *fakeEngine) OrderWriteOffs(context.Context, string) ([]engine.WriteOff, error) {
 	return nil, nil

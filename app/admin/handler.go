@@ -151,6 +151,7 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Post("/orders/:id/memo", write, h.orderMemo)
 	g.Post("/orders/:id/reassign", write, h.orderReassign)
 	g.Post("/orders/:id/reset", write, h.orderReset)
+	g.Post("/orders/:id/refund-overpayment", write, h.orderRefundOverpayment)
 	g.Post("/orders/:id/sync/:job/retry", write, h.syncRetry)
 	g.Post("/webhooks/:id/retry", write, h.webhookRetry)
 	g.Get("/customers", h.customerList)
@@ -160,6 +161,8 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Get("/refunds", h.refundList)
 	g.Post("/refunds/:id/sent", write, h.refundSend)
 	g.Post("/refunds/:id/credit", write, h.refundCredit)
+	g.Post("/late-payments/:txid/refund", write, h.latePaymentRefund)
+	g.Post("/late-payments/:txid/keep", write, h.latePaymentKeep)
 	g.Get("/addresses/:address", h.addressShow)
 	g.Post("/addresses/:address/settle", write, h.addressSettle)
 	g.Get("/wallets", h.walletList)
@@ -186,6 +189,7 @@ type Engine interface {
 	syncService
 	customerService
 	refundService
+	latePaymentService
 	addressService
 	walletService
 	rateService

@@ -16,6 +16,7 @@ type orderActions interface {
 	ChangeMemo(ctx context.Context, orderRef, memo, reason string) (engine.Order, error)
 	Reassign(ctx context.Context, orderRef, customerID, reason string) (engine.OrderMoved, error)
 	Reset(ctx context.Context, orderRef, reason string) (engine.Order, error)
+	RefundOverpayment(ctx context.Context, orderRef, reason string) (engine.Refund, error)
 }
 
 // orderAction is one staff action on an order. Every action asks for a

@@ -20,6 +20,7 @@ type orderReader interface {
 	Audit(ctx context.Context, entity, entityID string) ([]engine.AuditEntry, error)
 	SideEffects(ctx context.Context, orderID string) ([]engine.SideEffect, error)
 	OrderWriteOffs(ctx context.Context, orderID string) ([]engine.WriteOff, error)
+	Overpayment(ctx context.Context, orderRef string) (engine.Overpayment, error)
 }
 
 var orderStatuses = []string{

@@ -44,6 +44,10 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 	if err != nil {
 		return view.OrderDetail{}, err
 	}
+	over, err := h.deps.Engine.Overpayment(ctx, o.OrderID)
+	if err != nil {
+		return view.OrderDetail{}, err
+	}
 	d := view.OrderDetail{Flash: flash, Order: orderRow(o), Facts: orderFacts(o)}
 	for _, w := range writeOffs {
 		d.Facts = append(d.Facts, view.Fact{
@@ -52,6 +56,9 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 		})
 	}
 	if f, ok := receivedFact(o, payments); ok {
+		d.Facts = append(d.Facts, f)
+	}
+	if f, ok := overpaymentFact(over); ok {
 		d.Facts = append(d.Facts, f)
 	}
 	if d.PayLink, d.PayQR, err = h.payLink(c, o); err != nil {
@@ -76,6 +83,9 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 	}
 	for _, a := range orderActionsFor(o) {
 		d.Actions = append(d.Actions, a.form(o, nil, nil))
+	}
+	if over.Amount > 0 && over.Refund == nil {
+		d.Actions = append(d.Actions, refundOverpaymentAction.form(o, nil, nil))
 	}
 	return d, nil
 }

@@ -30,7 +30,9 @@ type fakeEngine struct {
 	viewers map[string][]engine.OrderViewer // by order id
 	// receipts add up the payments that name an order, by order id.
 	receipts map[string]engine.OrderReceipts
-	rate     engine.ExchangeRate
+	// late are the payments that arrived after an order closed, by order id.
+	late map[string][]engine.LatePayment
+	rate engine.ExchangeRate
 	// PaymentAddress returns payTo (testHandler sets the hot wallet) and
 	// payToErr; noPay makes it ErrNoPaymentAddress.
 	payTo    tari.Address
@@ -123,6 +125,12 @@ func (f *fakeEngine) ReceiptsForOrder(_ context.Context, o engine.Order) (engine
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.receipts[o.OrderID], nil
+}
+
+func (f *fakeEngine) LatePayments(_ context.Context, q engine.LatePaymentQuery) ([]engine.LatePayment, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.late[q.OrderID], nil
 }
 
 func (f *fakeEngine) Deadline(o engine.Order) (time.Time, bool) {

@@ -27,6 +27,7 @@ type Engine interface {
 	ClaimWithToken(ctx context.Context, token, address string) (engine.ClaimResult, error)
 	OrderViewers(ctx context.Context, orderID string) ([]engine.OrderViewer, error)
 	ReceiptsForOrder(ctx context.Context, o engine.Order) (engine.OrderReceipts, error)
+	LatePayments(ctx context.Context, q engine.LatePaymentQuery) ([]engine.LatePayment, error)
 	PaymentAddress(ctx context.Context) (tari.Address, error)
 	ExchangeRate(ctx context.Context, currency string) (engine.ExchangeRate, error)
 	// Deadline is when an open order expires (engine.Config.Deadline).

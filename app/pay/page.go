@@ -56,6 +56,11 @@ func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *v
 			// The expiry worker has yet to close it.
 			p.Status.Label, p.Status.Detail = "Expired", "The time to pay this order ran out."
 		}
+		if o.Status == engine.OrderExpired || o.Status == engine.OrderCancelled {
+			late, err := h.late(ctx, o)
+			p.Late = late
+			return "-closed", err
+		}
 		return "-closed", nil
 	}
 	// Payments that name a New order (a payment that names the order also
@@ -137,6 +142,26 @@ func partlyPaid(r engine.OrderReceipts, due engine.MicroTari, p *views.PayPage) 
 	p.Status.Detail = "Part of this order's total has arrived. Send the " + xtr.Format(due) +
 		" still due below, with the same note; the order is marked paid once the whole total is confirmed. " +
 		"If you did not send that payment, contact the shop."
+}
+
+// late says so when payments for a closed order arrived after it closed
+// (engine.LatePayment); nil when none did.
+func (h *Handler) late(ctx context.Context, o engine.Order) (*views.LatePayment, error) {
+	lps, err := h.eng.LatePayments(ctx, engine.LatePaymentQuery{OrderID: o.OrderID})
+	if err != nil || len(lps) == 0 {
+		return nil, err
+	}
+	l := &views.LatePayment{Refunding: true}
+	var total engine.MicroTari
+	for _, lp := range lps {
+		total += lp.Payment.Amount
+		l.Refunding = l.Refunding && lp.Outcome != nil && *lp.Outcome == engine.LateRefunded
+	}
+	l.Amount = xtr.Format(total)
+	if h.cfg.Shop != "" {
+		l.ShopURL = "https://" + h.cfg.Shop
+	}
+	return l, nil
 }
 
 // claimedElsewhere reports a New order that nobody claimed on this page,

@@ -571,3 +571,55 @@ func TestShowPaysFirst(t *testing.T) {
 		})
 	}
 }
+
+// A closed order that payments reached after it closed says they arrived,
+// that they are held as the customer's credit (or being refunded), and
+// how to reach the shop; an open or paid order never asks for them.
+func TestShowLatePayment(t *testing.T) {
+	refunded, kept := engine.LateRefunded, engine.LateKept
+	late := func(amount engine.MicroTari, outcome *engine.LateOutcome) engine.LatePayment {
+		return engine.LatePayment{Payment: engine.Payment{TxID: "tx", Amount: amount}, OrderID: "o1", Outcome: outcome}
+	}
+	for _, tc := range []struct {
+		name   string
+		status engine.OrderStatus
+		late   []engine.LatePayment
+		shop   string
+		want   []string // in the notice; none: no notice
+	}{
+		{"cancelled, held", engine.OrderCancelled, []engine.LatePayment{late(30_000_000, nil), late(2_500_000, &kept)}, "shop-1.myshopify.com",
+			[]string{"32.5 XTR arrived after this order closed", "holds it as your credit", "contact the shop: https://shop-1.myshopify.com"}},
+		{"expired, refunding", engine.OrderExpired, []engine.LatePayment{late(30_000_000, &refunded)}, "",
+			[]string{"30 XTR arrived", "refunding it", "contact the shop where you placed the order"}},
+		{"partly refunded: held", engine.OrderExpired, []engine.LatePayment{late(1_000_000, &refunded), late(1_000_000, nil)}, "",
+			[]string{"2 XTR arrived", "holds it as your credit"}},
+		{"cancelled, nothing arrived", engine.OrderCancelled, nil, "", nil},
+		{"paid", engine.OrderPaid, []engine.LatePayment{late(30_000_000, nil)}, "", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeEngine{
+				orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", tc.status)},
+				late:   map[string][]engine.LatePayment{"o1": tc.late},
+			}
+			app, h := testHandler(t, f)
+			h.cfg.Shop = tc.shop
+			resp, body := get(t, app, "/pay/"+tokenA)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			notice := testid(doc(t, body), "late-payment")
+			if len(tc.want) == 0 {
+				if notice.Length() != 0 {
+					t.Errorf("unexpected notice %q", notice.Text())
+				}
+				return
+			}
+			got := strings.Join(strings.Fields(notice.Text()), " ")
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("notice %q lacks %q", got, w)
+				}
+			}
+		})
+	}
+}

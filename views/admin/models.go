@@ -106,6 +106,8 @@ type DashboardPage struct {
 	Chart       Chart
 	// Exports are the CSV downloads for the accountant.
 	Exports []ExportLink
+	// LatePayments are the payments received for closed orders.
+	LatePayments LatePaymentsSection
 }
 
 // DeliveryRow is one Shopify webhook delivery whose processing failed.
