@@ -35,13 +35,17 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		if ae.Status == http.StatusServiceUnavailable && errors.Is(err, engine.ErrUnavailable) {
 			c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
 		}
-		reply := fiber.Map{"error": ae.Message}
+		// A struct, not a map: the keys keep one order on the wire.
+		reply := struct {
+			Error     string `json:"error"`
+			RequestID string `json:"request_id,omitempty"`
+		}{Error: ae.Message}
 		switch {
 		case ae.Status == http.StatusInternalServerError:
 			// A bug: the reply names the log line that holds its cause.
 			id := newRequestID()
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", ae.Status, "request_id", id, "err", err)
-			reply["request_id"] = id
+			reply.RequestID = id
 			c.Set(fiber.HeaderXRequestID, id)
 		case ae.Status > http.StatusInternalServerError:
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", ae.Status, "err", err)

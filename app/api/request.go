@@ -204,7 +204,8 @@ func addressParam(c *fiber.Ctx, name string) (tari.Address, error) {
 
 // render sends v as compact JSON with the reference's key order.
 func render(c *fiber.Ctx, v any) error {
-	b, err := json.Marshal(v)
+	// Deterministic: a map's keys go out sorted, the same on every reply.
+	b, err := json.Marshal(v, json.Deterministic(true))
 	if err != nil {
 		return errBackend(fmt.Errorf("encode response: %w", err))
 	}
