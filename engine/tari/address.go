@@ -27,6 +27,11 @@ const (
 	// for the network and features, then at most 439 for the other 321
 	// bytes (ceil(321·8/log2 58)). Anything longer decodes to too many bytes.
 	maxBase58AddressLen = 2 + 439
+	// minBase58AddressLen is the shortest: a single address whose 33 bytes
+	// after the network and features are all zero is 33 '1's. The
+	// reference refuses base58 shorter than 45, and so could not read back
+	// the base58 form of a key that starts with zero bytes.
+	minBase58AddressLen = 2 + 33
 	// maxAddressTextLen leaves room for the longest emoji form (323 emoji
 	// of up to 4 bytes) with a '|' between every two, and some padding.
 	maxAddressTextLen = 2048
@@ -121,7 +126,7 @@ func parseEmojiAddress(s string) (Address, error) {
 // parseBase58Address undoes the segmented encoding: one character for the
 // network, one for the features, then base58 of the rest.
 func parseBase58Address(s string) (Address, error) {
-	if len(s) < 45 || len(s) > maxBase58AddressLen {
+	if len(s) < minBase58AddressLen || len(s) > maxBase58AddressLen {
 		return Address{}, ErrAddressSize
 	}
 	net, err := base58Decode(s[:1])
