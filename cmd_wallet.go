@@ -24,6 +24,7 @@ import (
 	"taripay/app/api"
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/tariwire"
 	"taripay/internal/wallethook"
 )
 
@@ -168,28 +169,28 @@ func (f *walletFlags) hook(cmd *cobra.Command, args []string) error {
 }
 
 // payment reads a NewPayment from the hook's arguments or from flags.
-func (f *walletFlags) payment(args []string) (tari.Payment, error) {
+func (f *walletFlags) payment(args []string) (tariwire.Payment, error) {
 	if len(args) > 0 {
 		ev, err := wallethook.Parse(args)
 		if err != nil {
-			return tari.Payment{}, fmt.Errorf("the wallet hook's arguments: %w", err)
+			return tariwire.Payment{}, fmt.Errorf("the wallet hook's arguments: %w", err)
 		}
 		switch ev.Kind {
 		case wallethook.Received, wallethook.Confirmation, wallethook.Mined:
 		default:
-			return tari.Payment{}, fmt.Errorf("a %s event is not a payment", ev.Kind)
+			return tariwire.Payment{}, fmt.Errorf("a %s event is not a payment", ev.Kind)
 		}
 		if !strings.EqualFold(ev.Direction, "inbound") {
-			return tari.Payment{}, fmt.Errorf("transaction %s is %s, not a payment to this wallet", ev.TxID, ev.Direction)
+			return tariwire.Payment{}, fmt.Errorf("transaction %s is %s, not a payment to this wallet", ev.TxID, ev.Direction)
 		}
 		return f.paymentOf(ev)
 	}
 	if f.txid == "" || f.sender == "" || f.amount <= 0 {
-		return tari.Payment{}, errors.New("a payment needs --txid, --sender and a positive --amount (or the hook's arguments)")
+		return tariwire.Payment{}, errors.New("a payment needs --txid, --sender and a positive --amount (or the hook's arguments)")
 	}
 	from, err := f.senderAddress(f.sender)
 	if err != nil {
-		return tari.Payment{}, err
+		return tariwire.Payment{}, err
 	}
 	return newPayment(from, f.amount, f.txid, f.memo, f.orderID), nil
 }
@@ -199,16 +200,16 @@ func (f *walletFlags) payment(args []string) (tari.Payment, error) {
 // goes as the order_id when it names an order (engine.ParseOrderRef, the
 // rule the server applies again), and as the memo when the wallet passed
 // no message, so that the merchant sees what the payer wrote.
-func (f *walletFlags) paymentOf(ev wallethook.Event) (tari.Payment, error) {
+func (f *walletFlags) paymentOf(ev wallethook.Event) (tariwire.Payment, error) {
 	if ev.Amount <= 0 {
-		return tari.Payment{}, fmt.Errorf("transaction %s: amount %d µT is not a payment", ev.TxID, ev.Amount)
+		return tariwire.Payment{}, fmt.Errorf("transaction %s: amount %d µT is not a payment", ev.TxID, ev.Amount)
 	}
 	from, err := f.senderAddress(ev.Source)
 	if err != nil && ev.PaymentID.Address != "" {
 		from, err = f.senderAddress(ev.PaymentID.Address)
 	}
 	if err != nil {
-		return tari.Payment{}, err
+		return tariwire.Payment{}, err
 	}
 	memo, orderID := ev.Message, f.orderID
 	if data := ev.PaymentID.Data; utf8.Valid(data) {
@@ -223,8 +224,8 @@ func (f *walletFlags) paymentOf(ev wallethook.Event) (tari.Payment, error) {
 	return newPayment(from, ev.Amount, ev.TxID, memo, orderID), nil
 }
 
-func newPayment(from tari.Address, amount int64, txid, memo, orderID string) tari.Payment {
-	p := tari.Payment{Sender: from, Amount: amount, TxID: txid}
+func newPayment(from tari.Address, amount int64, txid, memo, orderID string) tariwire.Payment {
+	p := tariwire.Payment{Sender: from, Amount: amount, TxID: txid}
 	if memo != "" {
 		p.Memo = &memo
 	}
@@ -235,13 +236,13 @@ func newPayment(from tari.Address, amount int64, txid, memo, orderID string) tar
 }
 
 // postPayment posts /wallet/incoming_payment.
-func (f *walletFlags) postPayment(cmd *cobra.Command, p tari.Payment) error {
+func (f *walletFlags) postPayment(cmd *cobra.Command, p tariwire.Payment) error {
 	return f.notify(cmd, "/wallet/incoming_payment", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
 		sig, err := tari.SignWallet(rand.Reader, k, a, nonce, p.Payload())
 		if err != nil {
 			return nil, err
 		}
-		return tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
+		return tariwire.PaymentNotification{Payment: p, Auth: tariwire.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
 	})
 }
 
@@ -279,11 +280,11 @@ func (f *walletFlags) txNotice(cmd *cobra.Command, args []string, post func(*cob
 // postConfirmation posts /wallet/tx_confirmation, signed as the reference's.
 func (f *walletFlags) postConfirmation(cmd *cobra.Command, txid string) error {
 	return f.notify(cmd, "/wallet/tx_confirmation", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
-		sig, err := tari.SignWallet(rand.Reader, k, a, nonce, tari.ConfirmationPayload(txid))
+		sig, err := tari.SignWallet(rand.Reader, k, a, nonce, tariwire.ConfirmationPayload(txid))
 		if err != nil {
 			return nil, err
 		}
-		return tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
+		return tariwire.ConfirmationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
 	})
 }
 
@@ -291,11 +292,11 @@ func (f *walletFlags) postConfirmation(cmd *cobra.Command, txid string) error {
 // own domain (docs/crypto.md), so that it can never pass for a confirmation.
 func (f *walletFlags) postCancellation(cmd *cobra.Command, txid string) error {
 	return f.notify(cmd, "/wallet/tx_cancelled", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
-		sig, err := tari.SignCancellation(rand.Reader, k, a, nonce, txid)
+		sig, err := tari.SignCancellation(rand.Reader, k, a, nonce, tariwire.ConfirmationPayload(txid))
 		if err != nil {
 			return nil, err
 		}
-		return tari.CancellationNotification{TxID: txid, Auth: tari.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
+		return tariwire.CancellationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
 	})
 }
 

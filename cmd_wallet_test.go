@@ -19,26 +19,27 @@ import (
 
 	"taripay/app/api"
 	"taripay/engine/tari"
+	"taripay/internal/tariwire"
 )
 
 // walletServer records the notifications it receives, checking each
 // signature as the server does.
 type walletServer struct {
 	mu       sync.Mutex
-	payments []tari.PaymentNotification
-	txs      map[string][]tari.ConfirmationNotification // by path; a cancellation's fields kept the same way
-	stale    int                                        // how many more notifications to refuse for their nonce
+	payments []tariwire.PaymentNotification
+	txs      map[string][]tariwire.ConfirmationNotification // by path; a cancellation's fields kept the same way
+	stale    int                                            // how many more notifications to refuse for their nonce
 	calls    []string
 }
 
 func newWalletServer(t *testing.T) (*walletServer, *httptest.Server) {
-	ws := &walletServer{txs: map[string][]tari.ConfirmationNotification{}}
-	txNotice := func(path string, body []byte) (tari.ConfirmationNotification, bool) {
+	ws := &walletServer{txs: map[string][]tariwire.ConfirmationNotification{}}
+	txNotice := func(path string, body []byte) (tariwire.ConfirmationNotification, bool) {
 		if path == "/wallet/tx_cancelled" {
-			n, err := tari.ParseCancellationNotification(body)
-			return tari.ConfirmationNotification{TxID: n.TxID, Auth: n.Auth}, err == nil && n.Verify()
+			n, err := tariwire.ParseCancellationNotification(body)
+			return tariwire.ConfirmationNotification{TxID: n.TxID, Auth: n.Auth}, err == nil && n.Verify()
 		}
-		n, err := tari.ParseConfirmationNotification(body)
+		n, err := tariwire.ParseConfirmationNotification(body)
 		return n, err == nil && n.Verify()
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -54,7 +55,7 @@ func newWalletServer(t *testing.T) (*walletServer, *httptest.Server) {
 		}
 		switch r.URL.Path {
 		case "/wallet/incoming_payment":
-			n, err := tari.ParsePaymentNotification(body)
+			n, err := tariwire.ParsePaymentNotification(body)
 			if err != nil || !n.Verify() {
 				w.WriteHeader(http.StatusUnauthorized)
 				return
@@ -455,7 +456,7 @@ func hotSecret(t *testing.T) string {
 func nonceServer(t *testing.T, nonces chan<- string) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		n, err := tari.ParseConfirmationNotification(body)
+		n, err := tariwire.ParseConfirmationNotification(body)
 		if err != nil || !n.Verify() {
 			w.WriteHeader(http.StatusUnauthorized)
 			return

@@ -32,6 +32,7 @@ import (
 	"taripay/engine"
 	"taripay/engine/enginetest"
 	"taripay/engine/tari"
+	"taripay/internal/tariwire"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden files")
@@ -292,12 +293,12 @@ func (h *harness) as(token, method, path string, body any) response {
 func (h *harness) paymentBody(w *actor, sender tari.Address, amount int64, txid string, memo, orderID *string) []byte {
 	h.t.Helper()
 	w.nonce++
-	p := tari.Payment{Sender: sender, Amount: amount, TxID: txid, Memo: memo, OrderID: orderID}
+	p := tariwire.Payment{Sender: sender, Amount: amount, TxID: txid, Memo: memo, OrderID: orderID}
 	sig, err := tari.SignWallet(rand.Reader, w.key, w.addr, w.nonce, p.Payload())
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	b, err := tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
+	b, err := tariwire.PaymentNotification{Payment: p, Auth: tariwire.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -307,11 +308,11 @@ func (h *harness) paymentBody(w *actor, sender tari.Address, amount int64, txid 
 func (h *harness) confirmationBody(w *actor, txid string) []byte {
 	h.t.Helper()
 	w.nonce++
-	sig, err := tari.SignWallet(rand.Reader, w.key, w.addr, w.nonce, tari.ConfirmationPayload(txid))
+	sig, err := tari.SignWallet(rand.Reader, w.key, w.addr, w.nonce, tariwire.ConfirmationPayload(txid))
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	b, err := tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
+	b, err := tariwire.ConfirmationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -322,11 +323,11 @@ func (h *harness) confirmationBody(w *actor, txid string) []byte {
 func (h *harness) cancellationBody(w *actor, txid string) []byte {
 	h.t.Helper()
 	w.nonce++
-	sig, err := tari.SignCancellation(rand.Reader, w.key, w.addr, w.nonce, txid)
+	sig, err := tari.SignCancellation(rand.Reader, w.key, w.addr, w.nonce, tariwire.ConfirmationPayload(txid))
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	b, err := tari.CancellationNotification{TxID: txid, Auth: tari.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
+	b, err := tariwire.CancellationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"taripay/db/dbtest"
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/tariwire"
 )
 
 // badTexts broke requests on PostgreSQL, which refuses NUL and invalid
@@ -387,7 +388,7 @@ func jsonString(s string) string {
 // walletBody signs a hot-wallet notification for path with text in field
 // (and fixtures elsewhere).
 func (s *textServer) walletBody(path, field, text string) []byte {
-	a := tari.WalletAuth{Address: s.h.hot.addr, Nonce: s.nonce.Add(1)}
+	a := tariwire.WalletAuth{Address: s.h.hot.addr, Nonce: s.nonce.Add(1)}
 	txid := fmt.Sprintf("tx-text-%d", s.seq.Add(1))
 	if field == "txid" {
 		txid = text
@@ -403,17 +404,17 @@ func (s *textServer) walletBody(path, field, text string) []byte {
 		case "order_id":
 			orderID = text
 		}
-		p := tari.Payment{Sender: s.alice.addr, Amount: 700, TxID: txid, Memo: &memo, OrderID: &orderID}
+		p := tariwire.Payment{Sender: s.alice.addr, Amount: 700, TxID: txid, Memo: &memo, OrderID: &orderID}
 		if a.Signature, err = tari.SignWallet(rand.Reader, s.h.hot.key, a.Address, a.Nonce, p.Payload()); err == nil {
-			b, err = tari.PaymentNotification{Payment: p, Auth: a}.MarshalJSON()
+			b, err = tariwire.PaymentNotification{Payment: p, Auth: a}.MarshalJSON()
 		}
 	case "/wallet/tx_cancelled":
-		if a.Signature, err = tari.SignCancellation(rand.Reader, s.h.hot.key, a.Address, a.Nonce, txid); err == nil {
-			b, err = tari.CancellationNotification{TxID: txid, Auth: a}.MarshalJSON()
+		if a.Signature, err = tari.SignCancellation(rand.Reader, s.h.hot.key, a.Address, a.Nonce, tariwire.ConfirmationPayload(txid)); err == nil {
+			b, err = tariwire.CancellationNotification{TxID: txid, Auth: a}.MarshalJSON()
 		}
 	default:
-		if a.Signature, err = tari.SignWallet(rand.Reader, s.h.hot.key, a.Address, a.Nonce, tari.ConfirmationPayload(txid)); err == nil {
-			b, err = tari.ConfirmationNotification{TxID: txid, Auth: a}.MarshalJSON()
+		if a.Signature, err = tari.SignWallet(rand.Reader, s.h.hot.key, a.Address, a.Nonce, tariwire.ConfirmationPayload(txid)); err == nil {
+			b, err = tariwire.ConfirmationNotification{TxID: txid, Auth: a}.MarshalJSON()
 		}
 	}
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/tariwire"
 )
 
 // HMACSecret signs the benchmark's Shopify webhooks.
@@ -196,23 +197,23 @@ func (w *wallet) call() engine.WalletCall {
 }
 
 // paymentBody signs an incoming_payment notification with the next nonce.
-func (w *wallet) paymentBody(p tari.Payment) ([]byte, error) {
+func (w *wallet) paymentBody(p tariwire.Payment) ([]byte, error) {
 	w.nonce++
 	sig, err := tari.SignWallet(rand.Reader, w.key, w.addr, w.nonce, p.Payload())
 	if err != nil {
 		return nil, err
 	}
-	return tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
+	return tariwire.PaymentNotification{Payment: p, Auth: tariwire.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
 }
 
 // confirmationBody signs a tx_confirmation notification with the next nonce.
 func (w *wallet) confirmationBody(txid string) ([]byte, error) {
 	w.nonce++
-	sig, err := tari.SignWallet(rand.Reader, w.key, w.addr, w.nonce, tari.ConfirmationPayload(txid))
+	sig, err := tari.SignWallet(rand.Reader, w.key, w.addr, w.nonce, tariwire.ConfirmationPayload(txid))
 	if err != nil {
 		return nil, err
 	}
-	return tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
+	return tariwire.ConfirmationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
 }
 
 // statementCounter is a bun query hook that counts statements.

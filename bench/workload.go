@@ -17,6 +17,7 @@ import (
 	"taripay/app/shopify"
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/tariwire"
 )
 
 // request is one pre-built, pre-signed HTTP call and how to tell it worked.
@@ -138,7 +139,7 @@ func (b *builder) claim(orderID string) (request, error) {
 // payment is a signed incoming_payment of a fresh txid from a payer.
 func (b *builder) payment(w *wallet) (request, error) {
 	_, sender := newKey()
-	p := tari.Payment{Sender: sender, Amount: orderPrice, TxID: fmt.Sprintf("tx%d", b.next())}
+	p := tariwire.Payment{Sender: sender, Amount: orderPrice, TxID: fmt.Sprintf("tx%d", b.next())}
 	body, err := w.paymentBody(p)
 	return request{path: "/wallet/incoming_payment", body: body, success: []byte(`"success":true`)}, err
 }

@@ -31,6 +31,7 @@ import (
 	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/internal/servetest"
+	"taripay/internal/tariwire"
 )
 
 // binary is the taripay executable built once for the package's tests.
@@ -290,7 +291,7 @@ func (l *load) newOrder(ctx context.Context, base string, id, customer int64) (o
 func orderEvent(order string) string { return "chaos-order-" + order }
 
 func (l *load) pay(ctx context.Context, base string, w int, wallet key, nonce int64, payer key, order string, price engine.MicroTari, rng *mrand.Rand) error {
-	p := tari.Payment{Sender: payer.addr, Amount: int64(price/2 + engine.MicroTari(rng.Int64N(int64(price)))),
+	p := tariwire.Payment{Sender: payer.addr, Amount: int64(price/2 + engine.MicroTari(rng.Int64N(int64(price)))),
 		TxID: fmt.Sprintf("tx-%d-%d-%d", w, time.Now().UnixNano(), l.txSeq.Add(1))}
 	if rng.IntN(2) == 0 {
 		p.OrderID = &order
@@ -326,22 +327,22 @@ func (l *load) confirmNext(ctx context.Context, base string, w int, wallet key, 
 }
 
 // sendPayment posts wallet's signed notification of p with nonce.
-func (l *load) sendPayment(ctx context.Context, base string, wallet key, nonce int64, p tari.Payment) (int, []byte, error) {
+func (l *load) sendPayment(ctx context.Context, base string, wallet key, nonce int64, p tariwire.Payment) (int, []byte, error) {
 	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, p.Payload())
 	if err != nil {
 		return 0, nil, err
 	}
-	body, _ := tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
+	body, _ := tariwire.PaymentNotification{Payment: p, Auth: tariwire.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
 	return l.post(ctx, base, "/wallet/incoming_payment", body)
 }
 
 // sendConfirmation posts wallet's signed confirmation of txid with nonce.
 func (l *load) sendConfirmation(ctx context.Context, base string, wallet key, nonce int64, txid string) (int, []byte, error) {
-	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, tari.ConfirmationPayload(txid))
+	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, tariwire.ConfirmationPayload(txid))
 	if err != nil {
 		return 0, nil, err
 	}
-	body, _ := tari.ConfirmationNotification{TxID: txid, Auth: tari.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
+	body, _ := tariwire.ConfirmationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
 	return l.post(ctx, base, "/wallet/tx_confirmation", body)
 }
 

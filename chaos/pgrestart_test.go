@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"taripay/engine/tari"
 	"taripay/internal/servetest"
+	"taripay/internal/tariwire"
 )
 
 // pgCluster is a PostgreSQL server of one test's own, in a temporary
@@ -357,7 +357,7 @@ func payNewOrder(t *testing.T, l *load, base string, wallet key, id int64, dbURL
 	waitOrdersStored(t, dbURL, 90*time.Second, order)
 
 	payer := newKey(t)
-	p := tari.Payment{Sender: payer.addr, Amount: 5 * usdRate, TxID: "probe-" + order, OrderID: &order}
+	p := tariwire.Payment{Sender: payer.addr, Amount: 5 * usdRate, TxID: "probe-" + order, OrderID: &order}
 	nonce := time.Now().UnixMilli() * 1000
 	acked := func(status int, reply []byte, err error) (bool, error) {
 		if err == nil && !succeeded(status, reply, err) {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"taripay/engine/tari"
+	"taripay/internal/tariwire"
 )
 
 // TestStorageFaults runs a real `taripay serve` on SQLite under the mixed
@@ -301,7 +302,7 @@ func (p *probe) claim(order string) (int, []byte, error) {
 // unless it is nil; on success:true it is recorded as acknowledged.
 func (p *probe) pay(txid string, order *string) (int, []byte, error) {
 	p.nonce++
-	pay := tari.Payment{Sender: p.payer.addr, Amount: 5 * usdRate, TxID: txid, OrderID: order}
+	pay := tariwire.Payment{Sender: p.payer.addr, Amount: 5 * usdRate, TxID: txid, OrderID: order}
 	status, reply, err := p.l.sendPayment(context.Background(), p.base, p.wallet, p.nonce, pay)
 	if succeeded(status, reply, err) {
 		p.l.mu.Lock()

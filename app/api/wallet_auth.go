@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/engine"
-	"taripay/engine/tari"
+	"taripay/internal/tariwire"
 )
 
 type walletFinder interface {
@@ -31,7 +31,7 @@ type WalletGuard struct {
 // check returns the WalletCall to hand the engine, or ErrWalletAuth or
 // ErrWalletNonce, or a
 // 503 when the wallet cannot be looked up.
-func (g WalletGuard) check(c *fiber.Ctx, auth tari.WalletAuth, signed bool) (engine.WalletCall, error) {
+func (g WalletGuard) check(c *fiber.Ctx, auth tariwire.WalletAuth, signed bool) (engine.WalletCall, error) {
 	address := auth.Address.Base58()
 	log := g.Log.With("address", address, "nonce", auth.Nonce)
 	ip, ok := g.IP.RemoteIP(c)
@@ -87,11 +87,11 @@ type cancellationShape struct {
 }
 
 // parseConfirmation reads a tx_confirmation body.
-func parseConfirmation(c *fiber.Ctx) (tari.ConfirmationNotification, error) {
+func parseConfirmation(c *fiber.Ctx) (tariwire.ConfirmationNotification, error) {
 	if err := decodeBody(c, &confirmationShape{}); err != nil {
-		return tari.ConfirmationNotification{}, err
+		return tariwire.ConfirmationNotification{}, err
 	}
-	n, err := tari.ParseConfirmationNotification(c.Body())
+	n, err := tariwire.ParseConfirmationNotification(c.Body())
 	if err != nil {
 		return n, errJSON(err.Error())
 	}
@@ -99,11 +99,11 @@ func parseConfirmation(c *fiber.Ctx) (tari.ConfirmationNotification, error) {
 }
 
 // parseCancellation reads a tx_cancelled body.
-func parseCancellation(c *fiber.Ctx) (tari.CancellationNotification, error) {
+func parseCancellation(c *fiber.Ctx) (tariwire.CancellationNotification, error) {
 	if err := decodeBody(c, &cancellationShape{}); err != nil {
-		return tari.CancellationNotification{}, err
+		return tariwire.CancellationNotification{}, err
 	}
-	n, err := tari.ParseCancellationNotification(c.Body())
+	n, err := tariwire.ParseCancellationNotification(c.Body())
 	if err != nil {
 		return n, errJSON(err.Error())
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/engine"
-	"taripay/engine/tari"
+	"taripay/internal/tariwire"
 )
 
 type paymentReceiver interface {
@@ -37,7 +37,7 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 		if err := decodeBody(c, &paymentShape{}); err != nil {
 			return err
 		}
-		n, err := tari.ParsePaymentNotification(c.Body())
+		n, err := tariwire.ParsePaymentNotification(c.Body())
 		if err != nil {
 			return errJSON(err.Error())
 		}

@@ -3,10 +3,11 @@ package tari
 import (
 	"bytes"
 	"errors"
-	"io"
 	"strconv"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"taripay/internal/serde"
 )
 
 // MarshalJSON writes the serde form of the TariAddress type, used in JWT
@@ -41,7 +42,7 @@ func (a Address) appendJSON(dst []byte) []byte {
 	} else {
 		dst = append(dst, `{"Single":{"network":`...)
 	}
-	dst = appendJSONString(dst, a.network.String())
+	dst = serde.AppendString(dst, a.network.String())
 	dst = append(dst, `,"features":`...)
 	dst = strconv.AppendUint(dst, uint64(a.features), 10)
 	if a.dual {
@@ -58,14 +59,9 @@ func (a Address) appendJSON(dst []byte) []byte {
 // key; network by name (any case, "esme" allowed); features any u8, as serde
 // does not check the bits; keys through from_hex and a canonical-point check.
 func (a *Address) UnmarshalJSON(data []byte) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
-	v, err := dec.ReadValue()
+	v, err := serde.ReadValue(data)
 	if err != nil {
-		return locate(data, syntaxError(dec, err))
-	}
-	v = v.Clone() // ReadValue's result dies at the next read
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return locate(data, &SyntaxError{Msg: "trailing characters", Offset: dec.InputOffset() + 1})
+		return err
 	}
 	parsed, err := addressFromJSON(v)
 	if err != nil {
@@ -83,14 +79,14 @@ var errAddressEnum = errors.New("invalid value: map, expected map with a single 
 // errors are the ones serde gives there.
 func addressFromJSON(v jsontext.Value) (Address, error) {
 	if v.Kind() == '"' {
-		s, _ := stringValue(v)
+		s, _ := serde.String(v)
 		if s == "Single" || s == "Dual" {
 			return Address{}, errors.New("invalid type: unit variant, expected struct variant")
 		}
 		return Address{}, errors.New("unknown variant `" + s + "`, expected `Single` or `Dual`")
 	}
 	if v.Kind() != '{' {
-		return Address{}, errors.New("invalid type: " + unexpected(v) + ", expected string or map")
+		return Address{}, errors.New("invalid type: " + serde.Unexpected(v) + ", expected string or map")
 	}
 	dec := jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true))
 	dec.ReadToken() // '{', already checked
@@ -99,12 +95,12 @@ func addressFromJSON(v jsontext.Value) (Address, error) {
 	}
 	tok, err := dec.ReadToken()
 	if err != nil {
-		return Address{}, syntaxError(dec, err)
+		return Address{}, serde.ReadError(dec, err)
 	}
 	variant := tok.String()
 	body, err := dec.ReadValue()
 	if err != nil {
-		return Address{}, syntaxError(dec, err)
+		return Address{}, serde.ReadError(dec, err)
 	}
 	body = body.Clone() // ReadValue's result dies at the next read
 	if dec.PeekKind() != '}' {
@@ -118,46 +114,24 @@ func addressFromJSON(v jsontext.Value) (Address, error) {
 	default:
 		return Address{}, errors.New("unknown variant `" + variant + "`, expected `Single` or `Dual`")
 	}
-	fields := []objectField{
-		{name: "network", required: true, decode: func(v jsontext.Value) error {
-			s, err := stringValue(v)
-			if err != nil {
-				return err
-			}
-			if a.network, err = ParseNetwork(s); err != nil {
-				return customError{err}
-			}
-			return nil
-		}},
-		{name: "features", required: true, decode: func(v jsontext.Value) error {
-			n, err := uintValue(v, 8, "u8")
+	fields := []serde.Field{
+		{Name: "network", Required: true, Decode: serde.FromStr(&a.network, ParseNetwork)},
+		{Name: "features", Required: true, Decode: func(v jsontext.Value) error {
+			n, err := serde.Uint(v, 8, "u8")
 			a.features = byte(n)
 			return err
 		}},
 	}
 	if a.dual {
-		fields = append(fields, objectField{name: "public_view_key", required: true, decode: publicKeyField(&a.view)})
+		fields = append(fields, serde.Field{Name: "public_view_key", Required: true, Decode: serde.FromStr(&a.view, ParsePublicKey)})
 	}
-	fields = append(fields, objectField{name: "public_spend_key", required: true, decode: publicKeyField(&a.spend)})
+	fields = append(fields, serde.Field{Name: "public_spend_key", Required: true, Decode: serde.FromStr(&a.spend, ParsePublicKey)})
 	expecting := "struct variant TariAddress::Single"
 	if a.dual {
 		expecting = "struct variant TariAddress::Dual"
 	}
-	if err := decodeObjectValue(body, expecting, fields); err != nil {
+	if err := serde.DecodeObjectValue(body, expecting, fields); err != nil {
 		return Address{}, err
 	}
 	return a, nil
-}
-
-func publicKeyField(dst *PublicKey) func(jsontext.Value) error {
-	return func(v jsontext.Value) error {
-		s, err := stringValue(v)
-		if err != nil {
-			return err
-		}
-		if *dst, err = ParsePublicKey(s); err != nil {
-			return customError{err}
-		}
-		return nil
-	}
 }

@@ -1,23 +1,10 @@
 package tari
 
 import (
-	"bytes"
-	"encoding/hex"
 	"io"
 	"math/rand/v2"
 	"testing"
 )
-
-// fixedNonce returns a reader whose 64 bytes wide-reduce to the canonical
-// scalar given in hex, so signatures reproduce exactly.
-func fixedNonce(t testing.TB, scalarHex string) io.Reader {
-	t.Helper()
-	b, err := hex.DecodeString(scalarHex)
-	if err != nil || len(b) != 32 {
-		t.Fatalf("bad nonce %q", scalarHex)
-	}
-	return bytes.NewReader(append(b, make([]byte, 32)...))
-}
 
 // generatorNonce is the Schnorr nonce r that produced the generated vectors
 // in tari_vectors.json (recovered as r = s − e·k from a generated token).

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"taripay/internal/serde"
 )
 
 // jwtHeader is base64url({"alg":"Ristretto256","typ":"JWT"}), the header
@@ -110,7 +112,7 @@ func appendRoles(b []byte, roles []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, r)
+		b = serde.AppendString(b, r)
 	}
 	return append(b, ']')
 }

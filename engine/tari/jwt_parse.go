@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"taripay/internal/serde"
 )
 
 // untrustedToken is a token split and decoded but not yet validated.
@@ -31,22 +33,22 @@ func parseToken(token string) (untrustedToken, error) {
 	}
 	t := untrustedToken{signed: parts[0] + "." + parts[1]}
 	var cty *string
-	err = decodeFlattened(header, "struct CompleteHeader", []objectField{
-		{name: "alg", required: true, decode: func(v jsontext.Value) (err error) {
-			t.alg, err = stringValue(v)
+	err = serde.DecodeFlattened(header, "struct CompleteHeader", []serde.Field{
+		{Name: "alg", Required: true, Decode: func(v jsontext.Value) (err error) {
+			t.alg, err = serde.String(v)
 			return err
 		}},
-		{name: "cty", decode: func(v jsontext.Value) (err error) {
-			cty, err = optStringValue(v)
+		{Name: "cty", Decode: func(v jsontext.Value) (err error) {
+			cty, err = serde.OptString(v)
 			return err
 		}},
-	}, []objectField{
-		{name: "typ", decode: optStringField},
-		{name: "kid", decode: optStringField},
-		{name: "jku", decode: optStringField},
-		{name: "x5u", decode: optStringField},
-		{name: "x5t", decode: optStringField},
-		{name: "x5t#S256", decode: optStringField},
+	}, []serde.Field{
+		{Name: "typ", Decode: optStringField},
+		{Name: "kid", Decode: optStringField},
+		{Name: "jku", Decode: optStringField},
+		{Name: "x5u", Decode: optStringField},
+		{Name: "x5t", Decode: optStringField},
+		{Name: "x5t#S256", Decode: optStringField},
 	})
 	if err != nil {
 		return untrustedToken{}, &TokenError{Kind: TokenMalformed, Detail: "MalformedHeader(" + serdeDebug(err) + ")"}
@@ -73,7 +75,7 @@ func decodeSegment(s string) ([]byte, error) {
 }
 
 func optStringField(v jsontext.Value) error {
-	_, err := optStringValue(v)
+	_, err := serde.OptString(v)
 	return err
 }
 
@@ -95,14 +97,14 @@ func (t untrustedToken) checkSignature() (Signature, error) {
 
 func decodeLoginClaims(data []byte) (LoginClaims, error) {
 	var c LoginClaims
-	err := decodeFlattened(data, "struct Claims", timestampFields(nil, nil, nil), []objectField{
-		{name: "address", required: true, decode: claimAddressField(&c.Address)},
-		{name: "nonce", required: true, decode: func(v jsontext.Value) (err error) {
-			c.Nonce, err = uintValue(v, 64, "u64")
+	err := serde.DecodeFlattened(data, "struct Claims", timestampFields(nil, nil, nil), []serde.Field{
+		{Name: "address", Required: true, Decode: claimAddressField(&c.Address)},
+		{Name: "nonce", Required: true, Decode: func(v jsontext.Value) (err error) {
+			c.Nonce, err = serde.Uint(v, 64, "u64")
 			return err
 		}},
-		{name: "desired_roles", required: true, decode: func(v jsontext.Value) (err error) {
-			c.DesiredRoles, err = stringArrayValue(v, checkRole)
+		{Name: "desired_roles", Required: true, Decode: func(v jsontext.Value) (err error) {
+			c.DesiredRoles, err = serde.StringArray(v, checkRole)
 			return err
 		}},
 	})
@@ -112,10 +114,10 @@ func decodeLoginClaims(data []byte) (LoginClaims, error) {
 func decodeAccessClaims(data []byte) (AccessClaims, bool, error) {
 	var c AccessClaims
 	var hasExp bool
-	err := decodeFlattened(data, "struct Claims", timestampFields(&c.Expires, &c.IssuedAt, &hasExp), []objectField{
-		{name: "address", required: true, decode: claimAddressField(&c.Address)},
-		{name: "roles", required: true, decode: func(v jsontext.Value) (err error) {
-			c.Roles, err = stringArrayValue(v, checkRole)
+	err := serde.DecodeFlattened(data, "struct Claims", timestampFields(&c.Expires, &c.IssuedAt, &hasExp), []serde.Field{
+		{Name: "address", Required: true, Decode: claimAddressField(&c.Address)},
+		{Name: "roles", Required: true, Decode: func(v jsontext.Value) (err error) {
+			c.Roles, err = serde.StringArray(v, checkRole)
 			return err
 		}},
 	})
@@ -124,14 +126,14 @@ func decodeAccessClaims(data []byte) (AccessClaims, bool, error) {
 
 // timestampFields decodes jwt-compact's registered claims exp, nbf and iat:
 // optional, null allowed, integers or floats (truncated) in Unix seconds.
-func timestampFields(exp, iat *int64, hasExp *bool) []objectField {
+func timestampFields(exp, iat *int64, hasExp *bool) []serde.Field {
 	ts := func(dst *int64, present *bool) func(jsontext.Value) error {
 		return func(v jsontext.Value) error {
 			if v.Kind() == 'n' {
 				return nil
 			}
 			if v.Kind() != '0' {
-				return fmt.Errorf("invalid type: %s, expected UTC timestamp", unexpected(v))
+				return fmt.Errorf("invalid type: %s, expected UTC timestamp", serde.Unexpected(v))
 			}
 			f, err := strconv.ParseFloat(string(v), 64)
 			if err != nil || math.IsInf(f, 0) || f >= math.MaxInt64 || f <= math.MinInt64 {
@@ -150,10 +152,10 @@ func timestampFields(exp, iat *int64, hasExp *bool) []objectField {
 			return nil
 		}
 	}
-	return []objectField{
-		{name: "exp", decode: ts(exp, hasExp)},
-		{name: "nbf", decode: ts(nil, nil)},
-		{name: "iat", decode: ts(iat, nil)},
+	return []serde.Field{
+		{Name: "exp", Decode: ts(exp, hasExp)},
+		{Name: "nbf", Decode: ts(nil, nil)},
+		{Name: "iat", Decode: ts(iat, nil)},
 	}
 }
 
@@ -167,7 +169,7 @@ func claimAddressField(dst *Address) func(jsontext.Value) error {
 // serdeDebug renders a decode error as serde_json's Debug form,
 // Error("msg", line: L, column: C).
 func serdeDebug(err error) string {
-	var se *SyntaxError
+	var se *serde.SyntaxError
 	if errors.As(err, &se) {
 		return fmt.Sprintf("Error(%s, line: %d, column: %d)", strconv.Quote(se.Msg), se.Line, se.Column)
 	}

@@ -4,6 +4,8 @@ import (
 	"io"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"taripay/internal/serde"
 )
 
 // MemoSignature proves that the holder of an address claims an order. It is
@@ -39,9 +41,9 @@ func (m MemoSignature) Verify() bool {
 // MarshalJSON writes {"address":"<base58>","order_id":"…","signature":"<hex>"}.
 func (m MemoSignature) MarshalJSON() ([]byte, error) {
 	b := append([]byte(nil), `{"address":`...)
-	b = appendJSONString(b, m.Address.Base58())
+	b = serde.AppendString(b, m.Address.Base58())
 	b = append(b, `,"order_id":`...)
-	b = appendJSONString(b, m.OrderID)
+	b = serde.AppendString(b, m.OrderID)
 	b = append(b, `,"signature":"`...)
 	b = append(b, m.Signature.Hex()...)
 	return append(b, `"}`...), nil
@@ -52,43 +54,16 @@ func (m MemoSignature) MarshalJSON() ([]byte, error) {
 // with canonical halves. It does not verify: call Verify.
 func ParseMemoSignature(data []byte) (MemoSignature, error) {
 	var m MemoSignature
-	err := decodeObject(data, "struct MemoSignature", []objectField{
-		{name: "address", required: true, decode: addressField(&m.Address)},
-		{name: "order_id", required: true, decode: func(v jsontext.Value) (err error) {
-			m.OrderID, err = stringValue(v)
+	err := serde.DecodeObject(data, "struct MemoSignature", []serde.Field{
+		{Name: "address", Required: true, Decode: serde.FromStr(&m.Address, ParseAddress)},
+		{Name: "order_id", Required: true, Decode: func(v jsontext.Value) (err error) {
+			m.OrderID, err = serde.String(v)
 			return err
 		}},
-		{name: "signature", required: true, decode: signatureField(&m.Signature)},
+		{Name: "signature", Required: true, Decode: serde.FromStr(&m.Signature, ParseSignature)},
 	})
 	if err != nil {
 		return MemoSignature{}, err
 	}
 	return m, nil
-}
-
-// addressField decodes a SerializedTariAddress: an address string in any form.
-func addressField(dst *Address) func(jsontext.Value) error {
-	return func(v jsontext.Value) error {
-		s, err := stringValue(v)
-		if err != nil {
-			return err
-		}
-		if *dst, err = ParseAddress(s); err != nil {
-			return customError{err}
-		}
-		return nil
-	}
-}
-
-func signatureField(dst *Signature) func(jsontext.Value) error {
-	return func(v jsontext.Value) error {
-		s, err := stringValue(v)
-		if err != nil {
-			return err
-		}
-		if *dst, err = ParseSignature(s); err != nil {
-			return customError{err}
-		}
-		return nil
-	}
 }

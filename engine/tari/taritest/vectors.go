@@ -5,7 +5,10 @@
 package taritest
 
 import (
+	"bytes"
+	"encoding/hex"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -101,4 +104,31 @@ func load(t testing.TB, name string, v any) {
 	if err := json.Unmarshal(data, v); err != nil {
 		t.Fatalf("taritest: %s: %v", name, err)
 	}
+}
+
+// FixedNonce returns a reader whose 64 bytes wide-reduce to the canonical
+// scalar given in hex, so that signatures made with it reproduce exactly.
+func FixedNonce(t testing.TB, scalarHex string) io.Reader {
+	t.Helper()
+	b, err := hex.DecodeString(scalarHex)
+	if err != nil || len(b) != 32 {
+		t.Fatalf("bad nonce %q", scalarHex)
+	}
+	return bytes.NewReader(append(b, make([]byte, 32)...))
+}
+
+// JSONEqual reports whether a and b hold the same JSON value, whatever the
+// order of their keys and their spacing.
+func JSONEqual(t testing.TB, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatal(err)
+	}
+	xs, _ := json.Marshal(x)
+	ys, _ := json.Marshal(y)
+	return string(xs) == string(ys)
 }

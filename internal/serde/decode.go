@@ -1,4 +1,4 @@
-package tari
+package serde
 
 import (
 	"bytes"
@@ -29,27 +29,27 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("%s at line %d column %d", e.Msg, e.Line, e.Column)
 }
 
-// objectField decodes one known field's raw value.
-type objectField struct {
-	name     string
-	required bool
-	decode   func(v jsontext.Value) error
+// Field decodes one known field's raw value.
+type Field struct {
+	Name     string
+	Required bool
+	Decode   func(v jsontext.Value) error
 }
 
-// decodeObject reads data as exactly one JSON object, serde-derive style:
+// DecodeObject reads data as exactly one JSON object, serde-derive style:
 // keys match exactly, a repeated known key is an error ("duplicate field"),
 // unknown keys are skipped, a missing required key is an error, invalid
 // UTF-8 and lone surrogates are errors and nothing may follow the object.
-func decodeObject(data []byte, expecting string, fields []objectField) error {
+func DecodeObject(data []byte, expecting string, fields []Field) error {
 	return locate(data, decodeTopLevel(data, expecting, fields, nil))
 }
 
-// decodeFlattened decodes a struct with a #[serde(flatten)] member, as
+// DecodeFlattened decodes a struct with a #[serde(flatten)] member, as
 // jwt-compact's Claims and header are: direct fields decode in place, the
 // other keys are buffered and decoded into the flattened fields once the
 // object has been read. Errors in flattened fields therefore carry no
 // position of their own and are reported at the closing brace.
-func decodeFlattened(data []byte, expecting string, direct, flat []objectField) error {
+func DecodeFlattened(data []byte, expecting string, direct, flat []Field) error {
 	type entry struct {
 		name  string
 		value jsontext.Value
@@ -79,19 +79,19 @@ func decodeFlattened(data []byte, expecting string, direct, flat []objectField) 
 			return atEnd(errors.New("duplicate field `" + e.name + "`"))
 		}
 		seen[i] = true
-		if err := flat[i].decode(e.value); err != nil {
+		if err := flat[i].Decode(e.value); err != nil {
 			return atEnd(err)
 		}
 	}
 	for i, f := range flat {
-		if f.required && !seen[i] {
-			return atEnd(errors.New("missing field `" + f.name + "`"))
+		if f.Required && !seen[i] {
+			return atEnd(errors.New("missing field `" + f.Name + "`"))
 		}
 	}
 	return nil
 }
 
-func decodeTopLevel(data []byte, expecting string, fields []objectField, other func(string, jsontext.Value)) error {
+func decodeTopLevel(data []byte, expecting string, fields []Field, other func(string, jsontext.Value)) error {
 	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
 	if err := decodeObjectFrom(dec, data, expecting, fields, other); err != nil {
 		return err
@@ -118,9 +118,9 @@ func locate(data []byte, err error) error {
 	return se
 }
 
-// decodeObjectValue decodes a nested object. Offsets in its errors are
+// DecodeObjectValue decodes a nested object. Offsets in its errors are
 // relative to v; decodeObjectFrom rebases them.
-func decodeObjectValue(v jsontext.Value, expecting string, fields []objectField) error {
+func DecodeObjectValue(v jsontext.Value, expecting string, fields []Field) error {
 	return decodeObjectFrom(jsontext.NewDecoder(bytes.NewReader(v), jsontext.AllowDuplicateNames(true)), v, expecting, fields, nil)
 }
 
@@ -130,28 +130,62 @@ func decodeObjectValue(v jsontext.Value, expecting string, fields []objectField)
 // value, or after the closing brace when the field was the last one.
 type customError struct{ error }
 
+// Custom marks err as raised after the value was read, as a FromStr or
+// deserialize_with failure is, so that it is reported where serde reports
+// those.
+func Custom(err error) error { return customError{err} }
+
+// FromStr decodes a JSON string through parse into *dst, as serde does for
+// a type that implements FromStr; parse's error is a Custom one.
+func FromStr[T any](dst *T, parse func(string) (T, error)) func(jsontext.Value) error {
+	return func(v jsontext.Value) error {
+		s, err := String(v)
+		if err != nil {
+			return err
+		}
+		if *dst, err = parse(s); err != nil {
+			return Custom(err)
+		}
+		return nil
+	}
+}
+
+// ReadValue reads data as exactly one JSON value, with nothing after it.
+func ReadValue(data []byte) (jsontext.Value, error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true))
+	v, err := dec.ReadValue()
+	if err != nil {
+		return nil, locate(data, ReadError(dec, err))
+	}
+	v = v.Clone() // ReadValue's result dies at the next read
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return nil, locate(data, &SyntaxError{Msg: "trailing characters", Offset: dec.InputOffset() + 1})
+	}
+	return v, nil
+}
+
 // decodeObjectFrom reads one object from dec, whose input is data. Unknown
 // keys go to other when it is not nil, and are skipped otherwise.
-func decodeObjectFrom(dec *jsontext.Decoder, data []byte, expecting string, fields []objectField, other func(string, jsontext.Value)) error {
+func decodeObjectFrom(dec *jsontext.Decoder, data []byte, expecting string, fields []Field, other func(string, jsontext.Value)) error {
 	if k := dec.PeekKind(); k != '{' {
 		if k == 0 {
 			_, err := dec.ReadToken()
-			return syntaxError(dec, err)
+			return ReadError(dec, err)
 		}
 		v, err := dec.ReadValue()
 		if err != nil {
-			return syntaxError(dec, err)
+			return ReadError(dec, err)
 		}
-		return &SyntaxError{Msg: "invalid type: " + unexpected(v) + ", expected " + expecting, Offset: dec.InputOffset()}
+		return &SyntaxError{Msg: "invalid type: " + Unexpected(v) + ", expected " + expecting, Offset: dec.InputOffset()}
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return syntaxError(dec, err)
+		return ReadError(dec, err)
 	}
 	seen := make([]bool, len(fields))
 	for dec.PeekKind() != '}' {
 		tok, err := dec.ReadToken()
 		if err != nil {
-			return syntaxError(dec, err)
+			return ReadError(dec, err)
 		}
 		name := tok.String()
 		i := fieldIndex(fields, name)
@@ -165,7 +199,7 @@ func decodeObjectFrom(dec *jsontext.Decoder, data []byte, expecting string, fiel
 				}
 			}
 			if err != nil {
-				return syntaxError(dec, err)
+				return ReadError(dec, err)
 			}
 			continue
 		}
@@ -175,9 +209,9 @@ func decodeObjectFrom(dec *jsontext.Decoder, data []byte, expecting string, fiel
 		seen[i] = true
 		v, err := dec.ReadValue()
 		if err != nil {
-			return syntaxError(dec, err)
+			return ReadError(dec, err)
 		}
-		if err := fields[i].decode(v); err != nil {
+		if err := fields[i].Decode(v); err != nil {
 			var se *SyntaxError
 			if errors.As(err, &se) {
 				// A nested object's error: rebase its offset onto ours.
@@ -195,34 +229,36 @@ func decodeObjectFrom(dec *jsontext.Decoder, data []byte, expecting string, fiel
 		}
 	}
 	if _, err := dec.ReadToken(); err != nil {
-		return syntaxError(dec, err)
+		return ReadError(dec, err)
 	}
 	for i, f := range fields {
-		if f.required && !seen[i] {
-			return &SyntaxError{Msg: "missing field `" + f.name + "`", Offset: dec.InputOffset()}
+		if f.Required && !seen[i] {
+			return &SyntaxError{Msg: "missing field `" + f.Name + "`", Offset: dec.InputOffset()}
 		}
 	}
 	return nil
 }
 
-func fieldIndex(fields []objectField, name string) int {
+func fieldIndex(fields []Field, name string) int {
 	for i, f := range fields {
-		if f.name == name {
+		if f.Name == name {
 			return i
 		}
 	}
 	return -1
 }
 
-func syntaxError(dec *jsontext.Decoder, err error) error {
+// ReadError turns an error of dec into a SyntaxError at dec's offset, in
+// serde_json's words where they differ.
+func ReadError(dec *jsontext.Decoder, err error) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		return &SyntaxError{Msg: "EOF while parsing a value", Offset: dec.InputOffset()}
 	}
 	return &SyntaxError{Msg: strings.TrimPrefix(err.Error(), "jsontext: "), Offset: dec.InputOffset()}
 }
 
-// unexpected describes a value as serde's "invalid type" errors do.
-func unexpected(v jsontext.Value) string {
+// Unexpected describes a value as serde's "invalid type" errors do.
+func Unexpected(v jsontext.Value) string {
 	switch v.Kind() {
 	case 'n':
 		return "null"
@@ -247,10 +283,10 @@ func unexpected(v jsontext.Value) string {
 	return "value"
 }
 
-// stringValue decodes a JSON string (serde String).
-func stringValue(v jsontext.Value) (string, error) {
+// String decodes a JSON string (serde String).
+func String(v jsontext.Value) (string, error) {
 	if v.Kind() != '"' {
-		return "", fmt.Errorf("invalid type: %s, expected a string", unexpected(v))
+		return "", fmt.Errorf("invalid type: %s, expected a string", Unexpected(v))
 	}
 	s, err := jsontext.AppendUnquote(nil, v)
 	if err != nil || !utf8.Valid(s) {
@@ -259,12 +295,12 @@ func stringValue(v jsontext.Value) (string, error) {
 	return string(s), nil
 }
 
-// optStringValue decodes Option<String>: null or a string.
-func optStringValue(v jsontext.Value) (*string, error) {
+// OptString decodes Option<String>: null or a string.
+func OptString(v jsontext.Value) (*string, error) {
 	if v.Kind() == 'n' {
 		return nil, nil
 	}
-	s, err := stringValue(v)
+	s, err := String(v)
 	if err != nil {
 		return nil, err
 	}
@@ -299,11 +335,11 @@ func isJSONInteger(v jsontext.Value) bool {
 	return v.Kind() == '0' && !bytes.ContainsAny(v, ".eE")
 }
 
-// intValue decodes an integer of the given bit size; floats are refused as
+// Int decodes an integer of the given bit size; floats are refused as
 // serde refuses them for integer fields.
-func intValue(v jsontext.Value, bits int, expecting string) (int64, error) {
+func Int(v jsontext.Value, bits int, expecting string) (int64, error) {
 	if !isJSONInteger(v) || !fitsInt64OrUint64(string(v)) {
-		return 0, fmt.Errorf("invalid type: %s, expected %s", unexpected(v), expecting)
+		return 0, fmt.Errorf("invalid type: %s, expected %s", Unexpected(v), expecting)
 	}
 	n, err := strconv.ParseInt(string(v), 10, bits)
 	if err != nil {
@@ -312,10 +348,10 @@ func intValue(v jsontext.Value, bits int, expecting string) (int64, error) {
 	return n, nil
 }
 
-// uintValue decodes an unsigned integer of the given bit size.
-func uintValue(v jsontext.Value, bits int, expecting string) (uint64, error) {
+// Uint decodes an unsigned integer of the given bit size.
+func Uint(v jsontext.Value, bits int, expecting string) (uint64, error) {
 	if !isJSONInteger(v) || !fitsInt64OrUint64(string(v)) {
-		return 0, fmt.Errorf("invalid type: %s, expected %s", unexpected(v), expecting)
+		return 0, fmt.Errorf("invalid type: %s, expected %s", Unexpected(v), expecting)
 	}
 	n, err := strconv.ParseUint(string(v), 10, bits)
 	if err != nil {
@@ -324,10 +360,10 @@ func uintValue(v jsontext.Value, bits int, expecting string) (uint64, error) {
 	return n, nil
 }
 
-// stringArrayValue decodes a JSON array of strings, each passed to check.
-func stringArrayValue(v jsontext.Value, check func(string) error) ([]string, error) {
+// StringArray decodes a JSON array of strings, each passed to check.
+func StringArray(v jsontext.Value, check func(string) error) ([]string, error) {
 	if v.Kind() != '[' {
-		return nil, fmt.Errorf("invalid type: %s, expected a sequence", unexpected(v))
+		return nil, fmt.Errorf("invalid type: %s, expected a sequence", Unexpected(v))
 	}
 	dec := jsontext.NewDecoder(bytes.NewReader(v))
 	if _, err := dec.ReadToken(); err != nil {
@@ -339,7 +375,7 @@ func stringArrayValue(v jsontext.Value, check func(string) error) ([]string, err
 		if err != nil {
 			return nil, err
 		}
-		s, err := stringValue(e)
+		s, err := String(e)
 		if err != nil {
 			return nil, err
 		}

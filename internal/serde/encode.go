@@ -1,10 +1,14 @@
-package tari
+// Package serde reads and writes JSON exactly as the reference's Rust
+// serde_json and serde-derive do, byte for byte and error for error: the
+// Tari JSON that is signed (JWT claims, memo and wallet payloads) and the
+// error messages the reference answers with.
+package serde
 
-// appendJSONString appends s as serde_json writes a string: only '"', '\\'
+// AppendString appends s as serde_json writes a string: only '"', '\\'
 // and control characters are escaped (short forms for \b \t \n \f \r,
 // lowercase \u00xx otherwise); '/', '<', '>', '&', DEL, U+2028/2029 and all
 // other non-ASCII text go out raw. Signed payloads depend on every byte.
-func appendJSONString(dst []byte, s string) []byte {
+func AppendString(dst []byte, s string) []byte {
 	const hexDigits = "0123456789abcdef"
 	dst = append(dst, '"')
 	for i := 0; i < len(s); i++ {
@@ -31,10 +35,10 @@ func appendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-// appendJSONOptString writes a string or null, as serde does for Option<String>.
-func appendJSONOptString(dst []byte, s *string) []byte {
+// AppendOptString writes a string or null, as serde does for Option<String>.
+func AppendOptString(dst []byte, s *string) []byte {
 	if s == nil {
 		return append(dst, "null"...)
 	}
-	return appendJSONString(dst, *s)
+	return AppendString(dst, *s)
 }
