@@ -49,7 +49,7 @@ func (h *Handler) addressDetail(c *fiber.Ctx, address string, flash *view.Flash)
 		Confirmed:   xtr.Format(hist.Balance.TotalConfirmed),
 		Spent:       xtr.Format(hist.Balance.TotalPaid),
 		Settlements: settlementRows(hist.Settlements),
-		Settle:      settleAddressForm(address),
+		Settle:      settleForm("settle-address", addressHref(address)),
 	}
 	for _, o := range hist.Orders {
 		d.Orders = append(d.Orders, orderRow(o))

@@ -1,19 +1,12 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
-	view "taripay/views/admin"
+	"taripay/engine"
 )
-
-func settleForm(customerID string) view.Form {
-	return view.Form{
-		ID:     "settle",
-		Action: customerHref(customerID) + "/settle",
-		Title:  "Settle",
-		Submit: "Settle…",
-	}
-}
 
 // customerSettle pays the customer's open orders from their confirmed balance.
 func (h *Handler) customerSettle(c *fiber.Ctx) error {
@@ -21,21 +14,11 @@ func (h *Handler) customerSettle(c *fiber.Ctx) error {
 	if msg != "" {
 		return fiber.NewError(fiber.StatusNotFound, "no such customer")
 	}
-	switch c.FormValue("confirm") {
-	case "yes":
-	case "back":
-		return render(c, view.FormView(settleForm(id)))
-	default:
-		f := settleForm(id)
-		f.Confirm = "Pay customer " + id + "'s open orders from their balance, oldest first?"
-		return render(c, view.FormView(f))
-	}
-	paid, err := h.deps.Engine.SettleCustomer(actorCtx(c), id)
-	if err != nil {
-		f := settleForm(id)
-		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
-	}
-	h.deps.Log.Info("admin: settle", "customer_id", id, "orders_paid", len(paid.OrdersPaid), "actor", staffOf(c).Actor())
-	return h.customerDone(c, id, "Settled; "+plural(len(paid.OrdersPaid), "order")+" paid.")
+	return h.settle(c, settleForm("settle", customerHref(id)),
+		"Pay customer "+id+"'s open orders from their balance, oldest first?",
+		func(ctx context.Context) (engine.MultiAccountPayment, error) {
+			return h.deps.Engine.SettleCustomer(ctx, id)
+		},
+		"customer_id", id,
+		func(message string) error { return h.customerDone(c, id, message) })
 }

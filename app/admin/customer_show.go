@@ -47,7 +47,7 @@ func (h *Handler) customerDetail(c *fiber.Ctx, id string, flash *view.Flash) (vi
 		Spent:      xtr.Format(b.TotalPaid),
 		Pending:    xtr.Format(hist.OrderBalance.TotalCurrent),
 		Credit:     creditForm(id, nil, nil),
-		Settle:     settleForm(id),
+		Settle:     settleForm("settle", customerHref(id)),
 	}
 	// every linked address, funded or not, funded ones first
 	listed := map[string]bool{}

@@ -83,23 +83,12 @@ func (h *Handler) latePaymentKeep(c *fiber.Ctx) error {
 // latePaymentAction asks to confirm, runs act as the staff user and
 // re-renders the dashboard card with act's message.
 func (h *Handler) latePaymentAction(c *fiber.Ctx, f view.Form, confirm string, act func(context.Context) (string, error)) error {
-	switch c.FormValue("confirm") {
-	case "yes":
-	case "back":
-		return render(c, view.FormView(f))
-	default:
-		f.Confirm = confirm
-		return render(c, view.FormView(f))
-	}
-	message, err := act(actorCtx(c))
-	if err != nil {
-		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
-	}
-	p, err := h.dashboardPage(c)
-	if err != nil {
-		return err
-	}
-	p.LatePayments.Flash = &view.Flash{Text: message, Tone: "success"}
-	return formDone(c, "#late-payments", view.DashboardView(p), view.LatePaymentsSectionView(p.LatePayments))
+	return h.confirmAction(c, f, confirm, act, func(message string) error {
+		p, err := h.dashboardPage(c)
+		if err != nil {
+			return err
+		}
+		p.LatePayments.Flash = &view.Flash{Text: message, Tone: "success"}
+		return formDone(c, "#late-payments", view.DashboardView(p), view.LatePaymentsSectionView(p.LatePayments))
+	})
 }
