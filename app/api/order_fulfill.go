@@ -27,6 +27,12 @@ func (p modifyOrderParams) validate() error {
 
 // FulfillOrder answers POST /api/fulfill: an admin marks an order paid.
 func FulfillOrder(e orderFulfiller, log *slog.Logger) fiber.Handler {
+	return modifyOrder(e.Fulfill, log, "order fulfilled by admin")
+}
+
+// modifyOrder answers a POST of {"order_id","reason"} that changes one order
+// with change, logging what was done; /api/fulfill and /api/cancel share it.
+func modifyOrder(change func(ctx context.Context, orderRef, reason string) (engine.Order, error), log *slog.Logger, done string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var req modifyOrderParams
 		if err := decodeBody(c, &req, "order_id", "reason"); err != nil {
@@ -35,11 +41,11 @@ func FulfillOrder(e orderFulfiller, log *slog.Logger) fiber.Handler {
 		if err := req.validate(); err != nil {
 			return err
 		}
-		o, err := e.Fulfill(actor(c), req.OrderID, req.Reason)
+		o, err := change(actor(c), req.OrderID, req.Reason)
 		if err != nil {
 			return fromEngine(err, req.OrderID)
 		}
-		log.Info("order fulfilled by admin", "order_id", o.OrderID, "by", Caller(c).Address.Base58())
+		log.Info(done, "order_id", o.OrderID, "by", Caller(c).Address.Base58())
 		return render(c, newOrder(o))
 	}
 }
