@@ -3,6 +3,8 @@
 // (binary, base58, emoji, hex and serde JSON), domain-separated Schnorr
 // signatures, order-claim (memo) and hot-wallet signatures, and Ristretto256
 // JWTs. Everything follows Tari's formats byte for byte (docs/crypto.md).
+// The bodies that carry hot-wallet signatures are internal/tariwire's; the
+// serde-compatible JSON both use is internal/serde.
 //
 // Signing functions take an io.Reader for the nonce: pass crypto/rand.Reader
 // in production and a fixed reader in tests to reproduce signatures.
