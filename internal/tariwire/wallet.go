@@ -83,9 +83,17 @@ func (n PaymentNotification) Verify() bool {
 
 // MarshalJSON writes {"payment":{…},"auth":{…}}.
 func (n PaymentNotification) MarshalJSON() ([]byte, error) {
-	b := append([]byte(`{"payment":`), n.Payment.Payload()...)
+	return notificationJSON("payment", n.Payment.Payload(), n.Auth), nil
+}
+
+// notificationJSON writes {"<key>":<payload>,"auth":{…}}, the shape of every
+// notification body.
+func notificationJSON(key string, payload []byte, auth WalletAuth) []byte {
+	b := serde.AppendString([]byte{'{'}, key)
+	b = append(b, ':')
+	b = append(b, payload...)
 	b = append(b, `,"auth":`...)
-	return append(n.Auth.appendJSON(b), '}'), nil
+	return append(auth.appendJSON(b), '}')
 }
 
 // ConfirmationNotification is the body of POST /wallet/tx_confirmation.
@@ -101,9 +109,7 @@ func (n ConfirmationNotification) Verify() bool {
 
 // MarshalJSON writes {"confirmation":{"txid":"…"},"auth":{…}}.
 func (n ConfirmationNotification) MarshalJSON() ([]byte, error) {
-	b := append([]byte(`{"confirmation":`), ConfirmationPayload(n.TxID)...)
-	b = append(b, `,"auth":`...)
-	return append(n.Auth.appendJSON(b), '}'), nil
+	return notificationJSON("confirmation", ConfirmationPayload(n.TxID), n.Auth), nil
 }
 
 // CancellationNotification is the body of POST /wallet/tx_cancelled (new in
@@ -121,22 +127,17 @@ func (n CancellationNotification) Verify() bool {
 
 // MarshalJSON writes {"cancellation":{"txid":"…"},"auth":{…}}.
 func (n CancellationNotification) MarshalJSON() ([]byte, error) {
-	b := append([]byte(`{"cancellation":`), ConfirmationPayload(n.TxID)...)
-	b = append(b, `,"auth":`...)
-	return append(n.Auth.appendJSON(b), '}'), nil
+	return notificationJSON("cancellation", ConfirmationPayload(n.TxID), n.Auth), nil
 }
 
 // ParsePaymentNotification reads an incoming_payment body serde-strictly.
 // It does not verify: call Verify.
 func ParsePaymentNotification(data []byte) (PaymentNotification, error) {
 	var n PaymentNotification
-	err := serde.DecodeObject(data, "struct PaymentNotification", []serde.Field{
-		{Name: "payment", Required: true, Decode: func(v jsontext.Value) error {
-			return serde.DecodeObjectValue(v, "struct NewPayment", paymentFields(&n.Payment))
-		}},
-		{Name: "auth", Required: true, Decode: walletAuthField(&n.Auth)},
-	})
-	if err != nil {
+	payment := func(v jsontext.Value) error {
+		return serde.DecodeObjectValue(v, "struct NewPayment", paymentFields(&n.Payment))
+	}
+	if err := decodeNotification(data, "struct PaymentNotification", "payment", payment, &n.Auth); err != nil {
 		return PaymentNotification{}, err
 	}
 	return n, nil
@@ -146,11 +147,8 @@ func ParsePaymentNotification(data []byte) (PaymentNotification, error) {
 // It does not verify: call Verify.
 func ParseConfirmationNotification(data []byte) (ConfirmationNotification, error) {
 	var n ConfirmationNotification
-	err := serde.DecodeObject(data, "struct TransactionConfirmationNotification", []serde.Field{
-		{Name: "confirmation", Required: true, Decode: txidObject(&n.TxID, "struct TransactionConfirmation")},
-		{Name: "auth", Required: true, Decode: walletAuthField(&n.Auth)},
-	})
-	if err != nil {
+	txid := txidObject(&n.TxID, "struct TransactionConfirmation")
+	if err := decodeNotification(data, "struct TransactionConfirmationNotification", "confirmation", txid, &n.Auth); err != nil {
 		return ConfirmationNotification{}, err
 	}
 	return n, nil
@@ -160,14 +158,21 @@ func ParseConfirmationNotification(data []byte) (ConfirmationNotification, error
 // confirmation. It does not verify: call Verify.
 func ParseCancellationNotification(data []byte) (CancellationNotification, error) {
 	var n CancellationNotification
-	err := serde.DecodeObject(data, "struct TransactionCancellationNotification", []serde.Field{
-		{Name: "cancellation", Required: true, Decode: txidObject(&n.TxID, "struct TransactionCancellation")},
-		{Name: "auth", Required: true, Decode: walletAuthField(&n.Auth)},
-	})
-	if err != nil {
+	txid := txidObject(&n.TxID, "struct TransactionCancellation")
+	if err := decodeNotification(data, "struct TransactionCancellationNotification", "cancellation", txid, &n.Auth); err != nil {
 		return CancellationNotification{}, err
 	}
 	return n, nil
+}
+
+// decodeNotification reads {"<key>":…,"auth":{…}} serde-strictly, the shape
+// of every notification body; what names it in serde's messages and body
+// decodes the value under key.
+func decodeNotification(data []byte, what, key string, body func(jsontext.Value) error, auth *WalletAuth) error {
+	return serde.DecodeObject(data, what, []serde.Field{
+		{Name: key, Required: true, Decode: body},
+		{Name: "auth", Required: true, Decode: walletAuthField(auth)},
+	})
 }
 
 // txidObject decodes {"txid":"…"}, named what for serde's messages.
