@@ -39,9 +39,6 @@ func migrateEventPayloadsV1(ctx context.Context, tx bun.Tx) error {
 			if err != nil {
 				return fmt.Errorf("event %d: %w", r.Seq, err)
 			}
-			if payload == nil {
-				continue
-			}
 			if _, err := tx.NewRaw("UPDATE events SET payload = ? WHERE seq = ?", string(payload), r.Seq).Exec(ctx); err != nil {
 				return fmt.Errorf("rewrite event %d: %w", r.Seq, err)
 			}
@@ -53,7 +50,7 @@ func migrateEventPayloadsV1(ctx context.Context, tx bun.Tx) error {
 }
 
 // eventPayloadV1 converts one payload of the untagged format into version
-// 1; nil when it already has a version.
+// 1.
 func eventPayloadV1(typ engine.EventType, old []byte) ([]byte, error) {
 	// Numbers stay json.Number, so amounts in µT pass digit for digit.
 	dec := json.NewDecoder(bytes.NewReader(old))
@@ -61,9 +58,6 @@ func eventPayloadV1(typ engine.EventType, old []byte) ([]byte, error) {
 	var doc map[string]any
 	if err := dec.Decode(&doc); err != nil {
 		return nil, err
-	}
-	if _, ok := doc["v"]; ok {
-		return nil, nil
 	}
 	doc = snakeKeys(doc).(map[string]any)
 	doc["v"] = 1 // the version this migration writes; the engine must keep reading it

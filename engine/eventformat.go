@@ -8,15 +8,15 @@ import (
 	"time"
 )
 
-// EventSchemaVersion is the version of the stored event payloads
+// eventSchemaVersion is the version of the stored event payloads
 // (docs/engine.md, "The stored event format"). Every payload carries it as
 // "v"; a change to the format is a new version and a migration.
-const EventSchemaVersion = 1
+const eventSchemaVersion = 1
 
 // The structs below are the stored format of the events, version 1: the
 // events table holds their JSON. They are separate from the engine's types
-// so that renaming a Go field changes no stored byte, and
-// engine/testdata/events_v1.json pins every key.
+// so that renaming a Go field changes no stored byte; the golden files in
+// engine/testdata/events_v1/ pin every key.
 
 type orderV1 struct {
 	ID                int64      `json:"id"`
@@ -124,7 +124,7 @@ type payload interface {
 
 // payloadOf returns the stored form of ev.
 func payloadOf(ev Event) (payload, error) {
-	v := EventSchemaVersion
+	v := eventSchemaVersion
 	switch ev := ev.(type) {
 	case NewOrderEvent:
 		return &orderPayloadV1{V: v, Order: orderToV1(ev.Order)}, nil
@@ -195,8 +195,8 @@ func decodePayload(typ EventType, b []byte) (payload, error) {
 	if err := dec.Decode(p); err != nil {
 		return nil, fmt.Errorf("decode %s event: %w", typ, err)
 	}
-	if p.version() != EventSchemaVersion {
-		return nil, fmt.Errorf("decode %s event: schema version %d, want %d", typ, p.version(), EventSchemaVersion)
+	if p.version() != eventSchemaVersion {
+		return nil, fmt.Errorf("decode %s event: schema version %d, want %d", typ, p.version(), eventSchemaVersion)
 	}
 	return p, nil
 }
