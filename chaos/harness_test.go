@@ -433,7 +433,7 @@ const payTo = "14z3iHvgokZcXmokAYQKveeJ4rMqSGtPahrC2CPvx63UQmG"
 // usdRate is µT per USD for the webhook orders.
 const usdRate = 1_000_000
 
-var orderIDInPayload = regexp.MustCompile(`"OrderID":"([^"]+)"`)
+var orderIDInPayload = regexp.MustCompile(`"order_id":"([^"]+)"`)
 
 // checkInvariants checks the invariants of docs/engine.md, "Invariants", on the database (no server needs to
 // be running) and that nothing a server acknowledged was lost. It returns

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sort"
 	"strconv"
@@ -19,9 +20,19 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+	// run, when set, is a migration written in Go (goMigrations), for a
+	// change SQL cannot make on both dialects, such as rewriting JSON.
+	run func(ctx context.Context, tx bun.Tx) error
 }
 
-// migrationsFor reads the embedded migrations of a dialect, in order.
+// goMigrations are the migrations written in Go. They run on both
+// dialects, in number order with the SQL files (migrations/README.md).
+var goMigrations = []migration{
+	{version: 303, name: "0303_event_payloads_v1", run: migrateEventPayloadsV1},
+}
+
+// migrationsFor reads the embedded migrations of a dialect, with the Go
+// ones, in order.
 func migrationsFor(d Dialect) ([]migration, error) {
 	dir := string(d)
 	entries, err := fs.ReadDir(migrations.FS, dir)
@@ -45,6 +56,7 @@ func migrationsFor(d Dialect) ([]migration, error) {
 		}
 		ms = append(ms, migration{version: v, name: name, sql: string(body)})
 	}
+	ms = append(ms, goMigrations...)
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for i := 1; i < len(ms); i++ {
 		if ms[i].version == ms[i-1].version {
@@ -59,6 +71,12 @@ func migrationsFor(d Dialect) ([]migration, error) {
 // serialised (an advisory lock on PostgreSQL, the write lock on SQLite).
 // A database migrated by a newer binary is refused.
 func (d *DB) Migrate(ctx context.Context) ([]string, error) {
+	return d.migrate(ctx, math.MaxInt)
+}
+
+// migrate is Migrate up to and including version last; a test uses it to
+// load rows written before a later migration.
+func (d *DB) migrate(ctx context.Context, last int) ([]string, error) {
 	ms, err := migrationsFor(d.dialect)
 	if err != nil {
 		return nil, err
@@ -69,6 +87,9 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	}
 	var applied []string
 	for _, m := range ms {
+		if m.version > last {
+			break
+		}
 		done := false
 		err := d.InTx(ctx, func(tx bun.Tx) error {
 			if d.dialect == Postgres {
@@ -95,10 +116,16 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 			if done {
 				return nil
 			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			var err error
+			if m.run != nil {
+				err = m.run(ctx, tx)
+			} else {
+				_, err = tx.ExecContext(ctx, m.sql)
+			}
+			if err != nil {
 				return fmt.Errorf("db: migration %s: %w", m.name, err)
 			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+			_, err = tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 				m.version, m.name, time.Now().UTC().Format(time.RFC3339))
 			return err
 		})

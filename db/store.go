@@ -664,16 +664,17 @@ func (s *store) InsertEvents(ctx context.Context, events []engine.NewEvent) ([]i
 func (s *store) EventsMentioning(ctx context.Context, needle string) ([]engine.StoredEvent, error) {
 	var rows []struct {
 		Seq     int64  `bun:"seq"`
+		Type    string `bun:"type"`
 		Payload string `bun:"payload"`
 	}
-	err := s.idb.NewRaw("SELECT seq, payload FROM events WHERE payload LIKE ? ESCAPE '\\' ORDER BY seq",
+	err := s.idb.NewRaw("SELECT seq, type, payload FROM events WHERE payload LIKE ? ESCAPE '\\' ORDER BY seq",
 		"%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(needle)+"%").Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("events mentioning %q: %w", needle, err)
 	}
 	out := make([]engine.StoredEvent, len(rows))
 	for i, r := range rows {
-		out[i] = engine.StoredEvent{Seq: r.Seq, Payload: []byte(r.Payload)}
+		out[i] = engine.StoredEvent{Seq: r.Seq, Type: engine.EventType(r.Type), Payload: []byte(r.Payload)}
 	}
 	return out, nil
 }

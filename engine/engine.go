@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -140,9 +138,9 @@ func (e *Engine) publish(ctx context.Context, envs []Envelope) {
 
 // emit queues an event for the outbox of this transaction.
 func (t *txn) emit(ev Event) error {
-	payload, err := json.Marshal(ev)
+	payload, err := EncodeEvent(ev)
 	if err != nil {
-		return fmt.Errorf("encode %s event: %w", ev.Type(), err)
+		return err
 	}
 	t.events = append(t.events, NewEvent{Type: ev.Type(), Payload: payload, At: t.now})
 	t.envs = append(t.envs, Envelope{At: t.now, Event: ev})

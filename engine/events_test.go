@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"taripay/engine"
@@ -52,25 +51,34 @@ func TestEventsAreWrittenToTheOutbox(t *testing.T) {
 				t.Errorf("row %d = %d %s, published %d %s, want %s", i, r.Seq, r.Type, published[i].Seq, published[i].Event.Type(), want[i])
 			}
 		}
-		var paid engine.OrderPaidEvent
-		if err := json.Unmarshal([]byte(rows[3].Payload), &paid); err != nil || paid.Order.OrderID != "o1" || paid.Order.Status != engine.OrderPaid || paid.Order.TotalPrice != xtr(10) {
-			t.Fatalf("OrderPaid payload = %s (%v)", rows[3].Payload, err)
+		decoded := make([]engine.Event, len(rows))
+		for i, r := range rows {
+			ev, err := engine.DecodeEvent(engine.EventType(r.Type), []byte(r.Payload))
+			if err != nil {
+				t.Fatalf("row %d: %v", i, err)
+			}
+			// Read back and written again, it is the published event's
+			// stored form, byte for byte.
+			again, err := engine.EncodeEvent(ev)
+			if want, _ := engine.EncodeEvent(published[i].Event); err != nil || string(again) != r.Payload || string(want) != r.Payload {
+				t.Fatalf("row %d = %s, reads back as %s, published as %s (%v)", i, r.Payload, again, want, err)
+			}
+			decoded[i] = ev
 		}
-		var claimed engine.OrderClaimedEvent
-		if err := json.Unmarshal([]byte(rows[1].Payload), &claimed); err != nil || claimed.Address != alice.String() || claimed.Order.Status != engine.OrderNew {
-			t.Fatalf("OrderClaimed payload = %s (%v)", rows[1].Payload, err)
+		if paid := decoded[3].(engine.OrderPaidEvent); paid.Order.OrderID != "o1" || paid.Order.Status != engine.OrderPaid || paid.Order.TotalPrice != xtr(10) {
+			t.Fatalf("OrderPaid payload = %s", rows[3].Payload)
 		}
-		var annulled engine.OrderAnnulledEvent
-		if err := json.Unmarshal([]byte(rows[6].Payload), &annulled); err != nil || annulled.Order.Status != engine.OrderCancelled || annulled.FromStorefront {
-			t.Fatalf("OrderAnnulled payload = %s (%v)", rows[6].Payload, err)
+		if claimed := decoded[1].(engine.OrderClaimedEvent); claimed.Address != alice.String() || claimed.Order.Status != engine.OrderNew {
+			t.Fatalf("OrderClaimed payload = %s", rows[1].Payload)
 		}
-		var modified engine.OrderModifiedEvent
-		if err := json.Unmarshal([]byte(rows[7].Payload), &modified); err != nil || modified.Field != "memo" || modified.Old.Memo != nil || *modified.New.Memo != "m" {
-			t.Fatalf("OrderModified payload = %s (%v)", rows[7].Payload, err)
+		if annulled := decoded[6].(engine.OrderAnnulledEvent); annulled.Order.Status != engine.OrderCancelled || annulled.FromStorefront {
+			t.Fatalf("OrderAnnulled payload = %s", rows[6].Payload)
 		}
-		var conf engine.ConfirmationEvent
-		if err := json.Unmarshal([]byte(rows[4].Payload), &conf); err != nil || conf.Payment.TxID != "tx1" || conf.Payment.Status != engine.PaymentConfirmed {
-			t.Fatalf("Confirmation payload = %s (%v)", rows[4].Payload, err)
+		if modified := decoded[7].(engine.OrderModifiedEvent); modified.Field != "memo" || modified.Old.Memo != nil || *modified.New.Memo != "m" {
+			t.Fatalf("OrderModified payload = %s", rows[7].Payload)
+		}
+		if conf := decoded[4].(engine.ConfirmationEvent); conf.Payment.TxID != "tx1" || conf.Payment.Status != engine.PaymentConfirmed {
+			t.Fatalf("Confirmation payload = %s", rows[4].Payload)
 		}
 	})
 }

@@ -1,11 +1,9 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 )
 
 // Redacted replaces personal data that taripay must forget.
@@ -70,30 +68,30 @@ func (e *Engine) RedactCustomer(ctx context.Context, customerID string, orderIDs
 	return n, nil
 }
 
-// redactEvents clears the memos of the given orders wherever an event
-// payload carries one of those orders.
+// redactEvents clears the personal data of the given orders in every
+// event that carries one of them: each stored payload declares its personal
+// fields (payload.forget in engine/eventformat.go). The search for the
+// order id only narrows the rows to decode; the typed payload decides.
 func redactEvents(t *txn, orderIDs []string) error {
 	for _, id := range orderIDs {
 		quoted, _ := json.Marshal(id)
-		events, err := t.EventsMentioning(t.ctx, `"OrderID":`+string(quoted))
+		events, err := t.EventsMentioning(t.ctx, `"order_id":`+string(quoted))
 		if err != nil {
 			return err
 		}
 		for _, ev := range events {
-			// Numbers stay json.Number, so that amounts in µT are written
-			// back digit for digit, not through float64.
-			dec := json.NewDecoder(bytes.NewReader(ev.Payload))
-			dec.UseNumber()
-			var doc any
-			if err := dec.Decode(&doc); err != nil {
+			p, err := decodePayload(ev.Type, ev.Payload)
+			if err != nil {
 				return fmt.Errorf("event %d: %w", ev.Seq, err)
 			}
-			if !clearMemos(doc, orderIDs) {
+			if !p.forget(orderIDs) {
 				continue
 			}
-			payload, err := json.Marshal(doc)
+			// The amounts are int64 in the payload, so they are written
+			// back digit for digit.
+			payload, err := json.Marshal(p)
 			if err != nil {
-				return err
+				return fmt.Errorf("event %d: %w", ev.Seq, err)
 			}
 			if err := t.SetEventPayload(t.ctx, ev.Seq, payload); err != nil {
 				return err
@@ -103,29 +101,9 @@ func redactEvents(t *txn, orderIDs []string) error {
 	return nil
 }
 
-// clearMemos walks a decoded event and nulls the Memo of every order in
-// orderIDs, reporting whether it changed anything.
-func clearMemos(v any, orderIDs []string) bool {
-	changed := false
-	switch v := v.(type) {
-	case map[string]any:
-		if id, ok := v["OrderID"].(string); ok && slices.Contains(orderIDs, id) && v["Memo"] != nil {
-			v["Memo"] = nil
-			changed = true
-		}
-		for _, child := range v {
-			changed = clearMemos(child, orderIDs) || changed
-		}
-	case []any:
-		for _, child := range v {
-			changed = clearMemos(child, orderIDs) || changed
-		}
-	}
-	return changed
-}
-
 // StoredEvent is an outbox row as the store keeps it.
 type StoredEvent struct {
 	Seq     int64
+	Type    EventType
 	Payload []byte
 }
