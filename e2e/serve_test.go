@@ -14,6 +14,7 @@ import (
 	"taripay/app/shopify"
 	"taripay/engine/tari"
 	"taripay/internal/servetest"
+	"taripay/internal/walletclient"
 )
 
 // TestServeFromEmptyDirectory starts `taripay serve` in an empty directory
@@ -51,19 +52,17 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 	claimBody, _ := claim.MarshalJSON()
 	post(t, base+"/order/claim", string(claimBody), []string{`"status":"New"`}, 200)
 
-	p := tari.Payment{Sender: customer.addr, Amount: 2_500_000_000, TxID: "tx-1001"}
-	sig, err := tari.SignWallet(rand.Reader, hot.key, hot.addr, 1, p.Payload())
-	if err != nil {
-		t.Fatal(err)
+	hotWallet := walletclient.Wallet{Key: hot.key, Address: hot.addr}
+	for nonce, n := range []walletclient.Notice{
+		walletclient.Payment(tari.Payment{Sender: customer.addr, Amount: 2_500_000_000, TxID: "tx-1001"}),
+		walletclient.Confirmation("tx-1001"),
+	} {
+		body, err := n.Body(hotWallet, int64(nonce+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		post(t, base+n.Path, string(body), []string{`"success":true`}, 200)
 	}
-	body, _ := tari.PaymentNotification{Payment: p, Auth: tari.WalletAuth{Address: hot.addr, Nonce: 1, Signature: sig}}.MarshalJSON()
-	post(t, base+"/wallet/incoming_payment", string(body), []string{`"success":true`}, 200)
-	sig, err = tari.SignWallet(rand.Reader, hot.key, hot.addr, 2, tari.ConfirmationPayload("tx-1001"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ = tari.ConfirmationNotification{TxID: "tx-1001", Auth: tari.WalletAuth{Address: hot.addr, Nonce: 2, Signature: sig}}.MarshalJSON()
-	post(t, base+"/wallet/tx_confirmation", string(body), []string{`"success":true`}, 200)
 
 	order := get(t, base+"/api/order/id/"+orderID, "tpg_access_token", token)
 	if !strings.Contains(order, `"status":"Paid"`) {
