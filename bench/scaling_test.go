@@ -16,6 +16,7 @@ import (
 	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
+	"taripay/internal/server"
 )
 
 // seedHistory bulk-inserts n orders (nine in ten Paid, with their
@@ -86,7 +87,7 @@ func newMatchFixture(tb testing.TB, backend string, orders int) *matchFixture {
 		}
 	}
 	e := engine.New(engine.Config{StrictMode: true, UnclaimedOrderTimeout: 48 * time.Hour, UnpaidOrderTimeout: 48 * time.Hour}, d, engine.SystemClock{})
-	s := &Server{Engine: e, DB: d}
+	s := &Server{Server: &server.Server{Engine: e, DB: d}}
 	ws, err := s.registerWallets(ctx, 1)
 	if err != nil {
 		tb.Fatal(err)
@@ -194,7 +195,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.e.Claim(ctx, orderID, f.wallet.addr.Base58()); err != nil {
+			if _, err := f.e.Claim(ctx, orderID, f.wallet.Address.Base58()); err != nil {
 				t.Fatal(err)
 			}
 			f.match(t, nopTimer{})

@@ -11,21 +11,17 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"github.com/uptrace/bun"
 
-	"taripay/app"
 	"taripay/app/config"
-	"taripay/app/pay"
-	"taripay/app/shopify"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
-	"taripay/internal/tariwire"
+	"taripay/internal/server"
+	"taripay/internal/walletclient"
 )
 
 // HMACSecret signs the benchmark's Shopify webhooks.
@@ -37,20 +33,15 @@ const HMACSecret = "bench-hmac-secret"
 const payTo = "14z3iHvgokZcXmokAYQKveeJ4rMqSGtPahrC2CPvx63UQmG"
 
 // Server is a real taripay HTTP server on loopback over its own database,
-// wired as `taripay serve` wires it plus the Shopify webhook routes.
+// started as `taripay serve` starts one (server.Start), with the Shopify
+// webhook routes on.
 type Server struct {
-	URL     string // http://127.0.0.1:port
+	*server.Server
 	Backend string
-	Engine  *engine.Engine
-	DB      *db.DB
 
 	// statements counts SQL statements run, for statements per operation.
 	statements atomic.Int64
-
-	app     *fiber.App
-	cancel  context.CancelFunc
-	workers sync.WaitGroup
-	cleanup func()
+	drop       func()
 }
 
 // PostgresURL is the server PostgreSQL runs are made on.
@@ -96,6 +87,7 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 	if err != nil {
 		return nil, err
 	}
+	jwt, _ := newKey()
 	env := map[string]string{
 		"TPG_DATABASE_URL":             dbURL,
 		"TPG_DISABLE_WALLET_WHITELIST": "true",
@@ -104,69 +96,43 @@ func StartServer(ctx context.Context, backend string, log *slog.Logger) (*Server
 		// Orders stay open for the whole run.
 		"TPG_UNCLAIMED_ORDER_TIMEOUT": "48",
 		"TPG_EXPIRY_INTERVAL":         "1m",
+		// A key of the run's own: nothing is written to a data directory.
+		"TPG_JWT_SIGNING_KEY":      jwt.Hex(),
+		"TPG_JWT_VERIFICATION_KEY": jwt.Public().Hex(),
 	}
 	cfg, err := config.Load(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
 		drop()
 		return nil, err
 	}
-	database, err := db.Open(ctx, dbURL)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		drop()
 		return nil, err
 	}
-	s := &Server{Backend: backend, DB: database, cleanup: func() { database.Close(); drop() }}
-	database.Bun().AddQueryHook(statementCounter{&s.statements})
-	s.Engine = engine.New(cfg.Engine(), database, engine.SystemClock{})
-	jwt, _ := newKey()
-	keys := tari.JWTKeys{Signing: jwt, Verification: jwt.Public()}
-	svc, err := shopify.New(shopify.Deps{
-		Config: cfg.Shopify, Engine: s.Engine, Store: database,
-		Now: time.Now, Log: log,
-	})
-	if err != nil {
-		s.cleanup()
-		return nil, err
-	}
-	s.app = app.New(app.Deps{Config: cfg, Engine: s.Engine, Keys: keys, Log: log, Now: time.Now, Rand: rand.Reader,
-		Shopify: svc.Handler(), ExchangeRates: svc, Pay: pay.New(s.Engine, svc, pay.ConfigFrom(cfg), time.Now, log)})
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		s.cleanup()
-		return nil, err
-	}
-	s.URL = "http://" + ln.Addr().String()
-	wctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.workers.Add(3)
 	// The default per-address cap holds: the honest workers share one
 	// loopback address (at most --concurrency connections), and the attack
 	// traffic comes from another (attack.go).
-	limited := app.LimitConnsPerIP(ln, cfg.MaxConnsPerIP, log)
-	go func() { defer s.workers.Done(); _ = s.app.Listener(limited) }()
-	go func() { defer s.workers.Done(); _ = svc.Run(wctx) }()
-	go func() {
-		defer s.workers.Done()
-		s.Engine.RunExpiry(engine.WithActor(wctx, "expiry"), cfg.ExpiryInterval)
-	}()
+	s := &Server{Backend: backend, drop: drop}
+	s.Server, err = server.Start(ctx, cfg, server.Options{Log: log, Listener: ln, QueryHook: statementCounter{&s.statements}})
+	if err != nil {
+		drop()
+		return nil, err
+	}
 	return s, nil
 }
 
 // Close stops the server and its workers and removes the database.
 func (s *Server) Close() error {
-	err := s.app.ShutdownWithTimeout(5 * time.Second)
-	s.cancel()
-	s.workers.Wait()
-	s.cleanup()
+	err := s.Server.Close()
+	s.drop()
 	return err
 }
 
 // wallet is a registered hot wallet with its own nonce sequence, so
 // concurrent workers never race on a nonce.
 type wallet struct {
-	key   tari.SecretKey
-	addr  tari.Address
+	walletclient.Wallet
 	nonce int64
 }
 
@@ -183,7 +149,7 @@ func (s *Server) registerWallets(ctx context.Context, n int) ([]*wallet, error) 
 	ws := make([]*wallet, n)
 	for i := range ws {
 		k, a := newKey()
-		ws[i] = &wallet{key: k, addr: a}
+		ws[i] = &wallet{Wallet: walletclient.Wallet{Key: k, Address: a}}
 		if err := s.Engine.AuthorizeWallet(ctx, engine.Wallet{Address: a.Base58(), IPAddress: "127.0.0.1"}); err != nil {
 			return nil, fmt.Errorf("register wallet %d: %w", i, err)
 		}
@@ -193,27 +159,14 @@ func (s *Server) registerWallets(ctx context.Context, n int) ([]*wallet, error) 
 
 func (w *wallet) call() engine.WalletCall {
 	w.nonce++
-	return engine.WalletCall{Address: w.addr.Base58(), Nonce: w.nonce}
+	return engine.WalletCall{Address: w.Address.Base58(), Nonce: w.nonce}
 }
 
-// paymentBody signs an incoming_payment notification with the next nonce.
-func (w *wallet) paymentBody(p tariwire.Payment) ([]byte, error) {
+// notice is the request of n signed with the wallet's next nonce.
+func (w *wallet) notice(n walletclient.Notice) (request, error) {
 	w.nonce++
-	sig, err := tari.SignWallet(rand.Reader, w.key, w.addr, w.nonce, p.Payload())
-	if err != nil {
-		return nil, err
-	}
-	return tariwire.PaymentNotification{Payment: p, Auth: tariwire.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
-}
-
-// confirmationBody signs a tx_confirmation notification with the next nonce.
-func (w *wallet) confirmationBody(txid string) ([]byte, error) {
-	w.nonce++
-	sig, err := tari.SignWallet(rand.Reader, w.key, w.addr, w.nonce, tariwire.ConfirmationPayload(txid))
-	if err != nil {
-		return nil, err
-	}
-	return tariwire.ConfirmationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: w.addr, Nonce: w.nonce, Signature: sig}}.MarshalJSON()
+	body, err := n.Body(w.Wallet, w.nonce)
+	return request{path: n.Path, body: body, success: []byte(`"success":true`)}, err
 }
 
 // statementCounter is a bun query hook that counts statements.

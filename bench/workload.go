@@ -18,6 +18,7 @@ import (
 	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/internal/tariwire"
+	"taripay/internal/walletclient"
 )
 
 // request is one pre-built, pre-signed HTTP call and how to tell it worked.
@@ -140,8 +141,7 @@ func (b *builder) claim(orderID string) (request, error) {
 func (b *builder) payment(w *wallet) (request, error) {
 	_, sender := newKey()
 	p := tariwire.Payment{Sender: sender, Amount: orderPrice, TxID: fmt.Sprintf("tx%d", b.next())}
-	body, err := w.paymentBody(p)
-	return request{path: "/wallet/incoming_payment", body: body, success: []byte(`"success":true`)}, err
+	return w.notice(walletclient.Payment(p))
 }
 
 // seedReceived stores, through the engine, an order and a received payment
@@ -162,8 +162,7 @@ func (b *builder) seedReceived(ctx context.Context, w *wallet) (string, error) {
 }
 
 func (b *builder) confirmation(w *wallet, txid string) (request, error) {
-	body, err := w.confirmationBody(txid)
-	return request{path: "/wallet/tx_confirmation", body: body, success: []byte(`"success":true`)}, err
+	return w.notice(walletclient.Confirmation(txid))
 }
 
 // prepare stores what the plan needs and pre-signs every request, in each

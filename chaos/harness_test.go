@@ -11,9 +11,6 @@ import (
 	"maps"
 	mrand "math/rand/v2"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -32,44 +29,24 @@ import (
 	"taripay/engine/tari"
 	"taripay/internal/servetest"
 	"taripay/internal/tariwire"
+	"taripay/internal/walletclient"
 )
 
-// binary is the taripay executable built once for the package's tests.
-var binary string
-
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "taripay-chaos-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "taripay")
-	build := exec.Command("go", "build", "-o", binary, "taripay")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build taripay:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	servetest.Main(m)
 }
 
 // startServe runs the built `taripay serve` in a fresh directory with env
 // and waits until it is healthy (servetest.Start).
 func startServe(t *testing.T, env map[string]string) *servetest.Server {
 	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.Command(binary, "serve")
-	cmd.Dir = dir
 	// The load's every client is on loopback: the per-address connection
 	// cap is raised, not left to count them all as one client.
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir, "TPG_MAX_CONNS_PER_IP=10000"}
+	vars := []string{"TPG_MAX_CONNS_PER_IP=10000"}
 	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
+		vars = append(vars, k+"="+v)
 	}
-	return servetest.Start(t, cmd)
+	return servetest.Serve(t, t.TempDir(), vars...)
 }
 
 // stopServe shuts s down with SIGTERM; the fault tests also require a clean
@@ -328,22 +305,21 @@ func (l *load) confirmNext(ctx context.Context, base string, w int, wallet key, 
 
 // sendPayment posts wallet's signed notification of p with nonce.
 func (l *load) sendPayment(ctx context.Context, base string, wallet key, nonce int64, p tariwire.Payment) (int, []byte, error) {
-	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, p.Payload())
-	if err != nil {
-		return 0, nil, err
-	}
-	body, _ := tariwire.PaymentNotification{Payment: p, Auth: tariwire.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
-	return l.post(ctx, base, "/wallet/incoming_payment", body)
+	return l.notify(ctx, base, wallet, nonce, walletclient.Payment(p))
 }
 
 // sendConfirmation posts wallet's signed confirmation of txid with nonce.
 func (l *load) sendConfirmation(ctx context.Context, base string, wallet key, nonce int64, txid string) (int, []byte, error) {
-	sig, err := tari.SignWallet(rand.Reader, wallet.secret, wallet.addr, nonce, tariwire.ConfirmationPayload(txid))
+	return l.notify(ctx, base, wallet, nonce, walletclient.Confirmation(txid))
+}
+
+// notify posts n signed by wallet with nonce.
+func (l *load) notify(ctx context.Context, base string, wallet key, nonce int64, n walletclient.Notice) (int, []byte, error) {
+	body, err := n.Body(walletclient.Wallet{Key: wallet.secret, Address: wallet.addr}, nonce)
 	if err != nil {
 		return 0, nil, err
 	}
-	body, _ := tariwire.ConfirmationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: wallet.addr, Nonce: nonce, Signature: sig}}.MarshalJSON()
-	return l.post(ctx, base, "/wallet/tx_confirmation", body)
+	return l.post(ctx, base, n.Path, body)
 }
 
 // succeeded reports a reply that acknowledged the request: 200 with

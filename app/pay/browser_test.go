@@ -58,7 +58,7 @@ func must(t *testing.T, err error) {
 // 360×740 with the fake engine: layout, accessibility, the claim form
 // without JavaScript help, and the htmx status swap through a payment that
 // arrives to Paid. The full-stack version with the real server and the
-// wallet CLI is TestPayPageInBrowser in the root package.
+// wallet CLI is TestPayPageInBrowser in e2e/.
 func TestPageInChromium(t *testing.T) {
 	f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)}}
 	f.claim = func(string, string) (engine.ClaimResult, error) {

@@ -1,5 +1,6 @@
-// Package servetest runs `taripay serve` as a subprocess for end-to-end
-// tests: on a free loopback port, healthy before the test goes on, and
+// Package servetest runs the taripay binary for end-to-end tests: built
+// once per test package with default settings, and `taripay serve` as a
+// subprocess on a free loopback port, healthy before the test goes on, and
 // never outliving it.
 package servetest
 
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +20,52 @@ import (
 	"testing"
 	"time"
 )
+
+// binary is the taripay executable that Main built.
+var binary string
+
+// Main builds the taripay binary, runs the package's tests and exits; a
+// test package's TestMain calls it. The notifier keeps its last nonce in
+// the user's cache directory: the tests, and the processes they start with
+// their environment, keep theirs in a directory of their own.
+func Main(m *testing.M) {
+	dir, err := os.MkdirTemp("", "taripay-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "taripay")
+	build := exec.Command("go", "build", "-o", binary, "taripay")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build taripay:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	os.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// Binary is the path of the taripay executable that Main built.
+func Binary() string { return binary }
+
+// Command runs the built taripay with args, in dir, with only PATH, HOME
+// and TMPDIR (both dir) and env in its environment.
+func Command(dir string, env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, env...)
+	return cmd
+}
+
+// Serve runs `taripay serve` in dir with env (TPG_* settings) and waits
+// until it is healthy; see Start.
+func Serve(t testing.TB, dir string, env ...string) *Server {
+	t.Helper()
+	return Start(t, Command(dir, env, "serve"))
+}
 
 // Server is a running `taripay serve`.
 type Server struct {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -6,11 +6,13 @@ import (
 )
 
 // TestMain lets the test binary run as taripay itself: a test that starts
-// os.Args[0] with TARIPAY_TEST_MAIN=1 drives the real main in a real
-// subprocess, with no separate build.
+// os.Args[0] with TARIPAY_TEST_MAIN=1 drives the real command tree in a
+// real subprocess, with no separate build.
 func TestMain(m *testing.M) {
 	if os.Getenv("TARIPAY_TEST_MAIN") == "1" {
-		main()
+		if err := NewRootCmd().Execute(); err != nil {
+			os.Exit(1)
+		}
 		os.Exit(0)
 	}
 	// The notifier keeps its last nonce in the user's cache directory: the

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"os"
@@ -24,7 +24,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 
 	dir := t.TempDir()
 	super := newKey(t)
-	srv := startServe(t, dir,
+	srv := servetest.Serve(t, dir,
 		"TPG_SUPER_ADMIN="+super.addr.Base58(),
 		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
 		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN="+shopifytest.Token,
@@ -40,7 +40,7 @@ func TestShopifyEndToEnd(t *testing.T) {
 		t.Errorf("storefront after the rate change: variant %v, rates %v", v.TariPrice, fake.Rates())
 	}
 
-	body, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
+	body, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", "orders_create.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,11 +109,11 @@ func waitForOrder(t *testing.T, base, token, orderID string, log *servetest.Log)
 func TestCheckoutCreateReference(t *testing.T) {
 	const secret = "e2e-webhook-secret"
 	super := newKey(t)
-	srv := startServe(t, t.TempDir(), "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)
+	srv := servetest.Serve(t, t.TempDir(), "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)
 	base := srv.Base
 	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
 	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
-	body, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
+	body, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", "orders_create.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestCardOrderIsNotATariOrder(t *testing.T) {
 	fake.AddOrder(shopifytest.Order{ID: card, Name: "#1141", Gateways: []string{"shopify_payments"}, FinancialStatus: "AUTHORIZED"})
 
 	super := newKey(t)
-	srv := startServe(t, t.TempDir(),
+	srv := servetest.Serve(t, t.TempDir(),
 		"TPG_SUPER_ADMIN="+super.addr.Base58(),
 		"TPG_SHOPIFY_SHOP="+shop,
 		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
@@ -177,7 +177,7 @@ func TestCardOrderIsNotATariOrder(t *testing.T) {
 	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
 
 	for _, f := range []string{"orders_create_card.json", "orders_create.json"} {
-		body, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", f))
+		body, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", f))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"io"
@@ -11,6 +11,7 @@ import (
 
 	"taripay/app/pay"
 	"taripay/app/shopify/shopifytest"
+	"taripay/internal/servetest"
 )
 
 // TestOrderBeforeItsRateEndToEnd runs `taripay serve` with default settings
@@ -26,14 +27,14 @@ func TestOrderBeforeItsRateEndToEnd(t *testing.T) {
 		orderID    = "5796499259604" // orders_create.json: 23.90 USD
 	)
 	super, shop := newKey(t), newKey(t)
-	srv := startServe(t, t.TempDir(),
+	srv := servetest.Serve(t, t.TempDir(),
 		"TPG_SUPER_ADMIN="+super.addr.Base58(),
 		"TPG_PAYMENT_WALLET_ADDRESS="+shop.addr.Base58(),
 		"TPG_SHOPIFY_HMAC_SECRET="+hmacSecret,
 		"TPG_CLAIM_LINK_SECRET="+linkSecret,
 	)
 	base := srv.Base
-	body, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
+	body, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", "orders_create.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
@@ -17,6 +17,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"taripay/app/shopify/shopifytest"
+	"taripay/internal/servetest"
 )
 
 // TestAdminInstallEndToEnd runs `taripay serve` in token-exchange mode: the
@@ -52,7 +53,7 @@ func TestAdminInstallEndToEnd(t *testing.T) {
 	t.Cleanup(oauth.Close)
 
 	dir := t.TempDir()
-	srv := startServe(t, dir,
+	srv := servetest.Serve(t, dir,
 		"TPG_SHOPIFY_SHOP="+shop,
 		"TPG_SHOPIFY_API_BASE_URL="+oauth.URL,
 		"TPG_SHOPIFY_API_KEY="+clientID,

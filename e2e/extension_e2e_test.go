@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
@@ -37,7 +37,7 @@ func TestCheckoutExtensionEndToEnd(t *testing.T) {
 	fake.AddOrder(shopifytest.Order{ID: orderID, Name: "#1801", Gateways: []string{"Tari"}})
 	dir := t.TempDir()
 	super, hot := newKey(t), newKey(t)
-	srv := startServe(t, dir,
+	srv := servetest.Serve(t, dir,
 		"TPG_SUPER_ADMIN="+super.addr.Base58(),
 		"TPG_SHOPIFY_SHOP="+shop,
 		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
@@ -160,7 +160,7 @@ func extensionOrder(t *testing.T, base, orderID, session, checkout, origin strin
 // output if it fails.
 func runTaripay(t *testing.T, dir string, env []string, args ...string) {
 	t.Helper()
-	cmd := taripayCmd(dir, env, args...)
+	cmd := servetest.Command(dir, env, args...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("taripay %s: %v\n%s", strings.Join(args, " "), err, out)
 	}

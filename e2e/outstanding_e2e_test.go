@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"os"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"taripay/app/shopify/shopifytest"
+	"taripay/internal/servetest"
 )
 
 // TestPartlyPaidOrderEndToEnd runs `taripay serve`: an order part paid with a
@@ -29,11 +30,11 @@ func TestPartlyPaidOrderEndToEnd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.fixture+strings.Join(tt.env, ","), func(t *testing.T) {
 			super := newKey(t)
-			srv := startServe(t, t.TempDir(), append(tt.env, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)...)
+			srv := servetest.Serve(t, t.TempDir(), append(tt.env, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)...)
 			base := srv.Base
 			token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
 			post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
-			body, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", tt.fixture))
+			body, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", tt.fixture))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,12 +57,12 @@ func TestPartlyPaidOrderEndToEnd(t *testing.T) {
 func TestRefundEndToEnd(t *testing.T) {
 	const secret = "e2e-webhook-secret"
 	super := newKey(t)
-	srv := startServe(t, t.TempDir(), "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)
+	srv := servetest.Serve(t, t.TempDir(), "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)
 	base := srv.Base
 	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
 	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
 	read := func(name string) []byte {
-		b, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", name))
+		b, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}

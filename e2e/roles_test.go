@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"taripay/db"
 	"taripay/engine"
+	"taripay/internal/servetest"
 )
 
 // TestRolesCommand grants and revokes roles offline, in a real subprocess,
@@ -18,7 +19,7 @@ func TestRolesCommand(t *testing.T) {
 	url := "sqlite://" + filepath.Join(dir, "roles.db")
 	who := newKey(t).addr
 	run := func(args ...string) (string, error) {
-		out, err := taripayCmd(dir, []string{"TPG_DATABASE_URL=" + url}, append([]string{"roles"}, args...)...).CombinedOutput()
+		out, err := servetest.Command(dir, []string{"TPG_DATABASE_URL=" + url}, append([]string{"roles"}, args...)...).CombinedOutput()
 		return string(out), err
 	}
 	roles := func() []engine.Role {

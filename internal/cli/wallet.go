@@ -1,12 +1,8 @@
-package main
+package cli
 
 import (
-	"bytes"
-	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +17,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"taripay/app/api"
 	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/internal/tariwire"
+	"taripay/internal/walletclient"
 	"taripay/internal/wallethook"
 )
 
@@ -237,13 +233,7 @@ func newPayment(from tari.Address, amount int64, txid, memo, orderID string) tar
 
 // postPayment posts /wallet/incoming_payment.
 func (f *walletFlags) postPayment(cmd *cobra.Command, p tariwire.Payment) error {
-	return f.notify(cmd, "/wallet/incoming_payment", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
-		sig, err := tari.SignWallet(rand.Reader, k, a, nonce, p.Payload())
-		if err != nil {
-			return nil, err
-		}
-		return tariwire.PaymentNotification{Payment: p, Auth: tariwire.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
-	})
+	return f.notify(cmd, walletclient.Payment(p))
 }
 
 // senderAddress reads the payer's address; the hook may pass a bare public
@@ -277,33 +267,20 @@ func (f *walletFlags) txNotice(cmd *cobra.Command, args []string, post func(*cob
 	return post(cmd, txid)
 }
 
-// postConfirmation posts /wallet/tx_confirmation, signed as the reference's.
+// postConfirmation posts /wallet/tx_confirmation.
 func (f *walletFlags) postConfirmation(cmd *cobra.Command, txid string) error {
-	return f.notify(cmd, "/wallet/tx_confirmation", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
-		sig, err := tari.SignWallet(rand.Reader, k, a, nonce, tariwire.ConfirmationPayload(txid))
-		if err != nil {
-			return nil, err
-		}
-		return tariwire.ConfirmationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
-	})
+	return f.notify(cmd, walletclient.Confirmation(txid))
 }
 
-// postCancellation posts /wallet/tx_cancelled, signed in the cancellation's
-// own domain (docs/crypto.md), so that it can never pass for a confirmation.
+// postCancellation posts /wallet/tx_cancelled.
 func (f *walletFlags) postCancellation(cmd *cobra.Command, txid string) error {
-	return f.notify(cmd, "/wallet/tx_cancelled", func(k tari.SecretKey, a tari.Address, nonce int64) ([]byte, error) {
-		sig, err := tari.SignCancellation(rand.Reader, k, a, nonce, tariwire.ConfirmationPayload(txid))
-		if err != nil {
-			return nil, err
-		}
-		return tariwire.CancellationNotification{TxID: txid, Auth: tariwire.WalletAuth{Address: a, Nonce: nonce, Signature: sig}}.MarshalJSON()
-	})
+	return f.notify(cmd, walletclient.Cancellation(txid))
 }
 
 // notify signs a body with a fresh nonce and posts it, retrying network
 // errors and gateway failures with doubling waits. Each attempt is signed
 // again, because the server consumes every nonce it sees.
-func (f *walletFlags) notify(cmd *cobra.Command, path string, body func(tari.SecretKey, tari.Address, int64) ([]byte, error)) error {
+func (f *walletFlags) notify(cmd *cobra.Command, n walletclient.Notice) error {
 	if f.server == "" {
 		return errors.New("no server: set TPG_SERVER_URL or pass --server")
 	}
@@ -311,7 +288,8 @@ func (f *walletFlags) notify(cmd *cobra.Command, path string, body func(tari.Sec
 	if err != nil {
 		return err
 	}
-	url := strings.TrimSuffix(f.server, "/") + path
+	w := walletclient.Wallet{Key: k, Address: a}
+	url := strings.TrimSuffix(f.server, "/") + n.Path
 	client := &http.Client{Timeout: 30 * time.Second}
 	ctx := cmd.Context()
 	wait := f.wait
@@ -321,20 +299,20 @@ func (f *walletFlags) notify(cmd *cobra.Command, path string, body func(tari.Sec
 			return err
 		}
 		f.lastNonce = nonce
-		b, err := body(k, a, nonce)
+		b, err := n.Body(w, nonce)
 		if err != nil {
-			return fmt.Errorf("sign notification: %w", err)
+			return err
 		}
-		answer, err := postNotification(ctx, client, url, b)
-		if errors.Is(err, errStaleNonce) && attempt < f.attempts {
+		answer, err := walletclient.Post(ctx, client, url, b)
+		if errors.Is(err, walletclient.ErrStaleNonce) && attempt < f.attempts {
 			// Another notifier process signed in the same millisecond, or
 			// later: sign again with a newer nonce, at once.
-			fmt.Fprintf(cmd.ErrOrStderr(), "taripay: %s: nonce %d was not the newest; signing again\n", path, nonce)
+			fmt.Fprintf(cmd.ErrOrStderr(), "taripay: %s: nonce %d was not the newest; signing again\n", n.Path, nonce)
 			continue
 		}
-		var retry *retryableError
+		var retry *walletclient.RetryableError
 		if errors.As(err, &retry) && attempt < f.attempts {
-			fmt.Fprintf(cmd.ErrOrStderr(), "taripay: %s: %v; retrying in %s\n", path, retry.err, wait)
+			fmt.Fprintf(cmd.ErrOrStderr(), "taripay: %s: %v; retrying in %s\n", n.Path, retry.Err, wait)
 			select {
 			case <-time.After(wait):
 			case <-ctx.Done():
@@ -345,7 +323,7 @@ func (f *walletFlags) notify(cmd *cobra.Command, path string, body func(tari.Sec
 		}
 		if err != nil {
 			if errors.As(err, &retry) {
-				return fmt.Errorf("%s: gave up after %d attempts: %w", url, attempt, retry.err)
+				return fmt.Errorf("%s: gave up after %d attempts: %w", url, attempt, retry.Err)
 			}
 			return fmt.Errorf("%s: %w", url, err)
 		}
@@ -395,57 +373,6 @@ func nextNonce(a tari.Address, last int64) (int64, error) {
 		return 0, fmt.Errorf("write %s: %w", file.Name(), err)
 	}
 	return nonce, nil // closing the file releases the lock
-}
-
-// errStaleNonce is the server's refusal of a nonce that is not its newest.
-var errStaleNonce = errors.New("server answered 401: the nonce is not newer than the last one it saw")
-
-// retryableError marks failures worth another attempt.
-type retryableError struct{ err error }
-
-func (e *retryableError) Error() string { return e.err.Error() }
-
-// postNotification posts one signed body and reads the server's
-// {"success":…,"message":…} answer.
-func postNotification(ctx context.Context, client *http.Client, url string, body []byte) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return "", err
-		}
-		return "", &retryableError{err}
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return "", &retryableError{fmt.Errorf("read answer: %w", err)}
-	}
-	switch {
-	case resp.StatusCode == http.StatusBadGateway, resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
-		return "", &retryableError{fmt.Errorf("server answered %s", resp.Status)}
-	case resp.StatusCode == http.StatusUnauthorized && bytes.Contains(raw, []byte(api.ErrWalletNonce.Message)):
-		return "", errStaleNonce
-	case resp.StatusCode == http.StatusUnauthorized:
-		return "", errors.New("server answered 401: check that this wallet is authorised, its IP address registered, and the secret key is the wallet's")
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return "", fmt.Errorf("server answered %s: %s", resp.Status, bytes.TrimSpace(raw))
-	}
-	var answer struct {
-		Success bool   `json:"success"`
-		Message string `json:"message"`
-	}
-	if err := json.Unmarshal(raw, &answer); err != nil {
-		return "", fmt.Errorf("unexpected answer %q: %w", bytes.TrimSpace(raw), err)
-	}
-	if !answer.Success {
-		return "", fmt.Errorf("server refused: %s", answer.Message)
-	}
-	return answer.Message, nil
 }
 
 // key loads the hot wallet's secret key and its registered address.

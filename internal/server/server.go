@@ -1,4 +1,7 @@
-package main
+// Package server starts taripay: the one wiring of the database, the
+// engine, the Shopify integration, the embedded admin and the HTTP routes
+// that `taripay serve` and the benchmark (bench/) run.
+package server
 
 import (
 	"context"
@@ -7,13 +10,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"time"
 
-	"github.com/spf13/cobra"
+	"github.com/gofiber/fiber/v2"
+	"github.com/uptrace/bun"
 
 	"taripay/app"
 	"taripay/app/admin"
@@ -21,42 +23,46 @@ import (
 	"taripay/app/pay"
 	"taripay/db"
 	"taripay/engine"
-	"taripay/engine/tari"
 )
 
-func newServeCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "serve",
-		Short: "Run the payment server",
-		Long: "Run the payment server on TPG_HOST:TPG_PORT. Settings come from TPG_* variables and an optional\n" +
-			".env file in the working directory; the process environment wins over the file\n" +
-			"(docs/configuration.md).\n\n" + config.Help(),
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serve(cmd.Context(), newLogger())
-		},
-	}
+// Options are a server's choices beyond its configuration.
+type Options struct {
+	Log *slog.Logger
+	// Listener, when set, is served in place of a new one on cfg.Addr();
+	// the server closes it.
+	Listener net.Listener
+	// QueryHook, when set, sees every SQL statement from the start; the
+	// benchmark counts them.
+	QueryHook bun.QueryHook
 }
 
-func newLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// Server is a running taripay server: the HTTP routes and the workers
+// (order expiry, the Shopify integration's) over one database.
+type Server struct {
+	Engine *engine.Engine
+	DB     *db.DB
+	URL    string // http://host:port, as a browser on this machine reaches it
+
+	log     *slog.Logger
+	app     *fiber.App
+	served  chan error
+	cancel  context.CancelFunc
+	workers sync.WaitGroup
 }
 
-// loadConfig reads .env and the environment once.
-func loadConfig() (config.Config, error) {
-	lookup, err := config.LookupEnv(".env")
-	if err != nil {
-		return config.Config{}, err
-	}
-	return config.Load(lookup)
-}
-
-// openEngine opens (creating and migrating) the database and builds the
+// OpenEngine opens (creating and migrating) the database and builds the
 // engine over it.
-func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB, error) {
+func OpenEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB, error) {
+	return openEngine(ctx, cfg, nil)
+}
+
+func openEngine(ctx context.Context, cfg config.Config, hook bun.QueryHook) (*engine.Engine, *db.DB, error) {
 	database, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	if hook != nil {
+		database.Bun().AddQueryHook(hook)
 	}
 	// SQLite keeps the pool db.Open chose: it has one writer whatever the size.
 	if database.Dialect() == db.Postgres {
@@ -65,36 +71,71 @@ func openEngine(ctx context.Context, cfg config.Config) (*engine.Engine, *db.DB,
 	return engine.New(cfg.Engine(), database, engine.SystemClock{}), database, nil
 }
 
-func serve(ctx context.Context, log *slog.Logger) error {
-	slog.SetDefault(log) // the engine logs through the default logger
-	cfg, err := loadConfig()
-	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
-	}
-	e, database, err := openEngine(ctx, cfg)
+// Run serves until ctx ends or serving fails, then shuts down: what
+// `taripay serve` does.
+func Run(ctx context.Context, cfg config.Config, o Options) error {
+	s, err := Start(ctx, cfg, o)
 	if err != nil {
 		return err
 	}
-	defer database.Close()
+	select {
+	case err = <-s.served:
+	case <-ctx.Done():
+		s.log.Info("shutting down")
+	}
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Start opens the database of cfg, grants TPG_SUPER_ADMIN its role, and
+// serves on cfg.Addr() (or o.Listener), with the workers, until Close.
+// Before it returns it has logged where to look (logStartup).
+func Start(ctx context.Context, cfg config.Config, o Options) (_ *Server, err error) {
+	log := o.Log
+	ln := o.Listener
+	defer func() {
+		if err != nil && ln != nil {
+			ln.Close()
+		}
+	}()
+	e, database, err := openEngine(ctx, cfg, o.QueryHook)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			database.Close()
+		}
+	}()
 	keys, err := jwtKeys(cfg, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	for _, a := range cfg.SuperAdmins {
 		if err := e.UpdateRoles(engine.WithActor(ctx, "config:TPG_SUPER_ADMIN"), a.Base58(), []engine.Role{engine.RoleSuperAdmin}, nil); err != nil {
-			return fmt.Errorf("grant super_admin to %s: %w", a.Base58(), err)
+			return nil, fmt.Errorf("grant super_admin to %s: %w", a.Base58(), err)
 		}
 		log.Info("super_admin granted from TPG_SUPER_ADMIN", "address", a.Base58())
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	install := adminInstall(cfg, database, log)
-	shop, shopDone, err := startShopify(ctx, cfg, e, database, exchangedTokens(install), log)
-	if err != nil {
-		return err
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.Addr()); err != nil {
+			return nil, fmt.Errorf("listen: %w", err)
+		}
 	}
+	// The workers stop at Close, after the caller's ctx has ended.
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &Server{Engine: e, DB: database, URL: "http://" + browsable(ln.Addr()), log: log, served: make(chan error, 1), cancel: cancel}
+	install := adminInstall(cfg, database, log)
+	shop, shopDone, err := startShopify(wctx, cfg, e, database, exchangedTokens(install), log)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	s.workers.Go(func() { <-shopDone })
 	deps := app.Deps{
 		Config: cfg,
 		Engine: e,
@@ -114,39 +155,35 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	if install != nil {
 		deps.Buyers = admin.SessionTokens{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Shop: cfg.Shopify.Shop, Now: time.Now}
 	}
-	server := app.New(deps)
-	ln, err := net.Listen("tcp", cfg.Addr())
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
+	s.app = app.New(deps)
 	ln = app.LimitConnsPerIP(ln, cfg.MaxConnsPerIP, log)
 
-	var workers sync.WaitGroup
-	workers.Go(func() { e.RunExpiry(engine.WithActor(ctx, "expiry"), cfg.ExpiryInterval) })
+	s.workers.Go(func() { e.RunExpiry(engine.WithActor(wctx, "expiry"), cfg.ExpiryInterval) })
 
 	// Before serving, so it is all logged by the time /health answers.
-	logStartup(log, cfg, ln.Addr(), startupParts{Admin: deps.Admin != nil, SideEffects: shop.SideEffects()})
+	logStartup(log, cfg, s.URL, startupParts{Admin: deps.Admin != nil, SideEffects: shop.SideEffects()})
 	logPaymentAddress(ctx, e, log)
-	served := make(chan error, 1)
-	go func() { served <- server.Listener(ln) }()
+	go func() { s.served <- s.app.Listener(ln) }()
+	return s, nil
+}
 
-	select {
-	case err = <-served:
-	case <-ctx.Done():
-		log.Info("shutting down")
-		err = server.ShutdownWithTimeout(shutdownGrace)
-		if errors.Is(err, context.DeadlineExceeded) {
-			// fasthttp never counts a connection that has yet to send a
-			// request as idle, so one such client holds shutdown to the
-			// limit. Every request has had the grace period to finish;
-			// the rest is a clean exit, not a failure for the supervisor.
-			log.Warn("shutdown: connections still open after the grace period were closed", "grace", shutdownGrace)
-			err = nil
-		}
+// Close stops serving, giving requests in flight shutdownGrace to finish,
+// stops the workers and closes the database.
+func (s *Server) Close() error {
+	s.cancel()
+	err := s.app.ShutdownWithTimeout(shutdownGrace)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// fasthttp never counts a connection that has yet to send a
+		// request as idle, so one such client holds shutdown to the
+		// limit. Every request has had the grace period to finish;
+		// the rest is a clean exit, not a failure for the supervisor.
+		s.log.Warn("shutdown: connections still open after the grace period were closed", "grace", shutdownGrace)
+		err = nil
 	}
-	cancel()
-	workers.Wait()
-	<-shopDone
+	s.workers.Wait()
+	if cerr := s.DB.Close(); err == nil {
+		err = cerr
+	}
 	return err
 }
 
@@ -159,8 +196,7 @@ type startupParts struct {
 // logStartup tells a newcomer where to look: the URL to open, the
 // database, and each optional part, with the variables that turn on the
 // parts that are off (docs/configuration.md).
-func logStartup(log *slog.Logger, cfg config.Config, addr net.Addr, parts startupParts) {
-	base := "http://" + browsable(addr)
+func logStartup(log *slog.Logger, cfg config.Config, base string, parts startupParts) {
 	log.Info("taripay serving: open "+base+"/", "url", base+"/", "database", db.RedactURL(cfg.DatabaseURL),
 		"strict_mode", cfg.StrictMode)
 	part := func(name string, on bool, where, turnOn string) {
@@ -219,26 +255,3 @@ func logPaymentAddress(ctx context.Context, e *engine.Engine, log *slog.Logger) 
 // shutdownGrace is how long in-flight requests may take to finish after
 // SIGTERM.
 const shutdownGrace = 10 * time.Second
-
-// jwtKeys returns the configured access-token keys, or else the pair kept
-// in the data directory, made on the first start: tokens then survive a
-// restart, which the reference's random key for each session did not.
-func jwtKeys(cfg config.Config, log *slog.Logger) (tari.JWTKeys, error) {
-	if cfg.JWTKeys != nil {
-		return *cfg.JWTKeys, nil
-	}
-	path := cfg.JWTKeyFile()
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return tari.JWTKeys{}, fmt.Errorf("data directory for the JWT key: %w", err)
-	}
-	keys, created, err := tari.JWTKeyFile(rand.Reader, path)
-	if err != nil {
-		return tari.JWTKeys{}, fmt.Errorf("JWT signing key (set TPG_JWT_SIGNING_KEY and TPG_JWT_VERIFICATION_KEY, or fix the file): %w", err)
-	}
-	if created {
-		log.Warn("TPG_JWT_SIGNING_KEY is unset: made a JWT signing key and stored it for the next starts; set TPG_JWT_SIGNING_KEY and TPG_JWT_VERIFICATION_KEY from it in production", "file", path)
-	} else {
-		log.Info("TPG_JWT_SIGNING_KEY is unset: using the stored JWT signing key", "file", path)
-	}
-	return keys, nil
-}

@@ -1,10 +1,12 @@
-package main
+package e2e
 
 import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -44,7 +46,7 @@ func TestRealWalletPaysOrder(t *testing.T) {
 	view := newKey(t)
 	merchant := tari.NewDualAddress(tari.MainNet, tari.DefaultFeatures, view.key.Public(), hot.key.Public())
 
-	srv := startServe(t, dir,
+	srv := servetest.Serve(t, dir,
 		"TPG_SUPER_ADMIN="+super.addr.Base58(),
 		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
 		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN="+shopifytest.Token,
@@ -108,7 +110,7 @@ func TestRealWalletPaysOrder(t *testing.T) {
 				args := []string{event, walletAmount(micro), txid, message, paymentID, payer.addr.Base58(), merchant.Base58(),
 					"One-Sided Confirmed", "", "", "", confirmations, "Inbound"}
 				cmd := exec.Command("sh", append([]string{"-c", script, "taripay-notify"}, args...)...)
-				cmd.Env = append(os.Environ(), "TARIPAY_TEST_MAIN=1", "TPG_SERVER_URL="+base,
+				cmd.Env = append(os.Environ(), "TPG_SERVER_URL="+base,
 					"TPG_WALLET_SECRET_KEY="+hot.key.Hex(), "TPG_NOTIFY_LOG="+filepath.Join(dir, "notify.log"))
 				if out, err := cmd.CombinedOutput(); err != nil {
 					log, _ := os.ReadFile(filepath.Join(dir, "notify.log"))
@@ -149,7 +151,7 @@ func TestRealWalletPaysOrder(t *testing.T) {
 // order, paid with taripay's manual payment method.
 func orderPayload(t *testing.T, id, name, customer string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
+	raw, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", "orders_create.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,11 +171,11 @@ func orderPayload(t *testing.T, id, name, customer string) []byte {
 }
 
 // printedNotifyScript is the script `taripay wallet notify-script` prints for
-// this binary.
+// the built binary.
 func printedNotifyScript(t *testing.T, dir string) string {
 	t.Helper()
 	var out bytes.Buffer
-	cmd := taripayCmd(dir, nil, "wallet", "notify-script", "--taripay", os.Args[0])
+	cmd := servetest.Command(dir, nil, "wallet", "notify-script", "--taripay", servetest.Binary())
 	cmd.Stdout = &out
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
@@ -240,5 +242,31 @@ func waitForShopify(t *testing.T, fake *shopifytest.Fake, orderID string, log *s
 		case <-deadline:
 			t.Fatalf("Shopify never marked order %s paid\n%s", orderID, log.Tail())
 		}
+	}
+}
+
+// An unreachable server is retried, then the command exits non-zero with a
+// clear error.
+func TestWalletReceivedUnreachableServer(t *testing.T) {
+	hot, sender := newKey(t), newKey(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens here now
+	cmd := exec.Command(servetest.Binary(), "wallet", "received", "--server", "http://"+addr, "--attempts", "3", "--retry-wait", "5ms",
+		"--txid", "t1", "--amount", "5", "--sender", sender.addr.Base58())
+	cmd.Env = append(os.Environ(), "TPG_WALLET_SECRET_KEY="+hot.key.Hex())
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+		t.Fatalf("err %v, want a non-zero exit\n%s", err, out)
+	}
+	if n := strings.Count(string(out), "retrying in"); n != 2 {
+		t.Errorf("%d retries, want 2:\n%s", n, out)
+	}
+	if !strings.Contains(string(out), "gave up after 3 attempts") {
+		t.Errorf("unclear error:\n%s", out)
 	}
 }

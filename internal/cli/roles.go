@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/server"
 )
 
 func newRolesCmd() *cobra.Command {
@@ -46,7 +47,7 @@ func rolesSubcommand(name, short string, grant bool) *cobra.Command {
 				return fmt.Errorf("configuration: %w", err)
 			}
 			ctx := engine.WithActor(cmd.Context(), "cli:roles")
-			e, database, err := openEngine(ctx, cfg)
+			e, database, err := server.OpenEngine(ctx, cfg)
 			if err != nil {
 				return err
 			}

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 
 	"taripay/app/shopify/shopifytest"
 	"taripay/internal/browsertest"
+	"taripay/internal/servetest"
 )
 
 // Producer and consumer pairs (docs/testing.md): each consumer is fed the
@@ -126,7 +127,7 @@ func TestEmailSnippetRenderedByLiquid(t *testing.T) {
 	)
 	fake := shopifytest.New(t)
 	super, payTo := newKey(t), newKey(t)
-	srv := startServe(t, t.TempDir(),
+	srv := servetest.Serve(t, t.TempDir(),
 		"TPG_SUPER_ADMIN="+super.addr.Base58(),
 		"TPG_PAYMENT_WALLET_ADDRESS="+payTo.addr.Base58(),
 		"TPG_SHOPIFY_SHOP="+shop,
@@ -142,7 +143,7 @@ func TestEmailSnippetRenderedByLiquid(t *testing.T) {
 	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":10000000}`, nil, 200, "tpg_access_token", token)
 	payloads := map[string][]byte{}
 	for id, file := range map[string]string{tariOrder: "orders_create.json", cardOrder: "orders_create_card.json"} {
-		b, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", file))
+		b, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,7 +203,7 @@ func TestEmailSnippetRenderedByLiquid(t *testing.T) {
 	}
 
 	// The snippet the docs show, with the placeholders filled in.
-	doc, err := os.ReadFile("docs/claim-link.md")
+	doc, err := os.ReadFile(filepath.Join("..", "docs/claim-link.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"crypto/rand"
@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"taripay/engine/tari"
 	"taripay/internal/servetest"
 	"taripay/internal/tariwire"
+	"taripay/internal/walletclient"
 )
 
 // TestServeFromEmptyDirectory starts `taripay serve` in an empty directory
@@ -28,7 +28,7 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 	const secret, orderID = "e2e-webhook-secret", "5796499259604" // orders_create.json: 23.90 USD
 	dir := t.TempDir()
 	super, customer, hot := newKey(t), newKey(t), newKey(t)
-	srv := startServe(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)
+	srv := servetest.Serve(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_SHOPIFY_HMAC_SECRET="+secret)
 	base := srv.Base
 
 	// The super admin logs in, authorises the hot wallet at 127.0.0.1 and
@@ -39,7 +39,7 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":100000000}`, nil, 200, "tpg_access_token", token)
 
 	// The storefront's order: 23.90 USD is 2,390 XTR.
-	shopifyOrder, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
+	shopifyOrder, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", "orders_create.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,19 +53,17 @@ func TestServeFromEmptyDirectory(t *testing.T) {
 	claimBody, _ := claim.MarshalJSON()
 	post(t, base+"/order/claim", string(claimBody), []string{`"status":"New"`}, 200)
 
-	p := tariwire.Payment{Sender: customer.addr, Amount: 2_500_000_000, TxID: "tx-1001"}
-	sig, err := tari.SignWallet(rand.Reader, hot.key, hot.addr, 1, p.Payload())
-	if err != nil {
-		t.Fatal(err)
+	hotWallet := walletclient.Wallet{Key: hot.key, Address: hot.addr}
+	for nonce, n := range []walletclient.Notice{
+		walletclient.Payment(tariwire.Payment{Sender: customer.addr, Amount: 2_500_000_000, TxID: "tx-1001"}),
+		walletclient.Confirmation("tx-1001"),
+	} {
+		body, err := n.Body(hotWallet, int64(nonce+1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		post(t, base+n.Path, string(body), []string{`"success":true`}, 200)
 	}
-	body, _ := tariwire.PaymentNotification{Payment: p, Auth: tariwire.WalletAuth{Address: hot.addr, Nonce: 1, Signature: sig}}.MarshalJSON()
-	post(t, base+"/wallet/incoming_payment", string(body), []string{`"success":true`}, 200)
-	sig, err = tari.SignWallet(rand.Reader, hot.key, hot.addr, 2, tariwire.ConfirmationPayload("tx-1001"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ = tariwire.ConfirmationNotification{TxID: "tx-1001", Auth: tariwire.WalletAuth{Address: hot.addr, Nonce: 2, Signature: sig}}.MarshalJSON()
-	post(t, base+"/wallet/tx_confirmation", string(body), []string{`"success":true`}, 200)
 
 	order := get(t, base+"/api/order/id/"+orderID, "tpg_access_token", token)
 	if !strings.Contains(order, `"status":"Paid"`) {
@@ -98,22 +96,6 @@ func loginToken(t *testing.T, k key, roles ...string) string {
 		t.Fatal(err)
 	}
 	return tok
-}
-
-// taripayCmd runs this test binary as taripay with args, in dir, with only
-// PATH, HOME and TMPDIR (both dir) and env in its environment.
-func taripayCmd(dir string, env []string, args ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Dir = dir
-	cmd.Env = append([]string{"TARIPAY_TEST_MAIN=1", "PATH=" + os.Getenv("PATH"), "HOME=" + dir, "TMPDIR=" + dir}, env...)
-	return cmd
-}
-
-// startServe runs `taripay serve` in dir with env (TPG_* settings) and
-// waits until it is healthy; see servetest.Start.
-func startServe(t *testing.T, dir string, env ...string) *servetest.Server {
-	t.Helper()
-	return servetest.Start(t, taripayCmd(dir, env, "serve"))
 }
 
 func post(t *testing.T, url, body string, want []string, status int, headers ...string) string {
@@ -162,7 +144,7 @@ func send(t *testing.T, req *http.Request, want []string, status int, headers ..
 // TestServeShopifyWebhooks starts `taripay serve` with a webhook secret:
 // /shopify answers only requests signed with it.
 func TestServeShopifyWebhooks(t *testing.T) {
-	base := startServe(t, t.TempDir(), "TPG_SHOPIFY_HMAC_SECRET=my_secret").Base
+	base := servetest.Serve(t, t.TempDir(), "TPG_SHOPIFY_HMAC_SECRET=my_secret").Base
 
 	post(t, base+"/shopify/webhook/no_op", `{}`, nil, 200, "X-Shopify-Hmac-Sha256", shopify.Sign([]byte(`{}`), "my_secret"))
 	post(t, base+"/shopify/webhook/no_op", `{}`, nil, 401, "X-Shopify-Hmac-Sha256", shopify.Sign([]byte(`{}`), "wrong"))
@@ -174,7 +156,7 @@ func TestServeShopifyWebhooks(t *testing.T) {
 // once the server has accepted the connection: one still in the listen
 // queue is not the server's to wait for.
 func TestServeShutdownWithAnIdleClient(t *testing.T) {
-	srv := startServe(t, t.TempDir())
+	srv := servetest.Serve(t, t.TempDir())
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.Base, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +201,7 @@ func TestServeStartLog(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := startServe(t, t.TempDir(), tc.env...)
+			srv := servetest.Serve(t, t.TempDir(), tc.env...)
 			log := srv.Log.String()
 			port := strings.TrimPrefix(srv.Base, "http://127.0.0.1:")
 			want := append([]string{`msg="taripay serving: open ` + srv.Base + `/" url=` + srv.Base + `/`}, tc.want...)
@@ -244,7 +226,7 @@ func TestServeKeepsItsJWTKey(t *testing.T) {
 	dir, tmp := t.TempDir(), t.TempDir()
 	super := newKey(t)
 	env := []string{"TPG_SUPER_ADMIN=" + super.addr.Base58(), "TMPDIR=" + tmp}
-	srv := startServe(t, dir, env...)
+	srv := servetest.Serve(t, dir, env...)
 	token := post(t, srv.Base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
 	get(t, srv.Base+"/api/check_token", "tpg_access_token", token)
 	if err := srv.Stop(); err != nil {
@@ -260,7 +242,7 @@ func TestServeKeepsItsJWTKey(t *testing.T) {
 	}
 	first, _ := os.ReadFile(keyFile)
 
-	srv = startServe(t, dir, env...)
+	srv = servetest.Serve(t, dir, env...)
 	get(t, srv.Base+"/api/check_token", "tpg_access_token", token)
 	if !strings.Contains(srv.Log.String(), "using the stored JWT signing key") {
 		t.Errorf("the second start did not say it reused the key:\n%s", srv.Log)

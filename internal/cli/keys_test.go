@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 func runCLI(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	root := newRootCmd()
+	root := NewRootCmd()
 	root.SetOut(&out)
 	root.SetErr(&out)
 	root.SetArgs(args)

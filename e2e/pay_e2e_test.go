@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -25,12 +25,13 @@ import (
 	"taripay/engine/tari"
 	"taripay/internal/browsertest"
 	"taripay/internal/qrtest"
+	"taripay/internal/servetest"
 )
 
 // payServer is a real `taripay serve` subprocess over a fresh SQLite file,
 // seeded with a hot wallet and orders.
 type payServer struct {
-	bin, url  string
+	url       string
 	hotSecret string
 	orders    map[string]engine.Order // by order id
 }
@@ -79,7 +80,7 @@ func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 		database.Close()
 		t.Fatalf("authorise hot wallet: %v", err)
 	}
-	s := &payServer{bin: buildTaripay(t), hotSecret: hotKey.Hex(), orders: map[string]engine.Order{}}
+	s := &payServer{hotSecret: hotKey.Hex(), orders: map[string]engine.Order{}}
 	for _, so := range orders {
 		name := "#" + strings.TrimPrefix(so.ID, "e2e-")
 		o, err := engine.New(cfg, database, pastClock(so.Age)).AddOrder(ctx, engine.NewOrder{
@@ -103,7 +104,7 @@ func startPayServer(t *testing.T, orders ...seedOrder) *payServer {
 		t.Fatal(err)
 	}
 
-	s.url = startServe(t, dir,
+	s.url = servetest.Serve(t, dir,
 		"TPG_HOST=127.0.0.1", "TPG_DATABASE_URL="+dbURL,
 		"TPG_PAYMENT_WALLET_ADDRESS="+hot.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret",
 		"TPG_UNCLAIMED_ORDER_TIMEOUT=2", "TPG_UNPAID_ORDER_TIMEOUT=48",
@@ -116,7 +117,7 @@ func ptr(s string) *string { return &s }
 // run runs the taripay binary with extra environment and returns stdout.
 func (s *payServer) run(t *testing.T, env []string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(s.bin, args...)
+	cmd := exec.Command(servetest.Binary(), args...)
 	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -157,7 +158,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	dir := filepath.Join("testdata", "artifacts")
+	dir := filepath.Join("..", "testdata", "artifacts")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +283,7 @@ func TestCLIPaysOrderEndToEnd(t *testing.T) {
 	// notify-script` with the console wallet's 13 arguments.
 	dir := t.TempDir()
 	script := filepath.Join(dir, "notify.sh")
-	if err := os.WriteFile(script, []byte(s.run(t, nil, "wallet", "notify-script", "--taripay", s.bin)), 0o700); err != nil {
+	if err := os.WriteFile(script, []byte(s.run(t, nil, "wallet", "notify-script", "--taripay", servetest.Binary())), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	_, hot := testKey(t, 21)
@@ -405,7 +406,7 @@ func TestServeWithoutPaymentAddress(t *testing.T) {
 	const hmacSecret, orderID = "e2e-webhook-secret", "5796499259604" // orders_create.json: 23.90 USD
 	dir := t.TempDir()
 	super, customer, hot := newKey(t), newKey(t), newKey(t)
-	srv := startServe(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret", "TPG_SHOPIFY_HMAC_SECRET="+hmacSecret)
+	srv := servetest.Serve(t, dir, "TPG_SUPER_ADMIN="+super.addr.Base58(), "TPG_CLAIM_LINK_SECRET=e2e-secret", "TPG_SHOPIFY_HMAC_SECRET="+hmacSecret)
 	base := srv.Base
 
 	var warning string
@@ -422,7 +423,7 @@ func TestServeWithoutPaymentAddress(t *testing.T) {
 	// Shopify's order arrives; its email link leads to its pay page.
 	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
 	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":100000000}`, nil, 200, "tpg_access_token", token)
-	shopifyOrder, err := os.ReadFile(filepath.Join("app", "shopify", "testdata", "orders_create.json"))
+	shopifyOrder, err := os.ReadFile(filepath.Join("..", "app", "shopify", "testdata", "orders_create.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,10 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"encoding/hex"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -89,7 +88,7 @@ func testWalletKey(t *testing.T) (string, tari.Address) {
 
 func runWallet(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	cmd := newRootCmd()
+	cmd := NewRootCmd()
 	var out, errOut bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&errOut)
@@ -302,44 +301,6 @@ func TestWalletUnauthorisedIsNotRetried(t *testing.T) {
 	_, err := runWallet(t, "confirmed", "--txid", "t", "--server", srv.URL, "--retry-wait", "1ms")
 	if err == nil || !strings.Contains(err.Error(), "authorised") || calls != 1 {
 		t.Errorf("err %v after %d calls", err, calls)
-	}
-}
-
-// buildTaripay compiles the binary once per test that needs a subprocess.
-func buildTaripay(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "taripay")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// Acceptance 3b: an unreachable server is retried, then the command exits
-// non-zero with a clear error.
-func TestWalletReceivedUnreachableServer(t *testing.T) {
-	bin := buildTaripay(t)
-	secret, _ := testWalletKey(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close() // nothing listens here now
-	_, sender := testWalletKey(t)
-	cmd := exec.Command(bin, "wallet", "received", "--server", "http://"+addr, "--attempts", "3", "--retry-wait", "5ms",
-		"--txid", "t1", "--amount", "5", "--sender", sender.Base58())
-	cmd.Env = append(os.Environ(), "TPG_WALLET_SECRET_KEY="+secret)
-	out, err := cmd.CombinedOutput()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() == 0 {
-		t.Fatalf("err %v, want a non-zero exit\n%s", err, out)
-	}
-	if n := strings.Count(string(out), "retrying in"); n != 2 {
-		t.Errorf("%d retries, want 2:\n%s", n, out)
-	}
-	if !strings.Contains(string(out), "gave up after 3 attempts") {
-		t.Errorf("unclear error:\n%s", out)
 	}
 }
 

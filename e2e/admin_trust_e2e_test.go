@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/base64"
@@ -14,6 +14,7 @@ import (
 
 	"taripay/app/shopify/shopifytest"
 	"taripay/db/dbtest"
+	"taripay/internal/servetest"
 )
 
 // TestAdminOneShopEndToEnd runs `taripay serve` without TPG_SHOPIFY_SHOP,
@@ -40,7 +41,7 @@ func TestAdminOneShopEndToEnd(t *testing.T) {
 			if backend == "postgres" {
 				env = append(env, "TPG_DATABASE_URL="+dbtest.NewPostgresSchema(t))
 			}
-			base := startServe(t, t.TempDir(), env...).Base
+			base := servetest.Serve(t, t.TempDir(), env...).Base
 			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 			do := func(method, path string, body io.Reader, hdr ...string) (*http.Response, string) {
 				t.Helper()
@@ -61,7 +62,7 @@ func TestAdminOneShopEndToEnd(t *testing.T) {
 			}
 			host := func(h string) string { return "/admin?host=" + base64.RawURLEncoding.EncodeToString([]byte(h)) }
 			webhook := func(shop string) (*http.Response, string) {
-				body, err := os.ReadFile("app/shopify/testdata/orders_create.json")
+				body, err := os.ReadFile("../app/shopify/testdata/orders_create.json")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -131,7 +132,7 @@ func TestAdminOneShopEndToEnd(t *testing.T) {
 // TestAdminRedirectStaysInTheConfiguredShop is issue 16's case: with
 // TPG_SHOPIFY_SHOP set, a host naming another shop is not followed.
 func TestAdminRedirectStaysInTheConfiguredShop(t *testing.T) {
-	base := startServe(t, t.TempDir(), "TPG_SHOPIFY_SHOP=e2e-shop.myshopify.com",
+	base := servetest.Serve(t, t.TempDir(), "TPG_SHOPIFY_SHOP=e2e-shop.myshopify.com",
 		"TPG_SHOPIFY_API_KEY=e2e-client-id", "TPG_SHOPIFY_API_SECRET=e2e-client-secret").Base
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for h, want := range map[string]string{
