@@ -16,9 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"taripay/app"
-	"taripay/app/admin"
 	"taripay/app/config"
 	"taripay/app/pay"
+	"taripay/app/shopify/sessiontoken"
 	"taripay/db"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -112,7 +112,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	}
 	deps.Admin = newAdmin(cfg, e, install, shop, log)
 	if install != nil {
-		deps.Buyers = admin.SessionTokens{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Shop: cfg.Shopify.Shop, Now: time.Now}
+		deps.Buyers = sessiontoken.Verifier{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Shop: cfg.Shopify.Shop, Now: time.Now}
 	}
 	server := app.New(deps)
 	ln, err := net.Listen("tcp", cfg.Addr())

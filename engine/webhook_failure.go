@@ -4,8 +4,8 @@ import "time"
 
 // WebhookFailure is a storefront delivery whose processing failed, for the
 // admin to see and run again. Deliveries belong to the storefront
-// integration (db/shopify.go, app/shopify); the type lives here so that
-// both share it without importing each other, as ShopToken does.
+// integration (db/shopify_webhooks.go, app/shopify); the type lives here so that
+// both share it without importing each other.
 type WebhookFailure struct {
 	ID         int64
 	Topic      string

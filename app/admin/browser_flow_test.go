@@ -162,7 +162,7 @@ func TestBrowserAppBridgePath(t *testing.T) {
 			return c.SendString(appBridgeStub)
 		})
 		app.Get("/test/id-token", func(c *fiber.Ctx) error {
-			return c.SendString(mintIDToken(t, validIDToken(time.Now())))
+			return c.SendString(validIDToken(time.Now()).Mint(t))
 		})
 		// a request with a Bearer token loses its app session: the token
 		// alone must authenticate it

@@ -123,7 +123,7 @@ func embedded(t *testing.T) url.Values {
 		"host":      {base64.RawStdEncoding.EncodeToString([]byte("admin.shopify.com/store/test-shop"))},
 		"locale":    {"en"},
 		"timestamp": {fmt.Sprint(time.Now().Unix())},
-		"id_token":  {mintIDToken(t, validIDToken(time.Now()))},
+		"id_token":  {validIDToken(time.Now()).Mint(t)},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -218,8 +219,8 @@ func TestPagesRender(t *testing.T) {
 type fakeShopify struct {
 	activity   engine.WebhookActivity
 	contacts   map[string]shopify.Contact
-	conn       shopify.ShopConnection
-	subs       []shopify.Subscription
+	conn       adminapi.ShopConnection
+	subs       []adminapi.Subscription
 	err        error    // what every call fails with, when set
 	ensured    []string // the public URLs EnsureWebhooks was called with
 	other      int      // orders paid another way
@@ -242,7 +243,7 @@ func (f *fakeShopify) WebhookActivity(context.Context, string) (engine.WebhookAc
 	return f.activity, f.err
 }
 
-func (f *fakeShopify) Connection(context.Context) (shopify.ShopConnection, error) {
+func (f *fakeShopify) Connection(context.Context) (adminapi.ShopConnection, error) {
 	return f.conn, f.err
 }
 
@@ -250,7 +251,7 @@ func (f *fakeShopify) OrderPagesExtensible(context.Context) (bool, error) {
 	return f.extensible, f.err
 }
 
-func (f *fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) {
+func (f *fakeShopify) Subscriptions(context.Context) ([]adminapi.Subscription, error) {
 	return f.subs, f.err
 }
 
@@ -389,8 +390,8 @@ func TestWebhooksEnsure(t *testing.T) {
 	}
 
 	// Shopify's refusal is shown in its own words
-	fake.err = fmt.Errorf("subscribe to orders/create: %w", &shopify.CallError{Op: "CreateWebhook",
-		Err: shopify.UserErrors{"webhookSubscription.uri Address is invalid"}})
+	fake.err = fmt.Errorf("subscribe to orders/create: %w", &adminapi.CallError{Op: "CreateWebhook",
+		Err: adminapi.UserErrors{"webhookSubscription.uri Address is invalid"}})
 	resp, body = hs.do(t, "POST", "/admin/setup/webhooks", url.Values{"confirm": {"yes"}}, hs.htmx())
 	if want := "Shopify refused: user errors: webhookSubscription.uri Address is invalid"; resp.StatusCode != 422 || !strings.Contains(body, want) {
 		t.Fatalf("refused ensure: %d %s, want 422 with %q", resp.StatusCode, body, want)

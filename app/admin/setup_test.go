@@ -12,16 +12,17 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
 	"taripay/app/shopify/shopifytest"
 	"taripay/engine"
 )
 
 // liveShopify is the setup checklist's Shopify side over the real Admin API
 // client, talking to the fake Admin API.
-type liveShopify struct{ *shopify.Admin }
+type liveShopify struct{ *adminapi.Client }
 
 func (l liveShopify) EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error) {
-	return shopify.EnsureWebhooks(ctx, l.Admin, publicURL)
+	return shopify.EnsureWebhooks(ctx, l.Client, publicURL)
 }
 
 func (liveShopify) OtherOrders(context.Context) (int, error) { return 0, nil }
@@ -112,8 +113,8 @@ func TestSetupShopifyChecks(t *testing.T) {
 				if tt.grant != nil {
 					fake.Grant(tt.grant...)
 				}
-				cfg := shopify.Config{APIBaseURL: fake.URL, AccessToken: shopifytest.Token, APIVersion: shopify.DefaultAPIVersion}
-				a, err := shopify.NewAdmin(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				cfg := adminapi.Config{APIBaseURL: fake.URL, AccessToken: shopifytest.Token, APIVersion: shopify.DefaultAPIVersion}
+				a, err := adminapi.New(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -128,7 +129,7 @@ func TestSetupShopifyChecks(t *testing.T) {
 				if tt.url != "" {
 					cfg.APIBaseURL = tt.url
 				}
-				if a, err = shopify.NewAdmin(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+				if a, err = adminapi.New(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 					t.Fatal(err)
 				}
 				hs.h.deps.Shopify = liveShopify{a}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"taripay/app/shopify/adminapi"
 	"taripay/engine"
 )
 
@@ -15,8 +16,8 @@ import (
 // prices in sync.
 type CatalogAdmin interface {
 	ShopCurrency(ctx context.Context) (string, error)
-	Variants(ctx context.Context, after string) ([]VariantPrice, string, error)
-	VariantsByID(ctx context.Context, ids []string) ([]VariantPrice, error)
+	Variants(ctx context.Context, after string) ([]adminapi.VariantPrice, string, error)
+	VariantsByID(ctx context.Context, ids []string) ([]adminapi.VariantPrice, error)
 	SetTariPrices(ctx context.Context, prices map[string]string) error
 	UpsertRate(ctx context.Context, currency, microTari string) error
 	EnsureRateField(ctx context.Context, currency string) error
@@ -170,7 +171,7 @@ func (p *Prices) writer(res *SyncResult) *priceWriter {
 }
 
 // check queues the variants whose stored Tari price is not rate × price.
-func (w *priceWriter) check(ctx context.Context, variants []VariantPrice, currency string, rate engine.MicroTari) error {
+func (w *priceWriter) check(ctx context.Context, variants []adminapi.VariantPrice, currency string, rate engine.MicroTari) error {
 	for _, v := range variants {
 		w.res.Checked++
 		mt, err := engine.ToMicroTari(v.Price, currency, rate)
@@ -184,7 +185,7 @@ func (w *priceWriter) check(ctx context.Context, variants []VariantPrice, curren
 			continue
 		}
 		w.pending[v.ID] = want
-		if len(w.pending) == maxMetafieldsSet {
+		if len(w.pending) == adminapi.MaxMetafieldsSet {
 			if err := w.flush(ctx); err != nil {
 				return err
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify/adminapi"
 	"taripay/engine"
 )
 
@@ -49,7 +50,7 @@ type Deps struct {
 	Store  Store
 	// Tokens supplies the Admin API token (token exchange); nil means the
 	// static Config.AccessToken.
-	Tokens     TokenSource
+	Tokens     adminapi.TokenSource
 	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	// PublicURL is the server's public origin (TPG_PUBLIC_URL), which the
 	// pay links written onto orders start with.
@@ -66,7 +67,7 @@ type Deps struct {
 type Service struct {
 	engine  ServiceEngine
 	store   Store
-	admin   *Admin // nil without Shopify settings
+	admin   *adminapi.Client // nil without Shopify settings
 	prices  *Prices
 	handler *Handler
 	worker  *Worker
@@ -90,7 +91,7 @@ func New(d Deps) (*Service, error) {
 	}
 	var orderAdmin OrderAdmin
 	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
-		a, err := NewAdmin(d.Config, d.Tokens, d.HTTPClient, d.Log)
+		a, err := adminapi.New(d.Config.AdminAPI(), d.Tokens, d.HTTPClient, d.Log)
 		if err != nil {
 			return nil, fmt.Errorf("shopify: %w", err)
 		}
@@ -184,7 +185,7 @@ func (s *Service) EnsureWebhooks(ctx context.Context, publicURL string) ([]Ensur
 
 // Subscriptions lists the shop's webhook subscriptions, for the admin's
 // setup checklist.
-func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
+func (s *Service) Subscriptions(ctx context.Context) ([]adminapi.Subscription, error) {
 	if s.admin == nil {
 		return nil, ErrNotConfigured
 	}
@@ -193,9 +194,9 @@ func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
 
 // Connection makes one cheap live Admin API call, for the admin's setup
 // checklist.
-func (s *Service) Connection(ctx context.Context) (ShopConnection, error) {
+func (s *Service) Connection(ctx context.Context) (adminapi.ShopConnection, error) {
 	if s.admin == nil {
-		return ShopConnection{}, ErrNotConfigured
+		return adminapi.ShopConnection{}, ErrNotConfigured
 	}
 	return s.admin.Connection(ctx)
 }
@@ -227,7 +228,7 @@ func (s *Service) RescanOpenOrders() fiber.Handler {
 		ctx := c.UserContext()
 		replies := []webhookReply{}
 		for after := ""; ; {
-			orders, next, err := s.admin.OpenOrders(ctx, after)
+			orders, next, err := s.openOrders(ctx, after)
 			if err != nil {
 				s.log.Error("rescan open orders", "err", err)
 				return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "Cannot complete this request. " + err.Error()})

@@ -1,112 +1,56 @@
-package admin
+package install
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"taripay/engine"
+	"taripay/app/shopify/sessiontoken"
+	"taripay/app/shopify/shopifytest"
 )
+
+const (
+	testClientID = "0123456789abcdef0123456789abcdef"
+	testSecret   = "test-client-secret"
+	testShop     = "test-shop.myshopify.com"
+)
+
+var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 type memTokens struct {
 	mu sync.Mutex
-	m  map[string]engine.ShopToken
+	m  map[string]Token
 }
 
-func (s *memTokens) ShopToken(_ context.Context, shop string) (engine.ShopToken, error) {
+func (s *memTokens) ShopToken(_ context.Context, shop string) (Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.m[shop]
 	if !ok {
-		return engine.ShopToken{}, engine.ErrShopTokenNotFound
+		return Token{}, ErrTokenNotFound
 	}
 	return t, nil
 }
 
-func (s *memTokens) SaveShopToken(_ context.Context, t engine.ShopToken) error {
+func (s *memTokens) SaveShopToken(_ context.Context, t Token) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m[t.Shop] = t
 	return nil
 }
 
-// fakeOAuth is Shopify's access_token endpoint, recording each grant.
-type fakeOAuth struct {
-	mu     sync.Mutex
-	grants []map[string]string
-	n      int
-	refuse bool // answer every grant 500, as Shopify down would
-}
-
-func (f *fakeOAuth) refuseAll(on bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.refuse = on
-}
-
-func (f *fakeOAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var body map[string]string
-	json.NewDecoder(r.Body).Decode(&body)
-	f.mu.Lock()
-	f.grants = append(f.grants, body)
-	f.n++
-	n, refuse := f.n, f.refuse
-	f.mu.Unlock()
-	if refuse {
-		w.WriteHeader(500)
-		return
-	}
-	if r.URL.Path != "/admin/oauth/access_token" || body["client_secret"] != testSecret {
-		w.WriteHeader(401)
-		return
-	}
-	switch body["grant_type"] {
-	case "urn:ietf:params:oauth:grant-type:token-exchange":
-		if body["subject_token"] == "bad" {
-			w.WriteHeader(400)
-			io.WriteString(w, `{"error":"invalid_subject_token"}`)
-			return
-		}
-	case "refresh_token":
-		if body["refresh_token"] == "" {
-			w.WriteHeader(400)
-			return
-		}
-	default:
-		w.WriteHeader(400)
-		return
-	}
-	json.NewEncoder(w).Encode(map[string]any{
-		"access_token": "shpat_" + string(rune('a'+n)), "scope": "read_orders,write_orders",
-		"expires_in": 3600, "refresh_token": "shprt_" + string(rune('a'+n)), "refresh_token_expires_in": 86400,
-	})
-}
-
-func (f *fakeOAuth) grantTypes() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []string
-	for _, g := range f.grants {
-		out = append(out, g["grant_type"])
-	}
-	return out
-}
-
 func TestTokenExchangeLifecycle(t *testing.T) {
-	oauth := &fakeOAuth{}
+	oauth := &shopifytest.OAuth{Secret: testSecret}
 	srv := httptest.NewServer(oauth)
 	defer srv.Close()
 	now := testNow
-	store := &memTokens{m: map[string]engine.ShopToken{}}
+	store := &memTokens{m: map[string]Token{}}
 	var logs bytes.Buffer
 	x := &TokenExchange{
 		ClientID: testClientID, ClientSecret: testSecret,
@@ -126,7 +70,7 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 		}
 	}()
 
-	if err := x.Ensure(ctx, testShop, "bad"); !errors.Is(err, ErrInvalidSession) {
+	if err := x.Ensure(ctx, testShop, "bad"); !errors.Is(err, sessiontoken.ErrInvalidSession) {
 		t.Fatalf("refused subject token: %v", err)
 	}
 	if err := x.Ensure(ctx, testShop, "id-token"); err != nil {
@@ -136,7 +80,7 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 	if first.AccessToken == "" || first.RefreshToken == "" || !first.ExpiresAt.Equal(now.Add(time.Hour)) {
 		t.Fatalf("stored %+v", first)
 	}
-	if g := oauth.grants[1]; g["expiring"] != "1" || g["requested_token_type"] != "urn:shopify:params:oauth:token-type:offline-access-token" || g["subject_token"] != "id-token" {
+	if g := oauth.Grants()[1]; g["expiring"] != "1" || g["requested_token_type"] != "urn:shopify:params:oauth:token-type:offline-access-token" || g["subject_token"] != "id-token" {
 		t.Fatalf("exchange body %v", g)
 	}
 
@@ -147,7 +91,7 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 	if tok, err := x.AccessToken(ctx, testShop); err != nil || tok != first.AccessToken {
 		t.Fatalf("AccessToken = %q, %v", tok, err)
 	}
-	if n := len(oauth.grantTypes()); n != 2 {
+	if n := len(oauth.GrantTypes()); n != 2 {
 		t.Fatalf("%d grants, want 2", n)
 	}
 
@@ -158,8 +102,8 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 		t.Fatalf("after refresh: %q, %v", tok, err)
 	}
 	second, _ := store.ShopToken(ctx, testShop)
-	if second.RefreshToken == first.RefreshToken || oauth.grants[2]["refresh_token"] != first.RefreshToken {
-		t.Fatalf("refresh did not rotate: %+v, sent %v", second, oauth.grants[2])
+	if second.RefreshToken == first.RefreshToken || oauth.Grants()[2]["refresh_token"] != first.RefreshToken {
+		t.Fatalf("refresh did not rotate: %+v, sent %v", second, oauth.Grants()[2])
 	}
 
 	// once the refresh token has expired too, only a new exchange helps
@@ -174,7 +118,7 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 		"urn:ietf:params:oauth:grant-type:token-exchange", "urn:ietf:params:oauth:grant-type:token-exchange",
 		"refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange",
 	}
-	got := oauth.grantTypes()
+	got := oauth.GrantTypes()
 	if len(got) != len(want) {
 		t.Fatalf("grants %v", got)
 	}
@@ -193,7 +137,7 @@ func TestStaticToken(t *testing.T) {
 	if tok, err := s.AccessToken(context.Background(), testShop); err != nil || tok != "shpat_static" {
 		t.Fatalf("%q %v", tok, err)
 	}
-	if _, err := s.AccessToken(context.Background(), "other.myshopify.com"); !errors.Is(err, engine.ErrShopTokenNotFound) {
+	if _, err := s.AccessToken(context.Background(), "other.myshopify.com"); !errors.Is(err, ErrTokenNotFound) {
 		t.Fatalf("other shop: %v", err)
 	}
 }
