@@ -20,6 +20,7 @@ import (
 
 	"taripay/app/shopify"
 	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/pricesync"
 	"taripay/app/shopify/shopifytest"
 	"taripay/db"
 	"taripay/db/dbtest"
@@ -98,7 +99,7 @@ func newStackWith(t *testing.T, d *db.DB, set func(*shopify.Config)) *stack {
 	}
 	s.logs = &logBuffer{}
 	s.handler = shopify.NewHandler(s.cfg, shopify.HandlerDeps{Engine: s.eng, Inbox: d, Records: d,
-		Prices: shopify.NewPrices(s.admin, s.eng, quiet), Orders: s.admin, Now: s.clock.Now,
+		Prices: pricesync.New(s.admin, s.eng, quiet), Orders: s.admin, Now: s.clock.Now,
 		Log: slog.New(slog.NewTextHandler(s.logs, nil))})
 	s.app = fiber.New()
 	g := s.app.Group("/shopify", shopify.Gate(s.cfg, nil, quiet))

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/pricesync"
 	"taripay/engine"
 )
 
@@ -68,7 +69,7 @@ type Service struct {
 	engine  ServiceEngine
 	store   Store
 	admin   *adminapi.Client // nil without Shopify settings
-	prices  *Prices
+	prices  *pricesync.Prices
 	handler *Handler
 	worker  *Worker
 	log     *slog.Logger
@@ -96,7 +97,7 @@ func New(d Deps) (*Service, error) {
 			return nil, fmt.Errorf("shopify: %w", err)
 		}
 		s.admin, orderAdmin = a, a
-		s.prices = NewPrices(a, d.Engine, d.Log)
+		s.prices = pricesync.New(a, d.Engine, d.Log)
 		s.shopNames = &shopNames{read: a.ShopName, now: d.Now, log: d.Log}
 	}
 	hd := HandlerDeps{Engine: d.Engine, Inbox: d.Store, Records: d.Store, Now: d.Now, Log: d.Log}
@@ -167,9 +168,9 @@ func (s *Service) RateChanged(currency string) {
 }
 
 // Sync pushes currency's rate to the storefront now, for the admin page.
-func (s *Service) Sync(ctx context.Context, currency string) (SyncResult, error) {
+func (s *Service) Sync(ctx context.Context, currency string) (pricesync.SyncResult, error) {
 	if s.prices == nil {
-		return SyncResult{Currency: currency}, ErrNotConfigured
+		return pricesync.SyncResult{Currency: currency}, ErrNotConfigured
 	}
 	return s.prices.Sync(ctx, currency)
 }

@@ -52,7 +52,7 @@ type Records interface {
 
 // ProductSync brings a product's variant Tari prices up to date.
 type ProductSync interface {
-	SyncProduct(ctx context.Context, p Product) error
+	SyncProduct(ctx context.Context, productID string, variantIDs []string) error
 }
 
 // OrderReader reads an order's live state through the Admin API.

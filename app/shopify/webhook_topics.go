@@ -56,7 +56,11 @@ func (h *Handler) handle(ctx context.Context, topic, shop string, body []byte) (
 		if h.prices == nil {
 			return "Price sync skipped: Shopify is not configured.", nil
 		}
-		return "Prices checked.", h.prices.SyncProduct(ctx, p)
+		variants := make([]string, len(p.Variants))
+		for i, v := range p.Variants {
+			variants[i] = string(v.ID)
+		}
+		return "Prices checked.", h.prices.SyncProduct(ctx, string(p.ID), variants)
 	case "app/uninstalled":
 		var p Shop
 		if err := decode(body, &p); err != nil {

@@ -1,10 +1,14 @@
-package shopify
+// Package pricesync keeps the storefront's Tari prices in step with
+// taripay's exchange rates through the Admin API: the custom.tari_price
+// metafield of every variant and the rate metaobject (README.md, "Shopify").
+package pricesync
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 
@@ -43,8 +47,8 @@ type Prices struct {
 	defined map[string]bool // definitions known to exist: "" for the metafield, else a currency
 }
 
-// NewPrices returns the price synchroniser.
-func NewPrices(admin CatalogAdmin, rates RateReader, log *slog.Logger) *Prices {
+// New returns the price synchroniser.
+func New(admin CatalogAdmin, rates RateReader, log *slog.Logger) *Prices {
 	return &Prices{admin: admin, rates: rates, log: log, defined: map[string]bool{}}
 }
 
@@ -104,8 +108,8 @@ func (p *Prices) Sync(ctx context.Context, currency string) (SyncResult, error) 
 
 // SyncProduct reprices a product's variants after products/update, with one
 // read for all of them.
-func (p *Prices) SyncProduct(ctx context.Context, prod Product) error {
-	if len(prod.Variants) == 0 {
+func (p *Prices) SyncProduct(ctx context.Context, productID string, variantIDs []string) error {
+	if len(variantIDs) == 0 {
 		return nil
 	}
 	shopCur, err := p.admin.ShopCurrency(ctx)
@@ -115,18 +119,14 @@ func (p *Prices) SyncProduct(ctx context.Context, prod Product) error {
 	rate, err := p.rates.ExchangeRate(ctx, shopCur)
 	if err != nil {
 		if errors.Is(err, engine.ErrUnsupportedCurrency) || engine.ErrorCode(err) == engine.ENOTFOUND {
-			p.log.Info("product prices not synced: no rate for the shop currency", "currency", shopCur, "product", string(prod.ID))
+			p.log.Info("product prices not synced: no rate for the shop currency", "currency", shopCur, "product", productID)
 			return nil
 		}
 		return err
 	}
 	var res SyncResult
 	w := p.writer(&res)
-	for start := 0; start < len(prod.Variants); start += 250 {
-		ids := make([]string, 0, 250)
-		for _, v := range prod.Variants[start:min(start+250, len(prod.Variants))] {
-			ids = append(ids, string(v.ID))
-		}
+	for ids := range slices.Chunk(variantIDs, 250) {
 		live, err := p.admin.VariantsByID(ctx, ids)
 		if err != nil {
 			return err
@@ -138,7 +138,7 @@ func (p *Prices) SyncProduct(ctx context.Context, prod Product) error {
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
-	p.log.Info("shopify product prices checked", "product", string(prod.ID), "checked", res.Checked, "updated", res.Updated)
+	p.log.Info("shopify product prices checked", "product", productID, "checked", res.Checked, "updated", res.Updated)
 	return nil
 }
 
