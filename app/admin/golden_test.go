@@ -11,6 +11,7 @@ import (
 	"taripay/app/pay"
 	"taripay/app/shopify"
 	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/inbox"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -88,5 +89,5 @@ func goldenData(t *testing.T) (*fakeEngine, *fakeShopify) {
 		subs = append(subs, adminapi.Subscription{Topic: shopify.TopicEnum(topic), CallbackURL: "http://example.com/shopify/webhook/" + topic})
 	}
 	return eng, &fakeShopify{conn: adminapi.ShopConnection{Name: "Tari Teas", Scopes: adminapi.Scopes}, subs: subs,
-		activity: engine.WebhookActivity{LastAt: &seen, RecentOrders: 3}}
+		activity: inbox.Activity{LastAt: &seen, RecentOrders: 3}}
 }

@@ -12,6 +12,7 @@ import (
 
 	"taripay/app/shopify"
 	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/inbox"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -217,7 +218,7 @@ func TestPagesRender(t *testing.T) {
 }
 
 type fakeShopify struct {
-	activity   engine.WebhookActivity
+	activity   inbox.Activity
 	contacts   map[string]shopify.Contact
 	conn       adminapi.ShopConnection
 	subs       []adminapi.Subscription
@@ -239,7 +240,7 @@ func (f *fakeShopify) Contacts(_ context.Context, _ string, ids []string) (map[s
 	return out, f.err
 }
 
-func (f *fakeShopify) WebhookActivity(context.Context, string) (engine.WebhookActivity, error) {
+func (f *fakeShopify) WebhookActivity(context.Context, string) (inbox.Activity, error) {
 	return f.activity, f.err
 }
 
@@ -416,11 +417,11 @@ func TestAddressSettle(t *testing.T) {
 
 // fakeWebhooks is the Shopify inbox's failed deliveries.
 type fakeWebhooks struct {
-	failures []engine.WebhookFailure
+	failures []inbox.Failure
 	retried  []string // "actor|id"
 }
 
-func (f *fakeWebhooks) WebhookFailures(_ context.Context, limit int) ([]engine.WebhookFailure, error) {
+func (f *fakeWebhooks) WebhookFailures(_ context.Context, limit int) ([]inbox.Failure, error) {
 	return f.failures[:min(limit, len(f.failures))], nil
 }
 
@@ -442,7 +443,7 @@ func TestDashboardWaitingOrdersAndWebhookFailures(t *testing.T) {
 	eng := &fakeEngine{dashboard: func(int) (engine.Dashboard, error) {
 		return engine.Dashboard{Waiting: []engine.WaitingCount{{Currency: "EUR", Count: 1}, {Currency: "USD", Count: 2}}}, nil
 	}}
-	hooks := &fakeWebhooks{failures: []engine.WebhookFailure{
+	hooks := &fakeWebhooks{failures: []inbox.Failure{
 		{ID: 8, Topic: "orders/create", OrderID: "1001", Attempts: 2, LastError: "db down", ReceivedAt: testNow},
 		{ID: 7, Topic: "orders/create", OrderID: "1002", Final: true, Attempts: 1, LastError: "order 1002: created_at: bad", ReceivedAt: testNow},
 	}}

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/inbox"
 	"taripay/app/shopify/pricesync"
 	"taripay/engine"
 )
@@ -41,7 +42,7 @@ type Store interface {
 	LatestCustomerPayloads(ctx context.Context, shop string, customerIDs []string) (map[string][]byte, error)
 	// WebhookActivity says when the shop's last delivery arrived and how
 	// many of its latest recent orders came without a customer.
-	WebhookActivity(ctx context.Context, shop string, recent int) (engine.WebhookActivity, error)
+	WebhookActivity(ctx context.Context, shop string, recent int) (inbox.Activity, error)
 }
 
 // Deps are the integration's collaborators.
@@ -214,7 +215,7 @@ func (s *Service) OrderPagesExtensible(ctx context.Context) (bool, error) {
 // WebhookActivity says when the shop's last webhook arrived and how many of
 // its latest 20 orders came without a customer, for the admin's setup
 // checklist.
-func (s *Service) WebhookActivity(ctx context.Context, shop string) (engine.WebhookActivity, error) {
+func (s *Service) WebhookActivity(ctx context.Context, shop string) (inbox.Activity, error) {
 	return s.store.WebhookActivity(ctx, shop, 20)
 }
 
@@ -252,7 +253,7 @@ func (s *Service) RescanOpenOrders() fiber.Handler {
 
 // WebhookFailures lists the deliveries whose last attempt failed, newest
 // first, for the admin's dashboard.
-func (s *Service) WebhookFailures(ctx context.Context, limit int) ([]engine.WebhookFailure, error) {
+func (s *Service) WebhookFailures(ctx context.Context, limit int) ([]inbox.Failure, error) {
 	return s.handler.inbox.WebhookFailures(ctx, limit)
 }
 

@@ -1,12 +1,14 @@
-package engine
+// Package inbox holds what the webhook inbox reports about the stored
+// Shopify deliveries. db stores them (db/shopify_webhooks.go), app/shopify
+// processes them and the admin shows them; this leaf lets all three share
+// the types without importing each other, and keeps them out of the engine.
+package inbox
 
 import "time"
 
-// WebhookFailure is a storefront delivery whose processing failed, for the
-// admin to see and run again. Deliveries belong to the storefront
-// integration (db/shopify_webhooks.go, app/shopify); the type lives here so that
-// both share it without importing each other.
-type WebhookFailure struct {
+// Failure is a delivery whose processing failed, for the admin to see and
+// run again.
+type Failure struct {
 	ID         int64
 	Topic      string
 	Shop       string
@@ -17,12 +19,11 @@ type WebhookFailure struct {
 	ReceivedAt time.Time
 }
 
-// WebhookActivity is what the stored Shopify deliveries say about the
-// shop's set-up, for the admin's setup checklist: when the last one
-// arrived, and how many of the latest orders/create deliveries came
-// without a customer (Shopify withholds it from apps without protected
-// customer data access). It lives here for the reason WebhookFailure does.
-type WebhookActivity struct {
+// Activity is what the stored deliveries say about the shop's set-up, for
+// the admin's setup checklist: when the last one arrived, and how many of
+// the latest orders/create deliveries came without a customer (Shopify
+// withholds it from apps without protected customer data access).
+type Activity struct {
 	LastAt          *time.Time // nil: none yet
 	RecentOrders    int
 	WithoutCustomer int
