@@ -12,18 +12,12 @@ import (
 )
 
 const (
-	testClientID = "0123456789abcdef0123456789abcdef"
-	testSecret   = "test-client-secret"
-	testShop     = "test-shop.myshopify.com"
+	testClientID = shopifytest.ClientID
+	testSecret   = shopifytest.ClientSecret
+	testShop     = shopifytest.Shop
 )
 
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-
-// validIDToken is the session token App Bridge hands the app for staff
-// user 42 of testShop.
-func validIDToken(now time.Time) shopifytest.IDToken {
-	return shopifytest.ValidIDToken(now, testClientID, testSecret, testShop)
-}
 
 func TestAppSessions(t *testing.T) {
 	now := testNow

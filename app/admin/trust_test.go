@@ -59,7 +59,7 @@ func newTrustServer(t *testing.T, backend, shop string) *trustServer {
 // idTokenFor is the session token Shopify admin hands the app for a staff
 // user of shop.
 func (ts *trustServer) idTokenFor(t *testing.T, shop, user string) string {
-	tok := validIDToken(ts.clock.Now())
+	tok := shopifytest.ValidIDToken(ts.clock.Now())
 	tok.Iss, tok.Dest, tok.Sub = "https://"+shop+"/admin", "https://"+shop, user
 	return tok.Mint(t)
 }

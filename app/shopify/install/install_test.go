@@ -15,12 +15,6 @@ import (
 	"taripay/app/shopify/shopifytest"
 )
 
-const (
-	testClientID = "0123456789abcdef0123456789abcdef"
-	testSecret   = "test-client-secret"
-	testShop     = "test-shop.myshopify.com"
-)
-
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 type memTokens struct {
@@ -46,14 +40,14 @@ func (s *memTokens) SaveShopToken(_ context.Context, t Token) error {
 }
 
 func TestTokenExchangeLifecycle(t *testing.T) {
-	oauth := &shopifytest.OAuth{Secret: testSecret}
+	oauth := &shopifytest.OAuth{Secret: shopifytest.ClientSecret}
 	srv := httptest.NewServer(oauth)
 	defer srv.Close()
 	now := testNow
 	store := &memTokens{m: map[string]Token{}}
 	var logs bytes.Buffer
 	x := &TokenExchange{
-		ClientID: testClientID, ClientSecret: testSecret,
+		ClientID: shopifytest.ClientID, ClientSecret: shopifytest.ClientSecret,
 		BaseURL: func(string) string { return srv.URL },
 		HTTP:    srv.Client(), Store: store,
 		Now: func() time.Time { return now },
@@ -65,18 +59,18 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 		if want := "url=" + srv.URL + "/admin/oauth/access_token"; !strings.Contains(logs.String(), want) {
 			t.Errorf("log lacks %s:\n%s", want, logs.String())
 		}
-		if strings.Contains(logs.String(), testSecret) || strings.Contains(logs.String(), "id-token") {
+		if strings.Contains(logs.String(), shopifytest.ClientSecret) || strings.Contains(logs.String(), "id-token") {
 			t.Errorf("log shows a credential:\n%s", logs.String())
 		}
 	}()
 
-	if err := x.Ensure(ctx, testShop, "bad"); !errors.Is(err, sessiontoken.ErrInvalidSession) {
+	if err := x.Ensure(ctx, shopifytest.Shop, "bad"); !errors.Is(err, sessiontoken.ErrInvalidSession) {
 		t.Fatalf("refused subject token: %v", err)
 	}
-	if err := x.Ensure(ctx, testShop, "id-token"); err != nil {
+	if err := x.Ensure(ctx, shopifytest.Shop, "id-token"); err != nil {
 		t.Fatal(err)
 	}
-	first, _ := store.ShopToken(ctx, testShop)
+	first, _ := store.ShopToken(ctx, shopifytest.Shop)
 	if first.AccessToken == "" || first.RefreshToken == "" || !first.ExpiresAt.Equal(now.Add(time.Hour)) {
 		t.Fatalf("stored %+v", first)
 	}
@@ -85,10 +79,10 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 	}
 
 	// a fresh token is kept
-	if err := x.Ensure(ctx, testShop, "id-token"); err != nil {
+	if err := x.Ensure(ctx, shopifytest.Shop, "id-token"); err != nil {
 		t.Fatal(err)
 	}
-	if tok, err := x.AccessToken(ctx, testShop); err != nil || tok != first.AccessToken {
+	if tok, err := x.AccessToken(ctx, shopifytest.Shop); err != nil || tok != first.AccessToken {
 		t.Fatalf("AccessToken = %q, %v", tok, err)
 	}
 	if n := len(oauth.GrantTypes()); n != 2 {
@@ -97,21 +91,21 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 
 	// near expiry it is refreshed, rotating the refresh token
 	now = now.Add(56 * time.Minute)
-	tok, err := x.AccessToken(ctx, testShop)
+	tok, err := x.AccessToken(ctx, shopifytest.Shop)
 	if err != nil || tok == first.AccessToken {
 		t.Fatalf("after refresh: %q, %v", tok, err)
 	}
-	second, _ := store.ShopToken(ctx, testShop)
+	second, _ := store.ShopToken(ctx, shopifytest.Shop)
 	if second.RefreshToken == first.RefreshToken || oauth.Grants()[2]["refresh_token"] != first.RefreshToken {
 		t.Fatalf("refresh did not rotate: %+v, sent %v", second, oauth.Grants()[2])
 	}
 
 	// once the refresh token has expired too, only a new exchange helps
 	now = now.Add(48 * time.Hour)
-	if _, err := x.AccessToken(ctx, testShop); err == nil {
+	if _, err := x.AccessToken(ctx, shopifytest.Shop); err == nil {
 		t.Fatal("an expired token was handed out")
 	}
-	if err := x.Ensure(ctx, testShop, "id-token-2"); err != nil {
+	if err := x.Ensure(ctx, shopifytest.Shop, "id-token-2"); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{
@@ -127,14 +121,14 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 			t.Fatalf("grants %v, want %v", got, want)
 		}
 	}
-	if st, _ := x.Status(ctx, testShop); st.Mode != "token exchange" || st.Scope != "read_orders,write_orders" {
+	if st, _ := x.Status(ctx, shopifytest.Shop); st.Mode != "token exchange" || st.Scope != "read_orders,write_orders" {
 		t.Fatalf("status %+v", st)
 	}
 }
 
 func TestStaticToken(t *testing.T) {
-	s := StaticToken{Shop: testShop, Token: "shpat_static"}
-	if tok, err := s.AccessToken(context.Background(), testShop); err != nil || tok != "shpat_static" {
+	s := StaticToken{Shop: shopifytest.Shop, Token: "shpat_static"}
+	if tok, err := s.AccessToken(context.Background(), shopifytest.Shop); err != nil || tok != "shpat_static" {
 		t.Fatalf("%q %v", tok, err)
 	}
 	if _, err := s.AccessToken(context.Background(), "other.myshopify.com"); !errors.Is(err, ErrTokenNotFound) {

@@ -12,17 +12,11 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-const (
-	testClientID = "0123456789abcdef0123456789abcdef"
-	testSecret   = "test-client-secret"
-	testShop     = "test-shop.myshopify.com"
-)
-
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 func TestSessionTokensVerify(t *testing.T) {
-	v := Verifier{ClientID: testClientID, Secrets: []string{testSecret, "old-secret"}, Now: func() time.Time { return testNow }}
-	valid := shopifytest.ValidIDToken(testNow, testClientID, testSecret, testShop)
+	v := Verifier{ClientID: shopifytest.ClientID, Secrets: []string{shopifytest.ClientSecret, "old-secret"}, Now: func() time.Time { return testNow }}
+	valid := shopifytest.ValidIDToken(testNow)
 	tests := []struct {
 		name   string
 		edit   func(*shopifytest.IDToken)
@@ -42,9 +36,9 @@ func TestSessionTokensVerify(t *testing.T) {
 		{name: "dest is not a myshopify domain", edit: func(t *shopifytest.IDToken) {
 			t.Dest, t.Iss = "https://test-shop.example.com", "https://test-shop.example.com/admin"
 		}},
-		{name: "dest over http", edit: func(t *shopifytest.IDToken) { t.Dest = "http://" + testShop }},
+		{name: "dest over http", edit: func(t *shopifytest.IDToken) { t.Dest = "http://" + shopifytest.Shop }},
 		{name: "wrong shop for a single-store set-up", shop: "other-shop.myshopify.com"},
-		{name: "the configured shop", shop: testShop, wantOK: true},
+		{name: "the configured shop", shop: shopifytest.Shop, wantOK: true},
 		{name: "no staff user", edit: func(t *shopifytest.IDToken) { t.Sub = "" }},
 		{name: "HS512 refused", edit: func(t *shopifytest.IDToken) { t.Method = jwt.SigningMethodHS512 }},
 		{name: "tampered signature", raw: func(s string) string {
@@ -86,7 +80,7 @@ func TestSessionTokensVerify(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Verify: %v", err)
 				}
-				if shop != testShop || user != "42" {
+				if shop != shopifytest.Shop || user != "42" {
 					t.Fatalf("Verify = %s, %s", shop, user)
 				}
 				return
@@ -99,9 +93,9 @@ func TestSessionTokensVerify(t *testing.T) {
 }
 
 func FuzzSessionTokensVerify(f *testing.F) {
-	f.Add(shopifytest.ValidIDToken(testNow, testClientID, testSecret, testShop).Mint(f))
+	f.Add(shopifytest.ValidIDToken(testNow).Mint(f))
 	f.Add("a.b.c")
-	v := Verifier{ClientID: testClientID, Secrets: []string{testSecret}, Now: func() time.Time { return testNow }}
+	v := Verifier{ClientID: shopifytest.ClientID, Secrets: []string{shopifytest.ClientSecret}, Now: func() time.Time { return testNow }}
 	f.Fuzz(func(t *testing.T, s string) {
 		if shop, _, err := v.Verify(s); err == nil && !ValidShop(shop) {
 			t.Fatalf("accepted a token for shop %q", shop)
@@ -112,10 +106,10 @@ func FuzzSessionTokensVerify(f *testing.F) {
 // A checkout or customer-account extension's token: no iss, a bare or
 // https dest, and sub only for a signed-in customer.
 func TestSessionTokensVerifyBuyer(t *testing.T) {
-	v := Verifier{ClientID: testClientID, Secrets: []string{testSecret}, Shop: testShop, Now: func() time.Time { return testNow }}
+	v := Verifier{ClientID: shopifytest.ClientID, Secrets: []string{shopifytest.ClientSecret}, Shop: shopifytest.Shop, Now: func() time.Time { return testNow }}
 	buyer := func(edit func(*shopifytest.IDToken)) shopifytest.IDToken {
-		tok := shopifytest.ValidIDToken(testNow, testClientID, testSecret, testShop)
-		tok.Iss, tok.Dest, tok.Sub = "", testShop, "gid://shopify/Customer/7"
+		tok := shopifytest.ValidIDToken(testNow)
+		tok.Iss, tok.Dest, tok.Sub = "", shopifytest.Shop, "gid://shopify/Customer/7"
 		if edit != nil {
 			edit(&tok)
 		}
@@ -128,11 +122,11 @@ func TestSessionTokensVerifyBuyer(t *testing.T) {
 		ok       bool
 	}{
 		{"bare dest, signed in", buyer(nil), "gid://shopify/Customer/7", true},
-		{"https dest, guest", buyer(func(k *shopifytest.IDToken) { k.Dest, k.Sub = "https://"+testShop, "" }), "", true},
+		{"https dest, guest", buyer(func(k *shopifytest.IDToken) { k.Dest, k.Sub = "https://"+shopifytest.Shop, "" }), "", true},
 		{"nbf within leeway", buyer(func(k *shopifytest.IDToken) { k.Nbf = testNow.Add(5 * time.Second) }), "gid://shopify/Customer/7", true},
 		{"wrong aud", buyer(func(k *shopifytest.IDToken) { k.Aud = "another-app" }), "", false},
 		{"another shop", buyer(func(k *shopifytest.IDToken) { k.Dest = "other.myshopify.com" }), "", false},
-		{"dest not a shop", buyer(func(k *shopifytest.IDToken) { k.Dest = "https://evil.example/" + testShop }), "", false},
+		{"dest not a shop", buyer(func(k *shopifytest.IDToken) { k.Dest = "https://evil.example/" + shopifytest.Shop }), "", false},
 		{"expired", buyer(func(k *shopifytest.IDToken) { k.Exp = testNow.Add(-time.Minute) }), "", false},
 		{"not yet valid", buyer(func(k *shopifytest.IDToken) { k.Nbf = testNow.Add(time.Minute) }), "", false},
 		{"wrong secret", buyer(func(k *shopifytest.IDToken) { k.Secret = "guess" }), "", false},
@@ -147,8 +141,8 @@ func TestSessionTokensVerifyBuyer(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || shop != testShop || customer != tt.customer {
-				t.Fatalf("VerifyBuyer = %q, %q, %v; want %s, %q", shop, customer, err, testShop, tt.customer)
+			if err != nil || shop != shopifytest.Shop || customer != tt.customer {
+				t.Fatalf("VerifyBuyer = %q, %q, %v; want %s, %q", shop, customer, err, shopifytest.Shop, tt.customer)
 			}
 		})
 	}

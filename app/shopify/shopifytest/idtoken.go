@@ -9,6 +9,13 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+// The app a minted session token is for, and its shop.
+const (
+	ClientID     = "0123456789abcdef0123456789abcdef"
+	ClientSecret = "test-client-secret"
+	Shop         = "test-shop.myshopify.com"
+)
+
 // IDToken describes a session token to mint, as App Bridge would
 // (docs/admin.md, "Authentication").
 type IDToken struct {
@@ -17,12 +24,12 @@ type IDToken struct {
 	Method                      jwt.SigningMethod
 }
 
-// ValidIDToken is a staff user's (sub 42) token for shop, issued at now,
-// valid for a minute, signed with secret for the app clientID.
-func ValidIDToken(now time.Time, clientID, secret, shop string) IDToken {
+// ValidIDToken is staff user 42's token for Shop, issued at now, valid for
+// a minute, signed with ClientSecret for the app ClientID.
+func ValidIDToken(now time.Time) IDToken {
 	return IDToken{
-		Secret: secret, Aud: clientID, Sub: "42",
-		Iss: "https://" + shop + "/admin", Dest: "https://" + shop,
+		Secret: ClientSecret, Aud: ClientID, Sub: "42",
+		Iss: "https://" + Shop + "/admin", Dest: "https://" + Shop,
 		Iat: now, Nbf: now, Exp: now.Add(time.Minute), Method: jwt.SigningMethodHS256,
 	}
 }
