@@ -27,6 +27,7 @@ import (
 	"taripay/app/config"
 	"taripay/app/pay"
 	"taripay/app/shopify"
+	"taripay/app/shopify/sessiontoken"
 	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
@@ -136,7 +137,7 @@ func newHarnessOn(t testing.TB, backend string, env map[string]string) *harness 
 		if cfg.ShopifyAPIKey != "" && cfg.ShopifyAPISecret != "" {
 			deps.Admin = admin.New(admin.Config{ClientID: cfg.ShopifyAPIKey, ClientSecrets: []string{cfg.ShopifyAPISecret}},
 				admin.Deps{Engine: e, Rates: shop, Webhooks: shop, Shopify: shop, Now: clk.Now, Log: log})
-			deps.Buyers = admin.SessionTokens{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Now: clk.Now}
+			deps.Buyers = sessiontoken.Verifier{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Now: clk.Now}
 		}
 	}
 	h.app = New(deps)

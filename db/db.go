@@ -184,7 +184,7 @@ func (d *DB) Close() error { return d.bun.Close() }
 // Dialect reports the SQL flavour.
 func (d *DB) Dialect() Dialect { return d.dialect }
 
-// Bun exposes the pool for sibling stores (db/shopify.go) and tests.
+// Bun exposes the pool for sibling stores (db/shop_tokens.go) and tests.
 func (d *DB) Bun() *bun.DB { return d.bun }
 
 // Update runs fn in one write transaction, retrying on conflicts. A storage

@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/uptrace/bun"
+	"taripay/app/shopify/install"
 
-	"taripay/engine"
+	"github.com/uptrace/bun"
 )
 
-// ShopTokenStore keeps each shop's offline Admin API token (app/admin's
+// ShopTokenStore keeps each shop's offline Admin API token (app/shopify/install's
 // token exchange). A save replaces the access and refresh tokens together.
 type ShopTokenStore struct {
 	db bun.IDB
@@ -33,24 +33,24 @@ type shopToken struct {
 	UpdatedAt        time.Time  `bun:"updated_at"`
 }
 
-// ShopToken returns the shop's token, or engine.ErrShopTokenNotFound.
-func (s *ShopTokenStore) ShopToken(ctx context.Context, shop string) (engine.ShopToken, error) {
+// ShopToken returns the shop's token, or install.ErrTokenNotFound.
+func (s *ShopTokenStore) ShopToken(ctx context.Context, shop string) (install.Token, error) {
 	var t shopToken
 	err := s.db.NewSelect().Model(&t).Where("shop = ?", shop).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return engine.ShopToken{}, engine.ErrShopTokenNotFound
+		return install.Token{}, install.ErrTokenNotFound
 	}
 	if err != nil {
-		return engine.ShopToken{}, fmt.Errorf("token of %s: %w", shop, err)
+		return install.Token{}, fmt.Errorf("token of %s: %w", shop, err)
 	}
-	return engine.ShopToken{
+	return install.Token{
 		Shop: t.Shop, AccessToken: t.AccessToken, Scope: t.Scope, ExpiresAt: t.ExpiresAt,
 		RefreshToken: t.RefreshToken, RefreshExpiresAt: t.RefreshExpiresAt, UpdatedAt: t.UpdatedAt,
 	}, nil
 }
 
 // SaveShopToken inserts or replaces the shop's token in one statement.
-func (s *ShopTokenStore) SaveShopToken(ctx context.Context, t engine.ShopToken) error {
+func (s *ShopTokenStore) SaveShopToken(ctx context.Context, t install.Token) error {
 	row := &shopToken{
 		Shop: t.Shop, AccessToken: t.AccessToken, Scope: t.Scope, ExpiresAt: utcPtr(t.ExpiresAt),
 		RefreshToken: t.RefreshToken, RefreshExpiresAt: utcPtr(t.RefreshExpiresAt), UpdatedAt: utc(t.UpdatedAt),

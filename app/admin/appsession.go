@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"taripay/app/shopify/sessiontoken"
 )
 
 // SessionHeader carries the server-minted app session on htmx requests
@@ -53,28 +55,28 @@ func (s AppSessions) Mint(st Staff) string {
 func (s AppSessions) Verify(token string) (Staff, error) {
 	payload, sig, ok := strings.Cut(token, ".")
 	if !ok || len(token) > 1024 {
-		return Staff{}, fmt.Errorf("%w: malformed app session", ErrInvalidSession)
+		return Staff{}, fmt.Errorf("%w: malformed app session", sessiontoken.ErrInvalidSession)
 	}
 	got, err := base64.RawURLEncoding.DecodeString(sig)
 	if err != nil || !hmac.Equal(got, s.mac(payload)) {
-		return Staff{}, fmt.Errorf("%w: bad app session signature", ErrInvalidSession)
+		return Staff{}, fmt.Errorf("%w: bad app session signature", sessiontoken.ErrInvalidSession)
 	}
 	body, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
-		return Staff{}, fmt.Errorf("%w: malformed app session", ErrInvalidSession)
+		return Staff{}, fmt.Errorf("%w: malformed app session", sessiontoken.ErrInvalidSession)
 	}
 	var as appSession
 	if err := json.Unmarshal(body, &as); err != nil {
-		return Staff{}, fmt.Errorf("%w: malformed app session: %w", ErrInvalidSession, err)
+		return Staff{}, fmt.Errorf("%w: malformed app session: %w", sessiontoken.ErrInvalidSession, err)
 	}
 	if s.now().Unix() >= as.Exp {
-		return Staff{}, fmt.Errorf("%w: app session expired", ErrInvalidSession)
+		return Staff{}, fmt.Errorf("%w: app session expired", sessiontoken.ErrInvalidSession)
 	}
-	if !ValidShop(as.Shop) || as.Sub == "" {
-		return Staff{}, fmt.Errorf("%w: app session without shop or user", ErrInvalidSession)
+	if !sessiontoken.ValidShop(as.Shop) || as.Sub == "" {
+		return Staff{}, fmt.Errorf("%w: app session without shop or user", sessiontoken.ErrInvalidSession)
 	}
 	if s.Shop != "" && as.Shop != s.Shop {
-		return Staff{}, fmt.Errorf("%w: shop %s is not this app's shop", ErrInvalidSession, as.Shop)
+		return Staff{}, fmt.Errorf("%w: shop %s is not this app's shop", sessiontoken.ErrInvalidSession, as.Shop)
 	}
 	return Staff{Shop: as.Shop, User: as.Sub}, nil
 }

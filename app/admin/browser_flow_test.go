@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify/shopifytest"
 	"taripay/db/dbtest"
 	"taripay/engine"
 	"taripay/internal/browsertest"
@@ -162,7 +163,7 @@ func TestBrowserAppBridgePath(t *testing.T) {
 			return c.SendString(appBridgeStub)
 		})
 		app.Get("/test/id-token", func(c *fiber.Ctx) error {
-			return c.SendString(mintIDToken(t, validIDToken(time.Now())))
+			return c.SendString(shopifytest.ValidIDToken(time.Now()).Mint(t))
 		})
 		// a request with a Bearer token loses its app session: the token
 		// alone must authenticate it

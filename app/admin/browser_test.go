@@ -23,6 +23,7 @@ import (
 
 	"taripay/app/pay"
 	"taripay/app/shopify"
+	"taripay/app/shopify/shopifytest"
 )
 
 // artifacts is where browser tests leave their screenshots (gitignored).
@@ -123,7 +124,7 @@ func embedded(t *testing.T) url.Values {
 		"host":      {base64.RawStdEncoding.EncodeToString([]byte("admin.shopify.com/store/test-shop"))},
 		"locale":    {"en"},
 		"timestamp": {fmt.Sprint(time.Now().Unix())},
-		"id_token":  {mintIDToken(t, validIDToken(time.Now()))},
+		"id_token":  {shopifytest.ValidIDToken(time.Now()).Mint(t)},
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"taripay/app/shopify/sessiontoken"
 )
 
 func TestHostShop(t *testing.T) {
@@ -38,7 +40,7 @@ func FuzzHostShop(f *testing.F) {
 	f.Add(base64.RawStdEncoding.EncodeToString([]byte("admin.shopify.com/store/x")))
 	f.Add(base64.RawStdEncoding.EncodeToString([]byte("x.myshopify.com/admin")))
 	f.Fuzz(func(t *testing.T, param string) {
-		if shop, ok := hostShop(param); ok && !ValidShop(shop) {
+		if shop, ok := hostShop(param); ok && !sessiontoken.ValidShop(shop) {
 			t.Fatalf("accepted shop %q", shop)
 		}
 	})

@@ -10,6 +10,8 @@ import (
 
 	"taripay/app/pay"
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/inbox"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -82,10 +84,10 @@ func goldenData(t *testing.T) (*fakeEngine, *fakeShopify) {
 			return []engine.Payment{{TxID: "tx1", Amount: 1_000_000_000, Status: engine.PaymentReceived, Sender: testAddress, CreatedAt: seen}}, nil
 		},
 	}
-	var subs []shopify.Subscription
+	var subs []adminapi.Subscription
 	for _, topic := range shopify.Topics[:6] { // compliance topics are in shopify.app.toml only
-		subs = append(subs, shopify.Subscription{Topic: shopify.TopicEnum(topic), CallbackURL: "http://example.com/shopify/webhook/" + topic})
+		subs = append(subs, adminapi.Subscription{Topic: shopify.TopicEnum(topic), CallbackURL: "http://example.com/shopify/webhook/" + topic})
 	}
-	return eng, &fakeShopify{conn: shopify.ShopConnection{Name: "Tari Teas", Scopes: shopify.Scopes}, subs: subs,
-		activity: engine.WebhookActivity{LastAt: &seen, RecentOrders: 3}}
+	return eng, &fakeShopify{conn: adminapi.ShopConnection{Name: "Tari Teas", Scopes: adminapi.Scopes}, subs: subs,
+		activity: inbox.Activity{LastAt: &seen, RecentOrders: 3}}
 }

@@ -12,6 +12,10 @@ import (
 
 	"taripay/app/export"
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/inbox"
+	"taripay/app/shopify/install"
+	"taripay/app/shopify/sessiontoken"
 	"taripay/engine"
 )
 
@@ -71,14 +75,7 @@ type Deps struct {
 // exchanging a session token for one when needed.
 type Installer interface {
 	Ensure(ctx context.Context, shop, idToken string) error
-	Status(ctx context.Context, shop string) (Connection, error)
-}
-
-// Connection describes a shop's Admin API token, for the setup checklist.
-type Connection struct {
-	Mode      string // "token exchange", "static token" or "" when none
-	Scope     string
-	ExpiresAt *time.Time
+	Status(ctx context.Context, shop string) (install.Connection, error)
 }
 
 // Shopify is the live connection, the storefront's webhook set-up and
@@ -87,20 +84,20 @@ type Connection struct {
 // Tari, for the dashboard, and the customers' names and emails from their
 // latest orders, for the customer pages.
 type Shopify interface {
-	Connection(ctx context.Context) (shopify.ShopConnection, error)
-	Subscriptions(ctx context.Context) ([]shopify.Subscription, error)
+	Connection(ctx context.Context) (adminapi.ShopConnection, error)
+	Subscriptions(ctx context.Context) ([]adminapi.Subscription, error)
 	OrderPagesExtensible(ctx context.Context) (bool, error)
 	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
 	OtherOrders(ctx context.Context) (int, error)
 	Contacts(ctx context.Context, shop string, customerIDs []string) (map[string]shopify.Contact, error)
-	WebhookActivity(ctx context.Context, shop string) (engine.WebhookActivity, error)
+	WebhookActivity(ctx context.Context, shop string) (inbox.Activity, error)
 }
 
 // Handler serves the embedded admin pages.
 type Handler struct {
 	cfg      Config
 	deps     Deps
-	tokens   SessionTokens
+	tokens   sessiontoken.Verifier
 	sessions AppSessions
 }
 
@@ -128,7 +125,7 @@ func New(cfg Config, deps Deps) *Handler {
 	return &Handler{
 		cfg:      cfg,
 		deps:     deps,
-		tokens:   SessionTokens{ClientID: cfg.ClientID, Secrets: cfg.ClientSecrets, Shop: cfg.Shop, Now: deps.Now},
+		tokens:   sessiontoken.Verifier{ClientID: cfg.ClientID, Secrets: cfg.ClientSecrets, Shop: cfg.Shop, Now: deps.Now},
 		sessions: AppSessions{Key: key, TTL: cfg.SessionTTL, Shop: cfg.Shop, Now: deps.Now},
 	}
 }

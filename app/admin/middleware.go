@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify/sessiontoken"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -30,7 +31,7 @@ func (h *Handler) headers(c *fiber.Ctx) error {
 // frameAncestors builds the CSP from a validated shop only.
 func (h *Handler) frameAncestors(shop string) string {
 	parts := []string{"frame-ancestors"}
-	if ValidShop(shop) {
+	if sessiontoken.ValidShop(shop) {
 		parts = append(parts, "https://"+shop)
 	}
 	parts = append(parts, "https://admin.shopify.com")
@@ -39,7 +40,7 @@ func (h *Handler) frameAncestors(shop string) string {
 }
 
 func queryShop(c *fiber.Ctx) string {
-	if shop := c.Query("shop"); ValidShop(shop) {
+	if shop := c.Query("shop"); sessiontoken.ValidShop(shop) {
 		return shop
 	}
 	return ""
@@ -186,16 +187,20 @@ func (h *Handler) staff(c *fiber.Ctx) (st Staff, via credential, err error) {
 		}
 	}
 	if v, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
-		if st, err = h.tokens.Verify(v); err == nil {
-			return st, viaBearer, nil
+		var shop, user string
+		if shop, user, err = h.tokens.Verify(v); err == nil {
+			return Staff{Shop: shop, User: user}, viaBearer, nil
 		}
 	}
 	if v := c.Query("id_token"); v != "" && isDocument(c) && c.Method() == fiber.MethodGet {
-		st, err = h.tokens.Verify(v)
-		return st, viaLaunch, err
+		shop, user, err := h.tokens.Verify(v)
+		if err != nil {
+			return Staff{}, viaLaunch, err
+		}
+		return Staff{Shop: shop, User: user}, viaLaunch, nil
 	}
 	if err == nil {
-		err = ErrInvalidSession
+		err = sessiontoken.ErrInvalidSession
 	}
 	return Staff{}, 0, err
 }
@@ -296,7 +301,7 @@ func hostShop(param string) (string, bool) {
 	} else {
 		shop, _, _ = strings.Cut(host, "/")
 	}
-	return shop, ValidShop(shop)
+	return shop, sessiontoken.ValidShop(shop)
 }
 
 func (h *Handler) asset(c *fiber.Ctx) error {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"taripay/app/shopify/shopifytest"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -65,7 +67,7 @@ func (hs *harness) htmx() map[string]string {
 
 func TestDocumentLoadWithSessionToken(t *testing.T) {
 	hs := newHarness(t, &fakeEngine{})
-	tok := mintIDToken(t, validIDToken(testNow))
+	tok := shopifytest.ValidIDToken(testNow).Mint(t)
 	resp, body := hs.do(t, "GET", "/admin?embedded=1&shop="+testShop+"&id_token="+tok, nil, nil)
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
@@ -100,8 +102,8 @@ func TestDocumentLoadWithSessionToken(t *testing.T) {
 
 func TestUnauthenticatedRequests(t *testing.T) {
 	hs := newHarness(t, &fakeEngine{})
-	expired := validIDToken(testNow.Add(-2 * time.Minute))
-	expiredTok := mintIDToken(t, expired)
+	expired := shopifytest.ValidIDToken(testNow.Add(-2 * time.Minute))
+	expiredTok := expired.Mint(t)
 	host := base64.RawStdEncoding.EncodeToString([]byte("admin.shopify.com/store/test-shop"))
 	tests := []struct {
 		name       string
@@ -117,7 +119,7 @@ func TestUnauthenticatedRequests(t *testing.T) {
 		{name: "fetch with a garbage bearer", method: "POST", target: "/admin/rates", hdr: map[string]string{"Authorization": "Bearer x.y.z"}, wantStatus: 401, wantRetry: true},
 		{name: "htmx with a forged session", method: "POST", target: "/admin/wallets", hdr: map[string]string{"HX-Request": "true", SessionHeader: hs.session + "x"}, wantStatus: 401, wantRetry: true},
 		{name: "cors fetch without auth", method: "GET", target: "/admin", hdr: map[string]string{"Sec-Fetch-Dest": "empty"}, wantStatus: 401, wantRetry: true},
-		{name: "post with an id_token in the query only", method: "POST", target: "/admin/rates?id_token=" + mintIDToken(t, validIDToken(testNow)), hdr: map[string]string{"HX-Request": "true"}, wantStatus: 401, wantRetry: true},
+		{name: "post with an id_token in the query only", method: "POST", target: "/admin/rates?id_token=" + shopifytest.ValidIDToken(testNow).Mint(t), hdr: map[string]string{"HX-Request": "true"}, wantStatus: 401, wantRetry: true},
 		{name: "embedded document without id_token bounces", method: "GET", target: "/admin/orders?embedded=1&shop=" + testShop, wantStatus: 302, wantLoc: "/admin/bounce?"},
 		{name: "document with an expired id_token bounces", method: "GET", target: "/admin?embedded=1&shop=" + testShop + "&id_token=" + expiredTok, wantStatus: 302, wantLoc: "/admin/bounce?"},
 		{name: "an iframe load without id_token bounces", method: "GET", target: "/admin/orders", hdr: map[string]string{"Sec-Fetch-Dest": "iframe"}, wantStatus: 302, wantLoc: "/admin/bounce?"},

@@ -11,6 +11,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/inbox"
 	"taripay/engine"
 	"taripay/engine/tari"
 )
@@ -216,10 +218,10 @@ func TestPagesRender(t *testing.T) {
 }
 
 type fakeShopify struct {
-	activity   engine.WebhookActivity
+	activity   inbox.Activity
 	contacts   map[string]shopify.Contact
-	conn       shopify.ShopConnection
-	subs       []shopify.Subscription
+	conn       adminapi.ShopConnection
+	subs       []adminapi.Subscription
 	err        error    // what every call fails with, when set
 	ensured    []string // the public URLs EnsureWebhooks was called with
 	other      int      // orders paid another way
@@ -238,11 +240,11 @@ func (f *fakeShopify) Contacts(_ context.Context, _ string, ids []string) (map[s
 	return out, f.err
 }
 
-func (f *fakeShopify) WebhookActivity(context.Context, string) (engine.WebhookActivity, error) {
+func (f *fakeShopify) WebhookActivity(context.Context, string) (inbox.Activity, error) {
 	return f.activity, f.err
 }
 
-func (f *fakeShopify) Connection(context.Context) (shopify.ShopConnection, error) {
+func (f *fakeShopify) Connection(context.Context) (adminapi.ShopConnection, error) {
 	return f.conn, f.err
 }
 
@@ -250,7 +252,7 @@ func (f *fakeShopify) OrderPagesExtensible(context.Context) (bool, error) {
 	return f.extensible, f.err
 }
 
-func (f *fakeShopify) Subscriptions(context.Context) ([]shopify.Subscription, error) {
+func (f *fakeShopify) Subscriptions(context.Context) ([]adminapi.Subscription, error) {
 	return f.subs, f.err
 }
 
@@ -389,8 +391,8 @@ func TestWebhooksEnsure(t *testing.T) {
 	}
 
 	// Shopify's refusal is shown in its own words
-	fake.err = fmt.Errorf("subscribe to orders/create: %w", &shopify.CallError{Op: "CreateWebhook",
-		Err: shopify.UserErrors{"webhookSubscription.uri Address is invalid"}})
+	fake.err = fmt.Errorf("subscribe to orders/create: %w", &adminapi.CallError{Op: "CreateWebhook",
+		Err: adminapi.UserErrors{"webhookSubscription.uri Address is invalid"}})
 	resp, body = hs.do(t, "POST", "/admin/setup/webhooks", url.Values{"confirm": {"yes"}}, hs.htmx())
 	if want := "Shopify refused: user errors: webhookSubscription.uri Address is invalid"; resp.StatusCode != 422 || !strings.Contains(body, want) {
 		t.Fatalf("refused ensure: %d %s, want 422 with %q", resp.StatusCode, body, want)
@@ -415,11 +417,11 @@ func TestAddressSettle(t *testing.T) {
 
 // fakeWebhooks is the Shopify inbox's failed deliveries.
 type fakeWebhooks struct {
-	failures []engine.WebhookFailure
+	failures []inbox.Failure
 	retried  []string // "actor|id"
 }
 
-func (f *fakeWebhooks) WebhookFailures(_ context.Context, limit int) ([]engine.WebhookFailure, error) {
+func (f *fakeWebhooks) WebhookFailures(_ context.Context, limit int) ([]inbox.Failure, error) {
 	return f.failures[:min(limit, len(f.failures))], nil
 }
 
@@ -441,7 +443,7 @@ func TestDashboardWaitingOrdersAndWebhookFailures(t *testing.T) {
 	eng := &fakeEngine{dashboard: func(int) (engine.Dashboard, error) {
 		return engine.Dashboard{Waiting: []engine.WaitingCount{{Currency: "EUR", Count: 1}, {Currency: "USD", Count: 2}}}, nil
 	}}
-	hooks := &fakeWebhooks{failures: []engine.WebhookFailure{
+	hooks := &fakeWebhooks{failures: []inbox.Failure{
 		{ID: 8, Topic: "orders/create", OrderID: "1001", Attempts: 2, LastError: "db down", ReceivedAt: testNow},
 		{ID: 7, Topic: "orders/create", OrderID: "1002", Final: true, Attempts: 1, LastError: "order 1002: created_at: bad", ReceivedAt: testNow},
 	}}

@@ -7,7 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
-	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
 	"taripay/engine"
 	view "taripay/views/admin"
 )
@@ -62,7 +62,7 @@ func (h *Handler) userMessage(c *fiber.Ctx, err error) string {
 	}
 	// Shopify's words say what to fix (a scope to grant, an address it will
 	// not accept); "try again" would not help.
-	var ce *shopify.CallError
+	var ce *adminapi.CallError
 	if errors.As(err, &ce) && !ce.Temporary {
 		h.deps.Log.Warn("admin: shopify refused", "path", c.Path(), "shop", staffOf(c).Shop, "err", err)
 		return "Shopify refused: " + ce.Err.Error()

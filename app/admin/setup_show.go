@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
 	"taripay/app/xtr"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -121,14 +122,14 @@ func (h *Handler) shopifyChecks(c *fiber.Ctx) []view.Check {
 		case errors.Is(err, shopify.ErrNotConfigured):
 			conn.Unchecked, conn.Detail = true, "Not checked: no Admin API client is configured."
 		case err != nil:
-			conn.Blocking, conn.Detail = true, "Shopify did not answer: "+shopify.Cause(err)
+			conn.Blocking, conn.Detail = true, "Shopify did not answer: "+adminapi.Cause(err)
 		default:
 			conn.OK, conn.Detail = true, "Connected to "+live.Name+" ("+st.Shop+")"+how+"."
 			if missing := live.MissingScopes(); len(missing) > 0 {
 				scopes.Blocking, scopes.Detail = true, "Not granted: "+strings.Join(missing, ", ")+
 					". shopify.app.toml asks for them: deploy it (shopify app deploy), then open the app from Shopify admin to approve them."
 			} else {
-				scopes.OK, scopes.Detail = true, "All "+plural(len(shopify.Scopes), "scope")+" that shopify.app.toml asks for."
+				scopes.OK, scopes.Detail = true, "All "+plural(len(adminapi.Scopes), "scope")+" that shopify.app.toml asks for."
 			}
 		}
 	}
@@ -141,7 +142,7 @@ func (h *Handler) shopifyChecks(c *fiber.Ctx) []view.Check {
 	case errors.Is(err, shopify.ErrNotConfigured):
 		hooks.Unchecked, hooks.Detail = true, "Not checked: no Admin API client is configured."
 	case err != nil:
-		hooks.Detail = "Could not ask Shopify: " + shopify.Cause(err)
+		hooks.Detail = "Could not ask Shopify: " + adminapi.Cause(err)
 	case len(missing) > 0:
 		hooks.Detail = strings.Join(missing, "; ")
 		hooks.Register = true
@@ -164,7 +165,7 @@ func (h *Handler) orderPagesCheck(c *fiber.Ctx) view.Check {
 		ch.Unchecked, ch.Detail = true, "Not checked: no Admin API client is configured."
 		return ch
 	case err != nil:
-		ch.Detail = "Could not ask Shopify: " + shopify.Cause(err)
+		ch.Detail = "Could not ask Shopify: " + adminapi.Cause(err)
 		return ch
 	case ok:
 		ch.OK, ch.Detail = true, "The Thank-you and Order status pages render app extensions. "+
@@ -260,7 +261,7 @@ func ago(d time.Duration) string {
 // missingTopics lists the webhook topics taripay handles that have no
 // subscription, or one that points elsewhere than this server at base.
 // Compliance topics come from shopify.app.toml, not the API.
-func missingTopics(subs []shopify.Subscription, base string) []string {
+func missingTopics(subs []adminapi.Subscription, base string) []string {
 	have := map[string]string{}
 	for _, s := range subs {
 		have[s.Topic] = s.CallbackURL

@@ -12,22 +12,24 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/inbox"
 	"taripay/app/shopify/shopifytest"
 	"taripay/engine"
 )
 
 // liveShopify is the setup checklist's Shopify side over the real Admin API
 // client, talking to the fake Admin API.
-type liveShopify struct{ *shopify.Admin }
+type liveShopify struct{ *adminapi.Client }
 
 func (l liveShopify) EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error) {
-	return shopify.EnsureWebhooks(ctx, l.Admin, publicURL)
+	return shopify.EnsureWebhooks(ctx, l.Client, publicURL)
 }
 
 func (liveShopify) OtherOrders(context.Context) (int, error) { return 0, nil }
 
-func (liveShopify) WebhookActivity(context.Context, string) (engine.WebhookActivity, error) {
-	return engine.WebhookActivity{}, nil
+func (liveShopify) WebhookActivity(context.Context, string) (inbox.Activity, error) {
+	return inbox.Activity{}, nil
 }
 
 func (liveShopify) Contacts(context.Context, string, []string) (map[string]shopify.Contact, error) {
@@ -112,8 +114,8 @@ func TestSetupShopifyChecks(t *testing.T) {
 				if tt.grant != nil {
 					fake.Grant(tt.grant...)
 				}
-				cfg := shopify.Config{APIBaseURL: fake.URL, AccessToken: shopifytest.Token, APIVersion: shopify.DefaultAPIVersion}
-				a, err := shopify.NewAdmin(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+				cfg := adminapi.Config{APIBaseURL: fake.URL, AccessToken: shopifytest.Token, APIVersion: shopify.DefaultAPIVersion}
+				a, err := adminapi.New(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -128,7 +130,7 @@ func TestSetupShopifyChecks(t *testing.T) {
 				if tt.url != "" {
 					cfg.APIBaseURL = tt.url
 				}
-				if a, err = shopify.NewAdmin(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+				if a, err = adminapi.New(cfg, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 					t.Fatal(err)
 				}
 				hs.h.deps.Shopify = liveShopify{a}
@@ -163,18 +165,18 @@ func TestSetupDeliveryChecks(t *testing.T) {
 	}
 	tests := []struct {
 		name                    string
-		activity                engine.WebhookActivity
+		activity                inbox.Activity
 		lastSeen                *time.Time
 		arrived, customers, own string
 	}{
 		{name: "nothing yet", arrived: "To do Webhooks arrive No webhook has arrived yet: place a test order in the shop.",
 			customers: "Not checked Orders arrive with their customer Not checked: no order has arrived yet.",
 			own:       "To do Wallet notifications arrive No hot wallet has notified taripay yet."},
-		{name: "all well", activity: engine.WebhookActivity{LastAt: &seen, RecentOrders: 4}, lastSeen: &seen,
+		{name: "all well", activity: inbox.Activity{LastAt: &seen, RecentOrders: 4}, lastSeen: &seen,
 			arrived:   "Done Webhooks arrive The last one arrived 2026-11-23 07:00 (3 hours ago).",
 			customers: "Done Orders arrive with their customer Each of the last 4 orders named its customer.",
 			own:       "Done Wallet notifications arrive The last one arrived 2026-11-23 07:00 (3 hours ago)."},
-		{name: "customers withheld", activity: engine.WebhookActivity{LastAt: &seen, RecentOrders: 4, WithoutCustomer: 2},
+		{name: "customers withheld", activity: inbox.Activity{LastAt: &seen, RecentOrders: 4, WithoutCustomer: 2},
 			arrived: "Done Webhooks arrive The last one arrived 2026-11-23 07:00 (3 hours ago).",
 			customers: "Fix now Orders arrive with their customer 2 of the last 4 orders arrived without a customer, so taripay cannot link them " +
 				"to the customer's account. Request protected customer data access (customer name and email) in the Partner Dashboard: " +

@@ -16,6 +16,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify/install"
+	"taripay/app/shopify/shopifytest"
 	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
@@ -30,25 +32,25 @@ type trustServer struct {
 	eng   *engine.Engine
 	store *db.DB
 	clock *enginetest.Clock
-	oauth *fakeOAuth
+	oauth *shopifytest.OAuth
 }
 
 // newTrustServer serves the admin over backend; shop is TPG_SHOPIFY_SHOP.
 func newTrustServer(t *testing.T, backend, shop string) *trustServer {
 	t.Helper()
-	ts := &trustServer{store: dbtest.Open(t, backend), clock: enginetest.NewClock(testNow), oauth: &fakeOAuth{}}
+	ts := &trustServer{store: dbtest.Open(t, backend), clock: enginetest.NewClock(testNow), oauth: &shopifytest.OAuth{Secret: testSecret}}
 	ts.eng = engine.New(engine.Config{DisableMemoSignature: true, Shop: shop}, ts.store, ts.clock)
 	oauth := httptest.NewServer(ts.oauth)
 	t.Cleanup(oauth.Close)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	install := &TokenExchange{
+	exchange := &install.TokenExchange{
 		ClientID: testClientID, ClientSecret: testSecret,
 		BaseURL: func(string) string { return oauth.URL },
 		HTTP:    oauth.Client(), Store: db.NewShopTokenStore(ts.store.Bun()),
 		Now: ts.clock.Now, Log: quiet,
 	}
 	h := New(Config{ClientID: testClientID, ClientSecrets: []string{testSecret}, Shop: shop, HtmxURL: "/static/htmx.min.js"},
-		Deps{Engine: ts.eng, Install: install, Now: ts.clock.Now, Log: quiet})
+		Deps{Engine: ts.eng, Install: exchange, Now: ts.clock.Now, Log: quiet})
 	ts.app = fiber.New(fiber.Config{StrictRouting: true, CaseSensitive: true, Immutable: true})
 	h.Register(ts.app)
 	return ts
@@ -57,9 +59,9 @@ func newTrustServer(t *testing.T, backend, shop string) *trustServer {
 // idTokenFor is the session token Shopify admin hands the app for a staff
 // user of shop.
 func (ts *trustServer) idTokenFor(t *testing.T, shop, user string) string {
-	tok := validIDToken(ts.clock.Now())
-	tok.iss, tok.dest, tok.sub = "https://"+shop+"/admin", "https://"+shop, user
-	return mintIDToken(t, tok)
+	tok := shopifytest.ValidIDToken(ts.clock.Now())
+	tok.Iss, tok.Dest, tok.Sub = "https://"+shop+"/admin", "https://"+shop, user
+	return tok.Mint(t)
 }
 
 var sessionInPage = regexp.MustCompile(`X-TPS-Session&#34;:&#34;([^&]+)&#34;`)
@@ -219,7 +221,7 @@ func TestOneShopPerDatabase(t *testing.T) {
 			early := keys.Mint(Staff{Shop: other, User: "9"})
 
 			// an install that cannot complete pins nothing
-			ts.oauth.refuseAll(true)
+			ts.oauth.RefuseAll(true)
 			resp, body, _ := ts.launch(t, testShop, "1")
 			if resp.StatusCode != 503 || !strings.Contains(body, "taripay could not finish installing") {
 				t.Fatalf("a failed install: %d %s", resp.StatusCode, body)
@@ -227,20 +229,20 @@ func TestOneShopPerDatabase(t *testing.T) {
 			if shop, _ := ts.eng.Shop(ctx); shop != "" {
 				t.Fatalf("a failed install pinned %q", shop)
 			}
-			ts.oauth.refuseAll(false)
+			ts.oauth.RefuseAll(false)
 
 			resp, _, _ = ts.launch(t, testShop, "1")
 			if resp.StatusCode != 200 {
 				t.Fatalf("install: %d", resp.StatusCode)
 			}
-			exchanges := len(ts.oauth.grantTypes())
+			exchanges := len(ts.oauth.GrantTypes())
 
 			refusal := "This taripay server serves another Shopify store, so " + other + " cannot use it."
 			resp, body, _ = ts.launch(t, other, "9")
 			if resp.StatusCode != 403 || parse(t, body).Find(`[data-testid=refused-message]`).Text() == "" || !strings.Contains(body, refusal) || strings.Contains(body, testShop) {
 				t.Errorf("the other shop's launch: %d %s", resp.StatusCode, body)
 			}
-			if n := len(ts.oauth.grantTypes()); n != exchanges {
+			if n := len(ts.oauth.GrantTypes()); n != exchanges {
 				t.Errorf("the other shop's launch reached the token exchange (%d grants, want %d)", n, exchanges)
 			}
 			if _, err := db.NewShopTokenStore(ts.store.Bun()).ShopToken(ctx, other); err == nil {

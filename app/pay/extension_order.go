@@ -15,7 +15,7 @@ import (
 )
 
 // BuyerTokens verifies the session token of Shopify's checkout and
-// customer-account UI extensions (admin.SessionTokens.VerifyBuyer): the
+// customer-account UI extensions (sessiontoken.Verifier.VerifyBuyer): the
 // shop it was issued for, and the signed-in customer's GID, or "".
 type BuyerTokens interface {
 	VerifyBuyer(token string) (shop, customer string, err error)

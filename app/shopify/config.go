@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strings"
+
+	"taripay/app/shopify/adminapi"
 )
 
 // DefaultAPIVersion is the Admin API version used for outbound calls and
@@ -49,19 +50,9 @@ type Config struct {
 // reachable reports whether there is a shop to call.
 func (c Config) reachable() bool { return c.Shop != "" || c.APIBaseURL != "" }
 
-var shopPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
-
-// ErrShopDomain is returned for a shop that is not a plain myshopify domain.
-var ErrShopDomain = errors.New("shop must be <name>.myshopify.com")
-
-// ValidateShop accepts only "<name>.myshopify.com": go-shopify would send
-// requests (and secrets) to any host it is given.
-func ValidateShop(shop string) (string, error) {
-	s := strings.ToLower(strings.TrimSpace(shop))
-	if !shopPattern.MatchString(s) {
-		return "", fmt.Errorf("%w: %q", ErrShopDomain, shop)
-	}
-	return s, nil
+// AdminAPI is where and how the Admin API client reaches the shop.
+func (c Config) AdminAPI() adminapi.Config {
+	return adminapi.Config{Shop: c.Shop, APIBaseURL: c.APIBaseURL, APIVersion: c.APIVersion, AccessToken: c.AccessToken}
 }
 
 // LoadConfig reads the TPG_SHOPIFY_* variables with the reference's
@@ -91,7 +82,7 @@ func LoadConfig(lookupEnv func(string) (string, bool)) (Config, error) {
 		c.HMACSecret = getenv("TPG_SHOPIFY_API_SECRET")
 	}
 	if shop := getenv("TPG_SHOPIFY_SHOP"); shop != "" {
-		s, err := ValidateShop(shop)
+		s, err := adminapi.ValidateShop(shop)
 		if err != nil {
 			return Config{}, fmt.Errorf("TPG_SHOPIFY_SHOP: %w", err)
 		}

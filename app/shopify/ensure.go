@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"taripay/app/shopify/adminapi"
 )
 
 // SubscriptionAdmin is the part of the Admin API that manages webhook
 // subscriptions.
 type SubscriptionAdmin interface {
-	Subscriptions(ctx context.Context) ([]Subscription, error)
+	Subscriptions(ctx context.Context) ([]adminapi.Subscription, error)
 	CreateSubscription(ctx context.Context, topic, callbackURL string) error
 	UpdateSubscription(ctx context.Context, id, callbackURL string) error
 }
@@ -32,7 +34,7 @@ func EnsureWebhooks(ctx context.Context, admin SubscriptionAdmin, publicURL stri
 	if err != nil {
 		return nil, err
 	}
-	byTopic := map[string]Subscription{}
+	byTopic := map[string]adminapi.Subscription{}
 	for _, s := range existing {
 		byTopic[s.Topic] = s
 	}

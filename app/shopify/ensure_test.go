@@ -3,6 +3,8 @@ package shopify
 import (
 	"context"
 	"testing"
+
+	"taripay/app/shopify/shopifytest"
 )
 
 func TestEnsureWebhooks(t *testing.T) {
@@ -50,5 +52,28 @@ func TestEnsureWebhooks(t *testing.T) {
 	}
 	if n := len(h.fake.Calls("CreateWebhook")); n != 7 {
 		t.Errorf("%d creates, want 7", n)
+	}
+}
+
+// TestEnsuredTopicsAreSchemaEnums registers taripay's webhooks through the
+// fake and checks each topic against the schema's WebhookSubscriptionTopic.
+func TestEnsuredTopicsAreSchemaEnums(t *testing.T) {
+	schema, err := shopifytest.AdminSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enum := schema.Types["WebhookSubscriptionTopic"]
+	h := newHarness(t)
+	if _, err := EnsureWebhooks(context.Background(), h.admin, "https://x.example"); err != nil {
+		t.Fatal(err)
+	}
+	calls := h.fake.Calls("CreateWebhook")
+	if len(calls) == 0 {
+		t.Fatal("no subscriptions created")
+	}
+	for _, c := range calls {
+		if topic, _ := c.Variables["topic"].(string); enum.EnumValues.ForName(topic) == nil {
+			t.Errorf("topic %q is not a %s WebhookSubscriptionTopic", topic, schema.Version)
+		}
 	}
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/pricesync"
 	"taripay/app/shopify/shopifytest"
 	"taripay/db"
 	"taripay/db/dbtest"
@@ -47,7 +49,7 @@ type stack struct {
 	cfg     shopify.Config
 	app     *fiber.App
 	handler *shopify.Handler
-	admin   *shopify.Admin
+	admin   *adminapi.Client
 	logs    *logBuffer // what the webhook handler logged
 }
 
@@ -91,13 +93,13 @@ func newStackWith(t *testing.T, d *db.DB, set func(*shopify.Config)) *stack {
 		HMACChecks: true, HMACSecret: secret, PriceField: shopify.PriceOutstanding, Restock: true,
 		PaymentMethod: shopify.DefaultPaymentMethod}
 	set(&s.cfg)
-	s.admin, err = shopify.NewAdmin(s.cfg, nil, &http.Client{Timeout: 5 * time.Second}, quiet)
+	s.admin, err = adminapi.New(s.cfg.AdminAPI(), nil, &http.Client{Timeout: 5 * time.Second}, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.logs = &logBuffer{}
 	s.handler = shopify.NewHandler(s.cfg, shopify.HandlerDeps{Engine: s.eng, Inbox: d, Records: d,
-		Prices: shopify.NewPrices(s.admin, s.eng, quiet), Orders: s.admin, Now: s.clock.Now,
+		Prices: pricesync.New(s.admin, s.eng, quiet), Orders: s.admin, Now: s.clock.Now,
 		Log: slog.New(slog.NewTextHandler(s.logs, nil))})
 	s.app = fiber.New()
 	g := s.app.Group("/shopify", shopify.Gate(s.cfg, nil, quiet))
@@ -419,7 +421,7 @@ func runChild() int {
 		return 2
 	}
 	e := engine.New(engine.Config{StrictMode: true}, d, sysClock{})
-	admin, err := shopify.NewAdmin(shopify.Config{APIBaseURL: os.Getenv(childEnv + "_SHOPIFY"), APIVersion: shopify.DefaultAPIVersion,
+	admin, err := adminapi.New(adminapi.Config{APIBaseURL: os.Getenv(childEnv + "_SHOPIFY"), APIVersion: shopify.DefaultAPIVersion,
 		AccessToken: shopifytest.Token}, nil, &http.Client{Timeout: time.Minute}, quiet)
 	if err != nil {
 		return 2

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"taripay/app/shopify/adminapi"
 	"taripay/engine"
 )
 
@@ -285,7 +286,7 @@ func (o *Order) mend() []string {
 
 // shopDomain requires a payload's shop domain, lower-cased in place.
 func shopDomain(domain *string, member string) error {
-	s, err := ValidateShop(*domain)
+	s, err := adminapi.ValidateShop(*domain)
 	if err != nil {
 		return fmt.Errorf("decode webhook: %s: %w", member, err)
 	}

@@ -15,6 +15,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/inbox"
+	"taripay/app/shopify/pricesync"
 	"taripay/engine"
 )
 
@@ -39,7 +42,7 @@ type Store interface {
 	LatestCustomerPayloads(ctx context.Context, shop string, customerIDs []string) (map[string][]byte, error)
 	// WebhookActivity says when the shop's last delivery arrived and how
 	// many of its latest recent orders came without a customer.
-	WebhookActivity(ctx context.Context, shop string, recent int) (engine.WebhookActivity, error)
+	WebhookActivity(ctx context.Context, shop string, recent int) (inbox.Activity, error)
 }
 
 // Deps are the integration's collaborators.
@@ -49,7 +52,7 @@ type Deps struct {
 	Store  Store
 	// Tokens supplies the Admin API token (token exchange); nil means the
 	// static Config.AccessToken.
-	Tokens     TokenSource
+	Tokens     adminapi.TokenSource
 	HTTPClient *http.Client // nil: a client with a 30 s timeout
 	// PublicURL is the server's public origin (TPG_PUBLIC_URL), which the
 	// pay links written onto orders start with.
@@ -66,8 +69,8 @@ type Deps struct {
 type Service struct {
 	engine  ServiceEngine
 	store   Store
-	admin   *Admin // nil without Shopify settings
-	prices  *Prices
+	admin   *adminapi.Client // nil without Shopify settings
+	prices  *pricesync.Prices
 	handler *Handler
 	worker  *Worker
 	log     *slog.Logger
@@ -90,12 +93,12 @@ func New(d Deps) (*Service, error) {
 	}
 	var orderAdmin OrderAdmin
 	if d.Config.reachable() && (d.Tokens != nil || d.Config.AccessToken != "") {
-		a, err := NewAdmin(d.Config, d.Tokens, d.HTTPClient, d.Log)
+		a, err := adminapi.New(d.Config.AdminAPI(), d.Tokens, d.HTTPClient, d.Log)
 		if err != nil {
 			return nil, fmt.Errorf("shopify: %w", err)
 		}
 		s.admin, orderAdmin = a, a
-		s.prices = NewPrices(a, d.Engine, d.Log)
+		s.prices = pricesync.New(a, d.Engine, d.Log)
 		s.shopNames = &shopNames{read: a.ShopName, now: d.Now, log: d.Log}
 	}
 	hd := HandlerDeps{Engine: d.Engine, Inbox: d.Store, Records: d.Store, Now: d.Now, Log: d.Log}
@@ -166,9 +169,9 @@ func (s *Service) RateChanged(currency string) {
 }
 
 // Sync pushes currency's rate to the storefront now, for the admin page.
-func (s *Service) Sync(ctx context.Context, currency string) (SyncResult, error) {
+func (s *Service) Sync(ctx context.Context, currency string) (pricesync.SyncResult, error) {
 	if s.prices == nil {
-		return SyncResult{Currency: currency}, ErrNotConfigured
+		return pricesync.SyncResult{Currency: currency}, ErrNotConfigured
 	}
 	return s.prices.Sync(ctx, currency)
 }
@@ -184,7 +187,7 @@ func (s *Service) EnsureWebhooks(ctx context.Context, publicURL string) ([]Ensur
 
 // Subscriptions lists the shop's webhook subscriptions, for the admin's
 // setup checklist.
-func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
+func (s *Service) Subscriptions(ctx context.Context) ([]adminapi.Subscription, error) {
 	if s.admin == nil {
 		return nil, ErrNotConfigured
 	}
@@ -193,9 +196,9 @@ func (s *Service) Subscriptions(ctx context.Context) ([]Subscription, error) {
 
 // Connection makes one cheap live Admin API call, for the admin's setup
 // checklist.
-func (s *Service) Connection(ctx context.Context) (ShopConnection, error) {
+func (s *Service) Connection(ctx context.Context) (adminapi.ShopConnection, error) {
 	if s.admin == nil {
-		return ShopConnection{}, ErrNotConfigured
+		return adminapi.ShopConnection{}, ErrNotConfigured
 	}
 	return s.admin.Connection(ctx)
 }
@@ -212,7 +215,7 @@ func (s *Service) OrderPagesExtensible(ctx context.Context) (bool, error) {
 // WebhookActivity says when the shop's last webhook arrived and how many of
 // its latest 20 orders came without a customer, for the admin's setup
 // checklist.
-func (s *Service) WebhookActivity(ctx context.Context, shop string) (engine.WebhookActivity, error) {
+func (s *Service) WebhookActivity(ctx context.Context, shop string) (inbox.Activity, error) {
 	return s.store.WebhookActivity(ctx, shop, 20)
 }
 
@@ -227,7 +230,7 @@ func (s *Service) RescanOpenOrders() fiber.Handler {
 		ctx := c.UserContext()
 		replies := []webhookReply{}
 		for after := ""; ; {
-			orders, next, err := s.admin.OpenOrders(ctx, after)
+			orders, next, err := s.openOrders(ctx, after)
 			if err != nil {
 				s.log.Error("rescan open orders", "err", err)
 				return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": "Cannot complete this request. " + err.Error()})
@@ -250,7 +253,7 @@ func (s *Service) RescanOpenOrders() fiber.Handler {
 
 // WebhookFailures lists the deliveries whose last attempt failed, newest
 // first, for the admin's dashboard.
-func (s *Service) WebhookFailures(ctx context.Context, limit int) ([]engine.WebhookFailure, error) {
+func (s *Service) WebhookFailures(ctx context.Context, limit int) ([]inbox.Failure, error) {
 	return s.handler.inbox.WebhookFailures(ctx, limit)
 }
 

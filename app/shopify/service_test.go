@@ -3,6 +3,7 @@ package shopify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -251,5 +252,25 @@ func TestServiceRescanOpenOrders(t *testing.T) {
 	}
 	if (&Service{}).RescanOpenOrders() != nil {
 		t.Error("a Service without the Admin API serves rescans")
+	}
+}
+
+func TestServiceSubscriptions(t *testing.T) {
+	h := newHarness(t)
+	if _, err := EnsureWebhooks(context.Background(), h.admin, "https://x.example"); err != nil {
+		t.Fatal(err)
+	}
+	subs, err := (&Service{admin: h.admin}).Subscriptions(context.Background())
+	if err != nil || len(subs) != 7 || subs[0].Topic != "ORDERS_CREATE" || subs[0].CallbackURL != "https://x.example/shopify/webhook/orders/create" {
+		t.Errorf("subscriptions = %v, %v", subs, err)
+	}
+	if _, err := (&Service{}).Subscriptions(context.Background()); !errors.Is(err, ErrNotConfigured) {
+		t.Errorf("without Shopify: %v", err)
+	}
+}
+
+func TestServiceConnectionWithoutShopify(t *testing.T) {
+	if _, err := (&Service{}).Connection(context.Background()); err != ErrNotConfigured {
+		t.Errorf("without Shopify: %v", err)
 	}
 }

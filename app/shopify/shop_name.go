@@ -7,21 +7,6 @@ import (
 	"time"
 )
 
-const shopNameQuery = `query ShopName { shop { name } }`
-
-// ShopName returns the shop's name as its customers know it.
-func (a *Admin) ShopName(ctx context.Context) (string, error) {
-	var resp struct {
-		Shop struct {
-			Name string `json:"name"`
-		} `json:"shop"`
-	}
-	if err := a.query(ctx, "ShopName", shopNameQuery, nil, &resp); err != nil {
-		return "", err
-	}
-	return resp.Shop.Name, nil
-}
-
 const (
 	// shopNameTTL is how long a read shop name is shown before it is read
 	// again; a merchant rarely renames a shop.

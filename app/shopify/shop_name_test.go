@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"taripay/app/shopify/adminapi"
 	"taripay/app/shopify/shopifytest"
 )
 
@@ -15,7 +16,7 @@ import (
 // read and is retried a minute later, not on every page.
 func TestShopNameIsCached(t *testing.T) {
 	fake := shopifytest.New(t)
-	admin, err := NewAdmin(Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token}, nil, nil, slog.New(slog.DiscardHandler))
+	admin, err := adminapi.New(adminapi.Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token}, nil, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

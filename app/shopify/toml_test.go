@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"taripay/app/shopify/adminapi"
 	"taripay/app/shopify/shopifytest"
 )
 
@@ -41,7 +42,7 @@ func TestAppTOMLDeclaresEveryTopic(t *testing.T) {
 }
 
 // TestAppTOMLDeclaresEveryScope keeps shopify.app.toml's access scopes in
-// step with Scopes, which the admin's setup checklist compares with the
+// step with adminapi.Scopes, which the admin's setup checklist compares with the
 // granted ones.
 func TestAppTOMLDeclaresEveryScope(t *testing.T) {
 	app, err := shopifytest.LoadApp()
@@ -49,7 +50,19 @@ func TestAppTOMLDeclaresEveryScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	declared := slices.Sorted(maps.Keys(app.Scopes()))
-	if want := slices.Sorted(slices.Values(Scopes)); !slices.Equal(declared, want) {
-		t.Errorf("shopify.app.toml asks for %v, Scopes holds %v", declared, want)
+	if want := slices.Sorted(slices.Values(adminapi.Scopes)); !slices.Equal(declared, want) {
+		t.Errorf("shopify.app.toml asks for %v, adminapi.Scopes holds %v", declared, want)
+	}
+}
+
+// TestSchemaIsThePinnedVersion keeps the vendored Admin API schema, which
+// the fake validates every request against, at the version taripay calls.
+func TestSchemaIsThePinnedVersion(t *testing.T) {
+	s, err := shopifytest.AdminSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Version != DefaultAPIVersion {
+		t.Errorf("vendored Admin schema is %s, DefaultAPIVersion is %s: vendor the pinned version (app/shopify/shopifytest/testdata/README.md)", s.Version, DefaultAPIVersion)
 	}
 }

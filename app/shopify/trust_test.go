@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"taripay/app/shopify"
+	"taripay/app/shopify/install"
 	"taripay/app/shopify/shopifytest"
 	"taripay/db"
 	"taripay/engine"
@@ -60,7 +61,7 @@ func TestWebhookDoesOnlyWhatItsBodySays(t *testing.T) {
 		s := newStack(t, d, false)
 		ctx := context.Background()
 		tokens := db.NewShopTokenStore(d.Bun())
-		if err := tokens.SaveShopToken(ctx, engine.ShopToken{Shop: shopDom, AccessToken: "shpat_ours", UpdatedAt: s.clock.Now()}); err != nil {
+		if err := tokens.SaveShopToken(ctx, install.Token{Shop: shopDom, AccessToken: "shpat_ours", UpdatedAt: s.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		s.createOrder(t)

@@ -23,7 +23,7 @@ import (
 )
 
 // TestEveryPermanentWebhookFailureIsVisible walks every permanent(...)
-// outcome of webhook processing (webhook.go) and shows where it becomes
+// outcome of webhook processing (webhook_topics.go) and shows where it becomes
 // visible: a Shopify delivery answered 2xx ends as a stored order, or in
 // the admin dashboard's webhook failures with a retry that processes it
 // again. Deliveries that a signed request cannot produce any more (bodies
@@ -31,7 +31,7 @@ import (
 // served) are stored as an older binary may have left them.
 func TestEveryPermanentWebhookFailureIsVisible(t *testing.T) {
 	cases := []struct {
-		site  string // the permanent(...) of webhook.go this case reaches
+		site  string // the permanent(...) of webhook_topics.go this case reaches
 		topic string
 		path  string // where a signed delivery is sent; "" stores it directly
 		body  string
@@ -54,12 +54,12 @@ func TestEveryPermanentWebhookFailureIsVisible(t *testing.T) {
 			`{"id":1002,"currency":"USD","total_price":"1.001","created_at":"2026-11-23T10:00:00Z","payment_gateway_names":["Tari"]}`, `"1.001" has more than 2 decimals for USD`},
 		{"customers/data_request: decode", "customers/data_request", "", `{"customer":{"id":"x"}}`, `shopify id "x"`},
 	}
-	src, err := os.ReadFile("webhook.go")
+	src, err := os.ReadFile("webhook_topics.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(string(src), "permanent("); n != len(cases) {
-		t.Fatalf("webhook.go has %d permanent(...) outcomes and this test walks %d: add a case for each new one", n, len(cases))
+		t.Fatalf("webhook_topics.go has %d permanent(...) outcomes and this test walks %d: add a case for each new one", n, len(cases))
 	}
 
 	each(t, func(t *testing.T, d *db.DB) {

@@ -9,6 +9,8 @@ import (
 	"taripay/app/config"
 	"taripay/app/pay"
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
+	"taripay/app/shopify/install"
 	"taripay/db"
 	"taripay/engine"
 )
@@ -21,13 +23,13 @@ func adminInstall(cfg config.Config, database *db.DB, log *slog.Logger) admin.In
 		return nil // logStartup says how to turn it on
 	}
 	if cfg.Shopify.AccessToken != "" {
-		return admin.StaticToken{Shop: cfg.Shopify.Shop, Token: cfg.Shopify.AccessToken}
+		return install.StaticToken{Shop: cfg.Shopify.Shop, Token: cfg.Shopify.AccessToken}
 	}
 	base := func(shop string) string { return "https://" + shop }
 	if u := cfg.Shopify.APIBaseURL; u != "" {
 		base = func(string) string { return u }
 	}
-	return &admin.TokenExchange{
+	return &install.TokenExchange{
 		ClientID:     cfg.ShopifyAPIKey,
 		ClientSecret: cfg.ShopifyAPISecret,
 		BaseURL:      base,
@@ -40,8 +42,8 @@ func adminInstall(cfg config.Config, database *db.DB, log *slog.Logger) admin.In
 
 // exchangedTokens gives the Shopify integration the exchanged tokens, or
 // nil to use its static one.
-func exchangedTokens(install admin.Installer) shopify.TokenSource {
-	if x, ok := install.(*admin.TokenExchange); ok {
+func exchangedTokens(installer admin.Installer) adminapi.TokenSource {
+	if x, ok := installer.(*install.TokenExchange); ok {
 		return x
 	}
 	return nil

@@ -18,9 +18,9 @@ import (
 	"github.com/uptrace/bun"
 
 	"taripay/app"
-	"taripay/app/admin"
 	"taripay/app/config"
 	"taripay/app/pay"
+	"taripay/app/shopify/sessiontoken"
 	"taripay/db"
 	"taripay/engine"
 )
@@ -153,7 +153,7 @@ func Start(ctx context.Context, cfg config.Config, o Options) (_ *Server, err er
 	}
 	deps.Admin = newAdmin(cfg, e, install, shop, log)
 	if install != nil {
-		deps.Buyers = admin.SessionTokens{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Shop: cfg.Shopify.Shop, Now: time.Now}
+		deps.Buyers = sessiontoken.Verifier{ClientID: cfg.ShopifyAPIKey, Secrets: []string{cfg.ShopifyAPISecret}, Shop: cfg.Shopify.Shop, Now: time.Now}
 	}
 	s.app = app.New(deps)
 	ln = app.LimitConnsPerIP(ln, cfg.MaxConnsPerIP, log)

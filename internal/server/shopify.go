@@ -7,6 +7,7 @@ import (
 
 	"taripay/app/config"
 	"taripay/app/shopify"
+	"taripay/app/shopify/adminapi"
 	"taripay/db"
 	"taripay/engine"
 )
@@ -17,7 +18,7 @@ import (
 // Without Shopify settings it still runs, logging side effects as skipped.
 // tokens, when not nil, supplies exchanged Admin API tokens (the embedded
 // admin's install) in place of the static one.
-func startShopify(ctx context.Context, cfg config.Config, e *engine.Engine, database *db.DB, tokens shopify.TokenSource, log *slog.Logger) (*shopify.Service, <-chan struct{}, error) {
+func startShopify(ctx context.Context, cfg config.Config, e *engine.Engine, database *db.DB, tokens adminapi.TokenSource, log *slog.Logger) (*shopify.Service, <-chan struct{}, error) {
 	s, err := shopify.New(shopify.Deps{Config: cfg.Shopify, Engine: e, Store: database, Tokens: tokens, PublicURL: cfg.PublicURL, Now: time.Now, Log: log})
 	if err != nil {
 		return nil, nil, err

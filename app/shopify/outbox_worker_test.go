@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"taripay/app/shopify/adminapi"
 	"taripay/app/shopify/shopifytest"
 	"taripay/engine"
 	"taripay/engine/enginetest"
@@ -104,7 +105,7 @@ func (c *captureLog) MarkCaptured(_ context.Context, txID string, _ time.Time) e
 
 type harness struct {
 	fake   *shopifytest.Fake
-	admin  *Admin
+	admin  *adminapi.Client
 	outbox *memOutbox
 	clock  *enginetest.Clock
 	auths  *captureLog
@@ -113,7 +114,7 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	fake := shopifytest.New(t)
-	admin, err := NewAdmin(Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token}, nil,
+	admin, err := adminapi.New(adminapi.Config{APIBaseURL: fake.URL, APIVersion: DefaultAPIVersion, AccessToken: shopifytest.Token}, nil,
 		&http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,8 @@
-package admin
+// Package install is the Shopify-managed install: token exchange of the
+// session token for an offline Admin API token, its refresh, the token's
+// record (Token), and the single-store static token (docs/admin.md,
+// "Install and tokens").
+package install
 
 import (
 	"bytes"
@@ -12,14 +16,22 @@ import (
 	"sync"
 	"time"
 
-	"taripay/engine"
+	"taripay/app/shopify/sessiontoken"
 )
+
+// Connection describes a shop's Admin API token, for the admin's setup
+// checklist.
+type Connection struct {
+	Mode      string // "token exchange", "static token" or "" when none
+	Scope     string
+	ExpiresAt *time.Time
+}
 
 // TokenStore keeps one offline access token per shop. Each save replaces the
 // shop's token and refresh token together, atomically.
 type TokenStore interface {
-	ShopToken(ctx context.Context, shop string) (engine.ShopToken, error) // engine.ErrShopTokenNotFound when none
-	SaveShopToken(ctx context.Context, t engine.ShopToken) error
+	ShopToken(ctx context.Context, shop string) (Token, error) // ErrTokenNotFound when none
+	SaveShopToken(ctx context.Context, t Token) error
 }
 
 // refreshMargin renews a token this long before it expires.
@@ -67,7 +79,7 @@ func (x *TokenExchange) Ensure(ctx context.Context, shop, idToken string) error 
 			return nil
 		}
 		x.Log.Warn("admin: token refresh failed; exchanging again", "shop", shop, "err", err)
-	case err != nil && !errors.Is(err, engine.ErrShopTokenNotFound):
+	case err != nil && !errors.Is(err, ErrTokenNotFound):
 		return fmt.Errorf("load token of %s: %w", shop, err)
 	}
 	return x.exchange(ctx, shop, idToken)
@@ -98,7 +110,7 @@ func (x *TokenExchange) AccessToken(ctx context.Context, shop string) (string, e
 // Status describes the stored token for the setup checklist.
 func (x *TokenExchange) Status(ctx context.Context, shop string) (Connection, error) {
 	t, err := x.Store.ShopToken(ctx, shop)
-	if errors.Is(err, engine.ErrShopTokenNotFound) {
+	if errors.Is(err, ErrTokenNotFound) {
 		return Connection{}, nil
 	}
 	if err != nil {
@@ -107,17 +119,17 @@ func (x *TokenExchange) Status(ctx context.Context, shop string) (Connection, er
 	return Connection{Mode: "token exchange", Scope: t.Scope, ExpiresAt: t.ExpiresAt}, nil
 }
 
-func (x *TokenExchange) fresh(t engine.ShopToken) bool {
+func (x *TokenExchange) fresh(t Token) bool {
 	return t.AccessToken != "" && (t.ExpiresAt == nil || x.Now().Add(refreshMargin).Before(*t.ExpiresAt))
 }
 
-func (x *TokenExchange) refreshable(t engine.ShopToken) bool {
+func (x *TokenExchange) refreshable(t Token) bool {
 	return t.RefreshToken != "" && (t.RefreshExpiresAt == nil || x.Now().Before(*t.RefreshExpiresAt))
 }
 
 func (x *TokenExchange) exchange(ctx context.Context, shop, idToken string) error {
 	if idToken == "" {
-		return fmt.Errorf("exchange token for %s: %w", shop, ErrInvalidSession)
+		return fmt.Errorf("exchange token for %s: %w", shop, sessiontoken.ErrInvalidSession)
 	}
 	return x.request(ctx, shop, map[string]string{
 		"client_id":            x.ClientID,
@@ -130,7 +142,7 @@ func (x *TokenExchange) exchange(ctx context.Context, shop, idToken string) erro
 	})
 }
 
-func (x *TokenExchange) refresh(ctx context.Context, t engine.ShopToken) error {
+func (x *TokenExchange) refresh(ctx context.Context, t Token) error {
 	return x.request(ctx, t.Shop, map[string]string{
 		"client_id":     x.ClientID,
 		"client_secret": x.ClientSecret,
@@ -163,13 +175,13 @@ func (x *TokenExchange) request(ctx context.Context, shop string, body map[strin
 	var tr tokenResponse
 	jsonErr := json.Unmarshal(raw, &tr)
 	if tr.Error == "invalid_subject_token" {
-		return fmt.Errorf("%s for %s: %w: Shopify refused the session token", grant, shop, ErrInvalidSession)
+		return fmt.Errorf("%s for %s: %w: Shopify refused the session token", grant, shop, sessiontoken.ErrInvalidSession)
 	}
 	if resp.StatusCode != http.StatusOK || jsonErr != nil || tr.AccessToken == "" {
 		return fmt.Errorf("%s for %s: status %d, error %q", grant, shop, resp.StatusCode, tr.Error)
 	}
 	now := x.Now()
-	t := engine.ShopToken{Shop: shop, AccessToken: tr.AccessToken, Scope: tr.Scope, RefreshToken: tr.RefreshToken, UpdatedAt: now}
+	t := Token{Shop: shop, AccessToken: tr.AccessToken, Scope: tr.Scope, RefreshToken: tr.RefreshToken, UpdatedAt: now}
 	if tr.ExpiresIn > 0 {
 		at := now.Add(time.Duration(tr.ExpiresIn) * time.Second)
 		t.ExpiresAt = &at
@@ -205,7 +217,7 @@ func (s StaticToken) Ensure(context.Context, string, string) error { return nil 
 // AccessToken returns the configured token for the configured shop.
 func (s StaticToken) AccessToken(_ context.Context, shop string) (string, error) {
 	if shop != s.Shop {
-		return "", fmt.Errorf("token of %s: %w", shop, engine.ErrShopTokenNotFound)
+		return "", fmt.Errorf("token of %s: %w", shop, ErrTokenNotFound)
 	}
 	return s.Token, nil
 }

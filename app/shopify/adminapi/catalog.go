@@ -1,4 +1,4 @@
-package shopify
+package adminapi
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func (n variantNode) price() VariantPrice {
 const shopQuery = `query ShopCurrency { shop { currencyCode } }`
 
 // ShopCurrency returns the currency the shop books and prices products in.
-func (a *Admin) ShopCurrency(ctx context.Context) (string, error) {
+func (a *Client) ShopCurrency(ctx context.Context) (string, error) {
 	var resp struct {
 		Shop struct {
 			CurrencyCode string `json:"currencyCode"`
@@ -56,7 +56,7 @@ const variantsQuery = `query Variants($after: String) {
 
 // Variants returns one page of variants and the cursor of the next page
 // ("" after the last).
-func (a *Admin) Variants(ctx context.Context, after string) ([]VariantPrice, string, error) {
+func (a *Client) Variants(ctx context.Context, after string) ([]VariantPrice, string, error) {
 	var resp struct {
 		ProductVariants struct {
 			Nodes    []variantNode `json:"nodes"`
@@ -89,7 +89,7 @@ const variantsByIDQuery = `query VariantsByID($ids: [ID!]!) {
 }`
 
 // VariantsByID reads the given variants in one call (at most 250).
-func (a *Admin) VariantsByID(ctx context.Context, ids []string) ([]VariantPrice, error) {
+func (a *Client) VariantsByID(ctx context.Context, ids []string) ([]VariantPrice, error) {
 	gids := make([]string, len(ids))
 	for i, id := range ids {
 		gids[i] = gid("ProductVariant", id)
@@ -113,13 +113,13 @@ const setPricesMutation = `mutation SetTariPrices($metafields: [MetafieldsSetInp
   metafieldsSet(metafields: $metafields) { metafields { id } userErrors { field message } }
 }`
 
-// maxMetafieldsSet is metafieldsSet's per-call limit.
-const maxMetafieldsSet = 25
+// MaxMetafieldsSet is metafieldsSet's per-call limit.
+const MaxMetafieldsSet = 25
 
 // setMetafields writes up to 25 metafields with doc, a metafieldsSet
 // operation named op; a value equal to the stored one changes nothing, so
 // a repeat is safe.
-func (a *Admin) setMetafields(ctx context.Context, op, doc string, fields []map[string]any) error {
+func (a *Client) setMetafields(ctx context.Context, op, doc string, fields []map[string]any) error {
 	var resp struct {
 		MetafieldsSet struct {
 			UserErrors []userError `json:"userErrors"`
@@ -132,7 +132,7 @@ func (a *Admin) setMetafields(ctx context.Context, op, doc string, fields []map[
 }
 
 // SetTariPrices writes custom.tari_price (µT) on up to 25 variants at once.
-func (a *Admin) SetTariPrices(ctx context.Context, prices map[string]string) error {
+func (a *Client) SetTariPrices(ctx context.Context, prices map[string]string) error {
 	var fields []map[string]any
 	for id, v := range prices {
 		fields = append(fields, map[string]any{
@@ -149,7 +149,7 @@ const upsertRatesMutation = `mutation UpsertRates($handle: MetaobjectHandleInput
 
 // UpsertRate sets one currency's field of the tari_price/tari-price-global
 // metaobject. Keys are lower-case, as the theme reads them (README.md, "Shopify").
-func (a *Admin) UpsertRate(ctx context.Context, currency, microTari string) error {
+func (a *Client) UpsertRate(ctx context.Context, currency, microTari string) error {
 	var resp struct {
 		MetaobjectUpsert struct {
 			UserErrors []userError `json:"userErrors"`
@@ -181,7 +181,7 @@ const subscriptionsQuery = `query WebhookSubscriptions($after: String) {
 }`
 
 // Subscriptions lists the shop's webhook subscriptions.
-func (a *Admin) Subscriptions(ctx context.Context) ([]Subscription, error) {
+func (a *Client) Subscriptions(ctx context.Context) ([]Subscription, error) {
 	var out []Subscription
 	after := any(nil)
 	for {
@@ -216,7 +216,7 @@ const createSubscriptionMutation = `mutation CreateWebhook($topic: WebhookSubscr
 }`
 
 // CreateSubscription subscribes callbackURL to a topic (GraphQL enum name).
-func (a *Admin) CreateSubscription(ctx context.Context, topic, callbackURL string) error {
+func (a *Client) CreateSubscription(ctx context.Context, topic, callbackURL string) error {
 	var resp struct {
 		WebhookSubscriptionCreate struct {
 			UserErrors []userError `json:"userErrors"`
@@ -234,7 +234,7 @@ const updateSubscriptionMutation = `mutation UpdateWebhook($id: ID!, $sub: Webho
 }`
 
 // UpdateSubscription points an existing subscription at callbackURL.
-func (a *Admin) UpdateSubscription(ctx context.Context, id, callbackURL string) error {
+func (a *Client) UpdateSubscription(ctx context.Context, id, callbackURL string) error {
 	var resp struct {
 		WebhookSubscriptionUpdate struct {
 			UserErrors []userError `json:"userErrors"`
@@ -262,7 +262,7 @@ const addRateFieldMutation = `mutation AddRateField($id: ID!, $definition: Metao
 // EnsureRateField makes sure the tari_price metaobject definition exists,
 // readable by the storefront, with a field for currency: the reference left
 // creating it to the merchant, and an upsert to a missing field fails.
-func (a *Admin) EnsureRateField(ctx context.Context, currency string) error {
+func (a *Client) EnsureRateField(ctx context.Context, currency string) error {
 	key := strings.ToLower(currency)
 	field := map[string]any{"key": key, "name": strings.ToUpper(currency) + " rate (µT per unit)", "type": "number_integer"}
 	var def struct {
@@ -315,7 +315,7 @@ const createPriceDefinitionMutation = `mutation CreateTariPriceDefinition($defin
 // EnsureTariPriceDefinition makes sure the variants' custom.tari_price
 // metafield is defined and readable by the storefront; "already taken" is
 // success.
-func (a *Admin) EnsureTariPriceDefinition(ctx context.Context) error {
+func (a *Client) EnsureTariPriceDefinition(ctx context.Context) error {
 	return a.ensureMetafieldDefinition(ctx, "CreateTariPriceDefinition", createPriceDefinitionMutation, map[string]any{
 		"name": "Tari price", "namespace": "custom", "key": "tari_price", "type": "number_integer",
 		"ownerType": "PRODUCTVARIANT", "description": "Price in µT, kept in step with the exchange rate by taripay",
@@ -325,7 +325,7 @@ func (a *Admin) EnsureTariPriceDefinition(ctx context.Context) error {
 
 // ensureMetafieldDefinition creates a metafield definition with doc, a
 // metafieldDefinitionCreate operation named op; "already taken" is success.
-func (a *Admin) ensureMetafieldDefinition(ctx context.Context, op, doc string, def map[string]any) error {
+func (a *Client) ensureMetafieldDefinition(ctx context.Context, op, doc string, def map[string]any) error {
 	var resp struct {
 		Create struct {
 			UserErrors []struct {

@@ -1,12 +1,15 @@
-package shopify
+package pricesync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 
+	"taripay/app/shopify/adminapi"
 	"taripay/app/shopify/shopifytest"
 	"taripay/engine"
 )
@@ -18,6 +21,22 @@ func (r rateTable) ExchangeRate(_ context.Context, cur string) (engine.ExchangeR
 		return engine.ExchangeRate{Currency: cur, Rate: v}, nil
 	}
 	return engine.ExchangeRate{}, engine.Errorf(engine.ENOTFOUND, engine.ErrUnsupportedCurrency, "no rate for %s", cur)
+}
+
+type harness struct {
+	fake  *shopifytest.Fake
+	admin *adminapi.Client
+}
+
+func newHarness(t *testing.T) harness {
+	t.Helper()
+	fake := shopifytest.New(t)
+	admin, err := adminapi.New(adminapi.Config{APIBaseURL: fake.URL, APIVersion: "2026-07", AccessToken: shopifytest.Token}, nil,
+		&http.Client{Timeout: 5 * time.Second}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return harness{fake: fake, admin: admin}
 }
 
 func TestPricesSync(t *testing.T) {
@@ -32,7 +51,7 @@ func TestPricesSync(t *testing.T) {
 		h.fake.AddVariant(v)
 	}
 	h.fake.AddVariant(shopifytest.Variant{ID: "1", Price: "not a price"})
-	p := NewPrices(h.admin, rateTable{"USD": 10_000_000, "EUR": 11_000_000}, slog.New(slog.DiscardHandler))
+	p := New(h.admin, rateTable{"USD": 10_000_000, "EUR": 11_000_000}, slog.New(slog.DiscardHandler))
 
 	res, err := p.Sync(context.Background(), "usd")
 	if err != nil {
@@ -84,7 +103,7 @@ func TestPricesSync(t *testing.T) {
 		t.Errorf("rate definition = %v", def)
 	}
 	// A new process finds the definitions in place.
-	p2 := NewPrices(h.admin, rateTable{"USD": 10_000_000}, slog.New(slog.DiscardHandler))
+	p2 := New(h.admin, rateTable{"USD": 10_000_000}, slog.New(slog.DiscardHandler))
 	if _, err := p2.Sync(context.Background(), "USD"); err != nil {
 		t.Fatalf("sync over existing definitions: %v", err)
 	}
@@ -95,12 +114,9 @@ func TestPricesSyncProduct(t *testing.T) {
 	stale := "1"
 	h.fake.AddVariant(shopifytest.Variant{ID: "44021397602516", Price: "17.00", TariPrice: &stale})
 	h.fake.AddVariant(shopifytest.Variant{ID: "44021397602517", Price: "18.50"})
-	p := NewPrices(h.admin, rateTable{"USD": 10_000_000}, slog.New(slog.DiscardHandler))
-	var prod Product
-	if err := decode(fixture(t, "products_update.json"), &prod); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.SyncProduct(context.Background(), prod); err != nil {
+	p := New(h.admin, rateTable{"USD": 10_000_000}, slog.New(slog.DiscardHandler))
+	variants := []string{"44021397602516", "44021397602517"} // app/shopify/testdata/products_update.json
+	if err := p.SyncProduct(context.Background(), "9000000000001", variants); err != nil {
 		t.Fatal(err)
 	}
 	a, _ := h.fake.Variant("44021397602516")
@@ -112,12 +128,12 @@ func TestPricesSyncProduct(t *testing.T) {
 		t.Errorf("%d variant reads, want 1", n)
 	}
 	// Already in step: nothing written; and a Shopify outage is an error to retry.
-	if err := p.SyncProduct(context.Background(), prod); err != nil || len(h.fake.Calls("SetTariPrices")) != 1 {
+	if err := p.SyncProduct(context.Background(), "9000000000001", variants); err != nil || len(h.fake.Calls("SetTariPrices")) != 1 {
 		t.Errorf("resync wrote again: %v", err)
 	}
 	h.fake.FailNext("VariantsByID", 1, http.StatusServiceUnavailable)
-	err := p.SyncProduct(context.Background(), prod)
-	if !retryable(err) {
+	err := p.SyncProduct(context.Background(), "9000000000001", variants)
+	if ce := (*adminapi.CallError)(nil); !errors.As(err, &ce) || !ce.Temporary {
 		t.Errorf("outage error %v is not retried", err)
 	}
 }

@@ -3,20 +3,22 @@ package db
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/uptrace/bun"
+	"taripay/app/shopify/inbox"
 
-	"taripay/engine"
+	"github.com/uptrace/bun"
 )
 
-// This file is the Shopify store: what Shopify sends taripay, namely
-// verified webhook deliveries (the inbox), card authorisations, shop
-// installs and compliance reports. Its methods take plain values so package
-// shopify can declare the small interfaces it needs without importing db.
+// The shopify_*.go files are the Shopify store: what Shopify sends
+// taripay. This one keeps the verified webhook deliveries (the inbox) and
+// blanks their payloads on redaction; shopify_authorizations.go keeps card
+// authorisations, shopify_shops.go installs, shopify_data_requests.go
+// compliance reports and shopify_other_orders.go the orders paid another
+// way. Their methods take plain values so package shopify can declare the
+// small interfaces it needs without importing db.
 
 // shopifyWebhook is one verified delivery.
 type shopifyWebhook struct {
@@ -163,7 +165,7 @@ func (d *DB) FinishWebhook(ctx context.Context, id int64, cause string, final bo
 // WebhookFailures lists, newest first, up to limit deliveries whose last
 // attempt failed: for good, or so far (pending, retried once its lease
 // lapses).
-func (d *DB) WebhookFailures(ctx context.Context, limit int) ([]engine.WebhookFailure, error) {
+func (d *DB) WebhookFailures(ctx context.Context, limit int) ([]inbox.Failure, error) {
 	var rows []shopifyWebhook
 	err := d.bun.NewSelect().Model(&rows).ExcludeColumn("body").
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
@@ -173,9 +175,9 @@ func (d *DB) WebhookFailures(ctx context.Context, limit int) ([]engine.WebhookFa
 	if err != nil {
 		return nil, fmt.Errorf("list failed webhooks: %w", unavailable(err))
 	}
-	out := make([]engine.WebhookFailure, len(rows))
+	out := make([]inbox.Failure, len(rows))
 	for i, w := range rows {
-		out[i] = engine.WebhookFailure{ID: w.ID, Topic: w.Topic, Shop: w.Shop, OrderID: w.OrderID, Final: w.State == "failed",
+		out[i] = inbox.Failure{ID: w.ID, Topic: w.Topic, Shop: w.Shop, OrderID: w.OrderID, Final: w.State == "failed",
 			Attempts: w.Attempts, LastError: w.LastError, ReceivedAt: w.ReceivedAt}
 	}
 	return out, nil
@@ -206,100 +208,6 @@ func (d *DB) WebhookState(ctx context.Context, eventID string) (state string, at
 		return "", 0, "", fmt.Errorf("load webhook %s: %w", eventID, unavailable(err))
 	}
 	return w.State, w.Attempts, w.LastError, nil
-}
-
-type shopifyAuthorization struct {
-	bun.BaseModel `bun:"table:shopify_authorizations"`
-
-	ID         string     `bun:"id,pk"`
-	OrderID    string     `bun:"order_id"`
-	Amount     string     `bun:"amount"`
-	Currency   string     `bun:"currency"`
-	Test       bool       `bun:"test"`
-	CreatedAt  time.Time  `bun:"created_at"`
-	CapturedAt *time.Time `bun:"captured_at"`
-}
-
-// SaveAuthorization records a successful card authorisation; a repeat is a no-op.
-func (d *DB) SaveAuthorization(ctx context.Context, txID, orderID, amount, currency string, test bool, at time.Time) error {
-	a := &shopifyAuthorization{ID: txID, OrderID: orderID, Amount: amount, Currency: currency, Test: test, CreatedAt: at.UTC()}
-	err := d.InTx(ctx, func(tx bun.Tx) error {
-		_, err := tx.NewInsert().Model(a).On("CONFLICT (id) DO NOTHING").Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("save authorisation %s of order %s: %w", txID, orderID, err)
-	}
-	return nil
-}
-
-// MarkCaptured records that an authorisation was captured (once: the first
-// time is kept). An authorisation never stored is recorded by its id alone.
-func (d *DB) MarkCaptured(ctx context.Context, txID string, at time.Time) error {
-	err := d.InTx(ctx, func(tx bun.Tx) error {
-		_, err := tx.NewUpdate().Model((*shopifyAuthorization)(nil)).
-			Set("captured_at = ?", at.UTC()).Where("id = ?", txID).Where("captured_at IS NULL").Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("mark authorisation %s captured: %w", txID, err)
-	}
-	return nil
-}
-
-// Authorizations lists an order's stored authorisations as transaction id →
-// captured, for display.
-func (d *DB) Authorizations(ctx context.Context, orderID string) (map[string]bool, error) {
-	var rows []shopifyAuthorization
-	if err := d.bun.NewSelect().Model(&rows).Where("order_id = ?", orderID).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list authorisations of order %s: %w", orderID, unavailable(err))
-	}
-	out := make(map[string]bool, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.CapturedAt != nil
-	}
-	return out, nil
-}
-
-type shopifyShop struct {
-	bun.BaseModel `bun:"table:shopify_shops"`
-
-	Shop          string     `bun:"shop,pk"`
-	UninstalledAt *time.Time `bun:"uninstalled_at"`
-	RedactedAt    *time.Time `bun:"redacted_at"`
-	UpdatedAt     time.Time  `bun:"updated_at"`
-}
-
-// SetUninstalled records that the app was removed from a shop.
-func (d *DB) SetUninstalled(ctx context.Context, shop string, at time.Time) error {
-	at = at.UTC()
-	err := d.InTx(ctx, func(tx bun.Tx) error {
-		_, err := tx.NewInsert().Model(&shopifyShop{Shop: shop, UninstalledAt: &at, UpdatedAt: at}).
-			ExcludeColumn("redacted_at").
-			On("CONFLICT (shop) DO UPDATE").Set("uninstalled_at = EXCLUDED.uninstalled_at").Set("updated_at = EXCLUDED.updated_at").
-			Exec(ctx)
-		if err != nil {
-			return err
-		}
-		// The shop's Admin API token is dead once the app is removed;
-		// keeping it would only keep a credential around.
-		_, err = tx.NewDelete().Model((*shopToken)(nil)).Where("shop = ?", shop).Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("record uninstall of %s: %w", shop, err)
-	}
-	return nil
-}
-
-// Uninstalled reports whether the app was removed from a shop.
-func (d *DB) Uninstalled(ctx context.Context, shop string) (bool, error) {
-	n, err := d.bun.NewSelect().Model((*shopifyShop)(nil)).
-		Where("shop = ?", shop).Where("uninstalled_at IS NOT NULL").Count(ctx)
-	if err != nil {
-		return false, fmt.Errorf("load shop %s: %w", shop, unavailable(err))
-	}
-	return n > 0, nil
 }
 
 // RedactCustomer blanks the stored payloads about a customer, or about the
@@ -402,8 +310,8 @@ func (d *DB) LatestCustomerPayloads(ctx context.Context, shop string, customerID
 
 // WebhookActivity says when the shop's last delivery arrived, and how many
 // of its latest recent orders/create deliveries named no customer.
-func (d *DB) WebhookActivity(ctx context.Context, shop string, recent int) (engine.WebhookActivity, error) {
-	var out engine.WebhookActivity
+func (d *DB) WebhookActivity(ctx context.Context, shop string, recent int) (inbox.Activity, error) {
+	var out inbox.Activity
 	var last []shopifyWebhook
 	err := d.bun.NewSelect().Model(&last).Column("received_at").Where("shop = ?", shop).
 		OrderExpr("id DESC").Limit(1).Scan(ctx)
@@ -427,80 +335,6 @@ func (d *DB) WebhookActivity(ctx context.Context, shop string, recent int) (engi
 		}
 	}
 	return out, nil
-}
-
-type shopifyDataRequest struct {
-	bun.BaseModel `bun:"table:shopify_data_requests"`
-
-	ID         int64     `bun:"id,pk,autoincrement"`
-	Shop       string    `bun:"shop"`
-	CustomerID string    `bun:"customer_id"`
-	Report     string    `bun:"report"`
-	CreatedAt  time.Time `bun:"created_at"`
-}
-
-// SaveDataReport keeps the report of a customers/data_request for the merchant.
-func (d *DB) SaveDataReport(ctx context.Context, shop, customerID string, report []byte, at time.Time) error {
-	r := &shopifyDataRequest{Shop: shop, CustomerID: customerID, Report: string(report), CreatedAt: at.UTC()}
-	err := d.InTx(ctx, func(tx bun.Tx) error {
-		_, err := tx.NewInsert().Model(r).ExcludeColumn("id").Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("save data report for customer %s: %w", customerID, err)
-	}
-	return nil
-}
-
-// DataReports returns the data-request reports about a customer, oldest first.
-func (d *DB) DataReports(ctx context.Context, shop, customerID string) ([][]byte, error) {
-	var rows []shopifyDataRequest
-	if err := d.bun.NewSelect().Model(&rows).Where("shop = ?", shop).Where("customer_id = ?", customerID).
-		OrderExpr("id").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("list data reports of customer %s: %w", customerID, unavailable(err))
-	}
-	out := make([][]byte, len(rows))
-	for i, r := range rows {
-		out[i] = []byte(r.Report)
-	}
-	return out, nil
-}
-
-type shopifyOtherOrder struct {
-	bun.BaseModel `bun:"table:shopify_other_orders"`
-
-	OrderID         string    `bun:"order_id,pk"`
-	Shop            string    `bun:"shop"`
-	Gateways        string    `bun:"gateways"`
-	FinancialStatus string    `bun:"financial_status"`
-	SeenAt          time.Time `bun:"seen_at"`
-}
-
-// SaveOtherOrder records an order paid another way than Tari; a repeat
-// (the same order from another route or a rescan) is a no-op.
-func (d *DB) SaveOtherOrder(ctx context.Context, shop, orderID string, gateways []string, financialStatus string, at time.Time) error {
-	names, err := json.Marshal(gateways)
-	if err != nil {
-		return fmt.Errorf("save order %s paid another way: %w", orderID, err)
-	}
-	o := &shopifyOtherOrder{OrderID: orderID, Shop: shop, Gateways: string(names), FinancialStatus: financialStatus, SeenAt: at.UTC()}
-	err = d.InTx(ctx, func(tx bun.Tx) error {
-		_, err := tx.NewInsert().Model(o).On("CONFLICT (order_id) DO NOTHING").Exec(ctx)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("save order %s paid another way: %w", orderID, err)
-	}
-	return nil
-}
-
-// OtherOrders counts the orders paid another way than Tari.
-func (d *DB) OtherOrders(ctx context.Context) (int, error) {
-	n, err := d.bun.NewSelect().Model((*shopifyOtherOrder)(nil)).Count(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("count orders paid another way: %w", unavailable(err))
-	}
-	return int(n), nil
 }
 
 func rowsChanged(res sql.Result, err error) (int64, error) {

@@ -1,4 +1,4 @@
-package shopify
+package adminapi
 
 import (
 	"context"
@@ -45,7 +45,7 @@ const connectionQuery = `query Connection { shop { name } currentAppInstallation
 
 // Connection makes the cheapest call that proves the token works, for the
 // admin's setup checklist.
-func (a *Admin) Connection(ctx context.Context) (ShopConnection, error) {
+func (a *Client) Connection(ctx context.Context) (ShopConnection, error) {
 	var resp struct {
 		Shop struct {
 			Name string `json:"name"`
@@ -111,7 +111,7 @@ const checkoutPagesQuery = `query CheckoutPages { checkoutProfiles(first: 25) { 
 // OrderPagesExtensible says whether the shop's published checkout profile
 // renders app extensions on the Thank-you and Order status pages, where the
 // Pay with Tari block shows; false when no profile is published.
-func (a *Admin) OrderPagesExtensible(ctx context.Context) (bool, error) {
+func (a *Client) OrderPagesExtensible(ctx context.Context) (bool, error) {
 	var resp struct {
 		CheckoutProfiles struct {
 			Nodes []struct {
@@ -129,4 +129,19 @@ func (a *Admin) OrderPagesExtensible(ctx context.Context) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+const shopNameQuery = `query ShopName { shop { name } }`
+
+// ShopName returns the shop's name as its customers know it.
+func (a *Client) ShopName(ctx context.Context) (string, error) {
+	var resp struct {
+		Shop struct {
+			Name string `json:"name"`
+		} `json:"shop"`
+	}
+	if err := a.query(ctx, "ShopName", shopNameQuery, nil, &resp); err != nil {
+		return "", err
+	}
+	return resp.Shop.Name, nil
 }

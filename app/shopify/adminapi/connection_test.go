@@ -1,4 +1,4 @@
-package shopify
+package adminapi
 
 import (
 	"context"
@@ -50,11 +50,11 @@ func TestAdminConnection(t *testing.T) {
 				fake.Grant(tt.grant...)
 				t.Cleanup(func() { fake.Grant(Scopes...) })
 			}
-			a, err := NewAdmin(Config{APIBaseURL: tt.url, AccessToken: tt.token, APIVersion: DefaultAPIVersion}, nil, nil, slog.New(slog.DiscardHandler))
+			a, err := New(Config{APIBaseURL: tt.url, AccessToken: tt.token, APIVersion: "2026-07"}, nil, nil, slog.New(slog.DiscardHandler))
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := (&Service{admin: a}).Connection(context.Background())
+			c, err := a.Connection(context.Background())
 			if tt.cause != "" {
 				if err == nil || Cause(err) != tt.cause {
 					t.Fatalf("Connection() = %+v, %v; cause %q, want %q", c, err, Cause(err), tt.cause)
@@ -65,8 +65,5 @@ func TestAdminConnection(t *testing.T) {
 				t.Fatalf("Connection() = %+v (missing %v), %v; want %s missing %v", c, c.MissingScopes(), err, tt.want, tt.missing)
 			}
 		})
-	}
-	if _, err := (&Service{}).Connection(context.Background()); err != ErrNotConfigured {
-		t.Errorf("without Shopify: %v", err)
 	}
 }

@@ -1,13 +1,18 @@
-package shopify
+// Package pricesync keeps the storefront's Tari prices in step with
+// taripay's exchange rates through the Admin API: the custom.tari_price
+// metafield of every variant and the rate metaobject (README.md, "Shopify").
+package pricesync
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 
+	"taripay/app/shopify/adminapi"
 	"taripay/engine"
 )
 
@@ -15,8 +20,8 @@ import (
 // prices in sync.
 type CatalogAdmin interface {
 	ShopCurrency(ctx context.Context) (string, error)
-	Variants(ctx context.Context, after string) ([]VariantPrice, string, error)
-	VariantsByID(ctx context.Context, ids []string) ([]VariantPrice, error)
+	Variants(ctx context.Context, after string) ([]adminapi.VariantPrice, string, error)
+	VariantsByID(ctx context.Context, ids []string) ([]adminapi.VariantPrice, error)
 	SetTariPrices(ctx context.Context, prices map[string]string) error
 	UpsertRate(ctx context.Context, currency, microTari string) error
 	EnsureRateField(ctx context.Context, currency string) error
@@ -42,8 +47,8 @@ type Prices struct {
 	defined map[string]bool // definitions known to exist: "" for the metafield, else a currency
 }
 
-// NewPrices returns the price synchroniser.
-func NewPrices(admin CatalogAdmin, rates RateReader, log *slog.Logger) *Prices {
+// New returns the price synchroniser.
+func New(admin CatalogAdmin, rates RateReader, log *slog.Logger) *Prices {
 	return &Prices{admin: admin, rates: rates, log: log, defined: map[string]bool{}}
 }
 
@@ -103,8 +108,8 @@ func (p *Prices) Sync(ctx context.Context, currency string) (SyncResult, error) 
 
 // SyncProduct reprices a product's variants after products/update, with one
 // read for all of them.
-func (p *Prices) SyncProduct(ctx context.Context, prod Product) error {
-	if len(prod.Variants) == 0 {
+func (p *Prices) SyncProduct(ctx context.Context, productID string, variantIDs []string) error {
+	if len(variantIDs) == 0 {
 		return nil
 	}
 	shopCur, err := p.admin.ShopCurrency(ctx)
@@ -114,18 +119,14 @@ func (p *Prices) SyncProduct(ctx context.Context, prod Product) error {
 	rate, err := p.rates.ExchangeRate(ctx, shopCur)
 	if err != nil {
 		if errors.Is(err, engine.ErrUnsupportedCurrency) || engine.ErrorCode(err) == engine.ENOTFOUND {
-			p.log.Info("product prices not synced: no rate for the shop currency", "currency", shopCur, "product", string(prod.ID))
+			p.log.Info("product prices not synced: no rate for the shop currency", "currency", shopCur, "product", productID)
 			return nil
 		}
 		return err
 	}
 	var res SyncResult
 	w := p.writer(&res)
-	for start := 0; start < len(prod.Variants); start += 250 {
-		ids := make([]string, 0, 250)
-		for _, v := range prod.Variants[start:min(start+250, len(prod.Variants))] {
-			ids = append(ids, string(v.ID))
-		}
+	for ids := range slices.Chunk(variantIDs, 250) {
 		live, err := p.admin.VariantsByID(ctx, ids)
 		if err != nil {
 			return err
@@ -137,7 +138,7 @@ func (p *Prices) SyncProduct(ctx context.Context, prod Product) error {
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
-	p.log.Info("shopify product prices checked", "product", string(prod.ID), "checked", res.Checked, "updated", res.Updated)
+	p.log.Info("shopify product prices checked", "product", productID, "checked", res.Checked, "updated", res.Updated)
 	return nil
 }
 
@@ -170,7 +171,7 @@ func (p *Prices) writer(res *SyncResult) *priceWriter {
 }
 
 // check queues the variants whose stored Tari price is not rate × price.
-func (w *priceWriter) check(ctx context.Context, variants []VariantPrice, currency string, rate engine.MicroTari) error {
+func (w *priceWriter) check(ctx context.Context, variants []adminapi.VariantPrice, currency string, rate engine.MicroTari) error {
 	for _, v := range variants {
 		w.res.Checked++
 		mt, err := engine.ToMicroTari(v.Price, currency, rate)
@@ -184,7 +185,7 @@ func (w *priceWriter) check(ctx context.Context, variants []VariantPrice, curren
 			continue
 		}
 		w.pending[v.ID] = want
-		if len(w.pending) == maxMetafieldsSet {
+		if len(w.pending) == adminapi.MaxMetafieldsSet {
 			if err := w.flush(ctx); err != nil {
 				return err
 			}

@@ -1,4 +1,13 @@
-package shopify
+// Package adminapi is the client of Shopify's GraphQL Admin API. Each
+// GraphQL document is a named constant (a *Query or *Mutation per
+// operation) next to the method that sends it: client.go holds the
+// transport, its errors and the order calls of the outbox worker (read,
+// mark paid, capture, cancel); orders.go the open orders and pay links;
+// catalog.go variant prices, rates, webhook subscriptions and their
+// definitions; connection.go the scopes, the shop's name and its checkout
+// pages. Every document is
+// checked against the vendored schema (documents_test.go).
+package adminapi
 
 import (
 	"context"
@@ -8,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -16,11 +26,34 @@ import (
 	goshopify "github.com/bold-commerce/go-shopify/v4"
 )
 
-// Admin calls the GraphQL Admin API with a static access token. Every
+// Config is where and how the client reaches the shop's Admin API.
+type Config struct {
+	Shop        string // <x>.myshopify.com
+	APIBaseURL  string // replaces https://{Shop} (TPG_SHOPIFY_API_BASE_URL)
+	APIVersion  string
+	AccessToken string // the static token, used when New is given no TokenSource
+}
+
+var shopPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*\.myshopify\.com$`)
+
+// ErrShopDomain is returned for a shop that is not a plain myshopify domain.
+var ErrShopDomain = errors.New("shop must be <name>.myshopify.com")
+
+// ValidateShop accepts only "<name>.myshopify.com": go-shopify would send
+// requests (and secrets) to any host it is given.
+func ValidateShop(shop string) (string, error) {
+	s := strings.ToLower(strings.TrimSpace(shop))
+	if !shopPattern.MatchString(s) {
+		return "", fmt.Errorf("%w: %q", ErrShopDomain, shop)
+	}
+	return s, nil
+}
+
+// Client calls the GraphQL Admin API with the shop's access token. Every
 // operation is named, so the fake Admin API (and Shopify's logs) can tell them
 // apart. It is safe for concurrent use: go-shopify's client is not, so each
 // call builds its own (which is cheap).
-type Admin struct {
+type Client struct {
 	cfg    Config
 	tokens TokenSource
 	base   *url.URL // nil: https://{shop}
@@ -42,10 +75,10 @@ type staticToken string
 
 func (t staticToken) AccessToken(context.Context, string) (string, error) { return string(t), nil }
 
-// NewAdmin returns an Admin API client, or an error when the configuration
+// New returns an Admin API client, or an error when the configuration
 // cannot reach a shop safely. A nil tokens uses cfg.AccessToken.
-func NewAdmin(cfg Config, tokens TokenSource, client *http.Client, log *slog.Logger) (*Admin, error) {
-	a := &Admin{cfg: cfg, tokens: tokens, client: client, log: log}
+func New(cfg Config, tokens TokenSource, client *http.Client, log *slog.Logger) (*Client, error) {
+	a := &Client{cfg: cfg, tokens: tokens, client: client, log: log}
 	if a.client == nil {
 		a.client = &http.Client{Timeout: 30 * time.Second}
 	}
@@ -128,7 +161,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // query runs one GraphQL operation and classifies its failure.
-func (a *Admin) query(ctx context.Context, op, q string, vars map[string]any, out any) error {
+func (a *Client) query(ctx context.Context, op, q string, vars map[string]any, out any) error {
 	next := a.client.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -253,7 +286,7 @@ const orderQuery = `query GetOrder($id: ID!) {
 }`
 
 // Order reads an order's live state.
-func (a *Admin) Order(ctx context.Context, orderID string) (LiveOrder, error) {
+func (a *Client) Order(ctx context.Context, orderID string) (LiveOrder, error) {
 	var resp struct {
 		Order *struct {
 			ID                     string   `json:"id"`
@@ -303,7 +336,7 @@ const markAsPaidMutation = `mutation MarkAsPaid($input: OrderMarkAsPaidInput!) {
 }`
 
 // MarkAsPaid records the order's whole outstanding balance as paid.
-func (a *Admin) MarkAsPaid(ctx context.Context, orderID string) error {
+func (a *Client) MarkAsPaid(ctx context.Context, orderID string) error {
 	var resp struct {
 		OrderMarkAsPaid struct {
 			UserErrors []userError `json:"userErrors"`
@@ -321,7 +354,7 @@ const captureMutation = `mutation Capture($input: OrderCaptureInput!) {
 }`
 
 // Capture captures an authorisation in full.
-func (a *Admin) Capture(ctx context.Context, orderID string, auth LiveTransaction) error {
+func (a *Client) Capture(ctx context.Context, orderID string, auth LiveTransaction) error {
 	var resp struct {
 		OrderCapture struct {
 			UserErrors []userError `json:"userErrors"`
@@ -347,7 +380,7 @@ const cancelMutation = `mutation CancelOrder($orderId: ID!, $restock: Boolean!, 
 }`
 
 // Cancel cancels an order without refunding or notifying the customer.
-func (a *Admin) Cancel(ctx context.Context, orderID string, restock bool, note string) error {
+func (a *Client) Cancel(ctx context.Context, orderID string, restock bool, note string) error {
 	var resp struct {
 		OrderCancel struct {
 			UserErrors []userError `json:"orderCancelUserErrors"`

@@ -1,4 +1,7 @@
-package admin
+// Package sessiontoken verifies Shopify's session tokens (ID tokens): the
+// HS256 JWTs App Bridge gives the embedded admin, and those a checkout or
+// customer-account UI extension sends (docs/admin.md, "Authentication").
+package sessiontoken
 
 import (
 	"errors"
@@ -24,24 +27,15 @@ func ValidShop(shop string) bool { return len(shop) <= 255 && shopPattern.MatchS
 // ErrInvalidSession is wrapped by every session token failure.
 var ErrInvalidSession = errors.New("invalid session token")
 
-// Staff identifies who is using the admin: a Shopify staff user of a shop.
-type Staff struct {
-	Shop string // <x>.myshopify.com
-	User string // the session token's sub, a staff user id
-}
-
-// Actor names the staff user in the audit trail.
-func (s Staff) Actor() string { return "admin:" + s.Shop + "/" + s.User }
-
 // sessionClaims are the App Bridge session token's claims (docs/admin.md, "Authentication").
 type sessionClaims struct {
 	Dest string `json:"dest"`
 	jwt.RegisteredClaims
 }
 
-// SessionTokens verifies App Bridge session tokens (ID tokens): HS256 JWTs
-// signed with the app's client secret.
-type SessionTokens struct {
+// Verifier verifies session tokens: HS256 JWTs signed with the app's client
+// secret.
+type Verifier struct {
 	ClientID string
 	// Secrets holds the current client secret first; during a rotation the
 	// old one follows it.
@@ -51,12 +45,13 @@ type SessionTokens struct {
 	Now  func() time.Time
 }
 
-// Verify checks signature, algorithm, aud, exp and nbf (with leeway), that
-// iss and dest name the same shop, and that the shop is well formed.
-func (v SessionTokens) Verify(token string) (Staff, error) {
+// Verify checks an App Bridge token: signature, algorithm, aud, exp and nbf
+// (with leeway), that iss and dest name the same shop, and that the shop is
+// well formed. It returns the shop and the staff user (sub).
+func (v Verifier) Verify(token string) (shop, user string, err error) {
 	claims, err := v.parse(token)
 	if err != nil {
-		return Staff{}, err
+		return "", "", err
 	}
 	return v.staff(claims)
 }
@@ -67,7 +62,7 @@ func (v SessionTokens) Verify(token string) (Staff, error) {
 // token has no iss, and sub, the customer's GID, only when the shopper is
 // signed in; customer is "" otherwise. It proves the shop and nothing
 // about any order.
-func (v SessionTokens) VerifyBuyer(token string) (shop, customer string, err error) {
+func (v Verifier) VerifyBuyer(token string) (shop, customer string, err error) {
 	claims, err := v.parse(token)
 	if err != nil {
 		return "", "", err
@@ -87,7 +82,7 @@ func (v SessionTokens) VerifyBuyer(token string) (shop, customer string, err err
 
 // parse checks a token's signature, algorithm, aud, exp and nbf, trying
 // each client secret in turn.
-func (v SessionTokens) parse(token string) (sessionClaims, error) {
+func (v Verifier) parse(token string) (sessionClaims, error) {
 	if token == "" {
 		return sessionClaims{}, fmt.Errorf("%w: missing", ErrInvalidSession)
 	}
@@ -120,25 +115,25 @@ func (v SessionTokens) parse(token string) (sessionClaims, error) {
 	return sessionClaims{}, fmt.Errorf("%w: %w", ErrInvalidSession, lastErr)
 }
 
-func (v SessionTokens) staff(c sessionClaims) (Staff, error) {
+func (v Verifier) staff(c sessionClaims) (shop, user string, err error) {
 	dest, err := url.Parse(c.Dest)
 	if err != nil || dest.Scheme != "https" || !ValidShop(dest.Host) || strings.Trim(dest.Path, "/") != "" {
-		return Staff{}, fmt.Errorf("%w: dest is not a shop", ErrInvalidSession)
+		return "", "", fmt.Errorf("%w: dest is not a shop", ErrInvalidSession)
 	}
 	iss, err := url.Parse(c.Issuer)
 	if err != nil || iss.Scheme != "https" || iss.Host != dest.Host {
-		return Staff{}, fmt.Errorf("%w: iss and dest name different shops", ErrInvalidSession)
+		return "", "", fmt.Errorf("%w: iss and dest name different shops", ErrInvalidSession)
 	}
 	if v.Shop != "" && dest.Host != v.Shop {
-		return Staff{}, fmt.Errorf("%w: shop %s is not this app's shop", ErrInvalidSession, dest.Host)
+		return "", "", fmt.Errorf("%w: shop %s is not this app's shop", ErrInvalidSession, dest.Host)
 	}
 	if c.Subject == "" {
-		return Staff{}, fmt.Errorf("%w: no staff user", ErrInvalidSession)
+		return "", "", fmt.Errorf("%w: no staff user", ErrInvalidSession)
 	}
-	return Staff{Shop: dest.Host, User: c.Subject}, nil
+	return dest.Host, c.Subject, nil
 }
 
-func (v SessionTokens) now() time.Time {
+func (v Verifier) now() time.Time {
 	if v.Now == nil {
 		return time.Now()
 	}

@@ -1,13 +1,13 @@
-package engine
+package install
 
 import (
 	"errors"
 	"time"
 )
 
-// ShopToken is a shop's offline Admin API access token, obtained by token
+// Token is a shop's offline Admin API access token, obtained by token
 // exchange and rotated by refresh (docs/admin.md, "Install and tokens").
-type ShopToken struct {
+type Token struct {
 	Shop             string // <x>.myshopify.com
 	AccessToken      string
 	Scope            string
@@ -17,5 +17,5 @@ type ShopToken struct {
 	UpdatedAt        time.Time
 }
 
-// ErrShopTokenNotFound is returned for a shop with no stored token.
-var ErrShopTokenNotFound = errors.New("no access token stored for the shop")
+// ErrTokenNotFound is returned for a shop with no stored token.
+var ErrTokenNotFound = errors.New("no access token stored for the shop")

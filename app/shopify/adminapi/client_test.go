@@ -1,4 +1,4 @@
-package shopify
+package adminapi
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"taripay/app/shopify/shopifytest"
 )
 
-func TestNewAdminValidatesShop(t *testing.T) {
+func TestNewValidatesShop(t *testing.T) {
 	tests := []struct {
 		cfg Config
 		ok  bool
@@ -23,8 +23,8 @@ func TestNewAdminValidatesShop(t *testing.T) {
 		{Config{APIBaseURL: "not a url", AccessToken: "t"}, false},
 	}
 	for _, tt := range tests {
-		if _, err := NewAdmin(tt.cfg, nil, nil, slog.New(slog.DiscardHandler)); (err == nil) != tt.ok {
-			t.Errorf("NewAdmin(%+v) = %v, want ok %v", tt.cfg, err, tt.ok)
+		if _, err := New(tt.cfg, nil, nil, slog.New(slog.DiscardHandler)); (err == nil) != tt.ok {
+			t.Errorf("New(%+v) = %v, want ok %v", tt.cfg, err, tt.ok)
 		}
 	}
 }
@@ -40,7 +40,7 @@ func TestAdminTokens(t *testing.T) {
 	cfg := Config{Shop: "test-shop.myshopify.com", APIBaseURL: fake.URL, APIVersion: "2026-07"}
 	var asked string
 	exchanged := tokenFunc(func(_ context.Context, shop string) (string, error) { asked = shop; return "shpat_exchanged", nil })
-	a, err := NewAdmin(cfg, exchanged, nil, slog.New(slog.DiscardHandler))
+	a, err := New(cfg, exchanged, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,14 +52,14 @@ func TestAdminTokens(t *testing.T) {
 	}
 
 	cfg.AccessToken = "shpat_wrong"
-	a, _ = NewAdmin(cfg, nil, nil, slog.New(slog.DiscardHandler))
+	a, _ = New(cfg, nil, nil, slog.New(slog.DiscardHandler))
 	var ce *CallError
 	if _, err := a.Order(context.Background(), "1"); !errors.As(err, &ce) || ce.Status != http.StatusUnauthorized || ce.Temporary {
 		t.Errorf("wrong token: %v", err)
 	}
 
 	lapsed := tokenFunc(func(context.Context, string) (string, error) { return "", errors.New("expired") })
-	a, _ = NewAdmin(cfg, lapsed, nil, slog.New(slog.DiscardHandler))
+	a, _ = New(cfg, lapsed, nil, slog.New(slog.DiscardHandler))
 	if _, err := a.Order(context.Background(), "1"); !errors.As(err, &ce) || !ce.Temporary {
 		t.Errorf("lapsed token: %v, want a temporary failure", err)
 	}
@@ -69,23 +69,9 @@ func TestAdminUnreachableIsTemporary(t *testing.T) {
 	fake := shopifytest.New(t)
 	url := fake.URL
 	fake.Close()
-	a, _ := NewAdmin(Config{APIBaseURL: url, AccessToken: "t", APIVersion: DefaultAPIVersion}, nil, nil, slog.New(slog.DiscardHandler))
+	a, _ := New(Config{APIBaseURL: url, AccessToken: "t", APIVersion: "2026-07"}, nil, nil, slog.New(slog.DiscardHandler))
 	var ce *CallError
 	if err := a.MarkAsPaid(context.Background(), "1"); !errors.As(err, &ce) || !ce.Temporary {
 		t.Errorf("unreachable Shopify: %v, want a temporary failure", err)
-	}
-}
-
-func TestServiceSubscriptions(t *testing.T) {
-	h := newHarness(t)
-	if _, err := EnsureWebhooks(context.Background(), h.admin, "https://x.example"); err != nil {
-		t.Fatal(err)
-	}
-	subs, err := (&Service{admin: h.admin}).Subscriptions(context.Background())
-	if err != nil || len(subs) != 7 || subs[0].Topic != "ORDERS_CREATE" || subs[0].CallbackURL != "https://x.example/shopify/webhook/orders/create" {
-		t.Errorf("subscriptions = %v, %v", subs, err)
-	}
-	if _, err := (&Service{}).Subscriptions(context.Background()); !errors.Is(err, ErrNotConfigured) {
-		t.Errorf("without Shopify: %v", err)
 	}
 }

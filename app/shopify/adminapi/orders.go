@@ -1,9 +1,7 @@
-package shopify
+package adminapi
 
 import (
 	"context"
-	"encoding/json"
-	"strings"
 )
 
 const openOrdersQuery = `query OpenOrders($after: String) {
@@ -21,36 +19,47 @@ const openOrdersQuery = `query OpenOrders($after: String) {
   }
 }`
 
-type shopMoneySet struct {
+// ShopMoneySet is an amount in the shop's currency.
+type ShopMoneySet struct {
 	ShopMoney MoneyV2 `json:"shopMoney"`
 }
 
-// OpenOrders returns one page of the shop's open orders, shaped like
-// orders/create payloads, and the cursor of the next page ("" after the
-// last). GraphQL has no line-items total, so PriceLineItems cannot price them.
-func (a *Admin) OpenOrders(ctx context.Context, after string) ([]Order, string, error) {
+// OpenOrder is one open order as OpenOrders reads it.
+type OpenOrder struct {
+	LegacyResourceID        string   `json:"legacyResourceId"`
+	Name                    string   `json:"name"`
+	CreatedAt               string   `json:"createdAt"`
+	Note                    *string  `json:"note"`
+	CurrencyCode            string   `json:"currencyCode"`
+	PresentmentCurrencyCode string   `json:"presentmentCurrencyCode"`
+	DisplayFinancialStatus  string   `json:"displayFinancialStatus"`
+	PaymentGatewayNames     []string `json:"paymentGatewayNames"`
+	CustomAttributes        []struct {
+		Key   string `json:"key"`
+		Value string `json:"value"`
+	} `json:"customAttributes"`
+	Customer *struct {
+		ID string `json:"id"` // a GID; CustomerID gives the numeric id
+	} `json:"customer"`
+	TotalPriceSet       ShopMoneySet `json:"totalPriceSet"`
+	SubtotalPriceSet    ShopMoneySet `json:"subtotalPriceSet"`
+	TotalOutstandingSet ShopMoneySet `json:"totalOutstandingSet"`
+}
+
+// CustomerID is the numeric id of the order's customer, "" without one.
+func (o OpenOrder) CustomerID() string {
+	if o.Customer == nil {
+		return ""
+	}
+	return numericID(o.Customer.ID)
+}
+
+// OpenOrders returns one page of the shop's open orders and the cursor of
+// the next page ("" after the last).
+func (a *Client) OpenOrders(ctx context.Context, after string) ([]OpenOrder, string, error) {
 	var resp struct {
 		Orders struct {
-			Nodes []struct {
-				LegacyResourceID        ID       `json:"legacyResourceId"`
-				Name                    string   `json:"name"`
-				CreatedAt               string   `json:"createdAt"`
-				Note                    *string  `json:"note"`
-				CurrencyCode            string   `json:"currencyCode"`
-				PresentmentCurrencyCode string   `json:"presentmentCurrencyCode"`
-				DisplayFinancialStatus  string   `json:"displayFinancialStatus"`
-				PaymentGatewayNames     []string `json:"paymentGatewayNames"`
-				CustomAttributes        []struct {
-					Key   string `json:"key"`
-					Value string `json:"value"`
-				} `json:"customAttributes"`
-				Customer *struct {
-					ID string `json:"id"`
-				} `json:"customer"`
-				TotalPriceSet       shopMoneySet `json:"totalPriceSet"`
-				SubtotalPriceSet    shopMoneySet `json:"subtotalPriceSet"`
-				TotalOutstandingSet shopMoneySet `json:"totalOutstandingSet"`
-			} `json:"nodes"`
+			Nodes    []OpenOrder `json:"nodes"`
 			PageInfo struct {
 				HasNextPage bool   `json:"hasNextPage"`
 				EndCursor   string `json:"endCursor"`
@@ -64,33 +73,11 @@ func (a *Admin) OpenOrders(ctx context.Context, after string) ([]Order, string, 
 	if err := a.query(ctx, "OpenOrders", openOrdersQuery, vars, &resp); err != nil {
 		return nil, "", err
 	}
-	out := make([]Order, 0, len(resp.Orders.Nodes))
-	for _, n := range resp.Orders.Nodes {
-		outstanding := n.TotalOutstandingSet.ShopMoney.Amount
-		o := Order{
-			ID: n.LegacyResourceID, Name: n.Name, CreatedAt: n.CreatedAt, Note: n.Note,
-			Currency: n.CurrencyCode, PresentmentCurrency: n.PresentmentCurrencyCode,
-			TotalPrice: n.TotalPriceSet.ShopMoney.Amount, SubtotalPrice: n.SubtotalPriceSet.ShopMoney.Amount,
-			TotalOutstanding: &outstanding,
-			// The webhook's lower-case financial_status, for the record of
-			// orders paid another way.
-			FinancialStatus:     strings.ToLower(n.DisplayFinancialStatus),
-			PaymentGatewayNames: n.PaymentGatewayNames,
-		}
-		for _, attr := range n.CustomAttributes {
-			v, _ := json.Marshal(attr.Value)
-			o.NoteAttributes = append(o.NoteAttributes, NoteAttribute{Name: attr.Key, Value: v})
-		}
-		if n.Customer != nil {
-			o.Customer = &Customer{ID: ID(numericID(n.Customer.ID))}
-		}
-		out = append(out, o)
-	}
 	next := ""
 	if resp.Orders.PageInfo.HasNextPage {
 		next = resp.Orders.PageInfo.EndCursor
 	}
-	return out, next, nil
+	return resp.Orders.Nodes, next, nil
 }
 
 // The order metafield taripay.pay_url holds the order's pay link, for the
@@ -110,7 +97,7 @@ const setPayLinkMutation = `mutation SetPayLink($metafields: [MetafieldsSetInput
 
 // SetPayLink writes payURL into the order's taripay.pay_url metafield,
 // first creating its definition if this process has not seen it yet.
-func (a *Admin) SetPayLink(ctx context.Context, orderID, payURL string) error {
+func (a *Client) SetPayLink(ctx context.Context, orderID, payURL string) error {
 	if !a.payLinkDefined.Load() {
 		err := a.ensureMetafieldDefinition(ctx, "CreatePayLinkDefinition", createPayLinkDefinitionMutation, map[string]any{
 			"name": "Tari pay link", "namespace": payLinkNamespace, "key": payLinkKey, "type": "url", "ownerType": "ORDER",

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"taripay/app/shopify/adminapi"
 	"taripay/engine"
 )
 
@@ -20,9 +21,9 @@ type Outbox interface {
 
 // OrderAdmin is the part of the Admin API that performs side effects.
 type OrderAdmin interface {
-	Order(ctx context.Context, orderID string) (LiveOrder, error)
+	Order(ctx context.Context, orderID string) (adminapi.LiveOrder, error)
 	MarkAsPaid(ctx context.Context, orderID string) error
-	Capture(ctx context.Context, orderID string, auth LiveTransaction) error
+	Capture(ctx context.Context, orderID string, auth adminapi.LiveTransaction) error
 	Cancel(ctx context.Context, orderID string, restock bool, note string) error
 	SetPayLink(ctx context.Context, orderID, payURL string) error
 }
@@ -212,7 +213,7 @@ func retryDelay(base, ceiling time.Duration, attempts int, err error) time.Durat
 	if d <= 0 || d > ceiling {
 		d = ceiling
 	}
-	var ce *CallError
+	var ce *adminapi.CallError
 	if errors.As(err, &ce) && ce.RetryAfter > d {
 		d = ce.RetryAfter
 	}
@@ -252,7 +253,7 @@ func (w *Worker) markPaid(ctx context.Context, orderID string, log *slog.Logger)
 // capture captures the order's live, still-capturable card authorisations:
 // the fiat part (shipping, say) paid by card beside the Tari part. Shopify's
 // own list is the truth; the order_transactions/create rows only record it.
-func (w *Worker) capture(ctx context.Context, live LiveOrder, log *slog.Logger) (bool, error) {
+func (w *Worker) capture(ctx context.Context, live adminapi.LiveOrder, log *slog.Logger) (bool, error) {
 	captured := false
 	for _, t := range live.Transactions {
 		if t.Kind != "AUTHORIZATION" || t.Status != "SUCCESS" || !t.ManuallyCapturable {
@@ -332,7 +333,7 @@ func (w *Worker) claimToken(ctx context.Context, orderID string) (token string, 
 // gateway, may be. Any other money on the order (a card authorised or
 // captured, a part paid, a refund, another method still pending) is the
 // merchant's to handle, whatever expired in taripay.
-func (w *Worker) cancellable(live LiveOrder) error {
+func (w *Worker) cancellable(live adminapi.LiveOrder) error {
 	m := w.cfg.PaymentMethod
 	if !m.In(live.Gateways) {
 		return fmt.Errorf("it is not paid with %s (payment gateways: %s)", m, gatewayList(live.Gateways))
@@ -363,7 +364,7 @@ func retryable(err error) bool {
 	if errors.As(err, &pe) {
 		return false
 	}
-	var ce *CallError
+	var ce *adminapi.CallError
 	if errors.As(err, &ce) {
 		return ce.Temporary
 	}
