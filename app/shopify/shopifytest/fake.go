@@ -726,10 +726,12 @@ func orderJSON(o *Order) any {
 		if t.ParentID != "" {
 			parent = map[string]any{"id": "gid://shopify/OrderTransaction/" + t.ParentID}
 		}
+		// One amount in both monies: the fake does not convert.
 		txs = append(txs, map[string]any{
-			"id": "gid://shopify/OrderTransaction/" + t.ID, "kind": t.Kind, "status": t.Status,
+			"id": "gid://shopify/OrderTransaction/" + t.ID, "kind": t.Kind, "status": t.Status, "gateway": t.Gateway,
 			"manuallyCapturable": t.ManuallyCapturable, "parentTransaction": parent,
-			"amountSet": map[string]any{"presentmentMoney": map[string]any{"amount": t.Amount, "currencyCode": t.Currency}},
+			"amountSet": map[string]any{"presentmentMoney": map[string]any{"amount": t.Amount, "currencyCode": t.Currency},
+				"shopMoney": map[string]any{"amount": t.Amount, "currencyCode": o.Currency}},
 		})
 	}
 	var cancelledAt any

@@ -87,22 +87,8 @@ func (f *Fake) applyPartPayment(op string, vars map[string]any) any {
 		if o == nil {
 			return map[string]any{"shop": shop, "order": nil}
 		}
-		var txs []any
-		for _, t := range o.Transactions {
-			var parent any
-			if t.ParentID != "" {
-				parent = map[string]any{"id": "gid://shopify/OrderTransaction/" + t.ParentID}
-			}
-			txs = append(txs, map[string]any{
-				"id": "gid://shopify/OrderTransaction/" + t.ID, "kind": t.Kind, "status": t.Status, "gateway": t.Gateway,
-				"amountSet":         map[string]any{"shopMoney": map[string]any{"amount": t.Amount, "currencyCode": o.Currency}},
-				"parentTransaction": parent,
-			})
-		}
-		var cancelledAt, note any
-		if o.Cancelled {
-			cancelledAt = "2026-01-01T00:00:00Z"
-		}
+		order, _ := orderJSON(o).(map[string]any)
+		var note any
 		if o.Note != "" {
 			note = o.Note
 		}
@@ -110,10 +96,8 @@ func (f *Fake) applyPartPayment(op string, vars map[string]any) any {
 		if presentment == "" {
 			presentment = o.Currency
 		}
-		return map[string]any{"shop": shop, "order": map[string]any{
-			"id": "gid://shopify/Order/" + o.ID, "cancelledAt": cancelledAt, "displayFinancialStatus": o.FinancialStatus,
-			"currencyCode": o.Currency, "presentmentCurrencyCode": presentment, "note": note, "transactions": txs,
-		}}
+		order["currencyCode"], order["presentmentCurrencyCode"], order["note"] = o.Currency, presentment, note
+		return map[string]any{"shop": shop, "order": order}
 	case "CreateManualPayment":
 		o := f.orders[idOf(vars["id"])]
 		amount, _ := vars["amount"].(map[string]any)
