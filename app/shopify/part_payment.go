@@ -215,34 +215,26 @@ func (w *Worker) partPayment(ctx context.Context, job engine.SideEffect, log *sl
 	money := func(minor *big.Int) MoneyV2 {
 		return MoneyV2{Amount: engine.FormatMinor(minor, cur), CurrencyCode: cur}
 	}
-	shown, pending, captured, err := w.fromTari(live)
+	shown, pending, left, err := w.fromTari(live)
 	if err != nil {
 		return permanent(err)
 	}
 	add := new(big.Int).Sub(received, shown)
+	if add.Sign() <= 0 {
+		log.Info("shopify part payment already shown", "received", money(received).Amount, "shown", money(shown).Amount)
+		return nil
+	}
 	// Captures and manual payments are in the customer's currency; taripay
 	// knows amounts in the shop's, so they serve only when the two agree.
+	// The last of the pending transaction is the mark-paid job's to record.
 	sameCurrency := strings.EqualFold(live.PresentmentCurrency, cur)
 	switch {
-	case sameCurrency && pending != nil:
-		left, err := sub(pending.Amount, captured, cur)
-		if err != nil {
-			return permanent(err)
-		}
-		// The last of the transaction is the mark-paid job's to record.
-		if add.Sign() <= 0 || add.Cmp(left) >= 0 {
-			log.Info("shopify part payment already shown", "received", money(received).Amount, "shown", money(shown).Amount)
-			return nil
-		}
+	case sameCurrency && pending != nil && add.Cmp(left) < 0:
 		if err := w.admin.Capture(ctx, live.ID, LiveTransaction{ID: pending.ID, Amount: money(add)}); err != nil {
 			return err
 		}
 		log.Info("shopify part payment captured", "txid", job.TxID, "amount", money(add).Amount, "currency", cur)
 	case sameCurrency && live.Plus:
-		if add.Sign() <= 0 {
-			log.Info("shopify part payment already shown", "received", money(received).Amount, "shown", money(shown).Amount)
-			return nil
-		}
 		if err := w.admin.CreateManualPayment(ctx, live.ID, money(add), string(w.cfg.PaymentMethod)); err != nil {
 			return err
 		}
@@ -262,12 +254,19 @@ func (w *Worker) partPayment(ctx context.Context, job engine.SideEffect, log *sl
 	return nil
 }
 
-// fromTari reads from a live order what Shopify already holds from Tari:
-// the sum of its successful sales and captures through the Tari payment
-// method, the order's pending Tari transaction (nil when it has none), and
-// what has been captured of that one.
-func (w *Worker) fromTari(live PartOrder) (shown *big.Int, pending *PartTransaction, captured *big.Int, err error) {
-	shown, captured = new(big.Int), new(big.Int)
+// fromTari reads from a live order what Shopify already holds from Tari
+// (the sum of its successful sales and captures through the Tari payment
+// method), the order's pending Tari transaction (nil when it has none), and
+// what is left to capture of that one.
+func (w *Worker) fromTari(live PartOrder) (shown *big.Int, pending *PartTransaction, left *big.Int, err error) {
+	amount := func(t PartTransaction) (*big.Int, error) {
+		n, err := engine.MinorUnits(t.Amount, live.Currency)
+		if err != nil {
+			return nil, fmt.Errorf("transaction %s: %w", t.ID, err)
+		}
+		return n, nil
+	}
+	shown = new(big.Int)
 	for i, t := range live.Transactions {
 		if !w.cfg.PaymentMethod.Is(t.Gateway) {
 			continue
@@ -275,34 +274,28 @@ func (w *Worker) fromTari(live PartOrder) (shown *big.Int, pending *PartTransact
 		if t.Status == "PENDING" && (t.Kind == "AUTHORIZATION" || t.Kind == "SALE") && pending == nil {
 			pending = &live.Transactions[i]
 		}
-		if t.Status != "SUCCESS" || (t.Kind != "SALE" && t.Kind != "CAPTURE") {
-			continue
-		}
-		n, err := engine.MinorUnits(t.Amount, live.Currency)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("transaction %s: %w", t.ID, err)
-		}
-		shown.Add(shown, n)
-	}
-	if pending != nil {
-		for _, t := range live.Transactions {
-			if t.ParentID == pending.ID && t.Kind == "CAPTURE" && t.Status == "SUCCESS" {
-				n, err := engine.MinorUnits(t.Amount, live.Currency)
-				if err != nil {
-					return nil, nil, nil, fmt.Errorf("transaction %s: %w", t.ID, err)
-				}
-				captured.Add(captured, n)
+		if t.Status == "SUCCESS" && (t.Kind == "SALE" || t.Kind == "CAPTURE") {
+			n, err := amount(t)
+			if err != nil {
+				return nil, nil, nil, err
 			}
+			shown.Add(shown, n)
 		}
 	}
-	return shown, pending, captured, nil
-}
-
-// sub is amount less minor, in minor units of currency.
-func sub(amount string, minor *big.Int, currency string) (*big.Int, error) {
-	n, err := engine.MinorUnits(amount, currency)
-	if err != nil {
-		return nil, err
+	if pending == nil {
+		return shown, nil, nil, nil
 	}
-	return n.Sub(n, minor), nil
+	if left, err = amount(*pending); err != nil {
+		return nil, nil, nil, err
+	}
+	for _, t := range live.Transactions {
+		if t.ParentID == pending.ID && t.Kind == "CAPTURE" && t.Status == "SUCCESS" {
+			n, err := amount(t)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			left.Sub(left, n)
+		}
+	}
+	return shown, pending, left, nil
 }

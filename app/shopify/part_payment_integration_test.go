@@ -174,8 +174,8 @@ func TestPartPaymentManualPaymentOnPlus(t *testing.T) {
 	})
 }
 
-// Elsewhere (no pending Tari transaction, not Plus, or a customer paying
-// in another currency) the amount received goes into the order's
+// Elsewhere (no pending Tari transaction with more left than the payment,
+// not Plus, or a customer paying in another currency) the amount received goes into the order's
 // taripay.received metafield and a staff note line per payment; Shopify's
 // outstanding amount is untouched until the order is paid.
 func TestPartPaymentMetafieldAndNote(t *testing.T) {
@@ -184,6 +184,10 @@ func TestPartPaymentMetafieldAndNote(t *testing.T) {
 		setup func(*shopifytest.Fake, *shopifytest.Order)
 	}{
 		{"not Plus", func(_ *shopifytest.Fake, o *shopifytest.Order) { o.Note = "Leave at the door" }},
+		{"a pending transaction a capture would use up", func(_ *shopifytest.Fake, o *shopifytest.Order) {
+			o.Note = "Leave at the door"
+			o.Transactions = []shopifytest.Transaction{{ID: "700", Kind: "SALE", Status: "PENDING", Gateway: "Tari", Amount: "10.00", Currency: "USD"}}
+		}},
 		{"another presentment currency", func(f *shopifytest.Fake, o *shopifytest.Order) {
 			f.Plus, o.PresentmentCurrency, o.Note = true, "EUR", "Leave at the door"
 			o.Transactions = []shopifytest.Transaction{{ID: "700", Kind: "SALE", Status: "PENDING", Gateway: "Tari", Amount: "22.00", Currency: "EUR"}}
