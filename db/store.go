@@ -687,10 +687,14 @@ func (s *store) SetEventPayload(ctx context.Context, seq int64, payload []byte) 
 }
 
 func (s *store) InsertSideEffect(ctx context.Context, kind engine.SideEffectKind, orderID string, at time.Time) error {
+	return s.InsertPaymentSideEffect(ctx, kind, orderID, "", at)
+}
+
+func (s *store) InsertPaymentSideEffect(ctx context.Context, kind engine.SideEffectKind, orderID, txid string, at time.Time) error {
 	at = utc(at)
-	se := engine.SideEffect{Kind: kind, OrderID: orderID, State: engine.SideEffectPending, NextAttemptAt: at, CreatedAt: at, UpdatedAt: at}
+	se := engine.SideEffect{Kind: kind, OrderID: orderID, TxID: txid, State: engine.SideEffectPending, NextAttemptAt: at, CreatedAt: at, UpdatedAt: at}
 	if _, err := s.idb.NewInsert().Model(&se).ExcludeColumn("id").On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
-		return fmt.Errorf("queue %s for %s: %w", kind, orderID, err)
+		return fmt.Errorf("queue %s for %s %s: %w", kind, orderID, txid, err)
 	}
 	return nil
 }

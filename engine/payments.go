@@ -172,6 +172,9 @@ func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string)
 		if paid, _, err = e.payFromAddress(t, p.Sender, e.namedFirst(orders, p.OrderID)); err != nil {
 			return err
 		}
+		if err := e.queuePartPayment(t, out); err != nil {
+			return err
+		}
 		return t.emit(ConfirmationEvent{Payment: out})
 	})
 	if err != nil {

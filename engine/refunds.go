@@ -256,13 +256,5 @@ func sumAmounts(amounts []string, currency string) (string, error) {
 		}
 		sum.Add(sum, n)
 	}
-	exp := Exponent(currency)
-	s := sum.String()
-	if len(s) <= exp {
-		s = strings.Repeat("0", exp+1-len(s)) + s
-	}
-	if exp == 0 {
-		return s, nil
-	}
-	return s[:len(s)-exp] + "." + s[len(s)-exp:], nil
+	return FormatMinor(sum, currency), nil
 }

@@ -135,6 +135,9 @@ type Tx interface {
 	// InsertSideEffect queues a storefront job; a second job of the same
 	// kind for the same order is ignored.
 	InsertSideEffect(ctx context.Context, kind SideEffectKind, orderID string, at time.Time) error
+	// InsertPaymentSideEffect queues a job about one payment of an order; a
+	// second job of the same kind for the same order and payment is ignored.
+	InsertPaymentSideEffect(ctx context.Context, kind SideEffectKind, orderID, txid string, at time.Time) error
 	LeaseSideEffects(ctx context.Context, owner string, now time.Time, limit int, until time.Time) ([]SideEffect, error)
 	UpdateSideEffect(ctx context.Context, se SideEffect) error
 	SideEffect(ctx context.Context, id int64) (SideEffect, bool, error)

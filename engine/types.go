@@ -356,6 +356,10 @@ const (
 	// SideEffectPayLink writes the order's pay link onto the storefront's
 	// order, once, when the storefront sends the order (ReceiveOrder).
 	SideEffectPayLink SideEffectKind = "pay_link"
+	// SideEffectPartPayment shows on the storefront's order what its
+	// confirmed payments have brought so far, once per payment that left it
+	// open (docs/part-payments.md).
+	SideEffectPartPayment SideEffectKind = "part_payment"
 )
 
 // SideEffectState is where an outbox job stands.
@@ -373,6 +377,7 @@ type SideEffect struct {
 	ID            int64
 	Kind          SideEffectKind
 	OrderID       string
+	TxID          string // the payment a part-payment job reports; "" for the other kinds
 	State         SideEffectState
 	Attempts      int
 	NextAttemptAt time.Time

@@ -162,10 +162,14 @@ func syncRow(s engine.SideEffect) view.SyncRow {
 	if s.State == engine.SideEffectPending {
 		next = when(s.NextAttemptAt)
 	}
+	kind := strings.ReplaceAll(string(s.Kind), "_", " ")
+	if s.TxID != "" { // a part payment: which payment it shows
+		kind += " (" + s.TxID + ")"
+	}
 	return view.SyncRow{
 		OrderID:  s.OrderID,
 		Href:     orderHref(s.OrderID),
-		Kind:     strings.ReplaceAll(string(s.Kind), "_", " "),
+		Kind:     kind,
 		State:    syncBadge(s.State),
 		Attempts: strconv.Itoa(s.Attempts),
 		Next:     next,

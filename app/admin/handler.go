@@ -142,6 +142,7 @@ func (h *Handler) Register(r fiber.Router) {
 	g.Get("", h.dashboard) // "/admin" itself: the app routes strictly
 	g.Get("/orders", h.orderList)
 	g.Get("/orders/:id", h.orderShow)
+	g.Get("/orders/:id/facts", h.orderFactsShow)
 	g.Post("/orders/:id/fulfill", write, h.orderFulfill)
 	g.Post("/orders/:id/cancel", write, h.orderCancel)
 	g.Post("/orders/:id/price", write, h.orderPrice)

@@ -40,27 +40,11 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 	if err != nil {
 		return view.OrderDetail{}, err
 	}
-	writeOffs, err := h.deps.Engine.OrderWriteOffs(ctx, o.OrderID)
+	facts, over, err := h.details(ctx, o, payments)
 	if err != nil {
 		return view.OrderDetail{}, err
 	}
-	over, err := h.deps.Engine.Overpayment(ctx, o.OrderID)
-	if err != nil {
-		return view.OrderDetail{}, err
-	}
-	d := view.OrderDetail{Flash: flash, Order: orderRow(o), Facts: orderFacts(o)}
-	for _, w := range writeOffs {
-		d.Facts = append(d.Facts, view.Fact{
-			Label: "Written off",
-			Value: xtr.Format(w.Amount) + " short, within the underpayment tolerance of " + w.Tolerance.String() + " % (" + when(w.CreatedAt) + ")",
-		})
-	}
-	if f, ok := receivedFact(o, payments); ok {
-		d.Facts = append(d.Facts, f)
-	}
-	if f, ok := overpaymentFact(over); ok {
-		d.Facts = append(d.Facts, f)
-	}
+	d := view.OrderDetail{Flash: flash, Order: orderRow(o), Facts: facts, FactsURL: factsURL(o)}
 	if d.PayLink, d.PayQR, err = h.payLink(c, o); err != nil {
 		return view.OrderDetail{}, err
 	}

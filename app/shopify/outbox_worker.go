@@ -26,6 +26,10 @@ type OrderAdmin interface {
 	Capture(ctx context.Context, orderID string, auth adminapi.LiveTransaction) error
 	Cancel(ctx context.Context, orderID string, restock bool, note string) error
 	SetPayLink(ctx context.Context, orderID, payURL string) error
+	// Part payments (part_payment.go).
+	PartPaymentOrder(ctx context.Context, orderID string) (PartOrder, error)
+	CreateManualPayment(ctx context.Context, orderID string, amount MoneyV2, method string) error
+	RecordReceived(ctx context.Context, orderID string, received MoneyV2, note string) error
 }
 
 // ClaimTokens finds the token of an order's pay page, /pay/{token}, whether
@@ -33,6 +37,9 @@ type OrderAdmin interface {
 type ClaimTokens interface {
 	Order(ctx context.Context, ref string, allowAlt bool) (engine.Order, error)
 	WaitingOrder(ctx context.Context, orderID string) (engine.WaitingOrder, error)
+	// PaymentsForOrder lists the payments that name an order, which a
+	// part-payment job shows (part_payment.go).
+	PaymentsForOrder(ctx context.Context, orderID string) ([]engine.Payment, error)
 }
 
 // CaptureLog records which card authorisations have been captured.
@@ -78,7 +85,7 @@ func (c *WorkerConfig) defaults() {
 	}
 }
 
-// Worker performs the outbox's mark-paid, cancel and pay-link jobs against Shopify.
+// Worker performs the outbox's mark-paid, cancel, pay-link and part-payment jobs against Shopify.
 // Each job re-reads the live order first and acts only if the effect is still
 // missing, so a job repeated after a crash or a lost reply acts once.
 type Worker struct {
@@ -179,6 +186,8 @@ func (w *Worker) perform(ctx context.Context, job engine.SideEffect) error {
 		err = w.cancel(callCtx, job.OrderID, log)
 	case engine.SideEffectPayLink:
 		err = w.payLink(callCtx, job.OrderID, log)
+	case engine.SideEffectPartPayment:
+		err = w.partPayment(callCtx, job, log)
 	default:
 		err = permanent(fmt.Errorf("unknown side effect %q", job.Kind))
 	}

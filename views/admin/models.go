@@ -186,6 +186,9 @@ type OrderDetail struct {
 	// its QR code as a data: URI; empty without one.
 	PayLink string
 	PayQR   string
+	// FactsURL is where the Details card re-reads itself every few
+	// seconds while the order is open; "" for a closed order.
+	FactsURL string
 }
 
 // Fact is a label and its value.

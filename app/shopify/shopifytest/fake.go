@@ -46,6 +46,7 @@ type Transaction struct {
 	Currency           string
 	ManuallyCapturable bool
 	ParentID           string
+	Gateway            string // e.g. "Tari"; a capture takes its parent's
 }
 
 // Order is a fake order: the state taripay's re-checks read, and what a
@@ -65,6 +66,9 @@ type Order struct {
 	CustomerID string
 	Note       string
 	PayURL     string // the taripay.pay_url metafield
+	// PresentmentCurrency is the customer's currency ("": Currency).
+	PresentmentCurrency string
+	Received            string // the taripay.received money metafield's JSON value
 }
 
 // Variant is a fake product variant with its Tari price metafield.
@@ -91,6 +95,9 @@ type Fake struct {
 	// typOspPagesActive: whether the Thank-you and Order status pages
 	// render app extensions.
 	OrderPagesExtensible bool
+	// Plus is the shop's plan.shopifyPlus: orderCreateManualPayment takes
+	// an amount only then.
+	Plus bool
 
 	mu             sync.Mutex
 	calls          []Call
@@ -448,8 +455,10 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		case o.Cancelled || o.FinancialStatus == "PAID":
 			return mutation("orderMarkAsPaid", "userErrors", "Order cannot be marked as paid"), nil
 		}
+		// Shopify marks what is outstanding as paid, nothing more.
+		o.Transactions = append(o.Transactions, Transaction{ID: f.newID(), Kind: "SALE", Status: "SUCCESS",
+			Amount: f.outstanding(o), Currency: o.Currency, Gateway: "manual"})
 		o.FinancialStatus = "PAID"
-		o.Transactions = append(o.Transactions, Transaction{ID: f.newID(), Kind: "SALE", Status: "SUCCESS"})
 		return mutation("orderMarkAsPaid", "userErrors", ""), nil
 	case "Capture":
 		input, _ := vars["input"].(map[string]any)
@@ -459,6 +468,9 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 			return mutation("orderCapture", "userErrors", "Order does not exist"), nil
 		}
 		i := slices.IndexFunc(o.Transactions, func(t Transaction) bool { return t.ID == parent })
+		if i >= 0 && o.Transactions[i].Status == "PENDING" {
+			return f.capturePending(o, i, input), nil
+		}
 		if i < 0 || !o.Transactions[i].ManuallyCapturable {
 			return mutation("orderCapture", "userErrors", "Transaction is not capturable"), nil
 		}
@@ -479,6 +491,8 @@ func (f *Fake) apply(op string, vars map[string]any) (any, error) {
 		return mutation("orderCancel", "orderCancelUserErrors", ""), nil
 	case "OpenOrders":
 		return f.openOrders(vars), nil
+	case "PartPaymentOrder", "CreateManualPayment", "RecordReceived":
+		return f.applyPartPayment(op, vars), nil
 	case "Connection":
 		var handles []map[string]any
 		for _, sc := range slices.Sorted(maps.Keys(f.scopes)) {
@@ -712,10 +726,12 @@ func orderJSON(o *Order) any {
 		if t.ParentID != "" {
 			parent = map[string]any{"id": "gid://shopify/OrderTransaction/" + t.ParentID}
 		}
+		// One amount in both monies: the fake does not convert.
 		txs = append(txs, map[string]any{
-			"id": "gid://shopify/OrderTransaction/" + t.ID, "kind": t.Kind, "status": t.Status,
+			"id": "gid://shopify/OrderTransaction/" + t.ID, "kind": t.Kind, "status": t.Status, "gateway": t.Gateway,
 			"manuallyCapturable": t.ManuallyCapturable, "parentTransaction": parent,
-			"amountSet": map[string]any{"presentmentMoney": map[string]any{"amount": t.Amount, "currencyCode": t.Currency}},
+			"amountSet": map[string]any{"presentmentMoney": map[string]any{"amount": t.Amount, "currencyCode": t.Currency},
+				"shopMoney": map[string]any{"amount": t.Amount, "currencyCode": o.Currency}},
 		})
 	}
 	var cancelledAt any
