@@ -27,9 +27,9 @@ type OrderAdmin interface {
 	Cancel(ctx context.Context, orderID string, restock bool, note string) error
 	SetPayLink(ctx context.Context, orderID, payURL string) error
 	// Part payments (part_payment.go).
-	PartPaymentOrder(ctx context.Context, orderID string) (PartOrder, error)
-	CreateManualPayment(ctx context.Context, orderID string, amount MoneyV2, method string) error
-	RecordReceived(ctx context.Context, orderID string, received MoneyV2, note string) error
+	PartPaymentOrder(ctx context.Context, orderID string) (adminapi.PartOrder, error)
+	CreateManualPayment(ctx context.Context, orderID string, amount adminapi.MoneyV2, method string) error
+	RecordReceived(ctx context.Context, orderID string, received adminapi.MoneyV2, note string) error
 }
 
 // ClaimTokens finds the token of an order's pay page, /pay/{token}, whether
