@@ -47,8 +47,6 @@ var (
 	ErrOrderClosed         = errors.New("order is closed")
 	ErrClaimedByOther      = errors.New("order is claimed by another address")
 	ErrPaymentNotFound     = errors.New("payment not found")
-	ErrPaymentExists       = errors.New("payment already exists")
-	ErrPaymentConfirmed    = errors.New("payment already confirmed")
 	ErrPaymentStatus       = errors.New("illegal payment status change")
 	ErrInsufficientFunds   = errors.New("insufficient funds")
 	ErrInvalidNonce        = errors.New("nonce is not strictly increasing")

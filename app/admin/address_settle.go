@@ -34,7 +34,7 @@ func (h *Handler) addressSettle(c *fiber.Ctx) error {
 	paid, err := h.deps.Engine.SettleAddress(actorCtx(c), address)
 	if err != nil {
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: settle", "address", address, "orders_paid", len(paid.OrdersPaid), "actor", staffOf(c).Actor())
 	d, err := h.addressDetail(c, address, &view.Flash{Text: "Settled; " + plural(len(paid.OrdersPaid), "order") + " paid.", Tone: "success"})

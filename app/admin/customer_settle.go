@@ -34,7 +34,7 @@ func (h *Handler) customerSettle(c *fiber.Ctx) error {
 	if err != nil {
 		f := settleForm(id)
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: settle", "customer_id", id, "orders_paid", len(paid.OrdersPaid), "actor", staffOf(c).Actor())
 	return h.customerDone(c, id, "Settled; "+plural(len(paid.OrdersPaid), "order")+" paid.")

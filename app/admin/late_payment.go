@@ -94,7 +94,7 @@ func (h *Handler) latePaymentAction(c *fiber.Ctx, f view.Form, confirm string, a
 	message, err := act(actorCtx(c))
 	if err != nil {
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	p, err := h.dashboardPage(c)
 	if err != nil {

@@ -55,7 +55,7 @@ func Login(e loginer, key tari.SecretKey, now func() time.Time, rand io.Reader, 
 			if errors.Is(err, engine.ErrRoleNotAllowed) {
 				return rolesNotAllowed(ctx, e, address, wanted)
 			}
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		access, err := tari.IssueAccessToken(rand, key, tari.NewAccessClaims(claims, now()))
 		if err != nil {
@@ -72,7 +72,7 @@ func Login(e loginer, key tari.SecretKey, now func() time.Time, rand io.Reader, 
 func rolesNotAllowed(ctx context.Context, e loginer, address string, wanted []engine.Role) error {
 	held, err := e.Roles(ctx, address)
 	if err != nil {
-		return fromEngine(err, "")
+		return FromEngine(err, "")
 	}
 	missing := 0
 	for _, r := range wanted {

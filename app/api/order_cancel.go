@@ -25,7 +25,7 @@ func CancelOrder(e orderCanceler, log *slog.Logger) fiber.Handler {
 		}
 		o, err := e.Cancel(actor(c), req.OrderID, req.Reason)
 		if err != nil {
-			return fromEngine(err, req.OrderID)
+			return FromEngine(err, req.OrderID)
 		}
 		log.Info("order cancelled", "order_id", o.OrderID, "by", Caller(c).Address.Base58())
 		return render(c, newOrder(o))

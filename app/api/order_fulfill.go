@@ -37,7 +37,7 @@ func FulfillOrder(e orderFulfiller, log *slog.Logger) fiber.Handler {
 		}
 		o, err := e.Fulfill(actor(c), req.OrderID, req.Reason)
 		if err != nil {
-			return fromEngine(err, req.OrderID)
+			return FromEngine(err, req.OrderID)
 		}
 		log.Info("order fulfilled by admin", "order_id", o.OrderID, "by", Caller(c).Address.Base58())
 		return render(c, newOrder(o))

@@ -15,7 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"taripay/app/api"
+	"taripay/app/httperr"
 	"taripay/engine"
 )
 
@@ -209,7 +209,7 @@ func (h *Handler) Retry(ctx context.Context, id int64) (bool, error) {
 // stored) carries Retry-After, as every storage-fault 503 of the server does.
 func refuse(c *fiber.Ctx, e *fiber.Error) error {
 	if e.Code == fiber.StatusServiceUnavailable {
-		c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
+		c.Set(fiber.HeaderRetryAfter, httperr.RetryAfter)
 	}
 	return c.Status(e.Code).JSON(fiber.Map{"error": e.Message})
 }
