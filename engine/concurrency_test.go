@@ -389,7 +389,9 @@ func TestConcurrentConfirmationsOfOnePayment(t *testing.T) {
 		errs := make([]error, len(wallets))
 		var wg sync.WaitGroup
 		for i, w := range wallets {
-			wg.Go(func() { results[i], errs[i] = racing.ConfirmPayment(ctx, engine.WalletCall{Address: w, Nonce: 1}, "tx1") })
+			wg.Go(func() {
+				results[i], errs[i] = racing.ConfirmPayment(ctx, engine.WalletCall{Address: w, Nonce: 1}, "tx1")
+			})
 		}
 		wg.Wait()
 		var won, lost int
