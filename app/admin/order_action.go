@@ -94,7 +94,8 @@ func (h *Handler) orderAct(c *fiber.Ctx, a orderAction) error {
 	if !a.applies(o) {
 		f := a.form(o, vals, errs)
 		f.Error = "This action does not apply to a " + string(o.Status) + " order."
-		return formFail(c, statusConflict, view.FormView(f))
+		// as the engine would refuse it (engine.ErrOrderForbidden)
+		return formFail(c, statusInvalid, view.FormView(f))
 	}
 	if len(errs) > 0 {
 		return formFail(c, statusInvalid, view.FormView(a.form(o, vals, errs)))
