@@ -38,7 +38,7 @@ func Login(e loginer, key tari.SecretKey, now func() time.Time, rand io.Reader, 
 			return errLoginToken(status, terr.LoginMessage())
 		}
 		if err != nil {
-			return errBackend(err)
+			return FromEngine(err, "")
 		}
 		if claims.Nonce > math.MaxInt64 {
 			return errAuthValidation("Nonce is not strictly increasing.")
@@ -59,7 +59,7 @@ func Login(e loginer, key tari.SecretKey, now func() time.Time, rand io.Reader, 
 		}
 		access, err := tari.IssueAccessToken(rand, key, tari.NewAccessClaims(claims, now()))
 		if err != nil {
-			return errBackend(fmt.Errorf("issue access token: %w", err))
+			return FromEngine(fmt.Errorf("issue access token: %w", err), "")
 		}
 		log.Info("login", "address", address, "roles", claims.DesiredRoles)
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)

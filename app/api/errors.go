@@ -26,13 +26,6 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Cause }
 
-// errBackend answers an error nothing else explains: a bug, unless the
-// store says it is unavailable (a full disk, a lost database connection),
-// which is 503 so that clients retry.
-func errBackend(cause error) *Error {
-	return &Error{Status: httperr.Status(cause), Message: httperr.Text(cause, ""), Cause: cause}
-}
-
 // Unavailable answers a storage fault: 503, so that the client retries.
 func Unavailable(cause error) *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Message: httperr.UnavailableText, Cause: cause}
@@ -101,7 +94,9 @@ func errQuery(msg string) *Error {
 
 // FromEngine answers an engine error with the status and the reference's
 // message of the one table (httperr). ref names the order (or payment) the
-// request was about, for the reference's not-found wording.
+// request was about, for the reference's not-found wording. Any other error
+// is a bug (500), unless the store says it is unavailable (a full disk, a
+// lost database connection): 503, so that clients retry.
 func FromEngine(err error, ref string) *Error {
 	return &Error{Status: httperr.Status(err), Message: httperr.Text(err, ref), Cause: err}
 }

@@ -72,7 +72,7 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 		log.Info("payment received", "amount", stored.Amount, "order_id", deref(stored.OrderID))
 		msg, err := json.Marshal(newPayment(stored))
 		if err != nil {
-			return errBackend(err)
+			return FromEngine(err, "")
 		}
 		return render(c, JSONResponse{Success: true, Message: string(msg)})
 	}
