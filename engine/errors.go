@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// Error codes. The HTTP layer maps each to a status once, at the edge.
+// Error codes. The HTTP layer maps each to a status once, at the edge
+// (app/httperr).
 const (
 	ECONFLICT     = "conflict"
 	EINVALID      = "invalid"
