@@ -9,13 +9,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/api"
-	"taripay/engine"
+	"taripay/app/httperr"
 )
 
-// errorHandler is the one place an error becomes an HTTP answer: always
-// {"error": "<message>"} with the status of api's error table. Anything
-// that is not an *api.Error is a bug, logged with its cause and answered
-// with a generic 500.
+// errorHandler is the one place an API error becomes an HTTP answer:
+// always {"error": "<message>"}. An *api.Error carries its status; any
+// other error takes its status and message from the one table (httperr),
+// so that anything that is not an engine error is a bug, logged with its
+// cause and answered with a generic 500.
 func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		var ae *api.Error
@@ -24,16 +25,14 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		case errors.As(err, &ae):
 		case errors.As(err, &fe):
 			ae = fromFiber(fe)
-		case errors.Is(err, engine.ErrUnavailable):
-			ae = api.Unavailable(err)
 		default:
-			ae = &api.Error{Status: http.StatusInternalServerError, Message: "An error occurred on the backend of the server. Internal error.", Cause: err}
+			ae = api.FromEngine(err, "")
 		}
 		// A storage fault clears by itself, so clients are told when to
 		// retry. A 503 for a missing setting carries no Retry-After: it
 		// lasts until the merchant acts, and retrying sooner is no use.
-		if ae.Status == http.StatusServiceUnavailable && errors.Is(err, engine.ErrUnavailable) {
-			c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
+		if ae.Status == http.StatusServiceUnavailable && httperr.Retry(err) {
+			c.Set(fiber.HeaderRetryAfter, httperr.RetryAfter)
 		}
 		// A struct, not a map: the keys keep one order on the wire.
 		reply := struct {
@@ -43,7 +42,7 @@ func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 		switch {
 		case ae.Status == http.StatusInternalServerError:
 			// A bug: the reply names the log line that holds its cause.
-			id := newRequestID()
+			id := httperr.NewRequestID()
 			log.Error("request failed", "method", c.Method(), "path", c.Path(), "status", ae.Status, "request_id", id, "err", err)
 			reply.RequestID = id
 			c.Set(fiber.HeaderXRequestID, id)

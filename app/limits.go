@@ -1,8 +1,6 @@
 package app
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -56,11 +54,4 @@ func recoverPanics(log *slog.Logger) fiber.Handler {
 			log.Error("handler panicked", "method", c.Method(), "path", c.Path(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		},
 	})
-}
-
-// newRequestID names one failed request in the log and in its reply.
-func newRequestID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

@@ -108,9 +108,9 @@ func (f *matchFixture) match(tb testing.TB, timer interface {
 		tb.Fatal(err)
 	}
 	timer.StartTimer()
-	_, paid, err := f.e.ConfirmPayment(ctx, f.wallet.call(), txid)
-	if err != nil || len(paid) != 1 {
-		tb.Fatalf("confirm %s: paid %d orders, err %v", txid, len(paid), err)
+	r, err := f.e.ConfirmPayment(ctx, f.wallet.call(), txid)
+	if err != nil || len(r.Paid) != 1 {
+		tb.Fatalf("confirm %s: paid %d orders, err %v", txid, len(r.Paid), err)
 	}
 }
 

@@ -69,7 +69,7 @@ func TestDashboardReports(t *testing.T) {
 					t.Fatal(err)
 				}
 				nonce++
-				if _, _, err := e.ConfirmPayment(ctx, engine.WalletCall{Address: sender, Nonce: nonce}, txid); err != nil {
+				if _, err := e.ConfirmPayment(ctx, engine.WalletCall{Address: sender, Nonce: nonce}, txid); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -62,7 +62,7 @@ func TestOrderViewersMigration(t *testing.T) {
 			// S pays o-s1 and keeps credit, which then pays the auto-claimed o-auto.
 			must(e.Claim(ctx, "o-s1", "S"))
 			must(e.ReceivePayment(ctx, call(), engine.NewPayment{TxID: "tx-s", Sender: "S", Amount: 200}))
-			if _, _, err := e.ConfirmPayment(ctx, call(), "tx-s"); err != nil {
+			if _, err := e.ConfirmPayment(ctx, call(), "tx-s"); err != nil {
 				t.Fatal(err)
 			}
 			add("o-auto", "c2", nil)

@@ -346,8 +346,8 @@ func TestBadClaimsAgainstLiveServer(t *testing.T) {
 		message              string
 	}{
 		{"unknown token", "AAAAAAAAAAAAAAAAAAAAAAAA", "e2e-3001", cust.Base58(), good.Signature.Hex(), 404, "Payment link not found"},
-		{"forged signature", token("e2e-3001"), "e2e-3001", cust.Base58(), string(forged), 422, "signature is not valid"},
-		{"token of another order", token("e2e-3002"), "e2e-3002", cust.Base58(), good.Signature.Hex(), 422, "signature is not valid"},
+		{"forged signature", token("e2e-3001"), "e2e-3001", cust.Base58(), string(forged), 400, "signature is not valid"},
+		{"token of another order", token("e2e-3002"), "e2e-3002", cust.Base58(), good.Signature.Hex(), 400, "signature is not valid"},
 		{"cancelled order", token("e2e-3003"), "e2e-3003", cust.Base58(), signed("e2e-3003").Signature.Hex(), 409, "cancelled"},
 		{"expired order", token("e2e-3004"), "e2e-3004", cust.Base58(), signed("e2e-3004").Signature.Hex(), 409, "expired"},
 	} {
@@ -389,7 +389,7 @@ func TestBadClaimsAgainstLiveServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnprocessableEntity || s.status(t, token("e2e-3002")) != "Unclaimed" || s.status(t, token("e2e-3001")) != "New" {
+	if resp.StatusCode != http.StatusBadRequest || s.status(t, token("e2e-3002")) != "Unclaimed" || s.status(t, token("e2e-3001")) != "New" {
 		t.Errorf("replay: status %d; orders %s and %s", resp.StatusCode, s.status(t, token("e2e-3001")), s.status(t, token("e2e-3002")))
 	}
 }

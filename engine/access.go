@@ -57,7 +57,7 @@ func (e *Engine) Login(ctx context.Context, address string, nonce int64, roles [
 		return Errorf(EINVALID, ErrInvalidNonce, "A login needs an address")
 	}
 	if at, ok := nonceTime(nonce); ok && at.Before(e.now().Add(-LoginNonceLifetime)) {
-		return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "Nonce is not strictly increasing. The login token's nonce is a time more than %s ago: sign a new one.", LoginNonceLifetime)
+		return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "The login token's nonce is a time more than %s ago: sign a new one", LoginNonceLifetime)
 	}
 	var missing int
 	err := e.update(ctx, func(t *txn) error {
@@ -66,7 +66,7 @@ func (e *Engine) Login(ctx context.Context, address string, nonce int64, roles [
 			return err
 		}
 		if !ok {
-			return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "Nonce is not strictly increasing.")
+			return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "The login token's nonce is not newer than the last one")
 		}
 		held, err := t.Roles(t.ctx, address)
 		if err != nil {
@@ -92,7 +92,7 @@ func (e *Engine) Login(ctx context.Context, address string, nonce int64, roles [
 		return err
 	}
 	if missing > 0 {
-		return Errorf(EFORBIDDEN, ErrRoleNotAllowed, "Insufficient Permissions. User requested at least %d roles that are not allowed", missing)
+		return Errorf(EFORBIDDEN, ErrRoleNotAllowed, "%d of the requested roles are not held", missing)
 	}
 	return nil
 }

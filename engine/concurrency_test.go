@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -183,7 +182,7 @@ func TestConcurrentConfirmationsAndClaims(t *testing.T) {
 						err = nil // already paid by a confirmation: refused, as it should be
 					}
 				} else {
-					_, _, err = en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: wallets[i], Nonce: 1}, o.ref)
+					_, err = en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: wallets[i], Nonce: 1}, o.ref)
 				}
 				if err != nil {
 					errs <- fmt.Errorf("%+v: %w", o, err)
@@ -253,7 +252,7 @@ func concurrentMoneyPaths(t *testing.T, tol engine.Tolerance) {
 		order := func() string { return fmt.Sprintf("o%02d", rng.IntN(orders)) }
 		for _, txid := range txids {
 			ops = append(ops, func(w string) error {
-				_, _, err := en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: w, Nonce: 1}, txid)
+				_, err := en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: w, Nonce: 1}, txid)
 				return err
 			})
 		}
@@ -386,21 +385,24 @@ func TestConcurrentConfirmationsOfOnePayment(t *testing.T) {
 
 		ctx, cancel := context.WithTimeout(en.ctx, time.Minute) // a lost race fails rather than hangs
 		defer cancel()
+		results := make([]engine.Confirmation, len(wallets))
 		errs := make([]error, len(wallets))
 		var wg sync.WaitGroup
 		for i, w := range wallets {
-			wg.Go(func() { _, _, errs[i] = racing.ConfirmPayment(ctx, engine.WalletCall{Address: w, Nonce: 1}, "tx1") })
+			wg.Go(func() {
+				results[i], errs[i] = racing.ConfirmPayment(ctx, engine.WalletCall{Address: w, Nonce: 1}, "tx1")
+			})
 		}
 		wg.Wait()
 		var won, lost int
-		for _, err := range errs {
+		for i, err := range errs {
 			switch {
-			case err == nil:
-				won++
-			case errors.Is(err, engine.ErrPaymentConfirmed):
+			case err != nil:
+				t.Fatalf("confirmation: %v", err)
+			case results[i].Repeat:
 				lost++
 			default:
-				t.Fatalf("confirmation: %v", err)
+				won++
 			}
 		}
 		if won != 1 || lost != 1 {

@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// Error codes. The HTTP layer maps each to a status once, at the edge.
+// Error codes. The HTTP layer maps each to a status once, at the edge
+// (app/httperr).
 const (
 	ECONFLICT     = "conflict"
 	EINVALID      = "invalid"
@@ -47,8 +48,6 @@ var (
 	ErrOrderClosed         = errors.New("order is closed")
 	ErrClaimedByOther      = errors.New("order is claimed by another address")
 	ErrPaymentNotFound     = errors.New("payment not found")
-	ErrPaymentExists       = errors.New("payment already exists")
-	ErrPaymentConfirmed    = errors.New("payment already confirmed")
 	ErrPaymentStatus       = errors.New("illegal payment status change")
 	ErrInsufficientFunds   = errors.New("insufficient funds")
 	ErrInvalidNonce        = errors.New("nonce is not strictly increasing")

@@ -69,10 +69,12 @@ func TestOrderClaimPayConfirm(t *testing.T) {
 		}
 
 		// Replays are no-ops.
-		_, err = en.e.ReceivePayment(en.ctx, en.call(), engine.NewPayment{Sender: alice.String(), Amount: 1, TxID: "tx1"})
-		wantErr(t, err, engine.ErrPaymentExists)
-		_, _, err = en.e.ConfirmPayment(en.ctx, en.call(), "tx1")
-		wantErr(t, err, engine.ErrPaymentConfirmed)
+		if r, err := en.e.ReceivePayment(en.ctx, en.call(), engine.NewPayment{Sender: alice.String(), Amount: 1, TxID: "tx1"}); err != nil || !r.Duplicate {
+			t.Fatalf("replayed payment = %+v, %v", r, err)
+		}
+		if c, err := en.e.ConfirmPayment(en.ctx, en.call(), "tx1"); err != nil || !c.Repeat || len(c.Paid) != 0 {
+			t.Fatalf("replayed confirmation = %+v, %v", c, err)
+		}
 		en.wantTypes()
 		en.wantBalance(alice.String(), xtr(100))
 	})
@@ -185,11 +187,14 @@ func TestUnconfirmedNeverPays(t *testing.T) {
 			t.Fatal(err)
 		}
 		en.wantStatus("o1", engine.OrderNew)
-		p, err := en.e.CancelPayment(en.ctx, en.call(), "tx1")
-		if err != nil || p.Status != engine.PaymentCancelled {
-			t.Fatalf("cancel = %+v, %v", p, err)
+		c, err := en.e.CancelPayment(en.ctx, en.call(), "tx1")
+		if err != nil || c.Repeat || c.Payment.Status != engine.PaymentCancelled {
+			t.Fatalf("cancel = %+v, %v", c, err)
 		}
-		_, _, err = en.e.ConfirmPayment(en.ctx, en.call(), "tx1")
+		if c, err := en.e.CancelPayment(en.ctx, en.call(), "tx1"); err != nil || !c.Repeat || c.Payment.Status != engine.PaymentCancelled {
+			t.Fatalf("cancel again = %+v, %v", c, err)
+		}
+		_, err = en.e.ConfirmPayment(en.ctx, en.call(), "tx1")
 		wantErr(t, err, engine.ErrPaymentStatus)
 		en.wantStatus("o1", engine.OrderNew)
 		en.wantBalance(alice.String(), 0)

@@ -116,20 +116,20 @@ func (en *env) order(id, customer string, price engine.MicroTari, memo *string) 
 
 func (en *env) receive(txid, sender string, amount engine.MicroTari, memo, orderID *string) engine.Payment {
 	en.t.Helper()
-	p, err := en.e.ReceivePayment(en.ctx, en.call(), engine.NewPayment{Sender: sender, Amount: amount, TxID: txid, Memo: memo, OrderID: orderID})
+	r, err := en.e.ReceivePayment(en.ctx, en.call(), engine.NewPayment{Sender: sender, Amount: amount, TxID: txid, Memo: memo, OrderID: orderID})
 	if err != nil {
 		en.t.Fatalf("ReceivePayment %s: %v", txid, err)
 	}
-	return p
+	return r.Payment
 }
 
 func (en *env) confirm(txid string) []engine.Order {
 	en.t.Helper()
-	_, paid, err := en.e.ConfirmPayment(en.ctx, en.call(), txid)
+	c, err := en.e.ConfirmPayment(en.ctx, en.call(), txid)
 	if err != nil {
 		en.t.Fatalf("ConfirmPayment %s: %v", txid, err)
 	}
-	return paid
+	return c.Paid
 }
 
 // expire runs one expiry pass; an error fails the test, so that "nothing

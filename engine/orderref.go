@@ -96,7 +96,7 @@ func (t *txn) findNamedOrder(ref string, allowAlt bool) (Order, error) {
 			return o, err
 		}
 	}
-	return Order{}, Errorf(ENOTFOUND, ErrOrderNotFound, "The requested order %s does not exist", ref)
+	return Order{}, Errorf(ENOTFOUND, ErrOrderNotFound, "Order %s does not exist", ref)
 }
 
 // OrderAddress is where a customer pays o: the merchant's dual address

@@ -35,7 +35,7 @@ func (e *Engine) AddOrder(ctx context.Context, n NewOrder) (Order, error) {
 		return Order{}, err
 	}
 	if exists {
-		return out, Errorf(ECONFLICT, ErrOrderExists, "Order %s already exists", n.OrderID)
+		return Order{}, Errorf(ECONFLICT, ErrOrderExists, "Order %s already exists", n.OrderID)
 	}
 	return out, nil
 }
@@ -192,7 +192,7 @@ func (t *txn) findOrder(ref string, allowAlt bool) (Order, error) {
 		}
 	}
 	if !ok {
-		return o, Errorf(ENOTFOUND, ErrOrderNotFound, "The requested order %s does not exist", ref)
+		return o, Errorf(ENOTFOUND, ErrOrderNotFound, "Order %s does not exist", ref)
 	}
 	return o, nil
 }
@@ -272,11 +272,11 @@ func (e *Engine) OrderByClaimToken(ctx context.Context, token string) (Order, er
 }
 
 func forbidden() error {
-	return Errorf(EINVALID, ErrOrderForbidden, "Cannot complete this request. The requested order change is forbidden.")
+	return Errorf(EINVALID, ErrOrderForbidden, "The requested order change is forbidden")
 }
 
 func noOp() error {
-	return Errorf(EINVALID, ErrOrderNoOp, "Cannot complete this request. The requested order change would result in a no-op.")
+	return Errorf(EINVALID, ErrOrderNoOp, "The requested order change would change nothing")
 }
 
 // Cancel annuls an open order for the merchant and queues the storefront

@@ -11,19 +11,18 @@ import (
 // same transaction. When the payment names an open order, the order is
 // claimed for the sender (Unclaimed→New) and the sender linked to its
 // customer; a closed order is left alone and the funds stay as credit. A
-// duplicate txid is ErrPaymentExists and changes nothing but the nonce.
-func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment) (Payment, error) {
+// duplicate txid changes nothing but the nonce (Received.Duplicate).
+func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment) (Received, error) {
 	if p.TxID == "" || p.Sender == "" {
-		return Payment{}, Errorf(EINVALID, ErrInvalidAmount, "A payment needs a txid and a sender")
+		return Received{}, Errorf(EINVALID, ErrInvalidAmount, "A payment needs a txid and a sender")
 	}
 	if p.Amount <= 0 {
-		return Payment{}, Errorf(EINVALID, ErrInvalidAmount, "A payment amount must be positive")
+		return Received{}, Errorf(EINVALID, ErrInvalidAmount, "A payment amount must be positive")
 	}
 	ref := e.paymentOrderRef(p) // untrusted text, read before the write transaction
-	var out Payment
-	var dup bool
+	var out Received
 	err := e.update(ctx, func(t *txn) error {
-		dup = false
+		out = Received{}
 		if err := t.useWalletNonce(by); err != nil {
 			return err
 		}
@@ -36,8 +35,8 @@ func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment
 			return err
 		}
 		if !ok {
-			dup = true
-			out, _, err = t.Payment(t.ctx, p.TxID)
+			out.Duplicate = true
+			out.Payment, _, err = t.Payment(t.ctx, p.TxID)
 			return err
 		}
 		t.audit("payment", pay.TxID, "status", nil, strPtr(string(pay.Status)), "payment received")
@@ -46,13 +45,20 @@ func (e *Engine) ReceivePayment(ctx context.Context, by WalletCall, p NewPayment
 				return err
 			}
 		}
-		out = pay
+		out.Payment = pay
 		return t.emit(PaymentReceivedEvent{Payment: pay})
 	})
-	if err == nil && dup {
-		return out, Errorf(ECONFLICT, ErrPaymentExists, "Payment %s already exists", p.TxID)
+	if err != nil {
+		return Received{}, err
 	}
-	return out, err
+	return out, nil
+}
+
+// Received is what ReceivePayment did. Duplicate reports a txid already
+// stored: Payment is the stored one, and only the nonce was used.
+type Received struct {
+	Payment   Payment
+	Duplicate bool
 }
 
 // claimForPayment claims the order a payment names for its sender, who
@@ -86,7 +92,7 @@ func (t *txn) useWalletNonce(by WalletCall) error {
 	} else if !found {
 		return Errorf(EUNAUTHORIZED, ErrWalletNotFound, "Wallet %s is not authorised", by.Address)
 	}
-	return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "Nonce is not strictly increasing")
+	return Errorf(EUNAUTHORIZED, ErrInvalidNonce, "Wallet %s sent a nonce that is not newer than its last one", by.Address)
 }
 
 var memoDigits = regexp.MustCompile(`#?(\d+)`)
@@ -133,21 +139,20 @@ func (e *Engine) paymentOrderRef(p NewPayment) *string {
 
 // ConfirmPayment confirms a pending payment and, in the same transaction,
 // pays the open orders of the sender's customers oldest first (algorithm A).
-// A repeat is ErrPaymentConfirmed and changes nothing but the nonce.
-func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string) (Payment, []Order, error) {
-	var out Payment
-	var paid []Order
-	var result error
+// A repeat changes nothing but the nonce (Confirmation.Repeat); a cancelled
+// payment is refused.
+func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string) (Confirmation, error) {
+	var out Confirmation
 	err := e.update(ctx, func(t *txn) error {
-		result, paid = nil, nil
+		out = Confirmation{}
 		p, err := t.walletPayment(by, txid)
 		if err != nil {
 			return err
 		}
-		out = p
+		out.Payment = p
 		switch p.Status {
 		case PaymentConfirmed:
-			result = Errorf(ECONFLICT, ErrPaymentConfirmed, "Payment %s is already confirmed", txid)
+			out.Repeat = true
 			return nil
 		case PaymentCancelled:
 			return Errorf(ECONFLICT, ErrPaymentStatus, "Payment %s is cancelled and cannot be confirmed", txid)
@@ -157,33 +162,42 @@ func (e *Engine) ConfirmPayment(ctx context.Context, by WalletCall, txid string)
 		if ok, err := t.SetPaymentStatus(t.ctx, txid, PaymentReceived, PaymentConfirmed, t.now); err != nil {
 			return err
 		} else if !ok {
-			result = Errorf(ECONFLICT, ErrPaymentConfirmed, "Payment %s is already confirmed", txid)
+			out.Repeat = true
 			return nil
 		}
 		if err := t.AddConfirmed(t.ctx, p.Sender, p.Amount, t.now); err != nil {
 			return err
 		}
 		t.audit("payment", txid, "status", strPtr(string(PaymentReceived)), strPtr(string(PaymentConfirmed)), "confirmed by wallet")
-		out.Status, out.UpdatedAt = PaymentConfirmed, t.now
+		out.Payment.Status, out.Payment.UpdatedAt = PaymentConfirmed, t.now
 		orders, err := t.allOrders((*txn).linkedOrders, p.Sender, true)
 		if err != nil {
 			return err
 		}
-		if paid, _, err = e.payFromAddress(t, p.Sender, e.namedFirst(orders, p.OrderID)); err != nil {
+		if out.Paid, _, err = e.payFromAddress(t, p.Sender, e.namedFirst(orders, p.OrderID)); err != nil {
 			return err
 		}
-		if err := e.queuePartPayment(t, out); err != nil {
+		if err := e.queuePartPayment(t, out.Payment); err != nil {
 			return err
 		}
-		return t.emit(ConfirmationEvent{Payment: out})
+		return t.emit(ConfirmationEvent{Payment: out.Payment})
 	})
 	if err != nil {
-		return out, nil, err
+		return Confirmation{}, err
 	}
-	if paid == nil {
-		paid = []Order{}
+	if out.Paid == nil {
+		out.Paid = []Order{}
 	}
-	return out, paid, result
+	return out, nil
+}
+
+// Confirmation is what ConfirmPayment did: Paid lists the orders the
+// payment paid. Repeat reports a payment that was already confirmed: only
+// the nonce was used, and Paid is empty.
+type Confirmation struct {
+	Payment Payment
+	Paid    []Order
+	Repeat  bool
 }
 
 // namedFirst moves the order a payment names to the front, so that the
@@ -201,36 +215,40 @@ func (e *Engine) namedFirst(orders []Order, ref *string) []Order {
 	return orders
 }
 
-// CancelPayment moves a Received payment to Cancelled; a Confirmed one is ErrPaymentConfirmed.
-func (e *Engine) CancelPayment(ctx context.Context, by WalletCall, txid string) (Payment, error) {
-	var out Payment
-	var result error
+// CancelPayment moves a Received payment to Cancelled. One already
+// Confirmed or Cancelled changes nothing but the nonce (Cancellation.Repeat).
+func (e *Engine) CancelPayment(ctx context.Context, by WalletCall, txid string) (Cancellation, error) {
+	var out Cancellation
 	err := e.update(ctx, func(t *txn) error {
-		result = nil
+		out = Cancellation{}
 		p, err := t.walletPayment(by, txid)
 		if err != nil {
 			return err
 		}
-		out = p
-		switch p.Status {
-		case PaymentConfirmed:
-			result = Errorf(ECONFLICT, ErrPaymentConfirmed, "Payment %s is already confirmed", txid)
-			return nil
-		case PaymentCancelled:
-			result = Errorf(ECONFLICT, ErrPaymentStatus, "Payment %s is already cancelled", txid)
+		out.Payment = p
+		if p.Status == PaymentConfirmed || p.Status == PaymentCancelled {
+			out.Repeat = true
 			return nil
 		}
 		if ok, err := t.SetPaymentStatus(t.ctx, txid, PaymentReceived, PaymentCancelled, t.now); err != nil || !ok {
 			return err
 		}
-		out.Status, out.UpdatedAt = PaymentCancelled, t.now
+		out.Payment.Status, out.Payment.UpdatedAt = PaymentCancelled, t.now
 		t.audit("payment", txid, "status", strPtr(string(PaymentReceived)), strPtr(string(PaymentCancelled)), "cancelled by wallet")
 		return nil
 	})
 	if err != nil {
-		return out, err
+		return Cancellation{}, err
 	}
-	return out, result
+	return out, nil
+}
+
+// Cancellation is what CancelPayment did. Repeat reports a payment that was
+// already final, Confirmed or Cancelled as Payment.Status says: only the
+// nonce was used.
+type Cancellation struct {
+	Payment Payment
+	Repeat  bool
 }
 
 // PaymentsForOrder lists the payments that name an order (by order_id, and

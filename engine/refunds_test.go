@@ -261,7 +261,7 @@ func TestConcurrentRefunds(t *testing.T) {
 		for i := range orders {
 			txid := fmt.Sprintf("tx%02d", i)
 			ops = append(ops, func(w string) error {
-				_, _, err := en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: w, Nonce: 1}, txid)
+				_, err := en.e.ConfirmPayment(en.ctx, engine.WalletCall{Address: w, Nonce: 1}, txid)
 				return err
 			})
 			c, amount := cust(rng.IntN(accounts)), xtr(int64(1+rng.IntN(5)))

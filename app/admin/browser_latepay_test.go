@@ -48,7 +48,7 @@ func TestBrowserLatePayments(t *testing.T) {
 				if _, err := e.ReceivePayment(ctx, engine.WalletCall{Address: "wallet", Nonce: nonce}, engine.NewPayment{Sender: payer, Amount: 20_000_000, TxID: txid, OrderID: &ref}); err != nil {
 					t.Fatal(err)
 				}
-				if _, _, err := e.ConfirmPayment(ctx, engine.WalletCall{Address: "wallet", Nonce: nonce + 1}, txid); err != nil {
+				if _, err := e.ConfirmPayment(ctx, engine.WalletCall{Address: "wallet", Nonce: nonce + 1}, txid); err != nil {
 					t.Fatal(err)
 				}
 			}

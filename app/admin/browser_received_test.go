@@ -40,7 +40,7 @@ func TestBrowserOrderReceivedLive(t *testing.T) {
 					t.Fatal(err)
 				}
 				nonce++
-				if _, _, err := e.ConfirmPayment(ctx, engine.WalletCall{Address: "wallet", Nonce: nonce}, txid); err != nil {
+				if _, err := e.ConfirmPayment(ctx, engine.WalletCall{Address: "wallet", Nonce: nonce}, txid); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -44,7 +44,7 @@ func TestBrowserRefunds(t *testing.T) {
 			if _, err := e.ReceivePayment(ctx, engine.WalletCall{Address: "wallet", Nonce: 1}, engine.NewPayment{Sender: payer, Amount: 100_000_000, TxID: "tx1", OrderID: &ref}); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := e.ConfirmPayment(ctx, engine.WalletCall{Address: "wallet", Nonce: 2}, "tx1"); err != nil {
+			if _, err := e.ConfirmPayment(ctx, engine.WalletCall{Address: "wallet", Nonce: 2}, "tx1"); err != nil {
 				t.Fatal(err)
 			}
 			var ids []int64

@@ -23,7 +23,7 @@ func (h *Handler) confirmAction(c *fiber.Ctx, f view.Form, question string, act 
 	message, err := act(actorCtx(c))
 	if err != nil {
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	return done(message)
 }

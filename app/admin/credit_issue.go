@@ -39,7 +39,7 @@ func (h *Handler) creditIssue(c *fiber.Ctx) error {
 		errs["reason"] = msg
 	}
 	if len(errs) > 0 {
-		return formFail(c, view.FormView(creditForm(id, vals, errs)))
+		return formFail(c, statusInvalid, view.FormView(creditForm(id, vals, errs)))
 	}
 	switch c.FormValue("confirm") {
 	case "yes":
@@ -54,7 +54,7 @@ func (h *Handler) creditIssue(c *fiber.Ctx) error {
 	if err != nil {
 		f := creditForm(id, vals, nil)
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: credit note", "customer_id", id, "amount", amount, "orders_paid", len(paid.OrdersPaid), "actor", staffOf(c).Actor())
 	return h.customerDone(c, id, "Credited "+xtr.Format(amount)+"; "+plural(len(paid.OrdersPaid), "order")+" paid.")

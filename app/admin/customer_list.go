@@ -30,7 +30,7 @@ func (h *Handler) customerList(c *fiber.Ctx) error {
 			return c.Redirect(customerHref(id), fiber.StatusSeeOther)
 		}
 		p.Error = msg
-		c.Status(fiber.StatusUnprocessableEntity)
+		c.Status(statusInvalid)
 	}
 	pageNo, err := strconv.Atoi(c.Query("page", "1"))
 	if err != nil || pageNo < 1 || pageNo > maxPage {

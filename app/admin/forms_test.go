@@ -125,8 +125,8 @@ func TestFormsRejectBadInput(t *testing.T) {
 				hdr = map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session}
 			}
 			resp, body := hs.do(t, tt.method, tt.path, form, hdr)
-			if resp.StatusCode != 422 {
-				t.Fatalf("status %d, want 422: %.500s", resp.StatusCode, body)
+			if resp.StatusCode != 400 {
+				t.Fatalf("status %d, want 400: %.500s", resp.StatusCode, body)
 			}
 			if !strings.Contains(body, `data-testid="`+tt.error+`"`) {
 				t.Fatalf("no inline %s in %.2000s", tt.error, body)
@@ -184,7 +184,7 @@ func TestHostilePathNotReflected(t *testing.T) {
 func TestFormsKeepValues(t *testing.T) {
 	hs := newHarness(t, unchangingEngine(t))
 	resp, body := hs.do(t, "POST", "/admin/orders/1001/price", url.Values{"price": {"abc"}, "reason": {`a "quoted" <b>reason</b>`}}, hs.htmx())
-	if resp.StatusCode != 422 {
+	if resp.StatusCode != 400 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	for _, want := range []string{`value="abc"`, `a &#34;quoted&#34; &lt;b&gt;reason&lt;/b&gt;`} {

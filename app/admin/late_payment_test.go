@@ -99,7 +99,7 @@ func TestLatePaymentsCard(t *testing.T) {
 		return engine.Refund{}, engine.Errorf(engine.EINVALID, engine.ErrNothingToRefund, "Payment tx-late has been spent")
 	}
 	hs = newHarness(t, f)
-	if resp, body := hs.do(t, "POST", "/admin/late-payments/tx-late/refund", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 422 || !strings.Contains(body, "has been spent") {
+	if resp, body := hs.do(t, "POST", "/admin/late-payments/tx-late/refund", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 400 || !strings.Contains(body, "has been spent") {
 		t.Errorf("refused refund = %d: %.300s", resp.StatusCode, body)
 	}
 }

@@ -149,7 +149,7 @@ func TestOrderActionStaysUnderItsSummary(t *testing.T) {
 	hs := newHarness(t, unchangingEngine(t))
 	resp, body := hs.do(t, "POST", "/admin/orders/1001/memo", map[string][]string{"memo": {"new"}}, hs.htmx())
 	doc := parse(t, body)
-	if resp.StatusCode != 422 || doc.Find(`form#order-memo [data-testid=error-reason]`).Length() != 1 || doc.Find(`h2`).Length() != 0 {
+	if resp.StatusCode != 400 || doc.Find(`form#order-memo [data-testid=error-reason]`).Length() != 1 || doc.Find(`h2`).Length() != 0 {
 		t.Errorf("re-rendered form: %d %.2000s", resp.StatusCode, body)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/httperr"
 	"taripay/app/shopify/sessiontoken"
 	"taripay/engine"
 	view "taripay/views/admin"
@@ -157,7 +158,7 @@ func (h *Handler) refuse(c *fiber.Ctx, st Staff, err error) error {
 		status, msg = errorStatus(err), h.userMessage(c, err)
 	}
 	if status == fiber.StatusServiceUnavailable {
-		c.Set(fiber.HeaderRetryAfter, "5")
+		c.Set(fiber.HeaderRetryAfter, httperr.RetryAfter)
 	}
 	c.Status(status)
 	if !isDocument(c) {

@@ -94,10 +94,11 @@ func (h *Handler) orderAct(c *fiber.Ctx, a orderAction) error {
 	if !a.applies(o) {
 		f := a.form(o, vals, errs)
 		f.Error = "This action does not apply to a " + string(o.Status) + " order."
-		return formFail(c, view.FormView(f))
+		// as the engine would refuse it (engine.ErrOrderForbidden)
+		return formFail(c, statusInvalid, view.FormView(f))
 	}
 	if len(errs) > 0 {
-		return formFail(c, view.FormView(a.form(o, vals, errs)))
+		return formFail(c, statusInvalid, view.FormView(a.form(o, vals, errs)))
 	}
 	switch c.FormValue("confirm") {
 	case "yes":
@@ -112,7 +113,7 @@ func (h *Handler) orderAct(c *fiber.Ctx, a orderAction) error {
 	if err := a.run(actorCtx(c), h.deps.Engine, o, value, reason); err != nil {
 		f := a.form(o, vals, nil)
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: order action", "order_id", o.OrderID, "action", a.name, "actor", staffOf(c).Actor())
 	d, err := h.orderDetail(c, o.OrderID, &view.Flash{Text: a.done, Tone: "success"})

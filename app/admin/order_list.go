@@ -51,7 +51,7 @@ func (h *Handler) orderList(c *fiber.Ctx) error {
 	p := view.OrderListPage{Layout: h.layout(c, "Orders", "orders"), Filter: f, Page: pageNo}
 	if len(errs) > 0 {
 		p.Filter.Errors = errs
-		c.Status(fiber.StatusUnprocessableEntity)
+		c.Status(statusInvalid)
 		return page(c, view.OrderListView(p), view.OrderResults(p))
 	}
 	q.Offset = (pageNo - 1) * h.cfg.PageSize

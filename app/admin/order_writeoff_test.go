@@ -33,7 +33,7 @@ func TestOrderPageShowsWriteOff(t *testing.T) {
 			if _, err := eng.ReceivePayment(ctx, engine.WalletCall{Address: wallet.Address, Nonce: 1}, engine.NewPayment{Sender: testAddress, Amount: 9_950_000, TxID: "tx1", OrderID: &order}); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, err := eng.ConfirmPayment(ctx, engine.WalletCall{Address: wallet.Address, Nonce: 2}, "tx1"); err != nil {
+			if _, err := eng.ConfirmPayment(ctx, engine.WalletCall{Address: wallet.Address, Nonce: 2}, "tx1"); err != nil {
 				t.Fatal(err)
 			}
 			resp, body := hs.do(t, "GET", "/admin/orders/1001", nil, map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session})

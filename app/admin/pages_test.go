@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"taripay/app/httperr"
 	"taripay/app/shopify"
 	"taripay/app/shopify/adminapi"
 	"taripay/app/shopify/inbox"
@@ -68,6 +70,42 @@ func TestActionConfirmsThenActsAsTheStaffUser(t *testing.T) {
 	}
 }
 
+// TestErrorStatusAdmin checks that the admin answers each engine code with
+// the one table's status (httperr.Codes), as the API does, with its own
+// HTML: a refused form and an error page alike. An unmapped error is a 500
+// whose page names its request id.
+func TestErrorStatusAdmin(t *testing.T) {
+	for _, c := range append(httperr.Codes, httperr.Code{Code: "unmapped", Status: http.StatusInternalServerError}) {
+		t.Run(c.Code, func(t *testing.T) {
+			refused := engine.Errorf(c.Code, nil, "refused")
+			var readErr error
+			eng := &fakeEngine{
+				order: func(string) (engine.Order, error) {
+					return engine.Order{OrderID: "1001", Status: engine.OrderNew}, readErr
+				},
+				fulfill: func(context.Context, string, string) (engine.Order, error) { return engine.Order{}, refused },
+			}
+			hs := newHarness(t, eng)
+			resp, body := hs.do(t, "POST", "/admin/orders/1001/fulfill", url.Values{"reason": {"paid cash"}, "confirm": {"yes"}}, hs.htmx())
+			checkErrorPage(t, "form", resp, body, c.Status)
+			readErr = refused
+			resp, body = hs.do(t, "GET", "/admin/orders/1001", nil, map[string]string{SessionHeader: hs.session})
+			checkErrorPage(t, "page", resp, body, c.Status)
+		})
+	}
+}
+
+func checkErrorPage(t *testing.T, what string, resp *http.Response, body string, status int) {
+	t.Helper()
+	if resp.StatusCode != status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("%s: %d %s, want %d with HTML", what, resp.StatusCode, resp.Header.Get("Content-Type"), status)
+	}
+	id := resp.Header.Get("X-Request-Id")
+	if (id != "") != (status == http.StatusInternalServerError) || !strings.Contains(body, id) {
+		t.Errorf("%s: a %d with request id %q:\n%.600s", what, resp.StatusCode, id, body)
+	}
+}
+
 func TestEngineErrorShownInline(t *testing.T) {
 	order := engine.Order{OrderID: "1001", Status: engine.OrderNew}
 	eng := &fakeEngine{
@@ -81,11 +119,12 @@ func TestEngineErrorShownInline(t *testing.T) {
 	}
 	hs := newHarness(t, eng)
 	resp, body := hs.do(t, "POST", "/admin/orders/1001/fulfill", url.Values{"reason": {"paid cash"}, "confirm": {"yes"}}, hs.htmx())
-	if resp.StatusCode != 422 || parse(t, body).Find(`[data-testid=form-error]`).Text() != "order 1001 is closed" {
+	if resp.StatusCode != 409 || parse(t, body).Find(`[data-testid=form-error]`).Text() != "order 1001 is closed" {
 		t.Fatalf("%d %s", resp.StatusCode, body)
 	}
 	resp, body = hs.do(t, "POST", "/admin/customers/c1/credit", url.Values{"amount": {"1"}, "reason": {"x"}, "confirm": {"yes"}}, hs.htmx())
-	if resp.StatusCode != 422 || strings.Contains(body, "deadline") || !strings.Contains(body, "nothing was changed") {
+	if resp.StatusCode != 500 || strings.Contains(body, "deadline") || !strings.Contains(body, "nothing was changed") ||
+		resp.Header.Get("X-Request-Id") == "" || !strings.Contains(body, resp.Header.Get("X-Request-Id")) {
 		t.Fatalf("internal error leaked or missing: %d %s", resp.StatusCode, body)
 	}
 }
@@ -357,7 +396,7 @@ func TestSyncRetry(t *testing.T) {
 	if doc.Find(`#retry-7`).Length() != 1 || doc.Find(`#retry-8`).Length() != 0 {
 		t.Fatalf("retry forms: %s", body)
 	}
-	if resp, _ := hs.do(t, "POST", "/admin/orders/1001/sync/8/retry", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 422 {
+	if resp, _ := hs.do(t, "POST", "/admin/orders/1001/sync/8/retry", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 409 {
 		t.Fatalf("retrying a done call: %d", resp.StatusCode)
 	}
 	if resp, _ := hs.do(t, "POST", "/admin/orders/1001/sync/99/retry", url.Values{"confirm": {"yes"}}, hs.htmx()); resp.StatusCode != 404 {
@@ -394,8 +433,8 @@ func TestWebhooksEnsure(t *testing.T) {
 	fake.err = fmt.Errorf("subscribe to orders/create: %w", &adminapi.CallError{Op: "CreateWebhook",
 		Err: adminapi.UserErrors{"webhookSubscription.uri Address is invalid"}})
 	resp, body = hs.do(t, "POST", "/admin/setup/webhooks", url.Values{"confirm": {"yes"}}, hs.htmx())
-	if want := "Shopify refused: user errors: webhookSubscription.uri Address is invalid"; resp.StatusCode != 422 || !strings.Contains(body, want) {
-		t.Fatalf("refused ensure: %d %s, want 422 with %q", resp.StatusCode, body, want)
+	if want := "Shopify refused: user errors: webhookSubscription.uri Address is invalid"; resp.StatusCode != 502 || !strings.Contains(body, want) {
+		t.Fatalf("refused ensure: %d %s, want 502 with %q", resp.StatusCode, body, want)
 	}
 }
 
@@ -477,7 +516,7 @@ func TestDashboardWaitingOrdersAndWebhookFailures(t *testing.T) {
 		t.Fatalf("retry: %d %v %s", resp.StatusCode, hooks.retried, body)
 	}
 	resp, body = hs.do(t, "POST", "/admin/webhooks/7/retry", url.Values{"confirm": {"yes"}}, hs.htmx())
-	if resp.StatusCode != 422 || !strings.Contains(body, "Only a delivery that failed for good") {
+	if resp.StatusCode != 409 || !strings.Contains(body, "Only a delivery that failed for good") {
 		t.Errorf("second retry: %d %s", resp.StatusCode, body)
 	}
 

@@ -38,7 +38,7 @@ func (h *Handler) rateSet(c *fiber.Ctx) error {
 		errs["rate"] = err.Error()
 	}
 	if len(errs) > 0 {
-		return formFail(c, view.FormView(rateForm(vals, errs)))
+		return formFail(c, statusInvalid, view.FormView(rateForm(vals, errs)))
 	}
 	switch c.FormValue("confirm") {
 	case "yes":
@@ -52,7 +52,7 @@ func (h *Handler) rateSet(c *fiber.Ctx) error {
 	if _, err := h.deps.Rates.SetExchangeRate(actorCtx(c), currency, rate); err != nil {
 		f := rateForm(vals, nil)
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: exchange rate set", "currency", currency, "rate", rate, "actor", staffOf(c).Actor())
 	s, err := h.ratesSection(c, &view.Flash{Text: "The " + currency + " rate is set.", Tone: "success"}, rateForm(nil, nil))

@@ -38,7 +38,7 @@ func (h *Handler) refundCredit(c *fiber.Ctx) error {
 	r, err := h.deps.Engine.CreditRefund(actorCtx(c), id, "given as store credit")
 	if err != nil {
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: refund given as store credit", "refund_id", r.RefundID, "order_id", r.OrderID, "amount", r.Amount,
 		"customer_id", r.CustomerID, "actor", staffOf(c).Actor())

@@ -28,7 +28,7 @@ func (h *Handler) refundSend(c *fiber.Ctx) error {
 	vals := map[string]string{"txid": clip(c.FormValue("txid"))}
 	txid, msg := checkText(vals["txid"], maxID)
 	if msg != "" {
-		return formFail(c, view.FormView(sendForm(id, vals, map[string]string{"txid": msg})))
+		return formFail(c, statusInvalid, view.FormView(sendForm(id, vals, map[string]string{"txid": msg})))
 	}
 	switch c.FormValue("confirm") {
 	case "yes":
@@ -43,7 +43,7 @@ func (h *Handler) refundSend(c *fiber.Ctx) error {
 	if err != nil {
 		f := sendForm(id, vals, nil)
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: refund sent", "refund_id", r.RefundID, "order_id", r.OrderID, "amount", r.Amount, "txid", txid, "actor", staffOf(c).Actor())
 	return h.refundsDone(c, "Refund of "+xtr.Format(r.Amount)+" for order "+r.OrderID+" marked sent.")

@@ -86,7 +86,7 @@ func TestRefundPages(t *testing.T) {
 		{"mark sent", []engine.Role{engine.RoleReadAll, engine.RoleWrite}, "/admin/refunds/7/sent", url.Values{"txid": {" abc "}, "confirm": {"yes"}}, 200, []call{{7, "abc", "admin:test-shop.myshopify.com/42"}}},
 		{"store credit", []engine.Role{engine.RoleReadAll, engine.RoleWrite}, "/admin/refunds/7/credit", url.Values{"confirm": {"yes"}}, 200, []call{{7, "credit", "admin:test-shop.myshopify.com/42"}}},
 		{"sent asks first", []engine.Role{engine.RoleReadAll, engine.RoleWrite}, "/admin/refunds/7/sent", url.Values{"txid": {"abc"}}, 200, nil},
-		{"no txid", []engine.Role{engine.RoleReadAll, engine.RoleWrite}, "/admin/refunds/7/sent", url.Values{"txid": {""}, "confirm": {"yes"}}, 422, nil},
+		{"no txid", []engine.Role{engine.RoleReadAll, engine.RoleWrite}, "/admin/refunds/7/sent", url.Values{"txid": {""}, "confirm": {"yes"}}, 400, nil},
 		{"not a refund id", []engine.Role{engine.RoleReadAll, engine.RoleWrite}, "/admin/refunds/x/credit", url.Values{"confirm": {"yes"}}, 404, nil},
 		{"sent without write", []engine.Role{engine.RoleReadAll}, "/admin/refunds/7/sent", url.Values{"txid": {"abc"}, "confirm": {"yes"}}, 403, nil},
 		{"credit without write", []engine.Role{engine.RoleReadAll}, "/admin/refunds/7/credit", url.Values{"confirm": {"yes"}}, 403, nil},

@@ -7,6 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/httperr"
 	"taripay/app/shopify/adminapi"
 	"taripay/engine"
 	view "taripay/views/admin"
@@ -54,10 +55,11 @@ func roleNames(roles []engine.Role) []string {
 }
 
 // userMessage turns an engine error, or Shopify's refusal, into words for
-// the page. Anything else is logged and shown as a generic failure.
+// the page. Anything else is a bug: it is logged with a request ID, which
+// the page shows, as the API's 500 does.
 func (h *Handler) userMessage(c *fiber.Ctx, err error) string {
 	var e *engine.Error
-	if errors.As(err, &e) && e.Code != engine.EINTERNAL {
+	if errors.As(err, &e) && !httperr.Internal(err) {
 		return e.Message
 	}
 	// Shopify's words say what to fix (a scope to grant, an address it will
@@ -71,29 +73,29 @@ func (h *Handler) userMessage(c *fiber.Ctx, err error) string {
 		h.deps.Log.Warn("admin: storage unavailable", "path", c.Path(), "err", err)
 		return "The database is unavailable right now; nothing was changed. Try again in a moment."
 	}
-	h.deps.Log.Error("admin: action failed", "path", c.Path(), "err", err)
-	return "Something went wrong; nothing was changed. Try again, and check the server log if it persists."
+	id := httperr.NewRequestID()
+	c.Set(fiber.HeaderXRequestID, id)
+	h.deps.Log.Error("admin: action failed", "path", c.Path(), "request_id", id, "err", err)
+	return "Something went wrong; nothing was changed. Try again, and check the server log for request " + id + " if it persists."
 }
 
-// errorStatus maps an engine error onto an HTTP status, once.
+// errorStatus is an error's status in the one table (httperr), as the API
+// answers it. A Shopify call that failed is 502: the fault is upstream.
 func errorStatus(err error) int {
-	if errors.Is(err, engine.ErrUnavailable) {
-		return fiber.StatusServiceUnavailable
+	var ce *adminapi.CallError
+	if errors.As(err, &ce) {
+		return fiber.StatusBadGateway
 	}
-	switch engine.ErrorCode(err) {
-	case engine.ENOTFOUND:
-		return fiber.StatusNotFound
-	case engine.EINVALID:
-		return fiber.StatusUnprocessableEntity
-	case engine.ECONFLICT:
-		return fiber.StatusConflict
-	case engine.EFORBIDDEN:
-		return fiber.StatusForbidden
-	case engine.EUNAUTHORIZED:
-		return fiber.StatusUnauthorized
-	}
-	return fiber.StatusInternalServerError
+	return httperr.Status(err)
 }
+
+// The statuses of the admin's own refusals, from the one table: a form with
+// errors, an action the record's state does not allow, and Shopify not set up.
+var (
+	statusInvalid      = httperr.For(engine.EINVALID).Status
+	statusConflict     = httperr.For(engine.ECONFLICT).Status
+	statusUnconfigured = httperr.For(engine.EUNCONFIGURED).Status
+)
 
 // param reads a path parameter, which fiber leaves escaped.
 func param(c *fiber.Ctx, name string) string {
@@ -104,9 +106,9 @@ func param(c *fiber.Ctx, name string) string {
 	return v
 }
 
-// formFail answers a failed post: 422 with the form re-rendered in place.
-func formFail(c *fiber.Ctx, comp templ.Component) error {
-	c.Status(fiber.StatusUnprocessableEntity)
+// formFail answers a failed post with status: the form re-rendered in place.
+func formFail(c *fiber.Ctx, status int, comp templ.Component) error {
+	c.Status(status)
 	return render(c, comp)
 }
 

@@ -40,7 +40,7 @@ func (h *Handler) roleGrant(c *fiber.Ctx) error {
 		errs["op"] = "Choose grant or revoke."
 	}
 	if len(errs) > 0 {
-		return formFail(c, view.FormView(roleForm(vals, errs)))
+		return formFail(c, statusInvalid, view.FormView(roleForm(vals, errs)))
 	}
 	role := engine.Role(vals["role"])
 	switch c.FormValue("confirm") {
@@ -65,7 +65,7 @@ func (h *Handler) roleGrant(c *fiber.Ctx) error {
 	if err := h.deps.Engine.UpdateRoles(actorCtx(c), address, grant, revoke); err != nil {
 		f := roleForm(vals, nil)
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: roles changed", "address", address, "role", role, "op", vals["op"], "actor", staffOf(c).Actor())
 	s := h.rolesSection(address)

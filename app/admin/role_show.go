@@ -27,7 +27,7 @@ func (h *Handler) roleShow(c *fiber.Ctx) error {
 		address, msg := checkAddress(raw)
 		if msg != "" {
 			s.Lookup.Error = msg
-			c.Status(fiber.StatusUnprocessableEntity)
+			c.Status(statusInvalid)
 		} else if err := h.fillRoles(c, &s, address); err != nil {
 			return err
 		}

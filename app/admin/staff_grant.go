@@ -60,7 +60,7 @@ func (h *Handler) staffGrant(c *fiber.Ctx) error {
 		errs["op"] = "Choose grant or revoke."
 	}
 	if len(errs) > 0 {
-		return formFail(c, view.FormView(staffForm(members, vals, errs)))
+		return formFail(c, statusInvalid, view.FormView(staffForm(members, vals, errs)))
 	}
 	switch c.FormValue("confirm") {
 	case "yes":
@@ -84,11 +84,7 @@ func (h *Handler) staffGrant(c *fiber.Ctx) error {
 	if err := h.deps.Engine.UpdateStaffRoles(actorCtx(c), st.Shop, st.User, vals["user"], grant, revoke); err != nil {
 		f := staffForm(members, vals, nil)
 		f.Error = h.userMessage(c, err)
-		if engine.ErrorCode(err) == engine.EFORBIDDEN {
-			c.Status(fiber.StatusForbidden)
-			return render(c, view.FormView(f))
-		}
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: staff roles changed", "user", vals["user"], "role", role, "op", vals["op"], "actor", st.Actor())
 	s, err := h.staffSection(c, &view.Flash{Text: "Roles of staff member " + vals["user"] + " are updated.", Tone: "success"})

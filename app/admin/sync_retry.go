@@ -52,7 +52,7 @@ func (h *Handler) syncRetry(c *fiber.Ctx) error {
 	if se.State != engine.SideEffectFailed {
 		// only a failed call may run again: a done one would repeat it
 		f.Error = "Only a failed call can be retried."
-		return formFail(c, view.FormView(f))
+		return formFail(c, statusConflict, view.FormView(f))
 	}
 	switch c.FormValue("confirm") {
 	case "yes":
@@ -65,7 +65,7 @@ func (h *Handler) syncRetry(c *fiber.Ctx) error {
 	actor := staffOf(c).Actor()
 	if err := h.deps.Engine.RetrySideEffect(actorCtx(c), job, h.deps.Now(), "retry requested by "+actor, false); err != nil {
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: shopify call retried", "order_id", o.OrderID, "job", job, "actor", actor)
 	d, err := h.orderDetail(c, o.OrderID, &view.Flash{Text: "The Shopify call is queued again.", Tone: "success"})

@@ -187,7 +187,7 @@ func TestStaffRoles(t *testing.T) {
 			}
 			// the shop keeps its super_admin
 			resp, body = ts.post(t, owner, "/admin/staff", url.Values{"user": {"1"}, "role": {"super_admin"}, "op": {"revoke"}})
-			if resp.StatusCode != 422 || !strings.Contains(body, "at least one staff member with super_admin") {
+			if resp.StatusCode != 409 || !strings.Contains(body, "at least one staff member with super_admin") {
 				t.Errorf("revoking the last super_admin: %d %s", resp.StatusCode, body)
 			}
 

@@ -36,7 +36,7 @@ func (h *Handler) walletAuthorize(c *fiber.Ctx) error {
 		errs["ip"] = "Enter an IPv4 or IPv6 address, such as 192.0.2.10."
 	}
 	if len(errs) > 0 {
-		return formFail(c, view.FormView(authorizeForm(vals, errs)))
+		return formFail(c, statusInvalid, view.FormView(authorizeForm(vals, errs)))
 	}
 	switch c.FormValue("confirm") {
 	case "yes":
@@ -50,7 +50,7 @@ func (h *Handler) walletAuthorize(c *fiber.Ctx) error {
 	if err := h.deps.Engine.AuthorizeWallet(actorCtx(c), engine.Wallet{Address: address, IPAddress: ip.String()}); err != nil {
 		f := authorizeForm(vals, nil)
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: wallet authorised", "address", address, "ip", ip.String(), "actor", staffOf(c).Actor())
 	return h.walletsDone(c, "Wallet "+address+" is authorised.")

@@ -30,7 +30,7 @@ func (h *Handler) walletRevoke(c *fiber.Ctx) error {
 	}
 	if err := h.deps.Engine.RevokeWallet(actorCtx(c), address); err != nil {
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	h.deps.Log.Info("admin: wallet revoked", "address", address, "actor", staffOf(c).Actor())
 	return h.walletsDone(c, "Wallet "+address+" is revoked.")

@@ -65,10 +65,10 @@ func (h *Handler) webhookRetry(c *fiber.Ctx) error {
 	switch {
 	case err != nil:
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	case !ok:
 		f.Error = "Only a delivery that failed for good can be retried."
-		return formFail(c, view.FormView(f))
+		return formFail(c, statusConflict, view.FormView(f))
 	}
 	h.deps.Log.Info("admin: webhook delivery retried", "webhook", id, "actor", staffOf(c).Actor())
 	return render(c, view.FlashView(view.Flash{Text: "The delivery is being processed again; reload the dashboard to see how it went.", Tone: "success"}))

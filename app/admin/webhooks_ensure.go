@@ -38,11 +38,11 @@ func (h *Handler) webhooksEnsure(c *fiber.Ctx) error {
 	results, err := h.deps.Shopify.EnsureWebhooks(c.UserContext(), base)
 	if errors.Is(err, shopify.ErrNotConfigured) {
 		f.Error = "Shopify is not configured: set TPG_SHOPIFY_SHOP and open the app from Shopify admin, or set TPG_SHOPIFY_ADMIN_ACCESS_TOKEN."
-		return formFail(c, view.FormView(f))
+		return formFail(c, statusUnconfigured, view.FormView(f))
 	}
 	if err != nil {
 		f.Error = h.userMessage(c, err)
-		return formFail(c, view.FormView(f))
+		return formFail(c, errorStatus(err), view.FormView(f))
 	}
 	var done []string
 	for _, r := range results {

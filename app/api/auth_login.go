@@ -38,7 +38,7 @@ func Login(e loginer, key tari.SecretKey, now func() time.Time, rand io.Reader, 
 			return errLoginToken(status, terr.LoginMessage())
 		}
 		if err != nil {
-			return errBackend(err)
+			return FromEngine(err, "")
 		}
 		if claims.Nonce > math.MaxInt64 {
 			return errAuthValidation("Nonce is not strictly increasing.")
@@ -55,11 +55,11 @@ func Login(e loginer, key tari.SecretKey, now func() time.Time, rand io.Reader, 
 			if errors.Is(err, engine.ErrRoleNotAllowed) {
 				return rolesNotAllowed(ctx, e, address, wanted)
 			}
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		access, err := tari.IssueAccessToken(rand, key, tari.NewAccessClaims(claims, now()))
 		if err != nil {
-			return errBackend(fmt.Errorf("issue access token: %w", err))
+			return FromEngine(fmt.Errorf("issue access token: %w", err), "")
 		}
 		log.Info("login", "address", address, "roles", claims.DesiredRoles)
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
@@ -72,7 +72,7 @@ func Login(e loginer, key tari.SecretKey, now func() time.Time, rand io.Reader, 
 func rolesNotAllowed(ctx context.Context, e loginer, address string, wanted []engine.Role) error {
 	held, err := e.Roles(ctx, address)
 	if err != nil {
-		return fromEngine(err, "")
+		return FromEngine(err, "")
 	}
 	missing := 0
 	for _, r := range wanted {

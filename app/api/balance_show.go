@@ -21,7 +21,7 @@ func ShowBalance(e balanceReader) fiber.Handler {
 		}
 		b, err := e.AddressBalance(c.UserContext(), address)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		return render(c, newAddressBalance(b))
 	}

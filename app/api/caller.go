@@ -31,7 +31,7 @@ func HeldRoles(ctx context.Context, e RoleReader, claims tari.AccessClaims) (tar
 	}
 	held, err := e.Roles(ctx, claims.Address.Base58())
 	if err != nil {
-		return claims, fromEngine(err, "")
+		return claims, FromEngine(err, "")
 	}
 	claims.Roles = slices.DeleteFunc(slices.Clone(claims.Roles), func(r string) bool {
 		return !slices.Contains(held, engine.Role(r))

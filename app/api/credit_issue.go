@@ -35,7 +35,7 @@ func IssueCredit(e creditIssuer, log *slog.Logger) fiber.Handler {
 		}
 		m, err := e.CreditNote(actor(c), req.CustomerID, req.Amount, reason)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		log.Info("credit note issued", "customer_id", req.CustomerID, "amount", req.Amount, "orders_paid", len(m.OrdersPaid),
 			"by", Caller(c).Address.Base58())

@@ -22,7 +22,7 @@ func ListCreditors(e creditorLister) fiber.Handler {
 		}
 		rows, err := e.Creditors(c.UserContext(), p)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		out := make([]CustomerOrders, len(rows))
 		for i, r := range rows {

@@ -1,11 +1,10 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
+	"taripay/app/httperr"
 	"taripay/engine"
 )
 
@@ -27,26 +26,16 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Cause }
 
-// The error table. Prefixes and statuses are the reference's ServerError
-// variants; the rest are the middleware and extractor messages, which the
-// reference sends as plain text and we send as JSON.
-// errBackend answers an error nothing else explains: a bug, unless the
-// store says it is unavailable (a full disk, a lost database connection),
-// which is 503 so that clients retry.
-func errBackend(cause error) *Error {
-	if errors.Is(cause, engine.ErrUnavailable) {
-		return Unavailable(cause)
-	}
-	return &Error{Status: http.StatusInternalServerError, Message: "An error occurred on the backend of the server. Internal error.", Cause: cause}
-}
-
-// RetryAfter is the Retry-After, in seconds, sent with every 503 caused by
-// a storage fault.
-const RetryAfter = "5"
-
 // Unavailable answers a storage fault: 503, so that the client retries.
 func Unavailable(cause error) *Error {
-	return &Error{Status: http.StatusServiceUnavailable, Message: "An error occurred on the backend of the server. The database is unavailable; try again.", Cause: cause}
+	return &Error{Status: http.StatusServiceUnavailable, Message: httperr.UnavailableText, Cause: cause}
+}
+
+// coded answers with the status and the reference's prefix of an engine
+// code (httperr.Codes), followed by s.
+func coded(code, s string) *Error {
+	c := httperr.For(code)
+	return &Error{Status: c.Status, Message: c.Prefix + s}
 }
 
 func errInvalidRequestPath(s string) *Error {
@@ -55,32 +44,15 @@ func errInvalidRequestPath(s string) *Error {
 
 func errLoginToken(status int, msg string) *Error { return &Error{Status: status, Message: msg} }
 
-func errAuthValidation(s string) *Error {
-	return &Error{Status: http.StatusUnauthorized, Message: "Authentication Error. Login token signature is invalid. " + s}
-}
+func errAuthValidation(s string) *Error { return coded(engine.EUNAUTHORIZED, s) }
 
-func errInsufficientPermissions(s string) *Error {
-	return &Error{Status: http.StatusForbidden, Message: "Insufficient Permissions. " + s}
-}
+func errInsufficientPermissions(s string) *Error { return coded(engine.EFORBIDDEN, s) }
 
-func errNotFound(s string) *Error {
-	return &Error{Status: http.StatusNotFound, Message: "The data was not found. " + s}
-}
+func errNotFound(s string) *Error { return coded(engine.ENOTFOUND, s) }
 
-func errCannotComplete(s string) *Error {
-	return &Error{Status: http.StatusBadRequest, Message: "Cannot complete this request. " + s}
-}
+func errCannotComplete(s string) *Error { return coded(engine.EINVALID, s) }
 
-// errNotReady answers what the shop's settings do not allow yet: 503, but
-// without Retry-After (see errorHandler in package app), as only the
-// merchant can fix it.
-func errNotReady(s string) *Error {
-	return &Error{Status: http.StatusServiceUnavailable, Message: "This shop is not ready to take Tari yet. " + s}
-}
-
-func errConflict(s string) *Error {
-	return &Error{Status: http.StatusConflict, Message: "Cannot complete this request. " + s}
-}
+func errConflict(s string) *Error { return coded(engine.ECONFLICT, s) }
 
 // ErrNoToken and the other access-token errors keep the reference's debug
 // wording (the one its e2e suite asserts; docs/api.md, "Access tokens").
@@ -120,60 +92,13 @@ func errQuery(msg string) *Error {
 	return &Error{Status: http.StatusBadRequest, Message: "Query deserialize error: " + msg}
 }
 
-// fromEngine maps an engine error to the reference's status and message,
-// once. ref names the order (or payment) the request was about, for the
-// reference's not-found wording.
-func fromEngine(err error, ref string) *Error {
-	var e *engine.Error
-	if !errors.As(err, &e) {
-		return errBackend(err)
-	}
-	switch {
-	case errors.Is(err, engine.ErrInsufficientFunds):
-		return errCannotComplete("Insufficient funds to complete the transaction")
-	case errors.Is(err, engine.ErrOrderNoOp):
-		return errCannotComplete("The requested order change would result in a no-op.")
-	case errors.Is(err, engine.ErrOrderForbidden):
-		return errCannotComplete("The requested order change is forbidden.")
-	case errors.Is(err, engine.ErrOrderNotFound):
-		return errNotFound("The requested order " + ref + " does not exist")
-	case errors.Is(err, engine.ErrPaymentNotFound):
-		return errNotFound("The requested payment " + ref + " does not exist")
-	case errors.Is(err, engine.ErrWalletNotFound):
-		return errNotFound("Wallet not found")
-	case errors.Is(err, engine.ErrUnsupportedCurrency):
-		return errNotFound(e.Message)
-	case errors.Is(err, engine.ErrInvalidNonce):
-		return errAuthValidation("Nonce is not strictly increasing.")
-	}
-	switch e.Code {
-	case engine.ECONFLICT:
-		return errConflict(sentence(e.Message))
-	case engine.EINVALID:
-		return errCannotComplete(sentence(e.Message))
-	case engine.ENOTFOUND:
-		return errNotFound(sentence(e.Message))
-	case engine.EUNAUTHORIZED:
-		return errAuthValidation(sentence(e.Message))
-	case engine.EFORBIDDEN:
-		return errInsufficientPermissions(sentence(e.Message))
-	case engine.EUNCONFIGURED:
-		return errNotReady(sentence(e.Message))
-	}
-	return errBackend(err)
-}
-
-// sentence capitalises an engine message and ends it with a full stop, to
-// read like the reference's messages.
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	s = strings.ToUpper(s[:1]) + s[1:]
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
+// FromEngine answers an engine error with the status and the reference's
+// message of the one table (httperr). ref names the order (or payment) the
+// request was about, for the reference's not-found wording. Any other error
+// is a bug (500), unless the store says it is unavailable (a full disk, a
+// lost database connection): 503, so that clients retry.
+func FromEngine(err error, ref string) *Error {
+	return &Error{Status: httperr.Status(err), Message: httperr.Text(err, ref), Cause: err}
 }
 
 // Unsupported answers a route this configuration cannot serve.

@@ -23,7 +23,7 @@ func ShowExchangeRate(e exchangeRates) fiber.Handler {
 		}
 		r, err := e.ExchangeRate(c.UserContext(), cur)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		return render(c, ExchangeRateResult{Currency: r.Currency, Rate: r.Rate, UpdatedAt: OffsetTime(r.UpdatedAt)})
 	}
@@ -49,7 +49,7 @@ func SetExchangeRate(e exchangeRates, log *slog.Logger) fiber.Handler {
 			return errJSON("field `rate` must be a positive number of µT per unit")
 		}
 		if _, err := e.SetExchangeRate(actor(c), req.Currency, int64(req.Rate)); err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		log.Info("exchange rate set", "currency", req.Currency, "rate", req.Rate, "by", Caller(c).Address.Base58())
 		return empty(c)

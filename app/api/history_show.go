@@ -32,7 +32,7 @@ func ShowAddressHistory(e historyReader) fiber.Handler {
 		}
 		h, err := read(c.UserContext(), address)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		return render(c, AddressHistory{
 			Address:     h.Address,
@@ -58,7 +58,7 @@ func ShowCustomerHistory(e historyReader) fiber.Handler {
 		}
 		h, err := e.CustomerHistory(c.UserContext(), id)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		h.Orders = engine.PageOf(h.Orders, p)
 		h.Settlements = engine.PageOf(h.Settlements, p)

@@ -20,7 +20,7 @@ func ListIDs(list func(ctx context.Context, p engine.Page) ([]string, error)) fi
 		}
 		ids, err := list(c.UserContext(), p)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		return render(c, ids)
 	}

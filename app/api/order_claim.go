@@ -46,12 +46,12 @@ func ClaimOrder(e claimer, log *slog.Logger) fiber.Handler {
 		}
 		sendTo, err := e.PaymentAddress(c.UserContext())
 		if err != nil {
-			return fromEngine(err, m.OrderID)
+			return FromEngine(err, m.OrderID)
 		}
 		address := m.Address.Base58()
 		res, err := e.Claim(engine.WithActor(c.UserContext(), "claim:"+address), m.OrderID, address)
 		if err != nil {
-			return fromEngine(err, m.OrderID) // a closed order is a 409 (docs/design.md, "A claim never reopens an order")
+			return FromEngine(err, m.OrderID) // a closed order is a 409 (docs/design.md, "A claim never reopens an order")
 		}
 		o := res.Order
 		log.Info("order claimed", "order_id", o.OrderID, "address", address, "status", o.Status)

@@ -43,7 +43,7 @@ func modifyOrder(change func(ctx context.Context, orderRef, reason string) (engi
 		}
 		o, err := change(actor(c), req.OrderID, req.Reason)
 		if err != nil {
-			return fromEngine(err, req.OrderID)
+			return FromEngine(err, req.OrderID)
 		}
 		log.Info(done, "order_id", o.OrderID, "by", Caller(c).Address.Base58())
 		return render(c, newOrder(o))

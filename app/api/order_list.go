@@ -32,7 +32,7 @@ func ListOrders(e orderLister, onlyOpen bool) fiber.Handler {
 		}
 		r, err := list(c.UserContext(), address, onlyOpen, p)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		return render(c, OrderResult{Address: r.Address, TotalOrders: r.TotalOrders, Orders: newOrders(r.Orders)})
 	}

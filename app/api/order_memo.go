@@ -34,7 +34,7 @@ func ChangeOrderMemo(e memoChanger, log *slog.Logger) fiber.Handler {
 		}
 		o, err := e.ChangeMemo(actor(c), req.OrderID, req.NewMemo, reasonOr(req.Reason, "No reason provided"))
 		if err != nil {
-			return fromEngine(err, req.OrderID)
+			return FromEngine(err, req.OrderID)
 		}
 		log.Info("order memo changed", "order_id", o.OrderID, "by", Caller(c).Address.Base58())
 		return render(c, newOrder(o))

@@ -37,7 +37,7 @@ func ChangeOrderPrice(e priceChanger, log *slog.Logger) fiber.Handler {
 		}
 		o, err := e.ChangePrice(actor(c), req.OrderID, req.NewPrice, reasonOr(req.Reason, "No reason provided"))
 		if err != nil {
-			return fromEngine(err, req.OrderID)
+			return FromEngine(err, req.OrderID)
 		}
 		log.Info("order price changed", "order_id", o.OrderID, "price", o.TotalPrice, "status", o.Status, "by", Caller(c).Address.Base58())
 		return render(c, newOrder(o))

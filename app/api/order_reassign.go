@@ -37,7 +37,7 @@ func ReassignOrder(e reassigner, log *slog.Logger) fiber.Handler {
 		}
 		m, err := e.Reassign(actor(c), req.OrderID, req.NewCustomerID, req.Reason)
 		if err != nil {
-			return fromEngine(err, req.OrderID)
+			return FromEngine(err, req.OrderID)
 		}
 		log.Info("order reassigned", "order_id", req.OrderID, "customer_id", req.NewCustomerID, "by", Caller(c).Address.Base58())
 		return render(c, OrderMovedResult{

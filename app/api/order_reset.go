@@ -40,11 +40,11 @@ func ResetOrder(e orderResetter, strict bool, log *slog.Logger) fiber.Handler {
 		ctx := actor(c)
 		old, err := e.Order(ctx, ref, !strict)
 		if err != nil {
-			return fromEngine(err, ref)
+			return FromEngine(err, ref)
 		}
 		o, err := e.Reset(ctx, ref, reasonOr(req.Reason, "Reset by "+Caller(c).Address.Base58()))
 		if err != nil {
-			return fromEngine(err, ref)
+			return FromEngine(err, ref)
 		}
 		log.Info("order reset", "order_id", o.OrderID, "from", old.Status, "by", Caller(c).Address.Base58())
 		return render(c, OrderChanged{OldOrder: newOrder(old), NewOrder: newOrder(o)})

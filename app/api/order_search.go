@@ -66,7 +66,7 @@ func SearchOrders(e orderSearcher) fiber.Handler {
 		}
 		orders, err := e.SearchOrders(c.UserContext(), oq)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		return render(c, newOrders(orders))
 	}

@@ -30,13 +30,13 @@ func ShowOrder(e orderFinder) fiber.Handler {
 				return render(c, nil)
 			}
 			if err != nil {
-				return fromEngine(err, ref)
+				return FromEngine(err, ref)
 			}
 			return render(c, newOrder(o))
 		}
 		o, found, err := e.OwnOrder(c.UserContext(), Caller(c).Address.Base58(), ref)
 		if err != nil {
-			return fromEngine(err, ref)
+			return FromEngine(err, ref)
 		}
 		if !found {
 			return render(c, nil)

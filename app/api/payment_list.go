@@ -27,7 +27,7 @@ func ListPayments(e paymentLister) fiber.Handler {
 		}
 		r, err := e.PaymentsForAddress(c.UserContext(), address, p)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		return render(c, PaymentsResult{Address: r.Address, TotalPayments: r.TotalPayments, Payments: newPayments(r.Payments)})
 	}
@@ -42,7 +42,7 @@ func ListOrderPayments(e paymentLister) fiber.Handler {
 		}
 		ps, err := e.PaymentsForOrder(c.UserContext(), ref)
 		if err != nil {
-			return fromEngine(err, ref)
+			return FromEngine(err, ref)
 		}
 		return render(c, newPayments(ps))
 	}

@@ -207,7 +207,7 @@ func render(c *fiber.Ctx, v any) error {
 	// Deterministic: a map's keys go out sorted, the same on every reply.
 	b, err := json.Marshal(v, json.Deterministic(true))
 	if err != nil {
-		return errBackend(fmt.Errorf("encode response: %w", err))
+		return FromEngine(fmt.Errorf("encode response: %w", err), "")
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 	return c.Send(b)

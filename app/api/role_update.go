@@ -54,7 +54,7 @@ func UpdateRoles(e roleUpdater, log *slog.Logger) fiber.Handler {
 		}
 		for _, u := range updates {
 			if err := e.UpdateRoles(actor(c), u.address, u.grant, u.revoke); err != nil {
-				return fromEngine(err, "")
+				return FromEngine(err, "")
 			}
 			log.Info("roles updated", "address", u.address, "grant", u.grant, "revoke", u.revoke, "by", Caller(c).Address.Base58())
 		}

@@ -30,7 +30,7 @@ func SettleAddress(e settler, log *slog.Logger) fiber.Handler {
 		}
 		m, err := settle(actor(c), address)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		log.Info("settled address", "address", address, "orders_paid", len(m.OrdersPaid))
 		return renderSettlement(c, m)
@@ -46,7 +46,7 @@ func SettleCustomer(e settler, log *slog.Logger) fiber.Handler {
 		}
 		m, err := e.SettleCustomer(actor(c), id)
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		log.Info("settled customer", "customer_id", id, "orders_paid", len(m.OrdersPaid))
 		return renderSettlement(c, m)

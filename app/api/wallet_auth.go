@@ -9,6 +9,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/httperr"
 	"taripay/engine"
 	"taripay/internal/tariwire"
 )
@@ -108,4 +109,30 @@ func parseCancellation(c *fiber.Ctx) (tariwire.CancellationNotification, error) 
 		return n, errJSON(err.Error())
 	}
 	return n, checkText(maxIDLen, "txid", n.TxID)
+}
+
+// staleNonce answers a notification the engine refused for its nonce
+// (ErrWalletNonce), so that the notifier signs it again; nil for any other
+// error.
+func staleNonce(log *slog.Logger, err error) error {
+	if !errors.Is(err, engine.ErrInvalidNonce) {
+		return nil
+	}
+	log.Warn("wallet notification refused: nonce not increasing")
+	return ErrWalletNonce
+}
+
+// refusedNotification answers a payment or a confirmation the engine
+// refused as the reference's notifier expects: a stale nonce is a 401 and
+// a storage fault a 503 (httperr), which the notifier retries; anything
+// else is 200 with success:false and msg, which ends the notification.
+func refusedNotification(c *fiber.Ctx, log *slog.Logger, err error, msg string) error {
+	if stale := staleNonce(log, err); stale != nil {
+		return stale
+	}
+	if httperr.Retry(err) {
+		return Unavailable(err)
+	}
+	log.Warn("wallet notification not applied", "status", httperr.Status(err), "err", err)
+	return render(c, JSONResponse{Success: false, Message: msg})
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -10,7 +9,7 @@ import (
 )
 
 type paymentCanceler interface {
-	CancelPayment(ctx context.Context, by engine.WalletCall, txid string) (engine.Payment, error)
+	CancelPayment(ctx context.Context, by engine.WalletCall, txid string) (engine.Cancellation, error)
 }
 
 // CancelTransaction answers POST /wallet/tx_cancelled (new in taripay): a
@@ -29,15 +28,18 @@ func CancelTransaction(e paymentCanceler, g WalletGuard) fiber.Handler {
 			return err
 		}
 		log := g.Log.With("txid", n.TxID, "wallet", by.Address)
-		_, err = e.CancelPayment(engine.WithActor(c.UserContext(), "wallet:"+by.Address), by, n.TxID)
+		r, err := e.CancelPayment(engine.WithActor(c.UserContext(), "wallet:"+by.Address), by, n.TxID)
+		if err != nil {
+			if stale := staleNonce(log, err); stale != nil {
+				return stale
+			}
+			return FromEngine(err, n.TxID)
+		}
 		switch {
-		case errors.Is(err, engine.ErrInvalidNonce):
-			log.Warn("wallet notification refused: nonce not increasing")
-			return ErrWalletNonce
-		case errors.Is(err, engine.ErrPaymentConfirmed):
+		case r.Repeat && r.Payment.Status == engine.PaymentConfirmed:
 			return errConflict("Payment " + n.TxID + " is already confirmed and cannot be cancelled.")
-		case err != nil:
-			return fromEngine(err, n.TxID)
+		case r.Repeat:
+			return errConflict("Payment " + n.TxID + " is already cancelled.")
 		}
 		log.Info("payment cancelled")
 		return render(c, JSONResponse{Success: true, Message: "Payment " + n.TxID + " cancelled successfully."})

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -10,7 +9,7 @@ import (
 )
 
 type paymentConfirmer interface {
-	ConfirmPayment(ctx context.Context, by engine.WalletCall, txid string) (engine.Payment, []engine.Order, error)
+	ConfirmPayment(ctx context.Context, by engine.WalletCall, txid string) (engine.Confirmation, error)
 }
 
 // ConfirmTransaction answers POST /wallet/tx_confirmation: the payment
@@ -27,24 +26,17 @@ func ConfirmTransaction(e paymentConfirmer, g WalletGuard) fiber.Handler {
 			return err
 		}
 		log := g.Log.With("txid", n.TxID, "wallet", by.Address)
-		_, paid, err := e.ConfirmPayment(engine.WithActor(c.UserContext(), "wallet:"+by.Address), by, n.TxID)
-		switch {
-		case errors.Is(err, engine.ErrInvalidNonce):
-			log.Warn("wallet notification refused: nonce not increasing")
-			return ErrWalletNonce
-		case errors.Is(err, engine.ErrPaymentConfirmed):
-			return render(c, JSONResponse{Success: true, Message: "Payment already confirmed."})
-		case errors.Is(err, engine.ErrUnavailable):
-			// 503, so that the notifier retries; success:false ends it.
-			return Unavailable(err)
-		case err != nil:
-			log.Warn("payment not confirmed", "err", err)
-			return render(c, JSONResponse{Success: false, Message: "Could not confirm payment."})
+		r, err := e.ConfirmPayment(engine.WithActor(c.UserContext(), "wallet:"+by.Address), by, n.TxID)
+		if err != nil {
+			return refusedNotification(c, log, err, "Could not confirm payment.")
 		}
-		for _, o := range paid {
+		if r.Repeat {
+			return render(c, JSONResponse{Success: true, Message: "Payment already confirmed."})
+		}
+		for _, o := range r.Paid {
 			log.Info("order paid", "order_id", o.OrderID)
 		}
-		log.Info("payment confirmed", "orders_paid", len(paid))
+		log.Info("payment confirmed", "orders_paid", len(r.Paid))
 		return render(c, JSONResponse{Success: true, Message: "Payment " + n.TxID + " confirmed successfully."})
 	}
 }

@@ -22,7 +22,7 @@ func ListWallets(e walletManager) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ws, err := e.Wallets(c.UserContext())
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		out := make([]WalletInfo, len(ws))
 		for i, w := range ws {
@@ -59,7 +59,7 @@ func AddWallet(e walletManager, log *slog.Logger) fiber.Handler {
 			w.LastNonce = *req.InitialNonce
 		}
 		if err := e.AuthorizeWallet(actor(c), w); err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		log.Info("wallet authorised", "address", w.Address, "ip", w.IPAddress, "by", Caller(c).Address.Base58())
 		return empty(c)
@@ -74,7 +74,7 @@ func RemoveWallet(e walletManager, log *slog.Logger) fiber.Handler {
 			return err
 		}
 		if err := e.RevokeWallet(actor(c), a.Base58()); err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		log.Info("wallet revoked", "address", a.Base58(), "by", Caller(c).Address.Base58())
 		return empty(c)

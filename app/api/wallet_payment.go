@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"github.com/go-json-experiment/json"
@@ -14,7 +13,7 @@ import (
 )
 
 type paymentReceiver interface {
-	ReceivePayment(ctx context.Context, by engine.WalletCall, p engine.NewPayment) (engine.Payment, error)
+	ReceivePayment(ctx context.Context, by engine.WalletCall, p engine.NewPayment) (engine.Received, error)
 }
 
 type paymentShape struct {
@@ -60,26 +59,20 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 		// has happened, so it is stored with that text mended, not refused.
 		memo, orderID := mended(log, "memo", p.Memo), mended(log, "order_id", p.OrderID)
 		ctx := engine.WithActor(c.UserContext(), "wallet:"+by.Address)
-		stored, err := e.ReceivePayment(ctx, by, engine.NewPayment{
+		r, err := e.ReceivePayment(ctx, by, engine.NewPayment{
 			Sender: p.Sender.Base58(), Amount: p.Amount, TxID: p.TxID, Memo: memo, OrderID: orderID,
 		})
-		switch {
-		case errors.Is(err, engine.ErrInvalidNonce):
-			log.Warn("wallet notification refused: nonce not increasing")
-			return ErrWalletNonce
-		case errors.Is(err, engine.ErrPaymentExists):
-			return render(c, JSONResponse{Success: true, Message: "Payment already exists."})
-		case errors.Is(err, engine.ErrUnavailable):
-			// 503, so that the notifier retries; success:false ends it.
-			return Unavailable(err)
-		case err != nil:
-			log.Error("payment not stored", "err", err)
-			return render(c, JSONResponse{Success: false, Message: "Unexpected error handling payment."})
+		if err != nil {
+			return refusedNotification(c, log, err, "Unexpected error handling payment.")
 		}
+		if r.Duplicate {
+			return render(c, JSONResponse{Success: true, Message: "Payment already exists."})
+		}
+		stored := r.Payment
 		log.Info("payment received", "amount", stored.Amount, "order_id", deref(stored.OrderID))
 		msg, err := json.Marshal(newPayment(stored))
 		if err != nil {
-			return errBackend(err)
+			return FromEngine(err, "")
 		}
 		return render(c, JSONResponse{Success: true, Message: string(msg)})
 	}

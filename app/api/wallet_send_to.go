@@ -18,7 +18,7 @@ func SendTo(e walletLister) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ws, err := e.Wallets(c.UserContext())
 		if err != nil {
-			return fromEngine(err, "")
+			return FromEngine(err, "")
 		}
 		out := make([]string, len(ws))
 		for i, w := range ws {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/httperr"
 	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/views"
@@ -46,16 +47,16 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 	}
 
 	if reason := closedReason(o, h.expired(o, h.now())); reason != "" {
-		return fail(http.StatusConflict, "This order cannot be claimed.")
+		return fail(statusConflict, "This order cannot be claimed.")
 	}
 	claim, msg := h.parseClaim(o, address, signature)
 	if msg != "" {
-		return fail(http.StatusUnprocessableEntity, msg)
+		return fail(statusInvalid, msg)
 	}
 	// As /order/claim: no claim is stored while there is no address to pay.
 	switch _, err := h.eng.PaymentAddress(ctx); {
 	case errors.Is(err, engine.ErrNoPaymentAddress):
-		return fail(http.StatusServiceUnavailable, "Your claim was not recorded.")
+		return fail(httperr.Status(err), "Your claim was not recorded.")
 	case err != nil:
 		return done(h.internal(c, "claim of order "+o.OrderID, err))
 	}
@@ -64,18 +65,18 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 	_, err = h.eng.ClaimWithToken(engine.WithActor(ctx, "pay:"+claimant), o.ClaimToken, claimant)
 	switch {
 	case errors.Is(err, engine.ErrClaimedByOther):
-		return fail(http.StatusConflict, "This order is already claimed by another address. Pay from that address, or contact the shop.")
+		return fail(statusConflict, "This order is already claimed by another address. Pay from that address, or contact the shop.")
 	case errors.Is(err, engine.ErrOrderClosed):
 		// It closed since we loaded it: show why.
 		if fresh, err := h.eng.OrderByClaimToken(ctx, o.ClaimToken); err == nil {
 			o = fresh
 		}
-		return fail(http.StatusConflict, "This order cannot be claimed.")
+		return fail(httperr.Status(err), "This order cannot be claimed.")
 	case errors.Is(err, engine.ErrOrderNotFound):
 		return done(h.notFound(c))
 	case err != nil:
-		h.log.ErrorContext(ctx, "pay page: claim", slog.String("order_id", o.OrderID), slog.String("address", claimant), slog.Any("error", err))
-		return fail(failureStatus(err), "Something went wrong while recording your claim. Nothing was changed; please try again in a minute.")
+		return fail(httperr.Status(err), "Something went wrong while recording your claim. Nothing was changed; please try again in a minute."+
+			h.logFailure(c, "claim of order "+o.OrderID+" by "+claimant, err))
 	}
 	h.log.InfoContext(ctx, "order claimed from pay page", slog.String("order_id", o.OrderID), slog.String("address", claimant))
 	if err := h.flash.add(c, "Claim accepted: this order is linked to your address."); err != nil {
@@ -83,6 +84,13 @@ func (h *Handler) SubmitClaim(c *fiber.Ctx) error {
 	}
 	return c.Redirect("/pay/"+o.ClaimToken, http.StatusSeeOther)
 }
+
+// The statuses of the claim form's own refusals, from the one table: a claim
+// that is not valid, and an order whose state forbids it.
+var (
+	statusInvalid  = httperr.For(engine.EINVALID).Status
+	statusConflict = httperr.For(engine.ECONFLICT).Status
+)
 
 // parseClaim reads the pasted address and signature (or the whole JSON that
 // `taripay claim` prints) and verifies it against this order. It returns a

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"taripay/app/httperr"
 	"taripay/engine"
 )
 
@@ -90,14 +91,14 @@ func TestSubmitClaimRejected(t *testing.T) {
 		wantClaims int
 	}{
 		{"unknown token", "nopeNopeNope0123456789", engine.OrderUnclaimed, good.Address.Base58(), good.Signature.Hex(), nil, 404, "Payment link not found", 0},
-		{"forged signature", tokenA, engine.OrderUnclaimed, good.Address.Base58(), string(forged), nil, 422, "signature is not valid", 0},
-		{"signature of another address", tokenA, engine.OrderUnclaimed, good.Address.Base58(), other.Signature.Hex(), nil, 422, "signature is not valid", 0},
-		{"claim replayed against another order", tokenA, engine.OrderUnclaimed, forB.Address.Base58(), forB.Signature.Hex(), nil, 422, "signature is not valid", 0},
-		{"pasted claim for another order", tokenA, engine.OrderUnclaimed, "", string(forBJSON), nil, 422, "signed for another order (o2)", 0},
-		{"token for another order", tokenB, engine.OrderUnclaimed, good.Address.Base58(), good.Signature.Hex(), nil, 422, "signature is not valid", 0},
-		{"not an address", tokenA, engine.OrderUnclaimed, "hello", good.Signature.Hex(), nil, 422, "not a valid Tari address", 0},
-		{"short signature", tokenA, engine.OrderUnclaimed, good.Address.Base58(), "abcd", nil, 422, "128 hexadecimal", 0},
-		{"empty", tokenA, engine.OrderUnclaimed, "", "", nil, 422, "Enter your Tari address", 0},
+		{"forged signature", tokenA, engine.OrderUnclaimed, good.Address.Base58(), string(forged), nil, 400, "signature is not valid", 0},
+		{"signature of another address", tokenA, engine.OrderUnclaimed, good.Address.Base58(), other.Signature.Hex(), nil, 400, "signature is not valid", 0},
+		{"claim replayed against another order", tokenA, engine.OrderUnclaimed, forB.Address.Base58(), forB.Signature.Hex(), nil, 400, "signature is not valid", 0},
+		{"pasted claim for another order", tokenA, engine.OrderUnclaimed, "", string(forBJSON), nil, 400, "signed for another order (o2)", 0},
+		{"token for another order", tokenB, engine.OrderUnclaimed, good.Address.Base58(), good.Signature.Hex(), nil, 400, "signature is not valid", 0},
+		{"not an address", tokenA, engine.OrderUnclaimed, "hello", good.Signature.Hex(), nil, 400, "not a valid Tari address", 0},
+		{"short signature", tokenA, engine.OrderUnclaimed, good.Address.Base58(), "abcd", nil, 400, "128 hexadecimal", 0},
+		{"empty", tokenA, engine.OrderUnclaimed, "", "", nil, 400, "Enter your Tari address", 0},
 		{"expired", tokenA, engine.OrderExpired, good.Address.Base58(), good.Signature.Hex(), nil, 409, "expired", 0},
 		{"cancelled", tokenA, engine.OrderCancelled, good.Address.Base58(), good.Signature.Hex(), nil, 409, "cancelled", 0},
 		{"paid", tokenA, engine.OrderPaid, good.Address.Base58(), good.Signature.Hex(), nil, 409, "paid", 0},
@@ -135,7 +136,7 @@ func TestSubmitClaimWithoutPaymentAddress(t *testing.T) {
 		wantMsg    string
 	}{
 		{"valid claim", engine.OrderUnclaimed, good.Signature.Hex(), 503, "Your claim was not recorded. This shop is not ready to take Tari yet"},
-		{"bad signature", engine.OrderUnclaimed, sign(t, 2, "o1").Signature.Hex(), 422, "signature is not valid"},
+		{"bad signature", engine.OrderUnclaimed, sign(t, 2, "o1").Signature.Hex(), 400, "signature is not valid"},
 		{"paid order", engine.OrderPaid, good.Signature.Hex(), 409, "This order is paid"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,8 +161,8 @@ func TestSubmitClaimAltID(t *testing.T) {
 	app, h := testHandler(t, f)
 	m := sign(t, 1, "#1001")
 	form := url.Values{"address": {m.Address.Base58()}, "signature": {m.Signature.Hex()}}
-	if resp, _ := postForm(t, app, "/pay/"+tokenA+"/claim", form); resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("strict mode: status %d, want 422", resp.StatusCode)
+	if resp, _ := postForm(t, app, "/pay/"+tokenA+"/claim", form); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("strict mode: status %d, want 400", resp.StatusCode)
 	}
 	h.cfg.StrictMode = false
 	if resp, _ := postForm(t, app, "/pay/"+tokenA+"/claim", form); resp.StatusCode != http.StatusSeeOther {
@@ -201,4 +202,35 @@ func FuzzParseClaim(f *testing.F) {
 			t.Fatalf("accepted a claim that does not verify for o1: %+v", claim)
 		}
 	})
+}
+
+// TestErrorStatusPay checks that the pay pages answer each engine code with
+// the one table's status (httperr.Codes), as the API does, with their own
+// HTML; an unmapped error is a 500 whose page names its request id.
+func TestErrorStatusPay(t *testing.T) {
+	good := sign(t, 1, "o1")
+	for _, c := range append(httperr.Codes, httperr.Code{Code: "unmapped", Status: http.StatusInternalServerError}) {
+		t.Run(c.Code, func(t *testing.T) {
+			refused := engine.Errorf(c.Code, nil, "refused")
+			f := &fakeEngine{orders: map[string]engine.Order{tokenA: testOrder(tokenA, "o1", engine.OrderUnclaimed)},
+				claim: func(string, string) (engine.ClaimResult, error) { return engine.ClaimResult{}, refused }}
+			app, _ := testHandler(t, f)
+			resp, body := postForm(t, app, "/pay/"+tokenA+"/claim", url.Values{"address": {good.Address.Base58()}, "signature": {good.Signature.Hex()}})
+			checkErrorPage(t, "claim", resp, body, c.Status)
+			f.fail = refused
+			resp, body = get(t, app, "/pay/"+tokenA)
+			checkErrorPage(t, "page", resp, body, c.Status)
+		})
+	}
+}
+
+func checkErrorPage(t *testing.T, what string, resp *http.Response, body []byte, status int) {
+	t.Helper()
+	if resp.StatusCode != status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("%s: %d %s, want %d with HTML", what, resp.StatusCode, resp.Header.Get("Content-Type"), status)
+	}
+	id := resp.Header.Get("X-Request-Id")
+	if (id != "") != (status == http.StatusInternalServerError) || !strings.Contains(string(body), id) {
+		t.Errorf("%s: a %d with request id %q:\n%s", what, resp.StatusCode, id, body)
+	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/httperr"
 	"taripay/app/xtr"
 	"taripay/engine"
 )
@@ -156,13 +157,12 @@ func owns(orderCheckout, orderCustomer, checkout, customer string) bool {
 	return ok && id != "" && id == orderCustomer
 }
 
-// extensionFault logs an unexpected failure and answers JSON: 503 while the
-// store is unavailable, 500 otherwise.
+// extensionFault logs an unexpected failure and answers JSON with its
+// status in the one table (httperr): 503 while the store is unavailable.
 func (h *Handler) extensionFault(c *fiber.Ctx, err error) error {
-	h.log.ErrorContext(c.UserContext(), "extension order", "err", err)
-	status := failureStatus(err)
-	if status == http.StatusServiceUnavailable {
-		c.Set(fiber.HeaderRetryAfter, "5")
+	h.logFailure(c, "extension order", err)
+	if httperr.Retry(err) {
+		c.Set(fiber.HeaderRetryAfter, httperr.RetryAfter)
 	}
-	return c.Status(status).JSON(fiber.Map{"error": "The order cannot be read right now"})
+	return c.Status(httperr.Status(err)).JSON(fiber.Map{"error": "The order cannot be read right now"})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"taripay/app/httperr"
 	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/views"
@@ -127,25 +128,30 @@ func (h *Handler) notFound(c *fiber.Ctx) error {
 }
 
 // internal logs an unexpected error with its cause and answers a generic
-// error page: pages get HTML, not the API's JSON.
+// error page with the error's status in the one table (httperr): pages get
+// HTML, not the API's JSON.
 func (h *Handler) internal(c *fiber.Ctx, what string, err error) error {
-	h.log.ErrorContext(c.UserContext(), "pay page: "+what, slog.String("path", c.Route().Path), slog.Any("error", err))
-	if rerr := render(c, failureStatus(err), views.MessagePage(views.Message{
+	if rerr := render(c, httperr.Status(err), views.MessagePage(views.Message{
 		Title: "Something went wrong",
-		Text:  "The payment page is unavailable right now. Please try again in a minute.",
+		Text:  "The payment page is unavailable right now. Please try again in a minute." + h.logFailure(c, what, err),
 	})); rerr != nil {
 		return rerr
 	}
 	return errAnswered
 }
 
-// failureStatus is 503 when the store is unavailable, so that the customer
-// (and any monitor) sees a temporary fault, and 500 for anything else.
-func failureStatus(err error) int {
-	if errors.Is(err, engine.ErrUnavailable) {
-		return http.StatusServiceUnavailable
+// logFailure logs an unexpected error with its cause. A bug (a 500) gets a
+// request ID, as the API's 500 does: the answer names it, and the returned
+// sentence shows it on the page.
+func (h *Handler) logFailure(c *fiber.Ctx, what string, err error) string {
+	if !httperr.Internal(err) {
+		h.log.ErrorContext(c.UserContext(), "pay page: "+what, slog.String("path", c.Route().Path), slog.Any("error", err))
+		return ""
 	}
-	return http.StatusInternalServerError
+	id := httperr.NewRequestID()
+	c.Set(fiber.HeaderXRequestID, id)
+	h.log.ErrorContext(c.UserContext(), "pay page: "+what, slog.String("path", c.Route().Path), slog.String("request_id", id), slog.Any("error", err))
+	return " If it persists, give the shop this reference: " + id + "."
 }
 
 // done turns an already-answered error back into success for fiber.

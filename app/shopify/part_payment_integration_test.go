@@ -50,7 +50,7 @@ func (s *partStack) confirm(t *testing.T, txid string, amount engine.MicroTari) 
 	if _, err := s.eng.ReceivePayment(ctx, call(), engine.NewPayment{Sender: "payer-address", Amount: amount, TxID: txid, OrderID: &ref}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.eng.ConfirmPayment(ctx, call(), txid); err != nil {
+	if _, err := s.eng.ConfirmPayment(ctx, call(), txid); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -37,7 +37,7 @@ func TestIntegrationRefundDue(t *testing.T) {
 		if _, err := s.eng.ReceivePayment(ctx, engine.WalletCall{Address: "wallet", Nonce: 1}, engine.NewPayment{Sender: payer, Amount: 239_000_000, TxID: "tx1", OrderID: &ref}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.eng.ConfirmPayment(ctx, engine.WalletCall{Address: "wallet", Nonce: 2}, "tx1"); err != nil {
+		if _, err := s.eng.ConfirmPayment(ctx, engine.WalletCall{Address: "wallet", Nonce: 2}, "tx1"); err != nil {
 			t.Fatal(err)
 		}
 		refund("first")

@@ -2,11 +2,9 @@ package shopify
 
 import (
 	"context"
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
-	"taripay/engine"
+	"taripay/app/httperr"
 )
 
 // checkShop refuses a delivery from a shop this server does not serve; one
@@ -16,13 +14,14 @@ func (h *Handler) checkShop(ctx context.Context, shop string) *fiber.Error {
 		return nil
 	}
 	err := h.engine.CheckShop(ctx, shop)
-	switch {
+	switch status := httperr.Status(err); {
 	case err == nil:
 		return nil
-	case errors.Is(err, engine.ErrOtherShop):
-		return fiber.NewError(fiber.StatusForbidden, err.Error())
-	case errors.Is(err, engine.ErrUnavailable):
-		return fiber.NewError(fiber.StatusServiceUnavailable, "could not check the shop; retry later")
+	case httperr.Retry(err):
+		return fiber.NewError(status, "could not check the shop; retry later")
+	case httperr.Internal(err):
+		return fiber.NewError(status, "could not check the shop")
+	default: // another shop's (engine.ErrOtherShop): 403
+		return fiber.NewError(status, err.Error())
 	}
-	return fiber.NewError(fiber.StatusInternalServerError, "could not check the shop")
 }

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"taripay/app/api"
+	"taripay/app/httperr"
 	"taripay/app/shopify/adminapi"
 	"taripay/engine"
 
@@ -89,7 +89,7 @@ func (h *Handler) receive(c *fiber.Ctx, topic string) error {
 // stored) carries Retry-After, as every storage-fault 503 of the server does.
 func refuse(c *fiber.Ctx, e *fiber.Error) error {
 	if e.Code == fiber.StatusServiceUnavailable {
-		c.Set(fiber.HeaderRetryAfter, api.RetryAfter)
+		c.Set(fiber.HeaderRetryAfter, httperr.RetryAfter)
 	}
 	return c.Status(e.Code).JSON(fiber.Map{"error": e.Message})
 }
