@@ -41,7 +41,7 @@ func TestSettleActions(t *testing.T) {
 			}
 			fail = engine.Errorf(engine.ECONFLICT, nil, "nothing to settle")
 			resp, _ = hs.do(t, "POST", tc.path, url.Values{"confirm": {"yes"}}, hs.htmx())
-			if resp.StatusCode != 422 || len(calls) != 1 {
+			if resp.StatusCode != 409 || len(calls) != 1 {
 				t.Fatalf("refused: %d %v", resp.StatusCode, calls)
 			}
 			calls, fail = nil, nil
