@@ -132,7 +132,9 @@ func TestEventsFixture(t *testing.T) {
 				t.Fatal("an event of the old format decodes before the migration")
 			}
 
-			if applied, err := d.Migrate(ctx); err != nil || !reflect.DeepEqual(applied, []string{"0303_event_payloads_v1"}) {
+			// The fixture stops at 0302: the event rewrite, and whatever came
+			// after it, runs now.
+			if applied, err := d.Migrate(ctx); err != nil || len(applied) == 0 || applied[0] != "0303_event_payloads_v1" {
 				t.Fatalf("Migrate applied %v, %v", applied, err)
 			}
 			migrated := eventRows(t, d)
