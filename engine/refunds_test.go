@@ -153,7 +153,10 @@ func checkRefunds(t *testing.T, en *env, settledOrder map[string]int64) (sent in
 	t.Helper()
 	ctx := context.Background()
 	var refunds []engine.Refund
-	if err := en.db.Bun().NewSelect().Model(&refunds).Scan(ctx); err != nil {
+	if err := en.db.View(ctx, func(tx engine.Tx) (err error) {
+		refunds, err = tx.Refunds(ctx, nil, 0)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	perOrder := map[string]int64{}

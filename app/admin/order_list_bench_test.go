@@ -35,7 +35,14 @@ func seedOrders(b *testing.B, d *db.DB, from, n int) {
 				Status: statuses[j%len(statuses)], ClaimToken: fmt.Sprintf("tok-%d", j),
 			})
 		}
-		if _, err := d.Bun().NewInsert().Model(&rows).ExcludeColumn("id").Exec(ctx); err != nil {
+		if err := d.Update(ctx, func(tx engine.Tx) error {
+			for i := range rows {
+				if _, err := tx.InsertOrder(ctx, &rows[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
 			b.Fatal(err)
 		}
 	}
