@@ -31,7 +31,7 @@ func seedOrders(b *testing.B, d *db.DB, from, n int) {
 			alt := fmt.Sprintf("#%d", 10000+j)
 			rows = append(rows, engine.Order{
 				OrderID: fmt.Sprint(5_000_000_000 + j), AltID: &alt, CustomerID: fmt.Sprintf("cust-%d", j%1000), Memo: &memo,
-				TotalPrice: int64(1_000_000 + j), Currency: "USD", CreatedAt: at, UpdatedAt: at, RecordedAt: at,
+				TotalPrice: engine.MicroTari(1_000_000 + j), Currency: "USD", CreatedAt: at, UpdatedAt: at, RecordedAt: at,
 				Status: statuses[j%len(statuses)], ClaimToken: fmt.Sprintf("tok-%d", j),
 			})
 		}
