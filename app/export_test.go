@@ -40,7 +40,7 @@ func exportScenario(t *testing.T, h *harness) (alice, bob, carol *actor, at []ti
 	step := func() { at = append(at, h.clock.Now()); h.clock.Add(time.Hour) }
 	for _, o := range []struct {
 		id, name, customer string
-		price              int64
+		price              engine.MicroTari
 	}{
 		{"5001", "#1001", "c1", 30_000_000},
 		{"5002", "@SUM(1+1)", "=HYPERLINK(\"http://x\")", 12_500_001},

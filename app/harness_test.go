@@ -361,7 +361,7 @@ func (h *harness) claim(a *actor, orderID string) response {
 }
 
 // addOrder stores a storefront order, as the Shopify webhook would.
-func (h *harness) addOrder(orderID, customerID string, price int64, memo *string) engine.Order {
+func (h *harness) addOrder(orderID, customerID string, price engine.MicroTari, memo *string) engine.Order {
 	h.t.Helper()
 	o, err := h.e.AddOrder(context.Background(), engine.NewOrder{
 		OrderID: orderID, CustomerID: customerID, TotalPrice: price, Currency: "XTR", CreatedAt: h.clock.Now(), Memo: memo,

@@ -171,7 +171,7 @@ func TestScenarioAdminOperations(t *testing.T) {
 		alice, bob := keyActor(t, aliceSecret), keyActor(t, bobSecret)
 		for _, o := range []struct {
 			id, customer string
-			price        int64
+			price        engine.MicroTari
 			by           *actor
 		}{{"1", "alice", 100_000_000, alice}, {"2", "bob", 200_000_000, bob}, {"3", "alice", 65_000_000, alice}, {"4", "bob", 350_000_000, bob}} {
 			h.addOrder(o.id, o.customer, o.price, nil)
@@ -259,7 +259,7 @@ func TestScenarioSettle(t *testing.T) {
 		alice := keyActor(t, aliceSecret)
 		for _, o := range []struct {
 			id    string
-			price int64
+			price engine.MicroTari
 		}{{"s1", 100_000_000}, {"s2", 65_000_000}} {
 			h.addOrder(o.id, "alice", o.price, nil)
 			h.clock.Add(time.Minute)

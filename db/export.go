@@ -18,29 +18,29 @@ import (
 
 // orderExport is an order with what paid it.
 type orderExport struct {
-	engine.Order `bun:",extend"`
-	Settled      engine.MicroTari `bun:"settled"`
-	PaidBy       string           `bun:"paid_by"`
-	WrittenOff   engine.MicroTari `bun:"written_off"`
+	orderRow   `bun:",extend"`
+	Settled    int64  `bun:"settled"`
+	PaidBy     string `bun:"paid_by"`
+	WrittenOff int64  `bun:"written_off"`
 }
 
 // paymentExport is a payment with the order it names, its columns
 // prefixed o_ (every one NULL when no order matches).
 type paymentExport struct {
-	engine.Payment `bun:",extend"`
-	Order          engine.Order `bun:"embed:o_"`
-	Customer       string       `bun:"customer"`
+	paymentRow `bun:",extend"`
+	Order      orderRow `bun:"embed:o_"`
+	Customer   string   `bun:"customer"`
 }
 
 // ledgerExport is one ledger entry with its order, as paymentExport.
 type ledgerExport struct {
-	Kind     engine.LedgerKind `bun:"kind"`
-	Ref      string            `bun:"ref"`
-	At       time.Time         `bun:"at"`
-	Address  string            `bun:"address"`
-	Amount   engine.MicroTari  `bun:"amount"`
-	Order    engine.Order      `bun:"embed:o_"`
-	Customer string            `bun:"customer"`
+	Kind     string    `bun:"kind"`
+	Ref      string    `bun:"ref"`
+	At       time.Time `bun:"at"`
+	Address  string    `bun:"address"`
+	Amount   int64     `bun:"amount"`
+	Order    orderRow  `bun:"embed:o_"`
+	Customer string    `bun:"customer"`
 }
 
 func (s *store) ExportOrders(ctx context.Context, since, until time.Time, fn func(engine.OrderRow) error) error {
@@ -49,25 +49,25 @@ func (s *store) ExportOrders(ctx context.Context, since, until time.Time, fn fun
 	if s.dialect != Postgres {
 		paidBy = `(SELECT group_concat(a, ' ') FROM (SELECT DISTINCT s.payment_address AS a FROM settlements AS s WHERE s.order_id = "order".order_id ORDER BY a))`
 	}
-	q := s.idb.NewSelect().Model((*engine.Order)(nil)).ColumnExpr(`"order".*`).
+	q := s.idb.NewSelect().Model((*orderRow)(nil)).ColumnExpr(`"order".*`).
 		ColumnExpr(`(SELECT COALESCE(SUM(s.amount), 0) FROM settlements AS s WHERE s.order_id = "order".order_id) AS settled`).
 		ColumnExpr(`COALESCE(` + paidBy + `, '') AS paid_by`).
 		ColumnExpr(`(SELECT COALESCE(SUM(w.amount), 0) FROM write_offs AS w WHERE w.order_id = "order".order_id) AS written_off`).
 		OrderExpr(`"order".created_at, "order".id`)
 	q = window(q, `"order".created_at`, since, until)
 	return stream(ctx, q, "orders", func(r *orderExport) error {
-		return fn(engine.OrderRow{Order: r.Order, PaidBy: r.PaidBy, Settled: r.Settled, WrittenOff: r.WrittenOff})
+		return fn(engine.OrderRow{Order: r.toEngine(), PaidBy: r.PaidBy, Settled: engine.MicroTari(r.Settled), WrittenOff: engine.MicroTari(r.WrittenOff)})
 	})
 }
 
 func (s *store) ExportPayments(ctx context.Context, since, until time.Time, fn func(engine.PaymentRow) error) error {
-	q := s.idb.NewSelect().Model((*engine.Payment)(nil)).ColumnExpr(`"payment".*`).
+	q := s.idb.NewSelect().Model((*paymentRow)(nil)).ColumnExpr(`"payment".*`).
 		ColumnExpr(s.orderColumns()).Join(namedOrder(`"payment".order_id`)).
 		ColumnExpr(customer(`"payment".payment_type = ?`, `"payment".sender`), engine.PaymentManual).
 		OrderExpr(`"payment".created_at, "payment".tx_id`)
 	q = window(q, `"payment".created_at`, since, until)
 	return stream(ctx, q, "payments", func(r *paymentExport) error {
-		return fn(engine.PaymentRow{Payment: r.Payment, Order: present(r.Order), CustomerID: r.Customer})
+		return fn(engine.PaymentRow{Payment: r.paymentRow.toEngine(), Order: present(r.Order), CustomerID: r.Customer})
 	})
 }
 
@@ -90,7 +90,8 @@ func (s *store) ExportLedger(ctx context.Context, since, until time.Time, fn fun
 		OrderExpr("e.at, e.kind, e.ref")
 	q = window(q, "e.at", since, until)
 	return stream(ctx, q, "ledger entries", func(r *ledgerExport) error {
-		return fn(engine.LedgerEntry{Kind: r.Kind, Ref: r.Ref, At: r.At, Address: r.Address, Amount: r.Amount, Order: present(r.Order), CustomerID: r.Customer})
+		return fn(engine.LedgerEntry{Kind: engine.LedgerKind(r.Kind), Ref: r.Ref, At: r.At, Address: r.Address, Amount: engine.MicroTari(r.Amount),
+			Order: present(r.Order), CustomerID: r.Customer})
 	})
 }
 
@@ -114,7 +115,7 @@ func customer(creditNote, address string) string {
 
 // orderColumns selects every column of the joined order o as o_<column>.
 func (s *store) orderColumns() string {
-	table := s.idb.Dialect().Tables().Get(reflect.TypeFor[engine.Order]())
+	table := s.idb.Dialect().Tables().Get(reflect.TypeFor[orderRow]())
 	cols := make([]string, len(table.Fields))
 	for i, f := range table.Fields {
 		cols[i] = fmt.Sprintf("o.%s AS o_%s", f.Name, f.Name)
@@ -123,10 +124,11 @@ func (s *store) orderColumns() string {
 }
 
 // present is nil for the zero order a LEFT JOIN scans when nothing matched.
-func present(o engine.Order) *engine.Order {
-	if o.ID == 0 {
+func present(r orderRow) *engine.Order {
+	if r.ID == 0 {
 		return nil
 	}
+	o := r.toEngine()
 	return &o
 }
 

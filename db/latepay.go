@@ -14,12 +14,12 @@ import (
 // 0302_late_payments.
 
 type lateRow struct {
-	engine.Payment `bun:"extend"`
-	LateOrderID    string              `bun:"late_order_id"`
-	CustomerID     string              `bun:"late_customer_id"`
-	OrderStatus    engine.OrderStatus  `bun:"late_order_status"`
-	ClosedAt       time.Time           `bun:"late_closed_at"`
-	Outcome        *engine.LateOutcome `bun:"late_outcome"`
+	paymentRow  `bun:"extend"`
+	LateOrderID string    `bun:"late_order_id"`
+	CustomerID  string    `bun:"late_customer_id"`
+	OrderStatus string    `bun:"late_order_status"`
+	ClosedAt    time.Time `bun:"late_closed_at"`
+	Outcome     *string   `bun:"late_outcome"`
 }
 
 // LatePayments joins a confirmed payment to the order it names (by
@@ -52,8 +52,12 @@ func (s *store) LatePayments(ctx context.Context, q engine.LatePaymentQuery) ([]
 	}
 	out := make([]engine.LatePayment, len(rows))
 	for i, r := range rows {
-		out[i] = engine.LatePayment{Payment: r.Payment, OrderID: r.LateOrderID, CustomerID: r.CustomerID,
-			OrderStatus: r.OrderStatus, ClosedAt: r.ClosedAt, Outcome: r.Outcome}
+		out[i] = engine.LatePayment{Payment: r.paymentRow.toEngine(), OrderID: r.LateOrderID, CustomerID: r.CustomerID,
+			OrderStatus: engine.OrderStatus(r.OrderStatus), ClosedAt: r.ClosedAt}
+		if r.Outcome != nil {
+			outcome := engine.LateOutcome(*r.Outcome)
+			out[i].Outcome = &outcome
+		}
 	}
 	return out, nil
 }

@@ -12,8 +12,8 @@ import (
 // dated by updated_at, the moment they were confirmed.
 
 func (s *store) ConfirmedTotal(ctx context.Context, since time.Time) (engine.MicroTari, error) {
-	var total engine.MicroTari
-	q := s.idb.NewSelect().Model((*engine.Payment)(nil)).ColumnExpr("COALESCE(SUM(amount), 0)").
+	var total int64
+	q := s.idb.NewSelect().Model((*paymentRow)(nil)).ColumnExpr("COALESCE(SUM(amount), 0)").
 		Where("status = ?", engine.PaymentConfirmed)
 	if !since.IsZero() {
 		q = q.Where("updated_at >= ?", utc(since))
@@ -21,27 +21,27 @@ func (s *store) ConfirmedTotal(ctx context.Context, since time.Time) (engine.Mic
 	if err := q.Scan(ctx, &total); err != nil {
 		return 0, fmt.Errorf("sum confirmed payments: %w", err)
 	}
-	return total, nil
+	return engine.MicroTari(total), nil
 }
 
 func (s *store) ConfirmedSince(ctx context.Context, since time.Time) ([]engine.Payment, error) {
-	ps := []engine.Payment{}
-	err := s.idb.NewSelect().Model(&ps).
+	var rows []paymentRow
+	err := s.idb.NewSelect().Model(&rows).
 		Where("status = ?", engine.PaymentConfirmed).Where("updated_at >= ?", utc(since)).
 		Order("updated_at").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("confirmed payments since %s: %w", since, err)
 	}
-	return ps, nil
+	return toEngine(rows), nil
 }
 
 func (s *store) OrderStatusCounts(ctx context.Context) ([]engine.StatusCount, error) {
 	var rows []struct {
-		Status engine.OrderStatus `bun:"status"`
-		Count  int                `bun:"count"`
-		Total  engine.MicroTari   `bun:"total"`
+		Status string `bun:"status"`
+		Count  int    `bun:"count"`
+		Total  int64  `bun:"total"`
 	}
-	err := s.idb.NewSelect().Model((*engine.Order)(nil)).
+	err := s.idb.NewSelect().Model((*orderRow)(nil)).
 		ColumnExpr("status, COUNT(*) AS count, COALESCE(SUM(total_price), 0) AS total").
 		Group("status").Order("status").Scan(ctx, &rows)
 	if err != nil {
@@ -49,34 +49,34 @@ func (s *store) OrderStatusCounts(ctx context.Context) ([]engine.StatusCount, er
 	}
 	out := make([]engine.StatusCount, len(rows))
 	for i, r := range rows {
-		out[i] = engine.StatusCount{Status: r.Status, Count: r.Count, Total: r.Total}
+		out[i] = engine.StatusCount{Status: engine.OrderStatus(r.Status), Count: r.Count, Total: engine.MicroTari(r.Total)}
 	}
 	return out, nil
 }
 
 func (s *store) LatestPayments(ctx context.Context, limit int) ([]engine.Payment, error) {
-	ps := []engine.Payment{}
-	if err := s.idb.NewSelect().Model(&ps).OrderExpr("created_at DESC, tx_id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+	var rows []paymentRow
+	if err := s.idb.NewSelect().Model(&rows).OrderExpr("created_at DESC, tx_id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("latest payments: %w", err)
 	}
-	return ps, nil
+	return toEngine(rows), nil
 }
 
 func (s *store) FailedSideEffects(ctx context.Context, limit int) ([]engine.SideEffect, error) {
-	ses := []engine.SideEffect{}
-	err := s.idb.NewSelect().Model(&ses).Where("state = ?", engine.SideEffectFailed).
+	var rows []sideEffectRow
+	err := s.idb.NewSelect().Model(&rows).Where("state = ?", engine.SideEffectFailed).
 		OrderExpr("updated_at DESC, id DESC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("failed side effects: %w", err)
 	}
-	return ses, nil
+	return toEngine(rows), nil
 }
 
 func (s *store) LatestExchangeRates(ctx context.Context) ([]engine.ExchangeRate, error) {
-	rs := []engine.ExchangeRate{}
-	latest := s.idb.NewSelect().Model((*engine.ExchangeRate)(nil)).ColumnExpr("MAX(id)").Group("currency")
-	if err := s.idb.NewSelect().Model(&rs).Where("id IN (?)", latest).Order("currency").Scan(ctx); err != nil {
+	var rows []exchangeRateRow
+	latest := s.idb.NewSelect().Model((*exchangeRateRow)(nil)).ColumnExpr("MAX(id)").Group("currency")
+	if err := s.idb.NewSelect().Model(&rows).Where("id IN (?)", latest).Order("currency").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("latest exchange rates: %w", err)
 	}
-	return rs, nil
+	return toEngine(rows), nil
 }

@@ -15,10 +15,7 @@ import (
 )
 
 // store implements engine.Tx over a bun transaction (or the pool, for reads).
-// Engine types map to tables by bun's naming: Order → orders, Payment →
-// payments, Settlement → settlements, AddressBalance → address_balances,
-// AuditEntry → audit_entries, SideEffect → side_effects, Wallet → wallets,
-// ExchangeRate → exchange_rates, WaitingOrder → waiting_orders.
+// Engine types are read and written through the row structs of rows.go.
 type store struct {
 	idb     bun.IDB
 	dialect Dialect
@@ -51,7 +48,8 @@ func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 func (s *store) InsertOrder(ctx context.Context, o *engine.Order) (bool, error) {
 	o.ID = 0
-	_, err := s.idb.NewInsert().Model(o).ExcludeColumn("id").On("CONFLICT DO NOTHING").Returning("id").Exec(ctx, &o.ID)
+	row := fromOrder(*o)
+	_, err := s.idb.NewInsert().Model(&row).ExcludeColumn("id").On("CONFLICT DO NOTHING").Returning("id").Exec(ctx, &o.ID)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return false, fmt.Errorf("insert order %s: %w", o.OrderID, err)
 	}
@@ -71,14 +69,15 @@ func (s *store) OrderByClaimToken(ctx context.Context, token string) (engine.Ord
 }
 
 func (s *store) oneOrder(ctx context.Context, col, v string) (engine.Order, bool, error) {
-	var o engine.Order
-	err := s.idb.NewSelect().Model(&o).Where("? = ?", bun.Ident(col), v).Limit(1).Scan(ctx)
+	var row orderRow
+	err := s.idb.NewSelect().Model(&row).Where("? = ?", bun.Ident(col), v).Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return o, false, nil
+		return engine.Order{}, false, nil
 	}
 	if err != nil {
-		return o, false, fmt.Errorf("select order by %s: %w", col, err)
+		return engine.Order{}, false, fmt.Errorf("select order by %s: %w", col, err)
 	}
+	o := row.toEngine()
 	s.saw(o)
 	return o, true, nil
 }
@@ -97,10 +96,11 @@ func (s *store) LockOrder(ctx context.Context, id int64) (engine.Order, error) {
 	if o, ok := s.read[id]; ok {
 		return o, nil
 	}
-	var o engine.Order
-	if err := s.forUpdate(s.idb.NewSelect().Model(&o).Where("id = ?", id)).Scan(ctx); err != nil {
-		return o, fmt.Errorf("lock order %d: %w", id, err)
+	var row orderRow
+	if err := s.forUpdate(s.idb.NewSelect().Model(&row).Where("id = ?", id)).Scan(ctx); err != nil {
+		return engine.Order{}, fmt.Errorf("lock order %d: %w", id, err)
 	}
+	o := row.toEngine()
 	s.saw(o)
 	return o, nil
 }
@@ -108,7 +108,8 @@ func (s *store) LockOrder(ctx context.Context, id int64) (engine.Order, error) {
 func (s *store) UpdateOrder(ctx context.Context, o engine.Order, columns []string, statuses []engine.OrderStatus) (bool, error) {
 	delete(s.read, o.ID)
 	o.UpdatedAt, o.RecordedAt = utc(o.UpdatedAt), utc(o.RecordedAt)
-	res, err := s.idb.NewUpdate().Model(&o).Column(columns...).
+	row := fromOrder(o)
+	res, err := s.idb.NewUpdate().Model(&row).Column(columns...).
 		Where("id = ?", o.ID).Where("status IN (?)", bun.In(statuses)).Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("update order %s: %w", o.OrderID, err)
@@ -118,21 +119,22 @@ func (s *store) UpdateOrder(ctx context.Context, o engine.Order, columns []strin
 }
 
 func (s *store) Orders(ctx context.Context, set engine.OrderSet, offset, count int) ([]engine.Order, error) {
-	orders := []engine.Order{}
-	q := s.idb.NewSelect().Model(&orders)
+	var rows []orderRow
+	q := s.idb.NewSelect().Model(&rows)
 	ok, err := s.inSet(ctx, q, set)
 	if err != nil || !ok {
-		return orders, err
+		return []engine.Order{}, err
 	}
 	if err := paged(q.Order("created_at", "id"), offset, count).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("select orders: %w", err)
 	}
+	orders := toEngine(rows)
 	s.saw(orders...)
 	return orders, nil
 }
 
 func (s *store) OrdersTotal(ctx context.Context, set engine.OrderSet) (engine.MicroTari, error) {
-	var total engine.MicroTari
+	var total int64
 	q := s.idb.NewSelect().Table("orders").ColumnExpr("COALESCE(SUM(total_price), 0)")
 	ok, err := s.inSet(ctx, q, set)
 	if err != nil || !ok {
@@ -141,7 +143,7 @@ func (s *store) OrdersTotal(ctx context.Context, set engine.OrderSet) (engine.Mi
 	if err := q.Scan(ctx, &total); err != nil {
 		return 0, fmt.Errorf("total of orders: %w", err)
 	}
-	return total, nil
+	return engine.MicroTari(total), nil
 }
 
 // inSet adds set's conditions to q, a select from orders; false when set
@@ -190,8 +192,8 @@ func (s *store) inSet(ctx context.Context, q *bun.SelectQuery, set engine.OrderS
 }
 
 func (s *store) SearchOrders(ctx context.Context, f engine.OrderQuery) ([]engine.Order, error) {
-	orders := []engine.Order{}
-	q := s.idb.NewSelect().Model(&orders)
+	var rows []orderRow
+	q := s.idb.NewSelect().Model(&rows)
 	if f.Memo != "" {
 		q = q.Where("lower(memo) LIKE ?", "%"+strings.ToLower(likeEscape(f.Memo))+"%")
 	}
@@ -225,7 +227,7 @@ func (s *store) SearchOrders(ctx context.Context, f engine.OrderQuery) ([]engine
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("search orders: %w", err)
 	}
-	return orders, nil
+	return toEngine(rows), nil
 }
 
 // likeEscape drops LIKE wildcards from user input so a search is a plain substring match.
@@ -234,8 +236,8 @@ func likeEscape(s string) string {
 }
 
 func (s *store) ExpirableOrders(ctx context.Context, unclaimedBefore, unpaidBefore time.Time) ([]engine.Order, error) {
-	orders := []engine.Order{}
-	err := s.idb.NewSelect().Model(&orders).
+	var rows []orderRow
+	err := s.idb.NewSelect().Model(&rows).
 		WhereGroup(" OR ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("status = ? AND recorded_at < ?", engine.OrderUnclaimed, utc(unclaimedBefore))
 		}).
@@ -246,13 +248,13 @@ func (s *store) ExpirableOrders(ctx context.Context, unclaimedBefore, unpaidBefo
 	if err != nil {
 		return nil, fmt.Errorf("select expirable orders: %w", err)
 	}
-	return orders, nil
+	return toEngine(rows), nil
 }
 
 func (s *store) CustomerOrderBalance(ctx context.Context, customerID string) (engine.CustomerOrderBalance, error) {
 	var rows []struct {
-		Status engine.OrderStatus
-		Total  int64
+		Status string `bun:"status"`
+		Total  int64  `bun:"total"`
 	}
 	err := s.idb.NewSelect().Table("orders").ColumnExpr("status, SUM(total_price) AS total").
 		Where("customer_id = ?", customerID).Group("status").Scan(ctx, &rows)
@@ -264,22 +266,27 @@ func (s *store) CustomerOrderBalance(ctx context.Context, customerID string) (en
 		b.CustomerID = customerID
 	}
 	for _, r := range rows {
-		switch r.Status {
+		total := engine.MicroTari(r.Total)
+		switch engine.OrderStatus(r.Status) {
 		case engine.OrderNew, engine.OrderUnclaimed:
-			b.TotalCurrent += r.Total
+			b.TotalCurrent += total
 		case engine.OrderPaid:
-			b.TotalPaid += r.Total
+			b.TotalPaid += total
 		case engine.OrderExpired:
-			b.TotalExpired += r.Total
+			b.TotalExpired += total
 		case engine.OrderCancelled:
-			b.TotalCancelled += r.Total
+			b.TotalCancelled += total
 		}
 	}
 	return b, nil
 }
 
 func (s *store) Creditors(ctx context.Context, offset, count int) ([]engine.CustomerOrders, error) {
-	rows := []engine.CustomerOrders{}
+	var rows []struct {
+		CustomerID  string `bun:"customer_id"`
+		Status      string `bun:"status"`
+		TotalOrders int64  `bun:"total_orders"`
+	}
 	q := s.idb.NewSelect().Table("orders").
 		ColumnExpr("customer_id, status, SUM(total_price) AS total_orders").
 		Where("status = ?", engine.OrderNew).Group("customer_id", "status").
@@ -287,7 +294,11 @@ func (s *store) Creditors(ctx context.Context, offset, count int) ([]engine.Cust
 	if err := paged(q, offset, count).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("creditors: %w", err)
 	}
-	return rows, nil
+	out := make([]engine.CustomerOrders, len(rows))
+	for i, r := range rows {
+		out[i] = engine.CustomerOrders{CustomerID: r.CustomerID, Status: engine.OrderStatus(r.Status), TotalOrders: engine.MicroTari(r.TotalOrders)}
+	}
+	return out, nil
 }
 
 func (s *store) CustomerIDs(ctx context.Context, offset, count int) ([]string, error) {
@@ -335,7 +346,8 @@ func (s *store) ProvenCustomers(ctx context.Context, address string) ([]string, 
 
 func (s *store) AddViewer(ctx context.Context, v engine.OrderViewer) error {
 	v.CreatedAt = utc(v.CreatedAt)
-	q := s.idb.NewInsert().Model(&v)
+	row := fromViewer(v)
+	q := s.idb.NewInsert().Model(&row)
 	if v.Proof == engine.ProofPayPage {
 		q = q.On("CONFLICT (address, order_id) DO UPDATE").Set("proof = EXCLUDED.proof")
 	} else {
@@ -348,11 +360,11 @@ func (s *store) AddViewer(ctx context.Context, v engine.OrderViewer) error {
 }
 
 func (s *store) Viewers(ctx context.Context, orderID string) ([]engine.OrderViewer, error) {
-	vs := []engine.OrderViewer{}
-	if err := s.idb.NewSelect().Model(&vs).Where("order_id = ?", orderID).Order("created_at", "address").Scan(ctx); err != nil {
+	var rows []viewerRow
+	if err := s.idb.NewSelect().Model(&rows).Where("order_id = ?", orderID).Order("created_at", "address").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("viewers of order %s: %w", orderID, err)
 	}
-	return vs, nil
+	return toEngine(rows), nil
 }
 
 func (s *store) AddressesOf(ctx context.Context, customerID string) ([]string, error) {
@@ -378,7 +390,8 @@ func (s *store) Addresses(ctx context.Context, offset, count int) ([]string, err
 
 func (s *store) InsertPayment(ctx context.Context, p engine.Payment) (bool, error) {
 	p.CreatedAt, p.UpdatedAt = utc(p.CreatedAt), utc(p.UpdatedAt)
-	res, err := s.idb.NewInsert().Model(&p).On("CONFLICT DO NOTHING").Exec(ctx)
+	row := fromPayment(p)
+	res, err := s.idb.NewInsert().Model(&row).On("CONFLICT DO NOTHING").Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("insert payment %s: %w", p.TxID, err)
 	}
@@ -387,15 +400,15 @@ func (s *store) InsertPayment(ctx context.Context, p engine.Payment) (bool, erro
 }
 
 func (s *store) Payment(ctx context.Context, txid string) (engine.Payment, bool, error) {
-	var p engine.Payment
-	err := s.idb.NewSelect().Model(&p).Where("tx_id = ?", txid).Scan(ctx)
+	var row paymentRow
+	err := s.idb.NewSelect().Model(&row).Where("tx_id = ?", txid).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, false, nil
+		return engine.Payment{}, false, nil
 	}
 	if err != nil {
-		return p, false, fmt.Errorf("select payment %s: %w", txid, err)
+		return engine.Payment{}, false, fmt.Errorf("select payment %s: %w", txid, err)
 	}
-	return p, true, nil
+	return row.toEngine(), true, nil
 }
 
 func (s *store) SetPaymentStatus(ctx context.Context, txid string, from, to engine.PaymentStatus, at time.Time) (bool, error) {
@@ -409,33 +422,33 @@ func (s *store) SetPaymentStatus(ctx context.Context, txid string, from, to engi
 }
 
 func (s *store) PaymentsBySender(ctx context.Context, address string, offset, count int) ([]engine.Payment, error) {
-	ps := []engine.Payment{}
-	q := s.idb.NewSelect().Model(&ps).Where("sender = ?", address).Order("created_at", "tx_id")
+	var rows []paymentRow
+	q := s.idb.NewSelect().Model(&rows).Where("sender = ?", address).Order("created_at", "tx_id")
 	if err := paged(q, offset, count).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("payments of %s: %w", address, err)
 	}
-	return ps, nil
+	return toEngine(rows), nil
 }
 
 func (s *store) PaymentsTotal(ctx context.Context, address string) (engine.MicroTari, error) {
-	var total engine.MicroTari
+	var total int64
 	err := s.idb.NewSelect().Table("payments").ColumnExpr("COALESCE(SUM(amount), 0)").
 		Where("sender = ?", address).Scan(ctx, &total)
 	if err != nil {
 		return 0, fmt.Errorf("total payments of %s: %w", address, err)
 	}
-	return total, nil
+	return engine.MicroTari(total), nil
 }
 
 func (s *store) PaymentsForOrderRefs(ctx context.Context, refs []string) ([]engine.Payment, error) {
-	ps := []engine.Payment{}
+	var rows []paymentRow
 	if len(refs) == 0 {
-		return ps, nil
+		return []engine.Payment{}, nil
 	}
-	if err := s.idb.NewSelect().Model(&ps).Where("order_id IN (?)", bun.In(refs)).Order("created_at", "tx_id").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).Where("order_id IN (?)", bun.In(refs)).Order("created_at", "tx_id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("payments for orders: %w", err)
 	}
-	return ps, nil
+	return toEngine(rows), nil
 }
 
 // --- balances and settlements ---
@@ -459,7 +472,7 @@ func (s *store) balances(ctx context.Context, addresses []string, lock bool) (ma
 	if rows, ok := s.creditedRows(sorted); ok {
 		return rows, nil
 	}
-	var rows []engine.AddressBalance
+	var rows []balanceRow
 	q := s.idb.NewSelect().Model(&rows).Where("address IN (?)", bun.In(sorted)).Order("address")
 	if lock {
 		q = s.forUpdate(q)
@@ -468,7 +481,7 @@ func (s *store) balances(ctx context.Context, addresses []string, lock bool) (ma
 		return nil, fmt.Errorf("select balances: %w", err)
 	}
 	for _, r := range rows {
-		out[r.Address] = r
+		out[r.Address] = r.toEngine()
 	}
 	return out, nil
 }
@@ -496,7 +509,7 @@ func (s *store) AddConfirmed(ctx context.Context, address string, amount engine.
 		// proposed row holds the amount itself, which the CHECKs accept.
 		// It returns the row, which the payment that follows would
 		// otherwise read again (LockBalances).
-		var b engine.AddressBalance
+		var b balanceRow
 		err := s.idb.NewRaw(`INSERT INTO address_balances AS b (address, total_confirmed, total_paid, current_balance, last_update)
 			VALUES (?, ?, 0, ?, ?) ON CONFLICT (address) DO UPDATE
 			SET total_confirmed = b.total_confirmed + EXCLUDED.total_confirmed,
@@ -508,7 +521,7 @@ func (s *store) AddConfirmed(ctx context.Context, address string, amount engine.
 			return fmt.Errorf("credit %s: %w", address, err)
 		}
 		if s.credited != nil {
-			s.credited[address] = b
+			s.credited[address] = b.toEngine()
 		}
 		return nil
 	}
@@ -535,7 +548,8 @@ func (s *store) AddConfirmed(ctx context.Context, address string, amount engine.
 
 func (s *store) InsertSettlement(ctx context.Context, st *engine.Settlement) error {
 	st.CreatedAt = utc(st.CreatedAt)
-	if _, err := s.idb.NewInsert().Model(st).ExcludeColumn("id").Returning("id").Exec(ctx, &st.ID); err != nil {
+	row := fromSettlement(*st)
+	if _, err := s.idb.NewInsert().Model(&row).ExcludeColumn("id").Returning("id").Exec(ctx, &st.ID); err != nil {
 		return fmt.Errorf("insert settlement for %s: %w", st.OrderID, err)
 	}
 	if st.Amount == 0 {
@@ -558,30 +572,31 @@ func (s *store) InsertSettlement(ctx context.Context, st *engine.Settlement) err
 }
 
 func (s *store) SettlementsByAddress(ctx context.Context, address string) ([]engine.Settlement, error) {
-	ss := []engine.Settlement{}
-	if err := s.idb.NewSelect().Model(&ss).Where("payment_address = ?", address).Order("id").Scan(ctx); err != nil {
+	var rows []settlementRow
+	if err := s.idb.NewSelect().Model(&rows).Where("payment_address = ?", address).Order("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("settlements of %s: %w", address, err)
 	}
-	return ss, nil
+	return toEngine(rows), nil
 }
 
 func (s *store) SettlementsByOrders(ctx context.Context, orderIDs []string) ([]engine.Settlement, error) {
-	ss := []engine.Settlement{}
+	var rows []settlementRow
 	if len(orderIDs) == 0 {
-		return ss, nil
+		return []engine.Settlement{}, nil
 	}
-	if err := s.idb.NewSelect().Model(&ss).Where("order_id IN (?)", bun.In(orderIDs)).Order("id").Scan(ctx); err != nil {
+	if err := s.idb.NewSelect().Model(&rows).Where("order_id IN (?)", bun.In(orderIDs)).Order("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("settlements of orders: %w", err)
 	}
-	return ss, nil
+	return toEngine(rows), nil
 }
 
 // --- audit and outbox ---
 
 func (s *store) InsertAudits(ctx context.Context, entries []engine.AuditEntry) error {
-	rows := slices.Clone(entries)
-	for i := range rows {
-		rows[i].At = utc(rows[i].At)
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		e.At = utc(e.At)
+		rows[i] = fromAudit(e)
 	}
 	if _, err := s.idb.NewInsert().Model(&rows).ExcludeColumn("id").Exec(ctx); err != nil {
 		return fmt.Errorf("insert audit entries: %w", err)
@@ -590,7 +605,7 @@ func (s *store) InsertAudits(ctx context.Context, entries []engine.AuditEntry) e
 }
 
 func (s *store) RedactAudit(ctx context.Context, entity string, ids []string, field, redacted string) error {
-	_, err := s.idb.NewUpdate().Model((*engine.AuditEntry)(nil)).
+	_, err := s.idb.NewUpdate().Model((*auditRow)(nil)).
 		Set("old_value = CASE WHEN old_value IS NULL THEN NULL ELSE ? END", redacted).
 		Set("new_value = CASE WHEN new_value IS NULL THEN NULL ELSE ? END", redacted).
 		Where("entity = ?", entity).Where("entity_id IN (?)", bun.In(ids)).Where("field = ?", field).
@@ -602,11 +617,11 @@ func (s *store) RedactAudit(ctx context.Context, entity string, ids []string, fi
 }
 
 func (s *store) Audit(ctx context.Context, entity, entityID string) ([]engine.AuditEntry, error) {
-	es := []engine.AuditEntry{}
-	if err := s.idb.NewSelect().Model(&es).Where("entity = ? AND entity_id = ?", entity, entityID).Order("id").Scan(ctx); err != nil {
+	var rows []auditRow
+	if err := s.idb.NewSelect().Model(&rows).Where("entity = ? AND entity_id = ?", entity, entityID).Order("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("audit of %s %s: %w", entity, entityID, err)
 	}
-	return es, nil
+	return toEngine(rows), nil
 }
 
 // advisoryKey is the PostgreSQL advisory-lock key of the named lock (the
@@ -692,7 +707,7 @@ func (s *store) InsertSideEffect(ctx context.Context, kind engine.SideEffectKind
 
 func (s *store) InsertPaymentSideEffect(ctx context.Context, kind engine.SideEffectKind, orderID, txid string, at time.Time) error {
 	at = utc(at)
-	se := engine.SideEffect{Kind: kind, OrderID: orderID, TxID: txid, State: engine.SideEffectPending, NextAttemptAt: at, CreatedAt: at, UpdatedAt: at}
+	se := fromSideEffect(engine.SideEffect{Kind: kind, OrderID: orderID, TxID: txid, State: engine.SideEffectPending, NextAttemptAt: at, CreatedAt: at, UpdatedAt: at})
 	if _, err := s.idb.NewInsert().Model(&se).ExcludeColumn("id").On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
 		return fmt.Errorf("queue %s for %s %s: %w", kind, orderID, txid, err)
 	}
@@ -711,24 +726,25 @@ func (s *store) LeaseSideEffects(ctx context.Context, owner string, now time.Tim
 	if err := q.Scan(ctx, &ids); err != nil {
 		return nil, fmt.Errorf("select due side effects: %w", err)
 	}
-	jobs := []engine.SideEffect{}
 	if len(ids) == 0 {
-		return jobs, nil
+		return []engine.SideEffect{}, nil
 	}
 	_, err := s.idb.NewUpdate().Table("side_effects").Set("lease_owner = ?", owner).Set("lease_until = ?", utc(until)).
 		Set("attempts = attempts + 1").Set("updated_at = ?", now).Where("id IN (?)", bun.In(ids)).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lease side effects: %w", err)
 	}
+	var jobs []sideEffectRow
 	if err := s.idb.NewSelect().Model(&jobs).Where("id IN (?)", bun.In(ids)).Order("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("select leased side effects: %w", err)
 	}
-	return jobs, nil
+	return toEngine(jobs), nil
 }
 
 func (s *store) UpdateSideEffect(ctx context.Context, se engine.SideEffect) error {
 	se.NextAttemptAt, se.UpdatedAt = utc(se.NextAttemptAt), utc(se.UpdatedAt)
-	_, err := s.idb.NewUpdate().Model(&se).Column("state", "next_attempt_at", "last_error", "updated_at").
+	row := fromSideEffect(se)
+	_, err := s.idb.NewUpdate().Model(&row).Column("state", "next_attempt_at", "last_error", "updated_at").
 		Set("lease_owner = NULL").Set("lease_until = NULL").Where("id = ?", se.ID).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("update side effect %d: %w", se.ID, err)
@@ -737,23 +753,23 @@ func (s *store) UpdateSideEffect(ctx context.Context, se engine.SideEffect) erro
 }
 
 func (s *store) SideEffect(ctx context.Context, id int64) (engine.SideEffect, bool, error) {
-	var se engine.SideEffect
-	err := s.idb.NewSelect().Model(&se).Where("id = ?", id).Scan(ctx)
+	var row sideEffectRow
+	err := s.idb.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return se, false, nil
+		return engine.SideEffect{}, false, nil
 	}
 	if err != nil {
-		return se, false, fmt.Errorf("select side effect %d: %w", id, err)
+		return engine.SideEffect{}, false, fmt.Errorf("select side effect %d: %w", id, err)
 	}
-	return se, true, nil
+	return row.toEngine(), true, nil
 }
 
 func (s *store) SideEffectsForOrder(ctx context.Context, orderID string) ([]engine.SideEffect, error) {
-	ses := []engine.SideEffect{}
-	if err := s.idb.NewSelect().Model(&ses).Where("order_id = ?", orderID).Order("id").Scan(ctx); err != nil {
+	var rows []sideEffectRow
+	if err := s.idb.NewSelect().Model(&rows).Where("order_id = ?", orderID).Order("id").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("side effects of %s: %w", orderID, err)
 	}
-	return ses, nil
+	return toEngine(rows), nil
 }
 
 // --- access ---
@@ -793,10 +809,14 @@ func (s *store) PruneLoginNonces(ctx context.Context, cutoff time.Time) (int, er
 }
 
 func (s *store) Roles(ctx context.Context, address string) ([]engine.Role, error) {
-	roles := []engine.Role{}
-	err := s.idb.NewSelect().Table("role_assignments").Column("role").Where("address = ?", address).Order("role").Scan(ctx, &roles)
+	var names []string
+	err := s.idb.NewSelect().Table("role_assignments").Column("role").Where("address = ?", address).Order("role").Scan(ctx, &names)
 	if err != nil {
 		return nil, fmt.Errorf("roles of %s: %w", address, err)
+	}
+	roles := make([]engine.Role, len(names))
+	for i, n := range names {
+		roles[i] = engine.Role(n)
 	}
 	return roles, nil
 }
@@ -844,23 +864,23 @@ func (s *store) DeleteWallet(ctx context.Context, address string) (bool, error) 
 }
 
 func (s *store) Wallets(ctx context.Context) ([]engine.Wallet, error) {
-	ws := []engine.Wallet{}
-	if err := s.idb.NewSelect().Model(&ws).Order("address").Scan(ctx); err != nil {
+	var rows []walletRow
+	if err := s.idb.NewSelect().Model(&rows).Order("address").Scan(ctx); err != nil {
 		return nil, fmt.Errorf("wallets: %w", err)
 	}
-	return ws, nil
+	return toEngine(rows), nil
 }
 
 func (s *store) Wallet(ctx context.Context, address string) (engine.Wallet, bool, error) {
-	var w engine.Wallet
-	err := s.idb.NewSelect().Model(&w).Where("address = ?", address).Scan(ctx)
+	var row walletRow
+	err := s.idb.NewSelect().Model(&row).Where("address = ?", address).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return w, false, nil
+		return engine.Wallet{}, false, nil
 	}
 	if err != nil {
-		return w, false, fmt.Errorf("wallet %s: %w", address, err)
+		return engine.Wallet{}, false, fmt.Errorf("wallet %s: %w", address, err)
 	}
-	return w, true, nil
+	return row.toEngine(), true, nil
 }
 
 func (s *store) SetWalletNonce(ctx context.Context, address string, nonce int64, at time.Time) (bool, error) {
@@ -877,20 +897,21 @@ func (s *store) SetWalletNonce(ctx context.Context, address string, nonce int64,
 
 func (s *store) InsertExchangeRate(ctx context.Context, r engine.ExchangeRate) error {
 	r.UpdatedAt = utc(r.UpdatedAt)
-	if _, err := s.idb.NewInsert().Model(&r).Exec(ctx); err != nil {
+	row := fromExchangeRate(r)
+	if _, err := s.idb.NewInsert().Model(&row).ExcludeColumn("id").Exec(ctx); err != nil {
 		return fmt.Errorf("insert rate for %s: %w", r.Currency, err)
 	}
 	return nil
 }
 
 func (s *store) ExchangeRates(ctx context.Context, currency string, limit int) ([]engine.ExchangeRate, error) {
-	rs := []engine.ExchangeRate{}
-	q := s.idb.NewSelect().Model(&rs).Where("currency = ?", currency).OrderExpr("id DESC")
+	var rows []exchangeRateRow
+	q := s.idb.NewSelect().Model(&rows).Where("currency = ?", currency).OrderExpr("id DESC")
 	if limit > 0 {
 		q = q.Limit(int64(limit))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("rates for %s: %w", currency, err)
 	}
-	return rs, nil
+	return toEngine(rows), nil
 }

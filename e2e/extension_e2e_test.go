@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,7 +76,7 @@ func TestCheckoutExtensionEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if note, micro := uri.Query().Get("note"), uri.Query().Get("amount"); note != o.Note || micro != strconv.FormatInt(o.AmountMicroTari, 10) {
+	if note, micro := uri.Query().Get("note"), uri.Query().Get("amount"); note != o.Note || micro != o.AmountMicroTari.String() {
 		t.Errorf("pay page link pays %s µT with note %q; extension says %d µT, %q", micro, note, o.AmountMicroTari, o.Note)
 	}
 
@@ -91,7 +90,7 @@ func TestCheckoutExtensionEndToEnd(t *testing.T) {
 	payer := newKey(t)
 	env := []string{"TPG_WALLET_SECRET_KEY=" + hot.key.Hex(), "TPG_SERVER_URL=" + base}
 	for _, args := range [][]string{
-		{"wallet", "received", "--txid", "e2e-ext-1", "--amount", strconv.FormatInt(o.AmountMicroTari, 10), "--sender", payer.addr.Base58(), "--memo", o.Note},
+		{"wallet", "received", "--txid", "e2e-ext-1", "--amount", o.AmountMicroTari.String(), "--sender", payer.addr.Base58(), "--memo", o.Note},
 		{"wallet", "confirmed", "--txid", "e2e-ext-1"},
 	} {
 		runTaripay(t, dir, env, args...)

@@ -105,7 +105,7 @@ func TestExchangeRates(t *testing.T) {
 		if r, err := en.e.ExchangeRate(en.ctx, "xtr"); err != nil || r.Rate != 1_000_000 {
 			t.Fatalf("XTR = %+v, %v", r, err)
 		}
-		for _, rate := range []int64{10_000_000, 11_000_000} {
+		for _, rate := range []engine.MicroTari{10_000_000, 11_000_000} {
 			if _, err := en.e.SetExchangeRate(en.ctx, "usd", rate); err != nil {
 				t.Fatal(err)
 			}

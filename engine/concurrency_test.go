@@ -25,23 +25,23 @@ func checkLedger(t *testing.T, en *env) (paidOrders map[string]bool) {
 	b := en.db.Bun()
 	var confirmed []struct {
 		Sender string
-		Total  int64
+		Total  engine.MicroTari
 	}
 	if err := b.NewRaw("SELECT sender, SUM(amount) AS total FROM payments WHERE status = 'Confirmed' GROUP BY sender").Scan(ctx, &confirmed); err != nil {
 		t.Fatal(err)
 	}
 	var settled []struct {
 		PaymentAddress string
-		Total          int64
+		Total          engine.MicroTari
 	}
 	if err := b.NewRaw("SELECT payment_address, SUM(amount) AS total FROM settlements GROUP BY payment_address").Scan(ctx, &settled); err != nil {
 		t.Fatal(err)
 	}
-	spent := map[string]int64{}
+	spent := map[string]engine.MicroTari{}
 	for _, s := range settled {
 		spent[s.PaymentAddress] = s.Total
 	}
-	var sumConfirmed, sumBalance, sumPaid int64
+	var sumConfirmed, sumBalance, sumPaid engine.MicroTari
 	for _, c := range confirmed {
 		bal := en.balance(c.Sender)
 		if c.Total != spent[c.Sender]+bal {
@@ -54,27 +54,34 @@ func checkLedger(t *testing.T, en *env) (paidOrders map[string]bool) {
 		sumBalance += bal
 	}
 	var orders []engine.Order
-	if err := b.NewSelect().Model(&orders).Scan(ctx); err != nil {
+	var writeOffs []engine.WriteOff
+	if err := en.db.View(ctx, func(tx engine.Tx) (err error) {
+		if orders, err = tx.SearchOrders(ctx, engine.OrderQuery{}); err != nil {
+			return err
+		}
+		ids := make([]string, len(orders))
+		for i, o := range orders {
+			ids[i] = o.OrderID
+		}
+		writeOffs, err = tx.WriteOffsByOrders(ctx, ids)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	var perOrder []struct {
 		OrderID string
-		Total   int64
+		Total   engine.MicroTari
 		N       int
 	}
 	if err := b.NewRaw("SELECT order_id, SUM(amount) AS total, COUNT(*) AS n FROM settlements GROUP BY order_id").Scan(ctx, &perOrder); err != nil {
 		t.Fatal(err)
 	}
-	settledOrder := map[string]int64{}
+	settledOrder := map[string]engine.MicroTari{}
 	for _, p := range perOrder {
 		settledOrder[p.OrderID] = p.Total
 	}
-	var writeOffs []engine.WriteOff
-	if err := b.NewSelect().Model(&writeOffs).Scan(ctx); err != nil {
-		t.Fatal(err)
-	}
 	writtenOff := map[string]engine.WriteOff{}
-	var sumWrittenOff int64
+	var sumWrittenOff engine.MicroTari
 	for _, w := range writeOffs {
 		if _, twice := writtenOff[w.OrderID]; twice {
 			t.Errorf("order %s has two write-offs", w.OrderID)
@@ -229,9 +236,9 @@ func concurrentMoneyPaths(t *testing.T, tol engine.Tolerance) {
 			en.order(fmt.Sprintf("o%02d", i), cust(i%accounts), xtr(int64(1+rng.IntN(10))), nil)
 		}
 		for i := range 40 {
-			short := int64(0)
+			var short engine.MicroTari
 			if tol > 0 {
-				short = rng.Int64N(300_000)
+				short = engine.MicroTari(rng.Int64N(300_000))
 			}
 			en.receive(fmt.Sprintf("tx%02d", i), addr(i%accounts), xtr(int64(1+rng.IntN(12)))-short, nil, nil)
 		}
@@ -298,7 +305,7 @@ func concurrentMoneyPaths(t *testing.T, tol engine.Tolerance) {
 		if len(paid) == 0 {
 			t.Fatal("no order was paid")
 		}
-		if n, err := en.db.Bun().NewSelect().Model((*engine.WriteOff)(nil)).Count(en.ctx); err != nil || (tol > 0) != (n > 0) {
+		if n, err := en.db.Bun().NewSelect().Table("write_offs").Count(en.ctx); err != nil || (tol > 0) != (n > 0) {
 			t.Errorf("%d write-offs (%v) with a tolerance of %s %%", n, err, tol)
 		}
 	})

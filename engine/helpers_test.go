@@ -100,7 +100,7 @@ func (en *env) call() engine.WalletCall {
 	return engine.WalletCall{Address: en.wallet, Nonce: en.nonce}
 }
 
-func xtr(n int64) engine.MicroTari { return n * 1_000_000 }
+func xtr(n int64) engine.MicroTari { return engine.MicroTari(n) * 1_000_000 }
 
 func (en *env) order(id, customer string, price engine.MicroTari, memo *string) engine.Order {
 	en.t.Helper()

@@ -111,10 +111,10 @@ func convert(minor *big.Int, amount, currency string, rate MicroTari) (MicroTari
 		return 0, invalidAmount("rate %d for %s", rate, currency)
 	}
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(Exponent(currency))), nil)
-	mt := new(big.Int).Mul(minor, big.NewInt(rate))
+	mt := new(big.Int).Mul(minor, big.NewInt(int64(rate)))
 	mt.Quo(mt, scale)
 	if !mt.IsInt64() {
 		return 0, invalidAmount("%s %s overflows µT at %d µT per unit", amount, currency, rate)
 	}
-	return mt.Int64(), nil
+	return MicroTari(mt.Int64()), nil
 }

@@ -2,6 +2,9 @@ package engine_test
 
 import (
 	"errors"
+	"fmt"
+	"math"
+	"strconv"
 	"testing"
 
 	"taripay/engine"
@@ -10,8 +13,8 @@ import (
 func TestToMicroTari(t *testing.T) {
 	tests := []struct {
 		amount, currency string
-		rate             int64
-		want             int64
+		rate             engine.MicroTari
+		want             engine.MicroTari
 	}{
 		{"10.5", "USD", 10_000_000, 105_000_000},
 		{"10.50", "USD", 10_000_000, 105_000_000},
@@ -45,7 +48,7 @@ func TestToMicroTari(t *testing.T) {
 func TestToMicroTariRejects(t *testing.T) {
 	tests := []struct {
 		amount, currency string
-		rate             int64
+		rate             engine.MicroTari
 	}{
 		{"-1.50", "USD", 10},
 		{"+1.50", "USD", 10},
@@ -81,9 +84,19 @@ func FuzzToMicroTari(f *testing.F) {
 		f.Add(s, "USD", int64(10_000_000))
 	}
 	f.Fuzz(func(t *testing.T, amount, currency string, rate int64) {
-		got, err := engine.ToMicroTari(amount, currency, rate)
+		got, err := engine.ToMicroTari(amount, currency, engine.MicroTari(rate))
 		if err == nil && got < 0 {
 			t.Fatalf("ToMicroTari(%q, %q, %d) = %d: negative", amount, currency, rate, got)
 		}
 	})
+}
+
+// MicroTari writes as the whole number of µT it is, as an int64 did before
+// it became a type of its own: audit values and exports rely on it.
+func TestMicroTariString(t *testing.T) {
+	for _, m := range []engine.MicroTari{0, 12_500_000, -1, math.MaxInt64, math.MinInt64} {
+		if got, want := m.String(), strconv.FormatInt(int64(m), 10); got != want || fmt.Sprint(m) != want {
+			t.Errorf("%d.String() = %q, fmt.Sprint = %q; want %q", int64(m), got, fmt.Sprint(m), want)
+		}
+	}
 }

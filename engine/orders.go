@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -221,7 +220,7 @@ func (t *txn) saveOrder(old, new Order, reason string) (bool, error) {
 	}
 	diff("customer_id", &old.CustomerID, &new.CustomerID)
 	diff("memo", old.Memo, new.Memo)
-	diff("total_price", strPtr(strconv.FormatInt(old.TotalPrice, 10)), strPtr(strconv.FormatInt(new.TotalPrice, 10)))
+	diff("total_price", strPtr(old.TotalPrice.String()), strPtr(new.TotalPrice.String()))
 	diff("status", strPtr(string(old.Status)), strPtr(string(new.Status)))
 	cols := []string{"updated_at"}
 	for _, f := range changed {

@@ -40,8 +40,8 @@ func FromMicroTari(amount MicroTari, currency string, rate MicroTari) (*big.Int,
 		return nil, invalidAmount("rate %d for %s", rate, currency)
 	}
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(Exponent(currency))), nil)
-	minor := new(big.Int).Mul(big.NewInt(amount), scale)
-	return minor.Quo(minor, big.NewInt(rate)), nil
+	minor := new(big.Int).Mul(big.NewInt(int64(amount)), scale)
+	return minor.Quo(minor, big.NewInt(int64(rate))), nil
 }
 
 // FormatMinor writes minor units of currency as a decimal amount with the

@@ -149,14 +149,17 @@ func TestCloseRefund(t *testing.T) {
 // settlements and are addressed to one of its payers; a sent refund has
 // its txid; a credited one has its confirmed credit note of the same
 // amount. It returns the total sent, which left the ledger.
-func checkRefunds(t *testing.T, en *env, settledOrder map[string]int64) (sent int64) {
+func checkRefunds(t *testing.T, en *env, settledOrder map[string]engine.MicroTari) (sent engine.MicroTari) {
 	t.Helper()
 	ctx := context.Background()
 	var refunds []engine.Refund
-	if err := en.db.Bun().NewSelect().Model(&refunds).Scan(ctx); err != nil {
+	if err := en.db.View(ctx, func(tx engine.Tx) (err error) {
+		refunds, err = tx.Refunds(ctx, nil, 0)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
-	perOrder := map[string]int64{}
+	perOrder := map[string]engine.MicroTari{}
 	for _, r := range refunds {
 		if fromCredit := checkRefundFromCredit(t, en, r); fromCredit {
 			continue
@@ -176,7 +179,7 @@ func checkRefunds(t *testing.T, en *env, settledOrder map[string]int64) (sent in
 			}
 			sent += r.Amount
 		case engine.RefundCredited:
-			var amount int64
+			var amount engine.MicroTari
 			err := en.db.Bun().NewRaw("SELECT amount FROM payments WHERE tx_id = ? AND status = 'Confirmed'", *r.TxID).Scan(ctx, &amount)
 			if err != nil || amount != r.Amount {
 				t.Errorf("refund %s credited by %s: credit note of %d µT (%v), want %d", r.RefundID, *r.TxID, amount, err, r.Amount)
@@ -203,14 +206,14 @@ func checkRefundFromCredit(t *testing.T, en *env, r engine.Refund) bool {
 	}
 	var debit struct {
 		Sender string
-		Amount int64
+		Amount engine.MicroTari
 	}
 	err := en.db.Bun().NewRaw("SELECT sender, amount FROM payments WHERE tx_id = ? AND status = 'Confirmed'", engine.DebitNoteTxID(r.RefundID)).Scan(context.Background(), &debit)
 	if err != nil || debit.Sender != r.Address || debit.Amount != -r.Amount {
 		t.Errorf("refund %s: debit note %+v (%v), want %d µT from %s", r.RefundID, debit, err, -r.Amount, r.Address)
 	}
 	if r.Status == engine.RefundCredited {
-		var amount int64
+		var amount engine.MicroTari
 		if err := en.db.Bun().NewRaw("SELECT amount FROM payments WHERE tx_id = ? AND status = 'Confirmed'", *r.TxID).Scan(context.Background(), &amount); err != nil || amount != r.Amount {
 			t.Errorf("refund %s credited by %s: credit note of %d µT (%v), want %d", r.RefundID, *r.TxID, amount, err, r.Amount)
 		}

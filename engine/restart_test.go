@@ -132,7 +132,7 @@ func TestRestartAfterKill(t *testing.T) {
 	defer d.Close()
 	en = envOn(t, d, "sqlite://"+path, defaultConfig)
 	paid := checkLedger(t, en)
-	var total, confirmedTotal int64
+	var total, confirmedTotal engine.MicroTari
 	for i := range 400 {
 		total += xtr(int64(1 + i%3))
 	}

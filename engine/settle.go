@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -167,8 +166,8 @@ func (t *txn) markPaid(cur Order, settlements []Settlement, tol Tolerance) (Orde
 		if err := t.InsertWriteOff(t.ctx, &w); err != nil {
 			return cur, err
 		}
-		t.audit("order", next.OrderID, "write_off", nil, strPtr(strconv.FormatInt(short, 10)),
-			"paid "+strconv.FormatInt(settled, 10)+" µT of "+strconv.FormatInt(cur.TotalPrice, 10)+
+		t.audit("order", next.OrderID, "write_off", nil, strPtr(short.String()),
+			"paid "+settled.String()+" µT of "+cur.TotalPrice.String()+
 				" µT, within the underpayment tolerance of "+tol.String()+" %")
 		if err := t.emit(OrderWrittenOffEvent{Order: next, WriteOff: w}); err != nil {
 			return cur, err

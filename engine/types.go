@@ -1,10 +1,18 @@
 package engine
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // MicroTari is an amount of Tari in µT (1 XTR = 1 000 000 µT). Money is never
-// a float anywhere in taripay.
-type MicroTari = int64
+// a float anywhere in taripay. It is a type of its own, so that a bare
+// int64 passes as money only through an explicit conversion.
+type MicroTari int64
+
+// String writes the amount as a whole number of µT, e.g. "2500000", as fmt
+// writes an int64; app/xtr writes it as XTR for people.
+func (m MicroTari) String() string { return strconv.FormatInt(int64(m), 10) }
 
 // OrderStatus is spelled in PascalCase on the wire and in the database.
 type OrderStatus string

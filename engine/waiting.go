@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -224,7 +223,7 @@ func (e *Engine) priceWaiting(t *txn, r ExchangeRate, read map[int64]orderText, 
 			return 0, err
 		}
 		if !exists {
-			t.audit("order", w.OrderID, "exchange_rate", nil, strPtr(strconv.FormatInt(r.Rate, 10)), "priced at the new "+r.Currency+" rate")
+			t.audit("order", w.OrderID, "exchange_rate", nil, strPtr(r.Rate.String()), "priced at the new "+r.Currency+" rate")
 		}
 	}
 	return unread, nil

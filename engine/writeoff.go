@@ -49,8 +49,8 @@ func (tol Tolerance) Forgiven(total MicroTari) MicroTari {
 	if tol <= 0 || total <= 0 {
 		return 0
 	}
-	t := int64(tol)
-	return total/1_000_000*t + total%1_000_000*t/1_000_000
+	t, n := int64(tol), int64(total)
+	return MicroTari(n/1_000_000*t + n%1_000_000*t/1_000_000)
 }
 
 // Due is the least that pays an order of total.

@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"slices"
-	"strconv"
 	"testing"
 
 	"taripay/engine"
@@ -136,7 +135,7 @@ func TestUnderpaymentTolerance(t *testing.T) {
 					}
 					found := false
 					for _, a := range audit {
-						found = found || a.Field == "write_off" && *a.NewValue == strconv.FormatInt(tt.writeOff, 10)
+						found = found || a.Field == "write_off" && *a.NewValue == tt.writeOff.String()
 					}
 					if !found {
 						t.Errorf("no write_off audit row in %+v", audit)

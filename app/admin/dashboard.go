@@ -120,7 +120,7 @@ func chart(days []engine.DayTotal) view.Chart {
 		h := 0
 		if max > 0 {
 			// integer scaling: µT amounts never pass through a float
-			h = int(d.Amount / (max/int64(height-labelSpace-4) + 1))
+			h = int(d.Amount / (max/(height-labelSpace-4) + 1))
 		}
 		ch.Bars = append(ch.Bars, view.Bar{
 			X:     i*slot + slot/8,

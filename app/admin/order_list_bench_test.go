@@ -31,11 +31,18 @@ func seedOrders(b *testing.B, d *db.DB, from, n int) {
 			alt := fmt.Sprintf("#%d", 10000+j)
 			rows = append(rows, engine.Order{
 				OrderID: fmt.Sprint(5_000_000_000 + j), AltID: &alt, CustomerID: fmt.Sprintf("cust-%d", j%1000), Memo: &memo,
-				TotalPrice: int64(1_000_000 + j), Currency: "USD", CreatedAt: at, UpdatedAt: at, RecordedAt: at,
+				TotalPrice: engine.MicroTari(1_000_000 + j), Currency: "USD", CreatedAt: at, UpdatedAt: at, RecordedAt: at,
 				Status: statuses[j%len(statuses)], ClaimToken: fmt.Sprintf("tok-%d", j),
 			})
 		}
-		if _, err := d.Bun().NewInsert().Model(&rows).ExcludeColumn("id").Exec(ctx); err != nil {
+		if err := d.Update(ctx, func(tx engine.Tx) error {
+			for i := range rows {
+				if _, err := tx.InsertOrder(ctx, &rows[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
 			b.Fatal(err)
 		}
 	}

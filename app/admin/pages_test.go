@@ -209,7 +209,7 @@ func TestPagesRender(t *testing.T) {
 			d := engine.Dashboard{ReceivedToday: 1_500_000, ReceivedTotal: 9_000_000,
 				ByStatus: []engine.StatusCount{{Status: engine.OrderPaid, Count: 3, Total: 9_000_000}}}
 			for i := 0; i < days; i++ {
-				d.PerDay = append(d.PerDay, engine.DayTotal{Day: now.AddDate(0, 0, i-days+1), Amount: int64(i) * 1_000_000, Count: i})
+				d.PerDay = append(d.PerDay, engine.DayTotal{Day: now.AddDate(0, 0, i-days+1), Amount: engine.MicroTari(i) * 1_000_000, Count: i})
 			}
 			return d, nil
 		},

@@ -33,7 +33,7 @@ func IssueCredit(e creditIssuer, log *slog.Logger) fiber.Handler {
 		if err := checkText(maxTextLen, "reason", reason); err != nil {
 			return err
 		}
-		m, err := e.CreditNote(actor(c), req.CustomerID, req.Amount, reason)
+		m, err := e.CreditNote(actor(c), req.CustomerID, engine.MicroTari(req.Amount), reason)
 		if err != nil {
 			return FromEngine(err, "")
 		}

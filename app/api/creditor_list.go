@@ -26,7 +26,7 @@ func ListCreditors(e creditorLister) fiber.Handler {
 		}
 		out := make([]CustomerOrders, len(rows))
 		for i, r := range rows {
-			out[i] = CustomerOrders{CustomerID: r.CustomerID, Status: r.Status, TotalOrders: r.TotalOrders}
+			out[i] = CustomerOrders{CustomerID: r.CustomerID, Status: r.Status, TotalOrders: int64(r.TotalOrders)}
 		}
 		return render(c, out)
 	}

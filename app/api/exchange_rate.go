@@ -25,7 +25,7 @@ func ShowExchangeRate(e exchangeRates) fiber.Handler {
 		if err != nil {
 			return FromEngine(err, "")
 		}
-		return render(c, ExchangeRateResult{Currency: r.Currency, Rate: r.Rate, UpdatedAt: OffsetTime(r.UpdatedAt)})
+		return render(c, ExchangeRateResult{Currency: r.Currency, Rate: int64(r.Rate), UpdatedAt: OffsetTime(r.UpdatedAt)})
 	}
 }
 
@@ -48,7 +48,7 @@ func SetExchangeRate(e exchangeRates, log *slog.Logger) fiber.Handler {
 		if req.Rate == 0 || req.Rate > 1<<62 {
 			return errJSON("field `rate` must be a positive number of µT per unit")
 		}
-		if _, err := e.SetExchangeRate(actor(c), req.Currency, int64(req.Rate)); err != nil {
+		if _, err := e.SetExchangeRate(actor(c), req.Currency, engine.MicroTari(req.Rate)); err != nil {
 			return FromEngine(err, "")
 		}
 		log.Info("exchange rate set", "currency", req.Currency, "rate", req.Rate, "by", Caller(c).Address.Base58())

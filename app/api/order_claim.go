@@ -57,7 +57,7 @@ func ClaimOrder(e claimer, log *slog.Logger) fiber.Handler {
 		log.Info("order claimed", "order_id", o.OrderID, "address", address, "status", o.Status)
 		return render(c, ClaimedOrder{
 			OrderID:    o.OrderID,
-			TotalPrice: o.TotalPrice,
+			TotalPrice: int64(o.TotalPrice),
 			ExpiresAt:  Time(expiresAt(e, o)),
 			Status:     o.Status,
 			SendTo:     sendTo,

@@ -34,6 +34,6 @@ func ListOrders(e orderLister, onlyOpen bool) fiber.Handler {
 		if err != nil {
 			return FromEngine(err, "")
 		}
-		return render(c, OrderResult{Address: r.Address, TotalOrders: r.TotalOrders, Orders: newOrders(r.Orders)})
+		return render(c, OrderResult{Address: r.Address, TotalOrders: int64(r.TotalOrders), Orders: newOrders(r.Orders)})
 	}
 }

@@ -35,7 +35,7 @@ func ChangeOrderPrice(e priceChanger, log *slog.Logger) fiber.Handler {
 		if req.NewPrice < 0 {
 			return errCannotComplete("The requested order change is forbidden.")
 		}
-		o, err := e.ChangePrice(actor(c), req.OrderID, req.NewPrice, reasonOr(req.Reason, "No reason provided"))
+		o, err := e.ChangePrice(actor(c), req.OrderID, engine.MicroTari(req.NewPrice), reasonOr(req.Reason, "No reason provided"))
 		if err != nil {
 			return FromEngine(err, req.OrderID)
 		}

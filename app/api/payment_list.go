@@ -29,7 +29,7 @@ func ListPayments(e paymentLister) fiber.Handler {
 		if err != nil {
 			return FromEngine(err, "")
 		}
-		return render(c, PaymentsResult{Address: r.Address, TotalPayments: r.TotalPayments, Payments: newPayments(r.Payments)})
+		return render(c, PaymentsResult{Address: r.Address, TotalPayments: int64(r.TotalPayments), Payments: newPayments(r.Payments)})
 	}
 }
 

@@ -60,7 +60,7 @@ func IncomingPayment(e paymentReceiver, g WalletGuard) fiber.Handler {
 		memo, orderID := mended(log, "memo", p.Memo), mended(log, "order_id", p.OrderID)
 		ctx := engine.WithActor(c.UserContext(), "wallet:"+by.Address)
 		r, err := e.ReceivePayment(ctx, by, engine.NewPayment{
-			Sender: p.Sender.Base58(), Amount: p.Amount, TxID: p.TxID, Memo: memo, OrderID: orderID,
+			Sender: p.Sender.Base58(), Amount: engine.MicroTari(p.Amount), TxID: p.TxID, Memo: memo, OrderID: orderID,
 		})
 		if err != nil {
 			return refusedNotification(c, log, err, "Unexpected error handling payment.")

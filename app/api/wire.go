@@ -64,7 +64,7 @@ func newOrder(o engine.Order) Order {
 		AltID:             o.AltID,
 		CustomerID:        o.CustomerID,
 		Memo:              o.Memo,
-		TotalPrice:        o.TotalPrice,
+		TotalPrice:        int64(o.TotalPrice),
 		OriginalPrice:     o.OriginalPrice,
 		Currency:          o.Currency,
 		CreatedAt:         Time(o.CreatedAt),
@@ -100,7 +100,7 @@ func newPayment(p engine.Payment) Payment {
 		CreatedAt:   Time(p.CreatedAt),
 		UpdatedAt:   Time(p.UpdatedAt),
 		Sender:      p.Sender,
-		Amount:      p.Amount,
+		Amount:      int64(p.Amount),
 		Memo:        p.Memo,
 		PaymentType: snake(string(p.PaymentType)),
 		Status:      snake(string(p.Status)),
@@ -150,7 +150,7 @@ func newSettlements(ss []engine.Settlement) []Settlement {
 			OrderID:        s.OrderID,
 			PaymentAddress: s.PaymentAddress,
 			SettlementType: snake(string(s.SettlementType)),
-			Amount:         s.Amount,
+			Amount:         int64(s.Amount),
 		}
 	}
 	return out
@@ -167,9 +167,9 @@ type AddressBalance struct {
 func newAddressBalance(b engine.AddressBalance) AddressBalance {
 	return AddressBalance{
 		Address:        b.Address,
-		TotalConfirmed: b.TotalConfirmed,
-		TotalPaid:      b.TotalPaid,
-		CurrentBalance: b.CurrentBalance,
+		TotalConfirmed: int64(b.TotalConfirmed),
+		TotalPaid:      int64(b.TotalPaid),
+		CurrentBalance: int64(b.CurrentBalance),
 		LastUpdate:     Time(b.LastUpdate),
 	}
 }
@@ -214,17 +214,17 @@ func newCustomerHistory(h engine.CustomerHistory) CustomerHistory {
 	return CustomerHistory{
 		CustomerID: h.CustomerID,
 		Balance: CustomerBalance{
-			TotalConfirmed: h.Balance.TotalConfirmed,
-			TotalPaid:      h.Balance.TotalPaid,
-			CurrentBalance: h.Balance.CurrentBalance,
+			TotalConfirmed: int64(h.Balance.TotalConfirmed),
+			TotalPaid:      int64(h.Balance.TotalPaid),
+			CurrentBalance: int64(h.Balance.CurrentBalance),
 			Addresses:      addrs,
 		},
 		OrderBalance: CustomerOrderBalance{
 			CustomerID:     ob.CustomerID,
-			TotalCurrent:   ob.TotalCurrent,
-			TotalPaid:      ob.TotalPaid,
-			TotalExpired:   ob.TotalExpired,
-			TotalCancelled: ob.TotalCancelled,
+			TotalCurrent:   int64(ob.TotalCurrent),
+			TotalPaid:      int64(ob.TotalPaid),
+			TotalExpired:   int64(ob.TotalExpired),
+			TotalCancelled: int64(ob.TotalCancelled),
 		},
 		Orders:      newOrders(h.Orders),
 		Settlements: newSettlements(h.Settlements),

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -137,8 +136,8 @@ func orderCells(r engine.OrderRow) []string {
 	o := r.Order
 	return []string{
 		o.OrderID, deref(o.AltID), o.CustomerID, string(o.Status), o.Currency, deref(o.OriginalPrice),
-		strconv.FormatInt(o.ExchangeRate, 10), strconv.FormatInt(o.TotalPrice, 10), XTR(o.TotalPrice),
-		strconv.FormatInt(r.Settled, 10), XTR(r.Settled), strconv.FormatInt(r.WrittenOff, 10), XTR(r.WrittenOff), r.PaidBy,
+		o.ExchangeRate.String(), o.TotalPrice.String(), XTR(o.TotalPrice),
+		r.Settled.String(), XTR(r.Settled), r.WrittenOff.String(), XTR(r.WrittenOff), r.PaidBy,
 		stamp(o.CreatedAt), stamp(o.RecordedAt), stampPtr(o.ClaimedAt), stamp(o.UpdatedAt),
 	}
 }
@@ -147,14 +146,14 @@ func paymentCells(r engine.PaymentRow) []string {
 	p := r.Payment
 	o := orderOf(r.Order, r.CustomerID)
 	return []string{
-		p.TxID, string(p.PaymentType), string(p.Status), p.Sender, strconv.FormatInt(p.Amount, 10), XTR(p.Amount),
+		p.TxID, string(p.PaymentType), string(p.Status), p.Sender, p.Amount.String(), XTR(p.Amount),
 		deref(p.Memo), deref(p.OrderID), o[0], o[1], o[2], o[4], o[5], stamp(p.CreatedAt), stamp(p.UpdatedAt),
 	}
 }
 
 func ledgerCells(r engine.LedgerEntry) []string {
 	return append([]string{
-		string(r.Kind), r.Ref, stamp(r.At), r.Address, strconv.FormatInt(r.Amount, 10), XTR(r.Amount),
+		string(r.Kind), r.Ref, stamp(r.At), r.Address, r.Amount.String(), XTR(r.Amount),
 	}, orderOf(r.Order, r.CustomerID)...)
 }
 
@@ -165,7 +164,7 @@ func orderOf(o *engine.Order, customerID string) []string {
 	if o == nil {
 		return []string{"", "", customerID, "", "", ""}
 	}
-	return []string{o.OrderID, deref(o.AltID), customerID, string(o.Status), o.Currency, strconv.FormatInt(o.ExchangeRate, 10)}
+	return []string{o.OrderID, deref(o.AltID), customerID, string(o.Status), o.Currency, o.ExchangeRate.String()}
 }
 
 // XTR writes µT as an exact XTR decimal with six places, e.g. 1500000 →

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"taripay/engine"
 )
 
 func TestEscape(t *testing.T) {
@@ -32,7 +34,7 @@ func TestEscape(t *testing.T) {
 
 func TestXTR(t *testing.T) {
 	tests := []struct {
-		in   int64
+		in   engine.MicroTari
 		want string
 	}{
 		{0, "0.000000"},

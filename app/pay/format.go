@@ -20,7 +20,7 @@ import (
 // not every wallet decodes '+'.
 func PaymentURI(to tari.Address, amount engine.MicroTari, note string) string {
 	q := "tariAddress=" + url.QueryEscape(to.Base58()) +
-		"&amount=" + strconv.FormatInt(amount, 10)
+		"&amount=" + amount.String()
 	if note != "" {
 		q += "&note=" + strings.ReplaceAll(url.QueryEscape(note), "+", "%20")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"taripay/app/xtr"
@@ -26,7 +25,7 @@ func (h *Handler) page(ctx context.Context, o engine.Order) (views.PayPage, erro
 		Shop:            h.shopName(ctx),
 		OrderName:       orderName(o.OrderID, o.AltID),
 		Amount:          xtr.Format(o.TotalPrice),
-		AmountMicroTari: o.TotalPrice,
+		AmountMicroTari: int64(o.TotalPrice),
 		Status:          h.status(o, now),
 	}
 	p.Fiat, p.Rate = h.fiat(ctx, o)
@@ -74,7 +73,7 @@ func (h *Handler) offer(ctx context.Context, o engine.Order, now time.Time, p *v
 	}
 	received := ""
 	if r.Total() > 0 {
-		received = "-received-" + strconv.FormatInt(r.Total(), 10)
+		received = "-received-" + r.Total().String()
 	}
 	due := r.Due(o.TotalPrice)
 	if received != "" && due == 0 {

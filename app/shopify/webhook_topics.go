@@ -208,7 +208,7 @@ func (h *Handler) dataRequest(ctx context.Context, body []byte) (string, error) 
 	}
 	rep := dataReport{Shop: shop, CustomerID: customer, Orders: []dataReportOrder{}, Payloads: []json.RawMessage{}}
 	for _, o := range orders {
-		ro := dataReportOrder{OrderID: o.OrderID, Status: string(o.Status), TotalPrice: o.TotalPrice, CreatedAt: o.CreatedAt.Format(time.RFC3339)}
+		ro := dataReportOrder{OrderID: o.OrderID, Status: string(o.Status), TotalPrice: int64(o.TotalPrice), CreatedAt: o.CreatedAt.Format(time.RFC3339)}
 		if o.AltID != nil {
 			ro.AltID = *o.AltID
 		}

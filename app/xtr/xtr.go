@@ -66,7 +66,7 @@ func Parse(s string) (engine.MicroTari, error) {
 	if v <= 0 {
 		return 0, errors.New("the amount must be more than zero")
 	}
-	return v, nil
+	return engine.MicroTari(v), nil
 }
 
 func digits(s string) bool {

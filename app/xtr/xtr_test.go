@@ -3,11 +3,13 @@ package xtr
 import (
 	"math"
 	"testing"
+
+	"taripay/engine"
 )
 
 func TestFormat(t *testing.T) {
 	for _, tc := range []struct {
-		in   int64
+		in   engine.MicroTari
 		want string
 	}{
 		{0, "0 XTR"},
@@ -29,7 +31,7 @@ func TestFormat(t *testing.T) {
 func TestParse(t *testing.T) {
 	tests := []struct {
 		in   string
-		want int64
+		want engine.MicroTari
 		ok   bool
 	}{
 		{"1", 1_000_000, true},
@@ -76,7 +78,7 @@ func FuzzParse(f *testing.F) {
 }
 
 // plain is Format without grouping, as staff would type it.
-func plain(v int64) string {
+func plain(v engine.MicroTari) string {
 	s := Format(v)
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s) && s[i] != ' '; i++ {
