@@ -54,7 +54,11 @@ func seedOrders(b *testing.B, d *db.DB, from, n int) {
 func BenchmarkOrderList(b *testing.B) {
 	d := dbtest.Open(b, "sqlite")
 	seedOrders(b, d, 0, benchOrders)
-	hs := newHarness(b, engine.New(engine.Config{}, d, nil))
+	eng := engine.New(engine.Config{}, d, nil)
+	hs := newHarness(b, eng)
+	if _, err := eng.Install(context.Background(), testShop, "42"); err != nil { // the harness's session's staff user
+		b.Fatal(err)
+	}
 	hdr := map[string]string{"HX-Request": "true", "HX-Boosted": "true", SessionHeader: hs.session}
 	queries := []struct{ name, query, sql string }{
 		{"first page", "", `SELECT * FROM orders ORDER BY created_at, id LIMIT 51`},

@@ -73,7 +73,7 @@ func (p *Prices) Sync(ctx context.Context, currency string) (SyncResult, error) 
 	if err := p.define(ctx, currency, p.admin.EnsureRateField); err != nil {
 		return res, err
 	}
-	if err := p.admin.UpsertRate(ctx, currency, FormatMicroTari(rate.Rate)); err != nil {
+	if err := p.admin.UpsertRate(ctx, currency, rate.Rate.String()); err != nil {
 		return res, err
 	}
 	shopCur, err := p.admin.ShopCurrency(ctx)
@@ -180,7 +180,7 @@ func (w *priceWriter) check(ctx context.Context, variants []adminapi.VariantPric
 			w.p.log.Warn("variant price not converted", "variant", v.ID, "price", v.Price, "err", err)
 			continue
 		}
-		want := FormatMicroTari(mt)
+		want := mt.String()
 		if v.TariPrice != nil && *v.TariPrice == want {
 			continue
 		}
@@ -205,6 +205,3 @@ func (w *priceWriter) flush(ctx context.Context) error {
 	w.pending = map[string]string{}
 	return nil
 }
-
-// FormatMicroTari renders µT as a decimal string, as metafields store it.
-func FormatMicroTari(v engine.MicroTari) string { return fmt.Sprint(v) }
