@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"taripay/app/shopify/install"
 	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
+	"taripay/internal/shopdata"
 )
 
 type clock struct{ now time.Time }
@@ -21,12 +21,12 @@ func TestShopTokens(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			s := db.NewShopTokenStore(dbtest.Open(t, backend).Bun())
 			ctx := context.Background()
-			if _, err := s.ShopToken(ctx, "a.myshopify.com"); !errors.Is(err, install.ErrTokenNotFound) {
+			if _, err := s.ShopToken(ctx, "a.myshopify.com"); !errors.Is(err, shopdata.ErrTokenNotFound) {
 				t.Fatalf("missing token: %v", err)
 			}
 			at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 			exp, rexp := at.Add(time.Hour), at.Add(30*24*time.Hour)
-			first := install.Token{Shop: "a.myshopify.com", AccessToken: "shpat_1", Scope: "read_orders",
+			first := shopdata.Token{Shop: "a.myshopify.com", AccessToken: "shpat_1", Scope: "read_orders",
 				ExpiresAt: &exp, RefreshToken: "shprt_1", RefreshExpiresAt: &rexp, UpdatedAt: at}
 			if err := s.SaveShopToken(ctx, first); err != nil {
 				t.Fatal(err)
@@ -36,7 +36,7 @@ func TestShopTokens(t *testing.T) {
 				t.Fatalf("got %+v, %v", got, err)
 			}
 			// a refresh rotates both tokens at once; a static-looking token has no expiry
-			second := install.Token{Shop: "a.myshopify.com", AccessToken: "shpat_2", RefreshToken: "shprt_2", UpdatedAt: at.Add(time.Hour)}
+			second := shopdata.Token{Shop: "a.myshopify.com", AccessToken: "shpat_2", RefreshToken: "shprt_2", UpdatedAt: at.Add(time.Hour)}
 			if err := s.SaveShopToken(ctx, second); err != nil {
 				t.Fatal(err)
 			}
@@ -44,7 +44,7 @@ func TestShopTokens(t *testing.T) {
 			if err != nil || got.AccessToken != "shpat_2" || got.RefreshToken != "shprt_2" || got.ExpiresAt != nil || got.Scope != "" {
 				t.Fatalf("after rotation %+v, %v", got, err)
 			}
-			if _, err := s.ShopToken(ctx, "b.myshopify.com"); !errors.Is(err, install.ErrTokenNotFound) {
+			if _, err := s.ShopToken(ctx, "b.myshopify.com"); !errors.Is(err, shopdata.ErrTokenNotFound) {
 				t.Fatalf("another shop: %v", err)
 			}
 		})

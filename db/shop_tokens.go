@@ -5,9 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"taripay/internal/shopdata"
 	"time"
-
-	"taripay/app/shopify/install"
 
 	"github.com/uptrace/bun"
 )
@@ -33,24 +32,24 @@ type shopToken struct {
 	UpdatedAt        time.Time  `bun:"updated_at"`
 }
 
-// ShopToken returns the shop's token, or install.ErrTokenNotFound.
-func (s *ShopTokenStore) ShopToken(ctx context.Context, shop string) (install.Token, error) {
+// ShopToken returns the shop's token, or shopdata.ErrTokenNotFound.
+func (s *ShopTokenStore) ShopToken(ctx context.Context, shop string) (shopdata.Token, error) {
 	var t shopToken
 	err := s.db.NewSelect().Model(&t).Where("shop = ?", shop).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return install.Token{}, install.ErrTokenNotFound
+		return shopdata.Token{}, shopdata.ErrTokenNotFound
 	}
 	if err != nil {
-		return install.Token{}, fmt.Errorf("token of %s: %w", shop, err)
+		return shopdata.Token{}, fmt.Errorf("token of %s: %w", shop, err)
 	}
-	return install.Token{
+	return shopdata.Token{
 		Shop: t.Shop, AccessToken: t.AccessToken, Scope: t.Scope, ExpiresAt: t.ExpiresAt,
 		RefreshToken: t.RefreshToken, RefreshExpiresAt: t.RefreshExpiresAt, UpdatedAt: t.UpdatedAt,
 	}, nil
 }
 
 // SaveShopToken inserts or replaces the shop's token in one statement.
-func (s *ShopTokenStore) SaveShopToken(ctx context.Context, t install.Token) error {
+func (s *ShopTokenStore) SaveShopToken(ctx context.Context, t shopdata.Token) error {
 	row := &shopToken{
 		Shop: t.Shop, AccessToken: t.AccessToken, Scope: t.Scope, ExpiresAt: utcPtr(t.ExpiresAt),
 		RefreshToken: t.RefreshToken, RefreshExpiresAt: utcPtr(t.RefreshExpiresAt), UpdatedAt: utc(t.UpdatedAt),

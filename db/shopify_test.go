@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"taripay/app/shopify/install"
 	"taripay/db"
 	"taripay/db/dbtest"
+	"taripay/internal/shopdata"
 )
 
 func eachShopifyStore(t *testing.T, fn func(t *testing.T, d *db.DB)) {
@@ -203,15 +203,15 @@ func TestShopifyRedaction(t *testing.T) {
 
 		tokens := db.NewShopTokenStore(s.Bun())
 		for _, shop := range []string{"a.myshopify.com", "c.myshopify.com"} {
-			if err := tokens.SaveShopToken(ctx, install.Token{Shop: shop, AccessToken: "shpat_" + shop, UpdatedAt: t0}); err != nil {
+			if err := tokens.SaveShopToken(ctx, shopdata.Token{Shop: shop, AccessToken: "shpat_" + shop, UpdatedAt: t0}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if err := s.SetUninstalled(ctx, "a.myshopify.com", t0); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tokens.ShopToken(ctx, "a.myshopify.com"); !errors.Is(err, install.ErrTokenNotFound) {
-			t.Fatalf("token after uninstall: %v, want install.ErrTokenNotFound", err)
+		if _, err := tokens.ShopToken(ctx, "a.myshopify.com"); !errors.Is(err, shopdata.ErrTokenNotFound) {
+			t.Fatalf("token after uninstall: %v, want shopdata.ErrTokenNotFound", err)
 		}
 		if tok, err := tokens.ShopToken(ctx, "c.myshopify.com"); err != nil || tok.AccessToken == "" {
 			t.Fatalf("another shop's token: %+v, %v", tok, err)

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"taripay/app/shopify/inbox"
+	"taripay/internal/shopdata"
 
 	"github.com/uptrace/bun"
 )
@@ -165,7 +165,7 @@ func (d *DB) FinishWebhook(ctx context.Context, id int64, cause string, final bo
 // WebhookFailures lists, newest first, up to limit deliveries whose last
 // attempt failed: for good, or so far (pending, retried once its lease
 // lapses).
-func (d *DB) WebhookFailures(ctx context.Context, limit int) ([]inbox.Failure, error) {
+func (d *DB) WebhookFailures(ctx context.Context, limit int) ([]shopdata.WebhookFailure, error) {
 	var rows []shopifyWebhook
 	err := d.bun.NewSelect().Model(&rows).ExcludeColumn("body").
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
@@ -175,9 +175,9 @@ func (d *DB) WebhookFailures(ctx context.Context, limit int) ([]inbox.Failure, e
 	if err != nil {
 		return nil, fmt.Errorf("list failed webhooks: %w", unavailable(err))
 	}
-	out := make([]inbox.Failure, len(rows))
+	out := make([]shopdata.WebhookFailure, len(rows))
 	for i, w := range rows {
-		out[i] = inbox.Failure{ID: w.ID, Topic: w.Topic, Shop: w.Shop, OrderID: w.OrderID, Final: w.State == "failed",
+		out[i] = shopdata.WebhookFailure{ID: w.ID, Topic: w.Topic, Shop: w.Shop, OrderID: w.OrderID, Final: w.State == "failed",
 			Attempts: w.Attempts, LastError: w.LastError, ReceivedAt: w.ReceivedAt}
 	}
 	return out, nil
@@ -310,8 +310,8 @@ func (d *DB) LatestCustomerPayloads(ctx context.Context, shop string, customerID
 
 // WebhookActivity says when the shop's last delivery arrived, and how many
 // of its latest recent orders/create deliveries named no customer.
-func (d *DB) WebhookActivity(ctx context.Context, shop string, recent int) (inbox.Activity, error) {
-	var out inbox.Activity
+func (d *DB) WebhookActivity(ctx context.Context, shop string, recent int) (shopdata.WebhookActivity, error) {
+	var out shopdata.WebhookActivity
 	var last []shopifyWebhook
 	err := d.bun.NewSelect().Model(&last).Column("received_at").Where("shop = ?", shop).
 		OrderExpr("id DESC").Limit(1).Scan(ctx)

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"taripay/app/shopify/install"
 	"taripay/db"
 	"taripay/db/dbtest"
 	"taripay/engine"
+	"taripay/internal/shopdata"
 )
 
 // TestMigrationPinsAnEarlierInstall runs migration 0201 over a database
@@ -37,7 +37,7 @@ func TestMigrationPinsAnEarlierInstall(t *testing.T) {
 					}
 					at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 					for _, shop := range tc.shops {
-						if err := db.NewShopTokenStore(d.Bun()).SaveShopToken(ctx, install.Token{Shop: shop, AccessToken: "shpat", UpdatedAt: at}); err != nil {
+						if err := db.NewShopTokenStore(d.Bun()).SaveShopToken(ctx, shopdata.Token{Shop: shop, AccessToken: "shpat", UpdatedAt: at}); err != nil {
 							t.Fatal(err)
 						}
 					}

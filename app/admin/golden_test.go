@@ -11,9 +11,9 @@ import (
 	"taripay/app/pay"
 	"taripay/app/shopify"
 	"taripay/app/shopify/adminapi"
-	"taripay/app/shopify/inbox"
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/shopdata"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -89,5 +89,5 @@ func goldenData(t *testing.T) (*fakeEngine, *fakeShopify) {
 		subs = append(subs, adminapi.Subscription{Topic: shopify.TopicEnum(topic), CallbackURL: "http://example.com/shopify/webhook/" + topic})
 	}
 	return eng, &fakeShopify{conn: adminapi.ShopConnection{Name: "Tari Teas", Scopes: adminapi.Scopes}, subs: subs,
-		activity: inbox.Activity{LastAt: &seen, RecentOrders: 3}}
+		activity: shopdata.WebhookActivity{LastAt: &seen, RecentOrders: 3}}
 }

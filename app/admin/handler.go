@@ -13,10 +13,10 @@ import (
 	"taripay/app/export"
 	"taripay/app/shopify"
 	"taripay/app/shopify/adminapi"
-	"taripay/app/shopify/inbox"
 	"taripay/app/shopify/install"
 	"taripay/app/shopify/sessiontoken"
 	"taripay/engine"
+	"taripay/internal/shopdata"
 )
 
 // Config is the admin's part of the server configuration, parsed once by the caller.
@@ -90,7 +90,7 @@ type Shopify interface {
 	EnsureWebhooks(ctx context.Context, publicURL string) ([]shopify.EnsureResult, error)
 	OtherOrders(ctx context.Context) (int, error)
 	Contacts(ctx context.Context, shop string, customerIDs []string) (map[string]shopify.Contact, error)
-	WebhookActivity(ctx context.Context, shop string) (inbox.Activity, error)
+	WebhookActivity(ctx context.Context, shop string) (shopdata.WebhookActivity, error)
 }
 
 // Handler serves the embedded admin pages.

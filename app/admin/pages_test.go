@@ -14,9 +14,9 @@ import (
 	"taripay/app/httperr"
 	"taripay/app/shopify"
 	"taripay/app/shopify/adminapi"
-	"taripay/app/shopify/inbox"
 	"taripay/engine"
 	"taripay/engine/tari"
+	"taripay/internal/shopdata"
 )
 
 func parse(t *testing.T, body string) *goquery.Document {
@@ -257,7 +257,7 @@ func TestPagesRender(t *testing.T) {
 }
 
 type fakeShopify struct {
-	activity   inbox.Activity
+	activity   shopdata.WebhookActivity
 	contacts   map[string]shopify.Contact
 	conn       adminapi.ShopConnection
 	subs       []adminapi.Subscription
@@ -279,7 +279,7 @@ func (f *fakeShopify) Contacts(_ context.Context, _ string, ids []string) (map[s
 	return out, f.err
 }
 
-func (f *fakeShopify) WebhookActivity(context.Context, string) (inbox.Activity, error) {
+func (f *fakeShopify) WebhookActivity(context.Context, string) (shopdata.WebhookActivity, error) {
 	return f.activity, f.err
 }
 
@@ -456,11 +456,11 @@ func TestAddressSettle(t *testing.T) {
 
 // fakeWebhooks is the Shopify inbox's failed deliveries.
 type fakeWebhooks struct {
-	failures []inbox.Failure
+	failures []shopdata.WebhookFailure
 	retried  []string // "actor|id"
 }
 
-func (f *fakeWebhooks) WebhookFailures(_ context.Context, limit int) ([]inbox.Failure, error) {
+func (f *fakeWebhooks) WebhookFailures(_ context.Context, limit int) ([]shopdata.WebhookFailure, error) {
 	return f.failures[:min(limit, len(f.failures))], nil
 }
 
@@ -482,7 +482,7 @@ func TestDashboardWaitingOrdersAndWebhookFailures(t *testing.T) {
 	eng := &fakeEngine{dashboard: func(int) (engine.Dashboard, error) {
 		return engine.Dashboard{Waiting: []engine.WaitingCount{{Currency: "EUR", Count: 1}, {Currency: "USD", Count: 2}}}, nil
 	}}
-	hooks := &fakeWebhooks{failures: []inbox.Failure{
+	hooks := &fakeWebhooks{failures: []shopdata.WebhookFailure{
 		{ID: 8, Topic: "orders/create", OrderID: "1001", Attempts: 2, LastError: "db down", ReceivedAt: testNow},
 		{ID: 7, Topic: "orders/create", OrderID: "1002", Final: true, Attempts: 1, LastError: "order 1002: created_at: bad", ReceivedAt: testNow},
 	}}

@@ -13,9 +13,9 @@ import (
 
 	"taripay/app/shopify"
 	"taripay/app/shopify/adminapi"
-	"taripay/app/shopify/inbox"
 	"taripay/app/shopify/shopifytest"
 	"taripay/engine"
+	"taripay/internal/shopdata"
 )
 
 // liveShopify is the setup checklist's Shopify side over the real Admin API
@@ -28,8 +28,8 @@ func (l liveShopify) EnsureWebhooks(ctx context.Context, publicURL string) ([]sh
 
 func (liveShopify) OtherOrders(context.Context) (int, error) { return 0, nil }
 
-func (liveShopify) WebhookActivity(context.Context, string) (inbox.Activity, error) {
-	return inbox.Activity{}, nil
+func (liveShopify) WebhookActivity(context.Context, string) (shopdata.WebhookActivity, error) {
+	return shopdata.WebhookActivity{}, nil
 }
 
 func (liveShopify) Contacts(context.Context, string, []string) (map[string]shopify.Contact, error) {
@@ -165,18 +165,18 @@ func TestSetupDeliveryChecks(t *testing.T) {
 	}
 	tests := []struct {
 		name                    string
-		activity                inbox.Activity
+		activity                shopdata.WebhookActivity
 		lastSeen                *time.Time
 		arrived, customers, own string
 	}{
 		{name: "nothing yet", arrived: "To do Webhooks arrive No webhook has arrived yet: place a test order in the shop.",
 			customers: "Not checked Orders arrive with their customer Not checked: no order has arrived yet.",
 			own:       "To do Wallet notifications arrive No hot wallet has notified taripay yet."},
-		{name: "all well", activity: inbox.Activity{LastAt: &seen, RecentOrders: 4}, lastSeen: &seen,
+		{name: "all well", activity: shopdata.WebhookActivity{LastAt: &seen, RecentOrders: 4}, lastSeen: &seen,
 			arrived:   "Done Webhooks arrive The last one arrived 2026-11-23 07:00 (3 hours ago).",
 			customers: "Done Orders arrive with their customer Each of the last 4 orders named its customer.",
 			own:       "Done Wallet notifications arrive The last one arrived 2026-11-23 07:00 (3 hours ago)."},
-		{name: "customers withheld", activity: inbox.Activity{LastAt: &seen, RecentOrders: 4, WithoutCustomer: 2},
+		{name: "customers withheld", activity: shopdata.WebhookActivity{LastAt: &seen, RecentOrders: 4, WithoutCustomer: 2},
 			arrived: "Done Webhooks arrive The last one arrived 2026-11-23 07:00 (3 hours ago).",
 			customers: "Fix now Orders arrive with their customer 2 of the last 4 orders arrived without a customer, so taripay cannot link them " +
 				"to the customer's account. Request protected customer data access (customer name and email) in the Partner Dashboard: " +

@@ -6,14 +6,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"taripay/app/shopify/inbox"
+	"taripay/internal/shopdata"
 	view "taripay/views/admin"
 )
 
 // Webhooks are the Shopify deliveries whose processing failed (the Shopify
 // integration's inbox).
 type Webhooks interface {
-	WebhookFailures(ctx context.Context, limit int) ([]inbox.Failure, error)
+	WebhookFailures(ctx context.Context, limit int) ([]shopdata.WebhookFailure, error)
 	// RetryWebhook processes a delivery that failed for good again; false
 	// when it had not.
 	RetryWebhook(ctx context.Context, id int64) (bool, error)
@@ -24,7 +24,7 @@ func webhookRetryForm(id int64) view.Form {
 	return view.Form{ID: "webhook-retry-" + s, Action: "/admin/webhooks/" + s + "/retry", Submit: "Retry…"}
 }
 
-func deliveryRow(f inbox.Failure) view.DeliveryRow {
+func deliveryRow(f shopdata.WebhookFailure) view.DeliveryRow {
 	r := view.DeliveryRow{
 		Received: when(f.ReceivedAt),
 		Topic:    f.Topic,

@@ -16,9 +16,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"taripay/app/shopify/adminapi"
-	"taripay/app/shopify/inbox"
 	"taripay/app/shopify/pricesync"
 	"taripay/engine"
+	"taripay/internal/shopdata"
 )
 
 // ServiceEngine is what the integration needs from the payment engine.
@@ -42,7 +42,7 @@ type Store interface {
 	LatestCustomerPayloads(ctx context.Context, shop string, customerIDs []string) (map[string][]byte, error)
 	// WebhookActivity says when the shop's last delivery arrived and how
 	// many of its latest recent orders came without a customer.
-	WebhookActivity(ctx context.Context, shop string, recent int) (inbox.Activity, error)
+	WebhookActivity(ctx context.Context, shop string, recent int) (shopdata.WebhookActivity, error)
 }
 
 // Deps are the integration's collaborators.
@@ -215,7 +215,7 @@ func (s *Service) OrderPagesExtensible(ctx context.Context) (bool, error) {
 // WebhookActivity says when the shop's last webhook arrived and how many of
 // its latest 20 orders came without a customer, for the admin's setup
 // checklist.
-func (s *Service) WebhookActivity(ctx context.Context, shop string) (inbox.Activity, error) {
+func (s *Service) WebhookActivity(ctx context.Context, shop string) (shopdata.WebhookActivity, error) {
 	return s.store.WebhookActivity(ctx, shop, 20)
 }
 
@@ -253,7 +253,7 @@ func (s *Service) RescanOpenOrders() fiber.Handler {
 
 // WebhookFailures lists the deliveries whose last attempt failed, newest
 // first, for the admin's dashboard.
-func (s *Service) WebhookFailures(ctx context.Context, limit int) ([]inbox.Failure, error) {
+func (s *Service) WebhookFailures(ctx context.Context, limit int) ([]shopdata.WebhookFailure, error) {
 	return s.handler.inbox.WebhookFailures(ctx, limit)
 }
 

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"taripay/app/shopify"
-	"taripay/app/shopify/install"
 	"taripay/app/shopify/shopifytest"
 	"taripay/db"
 	"taripay/engine"
+	"taripay/internal/shopdata"
 )
 
 // TestWebhookDoesOnlyWhatItsBodySays: Shopify signs a webhook's body, not
@@ -61,7 +61,7 @@ func TestWebhookDoesOnlyWhatItsBodySays(t *testing.T) {
 		s := newStack(t, d, false)
 		ctx := context.Background()
 		tokens := db.NewShopTokenStore(d.Bun())
-		if err := tokens.SaveShopToken(ctx, install.Token{Shop: shopDom, AccessToken: "shpat_ours", UpdatedAt: s.clock.Now()}); err != nil {
+		if err := tokens.SaveShopToken(ctx, shopdata.Token{Shop: shopDom, AccessToken: "shpat_ours", UpdatedAt: s.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		s.createOrder(t)

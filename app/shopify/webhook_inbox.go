@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"taripay/app/shopify/adminapi"
-	"taripay/app/shopify/inbox"
 	"taripay/engine"
+	"taripay/internal/shopdata"
 )
 
 // Engine is what webhook processing asks of the payment engine.
@@ -34,7 +34,7 @@ type Inbox interface {
 	FinishWebhook(ctx context.Context, id int64, cause string, final bool, retryAt, now time.Time) error
 	// WebhookFailures lists the deliveries whose last attempt failed,
 	// newest first, for the admin.
-	WebhookFailures(ctx context.Context, limit int) ([]inbox.Failure, error)
+	WebhookFailures(ctx context.Context, limit int) ([]shopdata.WebhookFailure, error)
 	// RetryWebhook makes a delivery that failed for good pending again,
 	// leased until at+lease; false when it had not failed for good.
 	RetryWebhook(ctx context.Context, id int64, at time.Time, lease time.Duration) (bool, error)

@@ -17,10 +17,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"taripay/app/shopify/inbox"
 	"taripay/app/shopify/shopifytest"
 	"taripay/engine"
 	"taripay/engine/enginetest"
+	"taripay/internal/shopdata"
 )
 
 const secret = "hush"
@@ -192,13 +192,13 @@ func (s *memStore) FinishWebhook(_ context.Context, id int64, cause string, fina
 	return nil
 }
 
-func (s *memStore) WebhookFailures(_ context.Context, limit int) ([]inbox.Failure, error) {
+func (s *memStore) WebhookFailures(_ context.Context, limit int) ([]shopdata.WebhookFailure, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []inbox.Failure
+	var out []shopdata.WebhookFailure
 	for i := len(s.hooks) - 1; i >= 0 && len(out) < limit; i-- {
 		if h := s.hooks[i]; h.state == "failed" || h.state == "pending" && h.cause != "" {
-			out = append(out, inbox.Failure{ID: int64(i + 1), Topic: h.topic, OrderID: h.orderID, Final: h.state == "failed", Attempts: h.attempts, LastError: h.cause})
+			out = append(out, shopdata.WebhookFailure{ID: int64(i + 1), Topic: h.topic, OrderID: h.orderID, Final: h.state == "failed", Attempts: h.attempts, LastError: h.cause})
 		}
 	}
 	return out, nil
@@ -280,8 +280,8 @@ func (s *memStore) LatestCustomerPayloads(_ context.Context, shop string, custom
 	return out, nil
 }
 
-func (s *memStore) WebhookActivity(context.Context, string, int) (inbox.Activity, error) {
-	return inbox.Activity{}, nil
+func (s *memStore) WebhookActivity(context.Context, string, int) (shopdata.WebhookActivity, error) {
+	return shopdata.WebhookActivity{}, nil
 }
 
 func (s *memStore) SaveDataReport(_ context.Context, shop, customerID string, report []byte, _ time.Time) error {

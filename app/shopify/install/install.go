@@ -1,6 +1,6 @@
 // Package install is the Shopify-managed install: token exchange of the
 // session token for an offline Admin API token, its refresh, the token's
-// record (Token), and the single-store static token (docs/admin.md,
+// record (shopdata.Token), and the single-store static token (docs/admin.md,
 // "Install and tokens").
 package install
 
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"taripay/app/shopify/sessiontoken"
+	"taripay/internal/shopdata"
 )
 
 // Connection describes a shop's Admin API token, for the admin's setup
@@ -30,8 +31,8 @@ type Connection struct {
 // TokenStore keeps one offline access token per shop. Each save replaces the
 // shop's token and refresh token together, atomically.
 type TokenStore interface {
-	ShopToken(ctx context.Context, shop string) (Token, error) // ErrTokenNotFound when none
-	SaveShopToken(ctx context.Context, t Token) error
+	ShopToken(ctx context.Context, shop string) (shopdata.Token, error) // shopdata.ErrTokenNotFound when none
+	SaveShopToken(ctx context.Context, t shopdata.Token) error
 }
 
 // refreshMargin renews a token this long before it expires.
@@ -79,7 +80,7 @@ func (x *TokenExchange) Ensure(ctx context.Context, shop, idToken string) error 
 			return nil
 		}
 		x.Log.Warn("admin: token refresh failed; exchanging again", "shop", shop, "err", err)
-	case err != nil && !errors.Is(err, ErrTokenNotFound):
+	case err != nil && !errors.Is(err, shopdata.ErrTokenNotFound):
 		return fmt.Errorf("load token of %s: %w", shop, err)
 	}
 	return x.exchange(ctx, shop, idToken)
@@ -110,7 +111,7 @@ func (x *TokenExchange) AccessToken(ctx context.Context, shop string) (string, e
 // Status describes the stored token for the setup checklist.
 func (x *TokenExchange) Status(ctx context.Context, shop string) (Connection, error) {
 	t, err := x.Store.ShopToken(ctx, shop)
-	if errors.Is(err, ErrTokenNotFound) {
+	if errors.Is(err, shopdata.ErrTokenNotFound) {
 		return Connection{}, nil
 	}
 	if err != nil {
@@ -119,11 +120,11 @@ func (x *TokenExchange) Status(ctx context.Context, shop string) (Connection, er
 	return Connection{Mode: "token exchange", Scope: t.Scope, ExpiresAt: t.ExpiresAt}, nil
 }
 
-func (x *TokenExchange) fresh(t Token) bool {
+func (x *TokenExchange) fresh(t shopdata.Token) bool {
 	return t.AccessToken != "" && (t.ExpiresAt == nil || x.Now().Add(refreshMargin).Before(*t.ExpiresAt))
 }
 
-func (x *TokenExchange) refreshable(t Token) bool {
+func (x *TokenExchange) refreshable(t shopdata.Token) bool {
 	return t.RefreshToken != "" && (t.RefreshExpiresAt == nil || x.Now().Before(*t.RefreshExpiresAt))
 }
 
@@ -142,7 +143,7 @@ func (x *TokenExchange) exchange(ctx context.Context, shop, idToken string) erro
 	})
 }
 
-func (x *TokenExchange) refresh(ctx context.Context, t Token) error {
+func (x *TokenExchange) refresh(ctx context.Context, t shopdata.Token) error {
 	return x.request(ctx, t.Shop, map[string]string{
 		"client_id":     x.ClientID,
 		"client_secret": x.ClientSecret,
@@ -181,7 +182,7 @@ func (x *TokenExchange) request(ctx context.Context, shop string, body map[strin
 		return fmt.Errorf("%s for %s: status %d, error %q", grant, shop, resp.StatusCode, tr.Error)
 	}
 	now := x.Now()
-	t := Token{Shop: shop, AccessToken: tr.AccessToken, Scope: tr.Scope, RefreshToken: tr.RefreshToken, UpdatedAt: now}
+	t := shopdata.Token{Shop: shop, AccessToken: tr.AccessToken, Scope: tr.Scope, RefreshToken: tr.RefreshToken, UpdatedAt: now}
 	if tr.ExpiresIn > 0 {
 		at := now.Add(time.Duration(tr.ExpiresIn) * time.Second)
 		t.ExpiresAt = &at
@@ -217,7 +218,7 @@ func (s StaticToken) Ensure(context.Context, string, string) error { return nil 
 // AccessToken returns the configured token for the configured shop.
 func (s StaticToken) AccessToken(_ context.Context, shop string) (string, error) {
 	if shop != s.Shop {
-		return "", fmt.Errorf("token of %s: %w", shop, ErrTokenNotFound)
+		return "", fmt.Errorf("token of %s: %w", shop, shopdata.ErrTokenNotFound)
 	}
 	return s.Token, nil
 }

@@ -13,26 +13,27 @@ import (
 
 	"taripay/app/shopify/sessiontoken"
 	"taripay/app/shopify/shopifytest"
+	"taripay/internal/shopdata"
 )
 
 var testNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
 type memTokens struct {
 	mu sync.Mutex
-	m  map[string]Token
+	m  map[string]shopdata.Token
 }
 
-func (s *memTokens) ShopToken(_ context.Context, shop string) (Token, error) {
+func (s *memTokens) ShopToken(_ context.Context, shop string) (shopdata.Token, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.m[shop]
 	if !ok {
-		return Token{}, ErrTokenNotFound
+		return shopdata.Token{}, shopdata.ErrTokenNotFound
 	}
 	return t, nil
 }
 
-func (s *memTokens) SaveShopToken(_ context.Context, t Token) error {
+func (s *memTokens) SaveShopToken(_ context.Context, t shopdata.Token) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.m[t.Shop] = t
@@ -44,7 +45,7 @@ func TestTokenExchangeLifecycle(t *testing.T) {
 	srv := httptest.NewServer(oauth)
 	defer srv.Close()
 	now := testNow
-	store := &memTokens{m: map[string]Token{}}
+	store := &memTokens{m: map[string]shopdata.Token{}}
 	var logs bytes.Buffer
 	x := &TokenExchange{
 		ClientID: shopifytest.ClientID, ClientSecret: shopifytest.ClientSecret,
@@ -131,7 +132,7 @@ func TestStaticToken(t *testing.T) {
 	if tok, err := s.AccessToken(context.Background(), shopifytest.Shop); err != nil || tok != "shpat_static" {
 		t.Fatalf("%q %v", tok, err)
 	}
-	if _, err := s.AccessToken(context.Background(), "other.myshopify.com"); !errors.Is(err, ErrTokenNotFound) {
+	if _, err := s.AccessToken(context.Background(), "other.myshopify.com"); !errors.Is(err, shopdata.ErrTokenNotFound) {
 		t.Fatalf("other shop: %v", err)
 	}
 }
