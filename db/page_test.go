@@ -11,10 +11,10 @@ import (
 	"taripay/engine"
 )
 
-// The order, payment and creditor lists read one page in the query: a page
-// holds at most count rows, pages follow one another in the list's order
-// (created_at, then id or tx_id, so rows of one instant keep their place),
-// and the totals sum the whole list.
+// The order, payment, settlement and creditor lists read one page in the
+// query: a page holds at most count rows, pages follow one another in the
+// list's order (created_at, then id or tx_id, so rows of one instant keep
+// their place; settlements by id), and the totals sum the whole list.
 func TestListsPagedInTheQuery(t *testing.T) {
 	for _, backend := range dbtest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
@@ -43,6 +43,40 @@ func TestListsPagedInTheQuery(t *testing.T) {
 						return err
 					}
 				}
+				// 5 payments of B name o00, by its id or its alt id, two
+				// to an instant; one names another order.
+				for i, ref := range []string{"o00", "#1001", "o00", "#1001", "o00", "o01"} {
+					p := engine.Payment{TxID: fmt.Sprintf("q%d", 4-i), Sender: "B", Amount: 1, PaymentType: engine.PaymentOnChain, OrderID: &ref,
+						Status: engine.PaymentReceived, CreatedAt: at.Add(time.Duration(i/2) * time.Minute), UpdatedAt: at}
+					if _, err := tx.InsertPayment(ctx, p); err != nil {
+						return err
+					}
+				}
+				// c4's orders p0…p4, all Paid but p2; settlements on them
+				// from A, and one from B.
+				for i := range 5 {
+					o := engine.Order{OrderID: fmt.Sprintf("p%d", i), CustomerID: "c4", Currency: "XTR", TotalPrice: 10,
+						Status: engine.OrderPaid, ClaimToken: fmt.Sprintf("tok-p%d", i), CreatedAt: at}
+					if i == 2 {
+						o.Status = engine.OrderCancelled
+					}
+					if _, err := tx.InsertOrder(ctx, &o); err != nil {
+						return err
+					}
+				}
+				if err := tx.AddConfirmed(ctx, "A", 100, at); err != nil {
+					return err
+				}
+				for i, s := range []struct{ order, from string }{{"p0", "A"}, {"p1", "B"}, {"p1", "A"}, {"p2", "A"}, {"p3", "A"}, {"p4", "A"}, {"p0", "A"}} {
+					amount := engine.MicroTari(i)
+					if s.from == "B" {
+						amount = 0 // B has no funds
+					}
+					st := engine.Settlement{CreatedAt: at, OrderID: s.order, PaymentAddress: s.from, SettlementType: engine.SettlementSingle, Amount: amount}
+					if err := tx.InsertSettlement(ctx, &st); err != nil {
+						return err
+					}
+				}
 				return tx.Link(ctx, "A", "c1", true, at)
 			})
 			if err != nil {
@@ -52,6 +86,20 @@ func TestListsPagedInTheQuery(t *testing.T) {
 				out := []string{}
 				for _, o := range os {
 					out = append(out, o.OrderID)
+				}
+				return out
+			}
+			txIDs := func(ps []engine.Payment) []string {
+				out := []string{}
+				for _, p := range ps {
+					out = append(out, p.TxID)
+				}
+				return out
+			}
+			settled := func(ss []engine.Settlement) []string {
+				out := []string{}
+				for _, s := range ss {
+					out = append(out, fmt.Sprintf("%s:%s:%d", s.OrderID, s.PaymentAddress, s.Amount))
 				}
 				return out
 			}
@@ -77,13 +125,21 @@ func TestListsPagedInTheQuery(t *testing.T) {
 				}, []string{"o00", "o01", "o02", "o03", "o04", "o06", "o07", "o08", "o09"}, 55 - 6},
 				{"payments of A", func(tx engine.Tx, offset, count int) ([]string, error) {
 					ps, err := tx.PaymentsBySender(ctx, "A", offset, count)
-					out := []string{}
-					for _, p := range ps {
-						out = append(out, p.TxID)
-					}
-					return out, err
+					return txIDs(ps), err
 				}, func(tx engine.Tx) (engine.MicroTari, error) { return tx.PaymentsTotal(ctx, "A") },
 					[]string{"tx5", "tx6", "tx7", "tx2", "tx3", "tx4", "tx0", "tx1"}, 360},
+				{"payments for o00", func(tx engine.Tx, offset, count int) ([]string, error) {
+					ps, err := tx.PaymentsForOrderRefs(ctx, []string{"o00", "#1001"}, offset, count)
+					return txIDs(ps), err
+				}, nil, []string{"q3", "q4", "q1", "q2", "q0"}, 0},
+				{"settlements of A", func(tx engine.Tx, offset, count int) ([]string, error) {
+					ss, err := tx.SettlementsByAddress(ctx, "A", offset, count)
+					return settled(ss), err
+				}, nil, []string{"p0:A:0", "p1:A:2", "p2:A:3", "p3:A:4", "p4:A:5", "p0:A:6"}, 0},
+				{"settlements of c4's paid orders", func(tx engine.Tx, offset, count int) ([]string, error) {
+					ss, err := tx.SettlementsOfPaidOrders(ctx, "c4", offset, count)
+					return settled(ss), err
+				}, nil, []string{"p0:A:0", "p1:B:0", "p1:A:2", "p3:A:4", "p4:A:5", "p0:A:6"}, 0},
 				{"creditors", func(tx engine.Tx, offset, count int) ([]string, error) {
 					rows, err := tx.Creditors(ctx, offset, count)
 					out := []string{}

@@ -440,12 +440,13 @@ func (s *store) PaymentsTotal(ctx context.Context, address string) (engine.Micro
 	return engine.MicroTari(total), nil
 }
 
-func (s *store) PaymentsForOrderRefs(ctx context.Context, refs []string) ([]engine.Payment, error) {
+func (s *store) PaymentsForOrderRefs(ctx context.Context, refs []string, offset, count int) ([]engine.Payment, error) {
 	var rows []paymentRow
 	if len(refs) == 0 {
 		return []engine.Payment{}, nil
 	}
-	if err := s.idb.NewSelect().Model(&rows).Where("order_id IN (?)", bun.In(refs)).Order("created_at", "tx_id").Scan(ctx); err != nil {
+	q := s.idb.NewSelect().Model(&rows).Where("order_id IN (?)", bun.In(refs)).Order("created_at", "tx_id")
+	if err := paged(q, offset, count).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("payments for orders: %w", err)
 	}
 	return toEngine(rows), nil
@@ -571,10 +572,21 @@ func (s *store) InsertSettlement(ctx context.Context, st *engine.Settlement) err
 	return nil
 }
 
-func (s *store) SettlementsByAddress(ctx context.Context, address string) ([]engine.Settlement, error) {
+func (s *store) SettlementsByAddress(ctx context.Context, address string, offset, count int) ([]engine.Settlement, error) {
 	var rows []settlementRow
-	if err := s.idb.NewSelect().Model(&rows).Where("payment_address = ?", address).Order("id").Scan(ctx); err != nil {
+	q := s.idb.NewSelect().Model(&rows).Where("payment_address = ?", address).Order("id")
+	if err := paged(q, offset, count).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("settlements of %s: %w", address, err)
+	}
+	return toEngine(rows), nil
+}
+
+func (s *store) SettlementsOfPaidOrders(ctx context.Context, customerID string, offset, count int) ([]engine.Settlement, error) {
+	var rows []settlementRow
+	paid := s.idb.NewSelect().Table("orders").Column("order_id").Where("customer_id = ? AND status = ?", customerID, engine.OrderPaid)
+	q := s.idb.NewSelect().Model(&rows).Where("order_id IN (?)", paid).Order("id")
+	if err := paged(q, offset, count).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("settlements of the paid orders of %s: %w", customerID, err)
 	}
 	return toEngine(rows), nil
 }

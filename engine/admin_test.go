@@ -273,7 +273,7 @@ func TestCancelAndFulfil(t *testing.T) {
 		}
 		_, err = en.e.Cancel(en.ctx, "1", "twice")
 		wantErr(t, err, engine.ErrOrderForbidden)
-		ob, err := en.e.CustomerHistory(en.ctx, "alice")
+		ob, err := en.e.CustomerHistory(en.ctx, "alice", engine.Page{})
 		if err != nil || ob.OrderBalance.TotalCurrent != xtr(65) || ob.OrderBalance.TotalCancelled != xtr(100) {
 			t.Fatalf("order balance = %+v, %v", ob.OrderBalance, err)
 		}
@@ -449,7 +449,7 @@ func TestCustomerHistoryLinksEveryAddress(t *testing.T) {
 		}
 		en.receive("ta", funded.String(), xtr(60), nil, nil)
 		en.confirm("ta")
-		h, err := en.e.CustomerHistory(en.ctx, "c1")
+		h, err := en.e.CustomerHistory(en.ctx, "c1", engine.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}

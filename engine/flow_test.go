@@ -56,7 +56,7 @@ func TestOrderClaimPayConfirm(t *testing.T) {
 		if err != nil || len(ses) != 1 || ses[0].Kind != engine.SideEffectMarkPaid {
 			t.Fatalf("side effects = %+v, %v", ses, err)
 		}
-		hist, err := en.e.AddressHistory(en.ctx, alice.String())
+		hist, err := en.e.AddressHistory(en.ctx, alice.String(), engine.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +158,7 @@ func TestUnderpayment(t *testing.T) {
 		}
 		en.wantStatus("o1", engine.OrderNew)
 		en.wantBalance(alice.String(), xtr(2500))
-		h, err := en.e.AddressHistory(en.ctx, alice.String())
+		h, err := en.e.AddressHistory(en.ctx, alice.String(), engine.Page{})
 		if err != nil || len(h.Settlements) != 0 {
 			t.Fatalf("settlements = %+v, %v", h.Settlements, err)
 		}

@@ -120,7 +120,7 @@ func (e *Engine) addOrder(t *txn, n NewOrder, memoClaimant, token, reason string
 // sender is linked to the customer and sees the order), else the
 // customer's linked address with confirmed funds that moved most recently.
 func (e *Engine) autoClaimant(t *txn, o Order) (string, error) {
-	payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
+	payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o), 0, 0)
 	if err != nil {
 		return "", err
 	}

@@ -42,7 +42,7 @@ func TestNothingOutstandingIsPaid(t *testing.T) {
 			if len(evs) == 0 || evs[len(evs)-1].Type() != engine.EventOrderPaid {
 				t.Errorf("order %s: events %v, want OrderPaid last", tt.id, evs)
 			}
-			h, err := en.e.AddressHistory(en.ctx, alice)
+			h, err := en.e.AddressHistory(en.ctx, alice, engine.Page{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -37,7 +37,7 @@ func (e *Engine) overpayment(t *txn, o Order) (Overpayment, error) {
 	if o.Status != OrderPaid {
 		return Overpayment{}, nil
 	}
-	ps, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
+	ps, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o), 0, 0)
 	if err != nil {
 		return Overpayment{}, err
 	}

@@ -20,12 +20,3 @@ func (p Page) bounded() Page {
 	p.Offset = max(p.Offset, 0)
 	return p
 }
-
-// PageOf is the page p of items.
-func PageOf[T any](items []T, p Page) []T {
-	p = p.bounded()
-	if p.Offset >= len(items) {
-		return items[:0]
-	}
-	return items[p.Offset:min(len(items), p.Offset+p.Count)]
-}

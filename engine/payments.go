@@ -251,9 +251,10 @@ type Cancellation struct {
 	Repeat  bool
 }
 
-// PaymentsForOrder lists the payments that name an order (by order_id, and
-// by alt_id when strict mode is off), oldest first.
-func (e *Engine) PaymentsForOrder(ctx context.Context, orderID string) ([]Payment, error) {
+// PaymentsForOrder lists page p of the payments that name an order (by
+// order_id, and by alt_id when strict mode is off), oldest first.
+func (e *Engine) PaymentsForOrder(ctx context.Context, orderID string, p Page) ([]Payment, error) {
+	p = p.bounded()
 	var out []Payment
 	err := e.view(ctx, func(t *txn) error {
 		refs := []string{orderID}
@@ -263,7 +264,7 @@ func (e *Engine) PaymentsForOrder(ctx context.Context, orderID string) ([]Paymen
 			refs = e.orderRefs(o)
 		}
 		var err error
-		out, err = t.PaymentsForOrderRefs(t.ctx, refs)
+		out, err = t.PaymentsForOrderRefs(t.ctx, refs, p.Offset, p.Count)
 		return err
 	})
 	return out, err
@@ -303,7 +304,7 @@ func Receipts(payments []Payment) OrderReceipts {
 func (e *Engine) ReceiptsForOrder(ctx context.Context, o Order) (OrderReceipts, error) {
 	var r OrderReceipts
 	err := e.view(ctx, func(t *txn) error {
-		payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
+		payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o), 0, 0)
 		r = Receipts(payments)
 		return err
 	})

@@ -64,11 +64,11 @@ func (t *txn) customerBalance(customerID string) (CustomerBalance, error) {
 	return out, nil
 }
 
-// AddressHistory is everything the ledger knows about an address, with
-// the orders of every customer linked to it: the merchant's view.
-// OwnHistory is the address's own.
-func (e *Engine) AddressHistory(ctx context.Context, address string) (AddressHistory, error) {
-	return e.addressHistory(ctx, address, (*txn).linkedOrders)
+// AddressHistory is an address's balance and page p of each of its lists:
+// the orders of every customer linked to it (the merchant's view), its
+// payments and its settlements. OwnHistory is the address's own.
+func (e *Engine) AddressHistory(ctx context.Context, address string, p Page) (AddressHistory, error) {
+	return e.addressHistory(ctx, address, p, (*txn).linkedOrders)
 }
 
 // ordersOf names the orders of an address's account: linkedOrders (the
@@ -85,19 +85,24 @@ func (t *txn) allOrders(of ordersOf, address string, onlyOpen bool) ([]Order, er
 	return t.Orders(t.ctx, set, 0, 0)
 }
 
-func (e *Engine) addressHistory(ctx context.Context, address string, orders ordersOf) (AddressHistory, error) {
+func (e *Engine) addressHistory(ctx context.Context, address string, p Page, orders ordersOf) (AddressHistory, error) {
+	p = p.bounded()
 	out := AddressHistory{Address: address}
 	err := e.view(ctx, func(t *txn) (err error) {
 		if out.Balance, err = t.addressBalance(address); err != nil {
 			return err
 		}
-		if out.Orders, err = t.allOrders(orders, address, false); err != nil {
+		set, err := orders(t, address, false)
+		if err != nil {
 			return err
 		}
-		if out.Payments, err = t.PaymentsBySender(t.ctx, address, 0, 0); err != nil {
+		if out.Orders, err = t.Orders(t.ctx, set, p.Offset, p.Count); err != nil {
 			return err
 		}
-		out.Settlements, err = t.SettlementsByAddress(t.ctx, address)
+		if out.Payments, err = t.PaymentsBySender(t.ctx, address, p.Offset, p.Count); err != nil {
+			return err
+		}
+		out.Settlements, err = t.SettlementsByAddress(t.ctx, address, p.Offset, p.Count)
 		return err
 	})
 	return out, err
@@ -118,8 +123,10 @@ func statusesOf(onlyOpen bool) []OrderStatus {
 	return nil
 }
 
-// CustomerHistory is everything the ledger knows about a customer.
-func (e *Engine) CustomerHistory(ctx context.Context, customerID string) (CustomerHistory, error) {
+// CustomerHistory is a customer's balances, linked addresses and page p of
+// each of its lists: its orders and the settlements of its Paid orders.
+func (e *Engine) CustomerHistory(ctx context.Context, customerID string, p Page) (CustomerHistory, error) {
+	p = p.bounded()
 	out := CustomerHistory{CustomerID: customerID}
 	err := e.view(ctx, func(t *txn) (err error) {
 		if out.Balance, err = t.customerBalance(customerID); err != nil {
@@ -131,16 +138,10 @@ func (e *Engine) CustomerHistory(ctx context.Context, customerID string) (Custom
 		if out.OrderBalance, err = t.CustomerOrderBalance(t.ctx, customerID); err != nil {
 			return err
 		}
-		if out.Orders, err = t.Orders(t.ctx, OrderSet{Customers: []string{customerID}}, 0, 0); err != nil {
+		if out.Orders, err = t.Orders(t.ctx, OrderSet{Customers: []string{customerID}}, p.Offset, p.Count); err != nil {
 			return err
 		}
-		var paid []string
-		for _, o := range out.Orders {
-			if o.Status == OrderPaid {
-				paid = append(paid, o.OrderID)
-			}
-		}
-		out.Settlements, err = t.SettlementsByOrders(t.ctx, paid)
+		out.Settlements, err = t.SettlementsOfPaidOrders(t.ctx, customerID, p.Offset, p.Count)
 		return err
 	})
 	return out, err

@@ -111,7 +111,7 @@ func (e *Engine) payOrder(t *txn, o Order) (bool, []Settlement, error) {
 // Balances before orders is the lock order of every money path, so callers
 // that change an order and then pay it call this before locking the order.
 func (e *Engine) lockPayers(t *txn, o Order) (map[string]AddressBalance, error) {
-	payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o))
+	payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o), 0, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -93,8 +93,9 @@ type Tx interface {
 	// PaymentsTotal sums the amounts of an address's payments, every status.
 	PaymentsTotal(ctx context.Context, address string) (MicroTari, error)
 	// PaymentsForOrderRefs lists payments whose order_id is one of refs,
-	// oldest first.
-	PaymentsForOrderRefs(ctx context.Context, refs []string) ([]Payment, error)
+	// oldest (created_at, tx_id) first: count after the first offset, or
+	// every one after it when count is 0.
+	PaymentsForOrderRefs(ctx context.Context, refs []string, offset, count int) ([]Payment, error)
 
 	// LockBalances returns the stored balance rows of the addresses,
 	// locked for the rest of the transaction (taken in sorted order).
@@ -107,7 +108,11 @@ type Tx interface {
 	AddConfirmed(ctx context.Context, address string, amount MicroTari, at time.Time) error
 	// InsertSettlement journals a settlement and debits its address.
 	InsertSettlement(ctx context.Context, s *Settlement) error
-	SettlementsByAddress(ctx context.Context, address string) ([]Settlement, error)
+	// SettlementsByAddress lists the settlements drawn on an address, and
+	// SettlementsOfPaidOrders those of a customer's Paid orders, by id:
+	// count after the first offset, or every one after it when count is 0.
+	SettlementsByAddress(ctx context.Context, address string, offset, count int) ([]Settlement, error)
+	SettlementsOfPaidOrders(ctx context.Context, customerID string, offset, count int) ([]Settlement, error)
 	SettlementsByOrders(ctx context.Context, orderIDs []string) ([]Settlement, error)
 	// InsertWriteOff journals the shortfall of an order paid within the
 	// underpayment tolerance and sets w.ID.

@@ -66,8 +66,8 @@ func (e *Engine) OwnOrders(ctx context.Context, address string, onlyOpen bool, p
 }
 
 // OwnHistory is AddressHistory with only the orders address may see.
-func (e *Engine) OwnHistory(ctx context.Context, address string) (AddressHistory, error) {
-	return e.addressHistory(ctx, address, (*txn).visibleOrders)
+func (e *Engine) OwnHistory(ctx context.Context, address string, p Page) (AddressHistory, error) {
+	return e.addressHistory(ctx, address, p, (*txn).visibleOrders)
 }
 
 // SettleOwn is SettleAddress for the address itself: it pays the open

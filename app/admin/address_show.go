@@ -13,7 +13,7 @@ import (
 )
 
 type addressService interface {
-	AddressHistory(ctx context.Context, address string) (engine.AddressHistory, error)
+	AddressHistory(ctx context.Context, address string, p engine.Page) (engine.AddressHistory, error)
 	SettleAddress(ctx context.Context, address string) (engine.MultiAccountPayment, error)
 }
 
@@ -38,23 +38,28 @@ func (h *Handler) addressPage(c *fiber.Ctx, d view.AddressDetail) templ.Componen
 }
 
 func (h *Handler) addressDetail(c *fiber.Ctx, address string, flash *view.Flash) (view.AddressDetail, error) {
-	hist, err := h.deps.Engine.AddressHistory(c.UserContext(), address)
+	pageNo, page := historyPage(c)
+	hist, err := h.deps.Engine.AddressHistory(c.UserContext(), address, page)
 	if err != nil {
 		return view.AddressDetail{}, err
 	}
+	orders, moreOrders := shown(hist.Orders)
+	payments, morePayments := shown(hist.Payments)
+	settlements, moreSettlements := shown(hist.Settlements)
 	d := view.AddressDetail{
 		Flash:       flash,
 		Address:     address,
 		Balance:     xtr.Format(hist.Balance.CurrentBalance),
 		Confirmed:   xtr.Format(hist.Balance.TotalConfirmed),
 		Spent:       xtr.Format(hist.Balance.TotalPaid),
-		Settlements: settlementRows(hist.Settlements),
+		Settlements: settlementRows(settlements),
+		Pager:       historyPager(addressHref(address), pageNo, moreOrders || morePayments || moreSettlements),
 		Settle:      settleForm("settle-address", addressHref(address)),
 	}
-	for _, o := range hist.Orders {
+	for _, o := range orders {
 		d.Orders = append(d.Orders, orderRow(o))
 	}
-	for _, p := range hist.Payments {
+	for _, p := range payments {
 		d.Payments = append(d.Payments, paymentRow(p))
 	}
 	return d, nil

@@ -14,7 +14,7 @@ import (
 
 type customerService interface {
 	CustomerIDs(ctx context.Context, p engine.Page) ([]string, error)
-	CustomerHistory(ctx context.Context, customerID string) (engine.CustomerHistory, error)
+	CustomerHistory(ctx context.Context, customerID string, p engine.Page) (engine.CustomerHistory, error)
 	CreditNote(ctx context.Context, customerID string, amount engine.MicroTari, reason string) (engine.MultiAccountPayment, error)
 	SettleCustomer(ctx context.Context, customerID string) (engine.MultiAccountPayment, error)
 }

@@ -28,10 +28,13 @@ func (h *Handler) customerPage(c *fiber.Ctx, d view.CustomerDetail) templ.Compon
 }
 
 func (h *Handler) customerDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.CustomerDetail, error) {
-	hist, err := h.deps.Engine.CustomerHistory(c.UserContext(), id)
+	pageNo, page := historyPage(c)
+	hist, err := h.deps.Engine.CustomerHistory(c.UserContext(), id, page)
 	if err != nil {
 		return view.CustomerDetail{}, err
 	}
+	orders, moreOrders := shown(hist.Orders)
+	settlements, moreSettlements := shown(hist.Settlements)
 	contacts, err := h.contacts(c, []string{id})
 	if err != nil {
 		return view.CustomerDetail{}, err
@@ -60,10 +63,11 @@ func (h *Handler) customerDetail(c *fiber.Ctx, id string, flash *view.Flash) (vi
 			d.Addresses = append(d.Addresses, view.AddressRow{Address: a, Href: addressHref(a), Balance: xtr.Format(0)})
 		}
 	}
-	for _, o := range hist.Orders {
+	for _, o := range orders {
 		d.Orders = append(d.Orders, orderRow(o))
 	}
-	d.Settlements = settlementRows(hist.Settlements)
+	d.Settlements = settlementRows(settlements)
+	d.Pager = historyPager(customerHref(id), pageNo, moreOrders || moreSettlements)
 	return d, nil
 }
 

@@ -102,11 +102,30 @@ func (f *fakeEngine) SearchOrders(_ context.Context, q engine.OrderQuery) ([]eng
 	}
 	return f.searchOrders(q)
 }
-func (f *fakeEngine) PaymentsForOrder(_ context.Context, id string) ([]engine.Payment, error) {
+func (f *fakeEngine) PaymentsForOrder(_ context.Context, id string, p engine.Page) ([]engine.Payment, error) {
 	if f.paymentsForOrder == nil {
 		return nil, nil
 	}
-	return f.paymentsForOrder(id)
+	ps, err := f.paymentsForOrder(id)
+	return pageOf(ps, p), err
+}
+func (f *fakeEngine) ReceiptsForOrder(_ context.Context, o engine.Order) (engine.OrderReceipts, error) {
+	if f.paymentsForOrder == nil {
+		return engine.OrderReceipts{}, nil
+	}
+	ps, err := f.paymentsForOrder(o.OrderID)
+	return engine.Receipts(ps), err
+}
+
+// pageOf is page p of rows, as the engine reads it.
+func pageOf[T any](rows []T, p engine.Page) []T {
+	if p.Count == 0 {
+		p.Count = engine.MaxPageSize
+	}
+	if p.Offset >= len(rows) {
+		return nil
+	}
+	return rows[p.Offset:min(len(rows), p.Offset+p.Count)]
 }
 func (f *fakeEngine) Audit(_ context.Context, entity, id string) ([]engine.AuditEntry, error) {
 	if f.audit == nil {
@@ -162,11 +181,13 @@ func (f *fakeEngine) CustomerIDs(_ context.Context, p engine.Page) ([]string, er
 	}
 	return f.customerIDs(p.Offset, p.Count)
 }
-func (f *fakeEngine) CustomerHistory(_ context.Context, id string) (engine.CustomerHistory, error) {
+func (f *fakeEngine) CustomerHistory(_ context.Context, id string, p engine.Page) (engine.CustomerHistory, error) {
 	if f.customerHistory == nil {
 		return engine.CustomerHistory{CustomerID: id}, nil
 	}
-	return f.customerHistory(id)
+	h, err := f.customerHistory(id)
+	h.Orders, h.Settlements = pageOf(h.Orders, p), pageOf(h.Settlements, p)
+	return h, err
 }
 func (f *fakeEngine) CreditNote(ctx context.Context, id string, amount engine.MicroTari, reason string) (engine.MultiAccountPayment, error) {
 	if f.creditNote == nil {
@@ -276,11 +297,13 @@ func (f *fakeEngine) RetrySideEffect(ctx context.Context, id int64, retryAt time
 	}
 	return f.retrySideEffect(ctx, id, retryAt, cause, final)
 }
-func (f *fakeEngine) AddressHistory(_ context.Context, address string) (engine.AddressHistory, error) {
+func (f *fakeEngine) AddressHistory(_ context.Context, address string, p engine.Page) (engine.AddressHistory, error) {
 	if f.addressHistory == nil {
 		return engine.AddressHistory{Address: address}, nil
 	}
-	return f.addressHistory(address)
+	h, err := f.addressHistory(address)
+	h.Orders, h.Payments, h.Settlements = pageOf(h.Orders, p), pageOf(h.Payments, p), pageOf(h.Settlements, p)
+	return h, err
 }
 func (f *fakeEngine) SettleAddress(ctx context.Context, address string) (engine.MultiAccountPayment, error) {
 	if f.settleAddress == nil {

@@ -19,11 +19,7 @@ func (h *Handler) orderFactsShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	payments, err := h.deps.Engine.PaymentsForOrder(ctx, o.OrderID)
-	if err != nil {
-		return err
-	}
-	facts, _, err := h.details(ctx, o, payments)
+	facts, _, err := h.details(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -42,7 +38,7 @@ func factsURL(o engine.Order) string {
 // details are an order's facts, then its write-offs, what its payments
 // bring while it is open, and what it was paid beyond its price, which is
 // returned too.
-func (h *Handler) details(ctx context.Context, o engine.Order, payments []engine.Payment) ([]view.Fact, engine.Overpayment, error) {
+func (h *Handler) details(ctx context.Context, o engine.Order) ([]view.Fact, engine.Overpayment, error) {
 	writeOffs, err := h.deps.Engine.OrderWriteOffs(ctx, o.OrderID)
 	if err != nil {
 		return nil, engine.Overpayment{}, err
@@ -58,7 +54,11 @@ func (h *Handler) details(ctx context.Context, o engine.Order, payments []engine
 			Value: xtr.Format(w.Amount) + " short, within the underpayment tolerance of " + w.Tolerance.String() + " % (" + when(w.CreatedAt) + ")",
 		})
 	}
-	if f, ok := receivedFact(o, payments); ok {
+	receipts, err := h.deps.Engine.ReceiptsForOrder(ctx, o)
+	if err != nil {
+		return nil, engine.Overpayment{}, err
+	}
+	if f, ok := receivedFact(o, receipts); ok {
 		facts = append(facts, f)
 	}
 	if f, ok := overpaymentFact(over); ok {

@@ -16,7 +16,8 @@ import (
 type orderReader interface {
 	Order(ctx context.Context, ref string, allowAlt bool) (engine.Order, error)
 	SearchOrders(ctx context.Context, q engine.OrderQuery) ([]engine.Order, error)
-	PaymentsForOrder(ctx context.Context, orderID string) ([]engine.Payment, error)
+	PaymentsForOrder(ctx context.Context, orderID string, p engine.Page) ([]engine.Payment, error)
+	ReceiptsForOrder(ctx context.Context, o engine.Order) (engine.OrderReceipts, error)
 	Audit(ctx context.Context, entity, entityID string) ([]engine.AuditEntry, error)
 	SideEffects(ctx context.Context, orderID string) ([]engine.SideEffect, error)
 	OrderWriteOffs(ctx context.Context, orderID string) ([]engine.WriteOff, error)

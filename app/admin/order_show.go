@@ -28,10 +28,12 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 	if err != nil {
 		return view.OrderDetail{}, err
 	}
-	payments, err := h.deps.Engine.PaymentsForOrder(ctx, o.OrderID)
+	pageNo, page := historyPage(c)
+	payments, err := h.deps.Engine.PaymentsForOrder(ctx, o.OrderID, page)
 	if err != nil {
 		return view.OrderDetail{}, err
 	}
+	payments, more := shown(payments)
 	audit, err := h.deps.Engine.Audit(ctx, "order", o.OrderID)
 	if err != nil {
 		return view.OrderDetail{}, err
@@ -40,11 +42,11 @@ func (h *Handler) orderDetail(c *fiber.Ctx, id string, flash *view.Flash) (view.
 	if err != nil {
 		return view.OrderDetail{}, err
 	}
-	facts, over, err := h.details(ctx, o, payments)
+	facts, over, err := h.details(ctx, o)
 	if err != nil {
 		return view.OrderDetail{}, err
 	}
-	d := view.OrderDetail{Flash: flash, Order: orderRow(o), Facts: facts, FactsURL: factsURL(o)}
+	d := view.OrderDetail{Flash: flash, Order: orderRow(o), Facts: facts, FactsURL: factsURL(o), Pager: historyPager(orderHref(o.OrderID), pageNo, more)}
 	if d.PayLink, d.PayQR, err = h.payLink(c, o); err != nil {
 		return view.OrderDetail{}, err
 	}
@@ -100,11 +102,10 @@ func orderFacts(o engine.Order) []view.Fact {
 	return facts
 }
 
-// receivedFact says what the payments that name an open order bring,
+// receivedFact says what the payments that name an open order bring (r),
 // pending and confirmed apart, and what is still due, as its pay page
 // does; ok is false for a closed order or one without such payments.
-func receivedFact(o engine.Order, payments []engine.Payment) (f view.Fact, ok bool) {
-	r := engine.Receipts(payments)
+func receivedFact(o engine.Order, r engine.OrderReceipts) (f view.Fact, ok bool) {
 	if !o.Status.Open() || r.Total() <= 0 {
 		return view.Fact{}, false
 	}

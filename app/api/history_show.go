@@ -9,9 +9,9 @@ import (
 )
 
 type historyReader interface {
-	AddressHistory(ctx context.Context, address string) (engine.AddressHistory, error)
-	OwnHistory(ctx context.Context, address string) (engine.AddressHistory, error)
-	CustomerHistory(ctx context.Context, customerID string) (engine.CustomerHistory, error)
+	AddressHistory(ctx context.Context, address string, p engine.Page) (engine.AddressHistory, error)
+	OwnHistory(ctx context.Context, address string, p engine.Page) (engine.AddressHistory, error)
+	CustomerHistory(ctx context.Context, customerID string, p engine.Page) (engine.CustomerHistory, error)
 }
 
 // ShowAddressHistory answers GET /api/history and /api/history/address/{address}:
@@ -30,16 +30,16 @@ func ShowAddressHistory(e historyReader) fiber.Handler {
 		if own {
 			read = e.OwnHistory
 		}
-		h, err := read(c.UserContext(), address)
+		h, err := read(c.UserContext(), address, p)
 		if err != nil {
 			return FromEngine(err, "")
 		}
 		return render(c, AddressHistory{
 			Address:     h.Address,
 			Balance:     newAddressBalance(h.Balance),
-			Orders:      newOrders(engine.PageOf(h.Orders, p)),
-			Payments:    newPayments(engine.PageOf(h.Payments, p)),
-			Settlements: newSettlements(engine.PageOf(h.Settlements, p)),
+			Orders:      newOrders(h.Orders),
+			Payments:    newPayments(h.Payments),
+			Settlements: newSettlements(h.Settlements),
 		})
 	}
 }
@@ -56,12 +56,10 @@ func ShowCustomerHistory(e historyReader) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		h, err := e.CustomerHistory(c.UserContext(), id)
+		h, err := e.CustomerHistory(c.UserContext(), id, p)
 		if err != nil {
 			return FromEngine(err, "")
 		}
-		h.Orders = engine.PageOf(h.Orders, p)
-		h.Settlements = engine.PageOf(h.Settlements, p)
 		return render(c, newCustomerHistory(h))
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 type paymentLister interface {
 	PaymentsForAddress(ctx context.Context, address string, p engine.Page) (engine.PaymentsResult, error)
-	PaymentsForOrder(ctx context.Context, orderID string) ([]engine.Payment, error)
+	PaymentsForOrder(ctx context.Context, orderID string, p engine.Page) ([]engine.Payment, error)
 }
 
 // ListPayments answers GET /api/payments[/{address}]: one page of the
@@ -33,14 +33,19 @@ func ListPayments(e paymentLister) fiber.Handler {
 	}
 }
 
-// ListOrderPayments answers GET /api/payments-for-order/{order_id}.
+// ListOrderPayments answers GET /api/payments-for-order/{order_id}: one
+// page (offset, count) of the payments that name the order.
 func ListOrderPayments(e paymentLister) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		p, err := pageQuery(c)
+		if err != nil {
+			return err
+		}
 		ref, err := param(c, "order_id")
 		if err != nil {
 			return err
 		}
-		ps, err := e.PaymentsForOrder(c.UserContext(), ref)
+		ps, err := e.PaymentsForOrder(c.UserContext(), ref, p)
 		if err != nil {
 			return FromEngine(err, ref)
 		}

@@ -37,9 +37,9 @@ type OrderAdmin interface {
 type ClaimTokens interface {
 	Order(ctx context.Context, ref string, allowAlt bool) (engine.Order, error)
 	WaitingOrder(ctx context.Context, orderID string) (engine.WaitingOrder, error)
-	// PaymentsForOrder lists the payments that name an order, which a
-	// part-payment job shows (part_payment.go).
-	PaymentsForOrder(ctx context.Context, orderID string) ([]engine.Payment, error)
+	// PaymentsForOrder lists a page of the payments that name an order,
+	// which a part-payment job shows (part_payment.go).
+	PaymentsForOrder(ctx context.Context, orderID string, p engine.Page) ([]engine.Payment, error)
 }
 
 // CaptureLog records which card authorisations have been captured.

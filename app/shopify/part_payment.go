@@ -44,7 +44,7 @@ func (w *Worker) partPayment(ctx context.Context, job engine.SideEffect, log *sl
 		log.Info("shopify part payment not shown: the order is no longer open", "status", o.Status)
 		return nil
 	}
-	payments, err := w.orders.PaymentsForOrder(ctx, job.OrderID)
+	payments, err := w.orderPayments(ctx, job.OrderID)
 	if err != nil {
 		return err
 	}
@@ -154,4 +154,20 @@ func (w *Worker) fromTari(live adminapi.PartOrder) (shown *big.Int, pending *adm
 		}
 	}
 	return shown, pending, left, nil
+}
+
+// orderPayments reads every payment that names an order, a page at a
+// time: what the order has received counts them all.
+func (w *Worker) orderPayments(ctx context.Context, orderID string) ([]engine.Payment, error) {
+	var all []engine.Payment
+	for p := (engine.Page{Count: engine.MaxPageSize}); ; p.Offset += p.Count {
+		page, err := w.orders.PaymentsForOrder(ctx, orderID, p)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < p.Count {
+			return all, nil
+		}
+	}
 }

@@ -7,6 +7,6 @@ import (
 )
 
 // PaymentsForOrder: the in-memory outbox's orders have no payments.
-func (o *memOutbox) PaymentsForOrder(context.Context, string) ([]engine.Payment, error) {
+func (o *memOutbox) PaymentsForOrder(context.Context, string, engine.Page) ([]engine.Payment, error) {
 	return nil, nil
 }

@@ -179,9 +179,11 @@ type OrderDetail struct {
 	Order    OrderRow
 	Facts    []Fact
 	Payments []PaymentRow
-	Audit    []AuditRow
-	Sync     []SyncRow
-	Actions  []Form
+	// Pager pages through the payments.
+	Pager   Pager
+	Audit   []AuditRow
+	Sync    []SyncRow
+	Actions []Form
 	// PayLink is the customer's pay link, as in the order email, and PayQR
 	// its QR code as a data: URI; empty without one.
 	PayLink string
@@ -258,8 +260,10 @@ type CustomerDetail struct {
 	Addresses   []AddressRow
 	Orders      []OrderRow
 	Settlements []SettlementRow
-	Credit      Form
-	Settle      Form
+	// Pager pages through the orders and settlements together.
+	Pager  Pager
+	Credit Form
+	Settle Form
 }
 
 // AddressPage is one wallet address's account.
@@ -278,7 +282,16 @@ type AddressDetail struct {
 	Orders      []OrderRow
 	Payments    []PaymentRow
 	Settlements []SettlementRow
-	Settle      Form
+	// Pager pages through the orders, payments and settlements together.
+	Pager  Pager
+	Settle Form
+}
+
+// Pager links the previous and next pages of a history's lists; an empty
+// href has no such page.
+type Pager struct {
+	PrevHref string
+	NextHref string
 }
 
 // AddressRow is a wallet address linked to a customer.
