@@ -10,8 +10,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/uptrace/bun"
 
 	"taripay/app/admin"
 	"taripay/app/shopify"
@@ -111,10 +114,14 @@ func TestOrderTotalBounded(t *testing.T) {
 
 // Every list route, and every list in a history, reads one page: count is 1 to engine.MaxPageSize (a
 // larger one, such as a billion, is a 400, not a billion-row read), offset
-// skips, and the page holds at most count items.
+// skips, and the page holds at most count items. The page is read in the
+// query: a request for a page past the end reads no statement of as many
+// rows as the list holds.
 func TestListPagesBounded(t *testing.T) {
 	forBackends(t, func(t *testing.T, backend string) {
 		h := newHarnessOn(t, backend, nil)
+		rows := &rowCounter{}
+		h.db.Bun().AddQueryHook(rows)
 		alice, bob := keyActor(t, aliceSecret), keyActor(t, bobSecret)
 		for i, by := range []*actor{alice, alice, bob} {
 			id := fmt.Sprintf("o%d", i+1)
@@ -124,9 +131,11 @@ func TestListPagesBounded(t *testing.T) {
 				t.Fatalf("claim %s: %d %s", id, r.status, r.body)
 			}
 		}
-		h.addOrder("o4", "c1", 1_000_000, nil) // a second order of c1, for its history
-		for i := range 3 {
-			h.pay(alice, 1, fmt.Sprintf("tx%d", i), nil, nil)
+		h.addOrder("o4", "c1", 1_000_000, nil) // more orders of c1, for its history
+		h.addOrder("o5", "c1", 1_000_000, nil)
+		o1 := "o1"
+		for i := range 4 {
+			h.pay(alice, 1, fmt.Sprintf("tx%d", i), nil, &o1) // a payment that names o1
 		}
 		admin := h.login(h.super, "super_admin")
 		own := h.login(alice)
@@ -149,6 +158,7 @@ func TestListPagesBounded(t *testing.T) {
 			{"/api/history/address/" + alice.base58(), admin, field("orders")},
 			{"/api/history/address/" + alice.base58(), admin, field("payments")},
 			{"/api/history/customer/c1", admin, field("orders")},
+			{"/api/payments-for-order/o1", admin, count[[]map[string]any]},
 		}
 		for _, l := range lists {
 			sep := "?"
@@ -167,9 +177,13 @@ func TestListPagesBounded(t *testing.T) {
 				query string
 				want  int
 			}{{"count=1", min(n, 1)}, {"offset=1", max(n-1, 0)}, {"offset=1&count=1", min(max(n-1, 0), 1)}, {"offset=1000000000", 0}} {
+				rows.reset()
 				r := h.as(l.token, http.MethodGet, l.path+sep+c.query, nil)
 				if r.status != http.StatusOK || l.items(r) != c.want {
 					t.Errorf("%s?%s: %d %s, want %d items", l.path, c.query, r.status, r.body, c.want)
+				}
+				if most := rows.most(); c.want == 0 && most >= int64(n) {
+					t.Errorf("%s?%s read a statement of %d rows, the whole list of %d", l.path, c.query, most, n)
 				}
 			}
 			for _, q := range []string{"count=1000000000", "count=1001", "count=0", "count=-1", "offset=-1", "count=x"} {
@@ -177,6 +191,31 @@ func TestListPagesBounded(t *testing.T) {
 			}
 		}
 	})
+}
+
+// rowCounter is a query hook that keeps the most rows one statement read
+// since its reset.
+type rowCounter struct {
+	mu  sync.Mutex
+	max int64
+}
+
+func (r *rowCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+func (r *rowCounter) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	if e.Err != nil || e.Result == nil || !strings.HasPrefix(strings.TrimSpace(e.Query), "SELECT") {
+		return
+	}
+	if n, err := e.Result.RowsAffected(); err == nil {
+		r.mu.Lock()
+		r.max = max(r.max, n)
+		r.mu.Unlock()
+	}
+}
+func (r *rowCounter) reset() { r.mu.Lock(); r.max = 0; r.mu.Unlock() }
+func (r *rowCounter) most() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.max
 }
 
 // count is the length of a JSON array body.
