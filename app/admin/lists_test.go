@@ -2,6 +2,7 @@ package admin
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +201,56 @@ func TestWalletsPagePaymentAddress(t *testing.T) {
 				t.Errorf("payment address = %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// TestHistoryPagesArePaged shows historyPerPage rows of each list of an
+// order's, a customer's and an address's page, with a link to the next
+// page while a list goes on, and the rest there.
+func TestHistoryPagesArePaged(t *testing.T) {
+	n := historyPerPage + 1
+	var orders []engine.Order
+	var payments []engine.Payment
+	var settlements []engine.Settlement
+	for i := range n {
+		id := fmt.Sprintf("o%03d", i)
+		orders = append(orders, engine.Order{OrderID: id, CustomerID: "c1", Status: engine.OrderNew})
+		payments = append(payments, engine.Payment{TxID: fmt.Sprintf("tx%03d", i), Amount: 1, Status: engine.PaymentReceived, Sender: testAddress})
+		settlements = append(settlements, engine.Settlement{OrderID: id, PaymentAddress: testAddress, Amount: 1})
+	}
+	hs := newHarness(t, &fakeEngine{
+		order:            func(id string) (engine.Order, error) { return engine.Order{OrderID: id, Status: engine.OrderNew}, nil },
+		paymentsForOrder: func(string) ([]engine.Payment, error) { return payments, nil },
+		customerHistory: func(id string) (engine.CustomerHistory, error) {
+			return engine.CustomerHistory{CustomerID: id, Orders: orders, Settlements: settlements[:2]}, nil
+		},
+		addressHistory: func(address string) (engine.AddressHistory, error) {
+			return engine.AddressHistory{Address: address, Orders: orders[:1], Payments: payments[:1], Settlements: settlements}, nil
+		},
+	})
+	for _, p := range []struct {
+		path, rows string
+		want       int // rows on the first page, of a longest list
+	}{
+		{"/admin/orders/o1", `[data-testid=order-payments] tbody tr`, historyPerPage},
+		{"/admin/customers/c1", `[data-testid=orders] tbody tr`, historyPerPage},
+		{"/admin/addresses/" + testAddress, `[data-testid=settlements] tbody tr`, historyPerPage},
+	} {
+		first := hs.get(t, p.path)
+		if got := first.Find(p.rows).Length(); got != p.want {
+			t.Errorf("%s: %d rows, want %d", p.path, got, p.want)
+		}
+		next, _ := first.Find(`[data-testid=history-pager] [data-testid=next]`).Attr("href")
+		if next != p.path+"?page=2" || first.Find(`[data-testid=history-pager] [data-testid=prev]`).Length() != 0 {
+			t.Fatalf("%s: next %q, want %q and no previous", p.path, next, p.path+"?page=2")
+		}
+		second := hs.get(t, next)
+		if got := second.Find(p.rows).Length(); got != n-historyPerPage {
+			t.Errorf("%s: %d rows, want %d", next, got, n-historyPerPage)
+		}
+		prev, _ := second.Find(`[data-testid=history-pager] [data-testid=prev]`).Attr("href")
+		if prev != p.path+"?page=1" || second.Find(`[data-testid=history-pager] [data-testid=next]`).Length() != 0 {
+			t.Errorf("%s: previous %q, want %q and no next", next, prev, p.path+"?page=1")
+		}
 	}
 }
