@@ -44,10 +44,11 @@ func TestListsPagedInTheQuery(t *testing.T) {
 					}
 				}
 				// 5 payments of B name o00, by its id or its alt id, two
-				// to an instant; one names another order.
+				// to an instant, of every status; one names another order.
+				statuses := []engine.PaymentStatus{engine.PaymentReceived, engine.PaymentConfirmed, engine.PaymentCancelled}
 				for i, ref := range []string{"o00", "#1001", "o00", "#1001", "o00", "o01"} {
-					p := engine.Payment{TxID: fmt.Sprintf("q%d", 4-i), Sender: "B", Amount: 1, PaymentType: engine.PaymentOnChain, OrderID: &ref,
-						Status: engine.PaymentReceived, CreatedAt: at.Add(time.Duration(i/2) * time.Minute), UpdatedAt: at}
+					p := engine.Payment{TxID: fmt.Sprintf("q%d", 4-i), Sender: "B", Amount: engine.MicroTari(i + 1), PaymentType: engine.PaymentOnChain, OrderID: &ref,
+						Status: statuses[i%3], CreatedAt: at.Add(time.Duration(i/2) * time.Minute), UpdatedAt: at}
 					if _, err := tx.InsertPayment(ctx, p); err != nil {
 						return err
 					}
@@ -181,6 +182,18 @@ func TestListsPagedInTheQuery(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+			}
+			// What the payments naming o00 bring is one sum in the query:
+			// received 1 + 4 pending, confirmed 2 + 5, cancelled 3 nothing.
+			err = d.View(ctx, func(tx engine.Tx) error {
+				r, err := tx.OrderReceipts(ctx, []string{"o00", "#1001"})
+				if want := (engine.OrderReceipts{Pending: 5, Confirmed: 7}); err != nil || r != want {
+					t.Errorf("receipts of o00: %+v %v, want %+v", r, err, want)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

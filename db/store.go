@@ -452,6 +452,31 @@ func (s *store) PaymentsForOrderRefs(ctx context.Context, refs []string, offset,
 	return toEngine(rows), nil
 }
 
+func (s *store) OrderReceipts(ctx context.Context, refs []string) (engine.OrderReceipts, error) {
+	var r engine.OrderReceipts
+	if len(refs) == 0 {
+		return r, nil
+	}
+	var sums []struct {
+		Status string `bun:"status"`
+		Total  int64  `bun:"total"`
+	}
+	err := s.idb.NewSelect().Table("payments").Column("status").ColumnExpr("SUM(amount) AS total").
+		Where("order_id IN (?)", bun.In(refs)).Group("status").Scan(ctx, &sums)
+	if err != nil {
+		return r, fmt.Errorf("receipts of orders: %w", err)
+	}
+	for _, sum := range sums {
+		switch engine.PaymentStatus(sum.Status) {
+		case engine.PaymentReceived:
+			r.Pending = engine.MicroTari(sum.Total)
+		case engine.PaymentConfirmed:
+			r.Confirmed = engine.MicroTari(sum.Total)
+		}
+	}
+	return r, nil
+}
+
 // --- balances and settlements ---
 
 func (s *store) LockBalances(ctx context.Context, addresses []string) (map[string]engine.AddressBalance, error) {

@@ -299,13 +299,13 @@ func Receipts(payments []Payment) OrderReceipts {
 }
 
 // ReceiptsForOrder adds up the payments that name o (by order_id, and by
-// alt_id when strict mode is off) in one indexed read, so that a pay page
-// can say a payment has arrived before it is confirmed.
+// alt_id when strict mode is off) in one indexed sum, so that a pay page
+// can say a payment has arrived before it is confirmed; it reads no row
+// of them, however many there are.
 func (e *Engine) ReceiptsForOrder(ctx context.Context, o Order) (OrderReceipts, error) {
 	var r OrderReceipts
-	err := e.view(ctx, func(t *txn) error {
-		payments, err := t.PaymentsForOrderRefs(t.ctx, e.orderRefs(o), 0, 0)
-		r = Receipts(payments)
+	err := e.view(ctx, func(t *txn) (err error) {
+		r, err = t.OrderReceipts(t.ctx, e.orderRefs(o))
 		return err
 	})
 	return r, err

@@ -96,6 +96,9 @@ type Tx interface {
 	// oldest (created_at, tx_id) first: count after the first offset, or
 	// every one after it when count is 0.
 	PaymentsForOrderRefs(ctx context.Context, refs []string, offset, count int) ([]Payment, error)
+	// OrderReceipts sums the payments whose order_id is one of refs, by
+	// status, as Receipts does, in the query.
+	OrderReceipts(ctx context.Context, refs []string) (OrderReceipts, error)
 
 	// LockBalances returns the stored balance rows of the addresses,
 	// locked for the rest of the transaction (taken in sorted order).
