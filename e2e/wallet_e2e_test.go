@@ -38,28 +38,9 @@ import (
 // no other; every order ends Paid, and is marked paid in Shopify exactly
 // once.
 func TestRealWalletPaysOrder(t *testing.T) {
-	const secret, linkSecret = "e2e-webhook-secret", "e2e-link-secret"
 	fake := shopifytest.New(t)
-	dir := t.TempDir()
-	super := newKey(t)
-	hot := newKey(t) // the merchant's hot wallet: its spend key signs notifications
-	view := newKey(t)
-	merchant := tari.NewDualAddress(tari.MainNet, tari.DefaultFeatures, view.key.Public(), hot.key.Public())
-
-	srv := servetest.Serve(t, dir,
-		"TPG_SUPER_ADMIN="+super.addr.Base58(),
-		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
-		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN="+shopifytest.Token,
-		"TPG_SHOPIFY_HMAC_SECRET="+secret,
-		"TPG_CLAIM_LINK_SECRET="+linkSecret,
-		"TPG_PAYMENT_WALLET_ADDRESS="+merchant.Base58(),
-	)
-	base := srv.Base
-	token := post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
-	post(t, base+"/api/wallets", `{"address":"`+hot.addr.Base58()+`","ip_address":"127.0.0.1"}`, nil, 200, "tpg_access_token", token)
-	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":12345678}`, nil, 200, "tpg_access_token", token)
-
-	script := printedNotifyScript(t, dir)
+	shop := newWalletShop(t, fake, 12345678)
+	srv, base, token, merchant := shop.srv, shop.srv.Base, shop.token, shop.merchant
 	for i, tc := range []struct {
 		name string
 		// paymentID is what the merchant's wallet prints as $5, given the
@@ -80,12 +61,8 @@ func TestRealWalletPaysOrder(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			orderID := strconv.Itoa(5796499259700 + i)
-			webhook := shopifytest.Webhook{Topic: "orders/create", Secret: secret, Body: orderPayload(t, orderID, "#"+strconv.Itoa(1200+i), strconv.Itoa(7221372846300+i))}
 			fake.AddOrder(shopifytest.Order{ID: orderID, Name: "#" + strconv.Itoa(1200+i)})
-			send(t, webhook.Request(base+"/shopify/webhook/orders/create"), nil, 200)
-
-			// The customer follows the order email's link to the pay page.
-			emailLink := base + "/pay/order/" + orderID + "/" + pay.LinkMAC([]byte(linkSecret), orderID)
+			emailLink := shop.order(t, orderID, "#"+strconv.Itoa(1200+i), strconv.Itoa(7221372846300+i))
 			link := waitForPayPage(t, emailLink, srv.Log)
 			to, amount, note := link.Query().Get("tariAddress"), link.Query().Get("amount"), link.Query().Get("note")
 			addr, err := tari.ParseAddress(to)
@@ -96,7 +73,7 @@ func TestRealWalletPaysOrder(t *testing.T) {
 			if err != nil || micro <= 0 {
 				t.Fatalf("the link's amount %q", amount)
 			}
-			message, paymentID := "", tc.paymentID(string(addr.PaymentID()), hot.addr)
+			message, paymentID := "", tc.paymentID(string(addr.PaymentID()), shop.hot.addr)
 			if tc.typed {
 				message = note
 			} else if len(addr.PaymentID()) == 0 {
@@ -107,15 +84,8 @@ func TestRealWalletPaysOrder(t *testing.T) {
 			txid := strconv.Itoa(1_000_000 + i)
 			wallet := func(event, confirmations string) {
 				t.Helper()
-				args := []string{event, walletAmount(micro), txid, message, paymentID, payer.addr.Base58(), merchant.Base58(),
-					"One-Sided Confirmed", "", "", "", confirmations, "Inbound"}
-				cmd := exec.Command("sh", append([]string{"-c", script, "taripay-notify"}, args...)...)
-				cmd.Env = append(os.Environ(), "TPG_SERVER_URL="+base,
-					"TPG_WALLET_SECRET_KEY="+hot.key.Hex(), "TPG_NOTIFY_LOG="+filepath.Join(dir, "notify.log"))
-				if out, err := cmd.CombinedOutput(); err != nil {
-					log, _ := os.ReadFile(filepath.Join(dir, "notify.log"))
-					t.Fatalf("notify %s: %v\n%s\n%s", event, err, out, log)
-				}
+				shop.notify(t, event, walletAmount(micro), txid, message, paymentID, payer.addr.Base58(), merchant.Base58(),
+					"One-Sided Confirmed", "", "", "", confirmations, "Inbound")
 			}
 			wallet("confirmation", "0")
 			if s := orderStatus(t, base, token, orderID); s != "New" {
@@ -144,6 +114,68 @@ func TestRealWalletPaysOrder(t *testing.T) {
 	}
 	if n := fake.Succeeded("MarkAsPaid"); n != 4 {
 		t.Errorf("orderMarkAsPaid took effect %d times for 4 orders", n)
+	}
+}
+
+// walletShop is `taripay serve` on default settings, talking to a fake
+// Shopify, with the merchant's hot wallet authorized to notify it, and a
+// USD rate.
+type walletShop struct {
+	srv      *servetest.Server
+	dir      string
+	token    string       // a super admin's access token
+	hot      key          // the merchant's hot wallet: its spend key signs notifications
+	merchant tari.Address // the merchant's receiving address
+	script   string       // what `taripay wallet notify-script` prints
+}
+
+const (
+	walletHookSecret = "e2e-webhook-secret"
+	walletLinkSecret = "e2e-link-secret"
+)
+
+// newWalletShop starts the server, with env added to its settings, and
+// sets a USD rate of usdRate µT per dollar.
+func newWalletShop(t *testing.T, fake *shopifytest.Fake, usdRate int64, env ...string) *walletShop {
+	t.Helper()
+	s := &walletShop{dir: t.TempDir(), hot: newKey(t)}
+	super, view := newKey(t), newKey(t)
+	s.merchant = tari.NewDualAddress(tari.MainNet, tari.DefaultFeatures, view.key.Public(), s.hot.key.Public())
+	s.srv = servetest.Serve(t, s.dir, append(env,
+		"TPG_SUPER_ADMIN="+super.addr.Base58(),
+		"TPG_SHOPIFY_API_BASE_URL="+fake.URL,
+		"TPG_SHOPIFY_ADMIN_ACCESS_TOKEN="+shopifytest.Token,
+		"TPG_SHOPIFY_HMAC_SECRET="+walletHookSecret,
+		"TPG_CLAIM_LINK_SECRET="+walletLinkSecret,
+		"TPG_PAYMENT_WALLET_ADDRESS="+s.merchant.Base58(),
+	)...)
+	base := s.srv.Base
+	s.token = post(t, base+"/auth", "", nil, 200, "tpg_auth_token", loginToken(t, super, "super_admin"))
+	post(t, base+"/api/wallets", `{"address":"`+s.hot.addr.Base58()+`","ip_address":"127.0.0.1"}`, nil, 200, "tpg_access_token", s.token)
+	post(t, base+"/api/exchange_rate", `{"currency":"USD","rate":`+strconv.FormatInt(usdRate, 10)+`}`, nil, 200, "tpg_access_token", s.token)
+	s.script = printedNotifyScript(t, s.dir)
+	return s
+}
+
+// order sends Shopify's signed orders/create webhook for a Tari order (see
+// orderPayload) and returns the order email's link to its pay page.
+func (s *walletShop) order(t *testing.T, id, name, customer string) (emailLink string) {
+	t.Helper()
+	webhook := shopifytest.Webhook{Topic: "orders/create", Secret: walletHookSecret, Body: orderPayload(t, id, name, customer)}
+	send(t, webhook.Request(s.srv.Base+"/shopify/webhook/orders/create"), nil, 200)
+	return s.srv.Base + "/pay/order/" + id + "/" + pay.LinkMAC([]byte(walletLinkSecret), id)
+}
+
+// notify runs the printed notify script with the console wallet's 13
+// arguments (docs/wallet.md), as the wallet runs it.
+func (s *walletShop) notify(t *testing.T, args ...string) {
+	t.Helper()
+	cmd := exec.Command("sh", append([]string{"-c", s.script, "taripay-notify"}, args...)...)
+	cmd.Env = append(os.Environ(), "TPG_SERVER_URL="+s.srv.Base,
+		"TPG_WALLET_SECRET_KEY="+s.hot.key.Hex(), "TPG_NOTIFY_LOG="+filepath.Join(s.dir, "notify.log"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		log, _ := os.ReadFile(filepath.Join(s.dir, "notify.log"))
+		t.Fatalf("notify %s of %s: %v\n%s\n%s", args[0], args[2], err, out, log)
 	}
 }
 
