@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/gofiber/fiber/v2"
-	qrcode "github.com/skip2/go-qrcode"
 )
 
 // QR serves GET /pay/{token}/qr.png: the payment URI as a PNG QR code. Its
@@ -30,7 +29,7 @@ func (h *Handler) QR(c *fiber.Ctx) error {
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(http.StatusNotModified)
 	}
-	png, err := qrcode.Encode(p.Payment.PaymentURI, qrcode.Medium, 320)
+	png, err := qrPNG(p.Payment.PaymentURI)
 	if err != nil {
 		return done(h.internal(c, "QR code for order "+o.OrderID, err))
 	}
