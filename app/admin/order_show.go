@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
-	qrcode "github.com/skip2/go-qrcode"
 
+	"taripay/app/qr"
 	"taripay/app/xtr"
 	"taripay/engine"
 	view "taripay/views/admin"
@@ -122,7 +122,7 @@ func receivedFact(o engine.Order, r engine.OrderReceipts) (f view.Fact, ok bool)
 
 // payLink is the customer's pay link for the order, as in the order email,
 // and its QR code as a PNG data URI, for the merchant to share again.
-func (h *Handler) payLink(c *fiber.Ctx, o engine.Order) (link, qr string, err error) {
+func (h *Handler) payLink(c *fiber.Ctx, o engine.Order) (link, qrImage string, err error) {
 	if h.deps.PayLink != nil {
 		link = h.deps.PayLink(c.BaseURL(), o.OrderID)
 	}
@@ -132,7 +132,7 @@ func (h *Handler) payLink(c *fiber.Ctx, o engine.Order) (link, qr string, err er
 	if link == "" {
 		return "", "", nil
 	}
-	png, err := qrcode.Encode(link, qrcode.Medium, 200)
+	png, err := qr.PNG(link, 200)
 	if err != nil {
 		return "", "", fmt.Errorf("QR code of the pay link of order %s: %w", o.OrderID, err)
 	}

@@ -6,9 +6,9 @@ import (
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
-	qrcode "github.com/skip2/go-qrcode"
 
 	"taripay/app/pay"
+	"taripay/app/qr"
 	"taripay/app/xtr"
 	"taripay/engine"
 	"taripay/engine/tari"
@@ -54,7 +54,7 @@ func (h *Handler) refundsSection(c *fiber.Ctx, flash *view.Flash) (view.RefundsS
 		}
 		if to, err := tari.ParseAddress(r.Address); err == nil {
 			row.PaymentURI = pay.PaymentURI(to, r.Amount, "Refund of order "+r.OrderID)
-			png, err := qrcode.Encode(row.PaymentURI, qrcode.Medium, 256)
+			png, err := qr.PNG(row.PaymentURI, 256)
 			if err != nil {
 				return view.RefundsSection{}, err
 			}

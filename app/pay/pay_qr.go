@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"taripay/app/qr"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -29,7 +30,7 @@ func (h *Handler) QR(c *fiber.Ctx) error {
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(http.StatusNotModified)
 	}
-	png, err := qrPNG(p.Payment.PaymentURI)
+	png, err := qr.PNG(p.Payment.PaymentURI, 320)
 	if err != nil {
 		return done(h.internal(c, "QR code for order "+o.OrderID, err))
 	}

@@ -1,40 +1,36 @@
-package pay
+// Package qr draws the QR codes taripay serves: payment links for
+// customers' wallets, and refunds for the merchant's.
+package qr
 
 import (
-	"bytes"
 	"image"
-	"image/png"
 
 	"github.com/makiuchi-d/gozxing"
 	zxingqr "github.com/makiuchi-d/gozxing/qrcode"
 	qrcode "github.com/skip2/go-qrcode"
 )
 
-// qrSize is the QR code's width and height in pixels.
-const qrSize = 320
-
-// qrPNG draws uri as a QR code that a ZXing-family scanner, the reader of
-// most wallet apps, reads back as uri. go-qrcode's mask choice now and then
+// PNG draws text as a QR code of size pixels square that a ZXing-family scanner, the reader of
+// most wallet apps, reads back as text. go-qrcode's mask choice now and then
 // leaves data that such a scanner takes for a finder pattern (about one
 // payment link in sixty at Medium), so each recovery level's image is read
-// back before it is served, and the first that reads as uri wins. Should
+// back before it is served, and the first that reads as text wins. Should
 // none read, the Medium one is served, as before.
-func qrPNG(uri string) ([]byte, error) {
-	var first image.Image
+func PNG(text string, size int) ([]byte, error) {
+	var first *qrcode.QRCode
 	for _, level := range []qrcode.RecoveryLevel{qrcode.Medium, qrcode.High, qrcode.Low, qrcode.Highest} {
-		q, err := qrcode.New(uri, level)
+		q, err := qrcode.New(text, level)
 		if err != nil {
 			return nil, err
 		}
-		img := q.Image(qrSize)
 		if first == nil {
-			first = img
+			first = q
 		}
-		if readsAs(img, uri) {
-			return encodePNG(img)
+		if readsAs(q.Image(size), text) {
+			return q.PNG(size)
 		}
 	}
-	return encodePNG(first)
+	return first.PNG(size)
 }
 
 // readsAs reports whether a QR code scanner reads img as text.
@@ -45,12 +41,4 @@ func readsAs(img image.Image, text string) bool {
 	}
 	res, err := zxingqr.NewQRCodeReader().Decode(bmp, nil)
 	return err == nil && res.GetText() == text
-}
-
-func encodePNG(img image.Image) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

@@ -1,17 +1,18 @@
-package pay
+package qr
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
 	qrcode "github.com/skip2/go-qrcode"
 
-	"taripay/engine"
 	"taripay/engine/tari"
 	"taripay/internal/qrtest"
 )
 
-// TestQRCodesReadBack draws the QR codes of 300 payment links, to wallets
+// TestQRCodesReadBack draws the QR codes of 300 payment links (the pay
+// page's form, app/pay/format.go), to wallets
 // made from a fixed seed, and reads each back with a ZXing-family reader.
 // Some of these links drawn at Medium alone do not read (go-qrcode's mask
 // leaves a false finder pattern); every served code must.
@@ -23,8 +24,9 @@ func TestQRCodesReadBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		uri := PaymentURI(tari.NewAddress(tari.MainNet, k.Public()), engine.MicroTari(1_000_000+i), "order 5796499259604")
-		png, err := qrPNG(uri)
+		uri := fmt.Sprintf("tari://mainnet/transactions/send?tariAddress=%s&amount=%d&note=order%%205796499259604",
+			tari.NewAddress(tari.MainNet, k.Public()).Base58(), 1_000_000+i)
+		png, err := PNG(uri, 320)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +37,7 @@ func TestQRCodesReadBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !readsAs(q.Image(qrSize), uri) {
+		if !readsAs(q.Image(320), uri) {
 			unreadableAtMedium++
 		}
 	}
